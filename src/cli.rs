@@ -1,0 +1,85 @@
+//! Command-line arguments (clap derive), with help written for a first-time user in Bahasa
+//! Indonesia.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Parser, Subcommand};
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{name} {version}
+{about-with-newline}
+{usage-heading} {usage}
+
+{all-args}{after-help}";
+
+/// sopan: Standar Operasional Prosedur dari YAML menjadi PDF resmi, situs, dan data terbuka.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sopan",
+    version,
+    about = "sopan — membangun SOP Administrasi Pemerintahan (Permenpan RB 35/2012) dari berkas YAML:\n\
+             dokumen PDF resmi, buku keputusan, situs yang bisa dicari, dan data terbuka.",
+    after_help = "Mulai cepat:\n  sopan init proyek-sop     membuat proyek contoh\n  cd proyek-sop\n  sopan check               memeriksa semua SOP\n  sopan build               membangun keluaran ke folder output/\n\nBantuan per perintah: sopan <PERINTAH> --help",
+    help_template = HELP_TEMPLATE,
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    subcommand_help_heading = "Perintah",
+    next_help_heading = "Opsi"
+)]
+pub struct Cli {
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+    /// Help flag with an Indonesian description.
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help = "Tampilkan bantuan ini")]
+    help: Option<bool>,
+    /// Version flag with an Indonesian description.
+    #[arg(short = 'V', long = "version", action = ArgAction::Version, help = "Tampilkan versi sopan")]
+    version: Option<bool>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Membuat proyek baru berisi satu instansi, satu bidang dan satu SOP contoh
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    Init {
+        /// Folder proyek yang akan dibuat (bawaan: folder saat ini)
+        #[arg(value_name = "FOLDER", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Membuat kerangka SOP baru di proyek yang sudah ada
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    New {
+        /// Id SOP baru: <instansi>/<bidang>/<slug>, mis. dinsos/sekretariat/surat-masuk
+        #[arg(value_name = "ID")]
+        id: String,
+        /// Nama SOP (bawaan: dari slug)
+        #[arg(long, value_name = "NAMA")]
+        nama: Option<String>,
+        /// Folder proyek (bawaan: folder saat ini)
+        #[arg(long = "proyek", value_name = "FOLDER", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Memeriksa semua berkas: menampilkan setiap galat dan peringatan beserta letaknya
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    Check {
+        /// Folder proyek (bawaan: folder saat ini)
+        #[arg(value_name = "FOLDER", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Memeriksa lalu membangun semua keluaran ke folder output
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    Build {
+        /// Folder proyek (bawaan: folder saat ini)
+        #[arg(value_name = "FOLDER", default_value = ".")]
+        dir: PathBuf,
+        /// Folder keluaran (bawaan: FOLDER/output)
+        #[arg(long, short, value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Jangan tampilkan waktu tiap tahap
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}

@@ -1,0 +1,154 @@
+//! sopan turns SOPs written as YAML into the official documents, a citizens' site and open data.
+//!
+//! This library exists for the `sopan` binary and its tests; it is an internal API with no
+//! stability promise. The build is one top-down pipeline:
+//! load → validate → render (data; later HTML, PDF, search) → write.
+
+pub mod cli;
+pub mod diag;
+pub mod error;
+pub mod init;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod report;
+pub mod settings;
+pub mod validate;
+
+use std::ffi::OsString;
+use std::io::Write as _;
+use std::path::Path;
+
+use clap::Parser as _;
+
+use crate::cli::{Cli, Command};
+use crate::error::Error;
+use crate::load::Loaded;
+
+/// Exit code when content has errors (or a command could not complete).
+pub const EXIT_ERRORS: i32 = 1;
+/// Exit code for wrong usage and operational failures.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Runs the CLI with `args` and returns the process exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(e),
+    };
+    let result = match cli.command {
+        Command::Init { dir } => init::init(&dir).map(|()| 0),
+        Command::New { id, nama, dir } => init::new_sop(&dir, &id, nama.as_deref()).map(|()| 0),
+        Command::Check { dir } => check(&dir),
+        Command::Build { dir, out, quiet } => {
+            let out = out.unwrap_or_else(|| dir.join("output"));
+            build(&dir, &out, quiet)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+/// Prints clap's usage errors with an Indonesian lead.
+fn clap_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = write!(std::io::stdout(), "{e}");
+            0
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            let _ = write!(std::io::stderr(), "{}", Cli::command_help());
+            EXIT_USAGE
+        }
+        kind => {
+            let lead = match kind {
+                ErrorKind::InvalidSubcommand => "perintah tidak dikenal",
+                ErrorKind::UnknownArgument => "opsi tidak dikenal",
+                ErrorKind::MissingRequiredArgument => "argumen wajib belum diberikan",
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation => "nilai tidak valid",
+                ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => "argumen berlebih",
+                _ => "pemakaian salah",
+            };
+            let detail = e.render().to_string();
+            let detail = detail.strip_prefix("error: ").unwrap_or(&detail);
+            eprintln!(
+                "error: {lead}\n  {}\n  = bantuan: jalankan `sopan --help` untuk daftar perintah dan opsi",
+                detail.trim_end().replace('\n', "\n  ")
+            );
+            EXIT_USAGE
+        }
+    }
+}
+
+impl Cli {
+    fn command_help() -> String {
+        use clap::CommandFactory;
+        Cli::command().render_help().to_string()
+    }
+}
+
+/// Load and validate: the first two stages of every command that reads content.
+pub fn load_and_validate(root: &Path) -> Result<Loaded, Error> {
+    let mut loaded = load::load(root)?;
+    validate::validate(&mut loaded);
+    loaded.diags.sort();
+    Ok(loaded)
+}
+
+fn print_diagnostics(loaded: &Loaded) {
+    let text = report::render_all(&loaded.diags, &loaded.sources, report::use_color());
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
+/// `sopan check`: print every problem and a summary; exit 1 on errors.
+fn check(root: &Path) -> Result<i32, Error> {
+    let loaded = load_and_validate(root)?;
+    print_diagnostics(&loaded);
+    let sops = loaded.site.sops().count();
+    let verdict = if loaded.diags.has_errors() {
+        "Pemeriksaan gagal"
+    } else {
+        "Pemeriksaan selesai"
+    };
+    eprintln!("{verdict}: {}", report::summary(sops, &loaded.diags));
+    Ok(if loaded.diags.has_errors() {
+        EXIT_ERRORS
+    } else {
+        0
+    })
+}
+
+/// `sopan build`: check, then render into memory and write `out` atomically.
+fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
+    let loaded = load_and_validate(root)?;
+    print_diagnostics(&loaded);
+    let sops = loaded.site.sops().count();
+    if loaded.diags.has_errors() {
+        eprintln!(
+            "Pembangunan dibatalkan, keluaran lama tidak diubah: {}",
+            report::summary(sops, &loaded.diags)
+        );
+        return Ok(EXIT_ERRORS);
+    }
+    let mut log = |stage: &str, took: std::time::Duration| {
+        if !quiet {
+            eprintln!("  {stage}: {} ms", took.as_millis());
+        }
+    };
+    let output = render::build(&loaded.site, &mut log);
+    output.write_to(out)?;
+    eprintln!(
+        "Selesai: {} berkas ditulis ke {} ({})",
+        output.len(),
+        out.display(),
+        report::summary(sops, &loaded.diags)
+    );
+    Ok(0)
+}

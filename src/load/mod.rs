@@ -1,0 +1,451 @@
+//! Load: read `sopan.yaml` and walk `content/` (instansi → bidang → SOP files), turning each file
+//! into model values and every problem into a located diagnostic. Nothing here stops at the first
+//! problem; the caller decides from the diagnostics whether to go on.
+
+pub mod fields;
+pub mod keys;
+pub mod org;
+pub mod schema;
+pub mod sop;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diag::{Diagnostic, Diagnostics, Sources, Span, display_path};
+use crate::error::Error;
+use crate::load::fields::{Fields, PejabatAt};
+use crate::load::keys::{FileKind, nearest};
+use crate::load::schema::{RawBidang, RawInstansi, RawKeputusan, RawSettings, RawSop};
+use crate::load::sop::{SopFacts, resolve_sop};
+use crate::model::Site;
+use crate::model::id::{SopId, is_valid_slug, slugify};
+use crate::model::org::{Bidang, Instansi, Pejabat};
+use crate::model::sop::Keterkaitan;
+
+/// The folder name reserved for free Markdown pages (rendered by the site, not SOPs).
+pub const PAGES_DIR: &str = "halaman";
+
+/// What loading a project gives: the site, the texts read, the problems, and the facts the
+/// cross-file checks need.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The content, defaults applied.
+    pub site: Site,
+    /// Every file's text, for reports.
+    pub sources: Sources,
+    /// Problems found while reading.
+    pub diags: Diagnostics,
+    /// Facts per SOP (nomor span, links), for `validate`.
+    pub facts: Vec<(SopId, SopFacts)>,
+    /// Every signer block written, for `validate`.
+    pub pejabat: Vec<PejabatAt>,
+}
+
+/// Reads the project at `root`. Fails only when `root` is not a project or cannot be read.
+pub fn load(root: &Path) -> Result<Loaded, Error> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Error::new(format!("`{}` bukan proyek sopan: folder `content/` tidak ada", root.display()))
+            .hint("jalankan `sopan init` untuk membuat proyek baru, atau sebutkan folder proyek: `sopan check FOLDER`"));
+    }
+    let mut l = Loader {
+        root: root.to_path_buf(),
+        sources: Sources::default(),
+        diags: Vec::new(),
+        facts: Vec::new(),
+        pejabat: Vec::new(),
+    };
+    let settings = match l.read(Path::new("sopan.yaml"), true) {
+        Some(text) => {
+            let (raw, mut d) =
+                yaml::parse::<RawSettings>(FileKind::Settings, Path::new("sopan.yaml"), &text);
+            let mut f = Fields::new(Path::new("sopan.yaml"), &mut d);
+            let s = crate::load::org::resolve_settings(&mut f, raw.unwrap_or_default(), root);
+            l.diags.extend(d);
+            s
+        }
+        None => Default::default(),
+    };
+    let mut instansi = Vec::new();
+    for entry in entries(&content)? {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let rel = Path::new("content").join(&name);
+        if is_ignored(&name) {
+            continue;
+        }
+        if entry.path().is_dir() {
+            if name == PAGES_DIR {
+                continue;
+            }
+            if let Some(i) = l.instansi(&rel, &name)? {
+                instansi.push(i);
+            }
+        } else if is_yaml(&name) {
+            l.diags.push(
+                Diagnostic::warning(Span::file(&rel), "berkas di luar folder instansi diabaikan")
+                    .hint("letakkan SOP di `content/<instansi>/<bidang>/<slug>.yaml`"),
+            );
+        }
+    }
+    let mut site = Site { settings, instansi };
+    link_names(&mut site);
+    let mut diags = Diagnostics::new();
+    diags.extend(l.diags);
+    Ok(Loaded {
+        site,
+        sources: l.sources,
+        diags,
+        facts: l.facts,
+        pejabat: l.pejabat,
+    })
+}
+
+/// Fills the nama of every resolved `sop:` link (unresolved ones are reported by `validate`).
+fn link_names(site: &mut Site) {
+    let names: std::collections::HashMap<SopId, String> = site
+        .sops()
+        .map(|s| (s.id.clone(), s.nama.clone()))
+        .collect();
+    for i in &mut site.instansi {
+        for b in &mut i.bidang {
+            for s in &mut b.sop {
+                for k in &mut s.keterkaitan {
+                    if let Keterkaitan::Sop { id, nama } = k {
+                        if let Some(n) = names.get(id) {
+                            *nama = n.clone();
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Editor droppings and hidden files: never content.
+fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+}
+
+fn is_yaml(name: &str) -> bool {
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// The entries of one folder, sorted by name so loading order (and so output) is stable.
+fn entries(dir: &Path) -> Result<Vec<walkdir::DirEntry>, Error> {
+    WalkDir::new(dir)
+        .min_depth(1)
+        .max_depth(1)
+        .sort_by_file_name()
+        .into_iter()
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            Error::new(format!("gagal membaca folder `{}`", dir.display())).cause(e.to_string())
+        })
+}
+
+struct Loader {
+    root: PathBuf,
+    sources: Sources,
+    diags: Vec<Diagnostic>,
+    facts: Vec<(SopId, SopFacts)>,
+    pejabat: Vec<PejabatAt>,
+}
+
+impl Loader {
+    /// Reads a project-relative file as text; `None` if absent (and `optional`), unreadable or not
+    /// UTF-8 (the last two reported).
+    fn read(&mut self, rel: &Path, optional: bool) -> Option<String> {
+        let path = self.root.join(rel);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                match String::from_utf8(bytes) {
+                    Ok(mut text) => {
+                        if text.starts_with('\u{feff}') {
+                            text.remove(0);
+                        }
+                        self.sources.insert(rel.to_path_buf(), text.clone());
+                        Some(text)
+                    }
+                    Err(e) => {
+                        let at = e.utf8_error().valid_up_to();
+                        self.diags.push(
+                        Diagnostic::error(Span::file(rel), format!("berkas bukan teks UTF-8 (byte ke-{at} tidak valid)"))
+                            .hint("simpan ulang berkas dengan pengodean UTF-8 di penyunting teks Anda"),
+                    );
+                        None
+                    }
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && optional => None,
+            Err(e) => {
+                self.diags.push(Diagnostic::error(
+                    Span::file(rel),
+                    format!("berkas tidak dapat dibaca: {e}"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn check_slug(&mut self, rel: &Path, name: &str, what: &str) -> bool {
+        if is_valid_slug(name) {
+            return true;
+        }
+        let suggestion = slugify(name);
+        self.diags.push(
+            Diagnostic::error(
+                Span::file(rel),
+                format!("nama {what} `{name}` tidak bisa menjadi bagian alamat (URL)"),
+            )
+            .hint(format!(
+                "gunakan huruf kecil, angka dan tanda hubung saja, mis. `{suggestion}`"
+            )),
+        );
+        false
+    }
+
+    fn instansi(&mut self, rel: &Path, id: &str) -> Result<Option<Instansi>, Error> {
+        if !self.check_slug(rel, id, "folder instansi") {
+            return Ok(None);
+        }
+        let head_path = rel.join("_instansi.yaml");
+        let head = match self.read(&head_path, true) {
+            Some(text) => {
+                let (raw, mut d) =
+                    yaml::parse::<RawInstansi>(FileKind::Instansi, &head_path, &text);
+                let mut f = Fields::new(&head_path, &mut d);
+                let h = org::resolve_instansi(&mut f, raw.unwrap_or_default(), rel, &self.root);
+                self.pejabat.append(&mut f.pejabat);
+                self.diags.extend(d);
+                h
+            }
+            None => {
+                if !self.root.join(&head_path).exists() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Span::file(rel),
+                            format!("folder instansi `{id}` tidak punya `_instansi.yaml`"),
+                        )
+                        .hint(format!(
+                            "buat `{}` berisi `pemerintah`, `nama` dan `kepala`",
+                            display_path(&head_path)
+                        )),
+                    );
+                }
+                org::InstansiHead {
+                    pemerintah: String::new(),
+                    nama: String::new(),
+                    alamat: None,
+                    telepon: None,
+                    email: None,
+                    laman: None,
+                    kota: None,
+                    logo: None,
+                    kepala: Pejabat {
+                        jabatan: String::new(),
+                        nama: String::new(),
+                        pangkat: None,
+                        nip: None,
+                    },
+                }
+            }
+        };
+        let mut bidang = Vec::new();
+        let mut has_keputusan = false;
+        for entry in entries(&self.root.join(rel))? {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let child = rel.join(&name);
+            if is_ignored(&name) {
+                continue;
+            }
+            if entry.path().is_dir() {
+                if name == PAGES_DIR {
+                    continue;
+                }
+                if let Some(b) = self.bidang(&child, id, &name, &head.kepala)? {
+                    bidang.push(b);
+                }
+            } else if name == "_keputusan.yaml" {
+                has_keputusan = true;
+            } else if name != "_instansi.yaml" && is_yaml(&name) {
+                let d = if name.starts_with('_') {
+                    Diagnostic::warning(
+                        Span::file(&child),
+                        format!("berkas khusus `{name}` tidak dikenal dan diabaikan"),
+                    )
+                    .maybe_hint(
+                        nearest(&name, ["_instansi.yaml", "_keputusan.yaml"])
+                            .map(|n| format!("maksud Anda `{n}`?")),
+                    )
+                } else {
+                    Diagnostic::warning(Span::file(&child), "SOP di luar folder bidang diabaikan")
+                        .hint(format!(
+                            "pindahkan ke `{}/<bidang>/{name}`",
+                            display_path(rel)
+                        ))
+                };
+                self.diags.push(d);
+            }
+        }
+        bidang.sort_by(|a, b| a.urutan.cmp(&b.urutan).then_with(|| a.id.cmp(&b.id)));
+        for pair in bidang.windows(2) {
+            if pair[0].urutan == pair[1].urutan && pair[0].urutan != i64::MAX {
+                self.diags.push(
+                    Diagnostic::warning(
+                        Span::file(rel.join(&pair[1].id).join("_bidang.yaml")),
+                        format!(
+                            "`urutan: {}` juga dipakai bidang `{}`",
+                            pair[1].urutan, pair[0].id
+                        ),
+                    )
+                    .hint("beri setiap bidang urutan yang berbeda agar urutan di lampiran jelas"),
+                );
+            }
+        }
+        let keputusan = if has_keputusan {
+            let kp = rel.join("_keputusan.yaml");
+            self.read(&kp, false).map(|text| {
+                let (raw, mut d) = yaml::parse::<RawKeputusan>(FileKind::Keputusan, &kp, &text);
+                let mut f = Fields::new(&kp, &mut d);
+                let k = org::resolve_keputusan(
+                    &mut f,
+                    raw.unwrap_or_default(),
+                    &head.kepala,
+                    &head.nama,
+                    &head.pemerintah,
+                    &bidang,
+                );
+                self.pejabat.append(&mut f.pejabat);
+                self.diags.extend(d);
+                k
+            })
+        } else {
+            None
+        };
+        Ok(Some(Instansi {
+            id: id.to_string(),
+            pemerintah: head.pemerintah,
+            nama: head.nama,
+            alamat: head.alamat,
+            telepon: head.telepon,
+            email: head.email,
+            laman: head.laman,
+            kota: head.kota,
+            logo: head.logo,
+            kepala: head.kepala,
+            keputusan,
+            bidang,
+        }))
+    }
+
+    fn bidang(
+        &mut self,
+        rel: &Path,
+        instansi: &str,
+        id: &str,
+        kepala: &Pejabat,
+    ) -> Result<Option<Bidang>, Error> {
+        if !self.check_slug(rel, id, "folder bidang") {
+            return Ok(None);
+        }
+        let head_path = rel.join("_bidang.yaml");
+        let mut bidang = match self.read(&head_path, true) {
+            Some(text) => {
+                let (raw, mut d) = yaml::parse::<RawBidang>(FileKind::Bidang, &head_path, &text);
+                let mut f = Fields::new(&head_path, &mut d);
+                let b = org::resolve_bidang(&mut f, raw.unwrap_or_default(), id);
+                self.diags.extend(d);
+                b
+            }
+            None => {
+                if !self.root.join(&head_path).exists() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Span::file(rel),
+                            format!("folder bidang `{id}` tidak punya `_bidang.yaml`"),
+                        )
+                        .hint(format!(
+                            "buat `{}` berisi `nama:` dan `urutan:`",
+                            display_path(&head_path)
+                        )),
+                    );
+                }
+                Bidang {
+                    id: id.to_string(),
+                    nama: String::new(),
+                    urutan: i64::MAX,
+                    sop: Vec::new(),
+                }
+            }
+        };
+        let mut sops = Vec::new();
+        for entry in entries(&self.root.join(rel))? {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let child = rel.join(&name);
+            if is_ignored(&name) || name == "_bidang.yaml" {
+                continue;
+            }
+            if entry.path().is_dir() {
+                self.diags.push(
+                    Diagnostic::warning(
+                        Span::file(&child),
+                        "folder di dalam folder bidang diabaikan",
+                    )
+                    .hint(
+                        "SOP ditulis langsung di folder bidang: `<instansi>/<bidang>/<slug>.yaml`",
+                    ),
+                );
+                continue;
+            }
+            if let Some(stem) = name.strip_suffix(".yml") {
+                self.diags.push(
+                    Diagnostic::warning(Span::file(&child), "berkas `.yml` diabaikan")
+                        .hint(format!("ganti nama menjadi `{stem}.yaml`")),
+                );
+                continue;
+            }
+            let Some(slug) = name.strip_suffix(".yaml") else {
+                continue;
+            };
+            if slug.starts_with('_') {
+                self.diags.push(
+                    Diagnostic::warning(
+                        Span::file(&child),
+                        format!("berkas khusus `{name}` tidak dikenal dan diabaikan"),
+                    )
+                    .maybe_hint(
+                        nearest(&name, ["_bidang.yaml"]).map(|n| format!("maksud Anda `{n}`?")),
+                    ),
+                );
+                continue;
+            }
+            if !self.check_slug(&child, slug, "berkas SOP") {
+                continue;
+            }
+            let Some(text) = self.read(&child, false) else {
+                continue;
+            };
+            let (raw, mut d) = yaml::parse::<RawSop>(FileKind::Sop, &child, &text);
+            if let Some(raw) = raw {
+                let mut f = Fields::new(&child, &mut d);
+                let sop_id = SopId::new(instansi, id, slug);
+                let (sop, facts) = resolve_sop(&mut f, sop_id.clone(), raw, kepala);
+                self.pejabat.append(&mut f.pejabat);
+                sops.push((facts.urutan.unwrap_or(i64::MAX), sop));
+                self.facts.push((sop_id, facts));
+            }
+            self.diags.extend(d);
+        }
+        sops.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.slug.cmp(&b.1.id.slug)));
+        bidang.sop = sops.into_iter().map(|(_, s)| s).collect();
+        Ok(Some(bidang))
+    }
+}

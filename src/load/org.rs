@@ -1,0 +1,274 @@
+//! Raw `sopan.yaml`, `_instansi.yaml`, `_bidang.yaml` and `_keputusan.yaml` → model values.
+
+use std::path::Path;
+
+use crate::diag::Diagnostic;
+use crate::load::fields::Fields;
+use crate::load::schema::{RawBidang, RawInstansi, RawKeputusan, RawSettings};
+use crate::model::org::{Bidang, Keputusan, Pejabat};
+use crate::model::terbilang::terbilang;
+use crate::settings::{Kertas, Settings};
+
+/// `sopan.yaml` with defaults. `root` is the project root, to check the theme exists.
+pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settings {
+    let mut s = Settings::default();
+    if let Some(j) = f.text(&raw.judul) {
+        s.judul = j;
+    }
+    s.deskripsi = f.text(&raw.deskripsi);
+    if let (Some(u), Some(at)) = (f.text(&raw.base_url), &raw.base_url) {
+        if u.starts_with("https://") || u.starts_with("http://") {
+            s.base_url = Some(u.trim_end_matches('/').to_string());
+        } else {
+            let span = f.span(&at.referenced, &u);
+            f.error(
+                Diagnostic::error(
+                    span,
+                    format!("`base_url` harus alamat lengkap, bukan `{u}`"),
+                )
+                .hint("mis. `base_url: https://sop.example.go.id`"),
+            );
+        }
+    }
+    if let (Some(t), Some(at)) = (f.text(&raw.tema), &raw.tema) {
+        if t != "default" && !root.join("themes").join(&t).is_dir() {
+            let span = f.span(&at.referenced, &t);
+            f.error(
+                Diagnostic::error(span, format!("tema `{t}` tidak ditemukan")).hint(format!(
+                    "buat folder `themes/{t}/`, atau hapus `tema:` untuk memakai tema bawaan"
+                )),
+            );
+        }
+        s.tema = t;
+    }
+    if let (Some(k), Some(at)) = (f.text(&raw.kertas), &raw.kertas) {
+        match Kertas::parse(&k) {
+            Some(k) => s.kertas = k,
+            None => {
+                let span = f.span(&at.referenced, &k);
+                f.error(
+                    Diagnostic::error(span, format!("ukuran kertas `{k}` tidak dikenal"))
+                        .hint("pilih `F4` (215 x 330 mm, bawaan) atau `A4`"),
+                );
+            }
+        }
+    }
+    s
+}
+
+/// The parts of `_instansi.yaml` other than its folder contents.
+pub struct InstansiHead {
+    /// "Pemerintah Kabupaten Tanah Laut".
+    pub pemerintah: String,
+    /// "Dinas Sosial".
+    pub nama: String,
+    /// Address.
+    pub alamat: Option<String>,
+    /// Phone.
+    pub telepon: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Web site.
+    pub laman: Option<String>,
+    /// City for signature dates.
+    pub kota: Option<String>,
+    /// Logo path relative to the project root.
+    pub logo: Option<std::path::PathBuf>,
+    /// Head of office.
+    pub kepala: Pejabat,
+}
+
+/// `_instansi.yaml`. `dir` is the instansi folder relative to the root, `root` the project root.
+pub fn resolve_instansi(f: &mut Fields, raw: RawInstansi, dir: &Path, root: &Path) -> InstansiHead {
+    let pemerintah = f.required(&raw.pemerintah, "pemerintah", None, "instansi");
+    let nama = f.required(&raw.nama, "nama", None, "instansi");
+    let kepala = match &raw.kepala {
+        Some(k) => f.pejabat(k, "kepala"),
+        None => {
+            let span = f.file_span();
+            f.error(
+                Diagnostic::error(
+                    span,
+                    "instansi: `kepala` wajib diisi (penandatangan bawaan setiap SOP)",
+                )
+                .hint("tambahkan `kepala:` dengan `jabatan`, `nama`, `pangkat`, `nip`"),
+            );
+            Pejabat {
+                jabatan: String::new(),
+                nama: String::new(),
+                pangkat: None,
+                nip: None,
+            }
+        }
+    };
+    let email = f.text(&raw.email);
+    if let (Some(e), Some(at)) = (&email, &raw.email) {
+        if !e.contains('@') {
+            let span = f.span(&at.referenced, e);
+            f.error(
+                Diagnostic::warning(
+                    span,
+                    format!("`email` `{e}` tidak tampak seperti alamat surel"),
+                )
+                .hint("mis. `dinsos@example.go.id`"),
+            );
+        }
+    }
+    let mut logo = None;
+    if let (Some(l), Some(at)) = (f.text(&raw.logo), &raw.logo) {
+        let span = f.span(&at.referenced, &l);
+        let rel = Path::new(&l);
+        let ext = rel
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if rel.is_absolute()
+            || rel
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            f.error(Diagnostic::error(span, format!("`logo` `{l}` harus berada di dalam folder instansi")).hint("letakkan berkas logo di samping `_instansi.yaml` dan tulis namanya saja, mis. `logo: logo.png`"));
+        } else if !matches!(ext.as_deref(), Some("png" | "svg" | "jpg" | "jpeg")) {
+            f.error(
+                Diagnostic::error(
+                    span,
+                    format!("`logo` `{l}` bukan gambar PNG, SVG atau JPEG"),
+                )
+                .hint("gunakan berkas .png, .svg atau .jpg"),
+            );
+        } else if !root.join(dir).join(rel).is_file() {
+            f.error(
+                Diagnostic::error(span, format!("berkas logo `{l}` tidak ditemukan")).hint(
+                    format!(
+                        "letakkan `{l}` di folder `{}`",
+                        crate::diag::display_path(dir)
+                    ),
+                ),
+            );
+        } else {
+            logo = Some(dir.join(rel));
+        }
+    }
+    InstansiHead {
+        pemerintah,
+        nama,
+        alamat: f.text(&raw.alamat),
+        telepon: f.text(&raw.telepon),
+        email,
+        laman: f.text(&raw.laman),
+        kota: f.text(&raw.kota),
+        logo,
+        kepala,
+    }
+}
+
+/// `_bidang.yaml`; the folder name `id` is the default order key after `urutan`.
+pub fn resolve_bidang(f: &mut Fields, raw: RawBidang, id: &str) -> Bidang {
+    let nama = f.required(&raw.nama, "nama", None, "bidang");
+    let urutan = match &raw.urutan {
+        Some(u) => match u.value.0.trim().parse::<i64>() {
+            Ok(n) => n,
+            Err(_) => {
+                let span = f.span(&u.referenced, &u.value.0);
+                f.error(
+                    Diagnostic::error(span, format!("`urutan` harus angka, bukan `{}`", u.value.0))
+                        .hint("mis. `urutan: 2`"),
+                );
+                i64::MAX
+            }
+        },
+        None => i64::MAX,
+    };
+    Bidang {
+        id: id.to_string(),
+        nama,
+        urutan,
+        sop: Vec::new(),
+    }
+}
+
+/// `_keputusan.yaml`; needs the instansi's bidang (with their SOPs) for the customary diktum.
+pub fn resolve_keputusan(
+    f: &mut Fields,
+    raw: RawKeputusan,
+    kepala: &Pejabat,
+    instansi_nama: &str,
+    pemerintah: &str,
+    bidang: &[Bidang],
+) -> Keputusan {
+    let nomor = f.required(&raw.nomor, "nomor", None, "keputusan");
+    let tahun = f.required(&raw.tahun, "tahun", None, "keputusan");
+    if !tahun.is_empty() && !(tahun.len() == 4 && tahun.chars().all(|c| c.is_ascii_digit())) {
+        if let Some(at) = &raw.tahun {
+            let span = f.span(&at.referenced, &tahun);
+            f.error(
+                Diagnostic::error(
+                    span,
+                    format!("`tahun` harus tahun empat angka, bukan `{tahun}`"),
+                )
+                .hint("mis. `tahun: 2022`"),
+            );
+        }
+    }
+    let tanggal = f.date(&raw.tanggal, "tanggal");
+    let tentang = f.required(&raw.tentang, "tentang", None, "keputusan");
+    let menimbang = f.list(&raw.menimbang);
+    let mengingat = f.list(&raw.mengingat);
+    for (key, list) in [("menimbang", &menimbang), ("mengingat", &mengingat)] {
+        if list.is_empty() {
+            let span = f.file_span();
+            f.error(
+                Diagnostic::error(
+                    span,
+                    format!("keputusan: `{key}` wajib berisi sedikitnya satu butir"),
+                )
+                .hint(format!("tambahkan `{key}:` dengan butir `- …`")),
+            );
+        }
+    }
+    let penandatangan = match &raw.penandatangan {
+        Some(p) => f.pejabat(p, "penandatangan"),
+        None => kepala.clone(),
+    };
+    let written = f.list(&raw.diktum);
+    let diktum_bawaan = written.is_empty();
+    let diktum = if diktum_bawaan {
+        customary_diktum(instansi_nama, pemerintah, bidang)
+    } else {
+        written
+    };
+    Keputusan {
+        nomor,
+        tahun,
+        tanggal,
+        tentang,
+        menimbang,
+        mengingat,
+        diktum,
+        diktum_bawaan,
+        penandatangan,
+    }
+}
+
+/// The diktum a decree adopting SOPs customarily has (as in the Tanah Laut decree of 2022).
+fn customary_diktum(instansi: &str, pemerintah: &str, bidang: &[Bidang]) -> Vec<String> {
+    let wilayah = pemerintah.strip_prefix("Pemerintah ").unwrap_or(pemerintah);
+    let org = format!("{instansi} {wilayah}");
+    let n = bidang.len() as u32;
+    let parts: Vec<String> = bidang
+        .iter()
+        .enumerate()
+        .map(|(i, b)| format!("{}. {} ({} SOP)", i + 1, b.nama, b.sop.len()))
+        .collect();
+    vec![
+        format!("Standar Operasional Prosedur (SOP) Administrasi Pemerintahan pada {org} sebagaimana tercantum dalam Lampiran Keputusan ini."),
+        format!(
+            "Standar Operasional Prosedur (SOP) sebagaimana dimaksud dalam Diktum KESATU terdiri dari {n} ({}) bagian, yaitu: {}.",
+            terbilang(n),
+            parts.join("; ")
+        ),
+        format!("Setiap bidang dan sub bagian di lingkungan {org} wajib melaksanakan Standar Operasional Prosedur (SOP) sebagaimana dimaksud dalam Diktum KESATU."),
+        "Standar Operasional Prosedur (SOP) sebagaimana dimaksud dalam Diktum KESATU bersifat dinamis sehingga perlu dilakukan monitoring dan evaluasi secara berkala.".to_string(),
+        "Keputusan ini mulai berlaku pada tanggal ditetapkan.".to_string(),
+    ]
+}

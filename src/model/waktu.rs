@@ -1,0 +1,369 @@
+//! Waktu (the Mutu Baku time of a step): parse the free text SOP authors write into minutes,
+//! sum per SOP and format totals in Indonesian.
+//!
+//! Convention (stated in the README): 1 jam = 60 menit, 1 hari = 24 jam, a `hari kerja` counts
+//! as one day (the flag is kept so totals can say "hari kerja"), 1 minggu = 7 hari,
+//! 1 bulan = 30 hari, 1 tahun = 365 hari. A bare number is minutes, as in the seeds' column
+//! headed "Waktu (menit)". Seconds are rounded up to whole minutes.
+
+use serde::Serialize;
+
+const HOUR: f64 = 60.0;
+const DAY: f64 = 24.0 * HOUR;
+
+/// A parsed duration in whole minutes; `min == max` unless a range ("960-1440") was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Durasi {
+    /// Lower bound in minutes.
+    pub menit_min: u64,
+    /// Upper bound in minutes.
+    pub menit_max: u64,
+    /// Written in working days ("1 hari kerja", "2 HK").
+    pub hari_kerja: bool,
+    /// Written as a maximum ("Mak. 1 Minggu", "paling lama 2 hari").
+    pub maksimal: bool,
+}
+
+/// Why a waktu text could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WaktuError {
+    /// No number where the amount should be.
+    NoAmount,
+    /// A word that is not a known unit.
+    UnknownUnit(String),
+    /// Text left over after the unit.
+    Trailing(String),
+    /// A range whose end is before its start.
+    BadRange,
+}
+
+impl std::fmt::Display for WaktuError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WaktuError::NoAmount => f.write_str("tidak ada angka"),
+            WaktuError::UnknownUnit(u) => write!(f, "satuan `{u}` tidak dikenal"),
+            WaktuError::Trailing(t) => write!(f, "ada teks lebih `{t}`"),
+            WaktuError::BadRange => f.write_str("rentang terbalik (awal lebih besar dari akhir)"),
+        }
+    }
+}
+
+/// The forms accepted, for the `bantuan:` line of an unreadable waktu.
+pub const ACCEPTED_FORMS: &str = "`15 menit`, `1 jam`, `2 hari`, `1 hari kerja`, `1 minggu`, \
+`1 bulan`, `Mak. 1 minggu`, `960-1440` (menit), atau angka saja (menit)";
+
+const PREFIXES: &[&str] = &[
+    "paling lama",
+    "maksimal",
+    "maximal",
+    "maks.",
+    "mak.",
+    "max.",
+    "maks",
+    "mak",
+    "max",
+    "±",
+    "+-",
+    "kurang lebih",
+    "kurang-lebih",
+    "sekitar",
+];
+
+/// Parses a waktu text. `Ok(None)` for an empty cell (or a dash), which means "not stated".
+pub fn parse(text: &str) -> Result<Option<Durasi>, WaktuError> {
+    let norm = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let mut s = norm.trim().trim_end_matches('.').trim();
+    if s.is_empty() || s == "-" || s == "–" {
+        return Ok(None);
+    }
+    let mut maksimal = false;
+    for p in PREFIXES {
+        if let Some(rest) = s.strip_prefix(p) {
+            maksimal = !p.starts_with('±')
+                && !p.starts_with('+')
+                && !p.starts_with('k')
+                && !p.starts_with('s');
+            s = rest.trim_start();
+            break;
+        }
+    }
+    let (lo, rest) = number(s).ok_or(WaktuError::NoAmount)?;
+    let mut rest = rest.trim_start();
+    let mut hi = lo;
+    for sep in ["-", "–", "s.d.", "s.d", "s/d", "sampai", "hingga"] {
+        if let Some(r) = rest.strip_prefix(sep) {
+            let (n, r) = number(r.trim_start()).ok_or(WaktuError::NoAmount)?;
+            hi = n;
+            rest = r.trim_start();
+            break;
+        }
+    }
+    if hi < lo {
+        return Err(WaktuError::BadRange);
+    }
+    // "1.Jam": a dot between the number and the unit.
+    let rest = rest.strip_prefix('.').unwrap_or(rest).trim_start();
+    let (unit, kerja, trailing) = unit(rest)?;
+    if !trailing.is_empty() {
+        return Err(WaktuError::Trailing(trailing.to_string()));
+    }
+    let to_min = |v: f64| (v * unit).ceil() as u64;
+    Ok(Some(Durasi {
+        menit_min: to_min(lo),
+        menit_max: to_min(hi),
+        hari_kerja: kerja,
+        maksimal,
+    }))
+}
+
+/// Reads a number with `,` or `.` as decimal mark at the start of `s`.
+fn number(s: &str) -> Option<(f64, &str)> {
+    let bytes = s.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() && bytes[end].is_ascii_digit() {
+        end += 1;
+    }
+    if end == 0 {
+        return None;
+    }
+    let mut value: f64 = s[..end].parse().ok()?;
+    // A decimal part only when digits follow the mark: "1.Jam" keeps its dot as separator.
+    if end + 1 < bytes.len()
+        && (bytes[end] == b',' || bytes[end] == b'.')
+        && bytes[end + 1].is_ascii_digit()
+    {
+        let mut j = end + 1;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            j += 1;
+        }
+        let frac: f64 = format!("0.{}", &s[end + 1..j]).parse().ok()?;
+        value += frac;
+        end = j;
+    }
+    Some((value, &s[end..]))
+}
+
+/// Reads the unit word (and "kerja") at the start of `s`; returns minutes per unit.
+fn unit(s: &str) -> Result<(f64, bool, &str), WaktuError> {
+    if s.is_empty() {
+        return Ok((1.0, false, ""));
+    }
+    let end = s.find(|c: char| !c.is_alphabetic()).unwrap_or(s.len());
+    let (word, rest) = s.split_at(end);
+    let rest = rest.trim_start().trim_start_matches('.').trim_start();
+    let per = match word {
+        "detik" | "dtk" | "det" => 1.0 / 60.0,
+        "menit" | "mnt" | "m" | "min" | "menint" => 1.0,
+        "jam" | "j" => HOUR,
+        "hari" | "hr" | "h" => DAY,
+        "hk" => return Ok((DAY, true, rest)),
+        "minggu" | "mgg" | "pekan" => 7.0 * DAY,
+        "bulan" | "bln" => 30.0 * DAY,
+        "tahun" | "thn" => 365.0 * DAY,
+        _ => return Err(WaktuError::UnknownUnit(word.to_string())),
+    };
+    if per == DAY {
+        if let Some(r) = rest.strip_prefix("kerja") {
+            return Ok((DAY, true, r.trim()));
+        }
+    }
+    Ok((per, false, rest))
+}
+
+/// Formats minutes as "2 hari 3 jam 15 menit" (zero parts left out; "0 menit" for zero).
+pub fn format_menit(total: u64) -> String {
+    let days = total / (24 * 60);
+    let hours = total % (24 * 60) / 60;
+    let mins = total % 60;
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(format!("{days} hari"));
+    }
+    if hours > 0 {
+        parts.push(format!("{hours} jam"));
+    }
+    if mins > 0 || parts.is_empty() {
+        parts.push(format!("{mins} menit"));
+    }
+    parts.join(" ")
+}
+
+/// The sum of the steps' times of one SOP.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct TotalWaktu {
+    /// Sum of lower bounds, in minutes.
+    pub menit_min: u64,
+    /// Sum of upper bounds, in minutes.
+    pub menit_max: u64,
+    /// Steps whose time was read.
+    pub langkah_terhitung: usize,
+    /// Steps with a waktu that could not be read: the total is then a lower bound.
+    pub langkah_tidak_terbaca: usize,
+    /// Steps with no waktu written.
+    pub langkah_tanpa_waktu: usize,
+    /// Some part was written in working days.
+    pub hari_kerja: bool,
+}
+
+impl TotalWaktu {
+    /// Adds one step: its parsed duration, or why it has none.
+    pub fn add(&mut self, step: Option<&Waktu>) {
+        match step {
+            None => self.langkah_tanpa_waktu += 1,
+            Some(Waktu {
+                durasi: Some(d), ..
+            }) => {
+                self.menit_min += d.menit_min;
+                self.menit_max += d.menit_max;
+                self.langkah_terhitung += 1;
+                self.hari_kerja |= d.hari_kerja;
+            }
+            Some(Waktu { durasi: None, teks }) if teks.trim().is_empty() => {
+                self.langkah_tanpa_waktu += 1
+            }
+            Some(_) => self.langkah_tidak_terbaca += 1,
+        }
+    }
+
+    /// The total as people say it: "2 hari 3 jam", "1 jam – 1 hari", or "tidak diketahui" when
+    /// no step's time could be read. A total missing unreadable steps reads "lebih dari …".
+    pub fn teks(&self) -> String {
+        if self.langkah_terhitung == 0 {
+            return "tidak diketahui".to_string();
+        }
+        let base = if self.menit_min == self.menit_max {
+            format_menit(self.menit_min)
+        } else {
+            format!(
+                "{} – {}",
+                format_menit(self.menit_min),
+                format_menit(self.menit_max)
+            )
+        };
+        if self.langkah_tidak_terbaca > 0 {
+            format!("lebih dari {base}")
+        } else {
+            base
+        }
+    }
+}
+
+/// A step's time as written, with its reading when it could be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Waktu {
+    /// The text as the author wrote it; shown verbatim.
+    pub teks: String,
+    /// The reading, `None` when unreadable ("unknown", never zero).
+    pub durasi: Option<Durasi>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn min(s: &str) -> (u64, u64) {
+        let d = parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}")).unwrap();
+        (d.menit_min, d.menit_max)
+    }
+
+    #[test]
+    fn reads_every_form_seen_in_the_seeds() {
+        let table: &[(&str, u64)] = &[
+            ("5 Menit", 5),
+            ("5 menit", 5),
+            ("10 Menit", 10),
+            ("15 menit", 15),
+            ("30 Menit", 30),
+            ("60 menit", 60),
+            ("1 Menit", 1),
+            ("2 Menit", 2),
+            ("3 Menit", 3),
+            ("1 Jam", 60),
+            ("1 jam", 60),
+            ("1.Jam", 60),
+            ("1jam", 60),
+            ("2 Jam", 120),
+            ("3 Jam", 180),
+            ("6 Jam", 360),
+            ("12 Jam", 720),
+            ("24 Jam", 1440),
+            ("1 Hari", 1440),
+            ("1 hari", 1440),
+            ("2 Hari", 2880),
+            ("3 hari", 3 * 1440),
+            ("5 Hari", 5 * 1440),
+            ("7 Hari", 7 * 1440),
+            ("10 hari", 10 * 1440),
+            ("14 hari", 14 * 1440),
+            ("15 Hari", 15 * 1440),
+            ("30 hari", 30 * 1440),
+            ("30 Hari", 30 * 1440),
+            ("1 hari kerja", 1440),
+            ("1 hari\nkerja", 1440),
+            ("Mak. 1 Minggu", 7 * 1440),
+            ("1 Minggu", 7 * 1440),
+            ("1 Bulan", 30 * 1440),
+            ("5", 5),
+            ("10", 10),
+            ("60", 60),
+            ("0,5 jam", 30),
+            ("2 HK", 2 * 1440),
+            ("30 detik", 1),
+        ];
+        for (text, want) in table {
+            assert_eq!(min(text), (*want, *want), "{text:?}");
+        }
+        assert_eq!(min("960-1440"), (960, 1440));
+        assert_eq!(min("1 s.d. 2 hari"), (1440, 2880));
+        assert!(parse("1 hari kerja").unwrap().unwrap().hari_kerja);
+        assert!(parse("Mak. 1 Minggu").unwrap().unwrap().maksimal);
+    }
+
+    #[test]
+    fn empty_is_not_stated_and_nonsense_is_an_error() {
+        assert_eq!(parse(""), Ok(None));
+        assert_eq!(parse("  - "), Ok(None));
+        assert_eq!(parse("segera"), Err(WaktuError::NoAmount));
+        assert_eq!(parse("5 kali"), Err(WaktuError::UnknownUnit("kali".into())));
+        assert_eq!(
+            parse("5 menit lagi"),
+            Err(WaktuError::Trailing("lagi".into()))
+        );
+        assert_eq!(parse("10-5"), Err(WaktuError::BadRange));
+    }
+
+    #[test]
+    fn formats_totals_in_indonesian() {
+        assert_eq!(format_menit(0), "0 menit");
+        assert_eq!(format_menit(15), "15 menit");
+        assert_eq!(
+            format_menit(2 * 1440 + 3 * 60 + 15),
+            "2 hari 3 jam 15 menit"
+        );
+        assert_eq!(format_menit(1440), "1 hari");
+    }
+
+    #[test]
+    fn unreadable_steps_make_the_total_a_lower_bound_never_zero() {
+        let w = |t: &str| Waktu {
+            teks: t.into(),
+            durasi: parse(t).ok().flatten(),
+        };
+        let mut total = TotalWaktu::default();
+        assert_eq!(total.teks(), "tidak diketahui");
+        total.add(Some(&w("segera")));
+        assert_eq!(total.teks(), "tidak diketahui");
+        total.add(Some(&w("1 jam")));
+        total.add(Some(&w("15 menit")));
+        total.add(None);
+        assert_eq!(total.teks(), "lebih dari 1 jam 15 menit");
+        assert_eq!(total.langkah_tanpa_waktu, 1);
+        let mut r = TotalWaktu::default();
+        r.add(Some(&w("960-1440")));
+        assert_eq!(r.teks(), "16 jam – 1 hari");
+    }
+}

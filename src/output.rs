@@ -1,0 +1,160 @@
+//! Output: the whole build in memory (path → bytes), written to disk atomically or served as is,
+//! so the browser and the disk see the same bytes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// Name of the marker file that says a folder was written by sopan (and may be replaced).
+pub const MARKER: &str = ".sopan-output";
+
+/// Every output file by its `/`-separated path relative to the output folder.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Output {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Output {
+    /// An empty output.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn insert(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
+        self.files.insert(path.into(), bytes);
+    }
+
+    /// The bytes of `path`.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// Paths and bytes, sorted by path.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// Whether there are no files.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    /// Replaces `dir` with exactly these files. The new tree is written beside `dir` and swapped
+    /// in by renames, so a failed or killed build leaves the previous output whole. A non-empty
+    /// `dir` that sopan did not write is never touched.
+    pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
+        if dir.exists() && !dir.join(MARKER).exists() && !is_empty_dir(dir) {
+            return Err(Error::new(format!(
+                "folder keluaran `{}` sudah berisi berkas lain yang bukan buatan sopan",
+                dir.display()
+            ))
+            .hint("pilih folder lain dengan `--out`, atau kosongkan folder itu"));
+        }
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("gagal membuat folder `{}`", parent.display()), e))?;
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "output".into());
+        let tmp = sibling(parent, &name, "baru");
+        let old = sibling(parent, &name, "lama");
+        for stale in [&tmp, &old] {
+            if stale.exists() {
+                std::fs::remove_dir_all(stale)
+                    .map_err(|e| Error::io(format!("gagal menghapus `{}`", stale.display()), e))?;
+            }
+        }
+        let written = self.write_tree(&tmp);
+        if let Err(e) = written {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        if dir.exists() {
+            std::fs::rename(dir, &old)
+                .map_err(|e| Error::io(format!("gagal memindahkan `{}`", dir.display()), e))?;
+        }
+        if let Err(e) = std::fs::rename(&tmp, dir) {
+            if old.exists() {
+                let _ = std::fs::rename(&old, dir);
+            }
+            return Err(Error::io(
+                format!("gagal memasang keluaran baru di `{}`", dir.display()),
+                e,
+            ));
+        }
+        if old.exists() {
+            std::fs::remove_dir_all(&old).map_err(|e| {
+                Error::io(
+                    format!("gagal menghapus keluaran lama `{}`", old.display()),
+                    e,
+                )
+            })?;
+        }
+        Ok(())
+    }
+
+    fn write_tree(&self, root: &Path) -> Result<(), Error> {
+        std::fs::create_dir_all(root)
+            .map_err(|e| Error::io(format!("gagal membuat `{}`", root.display()), e))?;
+        std::fs::write(
+            root.join(MARKER),
+            b"Folder ini dibuat oleh sopan dan ditimpa setiap `sopan build`.\n",
+        )
+        .map_err(|e| Error::io("gagal menulis penanda keluaran", e))?;
+        for (path, bytes) in &self.files {
+            let target = root.join(path);
+            if let Some(p) = target.parent() {
+                std::fs::create_dir_all(p)
+                    .map_err(|e| Error::io(format!("gagal membuat `{}`", p.display()), e))?;
+            }
+            std::fs::write(&target, bytes)
+                .map_err(|e| Error::io(format!("gagal menulis `{}`", target.display()), e))?;
+        }
+        Ok(())
+    }
+}
+
+fn sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
+    parent.join(format!(".{name}.{tag}"))
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir)
+        .map(|mut d| d.next().is_none())
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_previous_output_and_refuses_foreign_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let mut a = Output::new();
+        a.insert("a/x.json", b"1".to_vec());
+        a.write_to(&out).unwrap();
+        let mut b = Output::new();
+        b.insert("b.json", b"2".to_vec());
+        b.write_to(&out).unwrap();
+        assert!(!out.join("a/x.json").exists());
+        assert_eq!(std::fs::read(out.join("b.json")).unwrap(), b"2");
+        let foreign = tmp.path().join("docs");
+        std::fs::create_dir(&foreign).unwrap();
+        std::fs::write(foreign.join("thesis.docx"), b"x").unwrap();
+        assert!(b.write_to(&foreign).is_err());
+        assert!(foreign.join("thesis.docx").exists());
+    }
+}

@@ -1,0 +1,129 @@
+//! The one place diagnostics are printed: `error:` / `warning:`, `--> file:line:col`, the source
+//! line with a caret, then `bantuan:` lines.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+
+use crate::diag::{Diagnostic, Diagnostics, Severity, Sources, display_path};
+
+/// Whether to colour output: only on a terminal, and never when `NO_COLOR` is set.
+pub fn use_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+struct Paint {
+    on: bool,
+}
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Renders every diagnostic, separated by blank lines.
+pub fn render_all(diags: &Diagnostics, sources: &Sources, color: bool) -> String {
+    let mut out = String::new();
+    for d in diags.iter() {
+        out.push_str(&render(d, sources, color));
+        out.push('\n');
+    }
+    out
+}
+
+/// Renders one diagnostic in the rustc-like layout users of cargo and typst know.
+pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+    let p = Paint { on: color };
+    let mut out = String::new();
+    let (label, code) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let _ = writeln!(
+        out,
+        "{}{}",
+        p.wrap(code, &format!("{label}:")),
+        p.wrap("1", &format!(" {}", d.message))
+    );
+    let mut gutter = 1;
+    if let Some(span) = &d.span {
+        let path = display_path(&span.file);
+        let line_text = if span.line > 0 {
+            sources.line(&span.file, span.line)
+        } else {
+            None
+        };
+        gutter = span.line.to_string().len();
+        let pad = " ".repeat(gutter);
+        if span.line > 0 {
+            let _ = writeln!(
+                out,
+                "{pad}{} {path}:{}:{}",
+                p.wrap("1;34", "-->"),
+                span.line,
+                span.col
+            );
+        } else {
+            let _ = writeln!(out, "{pad}{} {path}", p.wrap("1;34", "-->"));
+        }
+        if let Some(text) = line_text {
+            let bar = p.wrap("1;34", "|");
+            let _ = writeln!(out, "{pad} {bar}");
+            let shown = text.replace('\t', " ");
+            let _ = writeln!(
+                out,
+                "{} {bar} {shown}",
+                p.wrap("1;34", &span.line.to_string())
+            );
+            let start = span.col.saturating_sub(1) as usize;
+            let avail = shown.chars().count().saturating_sub(start).max(1);
+            let width = (span.len.max(1) as usize).min(avail);
+            let caret = format!("{}{}", " ".repeat(start), "^".repeat(width));
+            let _ = writeln!(out, "{pad} {bar} {}", p.wrap(code, &caret));
+        }
+    }
+    for h in &d.hints {
+        let _ = writeln!(
+            out,
+            "{} {} {h}",
+            " ".repeat(gutter),
+            p.wrap("1;36", "= bantuan:")
+        );
+    }
+    out
+}
+
+/// The closing line of `check` and `build`: "N SOP, N galat, N peringatan".
+pub fn summary(sops: usize, diags: &Diagnostics) -> String {
+    format!(
+        "{sops} SOP, {} galat, {} peringatan",
+        diags.errors(),
+        diags.warnings()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Span;
+
+    #[test]
+    fn renders_caret_under_the_column() {
+        let mut sources = Sources::default();
+        sources.insert("a.yaml".into(), "nama: x\npelaksan: y\n".into());
+        let d = Diagnostic::error(
+            Span::at("a.yaml", 2, 1, 8),
+            "kunci `pelaksan` tidak dikenal",
+        )
+        .hint("maksud Anda `pelaksana`?");
+        let text = render(&d, &sources, false);
+        assert_eq!(
+            text,
+            "error: kunci `pelaksan` tidak dikenal\n --> a.yaml:2:1\n  |\n2 | pelaksan: y\n  | ^^^^^^^^\n  = bantuan: maksud Anda `pelaksana`?\n"
+        );
+    }
+}
