@@ -41,7 +41,7 @@ impl<'de> Deserialize<'de> for Text {
                 Ok(Text(v.to_string()))
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
-                Ok(Text(if v { "ya" } else { "tidak" }.to_string()))
+                Ok(Text(v.to_string()))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
                 Ok(Text(String::new()))
@@ -88,6 +88,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Many<T> {
                 Self::one(v.to_string())
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Many<T>, E> {
+                Self::one(v.to_string())
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Many<T>, E> {
                 Self::one(v.to_string())
             }
             fn visit_unit<E: de::Error>(self) -> Result<Many<T>, E> {

@@ -30,13 +30,22 @@ pub fn parse<T: DeserializeOwned + Default>(
     if text.trim().is_empty() {
         return (Some(T::default()), diags);
     }
-    match serde_saphyr::from_str::<T>(text) {
+    match serde_saphyr::from_str_with_options::<T>(text, options()) {
         Ok(v) => (Some(v), diags),
         Err(e) => {
             diags.push(translate(file, text, &e));
             (None, diags)
         }
     }
+}
+
+/// YAML 1.2 reading: only `true`/`false` are booleans, so an actor named `Y` or a waktu of
+/// `No` stays text; `007` stays text too.
+fn options() -> serde_saphyr::Options {
+    let mut o = serde_saphyr::Options::default();
+    o.strict_booleans = true;
+    o.leading_zero_numbers_as_strings = true;
+    o
 }
 
 /// Names serde and the YAML parser use, in the words of the schema page.

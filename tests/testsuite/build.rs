@@ -1,0 +1,92 @@
+//! `sopan build`: open data written atomically and deterministically; never on errors.
+
+use crate::support::Project;
+
+fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn writes_json_per_sop_and_an_index() {
+    let p = Project::base();
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sop: serde_json::Value =
+        serde_json::from_str(&p.read("output/dinas/umum/surat-masuk.json")).unwrap();
+    assert_eq!(sop["nama"], "Surat Masuk");
+    assert_eq!(sop["id"], "dinas/umum/surat-masuk");
+    assert_eq!(
+        sop["disahkan_oleh"]["nama"], "Budi, S.Sos",
+        "signer falls back to kepala"
+    );
+    assert_eq!(sop["disahkan_oleh"]["nip"], "19700101 199503 1 001");
+    assert_eq!(sop["langkah"][0]["jenis"], "mulai");
+    assert_eq!(sop["langkah"][1]["jenis"], "selesai");
+    assert_eq!(sop["total_waktu"]["menit_min"], 15);
+    assert_eq!(sop["total_waktu_teks"], "15 menit");
+    let index: serde_json::Value = serde_json::from_str(&p.read("output/data.json")).unwrap();
+    assert_eq!(index["jumlah_sop"], 1);
+    assert_eq!(
+        index["instansi"][0]["bidang"][0]["sop"][0]["data"],
+        "/dinas/umum/surat-masuk.json"
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let p = Project::example();
+    assert_eq!(p.run(&["build", "--out", "a"]).code, 0);
+    assert_eq!(p.run(&["build", "--out", "b"]).code, 0);
+    let (a, b) = (tree(&p.path().join("a")), tree(&p.path().join("b")));
+    assert!(a.len() > 10);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_intact() {
+    let p = Project::base();
+    assert_eq!(p.run(&["build"]).code, 0);
+    let before = tree(&p.path().join("output"));
+    p.write("content/dinas/umum/surat-masuk.yaml", "nama: [rusak\n");
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("keluaran lama tidak diubah"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(tree(&p.path().join("output")), before);
+}
+
+#[test]
+fn removed_sops_disappear_from_the_output() {
+    let p = Project::base();
+    p.write("content/dinas/umum/lain.yaml", crate::support::GOOD_SOP);
+    assert_eq!(p.run(&["build"]).code, 0);
+    assert!(p.path().join("output/dinas/umum/lain.json").exists());
+    std::fs::remove_file(p.path().join("content/dinas/umum/lain.yaml")).unwrap();
+    assert_eq!(p.run(&["build"]).code, 0);
+    assert!(!p.path().join("output/dinas/umum/lain.json").exists());
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let p = Project::base();
+    p.write("skripsi/bab1.docx", "penting");
+    let r = p.run(&["build", "--out", "skripsi"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("bukan buatan sopan"), "{}", r.stderr);
+    assert_eq!(p.read("skripsi/bab1.docx"), "penting");
+}

@@ -1,0 +1,8 @@
+//! The one integration-test binary: drives the `sopan` CLI over fixture projects.
+
+mod support;
+
+mod build;
+mod cli;
+mod content;
+mod validate;

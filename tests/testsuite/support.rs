@@ -1,0 +1,128 @@
+//! Test harness: fixture projects copied into temp dirs, the real `sopan` binary run over them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A project in a temporary folder.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of the binary printed and returned.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// The repository root (where `content/` with the example lives).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A minimal valid SOP used by the base project.
+pub const GOOD_SOP: &str = "\
+nomor: 800/01/2024
+nama: Surat Masuk
+pelaksana: [Pelayanan, Kasubbag]
+langkah:
+  - kegiatan: Menerima surat
+    pelaksana: Pelayanan
+    waktu: 5 menit
+  - kegiatan: Mengagendakan surat
+    pelaksana: Kasubbag
+    waktu: 10 menit
+";
+
+impl Project {
+    /// A copy of `tests/testsuite/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Project {
+        let p = Project {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        copy_tree(
+            &repo_root().join("tests/testsuite/fixtures").join(name),
+            p.path(),
+        );
+        p
+    }
+
+    /// A copy of the repository's own example project (`sopan.yaml` + `content/`).
+    pub fn example() -> Project {
+        let p = Project {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        copy_tree(&repo_root().join("content"), &p.path().join("content"));
+        std::fs::copy(repo_root().join("sopan.yaml"), p.path().join("sopan.yaml")).unwrap();
+        p
+    }
+
+    /// A valid project: one instansi `dinas`, one bidang `umum`, one SOP `umum/surat-masuk`.
+    pub fn base() -> Project {
+        let p = Project {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        p.write("sopan.yaml", "judul: Uji\n")
+            .write(
+                "content/dinas/_instansi.yaml",
+                "pemerintah: Pemerintah Kota Uji\nnama: Dinas Uji\nkota: Uji\nkepala:\n  jabatan: Kepala Dinas\n  nama: Budi, S.Sos\n  nip: 19700101 199503 1 001\n",
+            )
+            .write("content/dinas/umum/_bidang.yaml", "nama: Bagian Umum\nurutan: 1\n")
+            .write("content/dinas/umum/surat-masuk.yaml", GOOD_SOP);
+        p
+    }
+
+    /// An empty folder.
+    pub fn empty() -> Project {
+        Project {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    /// The project folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes (or overwrites) a file.
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        let path = self.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
+    /// Reads a file.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Runs `sopan ARGS` inside the project folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_sopan"))
+            .args(args)
+            .current_dir(self.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+}
