@@ -10,7 +10,10 @@ struct Rng(u64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
     fn below(&mut self, n: u64) -> u64 {
@@ -22,18 +25,55 @@ impl Rng {
 }
 
 const ACTORS: &[&str] = &[
-    "Pemohon", "Petugas Pelayanan", "Staf", "Kasubbag", "Kepala Seksi", "Kepala Bidang", "Sekretaris",
-    "Kepala Dinas", "TKSK", "Kantor Kecamatan", "LKSA",
+    "Pemohon",
+    "Petugas Pelayanan",
+    "Staf",
+    "Kasubbag",
+    "Kepala Seksi",
+    "Kepala Bidang",
+    "Sekretaris",
+    "Kepala Dinas",
+    "TKSK",
+    "Kantor Kecamatan",
+    "LKSA",
 ];
 const VERBS: &[&str] = &[
-    "Menerima", "Memeriksa", "Mengagendakan", "Menyusun", "Menelaah", "Memaraf", "Menandatangani",
-    "Menyampaikan", "Mengarsipkan", "Memverifikasi", "Mendisposisikan", "Mengirimkan",
+    "Menerima",
+    "Memeriksa",
+    "Mengagendakan",
+    "Menyusun",
+    "Menelaah",
+    "Memaraf",
+    "Menandatangani",
+    "Menyampaikan",
+    "Mengarsipkan",
+    "Memverifikasi",
+    "Mendisposisikan",
+    "Mengirimkan",
 ];
 const OBJECTS: &[&str] = &[
-    "berkas permohonan", "surat rekomendasi", "data penerima bantuan", "konsep surat keputusan",
-    "laporan kegiatan", "nota dinas", "dokumen persyaratan", "daftar hadir rapat",
+    "berkas permohonan",
+    "surat rekomendasi",
+    "data penerima bantuan",
+    "konsep surat keputusan",
+    "laporan kegiatan",
+    "nota dinas",
+    "dokumen persyaratan",
+    "daftar hadir rapat",
 ];
-const WAKTU: &[&str] = &["5 menit", "10 Menit", "15 menit", "30 menit", "1 jam", "2 Jam", "1 hari", "2 Hari", "1 hari kerja", "Mak. 1 Minggu", "60"];
+const WAKTU: &[&str] = &[
+    "5 menit",
+    "10 Menit",
+    "15 menit",
+    "30 menit",
+    "1 jam",
+    "2 Jam",
+    "1 hari",
+    "2 Hari",
+    "1 hari kerja",
+    "Mak. 1 Minggu",
+    "60",
+];
 const LAWS: &[&str] = &[
     "Undang-Undang Nomor 25 Tahun 2009 tentang Pelayanan Publik",
     "Undang-Undang Nomor 11 Tahun 2009 tentang Kesejahteraan Sosial",
@@ -54,7 +94,11 @@ fn sop(rng: &mut Rng, n: usize) -> String {
     let actors: Vec<&str> = ACTORS[..actor_count].to_vec();
     let steps = steps.max(actor_count);
     let mut s = String::new();
-    let _ = writeln!(s, "nomor: \"800/{n}/SOP/2024\"\nnama: Layanan Sintetis Nomor {n}\ntanggal_pembuatan: 2024-01-{:02}", 1 + n % 28);
+    let _ = writeln!(
+        s,
+        "nomor: \"800/{n}/SOP/2024\"\nnama: Layanan Sintetis Nomor {n}\ntanggal_pembuatan: 2024-01-{:02}",
+        1 + n % 28
+    );
     s.push_str("dasar_hukum:\n");
     for _ in 0..2 + rng.below(5) {
         let _ = writeln!(s, "  - {}", rng.pick(LAWS));
@@ -69,25 +113,50 @@ fn sop(rng: &mut Rng, n: usize) -> String {
     s.push_str("langkah:\n");
     for i in 1..=steps {
         // Every actor acts at least once: the first steps walk the columns in order.
-        let actor = if i <= actors.len() { actors[i - 1] } else { actors[rng.below(actors.len() as u64) as usize] };
-        let _ = writeln!(s, "  - kegiatan: {} {}\n    pelaksana: {actor}", rng.pick(VERBS), rng.pick(OBJECTS));
+        let actor = if i <= actors.len() {
+            actors[i - 1]
+        } else {
+            actors[rng.below(actors.len() as u64) as usize]
+        };
+        let _ = writeln!(
+            s,
+            "  - kegiatan: {} {}\n    pelaksana: {actor}",
+            rng.pick(VERBS),
+            rng.pick(OBJECTS)
+        );
         if i > 2 && i < steps && rng.below(6) == 0 {
-            let _ = writeln!(s, "    jenis: keputusan\n    tidak: {}", 1 + rng.below(i as u64 - 1));
+            let _ = writeln!(
+                s,
+                "    jenis: keputusan\n    tidak: {}",
+                1 + rng.below(i as u64 - 1)
+            );
         }
-        let _ = writeln!(s, "    kelengkapan: {}\n    waktu: {}\n    output: {}", rng.pick(OBJECTS), rng.pick(WAKTU), rng.pick(OBJECTS));
+        let _ = writeln!(
+            s,
+            "    kelengkapan: {}\n    waktu: {}\n    output: {}",
+            rng.pick(OBJECTS),
+            rng.pick(WAKTU),
+            rng.pick(OBJECTS)
+        );
     }
     s
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(n), Some(dir)) = (args.get(1).and_then(|n| n.parse::<usize>().ok()), args.get(2)) else {
+    let (Some(n), Some(dir)) = (
+        args.get(1).and_then(|n| n.parse::<usize>().ok()),
+        args.get(2),
+    ) else {
         eprintln!("pemakaian: cargo run --release --example gen -- N FOLDER");
         std::process::exit(2);
     };
     let root = Path::new(dir);
     if root.join("content").exists() {
-        eprintln!("{} sudah berisi content/; pilih folder kosong", root.display());
+        eprintln!(
+            "{} sudah berisi content/; pilih folder kosong",
+            root.display()
+        );
         std::process::exit(2);
     }
     let mut rng = Rng(n as u64);
@@ -96,16 +165,25 @@ fn main() {
     for i in 0..instansi_count {
         write(
             &root.join(format!("content/dinas-{i}/_instansi.yaml")),
-            &format!("pemerintah: Pemerintah Kabupaten Sintetis {i}\nnama: Dinas {i}\nalamat: Jalan Contoh No. {i}\nkota: Kota {i}\nkepala:\n  jabatan: Kepala Dinas\n  nama: Kepala {i}, S.Sos\n  pangkat: Pembina Tingkat I (IV/b)\n  nip: 19700101 199503 1 {:03}\n", i + 1),
+            &format!(
+                "pemerintah: Pemerintah Kabupaten Sintetis {i}\nnama: Dinas {i}\nalamat: Jalan Contoh No. {i}\nkota: Kota {i}\nkepala:\n  jabatan: Kepala Dinas\n  nama: Kepala {i}, S.Sos\n  pangkat: Pembina Tingkat I (IV/b)\n  nip: 19700101 199503 1 {:03}\n",
+                i + 1
+            ),
         );
         for b in 0..5 {
-            write(&root.join(format!("content/dinas-{i}/bidang-{b}/_bidang.yaml")), &format!("nama: Bidang {b}\nurutan: {b}\n"));
+            write(
+                &root.join(format!("content/dinas-{i}/bidang-{b}/_bidang.yaml")),
+                &format!("nama: Bidang {b}\nurutan: {b}\n"),
+            );
         }
     }
     for k in 0..n {
         let i = k % instansi_count;
         let b = (k / instansi_count) % 5;
-        write(&root.join(format!("content/dinas-{i}/bidang-{b}/sop-{k:05}.yaml")), &sop(&mut rng, k));
+        write(
+            &root.join(format!("content/dinas-{i}/bidang-{b}/sop-{k:05}.yaml")),
+            &sop(&mut rng, k),
+        );
     }
     eprintln!("{n} SOP ditulis ke {}", root.display());
 }

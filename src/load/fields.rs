@@ -141,14 +141,14 @@ impl<'a> Fields<'a> {
         let jabatan = self.required(&r.jabatan, "jabatan", loc, what);
         let nama = self.required(&r.nama, "nama", loc, what);
         let pangkat = self.text(&r.pangkat);
-        if let (Some(p), Some(s)) = (&pangkat, &r.pangkat) {
-            if let Some((gol, expected)) = pangkat::mismatch(p) {
-                let span = self.span(&s.referenced, p);
-                self.error(
-                    Diagnostic::warning(span, format!("pangkat `{p}` tidak sesuai golongan {gol}"))
-                        .hint(format!("golongan {gol} berpangkat {expected}")),
-                );
-            }
+        if let (Some(p), Some(s)) = (&pangkat, &r.pangkat)
+            && let Some((gol, expected)) = pangkat::mismatch(p)
+        {
+            let span = self.span(&s.referenced, p);
+            self.error(
+                Diagnostic::warning(span, format!("pangkat `{p}` tidak sesuai golongan {gol}"))
+                    .hint(format!("golongan {gol} berpangkat {expected}")),
+            );
         }
         let mut span = self.span(&raw.referenced, what);
         let nip = match (&r.nip, self.text(&r.nip)) {

@@ -175,21 +175,21 @@ pub fn check_keys(kind: FileKind, file: &std::path::Path, text: &str) -> Vec<Dia
             }
             Event::Scalar(value, ..) => match stack.last_mut() {
                 Some(Frame::Map { path, key }) if key.is_none() => {
-                    if let Some(keys) = allowed(kind, path) {
-                        if !keys.contains(&value.as_ref()) {
-                            let line = span.start.line() as u32;
-                            let col = span.start.col() as u32 + 1;
-                            let len = value.chars().count() as u32;
-                            let d = Diagnostic::error(
-                                Span::at(file, line, col, len),
-                                format!("kunci `{value}` tidak dikenal di {}", place(path)),
-                            );
-                            let d = match nearest(&value, keys.iter().copied()) {
-                                Some(k) => d.hint(format!("maksud Anda `{k}`?")),
-                                None => d.hint(format!("kunci yang dikenal: {}", keys.join(", "))),
-                            };
-                            out.push(d);
-                        }
+                    if let Some(keys) = allowed(kind, path)
+                        && !keys.contains(&value.as_ref())
+                    {
+                        let line = span.start.line() as u32;
+                        let col = span.start.col() as u32 + 1;
+                        let len = value.chars().count() as u32;
+                        let d = Diagnostic::error(
+                            Span::at(file, line, col, len),
+                            format!("kunci `{value}` tidak dikenal di {}", place(path)),
+                        );
+                        let d = match nearest(&value, keys.iter().copied()) {
+                            Some(k) => d.hint(format!("maksud Anda `{k}`?")),
+                            None => d.hint(format!("kunci yang dikenal: {}", keys.join(", "))),
+                        };
+                        out.push(d);
                     }
                     *key = Some(value);
                 }

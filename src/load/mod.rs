@@ -112,10 +112,10 @@ fn link_names(site: &mut Site) {
         for b in &mut i.bidang {
             for s in &mut b.sop {
                 for k in &mut s.keterkaitan {
-                    if let Keterkaitan::Sop { id, nama } = k {
-                        if let Some(n) = names.get(id) {
-                            *nama = n.clone();
-                        }
+                    if let Keterkaitan::Sop { id, nama } = k
+                        && let Some(n) = names.get(id)
+                    {
+                        *nama = n.clone();
                     }
                 }
             }

@@ -102,17 +102,17 @@ pub fn resolve_instansi(f: &mut Fields, raw: RawInstansi, dir: &Path, root: &Pat
         }
     };
     let email = f.text(&raw.email);
-    if let (Some(e), Some(at)) = (&email, &raw.email) {
-        if !e.contains('@') {
-            let span = f.span(&at.referenced, e);
-            f.error(
-                Diagnostic::warning(
-                    span,
-                    format!("`email` `{e}` tidak tampak seperti alamat surel"),
-                )
-                .hint("mis. `dinsos@example.go.id`"),
-            );
-        }
+    if let (Some(e), Some(at)) = (&email, &raw.email)
+        && !e.contains('@')
+    {
+        let span = f.span(&at.referenced, e);
+        f.error(
+            Diagnostic::warning(
+                span,
+                format!("`email` `{e}` tidak tampak seperti alamat surel"),
+            )
+            .hint("mis. `dinsos@example.go.id`"),
+        );
     }
     let mut logo = None;
     if let (Some(l), Some(at)) = (f.text(&raw.logo), &raw.logo) {
@@ -198,17 +198,19 @@ pub fn resolve_keputusan(
 ) -> Keputusan {
     let nomor = f.required(&raw.nomor, "nomor", None, "keputusan");
     let tahun = f.required(&raw.tahun, "tahun", None, "keputusan");
-    if !tahun.is_empty() && !(tahun.len() == 4 && tahun.chars().all(|c| c.is_ascii_digit())) {
-        if let Some(at) = &raw.tahun {
-            let span = f.span(&at.referenced, &tahun);
-            f.error(
-                Diagnostic::error(
-                    span,
-                    format!("`tahun` harus tahun empat angka, bukan `{tahun}`"),
-                )
-                .hint("mis. `tahun: 2022`"),
-            );
-        }
+    let four_digits = tahun.len() == 4 && tahun.chars().all(|c| c.is_ascii_digit());
+    if !tahun.is_empty()
+        && !four_digits
+        && let Some(at) = &raw.tahun
+    {
+        let span = f.span(&at.referenced, &tahun);
+        f.error(
+            Diagnostic::error(
+                span,
+                format!("`tahun` harus tahun empat angka, bukan `{tahun}`"),
+            )
+            .hint("mis. `tahun: 2022`"),
+        );
     }
     let tanggal = f.date(&raw.tanggal, "tanggal");
     let tentang = f.required(&raw.tentang, "tentang", None, "keputusan");

@@ -60,14 +60,14 @@ pub fn resolve_sop(f: &mut Fields, id: SopId, raw: RawSop, kepala: &Pejabat) -> 
     let tanggal_pembuatan = f.date(&raw.tanggal_pembuatan, "tanggal_pembuatan");
     let tanggal_revisi = f.date(&raw.tanggal_revisi, "tanggal_revisi");
     let tanggal_efektif = f.date(&raw.tanggal_efektif, "tanggal_efektif");
-    if let (Some(p), Some(r), Some(rs)) = (tanggal_pembuatan, tanggal_revisi, &raw.tanggal_revisi) {
-        if r < p {
-            let span = f.span(&rs.referenced, &r.iso());
-            f.error(
-                Diagnostic::warning(span, "tanggal revisi lebih awal dari tanggal pembuatan")
-                    .hint("periksa `tanggal_revisi` dan `tanggal_pembuatan`"),
-            );
-        }
+    if let (Some(p), Some(r), Some(rs)) = (tanggal_pembuatan, tanggal_revisi, &raw.tanggal_revisi)
+        && r < p
+    {
+        let span = f.span(&rs.referenced, &r.iso());
+        f.error(
+            Diagnostic::warning(span, "tanggal revisi lebih awal dari tanggal pembuatan")
+                .hint("periksa `tanggal_revisi` dan `tanggal_pembuatan`"),
+        );
     }
     let disahkan_oleh = match &raw.disahkan_oleh {
         Some(p) => f.pejabat(p, "disahkan_oleh"),
@@ -368,14 +368,14 @@ const JENIS_KEGIATAN: [&str; 3] = ["Rutin", "Pelayanan", "Penugasan"];
 fn resolve_identifikasi(f: &mut Fields, raw: &S<RawIdentifikasi>) -> Identifikasi {
     let r = &raw.value;
     let jenis_kegiatan = f.text(&r.jenis_kegiatan);
-    if let (Some(j), Some(s)) = (&jenis_kegiatan, &r.jenis_kegiatan) {
-        if !JENIS_KEGIATAN.iter().any(|k| k.eq_ignore_ascii_case(j)) {
-            let span = f.span(&s.referenced, j);
-            f.error(
+    if let (Some(j), Some(s)) = (&jenis_kegiatan, &r.jenis_kegiatan)
+        && !JENIS_KEGIATAN.iter().any(|k| k.eq_ignore_ascii_case(j))
+    {
+        let span = f.span(&s.referenced, j);
+        f.error(
                 Diagnostic::warning(span, format!("jenis kegiatan `{j}` bukan salah satu dari Rutin, Pelayanan, Penugasan"))
                     .hint("Lembar Kerja Identifikasi Kegiatan mengenal tiga jenis: Rutin, Pelayanan, Penugasan"),
             );
-        }
     }
     let tahapan = |f: &Fields, t: &Option<S<crate::load::schema::RawTahapan>>| match t {
         Some(t) => Tahapan {

@@ -97,18 +97,18 @@ fn translate(file: &Path, text: &str, e: &YamlError) -> Diagnostic {
         other => other.to_string(),
     };
     let raw = strip_position(raw.lines().next().unwrap_or(""));
-    if let Some(rest) = raw.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return Diagnostic::error(
-                span,
-                format!(
-                    "tipe nilai salah: tertulis {}, seharusnya {}",
-                    indonesian_type(found),
-                    indonesian_type(expected)
-                ),
-            )
-            .hint(type_hint(expected));
-        }
+    if let Some(rest) = raw.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return Diagnostic::error(
+            span,
+            format!(
+                "tipe nilai salah: tertulis {}, seharusnya {}",
+                indonesian_type(found),
+                indonesian_type(expected)
+            ),
+        )
+        .hint(type_hint(expected));
     }
     if let Some(expected) = raw.strip_prefix("expected ") {
         let e = expected
@@ -145,15 +145,15 @@ fn translate(file: &Path, text: &str, e: &YamlError) -> Diagnostic {
 /// Drops the "error: line 8 column 7: " lead: the span already says where.
 fn strip_position(s: &str) -> String {
     let s = s.strip_prefix("error: ").unwrap_or(s);
-    if let Some(rest) = s.strip_prefix("line ") {
-        if let Some(idx) = rest.find(": ") {
-            let head = &rest[..idx];
-            if head
-                .split(" column ")
-                .all(|p| p.chars().all(|c| c.is_ascii_digit()))
-            {
-                return rest[idx + 2..].to_string();
-            }
+    if let Some(rest) = s.strip_prefix("line ")
+        && let Some(idx) = rest.find(": ")
+    {
+        let head = &rest[..idx];
+        if head
+            .split(" column ")
+            .all(|p| p.chars().all(|c| c.is_ascii_digit()))
+        {
+            return rest[idx + 2..].to_string();
         }
     }
     s.to_string()

@@ -32,7 +32,7 @@ pub struct Tanggal {
 
 /// Whether `year` is a leap year in the Gregorian calendar.
 fn leap(year: u32) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+    (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400)
 }
 
 /// Days in `month` of `year`, or 0 for a month that does not exist.

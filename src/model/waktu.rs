@@ -166,10 +166,10 @@ fn unit(s: &str) -> Result<(f64, bool, &str), WaktuError> {
         "tahun" | "thn" => 365.0 * DAY,
         _ => return Err(WaktuError::UnknownUnit(word.to_string())),
     };
-    if per == DAY {
-        if let Some(r) = rest.strip_prefix("kerja") {
-            return Ok((DAY, true, r.trim()));
-        }
+    if per == DAY
+        && let Some(r) = rest.strip_prefix("kerja")
+    {
+        return Ok((DAY, true, r.trim()));
     }
     Ok((per, false, rest))
 }
