@@ -14,10 +14,11 @@ pub mod output;
 pub mod render;
 pub mod report;
 pub mod settings;
+pub mod theme;
 pub mod validate;
 
 use std::ffi::OsString;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::Path;
 
 use clap::Parser as _;
@@ -142,7 +143,13 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
             eprintln!("  {stage}: {} ms", took.as_millis());
         }
     };
-    let output = render::build(&loaded.site, &mut log);
+    let theme = theme::Theme::load(root, &loaded.site.settings.tema)?;
+    let ctx = render::BuildContext {
+        root,
+        theme: &theme,
+        progress: !quiet && std::io::stderr().is_terminal(),
+    };
+    let output = render::build(&loaded.site, &ctx, &mut log)?;
     output.write_to(out)?;
     eprintln!(
         "Selesai: {} berkas ditulis ke {} ({})",

@@ -1,18 +1,64 @@
 //! Render: the build as one top-down list of named stages, from the validated `Site` to an
-//! in-memory `Output`. No stage touches the disk. HTML, PDF and search stages join this list.
+//! in-memory `Output`. No stage touches the disk except to read the project's own logos.
 
 pub mod data;
+pub mod pdf;
+pub mod world;
 
-use std::time::Instant;
+use std::path::Path;
+use std::time::{Duration, Instant};
 
+use crate::error::Error;
 use crate::model::Site;
 use crate::output::Output;
+use crate::theme::Theme;
+
+/// What a build needs besides the site.
+pub struct BuildContext<'a> {
+    /// Project root (logos are read relative to it).
+    pub root: &'a Path,
+    /// The theme in use.
+    pub theme: &'a Theme,
+    /// Show a progress bar (only on a terminal).
+    pub progress: bool,
+}
 
 /// Runs every stage; `log` receives each stage's name and duration.
-pub fn build(site: &Site, log: &mut dyn FnMut(&str, std::time::Duration)) -> Output {
+pub fn build(
+    site: &Site,
+    ctx: &BuildContext,
+    log: &mut dyn FnMut(&str, Duration),
+) -> Result<Output, Error> {
     let mut out = Output::new();
+
     let t = Instant::now();
     data::render(site, &mut out);
     log("data terbuka (JSON)", t.elapsed());
-    out
+
+    let t = Instant::now();
+    let renderer = pdf::PdfRenderer::new(site, ctx.theme, ctx.root)?;
+    let docs = site.sops().count()
+        + site
+            .instansi
+            .iter()
+            .filter(|i| i.keputusan.is_some())
+            .count();
+    let bar = progress_bar(ctx.progress, docs as u64);
+    pdf::render(site, &renderer, &mut out, &|| bar.inc(1))?;
+    bar.finish_and_clear();
+    log("PDF (Typst)", t.elapsed());
+
+    Ok(out)
+}
+
+fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("  menyusun PDF {bar:30} {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }

@@ -1,0 +1,387 @@
+//! PDF: every SOP document (`instansi/bidang/slug.pdf`) and each instansi's decree book
+//! (`instansi/keputusan.pdf`), compiled in-process by Typst from the theme's templates, in
+//! parallel, as PDF/A-2b with tags, language and pinned dates.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use typst::diag::SourceDiagnostic;
+use typst::foundations::{Datetime, Smart};
+use typst_layout::PagedDocument;
+
+use crate::error::Error;
+use crate::model::Site;
+use crate::model::org::{Bidang, Instansi, Keputusan};
+use crate::model::sop::Sop;
+use crate::model::tanggal::Tanggal;
+use crate::model::terbilang::diktum_label;
+use crate::output::Output;
+use crate::render::world::Base;
+use crate::settings::Kertas;
+use crate::theme::Theme;
+
+/// Paper size in millimetres, portrait.
+#[derive(Clone, Copy, Serialize)]
+struct Paper {
+    lebar_mm: u32,
+    tinggi_mm: u32,
+}
+
+impl From<Kertas> for Paper {
+    fn from(k: Kertas) -> Self {
+        match k {
+            Kertas::F4 => Paper {
+                lebar_mm: 215,
+                tinggi_mm: 330,
+            },
+            Kertas::A4 => Paper {
+                lebar_mm: 210,
+                tinggi_mm: 297,
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct InstansiDoc<'a> {
+    pemerintah: &'a str,
+    nama: &'a str,
+    alamat: Option<&'a str>,
+    telepon: Option<&'a str>,
+    email: Option<&'a str>,
+    laman: Option<&'a str>,
+    kota: Option<&'a str>,
+    logo: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BidangDoc<'a> {
+    nama: &'a str,
+}
+
+/// Dates and totals already written the Indonesian way, so templates only place text.
+#[derive(Serialize)]
+struct Teks {
+    tanggal_pembuatan: String,
+    tanggal_revisi: String,
+    tanggal_efektif: String,
+    total_waktu: String,
+}
+
+/// The data of one SOP document, as `/data.json` sees it.
+#[derive(Serialize)]
+struct SopDoc<'a> {
+    kertas: Paper,
+    instansi: InstansiDoc<'a>,
+    bidang: BidangDoc<'a>,
+    sop: &'a Sop,
+    teks: Teks,
+}
+
+#[derive(Serialize)]
+struct LampiranSop<'a> {
+    nama: &'a str,
+    nomor: &'a str,
+    index: usize,
+}
+
+#[derive(Serialize)]
+struct LampiranBidang<'a> {
+    nama: &'a str,
+    sop: Vec<LampiranSop<'a>>,
+}
+
+/// The data of a decree book.
+#[derive(Serialize)]
+struct BookDoc<'a> {
+    kertas: Paper,
+    instansi: InstansiDoc<'a>,
+    keputusan: &'a Keputusan,
+    judul: String,
+    jabatan_kepala: String,
+    wilayah: String,
+    kota: String,
+    tanggal_teks: String,
+    diktum_label: Vec<String>,
+    bidang: Vec<LampiranBidang<'a>>,
+    jumlah_sop: usize,
+    sops: Vec<SopDoc<'a>>,
+}
+
+fn tanggal(t: Option<Tanggal>) -> String {
+    t.map(|t| t.indonesia()).unwrap_or_default()
+}
+
+fn logo_path(i: &Instansi) -> Option<String> {
+    let ext = i.logo.as_ref()?.extension()?.to_str()?.to_ascii_lowercase();
+    Some(format!("/logo/{}.{ext}", i.id))
+}
+
+fn instansi_doc(i: &Instansi) -> InstansiDoc<'_> {
+    InstansiDoc {
+        pemerintah: &i.pemerintah,
+        nama: &i.nama,
+        alamat: i.alamat.as_deref(),
+        telepon: i.telepon.as_deref(),
+        email: i.email.as_deref(),
+        laman: i.laman.as_deref(),
+        kota: i.kota.as_deref(),
+        logo: logo_path(i),
+    }
+}
+
+fn sop_doc<'a>(kertas: Kertas, i: &'a Instansi, b: &'a Bidang, s: &'a Sop) -> SopDoc<'a> {
+    SopDoc {
+        kertas: kertas.into(),
+        instansi: instansi_doc(i),
+        bidang: BidangDoc { nama: &b.nama },
+        sop: s,
+        teks: Teks {
+            tanggal_pembuatan: tanggal(s.tanggal_pembuatan),
+            tanggal_revisi: tanggal(s.tanggal_revisi),
+            tanggal_efektif: tanggal(s.tanggal_efektif),
+            total_waktu: s.total_waktu.teks(),
+        },
+    }
+}
+
+/// "Kabupaten Tanah Laut" from "Pemerintah Kabupaten Tanah Laut".
+fn wilayah(pemerintah: &str) -> String {
+    pemerintah
+        .strip_prefix("Pemerintah ")
+        .unwrap_or(pemerintah)
+        .to_string()
+}
+
+fn book_doc<'a>(kertas: Kertas, i: &'a Instansi, k: &'a Keputusan) -> BookDoc<'a> {
+    let wil = wilayah(&i.pemerintah);
+    let jabatan = format!("Kepala {} {}", i.nama, wil);
+    let mut sops = Vec::new();
+    let mut bidang = Vec::new();
+    for b in &i.bidang {
+        let mut list = Vec::new();
+        for s in &b.sop {
+            list.push(LampiranSop {
+                nama: &s.nama,
+                nomor: &s.nomor,
+                index: sops.len(),
+            });
+            sops.push(sop_doc(kertas, i, b, s));
+        }
+        bidang.push(LampiranBidang {
+            nama: &b.nama,
+            sop: list,
+        });
+    }
+    BookDoc {
+        kertas: kertas.into(),
+        instansi: instansi_doc(i),
+        keputusan: k,
+        judul: format!("KEPUTUSAN {}", jabatan.to_uppercase()),
+        jabatan_kepala: jabatan.to_uppercase(),
+        wilayah: wil,
+        kota: i.kota.clone().unwrap_or_default(),
+        tanggal_teks: k
+            .tanggal
+            .map(|t| t.indonesia())
+            .unwrap_or_else(|| "...................".into()),
+        diktum_label: (0..k.diktum.len()).map(diktum_label).collect(),
+        jumlah_sop: sops.len(),
+        bidang,
+        sops,
+    }
+}
+
+/// The date written into a PDF: `SOURCE_DATE_EPOCH` when set (reproducible-builds convention),
+/// else the latest of the document's own dates, else 2000-01-01. Never the clock.
+pub fn pinned_date(dates: impl IntoIterator<Item = Option<Tanggal>>) -> Datetime {
+    if let Some(t) = source_date_epoch() {
+        return t;
+    }
+    let latest = dates.into_iter().flatten().max();
+    let t = latest.unwrap_or(Tanggal {
+        tahun: 2000,
+        bulan: 1,
+        hari: 1,
+    });
+    Datetime::from_ymd(i32::from(t.tahun), t.bulan, t.hari).expect("Tanggal is a real date")
+}
+
+fn source_date_epoch() -> Option<Datetime> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let days = secs.div_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    let secs_of_day = secs.rem_euclid(86_400);
+    Datetime::from_ymd_hms(
+        y,
+        m,
+        d,
+        (secs_of_day / 3600) as u8,
+        (secs_of_day % 3600 / 60) as u8,
+        (secs_of_day % 60) as u8,
+    )
+}
+
+/// Compiles documents over one shared base.
+pub struct PdfRenderer {
+    base: Base,
+}
+
+impl PdfRenderer {
+    /// Builds the shared Typst base: theme templates, bundled fonts, every instansi's logo.
+    pub fn new(site: &Site, theme: &Theme, root: &std::path::Path) -> Result<Self, Error> {
+        let mut extra = Vec::new();
+        for i in &site.instansi {
+            if let (Some(rel), Some(vpath)) = (&i.logo, logo_path(i)) {
+                let bytes = std::fs::read(root.join(rel))
+                    .map_err(|e| Error::io(format!("gagal membaca logo `{}`", rel.display()), e))?;
+                extra.push((vpath, bytes));
+            }
+        }
+        let today = pinned_date(
+            site.sops()
+                .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]),
+        );
+        Ok(PdfRenderer {
+            base: Base::new(theme, extra, today)?,
+        })
+    }
+
+    /// Lays out `main` over `data`; errors name the template line (a theme bug, not content).
+    pub fn compile(&self, main: &str, data: Vec<u8>, what: &str) -> Result<PagedDocument, Error> {
+        let world = self.base.world(main, data);
+        let warned = typst::compile::<PagedDocument>(&world);
+        warned.output.map_err(|errors| self.error(what, &errors))
+    }
+
+    fn error(&self, what: &str, errors: &[SourceDiagnostic]) -> Error {
+        let mut e = Error::new(format!("gagal menyusun PDF {what}"));
+        for d in errors {
+            e = e.cause(format!("{}: {}", self.base.locate(d.span), d.message));
+            for h in &d.hints {
+                e = e.cause(format!("  petunjuk Typst: {}", h.v));
+            }
+        }
+        e.hint("ini galat templat Typst tema, bukan galat isi SOP; periksa berkas tema yang ditimpa di `themes/`")
+    }
+
+    /// PDF/A-2b bytes of a laid-out document.
+    pub fn export(
+        &self,
+        doc: &PagedDocument,
+        ident: &str,
+        date: Datetime,
+        what: &str,
+    ) -> Result<Vec<u8>, Error> {
+        let options = typst_pdf::PdfOptions {
+            ident: Smart::Custom(ident.to_string()),
+            creator: Smart::Custom(Some(format!("sopan {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
+            standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
+                .map_err(|e| Error::new(format!("standar PDF tidak didukung: {}", e.message())))?,
+            tagged: true,
+            ..Default::default()
+        };
+        typst_pdf::pdf(doc, &options).map_err(|errors| self.error(what, &errors))
+    }
+
+    /// One SOP document, laid out (for tests and the site's SVG) and as PDF bytes.
+    pub fn sop(
+        &self,
+        site: &Site,
+        i: &Instansi,
+        b: &Bidang,
+        s: &Sop,
+    ) -> Result<(PagedDocument, Vec<u8>), Error> {
+        let data =
+            serde_json::to_vec(&sop_doc(site.settings.kertas, i, b, s)).expect("model serialises");
+        let what = format!("untuk SOP `{}`", s.id);
+        let doc = self.compile("/sop.typ", data, &what)?;
+        let date = pinned_date([s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]);
+        let pdf = self.export(&doc, &s.id.to_string(), date, &what)?;
+        Ok((doc, pdf))
+    }
+
+    /// The decree book of `i`, when it has a `_keputusan.yaml`.
+    pub fn book(
+        &self,
+        site: &Site,
+        i: &Instansi,
+    ) -> Result<Option<(PagedDocument, Vec<u8>)>, Error> {
+        let Some(k) = &i.keputusan else {
+            return Ok(None);
+        };
+        let data =
+            serde_json::to_vec(&book_doc(site.settings.kertas, i, k)).expect("model serialises");
+        let what = format!("buku keputusan `{}`", i.id);
+        let doc = self.compile("/keputusan.typ", data, &what)?;
+        let dates = std::iter::once(k.tanggal).chain(
+            i.sops()
+                .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]),
+        );
+        let pdf = self.export(
+            &doc,
+            &format!("{}/keputusan", i.id),
+            pinned_date(dates),
+            &what,
+        )?;
+        Ok(Some((doc, pdf)))
+    }
+}
+
+/// Renders every SOP PDF and every decree book into `out`, in parallel. `tick` is called once
+/// per finished document (for a progress bar).
+pub fn render(
+    site: &Site,
+    renderer: &PdfRenderer,
+    out: &mut Output,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(), Error> {
+    let mut jobs: Vec<(&Instansi, &Bidang, &Sop)> = Vec::new();
+    for i in &site.instansi {
+        for b in &i.bidang {
+            for s in &b.sop {
+                jobs.push((i, b, s));
+            }
+        }
+    }
+    let sops: Vec<(String, Vec<u8>)> = jobs
+        .par_iter()
+        .map(|(i, b, s)| {
+            let r = renderer
+                .sop(site, i, b, s)
+                .map(|(_, pdf)| (s.id.pdf_path(), pdf));
+            tick();
+            r
+        })
+        .collect::<Result<_, _>>()?;
+    let books: Vec<Option<(String, Vec<u8>)>> = site
+        .instansi
+        .par_iter()
+        .map(|i| {
+            let r = renderer
+                .book(site, i)
+                .map(|b| b.map(|(_, pdf)| (format!("{}/keputusan.pdf", i.id), pdf)));
+            tick();
+            r
+        })
+        .collect::<Result<_, _>>()?;
+    for (path, pdf) in sops.into_iter().chain(books.into_iter().flatten()) {
+        out.insert(path, pdf);
+    }
+    // Typst's memo cache is process-wide; keep it bounded across rebuilds (typst-cli's policy).
+    typst::comemo::evict(10);
+    Ok(())
+}

@@ -1,0 +1,164 @@
+//! A small Typst world: one shared `Base` (library, bundled fonts, the theme's templates, logos)
+//! built once per build, and a cheap per-document `DocWorld` that serves that document's data
+//! as JSON at the fixed virtual path `/data.json`. No system fonts, no packages, no clock.
+
+use std::collections::HashMap;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::error::Error;
+use crate::theme::Theme;
+
+/// The virtual path where each document finds its data.
+pub const DATA_PATH: &str = "/data.json";
+
+/// A project-rooted file id. Ids are interned for the process lifetime (at most 65,535), so
+/// paths are kept stable and only the bytes behind them change between documents.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("sopan's virtual paths are well formed");
+    FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
+}
+
+/// What every document of a build shares.
+pub struct Base {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    sources: HashMap<FileId, Source>,
+    files: HashMap<FileId, Bytes>,
+    today: Datetime,
+}
+
+impl Base {
+    /// Builds the shared part from the theme's `typst/` and `fonts/` folders plus extra files
+    /// (logos) at the given virtual paths. `today` pins `datetime.today()`.
+    pub fn new(
+        theme: &Theme,
+        extra: Vec<(String, Vec<u8>)>,
+        today: Datetime,
+    ) -> Result<Self, Error> {
+        let mut fonts = Vec::new();
+        for (name, bytes) in theme.under("fonts") {
+            if name.ends_with(".ttf") || name.ends_with(".otf") || name.ends_with(".ttc") {
+                fonts.extend(Font::iter(Bytes::new(bytes.to_vec())));
+            }
+        }
+        if fonts.is_empty() {
+            return Err(Error::new(
+                "tema tidak memuat satu pun fon (folder `fonts/`)",
+            ));
+        }
+        let mut sources = HashMap::new();
+        let mut files = HashMap::new();
+        for (name, bytes) in theme.under("typst") {
+            let id = file_id(&format!("/{name}"));
+            if name.ends_with(".typ") {
+                let text = String::from_utf8(bytes.to_vec())
+                    .map_err(|_| Error::new(format!("templat `typst/{name}` bukan teks UTF-8")))?;
+                sources.insert(id, Source::new(id, text));
+            } else {
+                files.insert(id, Bytes::new(bytes.to_vec()));
+            }
+        }
+        for (path, bytes) in extra {
+            files.insert(file_id(&path), Bytes::new(bytes));
+        }
+        Ok(Base {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            sources,
+            files,
+            today,
+        })
+    }
+
+    /// A world that compiles `main` (a theme path such as `/sop.typ`) over `data`.
+    pub fn world(&self, main: &str, data: Vec<u8>) -> DocWorld<'_> {
+        DocWorld {
+            base: self,
+            main: file_id(main),
+            data_id: file_id(DATA_PATH),
+            data: Bytes::new(data),
+        }
+    }
+
+    /// Where a diagnostic's span points, as `typst/<file>:line:col` for template errors.
+    pub fn locate(&self, span: typst::syntax::DiagSpan) -> String {
+        use typst::syntax::DiagSpanKind;
+        let (id, range) = match span.get() {
+            DiagSpanKind::Detached => return String::from("?"),
+            DiagSpanKind::Number { id, num, sub_range } => (
+                id,
+                self.sources.get(&id).and_then(|s| s.range(num, sub_range)),
+            ),
+            DiagSpanKind::Range { id, range } => (id, Some(range)),
+        };
+        let path = id.vpath().get_with_slash();
+        match (self.sources.get(&id), range) {
+            (Some(source), Some(range)) => {
+                let lines = source.lines();
+                let line = lines.byte_to_line(range.start).unwrap_or(0) + 1;
+                let col = lines.byte_to_column(range.start).unwrap_or(0) + 1;
+                format!("typst{path}:{line}:{col}")
+            }
+            _ => format!("typst{path}"),
+        }
+    }
+}
+
+/// One document's view of the `Base`.
+pub struct DocWorld<'a> {
+    base: &'a Base,
+    main: FileId,
+    data_id: FileId,
+    data: Bytes,
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.base.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.base.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.base
+            .sources
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_with_slash().into()))
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.data_id {
+            return Ok(self.data.clone());
+        }
+        if let Some(b) = self.base.files.get(&id) {
+            return Ok(b.clone());
+        }
+        if let Some(s) = self.base.sources.get(&id) {
+            return Ok(Bytes::from_string(s.text().to_string()));
+        }
+        Err(FileError::NotFound(id.vpath().get_with_slash().into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.base.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.base.today)
+    }
+}

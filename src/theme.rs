@@ -1,0 +1,112 @@
+//! Theme: the default theme embedded in the binary, overridable file by file from the
+//! project's `themes/<tema>/` (a file there replaces the embedded one of the same path).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::Error;
+
+/// Embeds `themes/default/<path>` under its theme-relative path.
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/themes/default/", $path)) as &[u8])),*]
+    };
+}
+
+/// The default theme's files, compiled into the binary.
+const DEFAULT: &[(&str, &[u8])] = embed![
+    "typst/sop.typ",
+    "typst/keputusan.typ",
+    "typst/lib/common.typ",
+    "typst/lib/flow.typ",
+    "typst/lib/identifikasi.typ",
+    "typst/lib/identitas.typ",
+    "typst/lib/keputusan.typ",
+    "typst/lib/sop.typ",
+    "fonts/LiberationSans-Regular.ttf",
+    "fonts/LiberationSans-Bold.ttf",
+    "fonts/LiberationSans-Italic.ttf",
+    "fonts/LiberationSans-BoldItalic.ttf",
+];
+
+/// The files of the theme in use, by theme-relative `/`-separated path.
+#[derive(Clone, Debug, Default)]
+pub struct Theme {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// The embedded default theme alone.
+    pub fn embedded() -> Self {
+        Theme {
+            files: DEFAULT
+                .iter()
+                .map(|(p, b)| (p.to_string(), b.to_vec()))
+                .collect(),
+        }
+    }
+
+    /// The default theme with every file of `root/themes/<tema>/` laid over it.
+    pub fn load(root: &Path, tema: &str) -> Result<Self, Error> {
+        let mut theme = Self::embedded();
+        let dir = root.join("themes").join(tema);
+        if !dir.is_dir() {
+            return Ok(theme);
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                Error::new(format!("gagal membaca tema `{}`", dir.display())).cause(e)
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&dir)
+                .expect("walkdir stays inside its root");
+            let key = crate::diag::display_path(rel);
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| Error::io(format!("gagal membaca `{}`", entry.path().display()), e))?;
+            theme.files.insert(key, bytes);
+        }
+        Ok(theme)
+    }
+
+    /// The bytes of a theme file.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    /// Every file under `dir/` (theme-relative), with its path below `dir`.
+    pub fn under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = (&'a str, &'a [u8])> {
+        let prefix = format!("{dir}/");
+        self.files
+            .iter()
+            .filter_map(move |(p, b)| p.strip_prefix(&prefix).map(|rest| (rest, b.as_slice())))
+    }
+
+    /// A digest of the whole theme, so caches keyed on content also change with the theme.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.files.hash(&mut h);
+        h.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn project_files_override_embedded_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("themes/dinas/typst/lib");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("flow.typ"), "// ganti").unwrap();
+        let t = Theme::load(tmp.path(), "dinas").unwrap();
+        assert_eq!(t.get("typst/lib/flow.typ"), Some(&b"// ganti"[..]));
+        assert!(t.get("typst/sop.typ").unwrap().len() > 100);
+        assert_eq!(t.under("fonts").count(), 4);
+    }
+}
