@@ -72,6 +72,11 @@ impl Theme {
         Ok(theme)
     }
 
+    /// Adds or replaces a file (for tools and tests that lay a file over the theme).
+    pub fn insert(&mut self, path: &str, bytes: Vec<u8>) {
+        self.files.insert(path.to_string(), bytes);
+    }
+
     /// The bytes of a theme file.
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(Vec::as_slice)
