@@ -385,3 +385,58 @@ pub fn render(
     typst::comemo::evict(10);
     Ok(())
 }
+
+/// One flowchart symbol as laid out: which step, which actor column, what kind, on which page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowNode {
+    /// Index of the SOP within the document (0 for a single SOP document).
+    pub sop: i64,
+    /// Step number.
+    pub step: i64,
+    /// Actor column index.
+    pub actor: i64,
+    /// `mulai`, `proses`, `keputusan` or `selesai`.
+    pub kind: String,
+    /// 1-based page.
+    pub page: usize,
+}
+
+/// The flowchart symbols of a laid-out document, read from its `<flow-node>` markers: lets tests
+/// check the drawing against the steps without looking at pixels.
+pub fn flow_nodes(doc: &PagedDocument) -> Vec<FlowNode> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::{Introspector, MetadataElem};
+    let Some(label) = Label::new(typst::utils::PicoStr::intern("flow-node")) else {
+        return Vec::new();
+    };
+    let introspector = doc.introspector();
+    let int = |d: &typst::foundations::Dict, k: &str| match d.get(k) {
+        Ok(Value::Int(i)) => *i,
+        _ => -1,
+    };
+    introspector
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|c| {
+            let meta = c.to_packed::<MetadataElem>()?;
+            let Value::Dict(d) = &meta.value else {
+                return None;
+            };
+            let kind = match d.get("k") {
+                Ok(Value::Str(s)) => s.to_string(),
+                _ => String::new(),
+            };
+            let page = c
+                .location()
+                .and_then(|l| introspector.page(l))
+                .map_or(0, |p| p.get());
+            Some(FlowNode {
+                sop: int(d, "s"),
+                step: int(d, "n"),
+                actor: int(d, "a"),
+                kind,
+                page,
+            })
+        })
+        .collect()
+}

@@ -5,4 +5,5 @@ mod support;
 mod build;
 mod cli;
 mod content;
+mod pdf;
 mod validate;

@@ -1,0 +1,307 @@
+//! Official PDFs: extracted text and laid-out structure, never raw bytes.
+
+use std::path::Path;
+use std::process::Command;
+
+use sopan::model::Site;
+use sopan::render::pdf::{FlowNode, PdfRenderer, flow_nodes};
+use sopan::theme::Theme;
+
+use crate::support::Project;
+
+/// Text of a PDF through poppler's `pdftotext` (installed by `.ci/run`).
+pub fn pdf_text(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed for the PDF tests");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Without whitespace, so line wrapping inside table cells does not matter.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn loaded(p: &Project) -> Site {
+    let l = sopan::load_and_validate(p.path()).unwrap();
+    assert!(!l.diags.has_errors());
+    l.site
+}
+
+fn nodes_of(site: &Site, root: &Path, slug: &str) -> (Vec<FlowNode>, usize) {
+    let renderer = PdfRenderer::new(site, &Theme::embedded(), root).unwrap();
+    let i = &site.instansi[0];
+    for b in &i.bidang {
+        for s in &b.sop {
+            if s.id.slug == slug {
+                let (doc, _) = renderer.sop(site, i, b, s).unwrap();
+                return (flow_nodes(&doc), doc.pages().len());
+            }
+        }
+    }
+    panic!("no SOP {slug}");
+}
+
+#[test]
+fn every_example_sop_pdf_holds_its_text() {
+    let p = Project::example();
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let index: serde_json::Value = serde_json::from_str(&p.read("output/data.json")).unwrap();
+    let mut checked = 0;
+    for i in index["instansi"].as_array().unwrap() {
+        for b in i["bidang"].as_array().unwrap() {
+            for s in b["sop"].as_array().unwrap() {
+                let id = s["id"].as_str().unwrap();
+                let sop: serde_json::Value =
+                    serde_json::from_str(&p.read(&format!("output/{id}.json"))).unwrap();
+                let text = squash(&pdf_text(&p.path().join(format!("output/{id}.pdf"))));
+                let mut want: Vec<String> = vec![
+                    sop["nama"].as_str().unwrap().into(),
+                    sop["nomor"].as_str().unwrap().into(),
+                ];
+                for key in ["dasar_hukum", "pelaksana"] {
+                    want.extend(
+                        sop[key]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|v| v.as_str().unwrap().to_string()),
+                    );
+                }
+                want.extend(
+                    sop["langkah"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|l| l["kegiatan"].as_str().unwrap().to_string()),
+                );
+                for w in want {
+                    assert!(text.contains(&squash(&w)), "{id}.pdf lacks {w:?}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 26, "only {checked} SOPs checked");
+}
+
+#[test]
+fn flow_has_one_symbol_per_step_of_the_right_kind() {
+    let p = Project::fixture("pdf");
+    let site = loaded(&p);
+    let sop = site.sops().find(|s| s.id.slug == "bencana").unwrap();
+    let (nodes, pages) = nodes_of(&site, p.path(), "bencana");
+    // Step 6 is a joint step of two actors: one symbol in each column.
+    assert_eq!(nodes.len(), sop.langkah.len() + 1);
+    for l in &sop.langkah {
+        let mine: Vec<&FlowNode> = nodes.iter().filter(|n| n.step == l.nomor as i64).collect();
+        assert_eq!(mine.len(), l.pelaksana.len(), "step {}", l.nomor);
+        for n in &mine {
+            let kind = serde_json::to_value(l.jenis).unwrap();
+            assert_eq!(n.kind, kind.as_str().unwrap(), "step {}", l.nomor);
+            let col = sop.pelaksana[n.actor as usize].as_str();
+            assert!(
+                l.pelaksana.iter().any(|a| a == col),
+                "step {} drawn in column {col}",
+                l.nomor
+            );
+        }
+    }
+    let kinds: Vec<&str> = nodes.iter().map(|n| n.kind.as_str()).collect();
+    assert_eq!(kinds.first(), Some(&"mulai"));
+    assert_eq!(kinds.last(), Some(&"selesai"));
+    assert_eq!(kinds.iter().filter(|k| **k == "keputusan").count(), 2);
+    // 22 steps, 11 actors: the flow spans pages, so some consecutive steps sit on different
+    // pages and get numbered off-page connectors.
+    assert!(
+        pages >= 3,
+        "identity page plus at least two flow pages, got {pages}"
+    );
+    let crossings = (1..22)
+        .filter(|&n| {
+            let page = |s: i64| nodes.iter().find(|x| x.step == s).unwrap().page;
+            page(n) != page(n + 1)
+        })
+        .count();
+    assert!(crossings >= 1);
+}
+
+#[test]
+fn the_22_step_pdf_prints_its_connector_numbers() {
+    let p = Project::fixture("pdf");
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let text = pdf_text(&p.path().join("output/dinas/umum/bencana.pdf"));
+    // Each page of the flow repeats the header; every actor name is on every flow page.
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|t| t.contains("Kegiatan"))
+        .collect();
+    assert!(pages.len() >= 2);
+    for page in &pages {
+        for actor in ["KPM", "Bulog", "Kepala", "Mutu Baku", "Keterangan"] {
+            assert!(
+                page.contains(actor),
+                "header repeated: {actor} missing on a flow page"
+            );
+        }
+    }
+    for label in ["Ya", "Tidak"] {
+        assert!(text.contains(label));
+    }
+}
+
+#[test]
+fn content_that_looks_like_markup_prints_literally() {
+    let p = Project::fixture("pdf");
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let text = pdf_text(&p.path().join("output/dinas/umum/simbol.pdf"));
+    for literal in [
+        "Tanda #judul $x$ *tebal* _miring_ @ref [a] \\ <b> & c",
+        "#set page(width: 1cm) dan #panic(\"x\")",
+        "$ a^2 $ lalu `kode` dan <script>alert(1)</script>",
+        "Menulis *ini* _itu_ @label [tautan](x) \\ #strong[x] & < >",
+        "$100 & 50%",
+        "Selesai #{1+1}",
+        "Staf <i>",
+        "Kasi #1",
+    ] {
+        assert!(
+            squash(&text).contains(&squash(literal)),
+            "missing literal {literal:?} in\n{text}"
+        );
+    }
+    // `#set page(width: 1cm)` in content changed nothing: every page is still F4 landscape.
+    let site = loaded(&p);
+    let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
+    let i = &site.instansi[0];
+    let s = i.sops().find(|s| s.id.slug == "simbol").unwrap();
+    let (doc, _) = renderer.sop(&site, i, &i.bidang[0], s).unwrap();
+    for page in doc.pages() {
+        let size = page.frame.size();
+        assert!(
+            (size.x.to_mm() - 330.0).abs() < 0.1 && (size.y.to_mm() - 215.0).abs() < 0.1,
+            "{size:?}"
+        );
+    }
+}
+
+#[test]
+fn pdfs_are_pdf_a_2b_with_metadata() {
+    let p = Project::fixture("pdf");
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let bytes = std::fs::read(p.path().join("output/dinas/umum/bencana.pdf")).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(bytes.starts_with(b"%PDF-"));
+    assert!(raw.contains("pdfaid:part>2<"), "PDF/A part missing");
+    assert!(
+        raw.contains("pdfaid:conformance>B<"),
+        "PDF/A conformance missing"
+    );
+    assert!(raw.contains("StructTreeRoot"), "not tagged");
+    let info = Command::new("pdfinfo")
+        .arg(p.path().join("output/dinas/umum/bencana.pdf"))
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(
+        info.contains("Title:") && info.contains("Bantuan Sosial Korban Bencana"),
+        "{info}"
+    );
+    assert!(
+        info.contains("Author:") && info.contains("Dinas Sosial"),
+        "{info}"
+    );
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    // The date comes from the SOP (latest of its dates), not the clock.
+    assert!(info.contains("Jun 30") && info.contains("2024"), "{info}");
+}
+
+#[test]
+fn a4_is_honoured() {
+    let p = Project::fixture("pdf");
+    p.write("sopan.yaml", "judul: Uji\nkertas: A4\n");
+    let site = loaded(&p);
+    let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
+    let i = &site.instansi[0];
+    let s = i.sops().next().unwrap();
+    let (doc, _) = renderer.sop(&site, i, &i.bidang[0], s).unwrap();
+    let size = doc.pages()[0].frame.size();
+    assert!(
+        (size.x.to_mm() - 297.0).abs() < 0.1 && (size.y.to_mm() - 210.0).abs() < 0.1,
+        "{size:?}"
+    );
+}
+
+#[test]
+fn decree_book_has_decree_lampiran_and_every_sop_with_bookmarks() {
+    let p = Project::example();
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let path = p.path().join("output/tanah-laut-dinsos/keputusan.pdf");
+    let text = pdf_text(&path);
+    for w in [
+        "KEPUTUSAN KEPALA DINAS SOSIAL KABUPATEN TANAH LAUT",
+        "NOMOR : 36 TAHUN 2022",
+        "Menimbang",
+        "Mengingat",
+        "MEMUTUSKAN",
+        "KESATU",
+        "LAMPIRAN I",
+        "JUMLAH",
+        "Ditetapkan di",
+    ] {
+        assert!(text.contains(w), "decree lacks {w:?}");
+    }
+    let site = loaded(&p);
+    let i = site
+        .instansi
+        .iter()
+        .find(|i| i.id == "tanah-laut-dinsos")
+        .unwrap();
+    let squashed = squash(&text);
+    for s in i.sops() {
+        assert!(
+            squashed.contains(&squash(&s.nama)),
+            "book lacks SOP {}",
+            s.nama
+        );
+    }
+    let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
+    let (doc, _) = renderer.book(&site, i).unwrap().unwrap();
+    use typst::foundations::{Element, Selector};
+    use typst::introspection::Introspector;
+    let headings = doc.introspector().query(&Selector::Elem(
+        Element::of::<typst::model::HeadingElem>(),
+        None,
+    ));
+    let titles: Vec<String> = headings
+        .iter()
+        .map(|h| h.plain_text().to_string())
+        .collect();
+    assert!(
+        titles.contains(&"Keputusan".to_string()) && titles.contains(&"Lampiran I".to_string()),
+        "{titles:?}"
+    );
+    for b in &i.bidang {
+        assert!(
+            titles.contains(&b.nama),
+            "no bookmark for bidang {}",
+            b.nama
+        );
+    }
+    assert_eq!(
+        titles.len(),
+        2 + i.bidang.len() + i.sops().count(),
+        "{titles:?}"
+    );
+    // Page numbers.
+    assert!(text.contains("Halaman 1 dari"));
+}
