@@ -357,33 +357,50 @@ pub fn render(
             }
         }
     }
-    let sops: Vec<(String, Vec<u8>)> = jobs
-        .par_iter()
-        .map(|(i, b, s)| {
-            let r = renderer
-                .sop(site, i, b, s)
-                .map(|(_, pdf)| (s.id.pdf_path(), pdf));
-            tick();
-            r
-        })
-        .collect::<Result<_, _>>()?;
-    let books: Vec<Option<(String, Vec<u8>)>> = site
-        .instansi
-        .par_iter()
-        .map(|i| {
-            let r = renderer
-                .book(site, i)
-                .map(|b| b.map(|(_, pdf)| (format!("{}/keputusan.pdf", i.id), pdf)));
-            tick();
-            r
-        })
-        .collect::<Result<_, _>>()?;
-    for (path, pdf) in sops.into_iter().chain(books.into_iter().flatten()) {
-        out.insert(path, pdf);
-    }
-    // Typst's memo cache is process-wide; keep it bounded across rebuilds (typst-cli's policy).
-    typst::comemo::evict(10);
-    Ok(())
+    // Typst parallelises layout with rayon too; nested work stolen onto a worker's stack runs
+    // deep, so documents are compiled on a pool with large stacks (the default 2 MiB
+    // overflowed at 1,000 SOPs).
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .thread_name(|i| format!("sopan-pdf-{i}"))
+        .build()
+        .map_err(|e| Error::new("gagal menyiapkan utas penyusun PDF").cause(e))?;
+    pool.install(|| {
+        // Chunks bound the memory of Typst's process-wide memo cache, which is evicted between
+        // them (typst-cli evicts once per compile in watch mode).
+        for chunk in jobs.chunks(4) {
+            let pdfs: Vec<(String, Vec<u8>)> = chunk
+                .par_iter()
+                .map(|(i, b, s)| {
+                    let r = renderer
+                        .sop(site, i, b, s)
+                        .map(|(_, pdf)| (s.id.pdf_path(), pdf));
+                    tick();
+                    r
+                })
+                .collect::<Result<_, _>>()?;
+            for (path, pdf) in pdfs {
+                out.insert(path, pdf);
+            }
+            typst::comemo::evict(0);
+        }
+        let books: Vec<Option<(String, Vec<u8>)>> = site
+            .instansi
+            .par_iter()
+            .map(|i| {
+                let r = renderer
+                    .book(site, i)
+                    .map(|b| b.map(|(_, pdf)| (format!("{}/keputusan.pdf", i.id), pdf)));
+                tick();
+                r
+            })
+            .collect::<Result<_, _>>()?;
+        for (path, pdf) in books.into_iter().flatten() {
+            out.insert(path, pdf);
+        }
+        typst::comemo::evict(2);
+        Ok(())
+    })
 }
 
 /// One flowchart symbol as laid out: which step, which actor column, what kind, on which page.

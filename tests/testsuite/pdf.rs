@@ -316,17 +316,25 @@ fn a_project_theme_file_overrides_the_embedded_template() {
     let r = p.run(&["build", "--quiet"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let text = pdf_text(&p.path().join("output/dinas/umum/bencana.pdf"));
-    assert!(text.contains("TEMA KHUSUS: Bantuan Sosial Korban Bencana"), "{text}");
+    assert!(
+        text.contains("TEMA KHUSUS: Bantuan Sosial Korban Bencana"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_broken_theme_template_is_an_operational_error_naming_the_line() {
     let p = Project::fixture("pdf");
-    p.write("sopan.yaml", "judul: Uji\ntema: rusak\n")
-        .write("themes/rusak/typst/sop.typ", "#let d = json(\"/data.json\")\n#d.tidak_ada\n");
+    p.write("sopan.yaml", "judul: Uji\ntema: rusak\n").write(
+        "themes/rusak/typst/sop.typ",
+        "#let d = json(\"/data.json\")\n#d.tidak_ada\n",
+    );
     let r = p.run(&["build", "--quiet"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("gagal menyusun PDF"), "{}", r.stderr);
     assert!(r.stderr.contains("typst/sop.typ:2:"), "{}", r.stderr);
-    assert!(!p.path().join("output").exists(), "nothing written on failure");
+    assert!(
+        !p.path().join("output").exists(),
+        "nothing written on failure"
+    );
 }
