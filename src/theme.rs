@@ -27,6 +27,17 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "fonts/LiberationSans-Bold.ttf",
     "fonts/LiberationSans-Italic.ttf",
     "fonts/LiberationSans-BoldItalic.ttf",
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/index.html",
+    "templates/instansi.html",
+    "templates/bidang.html",
+    "templates/sop.html",
+    "templates/cari.html",
+    "templates/halaman.html",
+    "templates/404.html",
+    "static/style.css",
+    "static/sopan.js",
 ];
 
 /// The files of the theme in use, by theme-relative `/`-separated path.

@@ -56,6 +56,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         diags: Vec::new(),
         facts: Vec::new(),
         pejabat: Vec::new(),
+        halaman: Vec::new(),
     };
     let settings = match l.read(Path::new("sopan.yaml"), true) {
         Some(text) => {
@@ -77,6 +78,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         }
         if entry.path().is_dir() {
             if name == PAGES_DIR {
+                l.pages(&rel, None)?;
                 continue;
             }
             if let Some(i) = l.instansi(&rel, &name)? {
@@ -89,7 +91,11 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
             );
         }
     }
-    let mut site = Site { settings, instansi };
+    let mut site = Site {
+        settings,
+        instansi,
+        halaman: std::mem::take(&mut l.halaman),
+    };
     link_names(&mut site);
     let mut diags = Diagnostics::new();
     diags.extend(l.diags);
@@ -157,9 +163,40 @@ struct Loader {
     diags: Vec<Diagnostic>,
     facts: Vec<(SopId, SopFacts)>,
     pejabat: Vec<PejabatAt>,
+    halaman: Vec<crate::model::Halaman>,
 }
 
 impl Loader {
+    /// Reads the Markdown pages of a `halaman/` folder.
+    fn pages(&mut self, rel: &Path, instansi: Option<&str>) -> Result<(), Error> {
+        for entry in entries(&self.root.join(rel))? {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let child = rel.join(&name);
+            if is_ignored(&name) || entry.path().is_dir() {
+                continue;
+            }
+            let Some(slug) = name.strip_suffix(".md") else {
+                self.diags.push(
+                    Diagnostic::warning(Span::file(&child), "berkas di folder halaman diabaikan")
+                        .hint("halaman ditulis dalam Markdown dengan ekstensi `.md`"),
+                );
+                continue;
+            };
+            if !self.check_slug(&child, slug, "berkas halaman") {
+                continue;
+            }
+            if let Some(teks) = self.read(&child, false) {
+                self.halaman.push(crate::model::Halaman {
+                    instansi: instansi.map(str::to_string),
+                    slug: slug.to_string(),
+                    teks,
+                    sumber: display_path(&child),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Reads a project-relative file as text; `None` if absent (and `optional`), unreadable or not
     /// UTF-8 (the last two reported).
     fn read(&mut self, rel: &Path, optional: bool) -> Option<String> {
@@ -268,6 +305,7 @@ impl Loader {
             }
             if entry.path().is_dir() {
                 if name == PAGES_DIR {
+                    self.pages(&child, Some(id))?;
                     continue;
                 }
                 if let Some(b) = self.bidang(&child, id, &name, &head.kepala)? {

@@ -24,6 +24,41 @@ pub struct Site {
     pub settings: Settings,
     /// Organisations sorted by id.
     pub instansi: Vec<Instansi>,
+    /// Free pages written in Markdown, sorted by instansi then slug.
+    pub halaman: Vec<Halaman>,
+}
+
+/// A free page (Tentang, Bantuan, …) from `content/halaman/*.md` or
+/// `content/<instansi>/halaman/*.md`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Halaman {
+    /// The instansi it belongs to, or `None` for the whole site.
+    pub instansi: Option<String>,
+    /// File name without `.md`.
+    pub slug: String,
+    /// The Markdown text.
+    pub teks: String,
+    /// Source file relative to the project root.
+    pub sumber: String,
+}
+
+impl Halaman {
+    /// The page URL path: `/halaman/slug/` or `/instansi/halaman/slug/`.
+    pub fn url(&self) -> String {
+        match &self.instansi {
+            Some(i) => format!("/{i}/halaman/{}/", self.slug),
+            None => format!("/halaman/{}/", self.slug),
+        }
+    }
+
+    /// The title: the first `# ` heading, else the slug in words.
+    pub fn judul(&self) -> String {
+        self.teks
+            .lines()
+            .find_map(|l| l.strip_prefix("# "))
+            .map(|t| t.trim().to_string())
+            .unwrap_or_else(|| self.slug.replace('-', " "))
+    }
 }
 
 impl Site {

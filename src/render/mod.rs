@@ -2,7 +2,9 @@
 //! in-memory `Output`. No stage touches the disk except to read the project's own logos.
 
 pub mod data;
+pub mod html;
 pub mod pdf;
+pub mod search;
 pub mod world;
 
 use std::path::Path;
@@ -46,7 +48,18 @@ pub fn build(
     let bar = progress_bar(ctx.progress, docs as u64);
     pdf::render(site, &renderer, &mut out, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    log("PDF (Typst)", t.elapsed());
+    log("PDF dan diagram SVG (Typst)", t.elapsed());
+
+    let t = Instant::now();
+    html::render(site, ctx.theme, &mut out)?;
+    log("halaman HTML", t.elapsed());
+
+    let t = Instant::now();
+    search::render(
+        &mut out,
+        &html::base_path(site.settings.base_url.as_deref()),
+    )?;
+    log("indeks pencarian (Pagefind)", t.elapsed());
 
     Ok(out)
 }

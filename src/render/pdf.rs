@@ -369,18 +369,23 @@ pub fn render(
         // Chunks bound the memory of Typst's process-wide memo cache, which is evicted between
         // them (typst-cli evicts once per compile in watch mode).
         for chunk in jobs.chunks(4) {
-            let pdfs: Vec<(String, Vec<u8>)> = chunk
+            let docs: Vec<Vec<(String, Vec<u8>)>> = chunk
                 .par_iter()
                 .map(|(i, b, s)| {
-                    let r = renderer
-                        .sop(site, i, b, s)
-                        .map(|(_, pdf)| (s.id.pdf_path(), pdf));
+                    let r = renderer.sop(site, i, b, s).map(|(doc, pdf)| {
+                        let mut files = vec![(s.id.pdf_path(), pdf)];
+                        let svgs = flow_svgs(&doc).into_iter().enumerate();
+                        files.extend(
+                            svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", s.id, k + 1), svg)),
+                        );
+                        files
+                    });
                     tick();
                     r
                 })
                 .collect::<Result<_, _>>()?;
-            for (path, pdf) in pdfs {
-                out.insert(path, pdf);
+            for (path, bytes) in docs.into_iter().flatten() {
+                out.insert(path, bytes);
             }
             typst::comemo::evict(0);
         }
@@ -455,5 +460,17 @@ pub fn flow_nodes(doc: &PagedDocument) -> Vec<FlowNode> {
                 page,
             })
         })
+        .collect()
+}
+
+/// The flow pages of an SOP document as SVG (for the site), from the same layout as the PDF.
+pub fn flow_svgs(doc: &PagedDocument) -> Vec<Vec<u8>> {
+    let mut pages: Vec<usize> = flow_nodes(doc).iter().map(|n| n.page).collect();
+    pages.sort_unstable();
+    pages.dedup();
+    pages
+        .into_iter()
+        .filter_map(|p| doc.pages().get(p.checked_sub(1)?))
+        .map(|page| typst_svg::svg(page, &Default::default()).into_bytes())
         .collect()
 }

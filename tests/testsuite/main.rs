@@ -6,4 +6,5 @@ mod build;
 mod cli;
 mod content;
 mod pdf;
+mod site;
 mod validate;

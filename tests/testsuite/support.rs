@@ -126,3 +126,75 @@ impl Project {
         }
     }
 }
+
+/// A minimal static file server on 127.0.0.1 for browser tests of a built output folder:
+/// `/x/` serves `x/index.html`, unknown paths serve `404.html` with status 404.
+pub struct StaticServer {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl StaticServer {
+    /// Serves `dir` on a free port from a background thread for the rest of the test process.
+    pub fn start(dir: &Path) -> StaticServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let dir = dir.to_path_buf();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let dir = dir.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).is_err() {
+                        return;
+                    }
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                            break;
+                        }
+                    }
+                    let path = line
+                        .split_whitespace()
+                        .nth(1)
+                        .unwrap_or("/")
+                        .split('?')
+                        .next()
+                        .unwrap_or("/");
+                    let rel = path.trim_start_matches('/');
+                    let mut file = dir.join(rel);
+                    if rel.is_empty() || rel.ends_with('/') {
+                        file = file.join("index.html");
+                    }
+                    let (status, file) = if !rel.contains("..") && file.is_file() {
+                        ("200 OK", file)
+                    } else {
+                        ("404 Not Found", dir.join("404.html"))
+                    };
+                    let body = std::fs::read(&file).unwrap_or_default();
+                    let mime = match file.extension().and_then(|e| e.to_str()) {
+                        Some("html") => "text/html; charset=utf-8",
+                        Some("css") => "text/css",
+                        Some("js") => "text/javascript",
+                        Some("json") => "application/json",
+                        Some("svg") => "image/svg+xml",
+                        Some("pdf") => "application/pdf",
+                        Some("wasm") => "application/wasm",
+                        Some("xml") => "application/xml",
+                        _ => "application/octet-stream",
+                    };
+                    let head = format!(
+                        "HTTP/1.1 {status}\r\nContent-Type: {mime}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(head.as_bytes());
+                    let _ = stream.write_all(&body);
+                });
+            }
+        });
+        StaticServer { url }
+    }
+}

@@ -1,0 +1,809 @@
+//! HTML: the citizens' site rendered with Tera from the theme's templates (autoescaped), plus
+//! the theme's static files, 404, sitemap and robots. Content reaches HTML only through
+//! escaping templates; Markdown pages are sanitised with ammonia.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use tera::{Context, Tera};
+
+use crate::error::Error;
+use crate::model::org::{Bidang, Instansi, Pejabat};
+use crate::model::sop::{Jenis, Keterkaitan, Sop, Tujuan};
+use crate::model::{Halaman, Site};
+use crate::output::Output;
+use crate::theme::Theme;
+
+/// Loads every `templates/*.html` of the theme into Tera.
+fn tera(theme: &Theme) -> Result<Tera, Error> {
+    let mut t = Tera::default();
+    let templates: Vec<(String, String)> = theme
+        .under("templates")
+        .map(|(name, bytes)| {
+            (
+                name.to_string(),
+                String::from_utf8_lossy(bytes).into_owned(),
+            )
+        })
+        .collect();
+    t.add_raw_templates(templates)
+        .map_err(|e| template_error("memuat templat situs", e))?;
+    t.autoescape_on(vec![".html", ".xml"]);
+    t.set_escape_fn(escape_html);
+    Ok(t)
+}
+
+/// HTML escaping of text and attribute values. Unlike Tera 1's default it leaves `/` alone, so
+/// URLs read as written; `&`, `<`, `>`, `"` and `'` are all a value can break out with.
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn template_error(doing: &str, e: tera::Error) -> Error {
+    let mut err = Error::new(format!("gagal {doing}"));
+    let mut source: Option<&dyn std::error::Error> = Some(&e);
+    while let Some(s) = source {
+        err = err.cause(s);
+        source = s.source();
+    }
+    err.hint("ini galat templat tema (folder `templates/`), bukan galat isi SOP")
+}
+
+#[derive(Serialize, Clone)]
+struct Crumb {
+    nama: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    judul: &'a str,
+    deskripsi: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct FileRef {
+    url: String,
+    ukuran: String,
+    sha256: String,
+}
+
+#[derive(Serialize)]
+struct SopCard {
+    nama: String,
+    nomor: String,
+    url: String,
+    jumlah_langkah: usize,
+    total_waktu: String,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    judul: String,
+    url: String,
+}
+
+/// Everything shared by the pages of one build.
+struct Ctx<'a> {
+    site: &'a Site,
+    tera: Tera,
+    base: String,
+    /// Lower-cased SOP name (without a leading "SOP ") → page URL, per instansi.
+    names: HashMap<(String, String), String>,
+}
+
+impl Ctx<'_> {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    fn page(
+        &self,
+        template: &str,
+        mut ctx: Context,
+        out: &mut Output,
+        path: &str,
+    ) -> Result<(), Error> {
+        ctx.insert(
+            "site",
+            &SiteCtx {
+                judul: &self.site.settings.judul,
+                deskripsi: self.site.settings.deskripsi.as_deref(),
+            },
+        );
+        ctx.insert("base", &self.base);
+        let umum: Vec<PageLink> = self
+            .site
+            .halaman
+            .iter()
+            .filter(|h| h.instansi.is_none())
+            .map(|h| PageLink {
+                judul: h.judul(),
+                url: h.url(),
+            })
+            .collect();
+        ctx.insert("halaman_umum", &umum);
+        let html = self
+            .tera
+            .render(template, &ctx)
+            .map_err(|e| template_error(&format!("menyusun `{path}`"), e))?;
+        out.insert(path, html.into_bytes());
+        Ok(())
+    }
+
+    /// The URL of the SOP a free text names ("SOP Surat Masuk"), inside the same instansi.
+    fn named_link(&self, instansi: &str, text: &str) -> Option<String> {
+        self.names
+            .get(&(instansi.to_string(), name_key(text)))
+            .cloned()
+    }
+}
+
+fn name_key(text: &str) -> String {
+    let t = text.trim().to_lowercase();
+    let t = t.strip_prefix("sop ").unwrap_or(&t);
+    t.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// "1,2 MB", "54 kB".
+fn size(bytes: usize) -> String {
+    if bytes >= 1_000_000 {
+        format!("{:.1} MB", bytes as f64 / 1_000_000.0).replace('.', ",")
+    } else {
+        format!("{} kB", bytes.div_ceil(1000))
+    }
+}
+
+fn file_ref(out: &Output, base: &str, path: &str) -> Option<FileRef> {
+    let bytes = out.get(path)?;
+    Some(FileRef {
+        url: format!("{base}/{path}"),
+        ukuran: size(bytes.len()),
+        sha256: hex(&Sha256::digest(bytes)),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn wilayah(i: &Instansi) -> String {
+    i.pemerintah
+        .strip_prefix("Pemerintah ")
+        .unwrap_or(&i.pemerintah)
+        .to_string()
+}
+
+/// The path part of `base_url` ("/sop" for "https://example.go.id/sop"), so the site also works
+/// below a sub-path.
+pub fn base_path(base_url: Option<&str>) -> String {
+    let Some(u) = base_url else {
+        return String::new();
+    };
+    let after_scheme = u.split_once("://").map(|(_, r)| r).unwrap_or(u);
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].trim_end_matches('/').to_string(),
+        None => String::new(),
+    }
+}
+
+/// Renders every page into `out`. Needs the PDFs and flowchart SVGs already in `out`.
+pub fn render(site: &Site, theme: &Theme, out: &mut Output) -> Result<(), Error> {
+    let mut names = HashMap::new();
+    for s in site.sops() {
+        names.insert((s.id.instansi.clone(), name_key(&s.nama)), s.id.url());
+    }
+    let ctx = Ctx {
+        site,
+        tera: tera(theme)?,
+        base: base_path(site.settings.base_url.as_deref()),
+        names,
+    };
+    for (name, bytes) in theme.under("static") {
+        out.insert(format!("static/{name}"), bytes.to_vec());
+    }
+    index(&ctx, out)?;
+    for i in &site.instansi {
+        instansi(&ctx, i, out)?;
+        for b in &i.bidang {
+            bidang(&ctx, i, b, out)?;
+            for s in &b.sop {
+                sop(&ctx, i, b, s, out)?;
+            }
+        }
+    }
+    for h in &site.halaman {
+        halaman(&ctx, h, out)?;
+    }
+    ctx.page("cari.html", Context::new(), out, "cari/index.html")?;
+    ctx.page("404.html", Context::new(), out, "404.html")?;
+    sitemap(&ctx, out);
+    Ok(())
+}
+
+fn card(ctx: &Ctx, s: &Sop) -> SopCard {
+    SopCard {
+        nama: s.nama.clone(),
+        nomor: s.nomor.clone(),
+        url: ctx.url(&s.id.url()),
+        jumlah_langkah: s.langkah.len(),
+        total_waktu: s.total_waktu.teks(),
+    }
+}
+
+fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct I {
+        nama: String,
+        pemerintah: String,
+        url: String,
+        jumlah_sop: usize,
+        jumlah_bidang: usize,
+    }
+    #[derive(Serialize)]
+    struct Recent {
+        nama: String,
+        url: String,
+        instansi: String,
+        tanggal: String,
+        tanggal_label: &'static str,
+        #[serde(skip)]
+        key: (crate::model::tanggal::Tanggal, String),
+    }
+    let list: Vec<I> = ctx
+        .site
+        .instansi
+        .iter()
+        .map(|i| I {
+            nama: format!("{} {}", i.nama, wilayah(i)),
+            pemerintah: i.pemerintah.clone(),
+            url: ctx.url(&format!("/{}/", i.id)),
+            jumlah_sop: i.sops().count(),
+            jumlah_bidang: i.bidang.len(),
+        })
+        .collect();
+    let mut recent: Vec<Recent> = ctx
+        .site
+        .instansi
+        .iter()
+        .flat_map(|i| i.sops().map(move |s| (i, s)))
+        .filter_map(|(i, s)| {
+            let (t, label) = match (s.tanggal_revisi, s.tanggal_efektif) {
+                (Some(t), _) => (t, "direvisi"),
+                (None, Some(t)) => (t, "berlaku"),
+                _ => return None,
+            };
+            Some(Recent {
+                nama: s.nama.clone(),
+                url: ctx.url(&s.id.url()),
+                instansi: format!("{} {}", i.nama, wilayah(i)),
+                tanggal: t.indonesia(),
+                tanggal_label: label,
+                key: (t, s.id.to_string()),
+            })
+        })
+        .collect();
+    recent.sort_by(|a, b| b.key.0.cmp(&a.key.0).then_with(|| a.key.1.cmp(&b.key.1)));
+    recent.truncate(8);
+    let mut c = Context::new();
+    c.insert("instansi", &list);
+    c.insert("terbaru", &recent);
+    ctx.page("index.html", c, out, "index.html")
+}
+
+fn crumbs(ctx: &Ctx, parts: &[(&str, String)]) -> Vec<Crumb> {
+    let mut v = vec![Crumb {
+        nama: "Beranda".into(),
+        url: ctx.url("/"),
+    }];
+    v.extend(parts.iter().map(|(n, u)| Crumb {
+        nama: n.to_string(),
+        url: ctx.url(u),
+    }));
+    v
+}
+
+fn instansi(ctx: &Ctx, i: &Instansi, out: &mut Output) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct B {
+        nama: String,
+        url: String,
+        jumlah_sop: usize,
+    }
+    #[derive(Serialize)]
+    struct K {
+        judul: String,
+        pdf: FileRef,
+    }
+    #[derive(Serialize)]
+    struct I<'a> {
+        nama: &'a str,
+        pemerintah: &'a str,
+        wilayah: String,
+        alamat: Option<&'a str>,
+        telepon: Option<&'a str>,
+        email: Option<&'a str>,
+        laman: Option<&'a str>,
+        kepala: &'a Pejabat,
+        jumlah_sop: usize,
+        bidang: Vec<B>,
+        keputusan: Option<K>,
+    }
+    let keputusan = i.keputusan.as_ref().and_then(|k| {
+        let pdf = file_ref(out, &ctx.base, &format!("{}/keputusan.pdf", i.id))?;
+        let judul = format!(
+            "Keputusan Kepala {} {} Nomor {} Tahun {} tentang {}",
+            i.nama,
+            wilayah(i),
+            k.nomor,
+            k.tahun,
+            k.tentang
+        );
+        Some(K { judul, pdf })
+    });
+    let data = I {
+        nama: &i.nama,
+        pemerintah: &i.pemerintah,
+        wilayah: wilayah(i),
+        alamat: i.alamat.as_deref(),
+        telepon: i.telepon.as_deref(),
+        email: i.email.as_deref(),
+        laman: i.laman.as_deref(),
+        kepala: &i.kepala,
+        jumlah_sop: i.sops().count(),
+        bidang: i
+            .bidang
+            .iter()
+            .map(|b| B {
+                nama: b.nama.clone(),
+                url: ctx.url(&format!("/{}/{}/", i.id, b.id)),
+                jumlah_sop: b.sop.len(),
+            })
+            .collect(),
+        keputusan,
+    };
+    let pages: Vec<PageLink> = ctx
+        .site
+        .halaman
+        .iter()
+        .filter(|h| h.instansi.as_deref() == Some(&i.id))
+        .map(|h| PageLink {
+            judul: h.judul(),
+            url: ctx.url(&h.url()),
+        })
+        .collect();
+    let mut c = Context::new();
+    c.insert("i", &data);
+    c.insert("halaman", &pages);
+    c.insert(
+        "crumbs",
+        &crumbs(
+            ctx,
+            &[(&format!("{} {}", i.nama, wilayah(i)), format!("/{}/", i.id))],
+        ),
+    );
+    ctx.page("instansi.html", c, out, &format!("{}/index.html", i.id))
+}
+
+#[derive(Serialize)]
+struct IRef {
+    nama: String,
+    wilayah: String,
+}
+
+fn bidang(ctx: &Ctx, i: &Instansi, b: &Bidang, out: &mut Output) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct B {
+        nama: String,
+        jumlah_sop: usize,
+        sop: Vec<SopCard>,
+    }
+    let mut c = Context::new();
+    c.insert(
+        "i",
+        &IRef {
+            nama: i.nama.clone(),
+            wilayah: wilayah(i),
+        },
+    );
+    c.insert(
+        "b",
+        &B {
+            nama: b.nama.clone(),
+            jumlah_sop: b.sop.len(),
+            sop: b.sop.iter().map(|s| card(ctx, s)).collect(),
+        },
+    );
+    c.insert(
+        "crumbs",
+        &crumbs(
+            ctx,
+            &[
+                (&format!("{} {}", i.nama, wilayah(i)), format!("/{}/", i.id)),
+                (&b.nama, format!("/{}/{}/", i.id, b.id)),
+            ],
+        ),
+    );
+    ctx.page(
+        "bidang.html",
+        c,
+        out,
+        &format!("{}/{}/index.html", i.id, b.id),
+    )
+}
+
+#[derive(Serialize)]
+struct Alur {
+    url: String,
+    alt: String,
+    lebar: u32,
+    tinggi: u32,
+}
+
+/// Width and height from an SVG's `viewBox`, for the `<img>` size attributes.
+fn svg_size(svg: &[u8]) -> (u32, u32) {
+    let head = String::from_utf8_lossy(&svg[..svg.len().min(600)]);
+    let dims = head
+        .split("viewBox=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|v| {
+            v.split_whitespace()
+                .filter_map(|n| n.parse::<f64>().ok())
+                .collect::<Vec<_>>()
+        });
+    match dims.as_deref() {
+        Some([_, _, w, h]) => (w.round() as u32, h.round() as u32),
+        _ => (1000, 650),
+    }
+}
+
+fn tujuan(t: Option<Tujuan>, nomor: usize) -> String {
+    match t {
+        Some(Tujuan::Langkah(n)) if n < nomor => format!("kembali ke langkah {n}"),
+        Some(Tujuan::Langkah(n)) => format!("lanjut ke langkah {n}"),
+        Some(Tujuan::Selesai) | None => "prosedur selesai".to_string(),
+    }
+}
+
+fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct Tgl {
+        label: &'static str,
+        teks: String,
+    }
+    #[derive(Serialize)]
+    struct Kep {
+        ya: String,
+        tidak: String,
+    }
+    #[derive(Serialize)]
+    struct L {
+        nomor: usize,
+        kegiatan: String,
+        pelaksana: String,
+        kelengkapan: Vec<String>,
+        waktu: Option<String>,
+        output: Vec<String>,
+        keterangan: Option<String>,
+        keterangan_url: Option<String>,
+        keputusan: Option<Kep>,
+    }
+    #[derive(Serialize)]
+    struct Ket {
+        teks: String,
+        url: Option<String>,
+    }
+    #[derive(Serialize)]
+    struct S<'a> {
+        nama: &'a str,
+        nomor: &'a str,
+        seksi: Option<&'a str>,
+        tanggal: Vec<Tgl>,
+        disahkan_oleh: &'a Pejabat,
+        total_waktu: String,
+        waktu_catatan: Option<String>,
+        jumlah_langkah: usize,
+        pelaksana: &'a [String],
+        hasil_akhir: Vec<String>,
+        persyaratan: Vec<String>,
+        langkah: Vec<L>,
+        alur: Vec<Alur>,
+        dasar_hukum: &'a [String],
+        kualifikasi_pelaksana: &'a [String],
+        keterkaitan: Vec<Ket>,
+        peralatan_perlengkapan: &'a [String],
+        peringatan: &'a [String],
+        pencatatan_pendataan: &'a [String],
+        pdf: FileRef,
+        json_url: String,
+    }
+    let tanggal = [
+        ("Tanggal pembuatan", s.tanggal_pembuatan),
+        ("Tanggal revisi", s.tanggal_revisi),
+        ("Tanggal efektif", s.tanggal_efektif),
+    ]
+    .into_iter()
+    .filter_map(|(label, t)| {
+        t.map(|t| Tgl {
+            label,
+            teks: t.indonesia(),
+        })
+    })
+    .collect();
+    let t = &s.total_waktu;
+    let waktu_catatan = match (t.langkah_tidak_terbaca, t.langkah_tanpa_waktu) {
+        (0, 0) => None,
+        (u, n) => Some(format!(
+            "Perkiraan dijumlahkan dari waktu tiap langkah{}{}.",
+            if u > 0 {
+                format!("; {u} langkah waktunya tidak terbaca")
+            } else {
+                String::new()
+            },
+            if n > 0 {
+                format!("; {n} langkah tanpa waktu")
+            } else {
+                String::new()
+            },
+        )),
+    };
+    let langkah = s
+        .langkah
+        .iter()
+        .map(|l| {
+            let keterangan_url = l
+                .keterangan
+                .as_deref()
+                .and_then(|k| ctx.named_link(&i.id, k))
+                .map(|u| ctx.url(&u));
+            L {
+                nomor: l.nomor,
+                kegiatan: l.kegiatan.clone(),
+                pelaksana: l.pelaksana.join(" bersama "),
+                kelengkapan: l.kelengkapan.clone(),
+                waktu: l.waktu.as_ref().map(|w| w.teks.clone()),
+                output: l.output.clone(),
+                keterangan: l.keterangan.clone(),
+                keterangan_url,
+                keputusan: (l.jenis == Jenis::Keputusan).then(|| Kep {
+                    ya: tujuan(l.ya, l.nomor),
+                    tidak: tujuan(l.tidak, l.nomor),
+                }),
+            }
+        })
+        .collect();
+    let mut alur = Vec::new();
+    for k in 1.. {
+        let path = format!("{}/alur-{k}.svg", s.id);
+        let Some(svg) = out.get(&path) else { break };
+        let (lebar, tinggi) = svg_size(svg);
+        alur.push(Alur {
+            url: ctx.url(&format!("/{path}")),
+            alt: String::new(),
+            lebar,
+            tinggi,
+        });
+    }
+    let n = alur.len();
+    for (k, a) in alur.iter_mut().enumerate() {
+        a.alt = format!(
+            "Diagram alir SOP {}, halaman {} dari {n}; isi langkahnya tertulis lengkap di daftar langkah.",
+            s.nama,
+            k + 1
+        );
+    }
+    let keterkaitan = s
+        .keterkaitan
+        .iter()
+        .map(|k| match k {
+            Keterkaitan::Teks { teks } => Ket {
+                teks: teks.clone(),
+                url: ctx.named_link(&i.id, teks).map(|u| ctx.url(&u)),
+            },
+            Keterkaitan::Sop { id, nama } => Ket {
+                teks: format!("SOP {nama}"),
+                url: Some(ctx.url(&id.url())),
+            },
+        })
+        .collect();
+    let pdf = file_ref(out, &ctx.base, &s.id.pdf_path()).ok_or_else(|| {
+        Error::new(format!(
+            "PDF `{}` belum dibuat sebelum halaman SOP",
+            s.id.pdf_path()
+        ))
+    })?;
+    let data = S {
+        nama: &s.nama,
+        nomor: &s.nomor,
+        seksi: s.seksi.as_deref(),
+        tanggal,
+        disahkan_oleh: &s.disahkan_oleh,
+        total_waktu: s.total_waktu.teks(),
+        waktu_catatan,
+        jumlah_langkah: s.langkah.len(),
+        pelaksana: &s.pelaksana,
+        hasil_akhir: s
+            .langkah
+            .last()
+            .map(|l| l.output.clone())
+            .unwrap_or_default(),
+        persyaratan: s
+            .langkah
+            .first()
+            .map(|l| l.kelengkapan.clone())
+            .unwrap_or_default(),
+        langkah,
+        alur,
+        dasar_hukum: &s.dasar_hukum,
+        kualifikasi_pelaksana: &s.kualifikasi_pelaksana,
+        keterkaitan,
+        peralatan_perlengkapan: &s.peralatan_perlengkapan,
+        peringatan: &s.peringatan,
+        pencatatan_pendataan: &s.pencatatan_pendataan,
+        pdf,
+        json_url: ctx.url(&format!("/{}", s.id.json_path())),
+    };
+    let mut c = Context::new();
+    c.insert(
+        "i",
+        &IRef {
+            nama: i.nama.clone(),
+            wilayah: wilayah(i),
+        },
+    );
+    c.insert(
+        "b",
+        &IRef {
+            nama: b.nama.clone(),
+            wilayah: String::new(),
+        },
+    );
+    c.insert("s", &data);
+    c.insert(
+        "crumbs",
+        &crumbs(
+            ctx,
+            &[
+                (&format!("{} {}", i.nama, wilayah(i)), format!("/{}/", i.id)),
+                (&b.nama, format!("/{}/{}/", i.id, b.id)),
+                (&s.nama, s.id.url()),
+            ],
+        ),
+    );
+    ctx.page("sop.html", c, out, &format!("{}/index.html", s.id))
+}
+
+/// Markdown to sanitised HTML: raw HTML in the source is cleaned, links get `rel=noopener`.
+pub fn markdown(text: &str) -> String {
+    let parser = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer"))
+        .clean(&html)
+        .to_string()
+}
+
+fn halaman(ctx: &Ctx, h: &Halaman, out: &mut Output) -> Result<(), Error> {
+    #[derive(Serialize)]
+    struct H {
+        judul: String,
+        ringkasan: String,
+        html: String,
+    }
+    let ringkasan: String = h
+        .teks
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("")
+        .chars()
+        .take(160)
+        .collect();
+    let mut parts = Vec::new();
+    if let Some(iid) = &h.instansi {
+        if let Some(i) = ctx.site.instansi.iter().find(|i| &i.id == iid) {
+            parts.push((format!("{} {}", i.nama, wilayah(i)), format!("/{}/", i.id)));
+        }
+    }
+    parts.push((h.judul(), h.url()));
+    let parts: Vec<(&str, String)> = parts.iter().map(|(n, u)| (n.as_str(), u.clone())).collect();
+    let mut c = Context::new();
+    c.insert(
+        "h",
+        &H {
+            judul: h.judul(),
+            ringkasan,
+            html: markdown(&h.teks),
+        },
+    );
+    c.insert("crumbs", &crumbs(ctx, &parts));
+    ctx.page(
+        "halaman.html",
+        c,
+        out,
+        &format!("{}index.html", h.url().trim_start_matches('/')),
+    )
+}
+
+fn sitemap(ctx: &Ctx, out: &mut Output) {
+    let origin = ctx.site.settings.base_url.clone().unwrap_or_default();
+    let origin = match origin
+        .find("://")
+        .and_then(|i| origin[i + 3..].find('/').map(|j| i + 3 + j))
+    {
+        Some(cut) => origin[..cut].to_string(),
+        None => origin,
+    };
+    let mut urls: Vec<String> = out
+        .iter()
+        .filter(|(p, _)| p.ends_with("index.html"))
+        .map(|(p, _)| format!("{}/{}", ctx.base, p.trim_end_matches("index.html")))
+        .collect();
+    urls.sort();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for u in urls {
+        xml.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            escape_xml(&format!("{origin}{u}"))
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    out.insert("sitemap.xml", xml.into_bytes());
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    if !origin.is_empty() {
+        robots.push_str(&format!("Sitemap: {origin}{}/sitemap.xml\n", ctx.base));
+    }
+    out.insert("robots.txt", robots.into_bytes());
+}
+
+fn escape_xml(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_raw_html_is_sanitised() {
+        let html = markdown(
+            "# Judul\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
+        assert!(html.contains("<h1>Judul</h1>"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("javascript:"));
+        assert!(!html.contains("onerror"));
+    }
+
+    #[test]
+    fn base_path_comes_from_base_url() {
+        assert_eq!(base_path(Some("https://sop.example.go.id")), "");
+        assert_eq!(base_path(Some("https://example.go.id/sop/")), "/sop");
+        assert_eq!(base_path(None), "");
+    }
+
+    #[test]
+    fn sizes_read_the_indonesian_way() {
+        assert_eq!(size(54_321), "55 kB");
+        assert_eq!(size(1_234_567), "1,2 MB");
+    }
+}

@@ -1,0 +1,105 @@
+// Real-browser checks of a built sopan site, run by the Rust test suite:
+//   node site.mjs <base-url> <screenshot-dir> <expectations.json>
+// Prints one JSON report on stdout; exits 1 when any check fails.
+import { chromium } from "playwright-core";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const [base, shots, expectFile] = process.argv.slice(2);
+const expect = JSON.parse(readFileSync(expectFile, "utf8"));
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+const failures = [];
+const notes = [];
+const fail = (m) => failures.push(m);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+function watch(page, label) {
+  page.on("console", (m) => { if (m.type() === "error") fail(`${label}: console error: ${m.text()}`); });
+  page.on("pageerror", (e) => fail(`${label}: page error: ${e.message}`));
+  page.on("dialog", async (d) => { fail(`${label}: a dialog opened (${d.message()})`); await d.dismiss(); });
+  page.on("requestfailed", (r) => fail(`${label}: request failed ${r.url()}`));
+  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) fail(`${label}: request outside the site: ${r.url()}`); });
+}
+
+// 1. Search from the home page, as a citizen would, then open the result.
+{
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  watch(page, "pencarian");
+  await page.goto(base + "/");
+  for (const { query, expect: want } of expect.searches) {
+    await page.fill("#cari-utama", query);
+    await page.press("#cari-utama", "Enter");
+    try {
+      await page.waitForSelector("#hasil-cari ol li a", { timeout: 15000 });
+      await page.waitForFunction((q) => document.querySelector("#hasil-cari p")?.textContent.includes(q), query, { timeout: 15000 });
+    } catch { fail(`search "${query}": no results shown`); continue; }
+    const titles = await page.$$eval("#hasil-cari ol li > a", (as) => as.map((a) => a.textContent.trim()));
+    notes.push({ query, top: titles.slice(0, 3) });
+    if (!titles[0] || !titles[0].toLowerCase().includes(want.toLowerCase())) {
+      fail(`search "${query}": first result is "${titles[0]}", expected one containing "${want}"`);
+    }
+  }
+  const first = expect.searches[0];
+  await page.fill("#cari-utama", first.query);
+  await page.press("#cari-utama", "Enter");
+  await page.waitForFunction((q) => document.querySelector("#hasil-cari p")?.textContent.includes(q), first.query);
+  await Promise.all([page.waitForNavigation(), page.click("#hasil-cari ol li > a")]);
+  const h1 = (await page.textContent("h1"))?.trim() ?? "";
+  if (!h1.toLowerCase().includes(first.expect.toLowerCase())) fail(`opened result shows "${h1}"`);
+  if ((await page.$$("ol.langkah > li")).length === 0) fail("opened SOP page has no steps");
+  await context.close();
+}
+
+// 2. Text that looks like markup stays text; no script runs.
+if (expect.literal) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  watch(page, "injeksi");
+  await page.goto(base + expect.literal.url);
+  const text = await page.textContent("main");
+  for (const s of expect.literal.texts) if (!text.includes(s)) fail(`literal text missing on ${expect.literal.url}: ${s}`);
+  if (await page.evaluate(() => document.querySelectorAll("main script, main i, main b").length) > 0) {
+    fail("content became markup on the SOP page");
+  }
+  await context.close();
+}
+
+// 3. Accessibility (axe-core) on the home, an instansi and an SOP page. axe is injected, so CSP
+//    is bypassed in this context only.
+{
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  for (const url of expect.axe) {
+    await page.goto(base + url);
+    await page.addScriptTag({ path: axePath });
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    for (const v of bad) fail(`axe ${url}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} node(s)`);
+    notes.push({ axe: url, violations: result.violations.map((v) => `${v.id}:${v.impact}`) });
+  }
+  await context.close();
+}
+
+// 4. Mobile first: no horizontal scrolling at 360 px; screenshots at 360 and 1280 px.
+for (const width of [360, 1280]) {
+  const context = await browser.newContext({ viewport: { width, height: 800 } });
+  const page = await context.newPage();
+  watch(page, `lebar ${width}`);
+  for (const [name, url] of Object.entries(expect.screens)) {
+    await page.goto(base + url);
+    const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (scroll > width) fail(`${url} at ${width}px scrolls sideways (${scroll}px wide)`);
+    await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: false });
+  }
+  await context.close();
+}
+
+await browser.close();
+console.log(JSON.stringify({ failures, notes }, null, 1));
+process.exit(failures.length === 0 ? 0 : 1);

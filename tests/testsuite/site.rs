@@ -1,0 +1,253 @@
+//! The citizens' site: links resolve, content stays text, every SOP page is complete; and a real
+//! browser (Debian chromium) searches, opens results and runs axe-core.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{Project, StaticServer, repo_root};
+
+/// Every `href="…"` and `src="…"` value of an HTML text.
+fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        for part in html.split(attr).skip(1) {
+            if let Some(end) = part.find('"') {
+                out.push(part[..end].replace("&amp;", "&"));
+            }
+        }
+    }
+    out
+}
+
+/// A copy of the example with an extra instansi whose SOP is full of markup-looking text.
+fn example_with_injection() -> Project {
+    let p = Project::example();
+    let fixture = repo_root().join("tests/testsuite/fixtures/pdf/content/dinas");
+    for f in ["_instansi.yaml", "umum/_bidang.yaml", "umum/simbol.yaml"] {
+        p.write(
+            &format!("content/uji-simbol/{f}"),
+            &std::fs::read_to_string(fixture.join(f)).unwrap(),
+        );
+    }
+    p.write(
+        "content/halaman/tentang.md",
+        "# Tentang portal\n\nPortal ini memuat SOP.\n\n<script>alert('md')</script>\n",
+    );
+    p
+}
+
+fn built() -> Project {
+    let p = example_with_injection();
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    p
+}
+
+#[test]
+fn every_internal_link_and_asset_resolves() {
+    let p = built();
+    let out = p.path().join("output");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&out) {
+        let entry = entry.unwrap();
+        if entry.path().extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        for link in links(&html) {
+            if link.starts_with("http")
+                || link.starts_with("mailto:")
+                || link.starts_with("data:")
+                || link.starts_with('#')
+            {
+                continue;
+            }
+            assert!(
+                link.starts_with('/'),
+                "relative link {link} in {}",
+                entry.path().display()
+            );
+            let path = link.split(['#', '?']).next().unwrap();
+            let target = out.join(path.trim_start_matches('/'));
+            let target = if path.ends_with('/') {
+                target.join("index.html")
+            } else {
+                target
+            };
+            assert!(
+                target.is_file(),
+                "{} links to missing {link}",
+                entry.path().display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} links checked");
+}
+
+#[test]
+fn every_page_has_lang_title_and_description() {
+    let p = built();
+    for entry in walkdir::WalkDir::new(p.path().join("output")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().and_then(|e| e.to_str()) != Some("html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let name = entry.path().display();
+        assert!(html.contains("<html lang=\"id\">"), "{name}");
+        assert!(
+            html.contains("<title>") && !html.contains("<title></title>"),
+            "{name}"
+        );
+        assert!(
+            html.contains("<meta name=\"description\" content=\""),
+            "{name}"
+        );
+        assert!(html.contains("Content-Security-Policy"), "{name}");
+        assert!(html.contains("<main id=\"isi\""), "{name}");
+        assert!(
+            !html.contains("https://cdn") && !html.contains("fonts.googleapis"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn markup_in_content_is_shown_as_text() {
+    let p = built();
+    let html = p.read("output/uji-simbol/umum/simbol/index.html");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("Staf &lt;i&gt;"));
+    let page = p.read("output/halaman/tentang/index.html");
+    assert!(page.contains("<h1>Tentang portal</h1>"));
+    assert!(
+        !page.contains("alert('md')") || !page.contains("<script>alert"),
+        "Markdown raw HTML sanitised"
+    );
+}
+
+#[test]
+fn every_sop_page_holds_its_steps_summary_and_pdf() {
+    let p = built();
+    let index: serde_json::Value = serde_json::from_str(&p.read("output/data.json")).unwrap();
+    let mut n = 0;
+    for i in index["instansi"].as_array().unwrap() {
+        for b in i["bidang"].as_array().unwrap() {
+            for s in b["sop"].as_array().unwrap() {
+                let id = s["id"].as_str().unwrap();
+                let sop: serde_json::Value =
+                    serde_json::from_str(&p.read(&format!("output/{id}.json"))).unwrap();
+                let html = p.read(&format!("output/{id}/index.html"));
+                let text = html
+                    .replace("&#x2F;", "/")
+                    .replace("&quot;", "\"")
+                    .replace("&#x27;", "'")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&amp;", "&");
+                for l in sop["langkah"].as_array().unwrap() {
+                    let k = l["kegiatan"].as_str().unwrap();
+                    assert!(text.contains(k), "{id}: step {k:?} missing");
+                }
+                assert!(
+                    html.contains(&format!("href=\"/{id}.pdf\"")),
+                    "{id}: no PDF link"
+                );
+                assert!(html.contains("SHA-256 PDF: <code>"), "{id}: no checksum");
+                assert!(
+                    text.contains(sop["total_waktu_teks"].as_str().unwrap()),
+                    "{id}: no total time"
+                );
+                assert!(html.contains("alur-1.svg"), "{id}: no flowchart image");
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 27);
+}
+
+#[test]
+fn search_index_is_built_in_indonesian() {
+    let p = built();
+    let entry: serde_json::Value =
+        serde_json::from_str(&p.read("output/pagefind/pagefind-entry.json")).unwrap();
+    assert!(entry["languages"]["id"].is_object(), "{entry}");
+    assert!(entry["languages"]["id"]["page_count"].as_u64().unwrap() >= 27);
+    assert!(p.path().join("output/pagefind/pagefind.js").is_file());
+    assert!(p.path().join("output/sitemap.xml").is_file());
+    assert!(p.read("output/robots.txt").contains("User-agent"));
+    assert!(p.path().join("output/404.html").is_file());
+}
+
+/// Whether the browser tests must run (CI sets `SOPAN_BROWSER=wajib`).
+fn browser_required() -> bool {
+    std::env::var("SOPAN_BROWSER").as_deref() == Ok("wajib")
+}
+
+#[test]
+fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issue() {
+    let browser_dir = repo_root().join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready =
+        Path::new(&chromium).exists() && browser_dir.join("node_modules/playwright-core").is_dir();
+    if !ready {
+        assert!(
+            !browser_required(),
+            "browser tests required but chromium or tests/browser/node_modules is missing (run .ci/run)"
+        );
+        eprintln!(
+            "browser test skipped: install Debian chromium and run `npm ci --prefix tests/browser`"
+        );
+        return;
+    }
+    let p = built();
+    let server = StaticServer::start(&p.path().join("output"));
+    let shots = repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let expectations = serde_json::json!({
+        "searches": [
+            {"query": "pengangkatan anak", "expect": "Adopsi"},
+            {"query": "adopsi", "expect": "Adopsi"},
+            {"query": "BPJS", "expect": "BPJS"},
+            {"query": "surat keterangan terdaftar", "expect": "Terdaftar"},
+        ],
+        "literal": {
+            "url": "/uji-simbol/umum/simbol/",
+            "texts": ["<script>alert(1)</script>", "Staf <i>", "#set page(width: 1cm)"],
+        },
+        "axe": ["/", "/tanah-laut-dinsos/", "/tanah-laut-dinsos/sekretariat/surat-masuk/"],
+        "screens": {
+            "beranda": "/",
+            "sop": "/tanah-laut-dinsos/sekretariat/surat-masuk/",
+        },
+    });
+    let exp_file = p.path().join("harapan.json");
+    std::fs::write(&exp_file, expectations.to_string()).unwrap();
+    let out = Command::new("node")
+        .arg(browser_dir.join("site.mjs"))
+        .arg(&server.url)
+        .arg(&shots)
+        .arg(&exp_file)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node is needed for the browser tests");
+    let report = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{report}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shots_made: BTreeSet<String> = std::fs::read_dir(&shots)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into())
+        .collect();
+    assert!(shots_made.contains("beranda-360.png") && shots_made.contains("sop-1280.png"));
+}
