@@ -91,7 +91,7 @@ fn every_example_sop_pdf_holds_its_text() {
             }
         }
     }
-    assert!(checked >= 26, "only {checked} SOPs checked");
+    assert!(checked >= 24, "only {checked} SOPs checked");
 }
 
 #[test]
@@ -284,7 +284,10 @@ fn decree_book_has_decree_lampiran_and_every_sop_with_bookmarks() {
     ));
     let titles: Vec<String> = headings
         .iter()
-        .map(|h| h.plain_text().to_string())
+        .map(|h| {
+            let heading = h.to_packed::<typst::model::HeadingElem>().unwrap();
+            heading.body.plain_text().to_string()
+        })
         .collect();
     assert!(
         titles.contains(&"Keputusan".to_string()) && titles.contains(&"Lampiran I".to_string()),
