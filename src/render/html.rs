@@ -714,10 +714,10 @@ fn halaman(ctx: &Ctx, h: &Halaman, out: &mut Output) -> Result<(), Error> {
         .take(160)
         .collect();
     let mut parts = Vec::new();
-    if let Some(iid) = &h.instansi {
-        if let Some(i) = ctx.site.instansi.iter().find(|i| &i.id == iid) {
-            parts.push((format!("{} {}", i.nama, wilayah(i)), format!("/{}/", i.id)));
-        }
+    if let Some(iid) = &h.instansi
+        && let Some(i) = ctx.site.instansi.iter().find(|i| &i.id == iid)
+    {
+        parts.push((format!("{} {}", i.nama, wilayah(i)), format!("/{}/", i.id)));
     }
     parts.push((h.judul(), h.url()));
     let parts: Vec<(&str, String)> = parts.iter().map(|(n, u)| (n.as_str(), u.clone())).collect();

@@ -9,7 +9,8 @@ use crate::output::Output;
 pub fn render(out: &mut Output, base: &str) -> Result<(), Error> {
     let pages: Vec<(String, String)> = out
         .iter()
-        .filter(|(p, _)| p.ends_with(".html") && *p != "404.html")
+        // Only pages marked searchable are indexed; Pagefind would parse and then skip the rest.
+        .filter(|(p, b)| p.ends_with(".html") && memchr_contains(b, b"data-pagefind-body"))
         .map(|(p, b)| {
             (
                 format!("{base}/{}", p.trim_end_matches("index.html")),
@@ -44,4 +45,8 @@ pub fn render(out: &mut Output, base: &str) -> Result<(), Error> {
         out.insert(path, f.contents);
     }
     Ok(())
+}
+
+fn memchr_contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
