@@ -167,6 +167,17 @@ struct Loader {
 }
 
 impl Loader {
+    /// Reports a folder whose `_instansi.yaml` / `_bidang.yaml` does not exist (an unreadable
+    /// one was already reported by `read`).
+    fn missing_head(&mut self, rel: &Path, head_path: &Path, message: String, contents: &str) {
+        if !self.root.join(head_path).exists() {
+            self.diags.push(
+                Diagnostic::error(Span::file(rel), message)
+                    .hint(format!("buat `{}` {contents}", display_path(head_path))),
+            );
+        }
+    }
+
     /// Reads the Markdown pages of a `halaman/` folder.
     fn pages(&mut self, rel: &Path, instansi: Option<&str>) -> Result<(), Error> {
         for entry in entries(&self.root.join(rel))? {
@@ -254,44 +265,27 @@ impl Loader {
             return Ok(None);
         }
         let head_path = rel.join("_instansi.yaml");
-        let head = match self.read(&head_path, true) {
+        let mut instansi = match self.read(&head_path, true) {
             Some(text) => {
                 let (raw, mut d) =
                     yaml::parse::<RawInstansi>(FileKind::Instansi, &head_path, &text);
                 let mut f = Fields::new(&head_path, &mut d);
-                let h = org::resolve_instansi(&mut f, raw.unwrap_or_default(), rel, &self.root);
+                let raw = raw.unwrap_or_default();
+                let i = org::resolve_instansi(&mut f, raw, id, rel, &self.root);
                 self.pejabat.append(&mut f.pejabat);
                 self.diags.extend(d);
-                h
+                i
             }
             None => {
-                if !self.root.join(&head_path).exists() {
-                    self.diags.push(
-                        Diagnostic::error(
-                            Span::file(rel),
-                            format!("folder instansi `{id}` tidak punya `_instansi.yaml`"),
-                        )
-                        .hint(format!(
-                            "buat `{}` berisi `pemerintah`, `nama` dan `kepala`",
-                            display_path(&head_path)
-                        )),
-                    );
-                }
-                org::InstansiHead {
-                    pemerintah: String::new(),
-                    nama: String::new(),
-                    alamat: None,
-                    telepon: None,
-                    email: None,
-                    laman: None,
-                    kota: None,
-                    logo: None,
-                    kepala: Pejabat {
-                        jabatan: String::new(),
-                        nama: String::new(),
-                        pangkat: None,
-                        nip: None,
-                    },
+                self.missing_head(
+                    rel,
+                    &head_path,
+                    format!("folder instansi `{id}` tidak punya `_instansi.yaml`"),
+                    "berisi `pemerintah`, `nama` dan `kepala`",
+                );
+                Instansi {
+                    id: id.to_string(),
+                    ..Instansi::default()
                 }
             }
         };
@@ -308,7 +302,7 @@ impl Loader {
                     self.pages(&child, Some(id))?;
                     continue;
                 }
-                if let Some(b) = self.bidang(&child, id, &name, &head.kepala)? {
+                if let Some(b) = self.bidang(&child, id, &name, &instansi.kepala)? {
                     bidang.push(b);
                 }
             } else if name == "_keputusan.yaml" {
@@ -356,9 +350,9 @@ impl Loader {
                 let k = org::resolve_keputusan(
                     &mut f,
                     raw.unwrap_or_default(),
-                    &head.kepala,
-                    &head.nama,
-                    &head.pemerintah,
+                    &instansi.kepala,
+                    &instansi.nama,
+                    &instansi.pemerintah,
                     &bidang,
                 );
                 self.pejabat.append(&mut f.pejabat);
@@ -368,20 +362,9 @@ impl Loader {
         } else {
             None
         };
-        Ok(Some(Instansi {
-            id: id.to_string(),
-            pemerintah: head.pemerintah,
-            nama: head.nama,
-            alamat: head.alamat,
-            telepon: head.telepon,
-            email: head.email,
-            laman: head.laman,
-            kota: head.kota,
-            logo: head.logo,
-            kepala: head.kepala,
-            keputusan,
-            bidang,
-        }))
+        instansi.keputusan = keputusan;
+        instansi.bidang = bidang;
+        Ok(Some(instansi))
     }
 
     fn bidang(
@@ -404,18 +387,12 @@ impl Loader {
                 b
             }
             None => {
-                if !self.root.join(&head_path).exists() {
-                    self.diags.push(
-                        Diagnostic::error(
-                            Span::file(rel),
-                            format!("folder bidang `{id}` tidak punya `_bidang.yaml`"),
-                        )
-                        .hint(format!(
-                            "buat `{}` berisi `nama:` dan `urutan:`",
-                            display_path(&head_path)
-                        )),
-                    );
-                }
+                self.missing_head(
+                    rel,
+                    &head_path,
+                    format!("folder bidang `{id}` tidak punya `_bidang.yaml`"),
+                    "berisi `nama:` dan `urutan:`",
+                );
                 Bidang {
                     id: id.to_string(),
                     nama: String::new(),

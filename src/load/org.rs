@@ -5,7 +5,7 @@ use std::path::Path;
 use crate::diag::Diagnostic;
 use crate::load::fields::Fields;
 use crate::load::schema::{RawBidang, RawInstansi, RawKeputusan, RawSettings};
-use crate::model::org::{Bidang, Keputusan, Pejabat};
+use crate::model::org::{Bidang, Instansi, Keputusan, Pejabat};
 use crate::model::terbilang::terbilang;
 use crate::settings::{Kertas, Settings};
 
@@ -56,30 +56,15 @@ pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settin
     s
 }
 
-/// The parts of `_instansi.yaml` other than its folder contents.
-pub struct InstansiHead {
-    /// "Pemerintah Kabupaten Tanah Laut".
-    pub pemerintah: String,
-    /// "Dinas Sosial".
-    pub nama: String,
-    /// Address.
-    pub alamat: Option<String>,
-    /// Phone.
-    pub telepon: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-    /// Web site.
-    pub laman: Option<String>,
-    /// City for signature dates.
-    pub kota: Option<String>,
-    /// Logo path relative to the project root.
-    pub logo: Option<std::path::PathBuf>,
-    /// Head of office.
-    pub kepala: Pejabat,
-}
-
-/// `_instansi.yaml`. `dir` is the instansi folder relative to the root, `root` the project root.
-pub fn resolve_instansi(f: &mut Fields, raw: RawInstansi, dir: &Path, root: &Path) -> InstansiHead {
+/// `_instansi.yaml` of the instansi `id`; `dir` is its folder relative to the project `root`.
+/// Its bidang and decree are filled in by the loader once they are read.
+pub fn resolve_instansi(
+    f: &mut Fields,
+    raw: RawInstansi,
+    id: &str,
+    dir: &Path,
+    root: &Path,
+) -> Instansi {
     let pemerintah = f.required(&raw.pemerintah, "pemerintah", None, "instansi");
     let nama = f.required(&raw.nama, "nama", None, "instansi");
     let kepala = match &raw.kepala {
@@ -149,7 +134,8 @@ pub fn resolve_instansi(f: &mut Fields, raw: RawInstansi, dir: &Path, root: &Pat
             logo = Some(dir.join(rel));
         }
     }
-    InstansiHead {
+    Instansi {
+        id: id.to_string(),
         pemerintah,
         nama,
         alamat: f.text(&raw.alamat),
@@ -159,6 +145,8 @@ pub fn resolve_instansi(f: &mut Fields, raw: RawInstansi, dir: &Path, root: &Pat
         kota: f.text(&raw.kota),
         logo,
         kepala,
+        keputusan: None,
+        bidang: Vec::new(),
     }
 }
 

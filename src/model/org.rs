@@ -10,7 +10,7 @@ use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;
 
 /// An official who signs: jabatan, name (with gelar as typed), pangkat, NIP.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Pejabat {
     /// Position, e.g. "Kepala Dinas Sosial".
     pub jabatan: String,
@@ -23,7 +23,7 @@ pub struct Pejabat {
 }
 
 /// One organisation (a dinas) with its units.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Instansi {
     /// Folder name, the first part of every SOP id.
     pub id: String,
