@@ -403,6 +403,16 @@ struct IRef {
     wilayah: String,
 }
 
+impl IRef {
+    /// An instansi as page headings name it: "Dinas Sosial" and "Kabupaten Tanah Laut".
+    fn of(i: &Instansi) -> Self {
+        IRef {
+            nama: i.nama.clone(),
+            wilayah: wilayah(i),
+        }
+    }
+}
+
 fn bidang(ctx: &Ctx, i: &Instansi, b: &Bidang, out: &mut Output) -> Result<(), Error> {
     #[derive(Serialize)]
     struct B {
@@ -411,13 +421,7 @@ fn bidang(ctx: &Ctx, i: &Instansi, b: &Bidang, out: &mut Output) -> Result<(), E
         sop: Vec<SopCard>,
     }
     let mut c = Context::new();
-    c.insert(
-        "i",
-        &IRef {
-            nama: i.nama.clone(),
-            wilayah: wilayah(i),
-        },
-    );
+    c.insert("i", &IRef::of(i));
     c.insert(
         "b",
         &B {
@@ -657,13 +661,7 @@ fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result
         json_url: ctx.url(&format!("/{}", s.id.json_path())),
     };
     let mut c = Context::new();
-    c.insert(
-        "i",
-        &IRef {
-            nama: i.nama.clone(),
-            wilayah: wilayah(i),
-        },
-    );
+    c.insert("i", &IRef::of(i));
     c.insert(
         "b",
         &IRef {

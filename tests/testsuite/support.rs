@@ -111,6 +111,24 @@ impl Project {
         std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
     }
 
+    /// Every built SOP as (id, its open-data JSON), in `data.json` order; needs a finished build.
+    pub fn built_sops(&self) -> Vec<(String, serde_json::Value)> {
+        let index: serde_json::Value =
+            serde_json::from_str(&self.read("output/data.json")).unwrap();
+        let mut out = Vec::new();
+        for i in index["instansi"].as_array().unwrap() {
+            for b in i["bidang"].as_array().unwrap() {
+                for s in b["sop"].as_array().unwrap() {
+                    let id = s["id"].as_str().unwrap().to_string();
+                    let sop =
+                        serde_json::from_str(&self.read(&format!("output/{id}.json"))).unwrap();
+                    out.push((id, sop));
+                }
+            }
+        }
+        out
+    }
+
     /// Runs `sopan ARGS` inside the project folder.
     pub fn run(&self, args: &[&str]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_sopan"))
