@@ -2,6 +2,7 @@
 //! in-memory `Output`. No stage touches the disk except to read the project's own logos.
 
 pub mod data;
+pub mod flow;
 pub mod html;
 pub mod pdf;
 pub mod search;

@@ -2,10 +2,12 @@
 //! (`instansi/keputusan.pdf`), compiled in-process by Typst from the theme's templates, in
 //! parallel, as PDF/A-2b with tags, language and pinned dates.
 
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use serde::Serialize;
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
+use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
 use crate::error::Error;
@@ -15,6 +17,7 @@ use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;
 use crate::model::terbilang::diktum_label;
 use crate::output::Output;
+use crate::render::flow;
 use crate::render::world::Base;
 use crate::settings::Kertas;
 use crate::theme::Theme;
@@ -234,6 +237,14 @@ fn source_date_epoch() -> Option<Datetime> {
     )
 }
 
+/// Where the footer of a standalone SOP document goes: the margins of `lib/sop.typ`.
+fn sop_footer() -> flow::FooterPlace {
+    flow::FooterPlace {
+        right: Abs::mm(12.0),
+        bottom: Abs::mm(16.0),
+    }
+}
+
 /// Compiles documents over one shared base.
 pub struct PdfRenderer {
     base: Base,
@@ -297,6 +308,11 @@ impl PdfRenderer {
         typst_pdf::pdf(doc, &options).map_err(|errors| self.error(what, &errors))
     }
 
+    /// The `/data.json` of one SOP document.
+    pub fn sop_data(&self, site: &Site, i: &Instansi, b: &Bidang, s: &Sop) -> Vec<u8> {
+        serde_json::to_vec(&sop_doc(site.settings.kertas, i, b, s)).expect("model serialises")
+    }
+
     /// One SOP document, laid out (for tests and the site's SVG) and as PDF bytes.
     pub fn sop(
         &self,
@@ -305,10 +321,10 @@ impl PdfRenderer {
         b: &Bidang,
         s: &Sop,
     ) -> Result<(PagedDocument, Vec<u8>), Error> {
-        let data =
-            serde_json::to_vec(&sop_doc(site.settings.kertas, i, b, s)).expect("model serialises");
         let what = format!("untuk SOP `{}`", s.id);
-        let doc = self.compile("/sop.typ", data, &what)?;
+        let doc = self.compile("/sop.typ", self.sop_data(site, i, b, s), &what)?;
+        let footer = format!("{} — halaman {{n}} dari {{total}}", s.nama);
+        let doc = flow::finish(doc, Some((&footer, sop_footer())));
         let date = pinned_date([s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]);
         let pdf = self.export(&doc, &s.id.to_string(), date, &what)?;
         Ok((doc, pdf))
@@ -326,7 +342,7 @@ impl PdfRenderer {
         let data =
             serde_json::to_vec(&book_doc(site.settings.kertas, i, k)).expect("model serialises");
         let what = format!("buku keputusan `{}`", i.id);
-        let doc = self.compile("/keputusan.typ", data, &what)?;
+        let doc = flow::finish(self.compile("/keputusan.typ", data, &what)?, None);
         let dates = std::iter::once(k.tanggal).chain(
             i.sops()
                 .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]),
@@ -340,6 +356,9 @@ impl PdfRenderer {
         Ok(Some((doc, pdf)))
     }
 }
+
+/// The files one document yields: its PDF and its flowchart SVGs.
+type Files = Vec<(String, Vec<u8>)>;
 
 /// Renders every SOP PDF and every decree book into `out`, in parallel. `tick` is called once
 /// per finished document (for a progress bar).
@@ -357,55 +376,85 @@ pub fn render(
             }
         }
     }
-    // Typst parallelises layout with rayon too; nested work stolen onto a worker's stack runs
-    // deep, so documents are compiled on a pool with large stacks (the default 2 MiB
-    // overflowed at 1,000 SOPs).
-    let pool = rayon::ThreadPoolBuilder::new()
-        .stack_size(64 << 20)
-        .thread_name(|i| format!("sopan-pdf-{i}"))
-        .build()
-        .map_err(|e| Error::new("gagal menyiapkan utas penyusun PDF").cause(e))?;
-    pool.install(|| {
-        // Chunks bound the memory of Typst's process-wide memo cache, which is evicted between
-        // them (typst-cli evicts once per compile in watch mode).
-        for chunk in jobs.chunks(4) {
-            let docs: Vec<Vec<(String, Vec<u8>)>> = chunk
-                .par_iter()
-                .map(|(i, b, s)| {
-                    let r = renderer.sop(site, i, b, s).map(|(doc, pdf)| {
-                        let mut files = vec![(s.id.pdf_path(), pdf)];
-                        let svgs = flow_svgs(&doc).into_iter().enumerate();
-                        files.extend(
-                            svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", s.id, k + 1), svg)),
-                        );
-                        files
-                    });
-                    tick();
-                    r
-                })
-                .collect::<Result<_, _>>()?;
-            for (path, bytes) in docs.into_iter().flatten() {
-                out.insert(path, bytes);
-            }
+    // Largest documents first, so the last ones to finish are small and no core idles long.
+    jobs.sort_by_key(|(_, _, s)| std::cmp::Reverse(s.langkah.len() * (s.pelaksana.len() + 4)));
+    // One plain worker thread per core pulls the next document. Not a rayon pool: Typst lays
+    // out with rayon too, and a pool worker waiting on that nested work steals whole documents
+    // onto its stack, so dozens are in flight at once (2 GiB at 1,000 SOPs, and slower).
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some((i, b, s)) = jobs.get(k) else { break };
+            let r = renderer.sop(site, i, b, s).map(|(doc, pdf)| {
+                let mut files = vec![(s.id.pdf_path(), pdf)];
+                let svgs = flow_svgs(&doc).into_iter().enumerate();
+                files.extend(svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", s.id, k + 1), svg)));
+                files
+            });
+            tick();
+            // Typst's memo cache is process-wide and grows with every document, and a large
+            // cache made compiling slower (1,000 SOPs: evicting after every document 10.3 s,
+            // keeping what the last 8 documents used 12.9 s). Another document's compile in
+            // flight loses only its cache hits.
             typst::comemo::evict(0);
+            let failed = r.is_err();
+            mine.push(r);
+            if failed {
+                next.store(jobs.len(), Ordering::Relaxed);
+            }
         }
-        let books: Vec<Option<(String, Vec<u8>)>> = site
-            .instansi
-            .par_iter()
-            .map(|i| {
-                let r = renderer
-                    .book(site, i)
-                    .map(|b| b.map(|(_, pdf)| (format!("{}/keputusan.pdf", i.id), pdf)));
-                tick();
-                r
+        mine
+    };
+    let results: Vec<Result<Files, Error>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|k| {
+                std::thread::Builder::new()
+                    .name(format!("sopan-pdf-{k}"))
+                    // Typst's layout recursion is deep for long tables.
+                    .stack_size(64 << 20)
+                    .spawn_scoped(scope, work)
             })
-            .collect::<Result<_, _>>()?;
-        for (path, pdf) in books.into_iter().flatten() {
-            out.insert(path, pdf);
+            .collect::<Result<_, _>>()
+            .map_err(|e| Error::new("gagal menyiapkan utas penyusun PDF").cause(e))?;
+        Ok::<_, Error>(
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect(),
+        )
+    })?;
+    for files in results {
+        for (path, bytes) in files? {
+            out.insert(path, bytes);
         }
-        typst::comemo::evict(2);
-        Ok(())
-    })
+    }
+    // Decree books: one large document each, compiled on a thread with a large stack.
+    let books = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("sopan-buku".into())
+            .stack_size(64 << 20)
+            .spawn_scoped(scope, || {
+                let mut books = Vec::new();
+                for i in &site.instansi {
+                    let r = renderer.book(site, i);
+                    tick();
+                    if let Some((_, pdf)) = r? {
+                        books.push((format!("{}/keputusan.pdf", i.id), pdf));
+                    }
+                }
+                Ok::<_, Error>(books)
+            })
+            .map_err(|e| Error::new("gagal menyiapkan utas penyusun PDF").cause(e))
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    })??;
+    for (path, pdf) in books {
+        out.insert(path, pdf);
+    }
+    typst::comemo::evict(2);
+    Ok(())
 }
 
 /// One flowchart symbol as laid out: which step, which actor column, what kind, on which page.
@@ -426,39 +475,14 @@ pub struct FlowNode {
 /// The flowchart symbols of a laid-out document, read from its `<flow-node>` markers: lets tests
 /// check the drawing against the steps without looking at pixels.
 pub fn flow_nodes(doc: &PagedDocument) -> Vec<FlowNode> {
-    use typst::foundations::{Label, Selector, Value};
-    use typst::introspection::{Introspector, MetadataElem};
-    let Some(label) = Label::new(typst::utils::PicoStr::intern("flow-node")) else {
-        return Vec::new();
-    };
-    let introspector = doc.introspector();
-    let int = |d: &typst::foundations::Dict, k: &str| match d.get(k) {
-        Ok(Value::Int(i)) => *i,
-        _ => -1,
-    };
-    introspector
-        .query(&Selector::Label(label))
-        .iter()
-        .filter_map(|c| {
-            let meta = c.to_packed::<MetadataElem>()?;
-            let Value::Dict(d) = &meta.value else {
-                return None;
-            };
-            let kind = match d.get("k") {
-                Ok(Value::Str(s)) => s.to_string(),
-                _ => String::new(),
-            };
-            let page = c
-                .location()
-                .and_then(|l| introspector.page(l))
-                .map_or(0, |p| p.get());
-            Some(FlowNode {
-                sop: int(d, "s"),
-                step: int(d, "n"),
-                actor: int(d, "a"),
-                kind,
-                page,
-            })
+    flow::nodes(doc)
+        .into_iter()
+        .map(|n| FlowNode {
+            sop: n.sop,
+            step: n.step,
+            actor: n.actor,
+            kind: n.kind,
+            page: n.page,
         })
         .collect()
 }

@@ -149,6 +149,19 @@ fn the_22_step_pdf_prints_its_connector_numbers() {
     for label in ["Ya", "Tidak"] {
         assert!(text.contains(label));
     }
+    // The footer sopan draws after layout numbers every page against the real page count.
+    let all: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    for (k, page) in all.iter().enumerate() {
+        let footer = format!("halaman {} dari {}", k + 1, all.len());
+        assert!(
+            squash(page).contains(&squash(&footer)),
+            "page {} lacks {footer:?}",
+            k + 1
+        );
+    }
 }
 
 #[test]
