@@ -3,8 +3,10 @@
 # Usage: scripts/bench.sh [N ...]   (default: 100 1000). Prints wall time, ms per SOP, peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The same target dir as .ci/run, so a benchmark reuses CI's and the tests' build.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"
 cargo build --release --quiet --bin sopan --example gen
-target="${CARGO_TARGET_DIR:-target}/release"
+target="$CARGO_TARGET_DIR/release"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 printf '%8s %10s %12s %12s %10s\n' SOP "wall (s)" "ms per SOP" "peak (MiB)" "files"

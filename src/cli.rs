@@ -82,4 +82,24 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Menyajikan situs di memori, memantau berkas, membangun ulang tiap kali disimpan dan
+    /// memuat ulang peramban
+    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    Serve {
+        /// Folder proyek (bawaan: folder saat ini)
+        #[arg(value_name = "FOLDER", default_value = ".")]
+        dir: PathBuf,
+        /// Port HTTP (0 = dipilih sistem)
+        #[arg(long, short, value_name = "N", default_value_t = 8000)]
+        port: u16,
+        /// Alamat yang didengarkan (bawaan: hanya komputer ini)
+        #[arg(long, value_name = "ALAMAT", default_value = "127.0.0.1")]
+        bind: String,
+        /// Buka situs di peramban
+        #[arg(long)]
+        open: bool,
+        /// Periksa berkas secara berkala (untuk sistem berkas tanpa pemberitahuan perubahan)
+        #[arg(long)]
+        poll: bool,
+    },
 }

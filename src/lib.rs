@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod serve;
 pub mod settings;
 pub mod theme;
 pub mod validate;
@@ -46,6 +47,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             let out = out.unwrap_or_else(|| dir.join("output"));
             build(&dir, &out, quiet)
         }
+        Command::Serve {
+            dir,
+            port,
+            bind,
+            open,
+            poll,
+        } => serve::serve(&serve::ServeOptions {
+            root: dir,
+            bind,
+            port,
+            open,
+            poll,
+        }),
     };
     match result {
         Ok(code) => code,
@@ -148,6 +162,7 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         root,
         theme: &theme,
         progress: !quiet && std::io::stderr().is_terminal(),
+        cache: None,
     };
     let output = render::build(&loaded.site, &ctx, &mut log)?;
     output.write_to(out)?;

@@ -24,6 +24,8 @@ pub struct BuildContext<'a> {
     pub theme: &'a Theme,
     /// Show a progress bar (only on a terminal).
     pub progress: bool,
+    /// PDFs of earlier builds to reuse (`serve`); `None` compiles everything.
+    pub cache: Option<&'a pdf::PdfCache>,
 }
 
 /// Runs every stage; `log` receives each stage's name and duration.
@@ -47,7 +49,7 @@ pub fn build(
             .filter(|i| i.keputusan.is_some())
             .count();
     let bar = progress_bar(ctx.progress, docs as u64);
-    pdf::render(site, &renderer, &mut out, &|| bar.inc(1))?;
+    pdf::render(site, &renderer, &mut out, ctx.cache, &|| bar.inc(1))?;
     bar.finish_and_clear();
     log("PDF dan diagram SVG (Typst)", t.elapsed());
 

@@ -2,9 +2,12 @@
 //! (`instansi/keputusan.pdf`), compiled in-process by Typst from the theme's templates, in
 //! parallel, as PDF/A-2b with tags, language and pinned dates.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
 use typst::layout::Abs;
@@ -248,6 +251,46 @@ fn sop_footer() -> flow::FooterPlace {
 /// Compiles documents over one shared base.
 pub struct PdfRenderer {
     base: Base,
+    /// Hash of everything besides a document's data that shapes its bytes: the theme's
+    /// templates and fonts, the logos, the pinned date. Part of every cache key.
+    fingerprint: [u8; 32],
+}
+
+/// Documents compiled by earlier builds of a `serve` session, keyed by a hash of all their
+/// input, so an unchanged SOP reuses its PDF and flowcharts. Entries no build used last time
+/// are dropped (a deleted SOP leaves nothing behind).
+#[derive(Default)]
+pub struct PdfCache {
+    entries: Mutex<HashMap<[u8; 32], Files>>,
+    used: Mutex<HashSet<[u8; 32]>>,
+}
+
+impl PdfCache {
+    fn get(&self, key: &[u8; 32]) -> Option<Files> {
+        let hit = lock(&self.entries).get(key).cloned();
+        if hit.is_some() {
+            lock(&self.used).insert(*key);
+        }
+        hit
+    }
+
+    fn put(&self, key: [u8; 32], files: &Files) {
+        lock(&self.entries).insert(key, files.clone());
+        lock(&self.used).insert(key);
+    }
+
+    /// Drops what the last build did not use; returns how many documents it reused or added.
+    pub fn finish_build(&self) -> usize {
+        let used = std::mem::take(&mut *lock(&self.used));
+        let mut entries = lock(&self.entries);
+        entries.retain(|k, _| used.contains(k));
+        entries.len()
+    }
+}
+
+/// A poisoned lock only means another document's compile panicked; the map is still whole.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl PdfRenderer {
@@ -265,7 +308,21 @@ impl PdfRenderer {
             site.sops()
                 .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]),
         );
+        let mut h = Sha256::new();
+        for dir in ["typst", "fonts"] {
+            for (name, bytes) in theme.under(dir) {
+                h.update(name.as_bytes());
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(bytes);
+            }
+        }
+        for (path, bytes) in &extra {
+            h.update(path.as_bytes());
+            h.update(bytes);
+        }
+        h.update(format!("{today:?}|{:?}", source_date_epoch()).as_bytes());
         Ok(PdfRenderer {
+            fingerprint: h.finalize().into(),
             base: Base::new(theme, extra, today)?,
         })
     }
@@ -308,6 +365,15 @@ impl PdfRenderer {
         typst_pdf::pdf(doc, &options).map_err(|errors| self.error(what, &errors))
     }
 
+    /// The cache key of a document: its kind, id and data over this renderer's fingerprint.
+    fn key(&self, kind: &str, id: &str, data: &[u8]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(self.fingerprint);
+        h.update(format!("{kind}\0{id}\0").as_bytes());
+        h.update(data);
+        h.finalize().into()
+    }
+
     /// The `/data.json` of one SOP document.
     pub fn sop_data(&self, site: &Site, i: &Instansi, b: &Bidang, s: &Sop) -> Vec<u8> {
         serde_json::to_vec(&sop_doc(site.settings.kertas, i, b, s)).expect("model serialises")
@@ -321,8 +387,12 @@ impl PdfRenderer {
         b: &Bidang,
         s: &Sop,
     ) -> Result<(PagedDocument, Vec<u8>), Error> {
+        self.sop_from(s, self.sop_data(site, i, b, s))
+    }
+
+    fn sop_from(&self, s: &Sop, data: Vec<u8>) -> Result<(PagedDocument, Vec<u8>), Error> {
         let what = format!("untuk SOP `{}`", s.id);
-        let doc = self.compile("/sop.typ", self.sop_data(site, i, b, s), &what)?;
+        let doc = self.compile("/sop.typ", data, &what)?;
         let footer = format!("{} — halaman {{n}} dari {{total}}", s.nama);
         let doc = flow::finish(doc, Some((&footer, sop_footer())));
         let date = pinned_date([s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]);
@@ -339,8 +409,19 @@ impl PdfRenderer {
         let Some(k) = &i.keputusan else {
             return Ok(None);
         };
-        let data =
-            serde_json::to_vec(&book_doc(site.settings.kertas, i, k)).expect("model serialises");
+        self.book_from(i, k, self.book_data(site, i, k)).map(Some)
+    }
+
+    fn book_data(&self, site: &Site, i: &Instansi, k: &Keputusan) -> Vec<u8> {
+        serde_json::to_vec(&book_doc(site.settings.kertas, i, k)).expect("model serialises")
+    }
+
+    fn book_from(
+        &self,
+        i: &Instansi,
+        k: &Keputusan,
+        data: Vec<u8>,
+    ) -> Result<(PagedDocument, Vec<u8>), Error> {
         let what = format!("buku keputusan `{}`", i.id);
         let doc = flow::finish(self.compile("/keputusan.typ", data, &what)?, None);
         let dates = std::iter::once(k.tanggal).chain(
@@ -353,7 +434,7 @@ impl PdfRenderer {
             pinned_date(dates),
             &what,
         )?;
-        Ok(Some((doc, pdf)))
+        Ok((doc, pdf))
     }
 }
 
@@ -366,6 +447,7 @@ pub fn render(
     site: &Site,
     renderer: &PdfRenderer,
     out: &mut Output,
+    cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
     let mut jobs: Vec<(&Instansi, &Bidang, &Sop)> = Vec::new();
@@ -388,12 +470,21 @@ pub fn render(
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
             let Some((i, b, s)) = jobs.get(k) else { break };
-            let r = renderer.sop(site, i, b, s).map(|(doc, pdf)| {
-                let mut files = vec![(s.id.pdf_path(), pdf)];
-                let svgs = flow_svgs(&doc).into_iter().enumerate();
-                files.extend(svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", s.id, k + 1), svg)));
-                files
-            });
+            let data = renderer.sop_data(site, i, b, s);
+            let key = renderer.key("sop", &s.id.to_string(), &data);
+            let r = match cache.and_then(|c| c.get(&key)) {
+                Some(files) => Ok(files),
+                None => renderer.sop_from(s, data).map(|(doc, pdf)| {
+                    let mut files = vec![(s.id.pdf_path(), pdf)];
+                    let svgs = flow_svgs(&doc).into_iter().enumerate();
+                    files
+                        .extend(svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", s.id, k + 1), svg)));
+                    if let Some(c) = cache {
+                        c.put(key, &files);
+                    }
+                    files
+                }),
+            };
             tick();
             // Typst's memo cache is process-wide and grows with every document, and a large
             // cache made compiling slower (1,000 SOPs: evicting after every document 10.3 s,
@@ -439,11 +530,22 @@ pub fn render(
             .spawn_scoped(scope, || {
                 let mut books = Vec::new();
                 for i in &site.instansi {
-                    let r = renderer.book(site, i);
+                    let Some(k) = &i.keputusan else { continue };
+                    let data = renderer.book_data(site, i, k);
+                    let key = renderer.key("keputusan", &i.id, &data);
+                    let files = match cache.and_then(|c| c.get(&key)) {
+                        Some(files) => files,
+                        None => {
+                            let (_, pdf) = renderer.book_from(i, k, data)?;
+                            let files = vec![(format!("{}/keputusan.pdf", i.id), pdf)];
+                            if let Some(c) = cache {
+                                c.put(key, &files);
+                            }
+                            files
+                        }
+                    };
                     tick();
-                    if let Some((_, pdf)) = r? {
-                        books.push((format!("{}/keputusan.pdf", i.id), pdf));
-                    }
+                    books.extend(files);
                 }
                 Ok::<_, Error>(books)
             })

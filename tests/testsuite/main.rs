@@ -6,5 +6,6 @@ mod build;
 mod cli;
 mod content;
 mod pdf;
+mod serve;
 mod site;
 mod validate;

@@ -1,0 +1,237 @@
+//! `sopan serve` as a user meets it: a real server on a free port over a copy of a project,
+//! files edited on disk, pages and reload events read over HTTP.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::support::Project;
+
+/// A running `sopan serve`; killed on drop.
+struct Served {
+    child: Child,
+    addr: String,
+    log: Arc<Mutex<String>>,
+}
+
+impl Served {
+    fn start(p: &Project) -> Served {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sopan"))
+            .args(["serve", "--port", "0"])
+            .arg(p.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let mut l = sink.lock().unwrap();
+                l.push_str(&line);
+                l.push('\n');
+            }
+        });
+        let mut served = Served {
+            child,
+            addr: String::new(),
+            log,
+        };
+        let found = wait_until(Duration::from_secs(60), || {
+            let log = served.log.lock().unwrap();
+            log.find("http://").is_some_and(|i| log[i..].contains('/'))
+        });
+        assert!(found, "server did not start:\n{}", served.log());
+        let log = served.log();
+        let start = log.find("http://").unwrap() + "http://".len();
+        let end = start + log[start..].find('/').unwrap();
+        served.addr = log[start..end].to_string();
+        served
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// GET `path`: status and body.
+    fn get(&self, path: &str) -> (u16, String) {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        let text = String::from_utf8_lossy(&raw).into_owned();
+        let status = text[9..12].parse().unwrap();
+        let body = text.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+        (status, body.to_string())
+    }
+
+    fn generation(&self) -> u64 {
+        let (_, body) = self.get("/__sopan/status");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["generasi"].as_u64().unwrap()
+    }
+
+    fn error(&self) -> Option<String> {
+        let (_, body) = self.get("/__sopan/status");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["galat"].as_str().map(str::to_string)
+    }
+
+    /// An event stream of builds after `since`.
+    fn events(&self, since: u64) -> Events {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        write!(
+            s,
+            "GET /__sopan/events?sejak={since} HTTP/1.1\r\nHost: {}\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        s.set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        Events {
+            reader: BufReader::new(s),
+        }
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    /// The next `data:` of the stream, waiting at most `timeout`.
+    fn next(&mut self, timeout: Duration) -> Option<String> {
+        let start = Instant::now();
+        let mut line = String::new();
+        while start.elapsed() < timeout {
+            line.clear();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {
+                    if let Some(d) = line.trim_end().strip_prefix("data: ") {
+                        return Some(d.to_string());
+                    }
+                }
+                Err(_) => {} // read timeout: keep waiting
+            }
+        }
+        None
+    }
+}
+
+fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+const LONG: Duration = Duration::from_secs(60);
+const PAGE: &str = "/dinas/umum/surat-masuk/";
+const SOP: &str = "content/dinas/umum/surat-masuk.yaml";
+
+#[test]
+fn edit_break_fix_add_and_delete_while_serving() {
+    let p = Project::base();
+    let s = Served::start(&p);
+    let (status, home) = s.get("/");
+    assert_eq!(status, 200);
+    assert!(
+        home.contains("/__sopan/reload.js"),
+        "reload script injected"
+    );
+    let (status, page) = s.get(PAGE);
+    assert_eq!(status, 200);
+    assert!(page.contains("Menerima surat"));
+    // The PDF is served with the same bytes `build` writes.
+    assert_eq!(s.get("/dinas/umum/surat-masuk.pdf").0, 200);
+
+    // Edit a step: a reload event, and the page shows it.
+    let mut ev = s.events(s.generation());
+    p.write(
+        SOP,
+        &p.read(SOP)
+            .replace("Menerima surat", "Menerima surat dari loket"),
+    );
+    assert_eq!(ev.next(LONG).as_deref(), Some("reload"), "{}", s.log());
+    assert!(s.get(PAGE).1.contains("Menerima surat dari loket"));
+
+    // Break the YAML: the last good page stays, the overlay text names file, line and column.
+    p.write(SOP, "nama: Surat Masuk\nlangkah: [\n");
+    assert_eq!(ev.next(LONG).as_deref(), Some("galat"), "{}", s.log());
+    assert!(s.get(PAGE).1.contains("Menerima surat dari loket"));
+    let error = s.error().expect("status carries the diagnostics");
+    assert!(
+        error.contains("content/dinas/umum/surat-masuk.yaml:"),
+        "located: {error}"
+    );
+    assert!(
+        s.log().contains("surat-masuk.yaml:"),
+        "terminal shows it too"
+    );
+
+    // Fix it: recovered.
+    p.write(SOP, crate::support::GOOD_SOP);
+    assert_eq!(ev.next(LONG).as_deref(), Some("reload"), "{}", s.log());
+    assert_eq!(s.error(), None);
+    assert!(s.get(PAGE).1.contains("Menerima surat"));
+
+    // Add an SOP, then delete it: its pages come and go, the bidang page follows.
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        &crate::support::GOOD_SOP.replace("Surat Masuk", "Surat Keluar"),
+    );
+    assert_eq!(ev.next(LONG).as_deref(), Some("reload"));
+    assert_eq!(s.get("/dinas/umum/surat-keluar/").0, 200);
+    assert!(s.get("/dinas/umum/").1.contains("Surat Keluar"));
+    std::fs::remove_file(p.path().join("content/dinas/umum/surat-keluar.yaml")).unwrap();
+    assert_eq!(ev.next(LONG).as_deref(), Some("reload"));
+    assert_eq!(s.get("/dinas/umum/surat-keluar/").0, 404);
+    assert_eq!(s.get("/dinas/umum/surat-keluar.pdf").0, 404);
+    assert!(!s.get("/dinas/umum/").1.contains("Surat Keluar"));
+}
+
+#[test]
+fn five_hundred_rapid_saves_with_broken_ones_end_in_the_last_state() {
+    let p = Project::base();
+    let mut s = Served::start(&p);
+    for k in 0..500 {
+        // Mostly as fast as the disk takes them; now and then a pause, so rebuilds (good and
+        // broken) run while saves keep coming.
+        if k % 50 == 25 {
+            std::thread::sleep(Duration::from_millis(120));
+        }
+        if k % 3 == 1 && k != 499 {
+            p.write(SOP, "nama: [\n");
+        } else {
+            p.write(
+                SOP,
+                &crate::support::GOOD_SOP.replace("Menerima surat", &format!("Menerima surat {k}")),
+            );
+        }
+    }
+    let last = "Menerima surat 499";
+    let ok = wait_until(LONG, || s.get(PAGE).1.contains(last));
+    assert!(ok, "final save not served:\n{}", s.log());
+    assert_eq!(s.error(), None);
+    assert!(
+        s.child.try_wait().unwrap().is_none(),
+        "server still running"
+    );
+    assert!(!s.log().contains("panicked"), "{}", s.log());
+}
