@@ -235,3 +235,33 @@ fn five_hundred_rapid_saves_with_broken_ones_end_in_the_last_state() {
     );
     assert!(!s.log().contains("panicked"), "{}", s.log());
 }
+
+#[test]
+fn a_real_browser_shows_the_error_overlay_then_reloads_after_the_fix() {
+    let Some(chromium) = crate::site::browser() else {
+        return;
+    };
+    let p = Project::base();
+    let s = Served::start(&p);
+    let good = p.path().join("good.yaml");
+    std::fs::write(&good, crate::support::GOOD_SOP).unwrap();
+    let shots = crate::support::repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let out = Command::new("node")
+        .arg(crate::support::repo_root().join("tests/browser/serve.mjs"))
+        .arg(format!("http://{}", s.addr))
+        .arg(PAGE)
+        .arg(p.path().join(SOP))
+        .arg(&good)
+        .arg(&shots)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node is needed for the browser tests");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{report}\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        s.log()
+    );
+}

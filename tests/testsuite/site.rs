@@ -180,8 +180,9 @@ fn browser_required() -> bool {
     std::env::var("SOPAN_BROWSER").as_deref() == Ok("wajib")
 }
 
-#[test]
-fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issue() {
+/// The chromium to drive, or `None` (and a note) when this machine cannot run browser tests;
+/// fails instead when they are required.
+pub(crate) fn browser() -> Option<String> {
     let browser_dir = repo_root().join("tests/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let ready =
@@ -194,8 +195,15 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
         eprintln!(
             "browser test skipped: install Debian chromium and run `npm ci --prefix tests/browser`"
         );
-        return;
+        return None;
     }
+    Some(chromium)
+}
+
+#[test]
+fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issue() {
+    let browser_dir = repo_root().join("tests/browser");
+    let Some(chromium) = browser() else { return };
     let p = built();
     let server = StaticServer::start(&p.path().join("output"));
     let shots = repo_root().join("target/screenshots");

@@ -1,0 +1,47 @@
+// Real-browser check of `sopan serve`, run by the Rust test suite:
+//   node serve.mjs <base-url> <page-path> <sop-file> <good-yaml-file> <screenshot-dir>
+// Opens the page, breaks the SOP file on disk, expects the error overlay with the located
+// diagnostic over the old page, fixes the file, expects a reload without the overlay.
+// Prints one JSON report on stdout; exits 1 when any check fails.
+import { chromium } from "playwright-core";
+import { readFileSync, writeFileSync } from "node:fs";
+
+const [base, pagePath, sopFile, goodFile, shots] = process.argv.slice(2);
+const failures = [];
+const fail = (m) => failures.push(m);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+page.on("console", (m) => { if (m.type() === "error") fail(`console error: ${m.text()}`); });
+page.on("pageerror", (e) => fail(`page error: ${e.message}`));
+page.on("dialog", async (d) => { fail(`a dialog opened (${d.message()})`); await d.dismiss(); });
+
+try {
+  await page.goto(base + pagePath);
+  if (await page.$("#sopan-galat")) fail("overlay shown on a good build");
+  const before = await page.textContent("h1");
+
+  // A broken save: the overlay names the file and line; the last good page stays behind it.
+  writeFileSync(sopFile, "nama: Surat Masuk\nlangkah: [\n");
+  const overlay = await page.waitForSelector("#sopan-galat", { timeout: 20000 });
+  const text = await overlay.textContent();
+  if (!/surat-masuk\.yaml:\d+:\d+/.test(text)) fail(`overlay lacks file:line:col: ${text}`);
+  if ((await page.textContent("h1")) !== before) fail("the old page was replaced");
+  await page.screenshot({ path: `${shots}/serve-galat.png` });
+
+  // The fix: the page reloads by itself and shows the new text, without the overlay.
+  const good = readFileSync(goodFile, "utf8").replace("Menerima surat", "Menerima surat dari peramban");
+  writeFileSync(sopFile, good);
+  await page.waitForFunction(() => document.body.textContent.includes("Menerima surat dari peramban"),
+    null, { timeout: 20000 });
+  if (await page.$("#sopan-galat")) fail("overlay still shown after the fix");
+} catch (e) {
+  fail(`${e}`);
+}
+await browser.close();
+console.log(JSON.stringify({ failures }, null, 1));
+process.exit(failures.length ? 1 : 0);
