@@ -130,7 +130,19 @@ fn translate(file: &Path, text: &str, e: &YamlError) -> Diagnostic {
             "periksa indentasi (spasi, bukan tab) dan tanda kutip/kurung yang belum ditutup",
         );
     }
-    if raw.contains("tab") {
+    if raw.contains("unclosed") {
+        return Diagnostic::error(
+            span,
+            "YAML tidak valid: kurung atau tanda kutip yang dibuka di sini belum ditutup",
+        )
+        .hint("tutup `[`, `{` atau tanda kutip itu, atau hapus bila tidak dimaksudkan");
+    }
+    // "tab" as a word: a substring test also matched words such as "table".
+    let words = raw.split(|c: char| !c.is_ascii_alphanumeric());
+    if words
+        .into_iter()
+        .any(|w| w.eq_ignore_ascii_case("tab") || w.eq_ignore_ascii_case("tabs"))
+    {
         return Diagnostic::error(span, "YAML tidak valid: karakter tab untuk indentasi")
             .hint("gunakan spasi untuk indentasi, bukan tab");
     }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): `sopan serve` over N synthetic SOPs; time from saving one SOP to the
+# reload event reaching a client, over several saves. Usage: scripts/bench-serve.sh [N] [SAVES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"
+cargo build --release --quiet --bin sopan --example gen
+bin="$CARGO_TARGET_DIR/release"
+n="${1:-1000}"
+saves="${2:-5}"
+work="$(mktemp -d)"
+"$bin/examples/gen" "$n" "$work/p" >/dev/null 2>&1
+"$bin/sopan" serve "$work/p" --port 0 2>"$work/log" &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+until grep -q "http://" "$work/log"; do sleep 0.2; done
+url=$(grep -o "http://[0-9.:]*/" "$work/log" | head -1)
+echo "first build: $(grep -o 'dalam [0-9]* ms' "$work/log")"
+sop=$(find "$work/p/content" -name 'sop-*.yaml' | sort | head -1)
+for k in $(seq 1 "$saves"); do
+  gen=$(curl -s "${url}__sopan/status" | grep -o '"generasi":[0-9]*' | cut -d: -f2)
+  curl -sN "${url}__sopan/events?sejak=$gen" > "$work/events" &
+  client=$!
+  sleep 0.3
+  start=$(date +%s%N)
+  sed -i "0,/kegiatan: /s/kegiatan: /kegiatan: Ubah $k /" "$sop"
+  until grep -q "data: reload" "$work/events"; do sleep 0.005; done
+  end=$(date +%s%N)
+  kill $client 2>/dev/null || true
+  echo "save $k: $(( (end - start) / 1000000 )) ms to the reload event"
+done
