@@ -328,7 +328,8 @@ impl Canvas<'_> {
             .push((Point::zero(), FrameItem::Shape(shape, Span::detached())));
     }
 
-    fn polyline(&mut self, pts: &[(Abs, Abs)]) {
+    /// Straight segments through `pts`.
+    fn path(pts: &[(Abs, Abs)]) -> Curve {
         let mut curve = Curve::new();
         for (i, &(x, y)) in pts.iter().enumerate() {
             if i == 0 {
@@ -337,18 +338,15 @@ impl Canvas<'_> {
                 curve.line(Point::new(x, y));
             }
         }
-        self.shape(curve, None, true);
+        curve
+    }
+
+    fn polyline(&mut self, pts: &[(Abs, Abs)]) {
+        self.shape(Self::path(pts), None, true);
     }
 
     fn polygon(&mut self, pts: &[(Abs, Abs)], fill: Color, stroke: bool) {
-        let mut curve = Curve::new();
-        for (i, &(x, y)) in pts.iter().enumerate() {
-            if i == 0 {
-                curve.move_(Point::new(x, y));
-            } else {
-                curve.line(Point::new(x, y));
-            }
-        }
+        let mut curve = Self::path(pts);
         curve.close();
         self.shape(curve, Some(fill), stroke);
     }
