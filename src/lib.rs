@@ -163,6 +163,7 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         theme: &theme,
         progress: !quiet && std::io::stderr().is_terminal(),
         cache: None,
+        search: None,
     };
     let output = render::build(&loaded.site, &ctx, &mut log)?;
     output.write_to(out)?;

@@ -26,6 +26,8 @@ pub struct BuildContext<'a> {
     pub progress: bool,
     /// PDFs of earlier builds to reuse (`serve`); `None` compiles everything.
     pub cache: Option<&'a pdf::PdfCache>,
+    /// The search index of the previous build to update (`serve`); `None` indexes afresh.
+    pub search: Option<&'a search::SearchCache>,
 }
 
 /// Runs every stage; `log` receives each stage's name and duration.
@@ -61,6 +63,7 @@ pub fn build(
     search::render(
         &mut out,
         &html::base_path(site.settings.base_url.as_deref()),
+        ctx.search,
     )?;
     log("indeks pencarian (Pagefind)", t.elapsed());
 

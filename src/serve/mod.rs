@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::output::Output;
 use crate::render::pdf::PdfCache;
+use crate::render::search::SearchCache;
 use crate::{load_and_validate, render, report, theme};
 
 /// What `sopan serve` was asked for.
@@ -76,6 +77,13 @@ impl Shared {
     }
 }
 
+/// What a serve session keeps between builds.
+#[derive(Default)]
+struct Caches {
+    pdf: PdfCache,
+    search: SearchCache,
+}
+
 /// The warnings last printed to the terminal.
 static LAST_WARNINGS: Mutex<String> = Mutex::new(String::new());
 
@@ -85,7 +93,7 @@ fn lock_ignoring_poison<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 /// One build into memory. Content errors and operational errors both come back as the text
 /// the terminal and the browser overlay show (without colour).
-fn build_once(root: &Path, cache: &PdfCache) -> (Result<Output, String>, String) {
+fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
     let loaded = match load_and_validate(root) {
         Ok(l) => l,
         Err(e) => return (Err(e.to_string()), String::new()),
@@ -105,11 +113,12 @@ fn build_once(root: &Path, cache: &PdfCache) -> (Result<Output, String>, String)
             root,
             theme: &theme,
             progress: false,
-            cache: Some(cache),
+            cache: Some(&cache.pdf),
+            search: Some(&cache.search),
         };
         render::build(&loaded.site, &ctx, &mut |_, _| {})
     });
-    cache.finish_build();
+    cache.pdf.finish_build();
     match built {
         Ok(output) => {
             // Warnings are printed when they change, not after every save.
@@ -139,7 +148,7 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             e,
         )
     })?;
-    let cache = PdfCache::default();
+    let cache = Caches::default();
     let t = Instant::now();
     let (first, base) = build_once(&root, &cache);
     match &first {

@@ -69,6 +69,18 @@ impl Served {
         (status, body.to_string())
     }
 
+    /// GET `path`: the body's bytes (200 only).
+    fn get_bytes(&self, path: &str) -> Vec<u8> {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();
+        let mut raw = Vec::new();
+        s.read_to_end(&mut raw).unwrap();
+        assert_eq!(raw.get(9..12), Some(&b"200"[..]), "{path}: not 200");
+        let end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+        raw[end..].to_vec()
+    }
+
     fn generation(&self) -> u64 {
         let (_, body) = self.get("/__sopan/status");
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -264,4 +276,36 @@ fn a_real_browser_shows_the_error_overlay_then_reloads_after_the_fix() {
         String::from_utf8_lossy(&out.stderr),
         s.log()
     );
+}
+
+#[test]
+fn the_search_index_updated_after_an_edit_equals_a_fresh_build() {
+    let p = Project::base();
+    // A second SOP whose page does not change, so it is kept, not indexed again.
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        &crate::support::GOOD_SOP.replace("Surat Masuk", "Surat Keluar"),
+    );
+    let s = Served::start(&p);
+    let mut ev = s.events(s.generation());
+    p.write(
+        SOP,
+        &p.read(SOP)
+            .replace("Menerima surat", "Menerima berkas pengaduan"),
+    );
+    assert_eq!(ev.next(LONG).as_deref(), Some("reload"), "{}", s.log());
+    // Only the edited page was indexed again; the bundle must still be what `build` writes.
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let dir = p.path().join("output/pagefind");
+    let mut compared = 0;
+    for e in walkdir::WalkDir::new(&dir) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(p.path().join("output")).unwrap();
+            let url = format!("/{}", rel.display());
+            assert_eq!(s.get_bytes(&url), std::fs::read(e.path()).unwrap(), "{url}");
+            compared += 1;
+        }
+    }
+    assert!(compared > 5, "only {compared} index files");
 }
