@@ -82,6 +82,9 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Internal: a PDF worker process of `build` (reads jobs on stdin)
+    #[command(name = "__pekerja-pdf", hide = true)]
+    PekerjaPdf,
     /// Menyajikan situs di memori, memantau berkas, membangun ulang tiap kali disimpan dan
     /// memuat ulang peramban
     #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]

@@ -47,6 +47,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             let out = out.unwrap_or_else(|| dir.join("output"));
             build(&dir, &out, quiet)
         }
+        Command::PekerjaPdf => render::worker::serve_stdin(),
         Command::Serve {
             dir,
             port,
@@ -140,6 +141,22 @@ fn check(root: &Path) -> Result<i32, Error> {
     })
 }
 
+/// How many worker processes compile the PDFs of a build with `sops` SOPs: one per core for
+/// large sites (Typst's caches are contended between threads of one process), none for small
+/// ones, where starting processes costs more than it gains. `SOPAN_PEKERJA=N` overrides.
+fn pdf_processes(sops: usize) -> usize {
+    if let Some(n) = std::env::var("SOPAN_PEKERJA")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
+        return n;
+    }
+    if sops < 64 {
+        return 0;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `sopan build`: check, then render into memory and write `out` atomically.
 fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
     let loaded = load_and_validate(root)?;
@@ -164,6 +181,7 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         progress: !quiet && std::io::stderr().is_terminal(),
         cache: None,
         search: None,
+        processes: pdf_processes(sops),
     };
     let output = render::build(&loaded.site, &ctx, &mut log)?;
     output.write_to(out)?;

@@ -6,6 +6,7 @@ pub mod flow;
 pub mod html;
 pub mod pdf;
 pub mod search;
+pub mod worker;
 pub mod world;
 
 use std::path::Path;
@@ -28,6 +29,8 @@ pub struct BuildContext<'a> {
     pub cache: Option<&'a pdf::PdfCache>,
     /// The search index of the previous build to update (`serve`); `None` indexes afresh.
     pub search: Option<&'a search::SearchCache>,
+    /// Compile SOP PDFs in this many worker processes (0 or 1: in threads of this process).
+    pub processes: usize,
 }
 
 /// Runs every stage; `log` receives each stage's name and duration.
@@ -51,7 +54,21 @@ pub fn build(
             .filter(|i| i.keputusan.is_some())
             .count();
     let bar = progress_bar(ctx.progress, docs as u64);
-    pdf::render(site, &renderer, &mut out, ctx.cache, &|| bar.inc(1))?;
+    let workers = if ctx.processes > 1 && ctx.cache.is_none() {
+        pdf::Workers::Processes(
+            ctx.processes,
+            pdf::WorkerSetup {
+                root: ctx.root,
+                tema: &site.settings.tema,
+                setup: pdf::RendererSetup::of(site, ctx.root),
+            },
+        )
+    } else {
+        pdf::Workers::Threads
+    };
+    pdf::render(site, &renderer, &mut out, ctx.cache, workers, &|| {
+        bar.inc(1)
+    })?;
     bar.finish_and_clear();
     log("PDF dan diagram SVG (Typst)", t.elapsed());
 

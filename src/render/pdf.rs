@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use typst::diag::SourceDiagnostic;
 use typst::foundations::{Datetime, Smart};
@@ -293,21 +293,83 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl PdfRenderer {
-    /// Builds the shared Typst base: theme templates, bundled fonts, every instansi's logo.
-    pub fn new(site: &Site, theme: &Theme, root: &std::path::Path) -> Result<Self, Error> {
-        let mut extra = Vec::new();
-        for i in &site.instansi {
-            if let (Some(rel), Some(vpath)) = (&i.logo, logo_path(i)) {
-                let bytes = std::fs::read(root.join(rel))
-                    .map_err(|e| Error::io(format!("gagal membaca logo `{}`", rel.display()), e))?;
-                extra.push((vpath, bytes));
-            }
-        }
+/// What a renderer is built from besides the theme: the logos at their virtual paths and the
+/// pinned date. Serialisable, so a worker process builds exactly the same renderer.
+#[derive(Serialize, Deserialize)]
+pub struct RendererSetup {
+    /// (virtual path, file on disk) of every instansi's logo.
+    pub logos: Vec<(String, std::path::PathBuf)>,
+    /// `datetime.today()` in templates: year, month, day, hour, minute, second.
+    pub today: [i32; 6],
+}
+
+impl RendererSetup {
+    /// The setup for `site` in the project at `root`.
+    pub fn of(site: &Site, root: &std::path::Path) -> Self {
+        let logos = site
+            .instansi
+            .iter()
+            .filter_map(|i| Some((logo_path(i)?, root.join(i.logo.as_ref()?))))
+            .collect();
         let today = pinned_date(
             site.sops()
                 .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]),
         );
+        RendererSetup {
+            logos,
+            today: date_parts(today),
+        }
+    }
+}
+
+fn date_parts(d: Datetime) -> [i32; 6] {
+    [
+        d.year().unwrap_or(2000),
+        i32::from(d.month().unwrap_or(1)),
+        i32::from(d.day().unwrap_or(1)),
+        i32::from(d.hour().unwrap_or(0)),
+        i32::from(d.minute().unwrap_or(0)),
+        i32::from(d.second().unwrap_or(0)),
+    ]
+}
+
+fn date_of(p: [i32; 6]) -> Datetime {
+    let b = |v: i32| u8::try_from(v).unwrap_or(0);
+    Datetime::from_ymd_hms(p[0], b(p[1]), b(p[2]), b(p[3]), b(p[4]), b(p[5]))
+        .or_else(|| Datetime::from_ymd(2000, 1, 1))
+        .expect("2000-01-01 is a date")
+}
+
+/// One SOP document to compile, self-contained: it can be sent to a worker process.
+#[derive(Serialize, Deserialize)]
+pub struct SopJob {
+    /// The SOP id (`instansi/bidang/slug`).
+    pub id: String,
+    /// Its name, for the page footer.
+    pub nama: String,
+    /// The date written into the PDF.
+    pub date: [i32; 6],
+    /// The document's `/data.json`.
+    pub data: String,
+    /// Rough size, to compile the largest first.
+    pub weight: usize,
+}
+
+impl PdfRenderer {
+    /// Builds the shared Typst base: theme templates, bundled fonts, every instansi's logo.
+    pub fn new(site: &Site, theme: &Theme, root: &std::path::Path) -> Result<Self, Error> {
+        Self::from_setup(theme, &RendererSetup::of(site, root))
+    }
+
+    /// Builds the renderer from a theme and a setup (also in worker processes).
+    pub fn from_setup(theme: &Theme, setup: &RendererSetup) -> Result<Self, Error> {
+        let mut extra = Vec::new();
+        for (vpath, file) in &setup.logos {
+            let bytes = std::fs::read(file)
+                .map_err(|e| Error::io(format!("gagal membaca logo `{}`", file.display()), e))?;
+            extra.push((vpath.clone(), bytes));
+        }
+        let today = date_of(setup.today);
         let mut h = Sha256::new();
         for dir in ["typst", "fonts"] {
             for (name, bytes) in theme.under(dir) {
@@ -391,13 +453,45 @@ impl PdfRenderer {
     }
 
     fn sop_from(&self, s: &Sop, data: Vec<u8>) -> Result<(PagedDocument, Vec<u8>), Error> {
-        let what = format!("untuk SOP `{}`", s.id);
-        let doc = self.compile("/sop.typ", data, &what)?;
-        let footer = format!("{} — halaman {{n}} dari {{total}}", s.nama);
-        let doc = flow::finish(doc, Some((&footer, sop_footer())));
         let date = pinned_date([s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]);
-        let pdf = self.export(&doc, &s.id.to_string(), date, &what)?;
+        self.compile_sop(&s.id.to_string(), &s.nama, date, data)
+    }
+
+    fn compile_sop(
+        &self,
+        id: &str,
+        nama: &str,
+        date: Datetime,
+        data: Vec<u8>,
+    ) -> Result<(PagedDocument, Vec<u8>), Error> {
+        let what = format!("untuk SOP `{id}`");
+        let doc = self.compile("/sop.typ", data, &what)?;
+        let footer = format!("{nama} — halaman {{n}} dari {{total}}");
+        let doc = flow::finish(doc, Some((&footer, sop_footer())));
+        let pdf = self.export(&doc, id, date, &what)?;
         Ok((doc, pdf))
+    }
+
+    /// The compile job of one SOP.
+    pub fn sop_job(&self, site: &Site, i: &Instansi, b: &Bidang, s: &Sop) -> SopJob {
+        let date = pinned_date([s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]);
+        SopJob {
+            id: s.id.to_string(),
+            nama: s.nama.clone(),
+            date: date_parts(date),
+            data: String::from_utf8(self.sop_data(site, i, b, s)).expect("JSON is UTF-8"),
+            weight: s.langkah.len() * (s.pelaksana.len() + 4),
+        }
+    }
+
+    /// Compiles a job into its files: the PDF and the flowchart SVGs of its flow pages.
+    pub fn compile_job(&self, job: &SopJob) -> Result<Files, Error> {
+        let data = job.data.clone().into_bytes();
+        let (doc, pdf) = self.compile_sop(&job.id, &job.nama, date_of(job.date), data)?;
+        let mut files = vec![(format!("{}.pdf", job.id), pdf)];
+        let svgs = flow_svgs(&doc).into_iter().enumerate();
+        files.extend(svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", job.id, k + 1), svg)));
+        Ok(files)
     }
 
     /// The decree book of `i`, when it has a `_keputusan.yaml`.
@@ -439,50 +533,50 @@ impl PdfRenderer {
 }
 
 /// The files one document yields: its PDF and its flowchart SVGs.
-type Files = Vec<(String, Vec<u8>)>;
+pub type Files = Vec<(String, Vec<u8>)>;
 
-/// Renders every SOP PDF and every decree book into `out`, in parallel. `tick` is called once
-/// per finished document (for a progress bar).
-pub fn render(
-    site: &Site,
+/// Where SOP documents are compiled.
+pub enum Workers<'a> {
+    /// Threads of this process (small sites, and `serve`, whose cache lives here).
+    Threads,
+    /// That many worker processes: Typst's memo caches are process-wide and contended, so
+    /// separate processes scale where threads did not (1,000 SOPs on 2 cores).
+    Processes(usize, WorkerSetup<'a>),
+}
+
+/// What worker processes need to build the same renderer: the project and its theme.
+pub struct WorkerSetup<'a> {
+    /// Project root.
+    pub root: &'a std::path::Path,
+    /// Theme name (`tema`).
+    pub tema: &'a str,
+    /// Logos and pinned date.
+    pub setup: RendererSetup,
+}
+
+/// One plain worker thread per core pulls the next document. Not a rayon pool: Typst lays out
+/// with rayon too, and a pool worker waiting on that nested work steals whole documents onto
+/// its stack, so dozens are in flight at once (2 GiB at 1,000 SOPs, and slower).
+fn compile_in_threads(
     renderer: &PdfRenderer,
-    out: &mut Output,
+    jobs: &[SopJob],
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
-) -> Result<(), Error> {
-    let mut jobs: Vec<(&Instansi, &Bidang, &Sop)> = Vec::new();
-    for i in &site.instansi {
-        for b in &i.bidang {
-            for s in &b.sop {
-                jobs.push((i, b, s));
-            }
-        }
-    }
-    // Largest documents first, so the last ones to finish are small and no core idles long.
-    jobs.sort_by_key(|(_, _, s)| std::cmp::Reverse(s.langkah.len() * (s.pelaksana.len() + 4)));
-    // One plain worker thread per core pulls the next document. Not a rayon pool: Typst lays
-    // out with rayon too, and a pool worker waiting on that nested work steals whole documents
-    // onto its stack, so dozens are in flight at once (2 GiB at 1,000 SOPs, and slower).
+) -> Result<Vec<Result<Files, Error>>, Error> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let next = AtomicUsize::new(0);
     let work = || {
         let mut mine = Vec::new();
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some((i, b, s)) = jobs.get(k) else { break };
-            let data = renderer.sop_data(site, i, b, s);
-            let key = renderer.key("sop", &s.id.to_string(), &data);
+            let Some(job) = jobs.get(k) else { break };
+            let key = renderer.key("sop", &job.id, job.data.as_bytes());
             let r = match cache.and_then(|c| c.get(&key)) {
                 Some(files) => Ok(files),
-                None => renderer.sop_from(s, data).map(|(doc, pdf)| {
-                    let mut files = vec![(s.id.pdf_path(), pdf)];
-                    let svgs = flow_svgs(&doc).into_iter().enumerate();
-                    files
-                        .extend(svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", s.id, k + 1), svg)));
+                None => renderer.compile_job(job).inspect(|files| {
                     if let Some(c) = cache {
-                        c.put(key, &files);
+                        c.put(key, files);
                     }
-                    files
                 }),
             };
             tick();
@@ -499,7 +593,7 @@ pub fn render(
         }
         mine
     };
-    let results: Vec<Result<Files, Error>> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers)
             .map(|k| {
                 std::thread::Builder::new()
@@ -510,13 +604,40 @@ pub fn render(
             })
             .collect::<Result<_, _>>()
             .map_err(|e| Error::new("gagal menyiapkan utas penyusun PDF").cause(e))?;
-        Ok::<_, Error>(
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect(),
-        )
-    })?;
+        Ok(handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect())
+    })
+}
+
+/// Renders every SOP PDF and every decree book into `out`, in parallel. `tick` is called once
+/// per finished document (for a progress bar).
+pub fn render(
+    site: &Site,
+    renderer: &PdfRenderer,
+    out: &mut Output,
+    cache: Option<&PdfCache>,
+    workers: Workers,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(), Error> {
+    let mut jobs: Vec<SopJob> = Vec::new();
+    for i in &site.instansi {
+        for b in &i.bidang {
+            for s in &b.sop {
+                jobs.push(renderer.sop_job(site, i, b, s));
+            }
+        }
+    }
+    // Largest documents first, so the last ones to finish are small and no core idles long.
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.weight));
+    let results = match workers {
+        Workers::Processes(n, ref setup) => crate::render::worker::compile(setup, &jobs, n, tick)?
+            .into_iter()
+            .map(Ok)
+            .collect(),
+        Workers::Threads => compile_in_threads(renderer, &jobs, cache, tick)?,
+    };
     for files in results {
         for (path, bytes) in files? {
             out.insert(path, bytes);

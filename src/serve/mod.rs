@@ -115,6 +115,7 @@ fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
             progress: false,
             cache: Some(&cache.pdf),
             search: Some(&cache.search),
+            processes: 0,
         };
         render::build(&loaded.site, &ctx, &mut |_, _| {})
     });

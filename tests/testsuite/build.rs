@@ -55,6 +55,36 @@ fn two_builds_are_byte_identical() {
 }
 
 #[test]
+fn pdf_worker_processes_write_the_same_bytes_as_threads() {
+    let p = Project::example();
+    let procs = p.run_env(&["build", "--out", "a"], &[("SOPAN_PEKERJA", "2")]);
+    assert_eq!(procs.code, 0, "{}", procs.stderr);
+    let threads = p.run_env(&["build", "--out", "b"], &[("SOPAN_PEKERJA", "0")]);
+    assert_eq!(threads.code, 0, "{}", threads.stderr);
+    let (a, b) = (tree(&p.path().join("a")), tree(&p.path().join("b")));
+    assert!(a.iter().filter(|(p, _)| p.ends_with(".pdf")).count() >= 24);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_failed_pdf_worker_is_a_clear_error_and_keeps_the_old_output() {
+    let p = Project::base();
+    assert_eq!(p.run(&["build"]).code, 0);
+    // A theme template that does not compile fails inside the worker process.
+    p.write("sopan.yaml", "judul: Uji\ntema: rusak\n")
+        .write("themes/rusak/typst/sop.typ", "#let x = (\n");
+    let r = p.run_env(&["build"], &[("SOPAN_PEKERJA", "2")]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("proses pekerja PDF gagal"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("typst/sop.typ:"), "{}", r.stderr);
+    assert!(p.path().join("output/dinas/umum/surat-masuk.pdf").exists());
+}
+
+#[test]
 fn a_failed_build_leaves_the_previous_output_intact() {
     let p = Project::base();
     assert_eq!(p.run(&["build"]).code, 0);

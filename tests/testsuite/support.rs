@@ -131,10 +131,16 @@ impl Project {
 
     /// Runs `sopan ARGS` inside the project folder.
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_env(args, &[])
+    }
+
+    /// Runs the CLI with extra environment variables.
+    pub fn run_env(&self, args: &[&str], envs: &[(&str, &str)]) -> Run {
         let out = Command::new(env!("CARGO_BIN_EXE_sopan"))
             .args(args)
             .current_dir(self.path())
             .env("NO_COLOR", "1")
+            .envs(envs.iter().copied())
             .output()
             .unwrap();
         Run {
