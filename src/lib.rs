@@ -184,7 +184,9 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         processes: pdf_processes(sops),
     };
     let output = render::build(&loaded.site, &ctx, &mut log)?;
+    let t = std::time::Instant::now();
     output.write_to(out)?;
+    log("menulis keluaran", t.elapsed());
     eprintln!(
         "Selesai: {} berkas ditulis ke {} ({})",
         output.len(),
