@@ -102,6 +102,8 @@ struct Ctx<'a> {
     base: String,
     /// Lower-cased SOP name (without a leading "SOP ") → page URL, per instansi.
     names: HashMap<(String, String), String>,
+    /// Rendering the search draft: PDFs and flowcharts are not there yet.
+    draft: bool,
 }
 
 impl Ctx<'_> {
@@ -201,6 +203,19 @@ pub fn base_path(base_url: Option<&str>) -> String {
 
 /// Renders every page into `out`. Needs the PDFs and flowchart SVGs already in `out`.
 pub fn render(site: &Site, theme: &Theme, out: &mut Output) -> Result<(), Error> {
+    render_pages(site, theme, out, false)
+}
+
+/// The pages as the search index reads them, before any PDF exists: what the index reads of an
+/// SOP page never depends on its PDF or flowcharts (those parts are `data-pagefind-ignore`), so
+/// the index is built from this draft while the PDFs compile.
+pub fn render_search_draft(site: &Site, theme: &Theme) -> Result<Output, Error> {
+    let mut out = Output::new();
+    render_pages(site, theme, &mut out, true)?;
+    Ok(out)
+}
+
+fn render_pages(site: &Site, theme: &Theme, out: &mut Output, draft: bool) -> Result<(), Error> {
     let mut names = HashMap::new();
     for s in site.sops() {
         names.insert((s.id.instansi.clone(), name_key(&s.nama)), s.id.url());
@@ -210,6 +225,7 @@ pub fn render(site: &Site, theme: &Theme, out: &mut Output) -> Result<(), Error>
         tera: tera(theme)?,
         base: base_path(site.settings.base_url.as_deref()),
         names,
+        draft,
     };
     for (name, bytes) in theme.under("static") {
         out.insert(format!("static/{name}"), bytes.to_vec());
@@ -623,7 +639,17 @@ fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result
             },
         })
         .collect();
-    let pdf = file_ref(out, &ctx.base, &s.id.pdf_path()).ok_or_else(|| {
+    // The search draft is rendered before the PDFs exist; its PDF facts are blank and marked
+    // `data-pagefind-ignore="all"` in the template (not even read for metadata: Pagefind would
+    // take the flowchart as the result's image), so they never reach the index.
+    let pdf = file_ref(out, &ctx.base, &s.id.pdf_path()).or_else(|| {
+        ctx.draft.then(|| FileRef {
+            url: String::new(),
+            ukuran: String::new(),
+            sha256: String::new(),
+        })
+    });
+    let pdf = pdf.ok_or_else(|| {
         Error::new(format!(
             "PDF `{}` belum dibuat sebelum halaman SOP",
             s.id.pdf_path()

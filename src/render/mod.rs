@@ -45,7 +45,38 @@ pub fn build(
     data::render(site, &mut out);
     log("data terbuka (JSON)", t.elapsed());
 
+    // What the search index reads of a page never depends on its PDF, so the index is built
+    // from a draft of the pages on its own thread while the PDFs compile.
+    let base = html::base_path(site.settings.base_url.as_deref());
+    let (pdfs, search) = std::thread::scope(|scope| {
+        let search = scope.spawn(|| {
+            let t = Instant::now();
+            let draft = html::render_search_draft(site, ctx.theme)?;
+            search::index(&draft, &base, ctx.search).map(|files| (files, t.elapsed()))
+        });
+        let t = Instant::now();
+        let pdfs = render_pdfs(site, ctx, &mut out).map(|()| t.elapsed());
+        let search = search
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (pdfs, search)
+    });
+    log("PDF dan diagram SVG (Typst)", pdfs?);
+    let (index, took) = search?;
+    log("indeks pencarian (Pagefind, bersamaan dengan PDF)", took);
+
     let t = Instant::now();
+    html::render(site, ctx.theme, &mut out)?;
+    for (path, bytes) in index {
+        out.insert(path, bytes);
+    }
+    log("halaman HTML", t.elapsed());
+
+    Ok(out)
+}
+
+/// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.
+fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(), Error> {
     let renderer = pdf::PdfRenderer::new(site, ctx.theme, ctx.root)?;
     let docs = site.sops().count()
         + site
@@ -66,25 +97,9 @@ pub fn build(
     } else {
         pdf::Workers::Threads
     };
-    pdf::render(site, &renderer, &mut out, ctx.cache, workers, &|| {
-        bar.inc(1)
-    })?;
+    pdf::render(site, &renderer, out, ctx.cache, workers, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    log("PDF dan diagram SVG (Typst)", t.elapsed());
-
-    let t = Instant::now();
-    html::render(site, ctx.theme, &mut out)?;
-    log("halaman HTML", t.elapsed());
-
-    let t = Instant::now();
-    search::render(
-        &mut out,
-        &html::base_path(site.settings.base_url.as_deref()),
-        ctx.search,
-    )?;
-    log("indeks pencarian (Pagefind)", t.elapsed());
-
-    Ok(out)
+    Ok(())
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

@@ -31,11 +31,15 @@ fn new_index() -> Result<PagefindIndex, String> {
     PagefindIndex::new(Some(config)).map_err(|e| e.to_string())
 }
 
-/// Indexes every HTML page of `out` (only those marked `data-pagefind-body` are searchable) and
-/// adds the Pagefind bundle under `pagefind/`. `base` is the site's path prefix; `cache` lets
+/// Indexes every HTML page of `pages` (only those marked `data-pagefind-body` are searchable)
+/// and returns the Pagefind bundle, paths under `pagefind/`. `base` is the site's path prefix; `cache` lets
 /// `serve` index only what changed.
-pub fn render(out: &mut Output, base: &str, cache: Option<&SearchCache>) -> Result<(), Error> {
-    let pages: Vec<(String, String)> = out
+pub fn index(
+    pages: &Output,
+    base: &str,
+    cache: Option<&SearchCache>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let pages: Vec<(String, String)> = pages
         .iter()
         // Only pages marked searchable are indexed; Pagefind would parse and then skip the rest.
         .filter(|(p, b)| p.ends_with(".html") && memchr_contains(b, b"data-pagefind-body"))
@@ -86,17 +90,19 @@ pub fn render(out: &mut Output, base: &str, cache: Option<&SearchCache>) -> Resu
     });
     let files =
         files.map_err(|e| Error::new("gagal membangun indeks pencarian (Pagefind)").cause(e))?;
-    for f in files {
-        let name = crate::diag::display_path(&f.filename);
-        let name = name.trim_start_matches('/');
-        let path = if name.starts_with("pagefind/") {
-            name.to_string()
-        } else {
-            format!("pagefind/{name}")
-        };
-        out.insert(path, f.contents);
-    }
-    Ok(())
+    Ok(files
+        .into_iter()
+        .map(|f| {
+            let name = crate::diag::display_path(&f.filename);
+            let name = name.trim_start_matches('/');
+            let path = if name.starts_with("pagefind/") {
+                name.to_string()
+            } else {
+                format!("pagefind/{name}")
+            };
+            (path, f.contents)
+        })
+        .collect())
 }
 
 fn memchr_contains(haystack: &[u8], needle: &[u8]) -> bool {

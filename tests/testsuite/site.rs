@@ -248,3 +248,35 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
         .collect();
     assert!(shots_made.contains("beranda-360.png") && shots_made.contains("sop-1280.png"));
 }
+
+#[test]
+fn the_search_index_built_from_the_draft_equals_one_built_from_the_final_pages() {
+    // The index is built from a draft of the pages while the PDFs compile; the parts that
+    // differ (PDF size, checksum, flowcharts) are `data-pagefind-ignore`, so it must be exactly
+    // the index of the pages as written.
+    let root = repo_root();
+    let loaded = sopan::load_and_validate(&root).unwrap();
+    let site = &loaded.site;
+    let theme = sopan::theme::Theme::load(&root, &site.settings.tema).unwrap();
+    let ctx = sopan::render::BuildContext {
+        root: &root,
+        theme: &theme,
+        progress: false,
+        cache: None,
+        search: None,
+        processes: 0,
+    };
+    let out = sopan::render::build(site, &ctx, &mut |_, _| {}).unwrap();
+    let base = sopan::render::html::base_path(site.settings.base_url.as_deref());
+    let draft = sopan::render::html::render_search_draft(site, &theme).unwrap();
+    // Pagefind returns its files in no fixed order; the output is a sorted map.
+    let mut from_draft = sopan::render::search::index(&draft, &base, None).unwrap();
+    let mut from_final = sopan::render::search::index(&out, &base, None).unwrap();
+    from_draft.sort();
+    from_final.sort();
+    assert!(from_final.len() > 10);
+    assert_eq!(from_draft, from_final);
+    for (path, bytes) in &from_final {
+        assert_eq!(out.get(path), Some(bytes.as_slice()), "{path} as built");
+    }
+}
