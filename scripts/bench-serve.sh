@@ -16,7 +16,7 @@ trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 until grep -q "http://" "$work/log"; do sleep 0.2; done
 url=$(grep -o "http://[0-9.:]*/" "$work/log" | head -1)
 echo "first build: $(grep -o 'dalam [0-9]* ms' "$work/log")"
-sop=$(find "$work/p/content" -name 'sop-*.yaml' | sort | head -1)
+sop=$(find "$work/p/content" -name 'sop-*.yaml' | sort | sed -n 1p)
 for k in $(seq 1 "$saves"); do
   gen=$(curl -s "${url}__sopan/status" | grep -o '"generasi":[0-9]*' | cut -d: -f2)
   curl -sN "${url}__sopan/events?sejak=$gen" > "$work/events" &
