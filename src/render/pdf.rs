@@ -449,12 +449,13 @@ impl PdfRenderer {
         b: &Bidang,
         s: &Sop,
     ) -> Result<(PagedDocument, Vec<u8>), Error> {
-        self.sop_from(s, self.sop_data(site, i, b, s))
-    }
-
-    fn sop_from(&self, s: &Sop, data: Vec<u8>) -> Result<(PagedDocument, Vec<u8>), Error> {
         let date = pinned_date([s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]);
-        self.compile_sop(&s.id.to_string(), &s.nama, date, data)
+        self.compile_sop(
+            &s.id.to_string(),
+            &s.nama,
+            date,
+            self.sop_data(site, i, b, s),
+        )
     }
 
     fn compile_sop(

@@ -153,6 +153,14 @@ fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     false
 }
 
+/// A second valid SOP, `umum/surat-keluar`.
+fn add_surat_keluar(p: &Project) {
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        &crate::support::GOOD_SOP.replace("Surat Masuk", "Surat Keluar"),
+    );
+}
+
 const LONG: Duration = Duration::from_secs(60);
 const PAGE: &str = "/dinas/umum/surat-masuk/";
 const SOP: &str = "content/dinas/umum/surat-masuk.yaml";
@@ -204,10 +212,7 @@ fn edit_break_fix_add_and_delete_while_serving() {
     assert!(s.get(PAGE).1.contains("Menerima surat"));
 
     // Add an SOP, then delete it: its pages come and go, the bidang page follows.
-    p.write(
-        "content/dinas/umum/surat-keluar.yaml",
-        &crate::support::GOOD_SOP.replace("Surat Masuk", "Surat Keluar"),
-    );
+    add_surat_keluar(&p);
     assert_eq!(ev.next(LONG).as_deref(), Some("reload"));
     assert_eq!(s.get("/dinas/umum/surat-keluar/").0, 200);
     assert!(s.get("/dinas/umum/").1.contains("Surat Keluar"));
@@ -282,10 +287,7 @@ fn a_real_browser_shows_the_error_overlay_then_reloads_after_the_fix() {
 fn the_search_index_updated_after_an_edit_equals_a_fresh_build() {
     let p = Project::base();
     // A second SOP whose page does not change, so it is kept, not indexed again.
-    p.write(
-        "content/dinas/umum/surat-keluar.yaml",
-        &crate::support::GOOD_SOP.replace("Surat Masuk", "Surat Keluar"),
-    );
+    add_surat_keluar(&p);
     let s = Served::start(&p);
     let mut ev = s.events(s.generation());
     p.write(
