@@ -159,8 +159,13 @@ fn read_files(r: &mut impl Read) -> std::io::Result<Files> {
         r.read_exact(&mut n8)?;
         let len = usize::try_from(u64::from_le_bytes(n8))
             .map_err(|_| std::io::Error::other("berkas terlalu besar"))?;
-        let mut bytes = vec![0u8; len];
-        r.read_exact(&mut bytes)?;
+        // Read into uninitialised capacity: zeroing 400 MB first only to overwrite it cost
+        // page faults twice.
+        let mut bytes = Vec::with_capacity(len);
+        r.by_ref().take(len as u64).read_to_end(&mut bytes)?;
+        if bytes.len() != len {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
         let path = String::from_utf8(path).map_err(std::io::Error::other)?;
         files.push((path, bytes));
     }
