@@ -149,6 +149,13 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             e,
         )
     })?;
+    // Bind first: a busy port is reported before a long first build, not after it.
+    let addr = format!("{}:{}", opts.bind, opts.port);
+    let server = tiny_http::Server::http(&addr).map_err(|e| {
+        Error::new(format!("gagal membuka server di `{addr}`"))
+            .cause(e)
+            .hint("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
+    })?;
     let cache = Caches::default();
     let t = Instant::now();
     let (first, base) = build_once(&root, &cache);
@@ -171,12 +178,6 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     });
     shared.publish(first, base);
 
-    let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = tiny_http::Server::http(&addr).map_err(|e| {
-        Error::new(format!("gagal membuka server di `{addr}`"))
-            .cause(e)
-            .hint("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
-    })?;
     let url = match server.server_addr().to_ip() {
         Some(a) => format!("http://{a}/"),
         None => format!("http://{addr}/"),

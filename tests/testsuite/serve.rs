@@ -311,3 +311,15 @@ fn the_search_index_updated_after_an_edit_equals_a_fresh_build() {
     }
     assert!(compared > 5, "only {compared} index files");
 }
+
+#[test]
+fn a_busy_port_is_a_clear_error_before_any_build() {
+    let p = Project::base();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let r = p.run(&["serve", "--port", &port]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("gagal membuka server"), "{}", r.stderr);
+    assert!(r.stderr.contains("--port"), "{}", r.stderr);
+    assert!(!r.stderr.contains("Situs dibangun"), "{}", r.stderr);
+}
