@@ -323,3 +323,29 @@ fn a_busy_port_is_a_clear_error_before_any_build() {
     assert!(r.stderr.contains("--port"), "{}", r.stderr);
     assert!(!r.stderr.contains("Situs dibangun"), "{}", r.stderr);
 }
+
+#[test]
+fn ctrl_c_stops_the_server_and_leaves_nothing_on_disk() {
+    let p = Project::base();
+    let mut s = Served::start(&p);
+    assert_eq!(s.get(PAGE).0, 200);
+    let pid = s.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let stopped = wait_until(Duration::from_secs(10), || {
+        s.child.try_wait().unwrap().is_some()
+    });
+    assert!(stopped, "still running after SIGINT");
+    // serve never writes: the project holds only what the user wrote.
+    let mut names: Vec<String> = std::fs::read_dir(p.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["content", "sopan.yaml"]);
+}
