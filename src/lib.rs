@@ -15,6 +15,7 @@ pub mod render;
 pub mod report;
 pub mod serve;
 pub mod settings;
+mod sync;
 pub mod theme;
 pub mod validate;
 

@@ -176,11 +176,22 @@ mod tests {
         let mut c = b.clone();
         c.insert("c.json", b"3".to_vec());
         c.write_to(&out).unwrap();
+        let ino = |p: &str| {
+            use std::os::unix::fs::MetadataExt as _;
+            std::fs::metadata(out.join(p)).unwrap().ino()
+        };
+        let (b_before, c_before) = (ino("b.json"), ino("c.json"));
         let mut d = c.clone();
         d.insert("b.json", b"22".to_vec());
         d.write_to(&out).unwrap();
         assert_eq!(std::fs::read(out.join("b.json")).unwrap(), b"22");
         assert_eq!(std::fs::read(out.join("c.json")).unwrap(), b"3");
+        assert_eq!(
+            ino("c.json"),
+            c_before,
+            "unchanged file linked, not rewritten"
+        );
+        assert_ne!(ino("b.json"), b_before, "changed file written anew");
         let foreign = tmp.path().join("docs");
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("thesis.docx"), b"x").unwrap();

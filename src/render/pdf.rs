@@ -23,6 +23,7 @@ use crate::output::Output;
 use crate::render::flow;
 use crate::render::world::Base;
 use crate::settings::Kertas;
+use crate::sync::lock;
 use crate::theme::Theme;
 
 /// Paper size in millimetres, portrait.
@@ -279,23 +280,16 @@ impl PdfCache {
         lock(&self.used).insert(key);
     }
 
-    /// Drops what the last build did not use; returns how many documents it reused or added.
-    pub fn finish_build(&self) -> usize {
+    /// Drops what the last build did not use.
+    pub fn finish_build(&self) {
         let used = std::mem::take(&mut *lock(&self.used));
-        let mut entries = lock(&self.entries);
-        entries.retain(|k, _| used.contains(k));
-        entries.len()
+        lock(&self.entries).retain(|k, _| used.contains(k));
     }
-}
-
-/// A poisoned lock only means another document's compile panicked; the map is still whole.
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What a renderer is built from besides the theme: the logos at their virtual paths and the
 /// pinned date. Serialisable, so a worker process builds exactly the same renderer.
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 pub struct RendererSetup {
     /// (virtual path, file on disk) of every instansi's logo.
     pub logos: Vec<(String, std::path::PathBuf)>,
@@ -449,13 +443,8 @@ impl PdfRenderer {
         b: &Bidang,
         s: &Sop,
     ) -> Result<(PagedDocument, Vec<u8>), Error> {
-        let date = pinned_date([s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]);
-        self.compile_sop(
-            &s.id.to_string(),
-            &s.nama,
-            date,
-            self.sop_data(site, i, b, s),
-        )
+        let job = self.sop_job(site, i, b, s);
+        self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.into_bytes())
     }
 
     fn compile_sop(

@@ -1,13 +1,14 @@
 //! Search: Pagefind indexes the built pages in-process (Indonesian stemming, filters for instansi
 //! and bidang); its index and browser scripts go to `pagefind/` in the output.
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::Mutex;
 
 use pagefind::api::PagefindIndex;
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::output::Output;
+use crate::sync::lock;
 
 /// A Pagefind index kept between builds of a `serve` session: when only the text of existing
 /// pages changed, just those are indexed again. Pagefind replaces a page in place, so the
@@ -32,8 +33,8 @@ fn new_index() -> Result<PagefindIndex, String> {
 }
 
 /// Indexes every HTML page of `pages` (only those marked `data-pagefind-body` are searchable)
-/// and returns the Pagefind bundle, paths under `pagefind/`. `base` is the site's path prefix; `cache` lets
-/// `serve` index only what changed.
+/// and returns the Pagefind bundle, paths under `pagefind/`. `base` is the site's path prefix;
+/// `cache` lets `serve` index only what changed.
 pub fn index(
     pages: &Output,
     base: &str,
@@ -54,7 +55,7 @@ pub fn index(
         .iter()
         .map(|(url, html)| (url.clone(), Sha256::digest(html.as_bytes()).into()))
         .collect();
-    let mut guard = cache.map(|c| c.kept.lock().unwrap_or_else(PoisonError::into_inner));
+    let mut guard = cache.map(|c| lock(&c.kept));
     let kept = guard.as_mut().and_then(|g| g.take()).filter(|k| {
         k.pages.len() == hashes.len() && k.pages.iter().zip(&hashes).all(|(a, b)| a.0 == b.0)
     });

@@ -39,10 +39,7 @@ pub fn compile(
     let header = serde_json::to_string(&Header {
         root: ws.root.to_path_buf(),
         tema: ws.tema.to_string(),
-        setup: RendererSetup {
-            logos: ws.setup.logos.clone(),
-            today: ws.setup.today,
-        },
+        setup: ws.setup.clone(),
     })
     .expect("header serialises");
     // Job k goes to worker k % n: the jobs are sorted largest first, so each worker gets a

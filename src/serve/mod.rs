@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::output::Output;
 use crate::render::pdf::PdfCache;
 use crate::render::search::SearchCache;
+use crate::sync::lock;
 use crate::{load_and_validate, render, report, theme};
 
 /// What `sopan serve` was asked for.
@@ -47,7 +48,7 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        lock_ignoring_poison(&self.state)
+        lock(&self.state)
     }
 
     /// Waits until the generation passes `seen` or `timeout` elapses; returns the generation and
@@ -87,10 +88,6 @@ struct Caches {
 /// The warnings last printed to the terminal.
 static LAST_WARNINGS: Mutex<String> = Mutex::new(String::new());
 
-fn lock_ignoring_poison<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
 /// One build into memory. Content errors and operational errors both come back as the text
 /// the terminal and the browser overlay show (without colour).
 fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
@@ -123,7 +120,7 @@ fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
     match built {
         Ok(output) => {
             // Warnings are printed when they change, not after every save.
-            let mut last = lock_ignoring_poison(&LAST_WARNINGS);
+            let mut last = lock(&LAST_WARNINGS);
             if *last != report {
                 eprint!("{report}");
                 *last = report;
