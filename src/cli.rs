@@ -82,6 +82,50 @@ pub enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Membandingkan dua versi SOP: berkas, folder proyek, atau revisi git (mis. `v2022 HEAD`)
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "Opsi",
+        after_help = "Contoh:\n  sopan diff lama.yaml baru.yaml          dua berkas SOP\n  sopan diff v2022 HEAD                   dua revisi git proyek ini\n  sopan diff HEAD~3                       revisi git dengan salinan kerja\n  sopan diff HEAD~3 HEAD -- surat-masuk   hanya SOP tertentu\n\nKode keluar: 0 tidak ada perbedaan, 1 ada perbedaan, 2 galat."
+    )]
+    Diff {
+        /// Versi lama: berkas SOP, folder proyek, atau revisi git
+        #[arg(value_name = "LAMA")]
+        lama: String,
+        /// Versi baru (bawaan: salinan kerja proyek)
+        #[arg(value_name = "BARU")]
+        baru: Option<String>,
+        /// Hanya SOP ini (id, `bidang/slug`, slug, atau path berkas)
+        #[arg(value_name = "SOP", last = true)]
+        sop: Vec<String>,
+        /// Bentuk keluaran: teks, html (laporan berdampingan) atau json
+        #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "html", "json"])]
+        format: String,
+        /// Berkas laporan untuk `--format html` (bawaan: perbandingan.html)
+        #[arg(long, short, value_name = "BERKAS")]
+        out: Option<PathBuf>,
+        /// Folder proyek untuk revisi git (bawaan: folder saat ini)
+        #[arg(long = "proyek", value_name = "FOLDER", default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Mengaudit semua SOP: kotak kosong, langkah tanpa waktu/output, pelaksana menganggur,
+    /// SOP lama, dan dasar hukum yang sudah dicabut
+    #[command(
+        help_template = HELP_TEMPLATE,
+        next_help_heading = "Opsi",
+        after_help = "Daftar peraturan yang dicabut dapat ditambah di `peraturan-dicabut.yaml` di folder proyek.\n\nKode keluar: 0 tanpa temuan, 1 ada temuan (atau galat isi), 2 galat lain."
+    )]
+    Audit {
+        /// Folder proyek (bawaan: folder saat ini)
+        #[arg(value_name = "FOLDER", default_value = ".")]
+        dir: PathBuf,
+        /// Tanggal acuan audit, YYYY-MM-DD (bawaan: hari ini, atau SOURCE_DATE_EPOCH)
+        #[arg(long, value_name = "TANGGAL")]
+        per: Option<String>,
+        /// Bentuk keluaran: teks atau json
+        #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "json"])]
+        format: String,
+    },
     /// Internal: a PDF worker process of `build` (reads jobs on stdin)
     #[command(name = "__pekerja-pdf", hide = true)]
     PekerjaPdf,

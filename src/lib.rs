@@ -2,11 +2,15 @@
 //!
 //! This library exists for the `sopan` binary and its tests; it is an internal API with no
 //! stability promise. The build is one top-down pipeline:
-//! load → validate → render (data; later HTML, PDF, search) → write.
+//! load → validate → history and audit → render (data, PDF, HTML, search) → write.
 
+pub mod audit;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod error;
+pub mod git;
+pub mod history;
 pub mod init;
 pub mod load;
 pub mod model;
@@ -48,6 +52,22 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             let out = out.unwrap_or_else(|| dir.join("output"));
             build(&dir, &out, quiet)
         }
+        Command::Diff {
+            lama,
+            baru,
+            sop,
+            format,
+            out,
+            dir,
+        } => diff::command::run(&diff::command::DiffOptions {
+            lama: &lama,
+            baru: baru.as_deref(),
+            only: &sop,
+            format: &format,
+            out: out.as_deref(),
+            proyek: &dir,
+        }),
+        Command::Audit { dir, per, format } => audit::command::run(&dir, per.as_deref(), &format),
         Command::PekerjaPdf => render::worker::serve_stdin(),
         Command::Serve {
             dir,
@@ -119,6 +139,34 @@ pub fn load_and_validate(root: &Path) -> Result<Loaded, Error> {
     Ok(loaded)
 }
 
+/// The stage after validate: what the site shows beside the content. The audit's date is pinned
+/// so that two builds of the same commit are byte-identical: `SOURCE_DATE_EPOCH`, else the date
+/// of the git HEAD commit, else the latest date written in the content.
+pub fn extras(root: &Path, loaded: &Loaded) -> render::Extras {
+    let history = history::collect(root, &loaded.site);
+    let per = model::tanggal::source_date_epoch()
+        .or_else(|| {
+            git::Repo::discover(root)
+                .and_then(|r| r.head())
+                .and_then(|c| model::tanggal::Tanggal::from_unix(c.local_secs))
+        })
+        .or_else(|| {
+            loaded
+                .site
+                .sops()
+                .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif])
+                .flatten()
+                .max()
+        })
+        .unwrap_or(model::tanggal::Tanggal {
+            tahun: 2000,
+            bulan: 1,
+            hari: 1,
+        });
+    let audit = audit::audit(&loaded.site, &loaded.sources, &loaded.dicabut, per);
+    render::Extras { history, audit }
+}
+
 fn print_diagnostics(loaded: &Loaded) {
     let text = report::render_all(&loaded.diags, &loaded.sources, report::use_color());
     let _ = std::io::stderr().write_all(text.as_bytes());
@@ -176,7 +224,11 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         }
     };
     let theme = theme::Theme::load(root, &loaded.site.settings.tema)?;
+    let t = std::time::Instant::now();
+    let extras = extras(root, &loaded);
+    log("riwayat git dan audit", t.elapsed());
     let ctx = render::BuildContext {
+        extras: &extras,
         root,
         theme: &theme,
         progress: !quiet && std::io::stderr().is_terminal(),

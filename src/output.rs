@@ -137,6 +137,26 @@ impl Output {
 }
 
 /// Whether `path` is a regular file holding exactly `bytes` (never follows a symlink).
+/// Writes one file so that readers see the old bytes or the new, never half: a sibling temporary
+/// file renamed over the target.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "keluaran".into());
+    let tmp = sibling(parent, &name, "sementara");
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(format!("gagal menulis `{}`", path.display()), e)
+        })
+}
+
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {

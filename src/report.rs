@@ -11,12 +11,15 @@ pub fn use_color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-struct Paint {
-    on: bool,
+/// ANSI colouring that can be switched off.
+pub(crate) struct Paint {
+    /// Whether to colour at all.
+    pub(crate) on: bool,
 }
 
 impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
+    /// `s` in the SGR colour `code` (e.g. "31" red), or as is when off.
+    pub(crate) fn wrap(&self, code: &str, s: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {

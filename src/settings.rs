@@ -49,3 +49,21 @@ impl Default for Settings {
         }
     }
 }
+
+/// The theme a project names in `sopan.yaml` (`default` when none or unreadable): for commands
+/// that render without loading the whole project.
+pub fn tema_of(root: &std::path::Path) -> String {
+    let path = std::path::Path::new("sopan.yaml");
+    std::fs::read_to_string(root.join(path))
+        .ok()
+        .and_then(|text| {
+            let (raw, _) = crate::load::yaml::parse::<crate::load::schema::RawSettings>(
+                crate::load::keys::FileKind::Settings,
+                path,
+                &text,
+            );
+            raw?.tema.map(|t| t.value.0.trim().to_string())
+        })
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "default".to_string())
+}

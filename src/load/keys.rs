@@ -13,7 +13,7 @@ use serde_saphyr::granit_parser::{Event, Parser};
 use crate::diag::{Diagnostic, Span};
 use crate::load::schema::{
     RawBidang, RawIdentifikasi, RawInstansi, RawKeputusan, RawLangkah, RawPejabat,
-    RawPenanggungJawab, RawSettings, RawSop, RawTahapan,
+    RawPenanggungJawab, RawPencabutan, RawSettings, RawSop, RawTahapan,
 };
 
 /// Which of the content files a text is.
@@ -29,6 +29,8 @@ pub enum FileKind {
     Keputusan,
     /// `<slug>.yaml`.
     Sop,
+    /// `peraturan-dicabut.yaml` (audit data).
+    Dicabut,
 }
 
 /// The field names a derived `Deserialize` struct accepts, captured from the `fields` argument
@@ -85,6 +87,7 @@ pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static s
         (FileKind::Keputusan, []) => fields_of::<RawKeputusan>(),
         (FileKind::Keputusan, ["penandatangan"]) => fields_of::<RawPejabat>(),
         (FileKind::Sop, []) => fields_of::<RawSop>(),
+        (FileKind::Dicabut, ["*"]) => fields_of::<RawPencabutan>(),
         (FileKind::Sop, ["disahkan_oleh" | "disusun_oleh"]) => fields_of::<RawPejabat>(),
         (FileKind::Sop, ["langkah", "*"]) => fields_of::<RawLangkah>(),
         (FileKind::Sop, ["keterkaitan", "*"] | ["keterkaitan"]) => &["sop"],

@@ -41,6 +41,9 @@ pub struct Loaded {
     pub facts: Vec<(SopId, SopFacts)>,
     /// Every signer block written, for `validate`.
     pub pejabat: Vec<PejabatAt>,
+    /// Repealed regulations for the audit: the project's `peraturan-dicabut.yaml`, then the
+    /// shipped list.
+    pub dicabut: Vec<crate::audit::dicabut::Pencabutan>,
 }
 
 /// Reads the project at `root`. Fails only when `root` is not a project or cannot be read.
@@ -69,6 +72,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         }
         None => Default::default(),
     };
+    let dicabut = crate::audit::dicabut::load(root, &mut l.sources, &mut l.diags);
     let mut instansi = Vec::new();
     for entry in entries(&content)? {
         let name = entry.file_name().to_string_lossy().to_string();
@@ -105,7 +109,36 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         diags,
         facts: l.facts,
         pejabat: l.pejabat,
+        dicabut,
     })
+}
+
+/// Reads one SOP file's text on its own (an older version from git, a file outside a project):
+/// `kepala` signs when the file names no signer. Cross-file checks are not run; `sop:` links keep
+/// no nama.
+pub fn sop_from_text(
+    path: &Path,
+    text: &str,
+    id: SopId,
+    kepala: &Pejabat,
+) -> (Option<crate::model::sop::Sop>, Vec<Diagnostic>) {
+    let (raw, mut d) = yaml::parse::<RawSop>(FileKind::Sop, path, text);
+    let sop = raw.map(|raw| {
+        let mut f = Fields::new(path, &mut d);
+        resolve_sop(&mut f, id, raw, kepala).0
+    });
+    (sop, d)
+}
+
+/// The head of an instansi (the default signer) from the text of an `_instansi.yaml`, as another
+/// version of it said; a blank official when it cannot be read.
+pub fn kepala_from_text(text: &str) -> Pejabat {
+    let path = Path::new("_instansi.yaml");
+    let (raw, mut d) = yaml::parse::<RawInstansi>(FileKind::Instansi, path, text);
+    let mut f = Fields::new(path, &mut d);
+    raw.and_then(|r| r.kepala)
+        .map(|k| f.pejabat(&k, "kepala"))
+        .unwrap_or_default()
 }
 
 /// Fills the nama of every resolved `sop:` link (unresolved ones are reported by `validate`).

@@ -196,6 +196,14 @@ pub struct RawInstansi {
     pub kepala: Option<S<RawPejabat>>,
 }
 
+/// One entry of `peraturan-dicabut.yaml`: a repealed regulation and what repealed it.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawPencabutan {
+    pub dicabut: Option<S<Text>>,
+    pub judul: Option<S<Text>>,
+    pub oleh: Option<S<Text>>,
+}
+
 /// `_bidang.yaml`.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawBidang {

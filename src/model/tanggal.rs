@@ -92,6 +92,51 @@ impl Tanggal {
     }
 }
 
+/// The civil date `(year, month, day)` of a day counted from 1970-01-01 (Howard Hinnant's
+/// algorithm).
+pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The date of `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention).
+pub fn source_date_epoch() -> Option<Tanggal> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Tanggal::from_unix(secs)
+}
+
+impl Tanggal {
+    /// The date of a Unix time in seconds (UTC).
+    pub fn from_unix(secs: i64) -> Option<Self> {
+        let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
+        Tanggal::new(u32::try_from(y).ok()?, u32::from(m), u32::from(d))
+    }
+
+    /// The same day `years` years earlier (29 February falls back to the 28th).
+    pub fn years_before(&self, years: u16) -> Self {
+        let tahun = self.tahun.saturating_sub(years);
+        let hari = self
+            .hari
+            .min(days_in_month(u32::from(tahun), u32::from(self.bulan)) as u8);
+        Tanggal {
+            tahun,
+            bulan: self.bulan,
+            hari,
+        }
+    }
+}
+
 impl Serialize for Tanggal {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.iso())
@@ -113,5 +158,16 @@ mod tests {
         assert!(Tanggal::parse_iso("2022-13-01").is_err());
         assert!(Tanggal::parse_iso("2022-7-1").is_err());
         assert!(Tanggal::parse_iso("01-07-2022").is_err());
+    }
+
+    #[test]
+    fn unix_times_and_years_before() {
+        assert_eq!(Tanggal::from_unix(0).unwrap().iso(), "1970-01-01");
+        assert_eq!(
+            Tanggal::from_unix(1_700_000_000).unwrap().iso(),
+            "2023-11-14"
+        );
+        let leap = Tanggal::parse_iso("2024-02-29").unwrap();
+        assert_eq!(leap.years_before(2).iso(), "2022-02-28");
     }
 }

@@ -17,8 +17,18 @@ use crate::model::Site;
 use crate::output::Output;
 use crate::theme::Theme;
 
+/// What the site shows beside the content itself: each SOP's git history and the audit.
+pub struct Extras {
+    /// Versions of each SOP from git, or why there are none.
+    pub history: crate::history::History,
+    /// The audit of every SOP, as of a pinned date.
+    pub audit: crate::audit::Audit,
+}
+
 /// What a build needs besides the site.
 pub struct BuildContext<'a> {
+    /// History and audit shown on the site.
+    pub extras: &'a Extras,
     /// Project root (logos are read relative to it).
     pub root: &'a Path,
     /// The theme in use.
@@ -51,7 +61,7 @@ pub fn build(
     let (pdfs, search) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             let t = Instant::now();
-            let draft = html::render_search_draft(site, ctx.theme)?;
+            let draft = html::render_search_draft(site, ctx.theme, ctx.extras)?;
             search::index(&draft, &base, ctx.search).map(|files| (files, t.elapsed()))
         });
         let t = Instant::now();
@@ -66,7 +76,7 @@ pub fn build(
     log("indeks pencarian (Pagefind, bersamaan dengan PDF)", took);
 
     let t = Instant::now();
-    html::render(site, ctx.theme, &mut out)?;
+    html::render(site, ctx.theme, ctx.extras, &mut out)?;
     for (path, bytes) in index {
         out.insert(path, bytes);
     }

@@ -219,17 +219,8 @@ fn source_date_epoch() -> Option<Datetime> {
         .trim()
         .parse()
         .ok()?;
-    let days = secs.div_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    let (y, m, d) = crate::model::tanggal::civil_from_days(secs.div_euclid(86_400));
+    let y = i32::try_from(y).ok()?;
     let secs_of_day = secs.rem_euclid(86_400);
     Datetime::from_ymd_hms(
         y,

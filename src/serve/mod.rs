@@ -106,7 +106,9 @@ fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
         return (Err(text), base);
     }
     let built = theme::Theme::load(root, &loaded.site.settings.tema).and_then(|theme| {
+        let extras = crate::extras(root, &loaded);
         let ctx = render::BuildContext {
+            extras: &extras,
             root,
             theme: &theme,
             progress: false,

@@ -6,6 +6,7 @@ mod build;
 mod cli;
 mod content;
 mod pdf;
+mod revisi;
 mod serve;
 mod site;
 mod validate;

@@ -258,7 +258,9 @@ fn the_search_index_built_from_the_draft_equals_one_built_from_the_final_pages()
     let loaded = sopan::load_and_validate(&root).unwrap();
     let site = &loaded.site;
     let theme = sopan::theme::Theme::load(&root, &site.settings.tema).unwrap();
+    let extras = sopan::extras(&root, &loaded);
     let ctx = sopan::render::BuildContext {
+        extras: &extras,
         root: &root,
         theme: &theme,
         progress: false,
@@ -268,7 +270,7 @@ fn the_search_index_built_from_the_draft_equals_one_built_from_the_final_pages()
     };
     let out = sopan::render::build(site, &ctx, &mut |_, _| {}).unwrap();
     let base = sopan::render::html::base_path(site.settings.base_url.as_deref());
-    let draft = sopan::render::html::render_search_draft(site, &theme).unwrap();
+    let draft = sopan::render::html::render_search_draft(site, &theme, &extras).unwrap();
     // Pagefind returns its files in no fixed order; the output is a sorted map.
     let mut from_draft = sopan::render::search::index(&draft, &base, None).unwrap();
     let mut from_final = sopan::render::search::index(&out, &base, None).unwrap();

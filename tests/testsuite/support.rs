@@ -136,18 +136,27 @@ impl Project {
 
     /// Runs the CLI with extra environment variables.
     pub fn run_env(&self, args: &[&str], envs: &[(&str, &str)]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_sopan"))
-            .args(args)
-            .current_dir(self.path())
-            .env("NO_COLOR", "1")
-            .envs(envs.iter().copied())
-            .output()
-            .unwrap();
-        Run {
-            code: out.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(out.stdout).unwrap(),
-            stderr: String::from_utf8(out.stderr).unwrap(),
-        }
+        run_at(self.path(), args, envs)
+    }
+
+    /// Runs `sopan ARGS` inside another folder.
+    pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+        run_at(dir, args, &[])
+    }
+}
+
+fn run_at(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_sopan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
     }
 }
 

@@ -13,7 +13,12 @@ use crate::model::org::{Bidang, Instansi, Pejabat};
 use crate::model::sop::{Jenis, Keterkaitan, Sop, Tujuan};
 use crate::model::{Halaman, Site};
 use crate::output::Output;
+use crate::render::Extras;
 use crate::theme::Theme;
+
+mod audit;
+mod history;
+pub use history::diff_report;
 
 /// Loads every `templates/*.html` of the theme into Tera.
 fn tera(theme: &Theme) -> Result<Tera, Error> {
@@ -104,6 +109,8 @@ struct Ctx<'a> {
     names: HashMap<(String, String), String>,
     /// Rendering the search draft: PDFs and flowcharts are not there yet.
     draft: bool,
+    /// History and audit.
+    extras: &'a Extras,
 }
 
 impl Ctx<'_> {
@@ -202,20 +209,26 @@ pub fn base_path(base_url: Option<&str>) -> String {
 }
 
 /// Renders every page into `out`. Needs the PDFs and flowchart SVGs already in `out`.
-pub fn render(site: &Site, theme: &Theme, out: &mut Output) -> Result<(), Error> {
-    render_pages(site, theme, out, false)
+pub fn render(site: &Site, theme: &Theme, extras: &Extras, out: &mut Output) -> Result<(), Error> {
+    render_pages(site, theme, extras, out, false)
 }
 
 /// The pages as the search index reads them, before any PDF exists: what the index reads of an
 /// SOP page never depends on its PDF or flowcharts (those parts are `data-pagefind-ignore`), so
 /// the index is built from this draft while the PDFs compile.
-pub fn render_search_draft(site: &Site, theme: &Theme) -> Result<Output, Error> {
+pub fn render_search_draft(site: &Site, theme: &Theme, extras: &Extras) -> Result<Output, Error> {
     let mut out = Output::new();
-    render_pages(site, theme, &mut out, true)?;
+    render_pages(site, theme, extras, &mut out, true)?;
     Ok(out)
 }
 
-fn render_pages(site: &Site, theme: &Theme, out: &mut Output, draft: bool) -> Result<(), Error> {
+fn render_pages(
+    site: &Site,
+    theme: &Theme,
+    extras: &Extras,
+    out: &mut Output,
+    draft: bool,
+) -> Result<(), Error> {
     let mut names = HashMap::new();
     for s in site.sops() {
         names.insert((s.id.instansi.clone(), name_key(&s.nama)), s.id.url());
@@ -226,6 +239,7 @@ fn render_pages(site: &Site, theme: &Theme, out: &mut Output, draft: bool) -> Re
         base: base_path(site.settings.base_url.as_deref()),
         names,
         draft,
+        extras,
     };
     for (name, bytes) in theme.under("static") {
         out.insert(format!("static/{name}"), bytes.to_vec());
@@ -237,6 +251,10 @@ fn render_pages(site: &Site, theme: &Theme, out: &mut Output, draft: bool) -> Re
             bidang(&ctx, i, b, out)?;
             for s in &b.sop {
                 sop(&ctx, i, b, s, out)?;
+                // Diff pages are never searched: the draft for the index can skip them.
+                if !draft {
+                    history::diff_pages(&ctx, i, b, s, out)?;
+                }
             }
         }
     }
@@ -244,6 +262,9 @@ fn render_pages(site: &Site, theme: &Theme, out: &mut Output, draft: bool) -> Re
         halaman(&ctx, h, out)?;
     }
     ctx.page("cari.html", Context::new(), out, "cari/index.html")?;
+    if !draft {
+        audit::page(&ctx, out)?;
+    }
     ctx.page("404.html", Context::new(), out, "404.html")?;
     sitemap(&ctx, out);
     Ok(())
@@ -549,6 +570,7 @@ fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result
         pencatatan_pendataan: &'a [String],
         pdf: FileRef,
         json_url: String,
+        riwayat: history::Riwayat,
     }
     let tanggal = [
         ("Tanggal pembuatan", s.tanggal_pembuatan),
@@ -685,6 +707,7 @@ fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result
         pencatatan_pendataan: &s.pencatatan_pendataan,
         pdf,
         json_url: ctx.url(&format!("/{}", s.id.json_path())),
+        riwayat: history::riwayat(ctx, s),
     };
     let mut c = Context::new();
     c.insert("i", &IRef::of(i));

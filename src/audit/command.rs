@@ -1,0 +1,55 @@
+//! `sopan audit [FOLDER]`: load, check, audit, print (text or JSON).
+
+use std::io::Write as _;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::model::tanggal::Tanggal;
+
+/// Runs the audit: exit 0 without findings, 1 with findings or content errors.
+pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
+    let per = match per {
+        Some(p) => Tanggal::parse_iso(p.trim()).map_err(|why| {
+            Error::new(format!("tanggal acuan `{p}` tidak valid: {why}"))
+                .hint("tulis `--per YYYY-MM-DD`, mis. `--per 2026-01-31`")
+        })?,
+        None => crate::model::tanggal::source_date_epoch().unwrap_or_else(today),
+    };
+    let loaded = crate::load_and_validate(root)?;
+    if loaded.diags.has_errors() {
+        eprint!(
+            "{}",
+            crate::report::render_all(&loaded.diags, &loaded.sources, crate::report::use_color())
+        );
+        eprintln!(
+            "Audit dibatalkan: {}",
+            crate::report::summary(loaded.site.sops().count(), &loaded.diags)
+        );
+        return Ok(crate::EXIT_ERRORS);
+    }
+    let a = crate::audit::audit(&loaded.site, &loaded.sources, &loaded.dicabut, per);
+    let text = if format == "json" {
+        serde_json::to_string_pretty(&a).map_err(|e| Error::new("gagal menyusun JSON").cause(e))?
+            + "\n"
+    } else {
+        crate::audit::render_text(&a)
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    Ok(if a.temuan.is_empty() {
+        0
+    } else {
+        crate::EXIT_ERRORS
+    })
+}
+
+/// Today's date by the system clock (UTC).
+fn today() -> Tanggal {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Tanggal::from_unix(secs).unwrap_or(Tanggal {
+        tahun: 2000,
+        bulan: 1,
+        hari: 1,
+    })
+}

@@ -1,0 +1,129 @@
+//! The sides of `sopan diff`: an SOP file, a project folder, or a git revision of the project
+//! (read from the repository, never checked out).
+
+use std::path::{Path, PathBuf};
+
+use crate::diff::project::Versi;
+use crate::error::Error;
+use crate::git::Repo;
+use crate::load::{kepala_from_text, sop_from_text};
+use crate::model::id::SopId;
+use crate::model::org::Pejabat;
+
+/// Reads one side. An existing file or folder wins over a revision of the same name.
+pub fn read(arg: &str, proyek: &Path) -> Result<Versi, Error> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        return file(path);
+    }
+    if path.is_dir() {
+        return project(path, &path.display().to_string());
+    }
+    revision(arg, proyek)
+}
+
+/// The working copy of the project: the default new side.
+pub fn working_copy(proyek: &Path) -> Result<Versi, Error> {
+    project(proyek, "salinan kerja")
+}
+
+fn file(path: &Path) -> Result<Versi, Error> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("gagal membaca `{}`", path.display()), e))?;
+    let (id, kepala) = place_of(path);
+    let label = path.display().to_string();
+    let (sop, diags) = sop_from_text(path, &text, id, &kepala);
+    let mut all = crate::diag::Diagnostics::new();
+    all.extend(diags);
+    if all.has_errors() || sop.is_none() {
+        let mut sources = crate::diag::Sources::default();
+        sources.insert(path.to_path_buf(), text);
+        eprint!(
+            "{}",
+            crate::report::render_all(&all, &sources, crate::report::use_color())
+        );
+        return Err(Error::new(format!(
+            "`{label}` berisi galat, jadi tidak dapat dibandingkan"
+        ))
+        .hint("perbaiki galat di atas (atau jalankan `sopan check`), lalu bandingkan lagi"));
+    }
+    Ok(Versi {
+        label,
+        sops: sop.into_iter().collect(),
+    })
+}
+
+/// The id and default signer of an SOP file: from its project when it sits at
+/// `content/<instansi>/<bidang>/<slug>.yaml`, else from its path alone with no default signer.
+fn place_of(path: &Path) -> (SopId, Pejabat) {
+    let abs = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let part = |p: Option<&Path>| {
+        p.and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let slug = abs
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bidang_dir = abs.parent();
+    let instansi_dir = bidang_dir.and_then(Path::parent);
+    let id = SopId::new(&part(instansi_dir), &part(bidang_dir), &slug);
+    let in_project = instansi_dir
+        .and_then(Path::parent)
+        .is_some_and(|c| c.file_name().is_some_and(|n| n == "content"));
+    let kepala = instansi_dir
+        .filter(|_| in_project)
+        .and_then(|d| std::fs::read_to_string(d.join("_instansi.yaml")).ok())
+        .map(|t| kepala_from_text(&t))
+        .unwrap_or_default();
+    (id, kepala)
+}
+
+fn project(root: &Path, label: &str) -> Result<Versi, Error> {
+    let loaded = crate::load_and_validate(root)?;
+    if loaded.diags.has_errors() {
+        eprint!(
+            "{}",
+            crate::report::render_all(&loaded.diags, &loaded.sources, crate::report::use_color())
+        );
+        return Err(Error::new(format!(
+            "versi `{label}` berisi galat, jadi tidak dapat dibandingkan"
+        ))
+        .hint("perbaiki galat di atas (atau jalankan `sopan check`), lalu bandingkan lagi"));
+    }
+    Ok(Versi {
+        label: label.to_string(),
+        sops: loaded.site.sops().cloned().collect(),
+    })
+}
+
+fn revision(rev: &str, proyek: &Path) -> Result<Versi, Error> {
+    let Some(repo) = Repo::discover(proyek) else {
+        return Err(Error::new(format!(
+            "`{rev}` bukan berkas, bukan folder, dan folder proyek `{}` tidak berada di repositori git",
+            proyek.display()
+        ))
+        .hint("sebutkan berkas SOP, folder proyek, atau revisi git (jalankan di dalam repositori, atau pakai `--proyek FOLDER`)"));
+    };
+    let commit = repo.resolve(rev)?;
+    let short = commit.short();
+    let label = if short.starts_with(rev) || rev.starts_with(&short) {
+        short
+    } else {
+        format!("{rev} ({short})")
+    };
+    let dir = tempfile::Builder::new()
+        .prefix("sopan-revisi-")
+        .tempdir()
+        .map_err(|e| Error::io("gagal membuat folder sementara", e))?;
+    let root: PathBuf = dir.path().to_path_buf();
+    repo.extract(&commit, &root)?;
+    if !root.join("content").is_dir() {
+        return Err(Error::new(format!(
+            "revisi `{label}` tidak memuat folder `content/` proyek ini"
+        ))
+        .hint("pilih revisi setelah proyek SOP dibuat; lihat `git log --oneline -- content`"));
+    }
+    project(&root, &label)
+}

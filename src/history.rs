@@ -1,0 +1,129 @@
+//! History: each SOP's versions from the project's git repository (commit date, message, tags,
+//! and the SOP as it was), for the site's "Riwayat perubahan" and its diff pages. Without git, or
+//! in a shallow clone, the site says that no history is available.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::git::{Commit, Repo};
+use crate::load::sop_from_text;
+use crate::model::Site;
+use crate::model::id::SopId;
+use crate::model::org::Pejabat;
+use crate::model::sop::Sop;
+use crate::model::tanggal::Tanggal;
+
+/// The history of every SOP, or why there is none.
+#[derive(Clone, Debug)]
+pub enum History {
+    /// No history: the reason, for the page ("proyek ini tidak berada di repositori git").
+    Unavailable(String),
+    /// Versions per SOP, newest first.
+    Available(BTreeMap<SopId, Vec<Version>>),
+}
+
+/// One committed version of an SOP file.
+#[derive(Clone, Debug)]
+pub struct Version {
+    /// The commit's full id.
+    pub commit: String,
+    /// Its first seven hex digits.
+    pub short: String,
+    /// The commit date (committer's local date).
+    pub date: Option<Tanggal>,
+    /// The first line of the commit message.
+    pub message: String,
+    /// Tags naming the commit (e.g. one per decree).
+    pub tags: Vec<String>,
+    /// The SOP as it was; `None` when that version could not be read.
+    pub sop: Option<Sop>,
+}
+
+impl History {
+    /// The versions of one SOP (empty when unknown).
+    pub fn of(&self, id: &SopId) -> &[Version] {
+        match self {
+            History::Available(m) => m.get(id).map_or(&[], Vec::as_slice),
+            History::Unavailable(_) => &[],
+        }
+    }
+}
+
+/// Reads the history of every SOP of `site` from the repository holding `root`.
+pub fn collect(root: &Path, site: &Site) -> History {
+    let Some(repo) = Repo::discover(root) else {
+        return History::Unavailable("proyek ini tidak berada di repositori git".into());
+    };
+    if repo.is_shallow() {
+        return History::Unavailable(
+            "repositori ini klon dangkal (shallow clone), riwayatnya terpotong".into(),
+        );
+    }
+    match versions(&repo, site) {
+        Ok(m) => History::Available(m),
+        Err(e) => History::Unavailable(format!("riwayat git tidak terbaca: {}", e.message)),
+    }
+}
+
+fn versions(
+    repo: &Repo,
+    site: &Site,
+) -> Result<BTreeMap<SopId, Vec<Version>>, crate::error::Error> {
+    let log = repo.log()?;
+    let tags = repo.tags();
+    let wanted: BTreeMap<String, SopId> = site
+        .sops()
+        .map(|s| (s.sumber.clone(), s.id.clone()))
+        .collect();
+    let by_id: BTreeMap<_, &Commit> = log.iter().map(|c| (c.id, c)).collect();
+    let mut kepala_cache: BTreeMap<gix::ObjectId, Pejabat> = BTreeMap::new();
+    let mut out: BTreeMap<SopId, Vec<Version>> = BTreeMap::new();
+    for c in &log {
+        // As `git log` does: a commit changed a file when it differs from every parent.
+        let parents: Vec<&Commit> = c
+            .parents
+            .iter()
+            .filter_map(|p| by_id.get(p).copied())
+            .collect();
+        let mut changed = if parents.is_empty() {
+            repo.changed(c, None, "content")
+        } else {
+            repo.changed(c, Some(parents[0]), "content")
+        };
+        for p in parents.iter().skip(1) {
+            let other = repo.changed(c, Some(p), "content");
+            changed.retain(|f| other.contains(f));
+        }
+        for path in changed {
+            let Some(id) = wanted.get(&path) else {
+                continue;
+            };
+            let Some(bytes) = repo.file(c, &path) else {
+                continue; // deleted in this commit, re-added later
+            };
+            let kepala_path = format!("content/{}/_instansi.yaml", id.instansi);
+            let kepala = match repo.file_id(c, &kepala_path) {
+                Some(kid) => kepala_cache
+                    .entry(kid)
+                    .or_insert_with(|| {
+                        let text = repo.file(c, &kepala_path).unwrap_or_default();
+                        crate::load::kepala_from_text(&String::from_utf8_lossy(&text))
+                    })
+                    .clone(),
+                None => Pejabat::default(),
+            };
+            let sop = String::from_utf8(bytes)
+                .ok()
+                .and_then(|text| sop_from_text(Path::new(&path), &text, id.clone(), &kepala).0);
+            out.entry(id.clone()).or_default().push(Version {
+                commit: c.id.to_string(),
+                short: c.short(),
+                date: Tanggal::from_unix(c.local_secs),
+                message: c.summary.clone(),
+                tags: tags.get(&c.id).cloned().unwrap_or_default(),
+                sop,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,419 @@
+//! Revisions for auditors: `sopan diff` between files, folders and git revisions; the history
+//! and diff pages of the site; `sopan audit` and its page.
+
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::{GOOD_SOP, Project};
+
+/// Runs git in `dir` with a fixed author, committer and date, so commit ids are stable.
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let status = Command::new("git")
+        .args([
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "tag.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Sekretariat")
+        .env("GIT_AUTHOR_EMAIL", "sekretariat@example.go.id")
+        .env("GIT_COMMITTER_NAME", "Sekretariat")
+        .env("GIT_COMMITTER_EMAIL", "sekretariat@example.go.id")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+const SOP_2023: &str = "\
+nomor: 800/01/2024
+nama: Surat Masuk
+tanggal_revisi: 2023-05-01
+pelaksana: [Pelayanan, Kasubbag]
+langkah:
+  - kegiatan: Menerima surat
+    pelaksana: Pelayanan
+    waktu: 5 menit
+  - kegiatan: Memeriksa kelengkapan surat
+    pelaksana: Pelayanan
+    waktu: 5 menit
+  - kegiatan: Mengagendakan surat
+    pelaksana: Kasubbag
+    waktu: 15 menit
+";
+
+const SURAT_KELUAR: &str = "\
+nomor: 800/02/2024
+nama: Surat Keluar
+pelaksana: [Kasubbag]
+langkah:
+  - kegiatan: Menyusun konsep surat
+    pelaksana: Kasubbag
+    waktu: 30 menit
+  - kegiatan: Mengirim surat
+    pelaksana: Kasubbag
+    waktu: 10 menit
+";
+
+/// The base project in a git repository with three commits: the 2022 decree (tagged
+/// `kep-2022`), a 2023 revision of `surat-masuk`, and a 2024 commit adding `surat-keluar`.
+fn three_commits() -> Project {
+    let p = Project::base();
+    let d = p.path();
+    git(d, &["init", "-q"], "2022-07-01T09:00:00+08:00");
+    git(d, &["add", "-A"], "2022-07-01T09:00:00+08:00");
+    git(
+        d,
+        &["commit", "-q", "-m", "SOP 2022"],
+        "2022-07-01T09:00:00+08:00",
+    );
+    git(d, &["tag", "kep-2022"], "2022-07-01T09:00:00+08:00");
+    p.write("content/dinas/umum/surat-masuk.yaml", SOP_2023);
+    git(
+        d,
+        &[
+            "commit",
+            "-q",
+            "-am",
+            "Revisi surat masuk: pemeriksaan kelengkapan",
+        ],
+        "2023-05-01T10:00:00+08:00",
+    );
+    p.write("content/dinas/umum/surat-keluar.yaml", SURAT_KELUAR);
+    git(d, &["add", "-A"], "2024-02-01T10:00:00+08:00");
+    git(
+        d,
+        &["commit", "-q", "-m", "SOP surat keluar"],
+        "2024-02-01T10:00:00+08:00",
+    );
+    p
+}
+
+#[test]
+fn diff_between_git_revisions_reports_steps_times_and_added_sops() {
+    let p = three_commits();
+    let r = p.run(&["diff", "kep-2022", "HEAD"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let out = &r.stdout;
+    assert!(out.contains("Perbandingan SOP: kep-2022 ("), "{out}");
+    assert!(
+        out.contains("1 SOP berubah, 1 ditambah, 0 dihapus, 0 sama."),
+        "{out}"
+    );
+    assert!(
+        out.contains("+ SOP baru: dinas/umum/surat-keluar — Surat Keluar"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+ langkah 2 (baru): Memeriksa kelengkapan surat"),
+        "{out}"
+    );
+    assert!(
+        out.contains("~ langkah 3 (dulu 2): Mengagendakan surat"),
+        "{out}"
+    );
+    assert!(out.contains("Waktu: 10 menit → 15 menit"), "{out}");
+    assert!(
+        out.contains("Tanggal revisi: (kosong) → 01 Mei 2023"),
+        "{out}"
+    );
+    assert!(out.contains("Total waktu: 15 menit → 25 menit"), "{out}");
+    // The first step did not change and is not listed.
+    assert!(!out.contains("Menerima surat"), "{out}");
+}
+
+#[test]
+fn diff_of_one_sop_between_revisions_without_changes_exits_zero() {
+    let p = three_commits();
+    let r = p.run(&["diff", "HEAD~1", "HEAD", "--", "surat-masuk"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("Tidak ada perbedaan (1 SOP sama)."),
+        "{}",
+        r.stdout
+    );
+    let r = p.run(&["diff", "HEAD~1", "HEAD", "--", "tidak-ada"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("SOP `tidak-ada` tidak ada di kedua versi"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn diff_against_the_working_copy_and_as_json() {
+    let p = three_commits();
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        &SURAT_KELUAR.replace(
+            "    pelaksana: Kasubbag\n    waktu: 10 menit",
+            "    pelaksana: Kasubbag\n    waktu: 1 hari",
+        ),
+    );
+    let r = p.run(&["diff", "HEAD", "--format", "json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["baru"], "salinan kerja");
+    let sop = &v["berubah"][0];
+    assert_eq!(sop["id"], "dinas/umum/surat-keluar");
+    let step = &sop["langkah"][1];
+    assert_eq!(step["nasib"], "ubah");
+    assert_eq!(step["kolom"][0]["kolom"], "Waktu");
+    assert_eq!(step["kolom"][0]["lama"], "10 menit");
+    assert_eq!(step["kolom"][0]["baru"], "1 hari");
+    assert_eq!(sop["total_waktu"]["baru"], "1 hari 30 menit");
+}
+
+#[test]
+fn diff_writes_a_side_by_side_html_report() {
+    let p = three_commits();
+    let r = p.run(&[
+        "diff",
+        "kep-2022",
+        "HEAD",
+        "--format",
+        "html",
+        "-o",
+        "laporan.html",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let html = p.read("laporan.html");
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"id\">"));
+    assert!(
+        html.contains("<ins><b>2.</b> Memeriksa kelengkapan surat</ins>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<del>10</del> menit") && html.contains("<ins>15</ins> menit"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<link") && !html.contains("<script"),
+        "self-contained, no scripts"
+    );
+}
+
+#[test]
+fn diff_of_two_files_and_bad_sides() {
+    let p = Project::base();
+    p.write("lama.yaml", GOOD_SOP).write(
+        "baru.yaml",
+        &GOOD_SOP
+            .replace("[Pelayanan, Kasubbag]", "[Pelayanan, Kasubag Umum]")
+            .replace("    pelaksana: Kasubbag\n", "    pelaksana: Kasubag Umum\n"),
+    );
+    let r = p.run(&["diff", "lama.yaml", "baru.yaml"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.contains("~ Kasubbag → Kasubag Umum (ganti nama)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !r.stdout.contains("Langkah"),
+        "a rename changes no step: {}",
+        r.stdout
+    );
+    assert_eq!(p.run(&["diff", "lama.yaml", "lama.yaml"]).code, 0);
+
+    let r = p.run(&["diff", "v9", "HEAD"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("tidak berada di repositori git"),
+        "{}",
+        r.stderr
+    );
+    p.write("rusak.yaml", "nama: [\n");
+    let r = p.run(&["diff", "lama.yaml", "rusak.yaml"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("rusak.yaml:"),
+        "located error: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_unknown_revision_is_a_clear_error() {
+    let p = three_commits();
+    let r = p.run(&["diff", "kep-2019", "HEAD"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stderr.contains("revisi git `kep-2019` tidak ditemukan"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("bantuan:"), "{}", r.stderr);
+}
+
+#[test]
+fn the_site_lists_versions_with_tags_and_links_a_diff_page_per_version() {
+    let p = three_commits();
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let page = p.read("output/dinas/umum/surat-masuk/index.html");
+    assert!(page.contains("Riwayat perubahan"));
+    assert_eq!(
+        page.matches("class=\"versi-tanggal\"").count(),
+        2,
+        "two versions of surat-masuk"
+    );
+    assert!(
+        page.contains("01 Mei 2023") && page.contains("01 Juli 2022"),
+        "commit dates"
+    );
+    assert!(
+        page.contains("<span class=\"label\">kep-2022</span>"),
+        "the decree's tag"
+    );
+    assert!(page.contains("Revisi surat masuk: pemeriksaan kelengkapan"));
+    assert!(page.contains("Tanggal revisi di versi ini: 01 Mei 2023."));
+    let link = page
+        .split("href=\"")
+        .map(|s| s.split('"').next().unwrap())
+        .find(|h| h.contains("/riwayat/"))
+        .expect("a link to the diff page");
+    let diff = p.read(&format!("output{link}index.html"));
+    assert!(
+        diff.contains("<ins><b>2.</b> Memeriksa kelengkapan surat</ins>"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("<span class=\"label\">kep-2022</span>"),
+        "compared with the tagged version"
+    );
+    let keluar = p.read("output/dinas/umum/surat-keluar/index.html");
+    assert_eq!(keluar.matches("class=\"versi-tanggal\"").count(), 1);
+    assert!(keluar.contains("Versi pertama."));
+    assert!(!keluar.contains("/riwayat/"));
+}
+
+#[test]
+fn without_git_or_in_a_shallow_clone_the_site_says_no_history() {
+    let p = Project::base();
+    assert_eq!(p.run(&["build"]).code, 0);
+    let page = p.read("output/dinas/umum/surat-masuk/index.html");
+    assert!(
+        page.contains("Riwayat tidak tersedia: proyek ini tidak berada di repositori git."),
+        "{page}"
+    );
+
+    let full = three_commits();
+    let shallow = Project::empty();
+    let url = format!("file://{}", full.path().display());
+    git(
+        shallow.path(),
+        &["clone", "-q", "--depth", "1", &url, "klon"],
+        "2024-03-01T00:00:00Z",
+    );
+    let r = crate::support::Project::run_in(&shallow.path().join("klon"), &["build"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let page = std::fs::read_to_string(
+        shallow
+            .path()
+            .join("klon/output/dinas/umum/surat-masuk/index.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains("Riwayat tidak tersedia: repositori ini klon dangkal"),
+        "{page}"
+    );
+}
+
+#[test]
+fn audit_flags_the_repealed_laws_the_tanah_laut_seed_cites() {
+    let p = Project::example();
+    let r = p.run(&["audit", "--per", "2024-01-01"]);
+    assert_eq!(r.code, 1, "findings exit 1: {r:?}");
+    let out = &r.stdout;
+    for (law, at) in [
+        ("UU 32/2004", "sekretariat/laporan-tahunan.yaml:6:5"),
+        ("UU 12/2008", "sekretariat/penetapan-kinerja-utama.yaml:8:5"),
+        (
+            "Permendagri 13/2006",
+            "sekretariat/penetapan-kinerja-utama.yaml:10:5",
+        ),
+        ("PP 3/2007", "sekretariat/penyusunan-lppd.yaml:7:5"),
+    ] {
+        let finding = format!("dasar hukum menyebut {law}, yang telah dicabut oleh");
+        let pos = out
+            .find(&finding)
+            .unwrap_or_else(|| panic!("{law} flagged:\n{out}"));
+        assert!(
+            out[pos..].lines().nth(1).unwrap().ends_with(at),
+            "{law} at {at}:\n{out}"
+        );
+    }
+    // As of 2024 a 2022 SOP is not stale yet; as of 2026 it is.
+    assert!(!out.contains("terakhir bertanggal 01 Juli 2022"), "{out}");
+    let later = p.run(&["audit", "--per", "2026-11-29"]);
+    assert!(
+        later
+            .stdout
+            .contains("terakhir bertanggal 01 Juli 2022 (per 29 November 2026 lebih dari 2 tahun)")
+    );
+    // Other kinds seen in the example.
+    assert!(
+        out.contains("[Langkah tanpa waktu] langkah 8 tidak punya waktu"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[Kotak wajib kosong] kotak Dasar Hukum kosong"),
+        "{out}"
+    );
+}
+
+#[test]
+fn audit_reads_the_projects_own_list_and_reports_its_errors_located() {
+    let p = Project::example();
+    p.write(
+        "peraturan-dicabut.yaml",
+        "- dicabut: Permensos 14/2016\n  oleh: Peraturan Menteri Sosial Nomor 5 Tahun 2099\n",
+    );
+    let r = p.run(&["audit", "--format", "json", "--per", "2024-01-01"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let hits: Vec<&serde_json::Value> = v["temuan"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["pesan"].as_str().unwrap().contains("Permensos 14/2016"))
+        .collect();
+    assert!(hits.len() >= 4, "every SOP citing it: {hits:?}");
+    assert!(hits.iter().all(|t| t["jenis"] == "dasar_hukum_dicabut"));
+
+    p.write(
+        "peraturan-dicabut.yaml",
+        "- dicabut: Surat edaran\n  olehh: x\n",
+    );
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("peraturan-dicabut.yaml:1:"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("maksud Anda `oleh`?"), "{}", r.stderr);
+}
+
+#[test]
+fn the_site_has_an_audit_page_as_of_a_pinned_date() {
+    let p = Project::example();
+    let r = p.run_env(&["build"], &[("SOURCE_DATE_EPOCH", "1704067200")]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let page = p.read("output/audit/index.html");
+    assert!(page.contains("Keadaan per 01 Januari 2024"), "{page}");
+    assert!(page.contains("dasar hukum menyebut PP 3/2007"));
+    assert!(page.contains("href=\"/tanah-laut-dinsos/sekretariat/penyusunan-lppd/\""));
+    assert!(
+        p.read("output/index.html").contains("href=\"/audit/\""),
+        "linked from the footer"
+    );
+}
