@@ -36,6 +36,10 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/cari.html",
     "templates/halaman.html",
     "templates/404.html",
+    "templates/perbedaan.html",
+    "templates/perubahan.html",
+    "templates/laporan-perbandingan.html",
+    "templates/audit.html",
     "static/style.css",
     "static/sopan.js",
 ];
@@ -124,5 +128,29 @@ mod tests {
         assert_eq!(t.get("typst/lib/flow.typ"), Some(&b"// ganti"[..]));
         assert!(t.get("typst/sop.typ").unwrap().len() > 100);
         assert_eq!(t.under("fonts").count(), 4);
+    }
+
+    #[test]
+    fn every_file_of_the_default_theme_is_embedded() {
+        // A template left out of `DEFAULT` works in this repository (whose `themes/default/`
+        // overrides) and fails in every other project.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        for sub in ["templates", "static", "typst"] {
+            for e in walkdir::WalkDir::new(dir.join(sub)) {
+                let e = e.unwrap();
+                if e.file_type().is_file() {
+                    let rel = e
+                        .path()
+                        .strip_prefix(&dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/");
+                    assert!(
+                        DEFAULT.iter().any(|(p, _)| *p == rel),
+                        "{rel} is not embedded"
+                    );
+                }
+            }
+        }
     }
 }
