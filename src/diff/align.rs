@@ -3,7 +3,7 @@
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use crate::diff::words::{normal, similarity};
+use crate::diff::words::{normal, shares_word, similarity};
 
 /// Items whose texts are at least this alike are taken as one item changed.
 const ALIKE: f32 = 0.5;
@@ -86,6 +86,42 @@ pub fn align(old: &[String], new: &[String]) -> Alignment {
             pairs.push((i, j));
         }
     }
+    // Last, a lone item replaced by a lone item between the same neighbours is that item
+    // reworded, however much, as long as some word is shared ("Mengirim surat" → "Mengirim surat
+    // melalui ekspedisi").
+    pairs.sort_unstable();
+    let gap = |pairs: &[(usize, usize)], old_side: bool, k: usize| {
+        let side = |p: &(usize, usize)| if old_side { p.0 } else { p.1 };
+        let before = pairs
+            .iter()
+            .filter(|p| side(p) < k)
+            .max_by_key(|p| side(p))
+            .copied();
+        let after = pairs
+            .iter()
+            .filter(|p| side(p) > k)
+            .min_by_key(|p| side(p))
+            .copied();
+        (before, after)
+    };
+    let lone: Vec<(usize, usize)> = old_free
+        .iter()
+        .filter_map(|&i| {
+            let g = gap(&pairs, true, i);
+            let olds = old_free
+                .iter()
+                .filter(|&&x| gap(&pairs, true, x) == g)
+                .count();
+            let news: Vec<usize> = new_free
+                .iter()
+                .copied()
+                .filter(|&j| gap(&pairs, false, j) == g)
+                .collect();
+            (olds == 1 && news.len() == 1 && shares_word(&old[i], &new[news[0]]))
+                .then(|| (i, news[0]))
+        })
+        .collect();
+    pairs.extend(lone);
     pairs.sort_unstable();
     let kept = longest_increasing(&pairs.iter().map(|p| p.1).collect::<Vec<_>>());
     let moved = pairs
@@ -154,6 +190,24 @@ mod tests {
             &v(&["Memeriksa kelengkapan berkas", "Mengarsipkan dokumen"]),
         );
         assert_eq!(a.pairs, vec![(0, 0)]);
+    }
+
+    #[test]
+    fn a_lone_replacement_sharing_a_word_is_a_change() {
+        let a = align(
+            &v(&["mulai", "Mengirim surat", "selesai"]),
+            &v(&[
+                "mulai",
+                "Mengirim surat lewat pos tercatat dengan tanda terima",
+                "selesai",
+            ]),
+        );
+        assert_eq!(a.pairs, vec![(0, 0), (1, 1), (2, 2)]);
+        let b = align(
+            &v(&["mulai", "Mengirim surat", "selesai"]),
+            &v(&["mulai", "Arsip", "selesai"]),
+        );
+        assert_eq!(b.pairs, vec![(0, 0), (2, 2)]);
     }
 
     #[test]

@@ -95,6 +95,13 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     TextDiff::from_words(a.as_str(), b.as_str()).ratio()
 }
 
+/// Whether two texts have a word in common (ignoring case).
+pub fn shares_word(a: &str, b: &str) -> bool {
+    let (a, b) = (normal(a), normal(b));
+    let theirs: std::collections::BTreeSet<&str> = b.split(' ').collect();
+    a.split(' ').any(|w| !w.is_empty() && theirs.contains(w))
+}
+
 /// Lower case with single spaces: what "the same text" means when aligning.
 pub fn normal(s: &str) -> String {
     s.split_whitespace()
@@ -144,5 +151,7 @@ mod tests {
         assert_eq!(similarity("Memeriksa  Berkas", "memeriksa berkas"), 1.0);
         assert!(similarity("Memeriksa kelengkapan berkas", "Memeriksa berkas") > 0.5);
         assert!(similarity("Mulai", "Mengarsipkan surat") < 0.2);
+        assert!(shares_word("Mengirim Surat", "surat keluar"));
+        assert!(!shares_word("Mulai proses", "Arsip data"));
     }
 }

@@ -187,7 +187,7 @@ fn diff_writes_a_side_by_side_html_report() {
     let html = p.read("laporan.html");
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<html lang=\"id\">"));
     assert!(
-        html.contains("<ins><b>2.</b> Memeriksa kelengkapan surat</ins>"),
+        html.contains("<ins><span class=\"nomor\">2.</span> Memeriksa kelengkapan surat</ins>"),
         "{html}"
     );
     assert!(
@@ -282,7 +282,7 @@ fn the_site_lists_versions_with_tags_and_links_a_diff_page_per_version() {
         .expect("a link to the diff page");
     let diff = p.read(&format!("output{link}index.html"));
     assert!(
-        diff.contains("<ins><b>2.</b> Memeriksa kelengkapan surat</ins>"),
+        diff.contains("<ins><span class=\"nomor\">2.</span> Memeriksa kelengkapan surat</ins>"),
         "{diff}"
     );
     assert!(
@@ -416,4 +416,59 @@ fn the_site_has_an_audit_page_as_of_a_pinned_date() {
         p.read("output/index.html").contains("href=\"/audit/\""),
         "linked from the footer"
     );
+}
+
+#[test]
+fn a_real_browser_reads_the_history_diff_and_audit_pages() {
+    let Some(chromium) = crate::site::browser() else {
+        return;
+    };
+    let p = three_commits();
+    let hostile = SURAT_KELUAR.replace(
+        "kegiatan: Mengirim surat",
+        "kegiatan: \"Mengirim surat <script>alert(1)</script> #set page(width: 1cm) <b>tebal</b>\"",
+    );
+    p.write("content/dinas/umum/surat-keluar.yaml", &hostile);
+    git(
+        p.path(),
+        &["commit", "-q", "-am", "Ubah surat keluar"],
+        "2024-06-01T10:00:00+08:00",
+    );
+    assert_eq!(p.run(&["build"]).code, 0);
+    let page = p.read("output/dinas/umum/surat-keluar/index.html");
+    let diff_url = page
+        .split("href=\"")
+        .map(|s| s.split('"').next().unwrap())
+        .find(|h| h.contains("/riwayat/"))
+        .expect("a diff page for the changed SOP")
+        .to_string();
+    let server = crate::support::StaticServer::start(&p.path().join("output"));
+    let shots = crate::support::repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let expectations = serde_json::json!({
+        "searches": [],
+        "literal": {
+            "url": diff_url,
+            "texts": ["<script>alert(1)</script>", "#set page(width: 1cm)", "<b>tebal</b>"],
+        },
+        "axe": [diff_url, "/dinas/umum/surat-masuk/", "/audit/"],
+        "screens": { "perubahan": diff_url, "audit": "/audit/" },
+    });
+    let exp_file = p.path().join("harapan.json");
+    std::fs::write(&exp_file, expectations.to_string()).unwrap();
+    let out = Command::new("node")
+        .arg(crate::support::repo_root().join("tests/browser/site.mjs"))
+        .arg(&server.url)
+        .arg(&shots)
+        .arg(&exp_file)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node is needed for the browser tests");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("\"axe\""), "{report}");
 }
