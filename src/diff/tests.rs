@@ -253,3 +253,26 @@ fn a_retargeted_decision_is_reported_with_step_numbers() {
         ("langkah 1", "langkah 4")
     );
 }
+
+#[test]
+fn becoming_a_decision_and_a_new_ya_target_are_reported() {
+    let new = BASE.replace(
+        "  - kegiatan: Mendisposisikan surat kepada bidang\n    pelaksana: Kabid\n",
+        "  - kegiatan: Mendisposisikan surat kepada bidang\n    pelaksana: Kabid\n    jenis: keputusan\n    tidak: 1\n    ya: selesai\n",
+    );
+    let d = diff(BASE, &new);
+    let l = &d.langkah.as_ref().unwrap()[2];
+    let fields: Vec<(&str, &str, &str)> = l
+        .kolom
+        .iter()
+        .map(|u| (u.kolom.as_str(), u.lama.as_str(), u.baru.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("Simbol", "proses", "keputusan"),
+            ("Jika ya", "", "selesai"),
+            ("Jika tidak", "", "langkah 1"),
+        ]
+    );
+}

@@ -241,6 +241,35 @@ fn diff_of_two_files_and_bad_sides() {
 }
 
 #[test]
+fn diff_of_two_project_folders_pairs_sops_by_id() {
+    let old = Project::base();
+    let new = Project::base();
+    new.write("content/dinas/umum/surat-keluar.yaml", SURAT_KELUAR);
+    new.write("content/dinas/umum/surat-masuk.yaml", SOP_2023);
+    let r = new.run(&["diff", old.path().to_str().unwrap(), "."]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("1 SOP berubah, 1 ditambah, 0 dihapus, 0 sama."),
+        "{}",
+        r.stdout
+    );
+    let r = old.run(&["diff", new.path().to_str().unwrap(), "."]);
+    assert!(
+        r.stdout
+            .contains("- SOP dihapus: dinas/umum/surat-keluar — Surat Keluar"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("- langkah 2 (lama): Memeriksa kelengkapan surat"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
 fn an_unknown_revision_is_a_clear_error() {
     let p = three_commits();
     let r = p.run(&["diff", "kep-2019", "HEAD"]);
