@@ -49,6 +49,36 @@ impl History {
     }
 }
 
+/// History kept between the rebuilds of `serve`: read again only when HEAD moves or the set of
+/// SOP files changes, since saving a file changes neither (reading 51 commits of 1,000 SOPs takes
+/// about 0.6 s).
+#[derive(Default)]
+pub struct HistoryCache {
+    kept: std::sync::Mutex<Option<(String, History)>>,
+}
+
+/// `collect`, through `cache` when there is one.
+pub fn collect_cached(root: &Path, site: &Site, cache: Option<&HistoryCache>) -> History {
+    let Some(cache) = cache else {
+        return collect(root, site);
+    };
+    let head = Repo::discover(root)
+        .and_then(|r| r.head())
+        .map(|c| c.id.to_string())
+        .unwrap_or_default();
+    let files: Vec<&str> = site.sops().map(|s| s.sumber.as_str()).collect();
+    let key = format!("{head}\n{}", files.join("\n"));
+    let mut kept = crate::sync::lock(&cache.kept);
+    if let Some((k, h)) = kept.as_ref()
+        && *k == key
+    {
+        return h.clone();
+    }
+    let h = collect(root, site);
+    *kept = Some((key, h.clone()));
+    h
+}
+
 /// Reads the history of every SOP of `site` from the repository holding `root`.
 pub fn collect(root: &Path, site: &Site) -> History {
     let Some(repo) = Repo::discover(root) else {

@@ -142,8 +142,13 @@ pub fn load_and_validate(root: &Path) -> Result<Loaded, Error> {
 /// The stage after validate: what the site shows beside the content. The audit's date is pinned
 /// so that two builds of the same commit are byte-identical: `SOURCE_DATE_EPOCH`, else the date
 /// of the git HEAD commit, else the latest date written in the content.
-pub fn extras(root: &Path, loaded: &Loaded) -> render::Extras {
-    let history = history::collect(root, &loaded.site);
+/// `history` keeps the history between rebuilds of `serve`.
+pub fn extras(
+    root: &Path,
+    loaded: &Loaded,
+    history: Option<&history::HistoryCache>,
+) -> render::Extras {
+    let history = history::collect_cached(root, &loaded.site, history);
     let per = model::tanggal::source_date_epoch()
         .or_else(|| {
             git::Repo::discover(root)
@@ -225,7 +230,7 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
     };
     let theme = theme::Theme::load(root, &loaded.site.settings.tema)?;
     let t = std::time::Instant::now();
-    let extras = extras(root, &loaded);
+    let extras = extras(root, &loaded, None);
     log("riwayat git dan audit", t.elapsed());
     let ctx = render::BuildContext {
         extras: &extras,

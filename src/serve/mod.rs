@@ -83,6 +83,7 @@ impl Shared {
 struct Caches {
     pdf: PdfCache,
     search: SearchCache,
+    history: crate::history::HistoryCache,
 }
 
 /// The warnings last printed to the terminal.
@@ -106,7 +107,7 @@ fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
         return (Err(text), base);
     }
     let built = theme::Theme::load(root, &loaded.site.settings.tema).and_then(|theme| {
-        let extras = crate::extras(root, &loaded);
+        let extras = crate::extras(root, &loaded, Some(&cache.history));
         let ctx = render::BuildContext {
             extras: &extras,
             root,

@@ -258,7 +258,7 @@ fn the_search_index_built_from_the_draft_equals_one_built_from_the_final_pages()
     let loaded = sopan::load_and_validate(&root).unwrap();
     let site = &loaded.site;
     let theme = sopan::theme::Theme::load(&root, &site.settings.tema).unwrap();
-    let extras = sopan::extras(&root, &loaded);
+    let extras = sopan::extras(&root, &loaded, None);
     let ctx = sopan::render::BuildContext {
         extras: &extras,
         root: &root,
