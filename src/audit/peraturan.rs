@@ -167,12 +167,13 @@ pub fn kutipan(text: &str) -> Vec<Kutipan> {
     'outer: while i < ws.len() {
         for (name, jenis) in NAMES {
             let n: Vec<&str> = name.split(' ').collect();
-            if ws.len() >= i + n.len() && ws[i..i + n.len()].iter().zip(&n).all(|(a, b)| a == b) {
-                if let Some((k, used)) = number_after(&ws[i + n.len()..], *jenis) {
-                    out.push(k);
-                    i += n.len() + used;
-                    continue 'outer;
-                }
+            if ws.len() >= i + n.len()
+                && ws[i..i + n.len()].iter().zip(&n).all(|(a, b)| a == b)
+                && let Some((k, used)) = number_after(&ws[i + n.len()..], *jenis)
+            {
+                out.push(k);
+                i += n.len() + used;
+                continue 'outer;
             }
         }
         // A bare "PER/21/M.PAN/11/2008" names its kind in its number.

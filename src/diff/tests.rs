@@ -56,6 +56,13 @@ fn sop(yaml: &str) -> Sop {
     s.expect("parsed")
 }
 
+/// Changed fields as (field, before, after).
+fn fields(u: &[crate::diff::Ubah]) -> Vec<(&str, &str, &str)> {
+    u.iter()
+        .map(|u| (u.kolom.as_str(), u.lama.as_str(), u.baru.as_str()))
+        .collect()
+}
+
 fn diff(old: &str, new: &str) -> SopDiff {
     diff_sop(&sop(old), &sop(new))
 }
@@ -145,13 +152,9 @@ fn each_changed_step_field_is_reported() {
     let l = d.langkah.as_ref().unwrap();
     assert_eq!(l[0].nasib, Nasib::Ubah);
     assert_eq!(l[0].kolom[0].kolom, "Kegiatan");
-    let fields: Vec<(&str, &str, &str)> = l[1]
-        .kolom
-        .iter()
-        .map(|u| (u.kolom.as_str(), u.lama.as_str(), u.baru.as_str()))
-        .collect();
+    let changed = fields(&l[1].kolom);
     assert_eq!(
-        fields,
+        changed,
         [
             ("Pelaksana", "Kasi", "Kabid"),
             ("Jika tidak", "langkah 1", "selesai"),
@@ -192,11 +195,7 @@ fn identity_and_signer_changes_are_fields() {
         .replace("tanggal_revisi: 2022-07-01", "tanggal_revisi: 2024-01-15")
         .replace("  nama: Eko Trianto", "  nama: M. Syafudin Zuhri");
     let d = diff(BASE, &new);
-    let got: Vec<(&str, &str, &str)> = d
-        .identitas
-        .iter()
-        .map(|u| (u.kolom.as_str(), u.lama.as_str(), u.baru.as_str()))
-        .collect();
+    let got = fields(&d.identitas);
     assert_eq!(
         got,
         [
@@ -262,13 +261,9 @@ fn becoming_a_decision_and_a_new_ya_target_are_reported() {
     );
     let d = diff(BASE, &new);
     let l = &d.langkah.as_ref().unwrap()[2];
-    let fields: Vec<(&str, &str, &str)> = l
-        .kolom
-        .iter()
-        .map(|u| (u.kolom.as_str(), u.lama.as_str(), u.baru.as_str()))
-        .collect();
+    let changed = fields(&l.kolom);
     assert_eq!(
-        fields,
+        changed,
         [
             ("Simbol", "proses", "keputusan"),
             ("Jika ya", "", "selesai"),

@@ -6,6 +6,15 @@ use std::process::Command;
 
 use crate::support::{GOOD_SOP, Project};
 
+/// The first link of `page` whose target contains `part`.
+fn link_to(page: &str, part: &str) -> Option<String> {
+    page.split("href=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap_or_default())
+        .find(|h| h.contains(part))
+        .map(str::to_string)
+}
+
 /// Runs git in `dir` with a fixed author, committer and date, so commit ids are stable.
 fn git(dir: &Path, args: &[&str], date: &str) {
     let status = Command::new("git")
@@ -304,11 +313,7 @@ fn the_site_lists_versions_with_tags_and_links_a_diff_page_per_version() {
     );
     assert!(page.contains("Revisi surat masuk: pemeriksaan kelengkapan"));
     assert!(page.contains("Tanggal revisi di versi ini: 01 Mei 2023."));
-    let link = page
-        .split("href=\"")
-        .map(|s| s.split('"').next().unwrap())
-        .find(|h| h.contains("/riwayat/"))
-        .expect("a link to the diff page");
+    let link = link_to(&page, "/riwayat/").expect("a link to the diff page");
     let diff = p.read(&format!("output{link}index.html"));
     assert!(
         diff.contains("<ins><span class=\"nomor\">2.</span> Memeriksa kelengkapan surat</ins>"),
@@ -465,15 +470,7 @@ fn a_real_browser_reads_the_history_diff_and_audit_pages() {
     );
     assert_eq!(p.run(&["build"]).code, 0);
     let page = p.read("output/dinas/umum/surat-keluar/index.html");
-    let diff_url = page
-        .split("href=\"")
-        .map(|s| s.split('"').next().unwrap())
-        .find(|h| h.contains("/riwayat/"))
-        .expect("a diff page for the changed SOP")
-        .to_string();
-    let server = crate::support::StaticServer::start(&p.path().join("output"));
-    let shots = crate::support::repo_root().join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+    let diff_url = link_to(&page, "/riwayat/").expect("a diff page for the changed SOP");
     let expectations = serde_json::json!({
         "searches": [],
         "literal": {
@@ -483,21 +480,5 @@ fn a_real_browser_reads_the_history_diff_and_audit_pages() {
         "axe": [diff_url, "/dinas/umum/surat-masuk/", "/audit/"],
         "screens": { "perubahan": diff_url, "audit": "/audit/" },
     });
-    let exp_file = p.path().join("harapan.json");
-    std::fs::write(&exp_file, expectations.to_string()).unwrap();
-    let out = Command::new("node")
-        .arg(crate::support::repo_root().join("tests/browser/site.mjs"))
-        .arg(&server.url)
-        .arg(&shots)
-        .arg(&exp_file)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node is needed for the browser tests");
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{report}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(report.contains("\"axe\""), "{report}");
+    crate::site::run_site_checks(&chromium, &p.path().join("output"), &expectations);
 }

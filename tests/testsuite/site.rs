@@ -200,14 +200,43 @@ pub(crate) fn browser() -> Option<String> {
     Some(chromium)
 }
 
-#[test]
-fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issue() {
-    let browser_dir = repo_root().join("tests/browser");
-    let Some(chromium) = browser() else { return };
-    let p = built();
-    let server = StaticServer::start(&p.path().join("output"));
+/// Serves `output` and runs `tests/browser/site.mjs` over it in chromium with `expectations`
+/// (searches, literal texts, axe pages, screenshots); fails the test with the report when a check
+/// fails. Returns the screenshot folder.
+pub(crate) fn run_site_checks(
+    chromium: &str,
+    output: &Path,
+    expectations: &serde_json::Value,
+) -> std::path::PathBuf {
+    let server = StaticServer::start(output);
     let shots = repo_root().join("target/screenshots");
     std::fs::create_dir_all(&shots).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let exp_file = dir.path().join("harapan.json");
+    std::fs::write(&exp_file, expectations.to_string()).unwrap();
+    let out = Command::new("node")
+        .arg(repo_root().join("tests/browser/site.mjs"))
+        .arg(&server.url)
+        .arg(&shots)
+        .arg(&exp_file)
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("node is needed for the browser tests");
+    let report = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{report}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(report.contains("\"axe\""), "axe ran: {report}");
+    shots
+}
+
+#[test]
+fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issue() {
+    let Some(chromium) = browser() else { return };
+    let p = built();
     let expectations = serde_json::json!({
         "searches": [
             {"query": "pengangkatan anak", "expect": "Adopsi"},
@@ -225,23 +254,7 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
             "sop": "/tanah-laut-dinsos/sekretariat/surat-masuk/",
         },
     });
-    let exp_file = p.path().join("harapan.json");
-    std::fs::write(&exp_file, expectations.to_string()).unwrap();
-    let out = Command::new("node")
-        .arg(browser_dir.join("site.mjs"))
-        .arg(&server.url)
-        .arg(&shots)
-        .arg(&exp_file)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node is needed for the browser tests");
-    let report = String::from_utf8_lossy(&out.stdout);
-    eprintln!("{report}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{report}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let shots = run_site_checks(&chromium, &p.path().join("output"), &expectations);
     let shots_made: BTreeSet<String> = std::fs::read_dir(&shots)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into())

@@ -5,7 +5,7 @@
 use serde::Serialize;
 use tera::Context;
 
-use super::{Ctx, IRef, crumbs, template_error, tera, wilayah};
+use super::{Ctx, IRef, sop_crumbs, template_error, tera};
 use crate::diff::diff_sop;
 use crate::diff::project::ProjectDiff;
 use crate::error::Error;
@@ -127,15 +127,7 @@ pub(super) fn diff_pages(
         let label = format!("Perubahan {}", v.short);
         c.insert(
             "crumbs",
-            &crumbs(
-                ctx,
-                &[
-                    (&format!("{} {}", i.nama, wilayah(i)), format!("/{}/", i.id)),
-                    (&b.nama, format!("/{}/{}/", i.id, b.id)),
-                    (&s.nama, s.id.url()),
-                    (&label, diff_path(s, v)),
-                ],
-            ),
+            &sop_crumbs(ctx, i, b, s, &[(&label, diff_path(s, v))]),
         );
         ctx.page(
             "perubahan.html",

@@ -352,6 +352,18 @@ fn crumbs(ctx: &Ctx, parts: &[(&str, String)]) -> Vec<Crumb> {
     v
 }
 
+/// The crumbs of an SOP's page (instansi, bidang, SOP), then `more` for pages below it.
+fn sop_crumbs(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, more: &[(&str, String)]) -> Vec<Crumb> {
+    let instansi = format!("{} {}", i.nama, wilayah(i));
+    let mut parts: Vec<(&str, String)> = vec![
+        (&instansi, format!("/{}/", i.id)),
+        (&b.nama, format!("/{}/{}/", i.id, b.id)),
+        (&s.nama, s.id.url()),
+    ];
+    parts.extend(more.iter().cloned());
+    crumbs(ctx, &parts)
+}
+
 fn instansi(ctx: &Ctx, i: &Instansi, out: &mut Output) -> Result<(), Error> {
     #[derive(Serialize)]
     struct B {
@@ -719,17 +731,7 @@ fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result
         },
     );
     c.insert("s", &data);
-    c.insert(
-        "crumbs",
-        &crumbs(
-            ctx,
-            &[
-                (&format!("{} {}", i.nama, wilayah(i)), format!("/{}/", i.id)),
-                (&b.nama, format!("/{}/{}/", i.id, b.id)),
-                (&s.nama, s.id.url()),
-            ],
-        ),
-    );
+    c.insert("crumbs", &sop_crumbs(ctx, i, b, s, &[]));
     ctx.page("sop.html", c, out, &format!("{}/index.html", s.id))
 }
 
