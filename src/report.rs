@@ -76,13 +76,15 @@ pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         if let Some(text) = line_text {
             let bar = p.wrap("1;34", "|");
             let _ = writeln!(out, "{pad} {bar}");
-            let shown = text.replace('\t', " ");
+            let (shown, start) = window(
+                &text.replace('\t', " "),
+                span.col.saturating_sub(1) as usize,
+            );
             let _ = writeln!(
                 out,
                 "{} {bar} {shown}",
                 p.wrap("1;34", &span.line.to_string())
             );
-            let start = span.col.saturating_sub(1) as usize;
             let avail = shown.chars().count().saturating_sub(start).max(1);
             let width = (span.len.max(1) as usize).min(avail);
             let caret = format!("{}{}", " ".repeat(start), "^".repeat(width));
@@ -100,6 +102,33 @@ pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     out
 }
 
+/// Characters of a source line shown at most: a minified or hostile line (thousands of
+/// brackets) must not flood the terminal.
+const LINE_WINDOW: usize = 100;
+
+/// The part of `line` shown around character `col` (0-based), with `…` where it was cut, and
+/// the column of `col` in what is shown.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= LINE_WINDOW {
+        return (line.to_string(), col);
+    }
+    let from = col
+        .saturating_sub(LINE_WINDOW / 4)
+        .min(chars.len().saturating_sub(LINE_WINDOW));
+    let to = (from + LINE_WINDOW).min(chars.len());
+    let mut shown: String = chars[from..to].iter().collect();
+    let mut at = col - from.min(col);
+    if from > 0 {
+        shown.insert(0, '…');
+        at += 1;
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    (shown, at)
+}
+
 /// The closing line of `check` and `build`: "N SOP, N galat, N peringatan".
 pub fn summary(sops: usize, diags: &Diagnostics) -> String {
     format!(
@@ -113,6 +142,19 @@ pub fn summary(sops: usize, diags: &Diagnostics) -> String {
 mod tests {
     use super::*;
     use crate::diag::Span;
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("nama: {}{}", "[".repeat(500), "]".repeat(500));
+        let (shown, at) = window(&line, 6);
+        assert_eq!(shown.chars().count(), LINE_WINDOW + 1);
+        assert!(shown.starts_with("nama: [[") && shown.ends_with('…'));
+        assert_eq!(at, 6);
+        let (shown, at) = window(&line, 900);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(at), Some(']'));
+        assert_eq!(window("pendek", 3), ("pendek".to_string(), 3));
+    }
 
     #[test]
     fn renders_caret_under_the_column() {

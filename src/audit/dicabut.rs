@@ -39,6 +39,18 @@ impl Pencabutan {
 pub fn load(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Vec<Pencabutan> {
     let mut out = Vec::new();
     let path = Path::new(PROJECT_FILE);
+    let too_big =
+        std::fs::metadata(root.join(path)).is_ok_and(|m| m.len() > crate::load::MAX_FILE_BYTES);
+    if too_big {
+        diags.push(Diagnostic::error(
+            crate::diag::Span::file(path),
+            format!(
+                "berkas terlalu besar; batasnya {} MB per berkas",
+                crate::load::MAX_FILE_BYTES / 1_048_576
+            ),
+        ));
+        return shipped();
+    }
     match std::fs::read_to_string(root.join(path)) {
         Ok(text) => {
             out.extend(parse(path, &text, diags));

@@ -24,6 +24,10 @@ use crate::model::id::{SopId, is_valid_slug, slugify};
 use crate::model::org::{Bidang, Instansi, Pejabat};
 use crate::model::sop::Keterkaitan;
 
+/// The largest content file read. An SOP file is a few kB; a bigger one is a mistake (or hostile)
+/// and is refused before it is read, so memory stays bounded.
+pub const MAX_FILE_BYTES: u64 = 1_048_576;
+
 /// The folder name reserved for free Markdown pages (rendered by the site, not SOPs).
 pub const PAGES_DIR: &str = "halaman";
 
@@ -245,6 +249,22 @@ impl Loader {
     /// UTF-8 (the last two reported).
     fn read(&mut self, rel: &Path, optional: bool) -> Option<String> {
         let path = self.root.join(rel);
+        if let Ok(m) = std::fs::metadata(&path)
+            && m.len() > MAX_FILE_BYTES
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    Span::file(rel),
+                    format!(
+                        "berkas terlalu besar ({:.1} MB); batasnya {} MB per berkas",
+                        m.len() as f64 / 1_048_576.0,
+                        MAX_FILE_BYTES / 1_048_576
+                    ),
+                )
+                .hint("satu SOP biasanya beberapa kB; pecah isinya, atau periksa apakah berkas ini memang berkas SOP"),
+            );
+            return None;
+        }
         match std::fs::read(&path) {
             Ok(bytes) => {
                 match String::from_utf8(bytes) {

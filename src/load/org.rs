@@ -130,6 +130,10 @@ pub fn resolve_instansi(
                     ),
                 ),
             );
+        } else if let Some(why) = logo_problem(&root.join(dir).join(rel), root) {
+            f.error(Diagnostic::error(span, format!("berkas logo `{l}` {why}")).hint(
+                "simpan logo sebagai PNG, JPEG atau SVG sungguhan (paling besar 5 MB) di folder instansi",
+            ));
         } else {
             logo = Some(dir.join(rel));
         }
@@ -261,4 +265,39 @@ fn customary_diktum(instansi: &str, pemerintah: &str, bidang: &[Bidang]) -> Vec<
         "Standar Operasional Prosedur (SOP) sebagaimana dimaksud dalam Diktum KESATU bersifat dinamis sehingga perlu dilakukan monitoring dan evaluasi secara berkala.".to_string(),
         "Keputusan ini mulai berlaku pada tanggal ditetapkan.".to_string(),
     ]
+}
+
+/// Why the logo at `path` cannot be used, if it cannot: it must lie inside the project (a
+/// symbolic link may not lead out), be at most 5 MB, and really be a PNG, JPEG or SVG; Typst
+/// would otherwise fail mid-build with a message about the theme.
+fn logo_problem(path: &Path, root: &Path) -> Option<String> {
+    const MAX: u64 = 5 * 1_048_576;
+    let (Ok(real), Ok(root)) = (path.canonicalize(), root.canonicalize()) else {
+        return Some("tidak dapat dibaca".into());
+    };
+    if !real.starts_with(&root) {
+        return Some("menunjuk ke luar folder proyek (tautan simbolik)".into());
+    }
+    let Ok(meta) = std::fs::metadata(&real) else {
+        return Some("tidak dapat dibaca".into());
+    };
+    if meta.len() > MAX {
+        return Some(format!(
+            "terlalu besar ({:.1} MB)",
+            meta.len() as f64 / 1_048_576.0
+        ));
+    }
+    let mut head = [0u8; 4096];
+    let n = {
+        use std::io::Read as _;
+        match std::fs::File::open(&real).and_then(|mut f| f.read(&mut head)) {
+            Ok(n) => n,
+            Err(_) => return Some("tidak dapat dibaca".into()),
+        }
+    };
+    let head = &head[..n];
+    let png = head.starts_with(b"\x89PNG\r\n\x1a\n");
+    let jpeg = head.starts_with(&[0xFF, 0xD8, 0xFF]);
+    let svg = String::from_utf8_lossy(head).contains("<svg");
+    (!(png || jpeg || svg)).then(|| "bukan gambar PNG, JPEG atau SVG".into())
 }

@@ -10,6 +10,10 @@ use crate::model::org::Pejabat;
 use crate::model::sop::{Identifikasi, Jenis, Keterkaitan, Langkah, Sop, Tahapan, Tujuan};
 use crate::model::waktu::{self, TotalWaktu, Waktu};
 
+/// Steps one SOP may have. Real SOPs have tens; thousands would only make a flowchart nobody can
+/// read and a PDF that takes minutes, so more is an error rather than a slow build.
+pub const MAX_LANGKAH: usize = 200;
+
 /// A `sop:` link waiting for every SOP to be loaded before it can be checked.
 #[derive(Clone, Debug)]
 pub struct PendingLink {
@@ -136,6 +140,16 @@ pub fn resolve_sop(f: &mut Fields, id: SopId, raw: RawSop, kepala: &Pejabat) -> 
         );
     }
     let n = raw_steps.len();
+    if n > MAX_LANGKAH {
+        let span = raw_steps[MAX_LANGKAH].referenced;
+        f.error(
+            Diagnostic::error(
+                f.span(&span, "-"),
+                format!("SOP ini punya {n} langkah; paling banyak {MAX_LANGKAH} langkah per SOP"),
+            )
+            .hint("pecah prosedur menjadi beberapa SOP dan hubungkan dengan `keterkaitan`"),
+        );
+    }
     let mut langkah = Vec::with_capacity(n);
     let mut acted = vec![false; pelaksana.len()];
     let mut total = TotalWaktu::default();

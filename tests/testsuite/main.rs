@@ -2,6 +2,7 @@
 
 mod support;
 
+mod batas;
 mod build;
 mod cli;
 mod content;

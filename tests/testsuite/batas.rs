@@ -1,0 +1,148 @@
+//! Limits: hostile or absurd input is a clear located error with bounded time and memory, and a
+//! build that refuses writes nothing.
+
+use crate::support::Project;
+
+/// `check` and `build` over the base project with `rel` written as `text`: both fail, the build
+/// writes no output; returns the check report.
+fn refused(rel: &str, text: &str) -> String {
+    let p = Project::base();
+    p.write(rel, text);
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let b = p.run(&["build"]);
+    assert_eq!(b.code, 1, "{b:?}");
+    assert!(
+        !p.path().join("output").exists(),
+        "a refused build writes nothing"
+    );
+    r.stderr
+}
+
+#[test]
+fn ten_thousand_steps_are_refused_at_step_201() {
+    let mut sop = String::from("nomor: \"1\"\nnama: Panjang\npelaksana: [A]\nlangkah:\n");
+    for i in 1..=10_000 {
+        sop.push_str(&format!(
+            "  - kegiatan: Langkah {i}\n    pelaksana: A\n    waktu: 5 menit\n"
+        ));
+    }
+    let r = refused("content/dinas/umum/panjang.yaml", &sop);
+    insta::assert_snapshot!("ten_thousand_steps", r);
+}
+
+#[test]
+fn a_fifty_megabyte_file_is_refused_before_it_is_read() {
+    let big = "a".repeat(50 * 1024 * 1024);
+    let r = refused("content/dinas/umum/raksasa.yaml", &big);
+    assert!(
+        r.contains("berkas terlalu besar (50.0 MB); batasnya 1 MB per berkas"),
+        "{r}"
+    );
+    assert!(r.contains("--> content/dinas/umum/raksasa.yaml"), "{r}");
+}
+
+#[test]
+fn deep_nesting_is_a_located_error_with_the_line_cut_short() {
+    let sop = format!("nama: {}{}\n", "[".repeat(1000), "]".repeat(1000));
+    let r = refused("content/dinas/umum/dalam.yaml", &sop);
+    assert!(r.contains("--> content/dinas/umum/dalam.yaml:1:7"), "{r}");
+    assert!(
+        r.lines().all(|l| l.chars().count() < 160),
+        "no line floods the terminal:\n{r}"
+    );
+}
+
+#[test]
+fn an_alias_bomb_is_refused_quickly() {
+    let mut sop =
+        String::from("nama: Bom\ndasar_hukum: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let keys = [
+        "kualifikasi_pelaksana",
+        "peralatan_perlengkapan",
+        "peringatan",
+        "pencatatan_pendataan",
+        "pelaksana",
+    ];
+    let mut prev = "a".to_string();
+    for (k, key) in keys.iter().enumerate() {
+        let name = format!("b{k}");
+        sop.push_str(&format!(
+            "{key}: &{name} [{}]\n",
+            vec![format!("*{prev}"); 9].join(", ")
+        ));
+        prev = name;
+    }
+    sop.push_str(&format!("langkah: *{prev}\n"));
+    let started = std::time::Instant::now();
+    let r = refused("content/dinas/umum/bom.yaml", &sop);
+    assert!(r.contains("content/dinas/umum/bom.yaml:"), "{r}");
+    // Not a timing test: a generous bound that an expansion of 9^6 items would blow.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}
+
+#[test]
+fn a_logo_outside_the_project_or_not_an_image_is_refused_at_its_line() {
+    let head = "pemerintah: Pemerintah Kota Uji\nnama: Dinas Uji\nkepala:\n  jabatan: Kepala Dinas\n  nama: Budi\n";
+    let r = refused(
+        "content/dinas/_instansi.yaml",
+        &format!("{head}logo: ../../../../etc/passwd\n"),
+    );
+    assert!(
+        r.contains("`logo` `../../../../etc/passwd` harus berada di dalam folder instansi"),
+        "{r}"
+    );
+    assert!(r.contains("--> content/dinas/_instansi.yaml:6:7"), "{r}");
+
+    let p = Project::base();
+    p.write(
+        "content/dinas/_instansi.yaml",
+        &format!("{head}logo: logo.png\n"),
+    );
+    p.write("content/dinas/logo.png", "bukan gambar");
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("berkas logo `logo.png` bukan gambar PNG, JPEG atau SVG"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr.contains("Typst"),
+        "found before any PDF is made: {}",
+        r.stderr
+    );
+
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        let png = outside.path().join("logo.png");
+        std::fs::write(&png, b"\x89PNG\r\n\x1a\n0000").unwrap();
+        std::fs::remove_file(p.path().join("content/dinas/logo.png")).unwrap();
+        std::os::unix::fs::symlink(&png, p.path().join("content/dinas/logo.png")).unwrap();
+        let r = p.run(&["check"]);
+        assert_eq!(r.code, 1, "{r:?}");
+        assert!(
+            r.stderr.contains("menunjuk ke luar folder proyek"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_in_content_ends_with_a_warning() {
+    let p = Project::base();
+    std::os::unix::fs::symlink("..", p.path().join("content/dinas/umum/putar")).unwrap();
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains("folder di dalam folder bidang diabaikan"),
+        "{}",
+        r.stderr
+    );
+    let b = p.run(&["build"]);
+    assert_eq!(b.code, 0, "{b:?}");
+}
