@@ -6,6 +6,7 @@ mod batas;
 mod build;
 mod cli;
 mod content;
+mod fuzz;
 mod pdf;
 mod revisi;
 mod serve;
