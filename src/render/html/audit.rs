@@ -30,23 +30,24 @@ pub(super) fn page(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
         jumlah: usize,
     }
     let a = &ctx.extras.audit;
+    // Findings name SOPs (and instansi, for decrees) by id: their pages, looked up once.
+    let pages: std::collections::HashMap<String, String> = ctx
+        .site
+        .sops()
+        .map(|s| (s.id.to_string(), s.id.url()))
+        .chain(
+            ctx.site
+                .instansi
+                .iter()
+                .map(|i| (i.id.clone(), format!("/{}/", i.id))),
+        )
+        .collect();
     let mut groups: Vec<Group> = Vec::new();
     let mut counts: BTreeMap<crate::audit::Jenis, usize> = BTreeMap::new();
     for t in &a.temuan {
         *counts.entry(t.jenis).or_default() += 1;
         if groups.last().is_none_or(|g| g.id != t.id) {
-            let url = ctx
-                .site
-                .sops()
-                .find(|s| s.id.to_string() == t.id)
-                .map(|s| ctx.url(&s.id.url()))
-                .or_else(|| {
-                    ctx.site
-                        .instansi
-                        .iter()
-                        .find(|i| i.id == t.id)
-                        .map(|i| ctx.url(&format!("/{}/", i.id)))
-                });
+            let url = pages.get(&t.id).map(|u| ctx.url(u));
             groups.push(Group {
                 id: &t.id,
                 nama: &t.nama,
