@@ -69,6 +69,12 @@ impl Output {
             .unwrap_or_else(|| "output".into());
         let tmp = sibling(parent, &name, "baru");
         let old = sibling(parent, &name, "lama");
+        // A build killed between the two renames below (where the folders cannot be exchanged
+        // in one step) left the previous output aside: put it back before anything else.
+        if !dir.exists() && old.join(MARKER).exists() {
+            std::fs::rename(&old, dir)
+                .map_err(|e| Error::io(format!("gagal memulihkan `{}`", dir.display()), e))?;
+        }
         for stale in [&tmp, &old] {
             if stale.exists() {
                 std::fs::remove_dir_all(stale)
@@ -80,6 +86,15 @@ impl Output {
         if let Err(e) = written {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);
+        }
+        if dir.exists() && exchange(&tmp, dir) {
+            // `tmp` now holds the previous output.
+            return std::fs::remove_dir_all(&tmp).map_err(|e| {
+                Error::io(
+                    format!("gagal menghapus keluaran lama `{}`", tmp.display()),
+                    e,
+                )
+            });
         }
         if dir.exists() {
             std::fs::rename(dir, &old)
@@ -134,6 +149,20 @@ impl Output {
         }
         Ok(())
     }
+}
+
+/// Swaps the folders `new` and `dir` in one step (Linux `renameat2` with `RENAME_EXCHANGE`), so
+/// that a reader, or a build killed at that moment, finds the old output or the new one, never
+/// none. False where the system cannot; the caller then renames twice.
+#[cfg(target_os = "linux")]
+fn exchange(new: &Path, dir: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, new, CWD, dir, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
 }
 
 /// Whether `path` is a regular file holding exactly `bytes` (never follows a symlink).

@@ -144,33 +144,25 @@ fn sop(s: &Sop, sources: &Sources, dicabut: &[Pencabutan], per: Tanggal, out: &m
             );
         }
     }
-    for (kolom, key, items) in [
-        ("Dasar Hukum", "dasar_hukum", s.dasar_hukum.len()),
-        (
-            "Kualifikasi Pelaksana",
-            "kualifikasi_pelaksana",
-            s.kualifikasi_pelaksana.len(),
-        ),
-        ("Keterkaitan", "keterkaitan", s.keterkaitan.len()),
-        (
-            "Peralatan/Perlengkapan",
-            "peralatan_perlengkapan",
-            s.peralatan_perlengkapan.len(),
-        ),
-        ("Peringatan", "peringatan", s.peringatan.len()),
-        (
-            "Pencatatan dan Pendataan",
-            "pencatatan_pendataan",
-            s.pencatatan_pendataan.len(),
-        ),
-    ] {
-        if items == 0 {
-            push(
-                Jenis::KotakKosong,
-                &format!("{key}:"),
-                format!("kotak {kolom} kosong"),
-            );
-        }
+    let empty: Vec<&str> = [
+        ("Dasar Hukum", s.dasar_hukum.len()),
+        ("Kualifikasi Pelaksana", s.kualifikasi_pelaksana.len()),
+        ("Keterkaitan", s.keterkaitan.len()),
+        ("Peralatan/Perlengkapan", s.peralatan_perlengkapan.len()),
+        ("Peringatan", s.peringatan.len()),
+        ("Pencatatan dan Pendataan", s.pencatatan_pendataan.len()),
+    ]
+    .into_iter()
+    .filter(|(_, n)| *n == 0)
+    .map(|(kolom, _)| kolom)
+    .collect();
+    // One finding per SOP naming every empty box: six lines saying "kosong" help nobody.
+    if !empty.is_empty() {
+        push(
+            Jenis::KotakKosong,
+            "nama:",
+            format!("kotak kosong: {}", empty.join(", ")),
+        );
     }
     for l in &s.langkah {
         let at = l.kegiatan.as_str();

@@ -99,6 +99,23 @@ pub fn resolve_instansi(
             .hint("mis. `dinsos@example.go.id`"),
         );
     }
+    // `laman` becomes a link on the site: only a web address may, never `javascript:` or a path.
+    let mut laman = f.text(&raw.laman);
+    if let (Some(l), Some(at)) = (&laman, &raw.laman) {
+        let lower = l.to_ascii_lowercase();
+        let web = (lower.starts_with("https://") || lower.starts_with("http://"))
+            && !l
+                .chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '<' || c == '>');
+        if !web {
+            let span = f.span(&at.referenced, l);
+            f.error(
+                Diagnostic::error(span, format!("`laman` `{l}` bukan alamat web"))
+                    .hint("tulis alamat lengkap yang diawali `https://`, mis. `https://dinsos.tanahlautkab.go.id`"),
+            );
+            laman = None;
+        }
+    }
     let mut logo = None;
     if let (Some(l), Some(at)) = (f.text(&raw.logo), &raw.logo) {
         let span = f.span(&at.referenced, &l);
@@ -145,7 +162,7 @@ pub fn resolve_instansi(
         alamat: f.text(&raw.alamat),
         telepon: f.text(&raw.telepon),
         email,
-        laman: f.text(&raw.laman),
+        laman,
         kota: f.text(&raw.kota),
         logo,
         kepala,

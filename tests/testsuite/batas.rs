@@ -146,3 +146,94 @@ fn a_symlink_loop_in_content_ends_with_a_warning() {
     let b = p.run(&["build"]);
     assert_eq!(b.code, 0, "{b:?}");
 }
+
+#[test]
+fn a_laman_that_is_not_a_web_address_never_becomes_a_link() {
+    let head = "pemerintah: Pemerintah Kota Uji\nnama: Dinas Uji\nkepala:\n  jabatan: Kepala Dinas\n  nama: Budi\n";
+    for bad in [
+        "javascript:alert(1)",
+        "\"https://x\" onmouseover=\"alert(1)\"",
+        "/etc/passwd",
+    ] {
+        let r = refused(
+            "content/dinas/_instansi.yaml",
+            &format!("{head}laman: '{bad}'\n"),
+        );
+        assert!(r.contains("bukan alamat web"), "{bad}: {r}");
+        assert!(
+            r.contains("--> content/dinas/_instansi.yaml:6:"),
+            "{bad}: {r}"
+        );
+    }
+}
+
+/// Every file under `dir` with a hash of its bytes.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
+    use std::hash::{Hash, Hasher};
+    let mut out = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            std::fs::read(e.path()).unwrap().hash(&mut h);
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            out.insert(rel, h.finish());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_previous_output_whole() {
+    let p = Project::example();
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let before = tree(&p.path().join("output"));
+    // The next build differs in every page (the site title) and in one PDF.
+    let settings = p
+        .read("sopan.yaml")
+        .replace("judul: Portal SOP", "judul: Portal SOP Baru");
+    p.write("sopan.yaml", &settings);
+    let surat = p.read("content/tanah-laut-dinsos/sekretariat/surat-masuk.yaml");
+    p.write(
+        "content/tanah-laut-dinsos/sekretariat/surat-masuk.yaml",
+        &surat.replace("nama: Surat Masuk", "nama: Surat Masuk Dinas"),
+    );
+    assert_eq!(p.run(&["build", "--quiet", "--out", "lengkap"]).code, 0);
+    let after = tree(&p.path().join("lengkap"));
+    assert_ne!(before, after);
+
+    let mut kills = 0;
+    for ms in [
+        30, 120, 250, 400, 600, 800, 1000, 1300, 1600, 2000, 2500, 3000,
+    ] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sopan"))
+            .args(["build", "--quiet"])
+            .current_dir(p.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let finished = child.try_wait().unwrap().is_some();
+        if !finished {
+            child.kill().unwrap();
+            kills += 1;
+        }
+        child.wait().unwrap();
+        let now = tree(&p.path().join("output"));
+        assert!(
+            now == before || now == after,
+            "after a kill at {ms} ms the output is neither the previous nor the new one ({} files)",
+            now.len()
+        );
+    }
+    assert!(kills >= 3, "the builds were killed mid-way {kills} times");
+    // The next build recovers from whatever a kill left and completes.
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    assert_eq!(tree(&p.path().join("output")), after);
+}

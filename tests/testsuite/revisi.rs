@@ -399,7 +399,10 @@ fn audit_flags_the_repealed_laws_the_tanah_laut_seed_cites() {
         "{out}"
     );
     assert!(
-        out.contains("[Kotak wajib kosong] kotak Dasar Hukum kosong"),
+        out.contains(
+            "[Kotak wajib kosong] kotak kosong: Dasar Hukum, Kualifikasi Pelaksana, Keterkaitan, \
+             Peralatan/Perlengkapan, Peringatan, Pencatatan dan Pendataan"
+        ),
         "{out}"
     );
 }
