@@ -57,15 +57,18 @@ pub struct HistoryCache {
     kept: std::sync::Mutex<Option<(String, History)>>,
 }
 
-/// `collect`, through `cache` when there is one.
-pub fn collect_cached(root: &Path, site: &Site, cache: Option<&HistoryCache>) -> History {
+/// The history of every SOP of `site` from `repo` (the repository holding the project, if any,
+/// at `head`), through `cache` when there is one.
+pub fn collect_cached(
+    repo: Option<&Repo>,
+    head: Option<&Commit>,
+    site: &Site,
+    cache: Option<&HistoryCache>,
+) -> History {
     let Some(cache) = cache else {
-        return collect(root, site);
+        return collect(repo, site);
     };
-    let head = Repo::discover(root)
-        .and_then(|r| r.head())
-        .map(|c| c.id.to_string())
-        .unwrap_or_default();
+    let head = head.map(|c| c.id.to_string()).unwrap_or_default();
     let files: Vec<&str> = site.sops().map(|s| s.sumber.as_str()).collect();
     let key = format!("{head}\n{}", files.join("\n"));
     let mut kept = crate::sync::lock(&cache.kept);
@@ -74,14 +77,14 @@ pub fn collect_cached(root: &Path, site: &Site, cache: Option<&HistoryCache>) ->
     {
         return h.clone();
     }
-    let h = collect(root, site);
+    let h = collect(repo, site);
     *kept = Some((key, h.clone()));
     h
 }
 
-/// Reads the history of every SOP of `site` from the repository holding `root`.
-pub fn collect(root: &Path, site: &Site) -> History {
-    let Some(repo) = Repo::discover(root) else {
+/// Reads the history of every SOP of `site` from `repo`.
+fn collect(repo: Option<&Repo>, site: &Site) -> History {
+    let Some(repo) = repo else {
         return History::Unavailable("proyek ini tidak berada di repositori git".into());
     };
     if repo.is_shallow() {
@@ -89,7 +92,7 @@ pub fn collect(root: &Path, site: &Site) -> History {
             "repositori ini klon dangkal (shallow clone), riwayatnya terpotong".into(),
         );
     }
-    match versions(&repo, site) {
+    match versions(repo, site) {
         Ok(m) => History::Available(m),
         Err(e) => History::Unavailable(format!("riwayat git tidak terbaca: {}", e.message)),
     }

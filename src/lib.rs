@@ -148,13 +148,11 @@ pub fn extras(
     loaded: &Loaded,
     history: Option<&history::HistoryCache>,
 ) -> render::Extras {
-    let history = history::collect_cached(root, &loaded.site, history);
+    let repo = git::Repo::discover(root);
+    let head = repo.as_ref().and_then(git::Repo::head);
+    let history = history::collect_cached(repo.as_ref(), head.as_ref(), &loaded.site, history);
     let per = model::tanggal::source_date_epoch()
-        .or_else(|| {
-            git::Repo::discover(root)
-                .and_then(|r| r.head())
-                .and_then(|c| model::tanggal::Tanggal::from_unix(c.local_secs))
-        })
+        .or_else(|| head.and_then(|c| model::tanggal::Tanggal::from_unix(c.local_secs)))
         .or_else(|| {
             loaded
                 .site

@@ -508,7 +508,10 @@ fn step_fields(
     }
     for (label, x, y) in [("Jika ya", o.ya, n.ya), ("Jika tidak", o.tidak, n.tidak)] {
         let moved_to = x.map(|t| match t {
-            Tujuan::Langkah(k) => a.new_of(k - 1).map(|m| Tujuan::Langkah(m + 1)),
+            Tujuan::Langkah(k) => k
+                .checked_sub(1)
+                .and_then(|i| a.new_of(i))
+                .map(|m| Tujuan::Langkah(m + 1)),
             Tujuan::Selesai => Some(Tujuan::Selesai),
         });
         let same = match (moved_to, y) {
