@@ -1,7 +1,7 @@
 //! Limits: hostile or absurd input is a clear located error with bounded time and memory, and a
 //! build that refuses writes nothing.
 
-use crate::support::Project;
+use crate::support::{Project, tree};
 
 /// `check` and `build` over the base project with `rel` written as `text`: both fail, the build
 /// writes no output; returns the check report.
@@ -165,27 +165,6 @@ fn a_laman_that_is_not_a_web_address_never_becomes_a_link() {
             "{bad}: {r}"
         );
     }
-}
-
-/// Every file under `dir` with a hash of its bytes.
-fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, u64> {
-    use std::hash::{Hash, Hasher};
-    let mut out = std::collections::BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            std::fs::read(e.path()).unwrap().hash(&mut h);
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            out.insert(rel, h.finish());
-        }
-    }
-    out
 }
 
 #[test]

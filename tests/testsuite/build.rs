@@ -1,22 +1,7 @@
 //! `sopan build`: open data written atomically and deterministically; never on errors.
 
 use crate::support::Project;
-
-fn tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            (
-                e.path().strip_prefix(dir).unwrap().display().to_string(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    files.sort();
-    files
-}
+use crate::support::tree;
 
 #[test]
 fn writes_json_per_sop_and_an_index() {

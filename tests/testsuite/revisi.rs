@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{GOOD_SOP, Project};
+use crate::support::{GOOD_SOP, Project, tree};
 
 /// The first link of `page` whose target contains `part`.
 fn link_to(page: &str, part: &str) -> Option<String> {
@@ -327,6 +327,39 @@ fn the_site_lists_versions_with_tags_and_links_a_diff_page_per_version() {
     assert_eq!(keluar.matches("class=\"versi-tanggal\"").count(), 1);
     assert!(keluar.contains("Versi pertama."));
     assert!(!keluar.contains("/riwayat/"));
+}
+
+#[test]
+fn two_clones_in_different_folders_build_byte_identical_sites() {
+    // As two machines would: different absolute paths, built at different moments.
+    let origin = three_commits();
+    let url = format!("file://{}", origin.path().display());
+    let (a, b) = (Project::empty(), Project::empty());
+    git(
+        a.path(),
+        &["clone", "-q", &url, "klon-a"],
+        "2024-03-01T00:00:00Z",
+    );
+    git(
+        b.path(),
+        &["clone", "-q", &url, "tempat/lain/klon-b"],
+        "2024-03-01T00:00:00Z",
+    );
+    let (ra, rb) = (a.path().join("klon-a"), b.path().join("tempat/lain/klon-b"));
+    assert_eq!(Project::run_in(&ra, &["build"]).code, 0);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(Project::run_in(&rb, &["build"]).code, 0);
+    let (ta, tb) = (tree(&ra.join("output")), tree(&rb.join("output")));
+    assert!(
+        ta.iter().any(|(p, _)| p.contains("riwayat")),
+        "history pages are compared too"
+    );
+    assert!(ta.len() > 20);
+    assert_eq!(ta.len(), tb.len());
+    for ((pa, ba), (pb, bb)) in ta.iter().zip(&tb) {
+        assert_eq!(pa, pb);
+        assert!(ba == bb, "{pa} differs between the clones");
+    }
 }
 
 #[test]

@@ -34,6 +34,24 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Every file under `dir` with its bytes, sorted by path: two outputs compare equal only when
+/// they hold the same files, byte for byte.
+pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// A minimal valid SOP used by the base project.
 pub const GOOD_SOP: &str = "\
 nomor: 800/01/2024
