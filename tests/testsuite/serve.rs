@@ -349,3 +349,122 @@ fn ctrl_c_stops_the_server_and_leaves_nothing_on_disk() {
     names.sort();
     assert_eq!(names, ["content", "sopan.yaml"]);
 }
+
+#[test]
+fn fifty_connections_for_ten_seconds_while_saving_get_no_error_and_a_whole_site() {
+    // wrk (Debian) is the load; like chromium it is required in CI and skipped elsewhere.
+    let wrk_found = Command::new("wrk").arg("--version").output().is_ok();
+    if !wrk_found {
+        assert!(
+            !crate::site::browser_required(),
+            "wrk is required in CI (run .ci/run)"
+        );
+        eprintln!("load test skipped: install Debian wrk");
+        return;
+    }
+    let p = Project::example();
+    let s = Served::start(&p);
+    let sop = "content/tanah-laut-dinsos/sekretariat/surat-masuk.yaml";
+    let page = "/tanah-laut-dinsos/sekretariat/surat-masuk/";
+    let original = p.read(sop);
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Saves every 300 ms, every third one broken, while the load runs.
+    let saver = {
+        let stop = Arc::clone(&stop);
+        let path = p.path().join(sop);
+        let original = original.clone();
+        std::thread::spawn(move || {
+            let mut k = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let text = if k % 3 == 2 {
+                    "nama: [\n".to_string()
+                } else {
+                    original.replace("nama: Surat Masuk", &format!("nama: Surat Masuk {k}"))
+                };
+                std::fs::write(&path, text).unwrap();
+                k += 1;
+                std::thread::sleep(Duration::from_millis(300));
+            }
+            k
+        })
+    };
+    // Meanwhile every page of a set is fetched again and again: always there, always whole.
+    let checker = {
+        let stop = Arc::clone(&stop);
+        let addr = s.addr.clone();
+        std::thread::spawn(move || {
+            let paths = [
+                "/",
+                "/tanah-laut-dinsos/",
+                "/tanah-laut-dinsos/sekretariat/",
+                "/tanah-laut-dinsos/sekretariat/surat-masuk/",
+                "/tanah-laut-dinsos/sekretariat/surat-masuk.pdf",
+                "/tanah-laut-dinsos/keputusan.pdf",
+                "/pagefind/pagefind.js",
+                "/audit/",
+            ];
+            let mut fetched = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for path in paths {
+                    let mut c = TcpStream::connect(&addr).unwrap();
+                    c.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+                    write!(c, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+                    let mut raw = Vec::new();
+                    c.read_to_end(&mut raw).unwrap();
+                    assert_eq!(raw.get(9..12), Some(&b"200"[..]), "{path} not served whole");
+                    let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                    let body = &raw[head_end..];
+                    if path.ends_with(".pdf") {
+                        let tail = &body[body.len().saturating_sub(64)..];
+                        assert!(
+                            body.starts_with(b"%PDF-") && tail.windows(5).any(|w| w == b"%%EOF"),
+                            "{path} cut short"
+                        );
+                    } else if path.ends_with('/') {
+                        assert!(
+                            String::from_utf8_lossy(body).contains("</html>"),
+                            "{path} cut short"
+                        );
+                    }
+                    fetched += 1;
+                }
+            }
+            fetched
+        })
+    };
+    let out = Command::new("wrk")
+        .args(["-t2", "-c50", "-d10s", "--timeout", "10s"])
+        .arg(format!("http://{}{page}", s.addr))
+        .output()
+        .unwrap();
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let saves = saver.join().unwrap();
+    let fetched = checker.join().expect("every checked page was whole");
+    let report = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{report}\n{saves} saves, {fetched} whole-page checks");
+    assert!(out.status.success(), "{report}");
+    assert!(!report.contains("Non-2xx"), "errors under load:\n{report}");
+    assert!(
+        !report.contains("Socket errors"),
+        "socket errors under load:\n{report}"
+    );
+    let rps: f64 = report
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0.0);
+    assert!(rps > 0.0, "{report}");
+    assert!(saves >= 20, "saves kept coming: {saves}");
+    // The last save wins once the load is over.
+    std::fs::write(
+        p.path().join(sop),
+        original.replace("nama: Surat Masuk", "nama: Surat Masuk Akhir"),
+    )
+    .unwrap();
+    assert!(
+        wait_until(LONG, || s.get(page).1.contains("Surat Masuk Akhir")),
+        "{}",
+        s.log()
+    );
+    assert!(!s.log().contains("panicked"), "{}", s.log());
+}

@@ -176,7 +176,7 @@ fn search_index_is_built_in_indonesian() {
 }
 
 /// Whether the browser tests must run (CI sets `SOPAN_BROWSER=wajib`).
-fn browser_required() -> bool {
+pub(crate) fn browser_required() -> bool {
     std::env::var("SOPAN_BROWSER").as_deref() == Ok("wajib")
 }
 
