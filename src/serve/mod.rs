@@ -134,6 +134,18 @@ fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
     }
 }
 
+/// Sends small responses at once: tiny_http writes a response's head and body separately, and
+/// with Nagle's algorithm against the client's delayed ACK every keep-alive request then waited
+/// about 40 ms (1,100 requests/s at most with 50 connections). Linux gives accepted
+/// connections the listener's `TCP_NODELAY`.
+#[cfg(target_os = "linux")]
+fn no_delay(listener: &std::net::TcpListener) {
+    let _ = rustix::net::sockopt::set_tcp_nodelay(listener, true);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn no_delay(_: &std::net::TcpListener) {}
+
 /// Runs the server until the process is stopped (Ctrl-C). Nothing is written to disk, so
 /// stopping at any moment loses nothing.
 pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
@@ -151,11 +163,17 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     })?;
     // Bind first: a busy port is reported before a long first build, not after it.
     let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = tiny_http::Server::http(&addr).map_err(|e| {
-        Error::new(format!("gagal membuka server di `{addr}`"))
-            .cause(e)
-            .hint("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
-    })?;
+    let server = std::net::TcpListener::bind(&addr)
+        .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+        .and_then(|listener| {
+            no_delay(&listener);
+            tiny_http::Server::from_listener(listener, None)
+        })
+        .map_err(|e| {
+            Error::new(format!("gagal membuka server di `{addr}`"))
+                .cause(e)
+                .hint("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
+        })?;
     let cache = Caches::default();
     let t = Instant::now();
     let (first, base) = build_once(&root, &cache);
