@@ -9,11 +9,17 @@ use gix::ObjectId;
 
 use crate::error::Error;
 
+/// The entries of one tree: name → (id, is a tree).
+type Entries = BTreeMap<String, (ObjectId, bool)>;
+
 /// A repository and where the project sits in it.
 pub struct Repo {
     repo: gix::Repository,
     /// The project folder relative to the work tree, `""` or ending in `/`.
     prefix: String,
+    /// Trees already decoded, by id: a tree never changes, and the history reads the same root,
+    /// `content/` and bidang trees for every file of every commit.
+    trees: std::sync::Mutex<std::collections::HashMap<ObjectId, std::sync::Arc<Entries>>>,
 }
 
 /// What sopan needs of a commit.
@@ -58,7 +64,11 @@ impl Repo {
         if !prefix.is_empty() {
             prefix.push('/');
         }
-        Some(Repo { repo, prefix })
+        Some(Repo {
+            repo,
+            prefix,
+            trees: Default::default(),
+        })
     }
 
     /// Whether this is a shallow clone, whose history stops early.
@@ -153,20 +163,23 @@ impl Repo {
         out
     }
 
-    /// The entries of a tree: name → (id, is a tree).
-    fn entries(&self, tree: ObjectId) -> BTreeMap<String, (ObjectId, bool)> {
-        let mut out = BTreeMap::new();
-        let Ok(t) = self.repo.find_tree(tree) else {
-            return out;
-        };
-        let Ok(decoded) = t.decode() else {
-            return out;
-        };
-        for e in &decoded.entries {
-            if e.mode.is_tree() || e.mode.is_blob() {
-                out.insert(e.filename.to_string(), (e.oid.to_owned(), e.mode.is_tree()));
+    /// The entries of a tree (empty when it cannot be read).
+    fn entries(&self, tree: ObjectId) -> std::sync::Arc<Entries> {
+        if let Some(e) = crate::sync::lock(&self.trees).get(&tree) {
+            return std::sync::Arc::clone(e);
+        }
+        let mut out = Entries::new();
+        if let Ok(t) = self.repo.find_tree(tree)
+            && let Ok(decoded) = t.decode()
+        {
+            for e in &decoded.entries {
+                if e.mode.is_tree() || e.mode.is_blob() {
+                    out.insert(e.filename.to_string(), (e.oid.to_owned(), e.mode.is_tree()));
+                }
             }
         }
+        let out = std::sync::Arc::new(out);
+        crate::sync::lock(&self.trees).insert(tree, std::sync::Arc::clone(&out));
         out
     }
 
@@ -224,6 +237,7 @@ impl Repo {
         }
         let ea = a.map(|t| self.entries(t)).unwrap_or_default();
         let eb = b.map(|t| self.entries(t)).unwrap_or_default();
+        let (ea, eb) = (ea.as_ref(), eb.as_ref());
         let names: BTreeSet<&String> = ea.keys().chain(eb.keys()).collect();
         for name in names {
             let (x, y) = (ea.get(name), eb.get(name));
@@ -260,7 +274,7 @@ impl Repo {
     fn extract_tree(&self, tree: ObjectId, dest: &Path) -> Result<(), Error> {
         std::fs::create_dir_all(dest)
             .map_err(|e| Error::io(format!("gagal membuat folder `{}`", dest.display()), e))?;
-        for (name, (id, is_tree)) in self.entries(tree) {
+        for (name, &(id, is_tree)) in self.entries(tree).iter() {
             // Names come from the repository: never let one climb out of `dest`.
             if name.contains('/') || name == ".." || name == "." {
                 continue;
