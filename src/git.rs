@@ -279,7 +279,7 @@ impl Repo {
             if name.contains('/') || name == ".." || name == "." {
                 continue;
             }
-            let path: PathBuf = dest.join(&name);
+            let path: PathBuf = dest.join(name);
             if is_tree {
                 self.extract_tree(id, &path)?;
             } else {
