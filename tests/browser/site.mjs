@@ -56,17 +56,24 @@ if (expect.searches?.length) {
   await context.close();
 }
 
-// 2. Text that looks like markup stays text; no script runs.
-if (expect.literal) {
+// 2. Text that looks like markup stays text; no script runs, no handler or javascript: link
+//    appears, however the content tried to break out.
+const literals = Array.isArray(expect.literal) ? expect.literal : expect.literal ? [expect.literal] : [];
+for (const lit of literals) {
   const context = await browser.newContext();
   const page = await context.newPage();
   watch(page, "injeksi");
-  await page.goto(base + expect.literal.url);
+  await page.goto(base + lit.url);
+  await page.waitForTimeout(300);
   const text = await page.textContent("main");
-  for (const s of expect.literal.texts) if (!text.includes(s)) fail(`literal text missing on ${expect.literal.url}: ${s}`);
-  if (await page.evaluate(() => document.querySelectorAll("main script, main i, main b").length) > 0) {
-    fail("content became markup on the SOP page");
+  for (const s of lit.texts) if (!text.includes(s)) fail(`literal text missing on ${lit.url}: ${s}`);
+  if (await page.evaluate(() => document.querySelectorAll("main script, main i, main b, main iframe, main svg").length) > 0) {
+    fail(`content became markup on ${lit.url}`);
   }
+  const handlers = await page.evaluate(() => [...document.querySelectorAll("*")]
+    .flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith("on") || /^\s*javascript:/i.test(a.value))
+    .map((a) => `${el.tagName.toLowerCase()} ${a.name}`)));
+  if (handlers.length > 0) fail(`handler or javascript: attribute on ${lit.url}: ${handlers.join(", ")}`);
   await context.close();
 }
 

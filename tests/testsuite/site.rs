@@ -20,6 +20,25 @@ fn links(html: &str) -> Vec<String> {
     out
 }
 
+/// An SOP whose every field tries to break out of HTML, a link, a template or a script.
+const SERANGAN: &str = r#"nomor: "x\" onmouseover=\"alert(1)"
+nama: "Serangan '><img src=x onerror=alert(1)> \"><svg onload=alert(2)>"
+dasar_hukum:
+  - "javascript:alert(3)"
+  - "<a href=\"javascript:alert(4)\">klik</a>"
+keterkaitan:
+  - "SOP <iframe src=javascript:alert(5)>"
+pelaksana: ["Staf \" autofocus onfocus=\"alert(6)", "Kasi"]
+langkah:
+  - kegiatan: "{{ 7*7 }} {% raw %} ${7*7} #{7*7}"
+    pelaksana: "Staf \" autofocus onfocus=\"alert(6)"
+    waktu: 5 menit
+    keterangan: "</script><script>alert(8)</script>"
+  - kegiatan: Selesai
+    pelaksana: Kasi
+    waktu: 5 menit
+"#;
+
 /// A copy of the example with an extra instansi whose SOP is full of markup-looking text.
 fn example_with_injection() -> Project {
     let p = Project::example();
@@ -30,6 +49,8 @@ fn example_with_injection() -> Project {
             &std::fs::read_to_string(fixture.join(f)).unwrap(),
         );
     }
+    // Attribute breakers, `javascript:` links and template syntax: all of it must stay text.
+    p.write("content/uji-simbol/umum/serangan.yaml", SERANGAN);
     p.write(
         "content/halaman/tentang.md",
         "# Tentang portal\n\nPortal ini memuat SOP.\n\n<script>alert('md')</script>\n",
@@ -244,10 +265,24 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
             {"query": "BPJS", "expect": "BPJS"},
             {"query": "surat keterangan terdaftar", "expect": "Terdaftar"},
         ],
-        "literal": {
-            "url": "/uji-simbol/umum/simbol/",
-            "texts": ["<script>alert(1)</script>", "Staf <i>", "#set page(width: 1cm)"],
-        },
+        "literal": [
+            {
+                "url": "/uji-simbol/umum/simbol/",
+                "texts": ["<script>alert(1)</script>", "Staf <i>", "#set page(width: 1cm)"],
+            },
+            {
+                "url": "/uji-simbol/umum/serangan/",
+                "texts": [
+                    "'><img src=x onerror=alert(1)>",
+                    "\"><svg onload=alert(2)>",
+                    "javascript:alert(3)",
+                    "<a href=\"javascript:alert(4)\">klik</a>",
+                    "{{ 7*7 }} {% raw %} ${7*7} #{7*7}",
+                    "</script><script>alert(8)</script>",
+                    "Staf \" autofocus onfocus=\"alert(6)",
+                ],
+            },
+        ],
         "axe": ["/", "/tanah-laut-dinsos/", "/tanah-laut-dinsos/sekretariat/surat-masuk/"],
         "screens": {
             "beranda": "/",
