@@ -518,3 +518,31 @@ fn a_real_browser_reads_the_history_diff_and_audit_pages() {
     });
     crate::site::run_site_checks(&chromium, &p.path().join("output"), &expectations);
 }
+
+#[test]
+fn a_new_kepala_shows_as_a_new_signer_of_sops_that_name_none() {
+    let p = three_commits();
+    let head = p.read("content/dinas/_instansi.yaml");
+    p.write(
+        "content/dinas/_instansi.yaml",
+        &head.replace("nama: Budi, S.Sos", "nama: Sari, S.H."),
+    );
+    git(
+        p.path(),
+        &["commit", "-q", "-am", "Kepala dinas baru"],
+        "2025-01-02T10:00:00+08:00",
+    );
+    let r = p.run(&["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("Disahkan oleh: nama: Budi, S.Sos → Sari, S.H."),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("2 SOP berubah"),
+        "both SOPs are signed by the kepala: {}",
+        r.stdout
+    );
+}
