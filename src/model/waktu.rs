@@ -217,8 +217,10 @@ impl TotalWaktu {
             Some(Waktu {
                 durasi: Some(d), ..
             }) => {
-                self.menit_min += d.menit_min;
-                self.menit_max += d.menit_max;
+                // Saturating: a waktu like "99999999999999999999" reads as the largest number, and
+                // two of them must not overflow (found by the property tests).
+                self.menit_min = self.menit_min.saturating_add(d.menit_min);
+                self.menit_max = self.menit_max.saturating_add(d.menit_max);
                 self.langkah_terhitung += 1;
                 self.hari_kerja |= d.hari_kerja;
             }
@@ -321,6 +323,19 @@ mod tests {
         assert_eq!(min("1 s.d. 2 hari"), (1440, 2880));
         assert!(parse("1 hari kerja").unwrap().unwrap().hari_kerja);
         assert!(parse("Mak. 1 Minggu").unwrap().unwrap().maksimal);
+    }
+
+    #[test]
+    fn absurd_times_add_up_without_overflow() {
+        let huge = Waktu {
+            teks: "99999999999999999999".into(),
+            durasi: parse("99999999999999999999").unwrap(),
+        };
+        let mut t = TotalWaktu::default();
+        t.add(Some(&huge));
+        t.add(Some(&huge));
+        assert_eq!(t.menit_min, u64::MAX);
+        assert!(!t.teks().is_empty());
     }
 
     #[test]
