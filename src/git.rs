@@ -198,11 +198,7 @@ impl Repo {
 
     /// The bytes of the file at `path` (relative to the project) in `commit`.
     pub fn file(&self, commit: &Commit, path: &str) -> Option<Vec<u8>> {
-        let (id, is_tree) = self.at(commit.tree, path)?;
-        if is_tree {
-            return None;
-        }
-        Some(self.repo.find_blob(id).ok()?.data.clone())
+        self.blob(self.file_id(commit, path)?)
     }
 
     /// The id of the file at `path` in `commit`.
@@ -210,6 +206,11 @@ impl Repo {
         self.at(commit.tree, path)
             .filter(|(_, t)| !t)
             .map(|(id, _)| id)
+    }
+
+    /// The bytes of a file by its id.
+    pub fn blob(&self, id: ObjectId) -> Option<Vec<u8>> {
+        Some(self.repo.find_blob(id).ok()?.data.clone())
     }
 
     /// Paths (relative to the project) of files under `dir` that differ between the two

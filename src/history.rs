@@ -139,7 +139,7 @@ fn versions(
                 Some(kid) => kepala_cache
                     .entry(kid)
                     .or_insert_with(|| {
-                        let text = repo.file(c, &kepala_path).unwrap_or_default();
+                        let text = repo.blob(kid).unwrap_or_default();
                         crate::load::kepala_from_text(&String::from_utf8_lossy(&text))
                     })
                     .clone(),

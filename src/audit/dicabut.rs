@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::audit::peraturan::{Kutipan, kutipan};
-use crate::diag::{Diagnostic, Sources};
+use crate::diag::Diagnostic;
 use crate::load::fields::Fields;
 use crate::load::keys::FileKind;
 use crate::load::schema::RawPencabutan;
@@ -34,34 +34,13 @@ impl Pencabutan {
     }
 }
 
-/// The project's entries (first, so they win) followed by the shipped ones. A project file that
-/// is absent is no problem; one with errors reports them located.
-pub fn load(root: &Path, sources: &mut Sources, diags: &mut Vec<Diagnostic>) -> Vec<Pencabutan> {
-    let mut out = Vec::new();
-    let path = Path::new(PROJECT_FILE);
-    let too_big =
-        std::fs::metadata(root.join(path)).is_ok_and(|m| m.len() > crate::load::MAX_FILE_BYTES);
-    if too_big {
-        diags.push(Diagnostic::error(
-            crate::diag::Span::file(path),
-            format!(
-                "berkas terlalu besar; batasnya {} MB per berkas",
-                crate::load::MAX_FILE_BYTES / 1_048_576
-            ),
-        ));
-        return shipped();
-    }
-    match std::fs::read_to_string(root.join(path)) {
-        Ok(text) => {
-            out.extend(parse(path, &text, diags));
-            sources.insert(path.to_path_buf(), text);
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => diags.push(Diagnostic::error(
-            crate::diag::Span::file(path),
-            format!("berkas tidak dapat dibaca: {e}"),
-        )),
-    }
+/// The project's entries (first, so they win) followed by the shipped ones. `project` is the
+/// text of the project's `peraturan-dicabut.yaml`, read by the loader like every content file
+/// (size limit, UTF-8, kept for reports); `None` when there is none.
+pub fn load(project: Option<&str>, diags: &mut Vec<Diagnostic>) -> Vec<Pencabutan> {
+    let mut out = project
+        .map(|text| parse(Path::new(PROJECT_FILE), text, diags))
+        .unwrap_or_default();
     out.extend(shipped());
     out
 }

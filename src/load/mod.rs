@@ -76,7 +76,8 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
         }
         None => Default::default(),
     };
-    let dicabut = crate::audit::dicabut::load(root, &mut l.sources, &mut l.diags);
+    let dicabut_text = l.read(Path::new(crate::audit::dicabut::PROJECT_FILE), true);
+    let dicabut = crate::audit::dicabut::load(dicabut_text.as_deref(), &mut l.diags);
     let mut instansi = Vec::new();
     for entry in entries(&content)? {
         let name = entry.file_name().to_string_lossy().to_string();

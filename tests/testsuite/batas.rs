@@ -3,6 +3,9 @@
 
 use crate::support::{Project, tree};
 
+/// An `_instansi.yaml` with everything but `logo` and `laman`, which the tests append (line 6).
+const INSTANSI: &str = "pemerintah: Pemerintah Kota Uji\nnama: Dinas Uji\nkepala:\n  jabatan: Kepala Dinas\n  nama: Budi\n";
+
 /// `check` and `build` over the base project with `rel` written as `text`: both fail, the build
 /// writes no output; returns the check report.
 fn refused(rel: &str, text: &str) -> String {
@@ -83,7 +86,7 @@ fn an_alias_bomb_is_refused_quickly() {
 
 #[test]
 fn a_logo_outside_the_project_or_not_an_image_is_refused_at_its_line() {
-    let head = "pemerintah: Pemerintah Kota Uji\nnama: Dinas Uji\nkepala:\n  jabatan: Kepala Dinas\n  nama: Budi\n";
+    let head = INSTANSI;
     let r = refused(
         "content/dinas/_instansi.yaml",
         &format!("{head}logo: ../../../../etc/passwd\n"),
@@ -149,7 +152,7 @@ fn a_symlink_loop_in_content_ends_with_a_warning() {
 
 #[test]
 fn a_laman_that_is_not_a_web_address_never_becomes_a_link() {
-    let head = "pemerintah: Pemerintah Kota Uji\nnama: Dinas Uji\nkepala:\n  jabatan: Kepala Dinas\n  nama: Budi\n";
+    let head = INSTANSI;
     for bad in [
         "javascript:alert(1)",
         "\"https://x\" onmouseover=\"alert(1)\"",
