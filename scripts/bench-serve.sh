@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): `sopan serve` over N synthetic SOPs; time from saving one SOP to the
 # reload event reaching a client, over several saves. Usage: scripts/bench-serve.sh [N] [SAVES]
+# GAP=seconds between a reload and the next save (default 1: someone looking at the page).
+# With SOPAN_WAKTU=1 the server's stage times of the last rebuild are printed too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"
@@ -21,7 +23,7 @@ for k in $(seq 1 "$saves"); do
   gen=$(curl -s "${url}__sopan/status" | grep -o '"generasi":[0-9]*' | cut -d: -f2)
   curl -sN "${url}__sopan/events?sejak=$gen" > "$work/events" &
   client=$!
-  sleep 0.3
+  sleep "${GAP:-1}"
   start=$(date +%s%N)
   sed -i "0,/kegiatan: /s/kegiatan: /kegiatan: Ubah $k /" "$sop"
   until grep -q "data: reload" "$work/events"; do sleep 0.005; done
@@ -29,3 +31,7 @@ for k in $(seq 1 "$saves"); do
   kill $client 2>/dev/null || true
   echo "save $k: $(( (end - start) / 1000000 )) ms to the reload event"
 done
+if [ -n "${SOPAN_WAKTU:-}" ]; then
+  echo "last rebuild, as the server logged it:"
+  grep -v '^$' "$work/log" | tail -8
+fi

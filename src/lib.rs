@@ -133,7 +133,18 @@ impl Cli {
 
 /// Load and validate: the first two stages of every command that reads content.
 pub fn load_and_validate(root: &Path) -> Result<Loaded, Error> {
-    let mut loaded = load::load(root)?;
+    load_and_validate_with(root, None)
+}
+
+/// [`load_and_validate`], reusing SOP files parsed by earlier loads (`serve`).
+pub fn load_and_validate_with(
+    root: &Path,
+    cache: Option<&load::cache::ParseCache>,
+) -> Result<Loaded, Error> {
+    let mut loaded = load::load_with(root, cache)?;
+    if let Some(c) = cache {
+        c.finish_load();
+    }
     validate::validate(&mut loaded);
     loaded.diags.sort();
     Ok(loaded)
@@ -237,6 +248,7 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         progress: !quiet && std::io::stderr().is_terminal(),
         cache: None,
         search: None,
+        defer_search: false,
         processes: pdf_processes(sops),
     };
     let output = render::build(&loaded.site, &ctx, &mut log)?;

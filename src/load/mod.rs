@@ -2,6 +2,7 @@
 //! into model values and every problem into a located diagnostic. Nothing here stops at the first
 //! problem; the caller decides from the diagnostics whether to go on.
 
+pub mod cache;
 pub mod fields;
 pub mod keys;
 pub mod org;
@@ -11,6 +12,7 @@ pub mod yaml;
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics, Sources, Span, display_path};
@@ -52,6 +54,11 @@ pub struct Loaded {
 
 /// Reads the project at `root`. Fails only when `root` is not a project or cannot be read.
 pub fn load(root: &Path) -> Result<Loaded, Error> {
+    load_with(root, None)
+}
+
+/// [`load`], reusing SOP files parsed by earlier loads (`serve`).
+pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loaded, Error> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Error::new(format!("`{}` bukan proyek sopan: folder `content/` tidak ada", root.display()))
@@ -59,6 +66,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
     }
     let mut l = Loader {
         root: root.to_path_buf(),
+        cache,
         sources: Sources::default(),
         diags: Vec::new(),
         facts: Vec::new(),
@@ -195,8 +203,9 @@ fn entries(dir: &Path) -> Result<Vec<walkdir::DirEntry>, Error> {
         })
 }
 
-struct Loader {
+struct Loader<'a> {
     root: PathBuf,
+    cache: Option<&'a cache::ParseCache>,
     sources: Sources,
     diags: Vec<Diagnostic>,
     facts: Vec<(SopId, SopFacts)>,
@@ -204,7 +213,7 @@ struct Loader {
     halaman: Vec<crate::model::Halaman>,
 }
 
-impl Loader {
+impl Loader<'_> {
     /// Reports a folder whose `_instansi.yaml` / `_bidang.yaml` does not exist (an unreadable
     /// one was already reported by `read`).
     fn missing_head(&mut self, rel: &Path, head_path: &Path, message: String, contents: &str) {
@@ -456,6 +465,7 @@ impl Loader {
             }
         };
         let mut sops = Vec::new();
+        let mut files = Vec::new();
         for entry in entries(&self.root.join(rel))? {
             let name = entry.file_name().to_string_lossy().to_string();
             let child = rel.join(&name);
@@ -502,9 +512,20 @@ impl Loader {
             let Some(text) = self.read(&child, false) else {
                 continue;
             };
-            let (raw, mut d) = yaml::parse::<RawSop>(FileKind::Sop, &child, &text);
+            files.push((child, slug.to_string(), text));
+        }
+        // Parsing is most of loading and each file parses alone: on all cores (a save in
+        // `serve` reloads every file).
+        let parsed: Vec<_> = files
+            .par_iter()
+            .map(|(child, _, text)| match self.cache {
+                Some(c) => c.parse(child, text),
+                None => yaml::parse::<RawSop>(FileKind::Sop, child, text),
+            })
+            .collect();
+        for ((child, slug, _), (raw, mut d)) in files.iter().zip(parsed) {
             if let Some(raw) = raw {
-                let mut f = Fields::new(&child, &mut d);
+                let mut f = Fields::new(child, &mut d);
                 let sop_id = SopId::new(instansi, id, slug);
                 let (sop, facts) = resolve_sop(&mut f, sop_id.clone(), raw, kepala);
                 self.pejabat.append(&mut f.pejabat);

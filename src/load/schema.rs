@@ -164,7 +164,7 @@ impl<'de> Deserialize<'de> for KetItem {
 }
 
 /// `sopan.yaml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawSettings {
     pub judul: Option<S<Text>>,
     pub deskripsi: Option<S<Text>>,
@@ -174,7 +174,7 @@ pub struct RawSettings {
 }
 
 /// A signer block (`kepala`, `disahkan_oleh`, `disusun_oleh`, `penandatangan`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawPejabat {
     pub jabatan: Option<S<Text>>,
     pub nama: Option<S<Text>>,
@@ -183,7 +183,7 @@ pub struct RawPejabat {
 }
 
 /// `_instansi.yaml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawInstansi {
     pub pemerintah: Option<S<Text>>,
     pub nama: Option<S<Text>>,
@@ -197,7 +197,7 @@ pub struct RawInstansi {
 }
 
 /// One entry of `peraturan-dicabut.yaml`: a repealed regulation and what repealed it.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawPencabutan {
     pub dicabut: Option<S<Text>>,
     pub judul: Option<S<Text>>,
@@ -205,14 +205,14 @@ pub struct RawPencabutan {
 }
 
 /// `_bidang.yaml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawBidang {
     pub nama: Option<S<Text>>,
     pub urutan: Option<S<Text>>,
 }
 
 /// `_keputusan.yaml`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawKeputusan {
     pub nomor: Option<S<Text>>,
     pub tahun: Option<S<Text>>,
@@ -225,7 +225,7 @@ pub struct RawKeputusan {
 }
 
 /// `<slug>.yaml`: one SOP.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawSop {
     pub nomor: Option<S<Text>>,
     /// Order inside the bidang (an addition to the schema page; default: after those with one,
@@ -250,7 +250,7 @@ pub struct RawSop {
 }
 
 /// One step.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawLangkah {
     pub kegiatan: Option<S<Text>>,
     pub pelaksana: Option<S<List>>,
@@ -264,7 +264,7 @@ pub struct RawLangkah {
 }
 
 /// The Identifikasi worksheets.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawIdentifikasi {
     pub tugas: Option<S<Text>>,
     pub fungsi: Option<S<Text>>,
@@ -279,14 +279,14 @@ pub struct RawIdentifikasi {
 }
 
 /// Penanggung Jawab: produk and kegiatan.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawPenanggungJawab {
     pub produk: Option<S<Text>>,
     pub kegiatan: Option<S<Text>>,
 }
 
 /// Langkah Awal / Utama / Akhir.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawTahapan {
     pub awal: Option<S<List>>,
     pub utama: Option<S<List>>,

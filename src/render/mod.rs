@@ -39,6 +39,9 @@ pub struct BuildContext<'a> {
     pub cache: Option<&'a pdf::PdfCache>,
     /// The search index of the previous build to update (`serve`); `None` indexes afresh.
     pub search: Option<&'a search::SearchCache>,
+    /// Leave the search index out (no `pagefind/` files): `serve` shows a rebuilt site first
+    /// and builds its index afterwards with [`search_bundle`].
+    pub defer_search: bool,
     /// Compile SOP PDFs in this many worker processes (0 or 1: in threads of this process).
     pub processes: usize,
 }
@@ -57,12 +60,14 @@ pub fn build(
 
     // What the search index reads of a page never depends on its PDF, so the index is built
     // from a draft of the pages on its own thread while the PDFs compile.
-    let base = html::base_path(site.settings.base_url.as_deref());
     let (pdfs, search) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
+            if ctx.defer_search {
+                return Ok(None);
+            }
             let t = Instant::now();
-            let draft = html::render_search_draft(site, ctx.theme, ctx.extras)?;
-            search::index(&draft, &base, ctx.search).map(|files| (files, t.elapsed()))
+            search_bundle(site, ctx.theme, ctx.extras, ctx.search)
+                .map(|files| Some((files, t.elapsed())))
         });
         let t = Instant::now();
         let pdfs = render_pdfs(site, ctx, &mut out).map(|()| t.elapsed());
@@ -72,8 +77,13 @@ pub fn build(
         (pdfs, search)
     });
     log("PDF dan diagram SVG (Typst)", pdfs?);
-    let (index, took) = search?;
-    log("indeks pencarian (Pagefind, bersamaan dengan PDF)", took);
+    let index = match search? {
+        Some((index, took)) => {
+            log("indeks pencarian (Pagefind, bersamaan dengan PDF)", took);
+            index
+        }
+        None => Vec::new(),
+    };
 
     let t = Instant::now();
     html::render(site, ctx.theme, ctx.extras, &mut out)?;
@@ -83,6 +93,20 @@ pub fn build(
     log("halaman HTML", t.elapsed());
 
     Ok(out)
+}
+
+/// The search index of the site's pages (`pagefind/…` files), built from a draft of the pages:
+/// what the index reads of a page never depends on its PDF. `cache` lets `serve` index only the
+/// pages that changed.
+pub fn search_bundle(
+    site: &Site,
+    theme: &Theme,
+    extras: &Extras,
+    cache: Option<&search::SearchCache>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let base = html::base_path(site.settings.base_url.as_deref());
+    let draft = html::render_search_draft(site, theme, extras)?;
+    search::index(&draft, &base, cache)
 }
 
 /// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.

@@ -3,8 +3,8 @@
 //! parallel, as PDF/A-2b with tags, language and pinned dates.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -19,7 +19,7 @@ use crate::model::org::{Bidang, Instansi, Keputusan};
 use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;
 use crate::model::terbilang::diktum_label;
-use crate::output::Output;
+use crate::output::{Blob, Output};
 use crate::render::flow;
 use crate::render::world::Base;
 use crate::settings::Kertas;
@@ -253,12 +253,12 @@ pub struct PdfRenderer {
 /// are dropped (a deleted SOP leaves nothing behind).
 #[derive(Default)]
 pub struct PdfCache {
-    entries: Mutex<HashMap<[u8; 32], Files>>,
+    entries: Mutex<HashMap<[u8; 32], Shared>>,
     used: Mutex<HashSet<[u8; 32]>>,
 }
 
 impl PdfCache {
-    fn get(&self, key: &[u8; 32]) -> Option<Files> {
+    fn get(&self, key: &[u8; 32]) -> Option<Shared> {
         let hit = lock(&self.entries).get(key).cloned();
         if hit.is_some() {
             lock(&self.used).insert(*key);
@@ -266,7 +266,7 @@ impl PdfCache {
         hit
     }
 
-    fn put(&self, key: [u8; 32], files: &Files) {
+    fn put(&self, key: [u8; 32], files: &Shared) {
         lock(&self.entries).insert(key, files.clone());
         lock(&self.used).insert(key);
     }
@@ -516,6 +516,13 @@ impl PdfRenderer {
 /// The files one document yields: its PDF and its flowchart SVGs.
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// A document's files as the output and the cache hold them.
+type Shared = Vec<(String, Arc<Blob>)>;
+
+fn share(files: Files) -> Shared {
+    files.into_iter().map(|(p, b)| (p, Blob::new(b))).collect()
+}
+
 /// Where SOP documents are compiled.
 pub enum Workers<'a> {
     /// Threads of this process (small sites, and `serve`, whose cache lives here).
@@ -543,7 +550,7 @@ fn compile_in_threads(
     jobs: &[SopJob],
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
-) -> Result<Vec<Result<Files, Error>>, Error> {
+) -> Result<Vec<Result<Shared, Error>>, Error> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let next = AtomicUsize::new(0);
     let work = || {
@@ -554,18 +561,23 @@ fn compile_in_threads(
             let key = renderer.key("sop", &job.id, job.data.as_bytes());
             let r = match cache.and_then(|c| c.get(&key)) {
                 Some(files) => Ok(files),
-                None => renderer.compile_job(job).inspect(|files| {
-                    if let Some(c) = cache {
-                        c.put(key, files);
-                    }
-                }),
+                None => {
+                    let r = renderer.compile_job(job).map(share).inspect(|files| {
+                        if let Some(c) = cache {
+                            c.put(key, files);
+                        }
+                    });
+                    // Typst's memo cache is process-wide and grows with every document, and a
+                    // large cache made compiling slower (1,000 SOPs: evicting after every
+                    // document 10.3 s, keeping what the last 8 documents used 12.9 s). Another
+                    // document's compile in flight loses only its cache hits. Not after a
+                    // cache hit: each eviction walks every memo cache (a `serve` save with
+                    // 1,000 unchanged SOPs spent 0.1 s evicting nothing).
+                    typst::comemo::evict(0);
+                    r
+                }
             };
             tick();
-            // Typst's memo cache is process-wide and grows with every document, and a large
-            // cache made compiling slower (1,000 SOPs: evicting after every document 10.3 s,
-            // keeping what the last 8 documents used 12.9 s). Another document's compile in
-            // flight loses only its cache hits.
-            typst::comemo::evict(0);
             let failed = r.is_err();
             mine.push(r);
             if failed {
@@ -615,13 +627,13 @@ pub fn render(
     let results = match workers {
         Workers::Processes(n, ref setup) => crate::render::worker::compile(setup, &jobs, n, tick)?
             .into_iter()
-            .map(Ok)
+            .map(|files| Ok(share(files)))
             .collect(),
         Workers::Threads => compile_in_threads(renderer, &jobs, cache, tick)?,
     };
     for files in results {
-        for (path, bytes) in files? {
-            out.insert(path, bytes);
+        for (path, blob) in files? {
+            out.insert_blob(path, blob);
         }
     }
     // Decree books: one large document each, compiled on a thread with a large stack.
@@ -639,7 +651,7 @@ pub fn render(
                         Some(files) => files,
                         None => {
                             let (_, pdf) = renderer.book_from(i, k, data)?;
-                            let files = vec![(format!("{}/keputusan.pdf", i.id), pdf)];
+                            let files = share(vec![(format!("{}/keputusan.pdf", i.id), pdf)]);
                             if let Some(c) = cache {
                                 c.put(key, &files);
                             }
@@ -655,7 +667,7 @@ pub fn render(
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
     })??;
     for (path, pdf) in books {
-        out.insert(path, pdf);
+        out.insert_blob(path, pdf);
     }
     typst::comemo::evict(2);
     Ok(())

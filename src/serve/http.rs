@@ -54,7 +54,11 @@ fn handle(request: Request, shared: &Shared) {
         }
         "/__sopan/status" => {
             let s = shared.lock();
-            let body = serde_json::json!({ "generasi": s.generation, "galat": s.error });
+            let body = serde_json::json!({
+                "generasi": s.generation,
+                "indeks": s.search_generation,
+                "galat": s.error,
+            });
             drop(s);
             respond(
                 request,

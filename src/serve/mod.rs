@@ -14,7 +14,7 @@ use crate::output::Output;
 use crate::render::pdf::PdfCache;
 use crate::render::search::SearchCache;
 use crate::sync::lock;
-use crate::{load_and_validate, render, report, theme};
+use crate::{load_and_validate_with, render, report, theme};
 
 /// What `sopan serve` was asked for.
 pub struct ServeOptions {
@@ -36,6 +36,11 @@ pub(crate) struct State {
     pub(crate) output: Arc<Output>,
     pub(crate) error: Option<String>,
     pub(crate) generation: u64,
+    /// The generation of the build whose site is served (the last good one).
+    pub(crate) output_generation: u64,
+    /// The generation whose search index is served: a rebuilt site is shown first, with the
+    /// previous (complete) index, and its own index replaces that one when ready.
+    pub(crate) search_generation: u64,
     /// The site's path prefix from `base_url` ("" or "/sop").
     pub(crate) base: String,
 }
@@ -62,40 +67,174 @@ impl Shared {
         (guard.generation, guard.error.is_some())
     }
 
-    fn publish(&self, result: Result<Output, String>, base: String) {
+    /// Serves a build's result (browsers reload). Returns its generation and, for a good build
+    /// without its own search index, the site to index: until [`Shared::publish_search`]
+    /// brings that index, the previous one stays served.
+    fn publish(&self, result: Result<Output, String>, base: String) -> (u64, Option<Arc<Output>>) {
         let mut s = self.lock();
+        s.generation += 1;
+        let mut to_index = None;
         match result {
-            Ok(output) => {
+            Ok(mut output) => {
+                let indexed = output.blobs_under(SEARCH).next().is_some();
+                if !indexed {
+                    for (path, blob) in s.output.blobs_under(SEARCH) {
+                        output.insert_blob(path, Arc::clone(blob));
+                    }
+                }
                 s.output = Arc::new(output);
+                s.output_generation = s.generation;
                 s.error = None;
+                if indexed {
+                    s.search_generation = s.generation;
+                } else {
+                    to_index = Some(Arc::clone(&s.output));
+                }
             }
             Err(text) => s.error = Some(text),
         }
         s.base = base;
-        s.generation += 1;
+        let generation = s.generation;
         drop(s);
         self.changed.notify_all();
+        (generation, to_index)
+    }
+
+    /// Serves the search index of the site built as `generation`, if that site is still the
+    /// one served. Pages do not reload: they look the same.
+    fn publish_search(&self, generation: u64, files: Vec<(String, Vec<u8>)>) {
+        let mut s = self.lock();
+        if s.output_generation != generation {
+            return;
+        }
+        let mut output = Output::clone(&s.output);
+        output.remove_under(SEARCH);
+        for (path, bytes) in files {
+            output.insert(path, bytes);
+        }
+        s.output = Arc::new(output);
+        s.search_generation = generation;
     }
 }
+
+/// Where the search index lives in the output.
+const SEARCH: &str = "pagefind/";
 
 /// What a serve session keeps between builds.
 #[derive(Default)]
 struct Caches {
     pdf: PdfCache,
-    search: SearchCache,
+    search: Arc<SearchCache>,
     history: crate::history::HistoryCache,
+    parsed: crate::load::cache::ParseCache,
 }
 
 /// The warnings last printed to the terminal.
 static LAST_WARNINGS: Mutex<String> = Mutex::new(String::new());
 
+/// A site to index, built as `generation`.
+struct SearchJob {
+    generation: u64,
+    site: Arc<Output>,
+    base: String,
+}
+
+/// Builds the search index of rebuilt sites on its own thread, newest first: a job still
+/// waiting when a newer site arrives is dropped, its index would never be served.
+struct SearchThread {
+    next: Arc<(Mutex<Option<SearchJob>>, Condvar)>,
+}
+
+impl SearchThread {
+    fn start(shared: Arc<Shared>, cache: Arc<SearchCache>) -> Result<Self, Error> {
+        let next: Arc<(Mutex<Option<SearchJob>>, Condvar)> = Arc::default();
+        let slot = Arc::clone(&next);
+        std::thread::Builder::new()
+            .name("sopan-cari".into())
+            .spawn(move || {
+                lower_priority();
+                loop {
+                    let job = {
+                        let (m, cv) = &*slot;
+                        let mut g = lock(m);
+                        loop {
+                            if let Some(job) = g.take() {
+                                break job;
+                            }
+                            g = cv.wait(g).unwrap_or_else(PoisonError::into_inner);
+                        }
+                    };
+                    let t = Instant::now();
+                    // The built pages themselves: what the index reads of them is what a
+                    // build's draft holds (a test compares the two).
+                    match render::search::index(&job.site, &job.base, Some(&cache)) {
+                        Ok(files) => {
+                            shared.publish_search(job.generation, files);
+                            eprintln!(
+                                "  indeks pencarian diperbarui: {} ms",
+                                t.elapsed().as_millis()
+                            );
+                        }
+                        Err(e) => eprintln!("{e}\n  (indeks pencarian sebelumnya tetap disajikan)"),
+                    }
+                }
+            })
+            .map_err(|e| Error::new("gagal menjalankan utas indeks pencarian").cause(e))?;
+        Ok(SearchThread { next })
+    }
+
+    fn submit(&self, job: SearchJob) {
+        let (m, cv) = &*self.next;
+        *lock(m) = Some(job);
+        cv.notify_one();
+    }
+}
+
+/// The search thread yields to rebuilds: on two cores a save's rebuild would otherwise share
+/// a core with the previous save's index.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // Linux applies a priority set for a thread id to that thread alone.
+    let tid = rustix::thread::gettid();
+    let _ = rustix::process::setpriority_process(Some(tid), 10);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
+
+/// One build's result: the site or the text the terminal and the browser overlay show, the
+/// site's path prefix, and what the build leaves to free.
+struct Built {
+    result: Result<Output, String>,
+    base: String,
+    /// The content model and extras, freed after the browser is told (freeing the models of
+    /// 1,000 SOPs took tens of milliseconds).
+    leftovers: Box<dyn std::any::Any>,
+}
+
 /// One build into memory. Content errors and operational errors both come back as the text
-/// the terminal and the browser overlay show (without colour).
-fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
-    let loaded = match load_and_validate(root) {
-        Ok(l) => l,
-        Err(e) => return (Err(e.to_string()), String::new()),
+/// the terminal and the browser overlay show (without colour). With `defer_search` a good build
+/// comes back without its search index.
+fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
+    // `SOPAN_WAKTU=1` prints each stage's time (for benchmarks), as `build` does.
+    let timed = std::env::var_os("SOPAN_WAKTU").is_some();
+    let mut log = |stage: &str, took: Duration| {
+        if timed {
+            eprintln!("  {stage}: {} ms", took.as_millis());
+        }
     };
+    let t = Instant::now();
+    let loaded = match load_and_validate_with(root, Some(&cache.parsed)) {
+        Ok(l) => l,
+        Err(e) => {
+            return Built {
+                result: Err(e.to_string()),
+                base: String::new(),
+                leftovers: Box::new(()),
+            };
+        }
+    };
+    log("memuat dan memeriksa isi", t.elapsed());
     let base = render::html::base_path(loaded.site.settings.base_url.as_deref());
     let report = report::render_all(&loaded.diags, &loaded.sources, false);
     let sops = loaded.site.sops().count();
@@ -104,10 +243,16 @@ fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
             "{report}Pembangunan gagal, situs terakhir yang berhasil tetap disajikan: {}\n",
             report::summary(sops, &loaded.diags)
         );
-        return (Err(text), base);
+        return Built {
+            result: Err(text),
+            base,
+            leftovers: Box::new(loaded),
+        };
     }
+    let t = Instant::now();
+    let extras = crate::extras(root, &loaded, Some(&cache.history));
+    log("riwayat git dan audit", t.elapsed());
     let built = theme::Theme::load(root, &loaded.site.settings.tema).and_then(|theme| {
-        let extras = crate::extras(root, &loaded, Some(&cache.history));
         let ctx = render::BuildContext {
             extras: &extras,
             root,
@@ -115,12 +260,13 @@ fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
             progress: false,
             cache: Some(&cache.pdf),
             search: Some(&cache.search),
+            defer_search,
             processes: 0,
         };
-        render::build(&loaded.site, &ctx, &mut |_, _| {})
+        render::build(&loaded.site, &ctx, &mut log)
     });
     cache.pdf.finish_build();
-    match built {
+    let result = match built {
         Ok(output) => {
             // Warnings are printed when they change, not after every save.
             let mut last = lock(&LAST_WARNINGS);
@@ -128,9 +274,14 @@ fn build_once(root: &Path, cache: &Caches) -> (Result<Output, String>, String) {
                 eprint!("{report}");
                 *last = report;
             }
-            (Ok(output), base)
+            Ok(output)
         }
-        Err(e) => (Err(e.to_string()), base),
+        Err(e) => Err(e.to_string()),
+    };
+    Built {
+        result,
+        base,
+        leftovers: Box::new((loaded, extras)),
     }
 }
 
@@ -176,7 +327,13 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         })?;
     let cache = Caches::default();
     let t = Instant::now();
-    let (first, base) = build_once(&root, &cache);
+    // The first site is served whole, search index included.
+    let Built {
+        result: first,
+        base,
+        leftovers,
+    } = build_once(&root, &cache, false);
+    drop(leftovers);
     match &first {
         Ok(o) => eprintln!(
             "Situs dibangun di memori: {} berkas dalam {} ms",
@@ -190,11 +347,14 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             output: Arc::new(Output::new()),
             error: None,
             generation: 0,
+            output_generation: 0,
+            search_generation: 0,
             base: String::new(),
         }),
         changed: Condvar::new(),
     });
     shared.publish(first, base);
+    let search = SearchThread::start(Arc::clone(&shared), Arc::clone(&cache.search))?;
 
     let url = match server.server_addr().to_ip() {
         Some(a) => format!("http://{a}/"),
@@ -215,7 +375,11 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     loop {
         let changed = watcher.next_change();
         let t = Instant::now();
-        let (result, base) = build_once(&root, &cache);
+        let Built {
+            result,
+            base,
+            leftovers,
+        } = build_once(&root, &cache, true);
         match &result {
             Ok(o) => eprintln!(
                 "Dibangun ulang ({}): {} berkas, {} ms; peramban dimuat ulang",
@@ -225,6 +389,17 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             ),
             Err(text) => eprint!("{text}"),
         }
-        shared.publish(result, base);
+        let (generation, site) = shared.publish(result, base.clone());
+        // The page being edited reloads first; its search index follows from the search
+        // thread (the previous index stays served until then: search never sees half an
+        // index, and the next save does not wait for it).
+        if let Some(site) = site {
+            search.submit(SearchJob {
+                generation,
+                site,
+                base,
+            });
+        }
+        drop(leftovers);
     }
 }

@@ -87,6 +87,13 @@ impl Served {
         v["generasi"].as_u64().unwrap()
     }
 
+    /// The generation whose search index is served.
+    fn search_generation(&self) -> u64 {
+        let (_, body) = self.get("/__sopan/status");
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+        v["indeks"].as_u64().unwrap()
+    }
+
     fn error(&self) -> Option<String> {
         let (_, body) = self.get("/__sopan/status");
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
@@ -296,6 +303,14 @@ fn the_search_index_updated_after_an_edit_equals_a_fresh_build() {
             .replace("Menerima surat", "Menerima berkas pengaduan"),
     );
     assert_eq!(ev.next(LONG).as_deref(), Some("reload"), "{}", s.log());
+    // The page reloads first; the index follows from the search thread, and until then the
+    // previous (whole) index is served.
+    let generation = s.generation();
+    assert!(
+        wait_until(LONG, || s.search_generation() == generation),
+        "the index of generation {generation} never came: {}",
+        s.log()
+    );
     // Only the edited page was indexed again; the bundle must still be what `build` writes.
     assert_eq!(p.run(&["build", "--quiet"]).code, 0);
     let dir = p.path().join("output/pagefind");

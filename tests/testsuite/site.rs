@@ -314,6 +314,7 @@ fn the_search_index_built_from_the_draft_equals_one_built_from_the_final_pages()
         progress: false,
         cache: None,
         search: None,
+        defer_search: false,
         processes: 0,
     };
     let out = sopan::render::build(site, &ctx, &mut |_, _| {}).unwrap();

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use tera::{Context, Tera};
 
 use crate::error::Error;
@@ -176,11 +176,11 @@ fn size(bytes: usize) -> String {
 }
 
 fn file_ref(out: &Output, base: &str, path: &str) -> Option<FileRef> {
-    let bytes = out.get(path)?;
+    let blob = out.blob(path)?;
     Some(FileRef {
         url: format!("{base}/{path}"),
-        ukuran: size(bytes.len()),
-        sha256: hex(&Sha256::digest(bytes)),
+        ukuran: size(blob.bytes().len()),
+        sha256: hex(&blob.sha256()),
     })
 }
 
@@ -245,17 +245,34 @@ fn render_pages(
         out.insert(format!("static/{name}"), bytes.to_vec());
     }
     index(&ctx, out)?;
+    let all: Vec<(&Instansi, &Bidang, &Sop)> = site
+        .instansi
+        .iter()
+        .flat_map(|i| i.bidang.iter().map(move |b| (i, b)))
+        .flat_map(|(i, b)| b.sop.iter().map(move |s| (i, b, s)))
+        .collect();
+    // SOP pages are most of the site and each depends only on its SOP and its files: rendered
+    // on all cores, each into its own output, then gathered.
+    let files: &Output = out;
+    let pages: Vec<Result<Output, Error>> = all
+        .par_iter()
+        .map(|&(i, b, s)| {
+            let mut mine = Output::new();
+            sop(&ctx, i, b, s, files, &mut mine)?;
+            // Diff pages are never searched: the draft for the index can skip them.
+            if !draft {
+                history::diff_pages(&ctx, i, b, s, &mut mine)?;
+            }
+            Ok(mine)
+        })
+        .collect();
+    for p in pages {
+        out.extend(p?);
+    }
     for i in &site.instansi {
         instansi(&ctx, i, out)?;
         for b in &i.bidang {
             bidang(&ctx, i, b, out)?;
-            for s in &b.sop {
-                sop(&ctx, i, b, s, out)?;
-                // Diff pages are never searched: the draft for the index can skip them.
-                if !draft {
-                    history::diff_pages(&ctx, i, b, s, out)?;
-                }
-            }
         }
     }
     for h in &site.halaman {
@@ -531,7 +548,15 @@ fn tujuan(t: Option<Tujuan>, nomor: usize) -> String {
     }
 }
 
-fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result<(), Error> {
+/// The page of `s`; its PDF and flowcharts are read from `files`.
+fn sop(
+    ctx: &Ctx,
+    i: &Instansi,
+    b: &Bidang,
+    s: &Sop,
+    files: &Output,
+    out: &mut Output,
+) -> Result<(), Error> {
     #[derive(Serialize)]
     struct Tgl {
         label: &'static str,
@@ -642,7 +667,7 @@ fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result
     let mut alur = Vec::new();
     for k in 1.. {
         let path = format!("{}/alur-{k}.svg", s.id);
-        let Some(svg) = out.get(&path) else { break };
+        let Some(svg) = files.get(&path) else { break };
         let (lebar, tinggi) = svg_size(svg);
         alur.push(Alur {
             url: ctx.url(&format!("/{path}")),
@@ -676,7 +701,7 @@ fn sop(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, out: &mut Output) -> Result
     // The search draft is rendered before the PDFs exist; its PDF facts are blank and marked
     // `data-pagefind-ignore="all"` in the template (not even read for metadata: Pagefind would
     // take the flowchart as the result's image), so they never reach the index.
-    let pdf = file_ref(out, &ctx.base, &s.id.pdf_path()).or_else(|| {
+    let pdf = file_ref(files, &ctx.base, &s.id.pdf_path()).or_else(|| {
         ctx.draft.then(|| FileRef {
             url: String::new(),
             ukuran: String::new(),
