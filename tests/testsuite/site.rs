@@ -39,6 +39,34 @@ langkah:
     waktu: 5 menit
 "#;
 
+/// An instansi whose own fields, bidang and decree try the same in the instansi, bidang and
+/// home pages and in the decree book, with Typst functions besides (`#read`, `#eval`, `#set`).
+const SERANGAN_INSTANSI: &str = r#"pemerintah: "Pemerintah <b>Kabupaten</b> Uji"
+nama: "Dinas \"><script>alert(9)</script>"
+alamat: "Jalan '><img src=x onerror=alert(10)> No. 1"
+telepon: "(0512) <i>123</i>"
+email: dinsos@uji.go.id
+kota: "Kota #set page(width: 1cm)"
+kepala:
+  jabatan: "Kepala #eval(\"1+1\") $x^2$"
+  nama: "Budi <u>Santoso</u>"
+  nip: 19700101 199503 1 001
+"#;
+const SERANGAN_BIDANG: &str =
+    "nama: \"Bidang <svg onload=alert(11)> & #read(\\\"/etc/passwd\\\")\"\n";
+const SERANGAN_KEPUTUSAN: &str = r#"nomor: "36</title><script>alert(12)</script>"
+tahun: 2024
+tanggal: 2024-07-01
+tentang: "SOP #set text(size: 40pt) <u>garis</u>"
+menimbang:
+  - "bahwa #set page(width: 1cm) *tebal* _miring_ $x^2$ ]]] [[["
+mengingat:
+  - "UU #eval(\"1+1\") \\ @label <ref> `kode`"
+diktum:
+  - "Lampiran #read(\"/etc/passwd\") {{ 7*7 }}"
+"#;
+const SERANGAN_SOP: &str = "nomor: \"1/SOP\"\nnama: Layanan Uji\npelaksana: [Staf]\nlangkah:\n  - kegiatan: Mulai\n    pelaksana: Staf\n  - kegiatan: Selesai\n    pelaksana: Staf\n";
+
 /// A copy of the example with an extra instansi whose SOP is full of markup-looking text.
 fn example_with_injection() -> Project {
     let p = Project::example();
@@ -51,6 +79,10 @@ fn example_with_injection() -> Project {
     }
     // Attribute breakers, `javascript:` links and template syntax: all of it must stay text.
     p.write("content/uji-simbol/umum/serangan.yaml", SERANGAN);
+    p.write("content/uji-serangan/_instansi.yaml", SERANGAN_INSTANSI);
+    p.write("content/uji-serangan/_keputusan.yaml", SERANGAN_KEPUTUSAN);
+    p.write("content/uji-serangan/umum/_bidang.yaml", SERANGAN_BIDANG);
+    p.write("content/uji-serangan/umum/layanan.yaml", SERANGAN_SOP);
     p.write(
         "content/halaman/tentang.md",
         "# Tentang portal\n\nPortal ini memuat SOP.\n\n<script>alert('md')</script>\n",
@@ -150,6 +182,71 @@ fn markup_in_content_is_shown_as_text() {
     // ammonia drops raw `<script>` elements with their content.
     assert!(!page.contains("<script>alert"), "{page}");
     assert!(!page.contains("alert('md')"), "{page}");
+}
+
+#[test]
+fn markup_in_instansi_bidang_and_decree_is_text_in_pages_and_pdf() {
+    let p = built();
+    for page in [
+        "uji-serangan/index.html",
+        "uji-serangan/umum/index.html",
+        "index.html",
+    ] {
+        let html = p.read(&format!("output/{page}"));
+        assert!(!html.contains("<script>alert"), "{page}: {html}");
+        assert!(!html.contains("<svg onload"), "{page}");
+        assert!(!html.contains("<img src=x"), "{page}");
+        assert!(
+            html.contains("&lt;script&gt;alert(9)&lt;/script&gt;"),
+            "{page}"
+        );
+    }
+    let bidang = p.read("output/uji-serangan/umum/index.html");
+    assert!(
+        bidang.contains("Bidang &lt;svg onload=alert(11)&gt; &amp; #read("),
+        "{bidang}"
+    );
+    // The decree book: Typst markup and functions print as written, nothing is read or run,
+    // and every page keeps the F4 size (`#set page(width: 1cm)` stays text).
+    let pdf = p.path().join("output/uji-serangan/keputusan.pdf");
+    let text = crate::pdf::pdf_text(&pdf);
+    // Table cells wrap anywhere, so texts are compared without white space.
+    let squeezed: String = text.split_whitespace().collect();
+    for lit in [
+        "36</title><script>alert(12)</script>",
+        // The form writes the title in capitals.
+        "SOP #SET TEXT(SIZE: 40PT) <U>GARIS</U>",
+        "#set page(width: 1cm) *tebal* _miring_ $x^2$ ]]] [[[",
+        "UU #eval(\"1+1\") \\ @label <ref> `kode`",
+        "Lampiran #read(\"/etc/passwd\") {{ 7*7 }}",
+        "DINAS \"><SCRIPT>ALERT(9)</SCRIPT>",
+        "Bidang <svg onload=alert(11)> & #read(\"/etc/passwd\")",
+        "Budi <u>Santoso</u>",
+    ] {
+        let lit: String = lit.split_whitespace().collect();
+        assert!(
+            squeezed.contains(&lit),
+            "decree text lacks {lit:?}:\n{text}"
+        );
+    }
+    assert!(!text.contains("root:"), "a file was read into the PDF");
+    let info = Command::new("pdfinfo")
+        .args(["-f", "1", "-l", "100"])
+        .arg(&pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    let info = String::from_utf8_lossy(&info.stdout);
+    let sizes: Vec<&str> = info
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains("size:"))
+        .collect();
+    assert!(sizes.len() >= 3, "{info}");
+    for l in &sizes {
+        assert!(
+            l.contains("609.4") || l.contains("935.4"),
+            "a page left F4: {l}"
+        );
+    }
 }
 
 #[test]
@@ -269,6 +366,23 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
             {
                 "url": "/uji-simbol/umum/simbol/",
                 "texts": ["<script>alert(1)</script>", "Staf <i>", "#set page(width: 1cm)"],
+            },
+            {
+                "url": "/uji-serangan/",
+                "texts": [
+                    "Dinas \"><script>alert(9)</script>",
+                    "Jalan '><img src=x onerror=alert(10)> No. 1",
+                    "(0512) <i>123</i>",
+                    "Bidang <svg onload=alert(11)> & #read(\"/etc/passwd\")",
+                ],
+            },
+            {
+                "url": "/uji-serangan/umum/",
+                "texts": ["Bidang <svg onload=alert(11)> & #read(\"/etc/passwd\")", "Layanan Uji"],
+            },
+            {
+                "url": "/",
+                "texts": ["Dinas \"><script>alert(9)</script>"],
             },
             {
                 "url": "/uji-simbol/umum/serangan/",
