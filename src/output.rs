@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
@@ -208,21 +209,30 @@ impl Output {
             b"Folder ini dibuat oleh sopan dan ditimpa setiap `sopan build`.\n",
         )
         .map_err(|e| Error::io("gagal menulis penanda keluaran", e))?;
-        for (path, bytes) in self.iter() {
+        // Folders first, each once (sorted, so a parent comes before its children), then the
+        // files on all cores: the build waits for this stage with every other core idle.
+        let dirs: std::collections::BTreeSet<&str> = self
+            .files
+            .keys()
+            .filter_map(|p| p.rsplit_once('/').map(|(dir, _)| dir))
+            .collect();
+        for dir in dirs {
+            let p = root.join(dir);
+            std::fs::create_dir_all(&p)
+                .map_err(|e| Error::io(format!("gagal membuat `{}`", p.display()), e))?;
+        }
+        let files: Vec<(&str, &[u8])> = self.iter().collect();
+        files.par_iter().try_for_each(|&(path, bytes)| {
             let target = root.join(path);
-            if let Some(p) = target.parent() {
-                std::fs::create_dir_all(p)
-                    .map_err(|e| Error::io(format!("gagal membuat `{}`", p.display()), e))?;
-            }
             if let Some(old) = previous.map(|p| p.join(path))
                 && same_bytes(&old, bytes)
                 && std::fs::hard_link(&old, &target).is_ok()
             {
-                continue;
+                return Ok(());
             }
             std::fs::write(&target, bytes)
-                .map_err(|e| Error::io(format!("gagal menulis `{}`", target.display()), e))?;
-        }
+                .map_err(|e| Error::io(format!("gagal menulis `{}`", target.display()), e))
+        })?;
         Ok(())
     }
 }

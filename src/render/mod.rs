@@ -6,6 +6,7 @@ pub mod flow;
 pub mod html;
 pub mod pdf;
 pub mod search;
+pub mod svg;
 pub mod worker;
 pub mod world;
 

@@ -711,6 +711,8 @@ pub fn flow_svgs(doc: &PagedDocument) -> Vec<Vec<u8>> {
     pages
         .into_iter()
         .filter_map(|p| doc.pages().get(p.checked_sub(1)?))
-        .map(|page| typst_svg::svg(page, &Default::default()).into_bytes())
+        .map(|page| {
+            crate::render::svg::compact(&typst_svg::svg(page, &Default::default())).into_bytes()
+        })
         .collect()
 }
