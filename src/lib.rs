@@ -40,7 +40,8 @@ pub const EXIT_USAGE: i32 = 2;
 
 /// Runs the CLI with `args` and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return clap_error(e),
     };
@@ -75,13 +76,16 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             bind,
             open,
             poll,
-        } => serve::serve(&serve::ServeOptions {
-            root: dir,
-            bind,
-            port,
-            open,
-            poll,
-        }),
+        } => {
+            serve::keep_freed_memory(&args);
+            serve::serve(&serve::ServeOptions {
+                root: dir,
+                bind,
+                port,
+                open,
+                poll,
+            })
+        }
     };
     match result {
         Ok(code) => code,

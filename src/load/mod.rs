@@ -514,21 +514,28 @@ impl Loader<'_> {
             };
             files.push((child, slug.to_string(), text));
         }
-        // Parsing is most of loading and each file parses alone: on all cores (a save in
-        // `serve` reloads every file).
-        let parsed: Vec<_> = files
+        // Parsing and resolving are most of loading and each file is read alone: on all cores
+        // (a save in `serve` reloads every file).
+        let cache = self.cache;
+        let resolved: Vec<_> = files
             .par_iter()
-            .map(|(child, _, text)| match self.cache {
-                Some(c) => c.parse(child, text),
-                None => yaml::parse::<RawSop>(FileKind::Sop, child, text),
+            .map(|(child, slug, text)| {
+                let (raw, mut d) = match cache {
+                    Some(c) => c.parse(child, text),
+                    None => yaml::parse::<RawSop>(FileKind::Sop, child, text),
+                };
+                let sop = raw.map(|raw| {
+                    let mut f = Fields::new(child, &mut d);
+                    let sop_id = SopId::new(instansi, id, slug);
+                    let (sop, facts) = resolve_sop(&mut f, sop_id.clone(), raw, kepala);
+                    (sop_id, sop, facts, std::mem::take(&mut f.pejabat))
+                });
+                (sop, d)
             })
             .collect();
-        for ((child, slug, _), (raw, mut d)) in files.iter().zip(parsed) {
-            if let Some(raw) = raw {
-                let mut f = Fields::new(child, &mut d);
-                let sop_id = SopId::new(instansi, id, slug);
-                let (sop, facts) = resolve_sop(&mut f, sop_id.clone(), raw, kepala);
-                self.pejabat.append(&mut f.pejabat);
+        for (sop, d) in resolved {
+            if let Some((sop_id, sop, facts, mut pejabat)) = sop {
+                self.pejabat.append(&mut pejabat);
                 sops.push((facts.urutan.unwrap_or(i64::MAX), sop));
                 self.facts.push((sop_id, facts));
             }

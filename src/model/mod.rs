@@ -13,7 +13,7 @@ pub mod waktu;
 use serde::Serialize;
 
 use crate::model::id::SopId;
-use crate::model::org::Instansi;
+use crate::model::org::{Bidang, Instansi};
 use crate::model::sop::Sop;
 use crate::settings::Settings;
 
@@ -65,6 +65,16 @@ impl Site {
     /// Every SOP, instansi by instansi, in bidang order.
     pub fn sops(&self) -> impl Iterator<Item = &Sop> {
         self.instansi.iter().flat_map(Instansi::sops)
+    }
+
+    /// Every SOP with its instansi and bidang, in the order of [`Site::sops`], collected (for
+    /// work spread over all cores).
+    pub fn sops_placed(&self) -> Vec<(&Instansi, &Bidang, &Sop)> {
+        self.instansi
+            .iter()
+            .flat_map(|i| i.bidang.iter().map(move |b| (i, b)))
+            .flat_map(|(i, b)| b.sop.iter().map(move |s| (i, b, s)))
+            .collect()
     }
 
     /// The SOP with this id.

@@ -1,5 +1,6 @@
 //! Open data: one JSON file per SOP (`instansi/bidang/slug.json`) and `data.json` listing all.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Site;
@@ -64,6 +65,15 @@ fn json<T: Serialize>(v: &T) -> Vec<u8> {
 
 /// Adds the open-data files of `site` to `out`.
 pub fn render(site: &Site, out: &mut Output) {
+    // One file per SOP, on all cores (a `serve` save writes all of them again).
+    let all = site.sops_placed();
+    let files: Vec<(String, Vec<u8>)> = all
+        .par_iter()
+        .map(|&(i, b, s)| (s.id.json_path(), json(&sop_file(i, b, s))))
+        .collect();
+    for (path, bytes) in files {
+        out.insert(path, bytes);
+    }
     let mut index = Index {
         judul: &site.settings.judul,
         deskripsi: site.settings.deskripsi.as_deref(),
@@ -75,37 +85,40 @@ pub fn render(site: &Site, out: &mut Output) {
             id: &i.id,
             pemerintah: &i.pemerintah,
             nama: &i.nama,
-            bidang: i.bidang.iter().map(|b| bidang(out, i, b)).collect(),
+            bidang: i.bidang.iter().map(bidang).collect(),
         });
     }
     out.insert("data.json", json(&index));
 }
 
-fn bidang<'a>(out: &mut Output, i: &'a Instansi, b: &'a Bidang) -> IndexBidang<'a> {
-    let mut sops = Vec::new();
-    for s in &b.sop {
-        let file = SopFile {
-            instansi: Ref {
-                id: &i.id,
-                nama: &i.nama,
-            },
-            bidang: Ref {
-                id: &b.id,
-                nama: &b.nama,
-            },
-            total_waktu_teks: s.total_waktu.teks(),
-            sop: s,
-        };
-        out.insert(s.id.json_path(), json(&file));
-        sops.push(IndexSop {
+fn sop_file<'a>(i: &'a Instansi, b: &'a Bidang, s: &'a Sop) -> SopFile<'a> {
+    SopFile {
+        instansi: Ref {
+            id: &i.id,
+            nama: &i.nama,
+        },
+        bidang: Ref {
+            id: &b.id,
+            nama: &b.nama,
+        },
+        total_waktu_teks: s.total_waktu.teks(),
+        sop: s,
+    }
+}
+
+fn bidang(b: &Bidang) -> IndexBidang<'_> {
+    let sops = b
+        .sop
+        .iter()
+        .map(|s| IndexSop {
             id: s.id.to_string(),
             nomor: &s.nomor,
             nama: &s.nama,
             data: format!("/{}", s.id.json_path()),
             jumlah_langkah: s.langkah.len(),
             total_waktu_teks: s.total_waktu.teks(),
-        });
-    }
+        })
+        .collect();
     IndexBidang {
         id: &b.id,
         nama: &b.nama,

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use typst::diag::SourceDiagnostic;
@@ -614,14 +615,12 @@ pub fn render(
     workers: Workers,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    let mut jobs: Vec<SopJob> = Vec::new();
-    for i in &site.instansi {
-        for b in &i.bidang {
-            for s in &b.sop {
-                jobs.push(renderer.sop_job(site, i, b, s));
-            }
-        }
-    }
+    // Each job's data is serialised (and in `serve` hashed) for every SOP: on all cores.
+    let all = site.sops_placed();
+    let mut jobs: Vec<SopJob> = all
+        .par_iter()
+        .map(|&(i, b, s)| renderer.sop_job(site, i, b, s))
+        .collect();
     // Largest documents first, so the last ones to finish are small and no core idles long.
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight));
     let results = match workers {

@@ -88,6 +88,9 @@ fn run_one(
         // only adds threads contending for them (1,000 SOPs: 12.1–12.3 s with one rayon thread
         // per worker against 13.5–14.5 s with one per core).
         .env("RAYON_NUM_THREADS", "1")
+        // A worker frees each document's memory and at once needs as much for the next: kept
+        // rather than given back to the system and taken again, zeroed, page by page.
+        .env("MIMALLOC_PURGE_DELAY", "-1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -11,7 +11,7 @@ use notify::RecursiveMode;
 use crate::error::Error;
 
 /// Quiet time that ends a burst of events (an editor's save is several events).
-const SETTLE: Duration = Duration::from_millis(50);
+const SETTLE: Duration = Duration::from_millis(30);
 /// A burst never delays a rebuild longer than this.
 const MAX_WAIT: Duration = Duration::from_millis(600);
 

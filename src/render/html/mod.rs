@@ -245,12 +245,7 @@ fn render_pages(
         out.insert(format!("static/{name}"), bytes.to_vec());
     }
     index(&ctx, out)?;
-    let all: Vec<(&Instansi, &Bidang, &Sop)> = site
-        .instansi
-        .iter()
-        .flat_map(|i| i.bidang.iter().map(move |b| (i, b)))
-        .flat_map(|(i, b)| b.sop.iter().map(move |s| (i, b, s)))
-        .collect();
+    let all = site.sops_placed();
     // SOP pages are most of the site and each depends only on its SOP and its files: rendered
     // on all cores, each into its own output, then gathered.
     let files: &Output = out;
