@@ -58,3 +58,7 @@ fn main() {
         bytes[1] / k / 1024
     );
 }
+
+// The allocator of the `sopan` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

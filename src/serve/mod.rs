@@ -297,32 +297,6 @@ fn no_delay(listener: &std::net::TcpListener) {
 #[cfg(not(target_os = "linux"))]
 fn no_delay(_: &std::net::TcpListener) {}
 
-/// The allocator setting under which `serve` runs.
-const KEEP_FREED: (&str, &str) = ("MIMALLOC_PURGE_DELAY", "-1");
-
-/// Makes this process keep the memory it frees. mimalloc gives freed pages back to the system
-/// 10 ms after they empty, so every save's rebuild took them again page by page, each zeroed by
-/// the kernel: a fifth of a rebuild at 1,000 SOPs (save → reload 460–660 ms against 280–320 ms
-/// with freed memory kept). mimalloc reads its options from the environment when a process
-/// starts, so the process replaces itself (same process id, same arguments) with the option
-/// set. Anywhere this cannot be done, serving goes on as it is.
-pub fn keep_freed_memory(args: &[std::ffi::OsString]) {
-    if std::env::var_os(KEEP_FREED.0).is_some() {
-        return;
-    }
-    #[cfg(unix)]
-    if let (Ok(exe), Some(rest)) = (std::env::current_exe(), args.get(1..)) {
-        use std::os::unix::process::CommandExt as _;
-        // Returns only when it failed.
-        let _ = std::process::Command::new(exe)
-            .args(rest)
-            .env(KEEP_FREED.0, KEEP_FREED.1)
-            .exec();
-    }
-    #[cfg(not(unix))]
-    let _ = args;
-}
-
 /// Runs the server until the process is stopped (Ctrl-C). Nothing is written to disk, so
 /// stopping at any moment loses nothing.
 pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
