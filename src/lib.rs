@@ -12,6 +12,7 @@ pub mod error;
 pub mod git;
 pub mod history;
 pub mod init;
+pub mod kept;
 pub mod load;
 pub mod model;
 pub mod output;
@@ -280,6 +281,7 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         theme: &theme,
         progress: !quiet && std::io::stderr().is_terminal(),
         cache: None,
+        pages: None,
         search: None,
         defer_search: false,
         processes: pdf_processes(sops),

@@ -38,6 +38,8 @@ pub struct BuildContext<'a> {
     pub progress: bool,
     /// PDFs of earlier builds to reuse (`serve`); `None` compiles everything.
     pub cache: Option<&'a pdf::PdfCache>,
+    /// Pages of earlier builds to reuse (`serve`); `None` renders every page.
+    pub pages: Option<&'a html::PageCache>,
     /// The search index of the previous build to update (`serve`); `None` indexes afresh.
     pub search: Option<&'a search::SearchCache>,
     /// Leave the search index out (no `pagefind/` files): `serve` shows a rebuilt site first
@@ -87,7 +89,7 @@ pub fn build(
     };
 
     let t = Instant::now();
-    html::render(site, ctx.theme, ctx.extras, &mut out)?;
+    html::render(site, ctx.theme, ctx.extras, &mut out, ctx.pages)?;
     for (path, bytes) in index {
         out.insert(path, bytes);
     }

@@ -2,9 +2,8 @@
 //! (`instansi/keputusan.pdf`), compiled in-process by Typst from the theme's templates, in
 //! parallel, as PDF/A-2b with tags, language and pinned dates.
 
-use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -15,6 +14,7 @@ use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
 use crate::error::Error;
+use crate::kept::Kept;
 use crate::model::Site;
 use crate::model::org::{Bidang, Instansi, Keputusan};
 use crate::model::sop::Sop;
@@ -24,7 +24,6 @@ use crate::output::{Blob, Output};
 use crate::render::flow;
 use crate::render::world::Base;
 use crate::settings::Kertas;
-use crate::sync::lock;
 use crate::theme::Theme;
 
 /// Paper size in millimetres, portrait.
@@ -253,29 +252,20 @@ pub struct PdfRenderer {
 /// input, so an unchanged SOP reuses its PDF and flowcharts. Entries no build used last time
 /// are dropped (a deleted SOP leaves nothing behind).
 #[derive(Default)]
-pub struct PdfCache {
-    entries: Mutex<HashMap<[u8; 32], Shared>>,
-    used: Mutex<HashSet<[u8; 32]>>,
-}
+pub struct PdfCache(Kept<[u8; 32], Shared>);
 
 impl PdfCache {
     fn get(&self, key: &[u8; 32]) -> Option<Shared> {
-        let hit = lock(&self.entries).get(key).cloned();
-        if hit.is_some() {
-            lock(&self.used).insert(*key);
-        }
-        hit
+        self.0.get(key)
     }
 
     fn put(&self, key: [u8; 32], files: &Shared) {
-        lock(&self.entries).insert(key, files.clone());
-        lock(&self.used).insert(key);
+        self.0.put(key, files.clone());
     }
 
     /// Drops what the last build did not use.
     pub fn finish_build(&self) {
-        let used = std::mem::take(&mut *lock(&self.used));
-        lock(&self.entries).retain(|k, _| used.contains(k));
+        self.0.finish();
     }
 }
 

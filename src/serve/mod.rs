@@ -124,6 +124,7 @@ const SEARCH: &str = "pagefind/";
 #[derive(Default)]
 struct Caches {
     pdf: PdfCache,
+    pages: render::html::PageCache,
     search: Arc<SearchCache>,
     history: crate::history::HistoryCache,
     parsed: crate::load::cache::ParseCache,
@@ -259,6 +260,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
             theme: &theme,
             progress: false,
             cache: Some(&cache.pdf),
+            pages: Some(&cache.pages),
             search: Some(&cache.search),
             defer_search,
             processes: 0,
@@ -266,6 +268,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
         render::build(&loaded.site, &ctx, &mut log)
     });
     cache.pdf.finish_build();
+    cache.pages.finish();
     let result = match built {
         Ok(output) => {
             // Warnings are printed when they change, not after every save.

@@ -427,6 +427,7 @@ fn the_search_index_built_from_the_draft_equals_one_built_from_the_final_pages()
         theme: &theme,
         progress: false,
         cache: None,
+        pages: None,
         search: None,
         defer_search: false,
         processes: 0,

@@ -3,16 +3,19 @@
 //! escaping templates; Markdown pages are sanitised with ammonia.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use tera::{Context, Tera};
 
 use crate::error::Error;
+use crate::kept::Kept;
 use crate::model::org::{Bidang, Instansi, Pejabat};
 use crate::model::sop::{Jenis, Keterkaitan, Sop, Tujuan};
 use crate::model::{Halaman, Site};
-use crate::output::Output;
+use crate::output::{Blob, Output};
 use crate::render::Extras;
 use crate::theme::Theme;
 
@@ -21,6 +24,17 @@ mod history;
 pub use history::diff_report;
 
 /// Loads every `templates/*.html` of the theme into Tera.
+/// SHA-256 of the theme's templates, names and bytes.
+fn templates_hash(theme: &Theme) -> [u8; 32] {
+    let mut h = Sha256::new();
+    for (name, bytes) in theme.under("templates") {
+        h.update(name.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    h.finalize().into()
+}
+
 fn tera(theme: &Theme) -> Result<Tera, Error> {
     let mut t = Tera::default();
     let templates: Vec<(String, String)> = theme
@@ -111,6 +125,8 @@ struct Ctx<'a> {
     draft: bool,
     /// History and audit.
     extras: &'a Extras,
+    /// Pages of earlier builds (`serve`), with the hash of this build's templates.
+    cache: Option<(&'a PageCache, [u8; 32])>,
 }
 
 impl Ctx<'_> {
@@ -144,11 +160,31 @@ impl Ctx<'_> {
             })
             .collect();
         ctx.insert("halaman_umum", &umum);
+        let key = self.cache.map(|(cache, templates)| {
+            let mut h = Sha256::new();
+            h.update(templates);
+            h.update(template.as_bytes());
+            h.update([0]);
+            // Tera's context is a sorted map of JSON values: the same data, the same bytes.
+            let data = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
+            h.update(&data);
+            (cache, <[u8; 32]>::from(h.finalize()))
+        });
+        if let Some((cache, key)) = &key
+            && let Some(blob) = cache.get(key)
+        {
+            out.insert_blob(path, blob);
+            return Ok(());
+        }
         let html = self
             .tera
             .render(template, &ctx)
             .map_err(|e| template_error(&format!("menyusun `{path}`"), e))?;
-        out.insert(path, html.into_bytes());
+        let blob = Blob::new(html.into_bytes());
+        if let Some((cache, key)) = key {
+            cache.put(key, Arc::clone(&blob));
+        }
+        out.insert_blob(path, blob);
         Ok(())
     }
 
@@ -208,9 +244,20 @@ pub fn base_path(base_url: Option<&str>) -> String {
     }
 }
 
+/// Pages rendered by earlier builds of `serve`, by a SHA-256 of the theme's templates, the
+/// template and the page's whole context: a page whose data did not change is not rendered
+/// again (Tera was two thirds of the 0.1 s a save spent on the pages of 1,000 SOPs).
+pub type PageCache = Kept<[u8; 32], Arc<Blob>>;
+
 /// Renders every page into `out`. Needs the PDFs and flowchart SVGs already in `out`.
-pub fn render(site: &Site, theme: &Theme, extras: &Extras, out: &mut Output) -> Result<(), Error> {
-    render_pages(site, theme, extras, out, false)
+pub fn render(
+    site: &Site,
+    theme: &Theme,
+    extras: &Extras,
+    out: &mut Output,
+    cache: Option<&PageCache>,
+) -> Result<(), Error> {
+    render_pages(site, theme, extras, out, false, cache)
 }
 
 /// The pages as the search index reads them, before any PDF exists: what the index reads of an
@@ -218,7 +265,7 @@ pub fn render(site: &Site, theme: &Theme, extras: &Extras, out: &mut Output) -> 
 /// the index is built from this draft while the PDFs compile.
 pub fn render_search_draft(site: &Site, theme: &Theme, extras: &Extras) -> Result<Output, Error> {
     let mut out = Output::new();
-    render_pages(site, theme, extras, &mut out, true)?;
+    render_pages(site, theme, extras, &mut out, true, None)?;
     Ok(out)
 }
 
@@ -228,6 +275,7 @@ fn render_pages(
     extras: &Extras,
     out: &mut Output,
     draft: bool,
+    cache: Option<&PageCache>,
 ) -> Result<(), Error> {
     let mut names = HashMap::new();
     for s in site.sops() {
@@ -240,6 +288,7 @@ fn render_pages(
         names,
         draft,
         extras,
+        cache: cache.map(|c| (c, templates_hash(theme))),
     };
     for (name, bytes) in theme.under("static") {
         out.insert(format!("static/{name}"), bytes.to_vec());
