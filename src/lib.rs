@@ -256,6 +256,7 @@ fn pdf_processes(sops: usize) -> usize {
 
 /// `sopan build`: check, then render into memory and write `out` atomically.
 fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
+    output::recover(out)?;
     let loaded = load_and_validate(root)?;
     print_diagnostics(&loaded);
     let sops = loaded.site.sops().count();

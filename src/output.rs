@@ -146,12 +146,7 @@ impl Output {
             .unwrap_or_else(|| "output".into());
         let tmp = sibling(parent, &name, "baru");
         let old = sibling(parent, &name, "lama");
-        // A build killed between the two renames below (where the folders cannot be exchanged
-        // in one step) left the previous output aside: put it back before anything else.
-        if !dir.exists() && old.join(MARKER).exists() {
-            std::fs::rename(&old, dir)
-                .map_err(|e| Error::io(format!("gagal memulihkan `{}`", dir.display()), e))?;
-        }
+        recover(dir)?;
         for stale in [&tmp, &old] {
             if stale.exists() {
                 std::fs::remove_dir_all(stale)
@@ -235,6 +230,27 @@ impl Output {
         })?;
         Ok(())
     }
+}
+
+/// Puts back the previous output a build killed between the two fallback renames of
+/// [`Output::write_to`] (where folders cannot be exchanged in one step) left aside as
+/// `.<dir>.lama`. `build` calls it first, so even a build that then fails on content leaves
+/// the previous output where it was.
+pub fn recover(dir: &Path) -> Result<(), Error> {
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "output".into());
+    let old = sibling(parent, &name, "lama");
+    if !dir.exists() && old.join(MARKER).exists() {
+        std::fs::rename(&old, dir)
+            .map_err(|e| Error::io(format!("gagal memulihkan `{}`", dir.display()), e))?;
+    }
+    Ok(())
 }
 
 /// Swaps the folders `new` and `dir` in one step (Linux `renameat2` with `RENAME_EXCHANGE`), so

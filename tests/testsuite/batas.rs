@@ -219,3 +219,28 @@ fn a_build_killed_at_any_moment_leaves_the_previous_output_whole() {
     assert_eq!(p.run(&["build", "--quiet"]).code, 0);
     assert_eq!(tree(&p.path().join("output")), after);
 }
+
+#[test]
+fn a_build_killed_between_the_two_fallback_renames_is_put_right_by_the_next() {
+    // Where folders cannot be exchanged in one step, the output is moved aside to `.output.lama`
+    // and the new one renamed in; a kill between the two leaves only the one aside. The next
+    // build must put it back before anything else, then replace it as usual.
+    let p = Project::base();
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let fresh = tree(&p.path().join("output"));
+    let aside = p.path().join(".output.lama");
+    std::fs::rename(p.path().join("output"), &aside).unwrap();
+    // Even a build that fails on content puts the previous output back.
+    let sop = p.read("content/dinas/umum/surat-masuk.yaml");
+    p.write("content/dinas/umum/surat-masuk.yaml", "nama: [\n");
+    assert_eq!(p.run(&["build", "--quiet"]).code, 1);
+    assert_eq!(tree(&p.path().join("output")), fresh);
+    assert!(!aside.exists(), "the folder aside is back in place");
+    // And a good build replaces it as usual, leaving no work folder.
+    p.write("content/dinas/umum/surat-masuk.yaml", &sop);
+    std::fs::rename(p.path().join("output"), &aside).unwrap();
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    assert_eq!(tree(&p.path().join("output")), fresh);
+    assert!(!aside.exists());
+    assert!(!p.path().join(".output.baru").exists());
+}
