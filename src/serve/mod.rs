@@ -385,7 +385,7 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         } = build_once(&root, &cache, true);
         match &result {
             Ok(o) => eprintln!(
-                "Dibangun ulang ({}): {} berkas, {} ms; peramban dimuat ulang",
+                "Dibangun ulang ({}): {} berkas dan indeks pencarian yang menyusul, {} ms; peramban dimuat ulang",
                 changed,
                 o.len(),
                 t.elapsed().as_millis()
