@@ -176,9 +176,6 @@ pub fn load_and_validate_with(
     cache: Option<&load::cache::ParseCache>,
 ) -> Result<Loaded, Error> {
     let mut loaded = load::load_with(root, cache)?;
-    if let Some(c) = cache {
-        c.finish_load();
-    }
     validate::validate(&mut loaded);
     loaded.diags.sort();
     Ok(loaded)

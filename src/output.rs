@@ -134,18 +134,11 @@ impl Output {
             ))
             .hint("pilih folder lain dengan `--out`, atau kosongkan folder itu"));
         }
-        let parent = dir
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let parent = parent_of(dir);
         std::fs::create_dir_all(parent)
             .map_err(|e| Error::io(format!("gagal membuat folder `{}`", parent.display()), e))?;
-        let name = dir
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_else(|| "output".into());
-        let tmp = sibling(parent, &name, "baru");
-        let old = sibling(parent, &name, "lama");
+        let tmp = sibling(dir, "baru", "output");
+        let old = sibling(dir, "lama", "output");
         recover(dir)?;
         for stale in [&tmp, &old] {
             if stale.exists() {
@@ -237,15 +230,7 @@ impl Output {
 /// `.<dir>.lama`. `build` calls it first, so even a build that then fails on content leaves
 /// the previous output where it was.
 pub fn recover(dir: &Path) -> Result<(), Error> {
-    let parent = dir
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "output".into());
-    let old = sibling(parent, &name, "lama");
+    let old = sibling(dir, "lama", "output");
     if !dir.exists() && old.join(MARKER).exists() {
         std::fs::rename(&old, dir)
             .map_err(|e| Error::io(format!("gagal memulihkan `{}`", dir.display()), e))?;
@@ -271,15 +256,7 @@ fn exchange(_: &Path, _: &Path) -> bool {
 /// Writes one file so that readers see the old bytes or the new, never half: a sibling temporary
 /// file renamed over the target.
 pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "keluaran".into());
-    let tmp = sibling(parent, &name, "sementara");
+    let tmp = sibling(path, "sementara", "keluaran");
     std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| {
@@ -297,8 +274,19 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-fn sibling(parent: &Path, name: &str, tag: &str) -> PathBuf {
-    parent.join(format!(".{name}.{tag}"))
+/// The folder `path` is in (`.` for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// The hidden work path beside `path`: `.<name>.<tag>` (`unnamed` when `path` has no name).
+fn sibling(path: &Path, tag: &str, unnamed: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map_or_else(|| unnamed.into(), |n| n.to_string_lossy());
+    parent_of(path).join(format!(".{name}.{tag}"))
 }
 
 fn is_empty_dir(dir: &Path) -> bool {

@@ -105,12 +105,17 @@ impl Theme {
             .filter_map(move |(p, b)| p.strip_prefix(&prefix).map(|rest| (rest, b.as_slice())))
     }
 
-    /// A digest of the whole theme, so caches keyed on content also change with the theme.
-    pub fn fingerprint(&self) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        self.files.hash(&mut h);
-        h.finish()
+    /// Feeds every file under each of `dirs` (name, length, bytes) into `h`, so a cache keyed
+    /// on it changes with any template or font of the theme.
+    pub fn digest_into(&self, dirs: &[&str], h: &mut sha2::Sha256) {
+        use sha2::Digest;
+        for dir in dirs {
+            for (name, bytes) in self.under(dir) {
+                h.update(name.as_bytes());
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(bytes);
+            }
+        }
     }
 }
 

@@ -116,6 +116,9 @@ pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loade
     link_names(&mut site);
     let mut diags = Diagnostics::new();
     diags.extend(l.diags);
+    if let Some(c) = cache {
+        c.finish_load();
+    }
     Ok(Loaded {
         site,
         sources: l.sources,

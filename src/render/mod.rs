@@ -43,7 +43,7 @@ pub struct BuildContext<'a> {
     /// The search index of the previous build to update (`serve`); `None` indexes afresh.
     pub search: Option<&'a search::SearchCache>,
     /// Leave the search index out (no `pagefind/` files): `serve` shows a rebuilt site first
-    /// and builds its index afterwards with [`search_bundle`].
+    /// and indexes the built pages afterwards, on its search thread.
     pub defer_search: bool,
     /// Compile SOP PDFs in this many worker processes (0 or 1: in threads of this process).
     pub processes: usize,

@@ -347,13 +347,7 @@ impl PdfRenderer {
         }
         let today = date_of(setup.today);
         let mut h = Sha256::new();
-        for dir in ["typst", "fonts"] {
-            for (name, bytes) in theme.under(dir) {
-                h.update(name.as_bytes());
-                h.update((bytes.len() as u64).to_le_bytes());
-                h.update(bytes);
-            }
-        }
+        theme.digest_into(&["typst", "fonts"], &mut h);
         for (path, bytes) in &extra {
             h.update(path.as_bytes());
             h.update(bytes);

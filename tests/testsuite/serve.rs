@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::support::Project;
+use crate::support::{Project, tree};
 
 /// A running `sopan serve`; killed on drop.
 struct Served {
@@ -314,12 +314,9 @@ fn after_an_edit_serve_serves_exactly_what_a_fresh_build_writes() {
     // Kept pages, PDFs, flowcharts and index entries, and the re-rendered ones: every file must
     // still be what `build` writes (served HTML differs only by the live-reload script).
     assert_eq!(p.run(&["build", "--quiet"]).code, 0);
-    let out = p.path().join("output");
     let mut compared = 0;
-    for e in walkdir::WalkDir::new(&out) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(&out).unwrap().display().to_string();
-        if !e.file_type().is_file() || rel == ".sopan-output" {
+    for (rel, written) in tree(&p.path().join("output")) {
+        if rel == ".sopan-output" {
             continue;
         }
         let mut served = s.get_bytes(&format!("/{rel}"));
@@ -329,7 +326,7 @@ fn after_an_edit_serve_serves_exactly_what_a_fresh_build_writes() {
             let end = start + text[start..].find("</script>").unwrap() + "</script>".len();
             served = format!("{}{}", &text[..start], &text[end..]).into_bytes();
         }
-        assert!(served == std::fs::read(e.path()).unwrap(), "/{rel} differs");
+        assert!(served == written, "/{rel} differs");
         compared += 1;
     }
     assert!(compared > 30, "only {compared} files compared");

@@ -27,11 +27,7 @@ pub use history::diff_report;
 /// SHA-256 of the theme's templates, names and bytes.
 fn templates_hash(theme: &Theme) -> [u8; 32] {
     let mut h = Sha256::new();
-    for (name, bytes) in theme.under("templates") {
-        h.update(name.as_bytes());
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    }
+    theme.digest_into(&["templates"], &mut h);
     h.finalize().into()
 }
 
