@@ -288,10 +288,10 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
     }
 }
 
-/// Sends small responses at once: tiny_http writes a response's head and body separately, and
-/// with Nagle's algorithm against the client's delayed ACK every keep-alive request then waited
-/// about 40 ms (1,100 requests/s at most with 50 connections). Linux gives accepted
-/// connections the listener's `TCP_NODELAY`.
+/// Sends responses at once: a large body goes out after its head in a second write, and with
+/// Nagle's algorithm against the client's delayed ACK a keep-alive request could then wait
+/// about 40 ms (seen with tiny_http: 1,100 requests/s at most with 50 connections). Linux
+/// gives accepted connections the listener's `TCP_NODELAY`.
 #[cfg(target_os = "linux")]
 fn no_delay(listener: &std::net::TcpListener) {
     let _ = rustix::net::sockopt::set_tcp_nodelay(listener, true);
@@ -319,10 +319,7 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     let addr = format!("{}:{}", opts.bind, opts.port);
     let server = std::net::TcpListener::bind(&addr)
         .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
-        .and_then(|listener| {
-            no_delay(&listener);
-            tiny_http::Server::from_listener(listener, None)
-        })
+        .inspect(no_delay)
         .map_err(|e| {
             Error::new(format!("gagal membuka server di `{addr}`"))
                 .cause(e)
@@ -359,9 +356,9 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     shared.publish(first, base);
     let search = SearchThread::start(Arc::clone(&shared), Arc::clone(&cache.search))?;
 
-    let url = match server.server_addr().to_ip() {
-        Some(a) => format!("http://{a}/"),
-        None => format!("http://{addr}/"),
+    let url = match server.local_addr() {
+        Ok(a) => format!("http://{a}/"),
+        Err(_) => format!("http://{addr}/"),
     };
     eprintln!("Menyajikan situs di {url}  (Ctrl-C untuk berhenti)");
     if opts.open {
