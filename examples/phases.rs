@@ -35,7 +35,7 @@ fn main() {
                     )
                     .expect("exports");
                 let d = Instant::now();
-                let svgs = sopan::render::pdf::flow_svgs(&doc);
+                let svgs = sopan::render::pdf::flow_svgs(&doc, &r.glyphs);
                 let e = Instant::now();
                 typst::comemo::evict(0);
                 t[0] += b0 - a;

@@ -7,6 +7,7 @@ pub mod html;
 pub mod pdf;
 pub mod search;
 pub mod svg;
+pub mod svg_writer;
 pub mod worker;
 pub mod world;
 

@@ -22,6 +22,7 @@ use crate::model::tanggal::Tanggal;
 use crate::model::terbilang::diktum_label;
 use crate::output::{Blob, Output};
 use crate::render::flow;
+use crate::render::svg_writer::GlyphCache;
 use crate::render::world::Base;
 use crate::settings::Kertas;
 use crate::theme::Theme;
@@ -246,6 +247,8 @@ pub struct PdfRenderer {
     /// Hash of everything besides a document's data that shapes its bytes: the theme's
     /// templates and fonts, the logos, the pinned date. Part of every cache key.
     fingerprint: [u8; 32],
+    /// Glyph outlines for the flowchart SVGs, read once per run.
+    pub glyphs: GlyphCache,
 }
 
 /// Documents compiled by earlier builds of a `serve` session, keyed by a hash of all their
@@ -356,6 +359,7 @@ impl PdfRenderer {
         Ok(PdfRenderer {
             fingerprint: h.finalize().into(),
             base: Base::new(theme, extra, today)?,
+            glyphs: GlyphCache::default(),
         })
     }
 
@@ -455,7 +459,7 @@ impl PdfRenderer {
         let data = job.data.clone().into_bytes();
         let (doc, pdf) = self.compile_sop(&job.id, &job.nama, date_of(job.date), data)?;
         let mut files = vec![(format!("{}.pdf", job.id), pdf)];
-        let svgs = flow_svgs(&doc).into_iter().enumerate();
+        let svgs = flow_svgs(&doc, &self.glyphs).into_iter().enumerate();
         files.extend(svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", job.id, k + 1), svg)));
         Ok(files)
     }
@@ -687,7 +691,8 @@ pub fn flow_nodes(doc: &PagedDocument) -> Vec<FlowNode> {
 }
 
 /// The flow pages of an SOP document as SVG (for the site), from the same layout as the PDF.
-pub fn flow_svgs(doc: &PagedDocument) -> Vec<Vec<u8>> {
+/// A page the fast writer cannot draw (an image, a clip, a gradient) goes through `typst-svg`.
+pub fn flow_svgs(doc: &PagedDocument, glyphs: &GlyphCache) -> Vec<Vec<u8>> {
     let mut pages: Vec<usize> = flow_nodes(doc).iter().map(|n| n.page).collect();
     pages.sort_unstable();
     pages.dedup();
@@ -695,7 +700,15 @@ pub fn flow_svgs(doc: &PagedDocument) -> Vec<Vec<u8>> {
         .into_iter()
         .filter_map(|p| doc.pages().get(p.checked_sub(1)?))
         .map(|page| {
-            crate::render::svg::compact(&typst_svg::svg(page, &Default::default())).into_bytes()
+            crate::render::svg_writer::page_svg(page, glyphs)
+                .unwrap_or_else(|| typst_svg_page(page))
+                .into_bytes()
         })
         .collect()
+}
+
+/// A page as `typst-svg` draws it, compacted: the fallback of the fast writer, and the
+/// reference the tests compare it with.
+pub fn typst_svg_page(page: &typst_layout::Page) -> String {
+    crate::render::svg::compact(&typst_svg::svg(page, &Default::default()))
 }

@@ -4,7 +4,8 @@ use std::path::Path;
 use std::process::Command;
 
 use sopan::model::Site;
-use sopan::render::pdf::{FlowNode, PdfRenderer, flow_nodes};
+use sopan::render::pdf::{FlowNode, PdfRenderer, flow_nodes, typst_svg_page};
+use sopan::render::svg_writer::page_svg;
 use sopan::theme::Theme;
 
 use crate::support::Project;
@@ -345,4 +346,63 @@ fn a_broken_theme_template_is_an_operational_error_naming_the_line() {
         !p.path().join("output").exists(),
         "nothing written on failure"
     );
+}
+
+/// Every flow page of the example content and of the `pdf` fixture (22 steps, 11 actors,
+/// markup-like content) as sopan's own SVG writer draws it and as typst-svg draws it.
+fn flow_svg_pairs(dir: &Path) -> usize {
+    let mut pairs = 0;
+    for p in [Project::example(), Project::fixture("pdf")] {
+        let site = loaded(&p);
+        let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
+        for (i, b, s) in site.sops_placed() {
+            let (doc, _) = renderer.sop(&site, i, b, s).unwrap();
+            let mut flow_pages: Vec<usize> = flow_nodes(&doc).iter().map(|n| n.page).collect();
+            flow_pages.dedup();
+            for k in flow_pages {
+                let page = &doc.pages()[k - 1];
+                let fast = page_svg(page, &renderer.glyphs)
+                    .unwrap_or_else(|| panic!("{}: page {k} fell back to typst-svg", s.id));
+                let name = format!("{}-{}-{k}", i.id, s.id.slug);
+                std::fs::write(dir.join(format!("{name}.cepat.svg")), fast).unwrap();
+                std::fs::write(dir.join(format!("{name}.typst.svg")), typst_svg_page(page))
+                    .unwrap();
+                pairs += 1;
+            }
+        }
+    }
+    pairs
+}
+
+#[test]
+fn flowchart_svgs_draw_in_chromium_what_typst_svg_draws() {
+    let Some(chromium) = crate::site::browser() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = flow_svg_pairs(dir.path());
+    assert!(pairs >= 10, "{pairs} flow pages");
+    let out = Command::new("node")
+        .arg(crate::support::repo_root().join("tests/browser/svgdiff.mjs"))
+        .arg(dir.path())
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("node is needed for the browser tests");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let pages = report.as_object().unwrap();
+    assert_eq!(pages.len(), pairs);
+    for (name, r) in pages {
+        let (beda, total) = (r["beda"].as_i64().unwrap(), r["total"].as_i64().unwrap());
+        // Same drawing: at most 1 in 10,000 pixels off by anti-aliasing at twice the size.
+        assert!(
+            beda >= 0 && beda * 10_000 <= total,
+            "{name}: {beda} of {total} pixels differ"
+        );
+    }
 }
