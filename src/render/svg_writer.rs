@@ -26,8 +26,11 @@ use typst_layout::Page;
 /// theme's fonts draw every flowchart. `None`: the glyph has no outline (a space).
 #[derive(Default)]
 pub struct GlyphCache {
-    outlines: Mutex<HashMap<(FontInstance, u16), Option<Arc<str>>>>,
+    outlines: Mutex<HashMap<GlyphKey, Option<Arc<str>>>>,
 }
+
+/// A glyph of a font instance (font and variation).
+type GlyphKey = (FontInstance, u16);
 
 impl GlyphCache {
     fn outline(&self, font: &FontInstance, id: u16) -> Option<Arc<str>> {
@@ -115,7 +118,7 @@ fn color(out: &mut String, c: &Color) {
 struct Writer<'a> {
     cache: &'a GlyphCache,
     body: String,
-    glyphs: HashMap<(FontInstance, u16), Option<usize>>,
+    glyphs: HashMap<GlyphKey, Option<usize>>,
     defs: String,
 }
 
