@@ -145,6 +145,8 @@ impl Ctx<'_> {
             },
         );
         ctx.insert("base", &self.base);
+        // The page the search index reads leaves out what the index skips (templates test it).
+        ctx.insert("untuk_indeks", &self.draft);
         let umum: Vec<PageLink> = self
             .site
             .halaman
