@@ -98,6 +98,7 @@ fn run_one(
         .map_err(|e| Error::io("gagal menjalankan proses pekerja PDF", e))?;
     let stdin = child.stdin.take().expect("piped");
     let stdout = child.stdout.take().expect("piped");
+    larger_pipe(&stdout);
     let mut stderr = child.stderr.take().expect("piped");
     let read = std::thread::scope(|scope| {
         // Written from its own thread: a worker answers while it still reads.
@@ -149,6 +150,16 @@ fn run_one(
     }
     Ok(all)
 }
+
+/// A worker sends about 250 KB per document; Linux pipes hold 64 KB, so the worker and the
+/// reader took turns in small steps. 1 MB lets a document pass in one go.
+#[cfg(target_os = "linux")]
+fn larger_pipe(pipe: &std::process::ChildStdout) {
+    let _ = rustix::pipe::fcntl_setpipe_size(pipe, 1 << 20);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn larger_pipe(_: &std::process::ChildStdout) {}
 
 fn read_files(r: &mut impl Read) -> std::io::Result<Files> {
     let mut n4 = [0u8; 4];
