@@ -170,6 +170,18 @@ pub fn page_svg(page: &Page, cache: &GlyphCache) -> Option<String> {
     Some(svg)
 }
 
+/// ` transform="matrix(…)"`: scale and skew with seven decimals (a glyph's scale is about
+/// 0.004), the move with three.
+fn matrix(b: &mut String, t: &Transform) {
+    b.push_str(" transform=\"matrix(");
+    for v in [t.sx.get(), t.ky.get(), t.kx.get(), t.sy.get()] {
+        num(b, v, 7);
+        b.push(' ');
+    }
+    pair(b, t.tx.to_pt(), t.ty.to_pt());
+    b.push_str(")\"");
+}
+
 /// Whether `t` only moves (then coordinates are written moved, without a `transform`).
 fn is_translation(t: &Transform) -> bool {
     t.sx.get() == 1.0 && t.sy.get() == 1.0 && t.kx.get() == 0.0 && t.ky.get() == 0.0
@@ -212,24 +224,13 @@ impl Writer<'_> {
             color(b, fill);
             b.push('"');
         }
-        b.push_str(" transform=\"matrix(");
         // Font units, y up, to the page's points, y down.
         let m = ts.pre_concat(Transform::scale(
             typst::layout::Ratio::new(scale),
             typst::layout::Ratio::new(-scale),
         ));
-        for (k, v) in [m.sx.get(), m.ky.get(), m.kx.get(), m.sy.get()]
-            .into_iter()
-            .enumerate()
-        {
-            if k > 0 {
-                b.push(' ');
-            }
-            num(b, v, 7);
-        }
-        b.push(' ');
-        pair(b, m.tx.to_pt(), m.ty.to_pt());
-        b.push_str(")\">");
+        matrix(b, &m);
+        b.push('>');
         let (mut x, mut y) = (0.0, 0.0);
         for glyph in &text.glyphs {
             let gx = (x + glyph.x_offset.get()) * upem;
@@ -291,19 +292,7 @@ impl Writer<'_> {
         let origin = if is_translation(&ts) {
             Point::new(ts.tx, ts.ty)
         } else {
-            b.push_str(" transform=\"matrix(");
-            for (k, v) in [ts.sx.get(), ts.ky.get(), ts.kx.get(), ts.sy.get()]
-                .into_iter()
-                .enumerate()
-            {
-                if k > 0 {
-                    b.push(' ');
-                }
-                num(b, v, 7);
-            }
-            b.push(' ');
-            pair(b, ts.tx.to_pt(), ts.ty.to_pt());
-            b.push_str(")\"");
+            matrix(b, &ts);
             Point::zero()
         };
         let (ox, oy) = (origin.x.to_pt(), origin.y.to_pt());

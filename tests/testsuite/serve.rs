@@ -409,19 +409,24 @@ fn keep_alive_get(c: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(
     Ok((status, body))
 }
 
+/// 50 connections opened at once, each answering within 2 s or failing.
+fn open_fifty(addr: &str) -> Vec<BufReader<TcpStream>> {
+    (0..50)
+        .map(|_| {
+            let c = TcpStream::connect(addr).unwrap();
+            c.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            BufReader::new(c)
+        })
+        .collect()
+}
+
 #[test]
 fn fifty_keep_alive_connections_opened_together_are_all_answered_at_once() {
     let p = Project::example();
     let s = Served::start(&p);
     // Opened together, as wrk and a browser's parallel requests do; tiny_http's task pool left
     // 35 of 50 waiting until others closed.
-    let mut conns: Vec<_> = (0..50)
-        .map(|_| {
-            let c = TcpStream::connect(&s.addr).unwrap();
-            c.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-            BufReader::new(c)
-        })
-        .collect();
+    let mut conns = open_fifty(&s.addr);
     for c in &mut conns {
         write!(
             c.get_mut(),
@@ -438,13 +443,7 @@ fn fifty_keep_alive_connections_opened_together_are_all_answered_at_once() {
     }
     assert_eq!(unanswered, 0, "connections left waiting over 2 s");
     // Each connection then carries more requests, and a new one is answered too.
-    let mut conns: Vec<_> = (0..50)
-        .map(|_| {
-            let c = TcpStream::connect(&s.addr).unwrap();
-            c.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-            BufReader::new(c)
-        })
-        .collect();
+    let mut conns = open_fifty(&s.addr);
     for _ in 0..3 {
         for c in &mut conns {
             let (status, body) = keep_alive_get(c, "/tanah-laut-dinsos/").unwrap();
