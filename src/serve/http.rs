@@ -304,9 +304,12 @@ impl Reply {
         if let Some((name, value)) = &self.extra {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        if close {
-            head.push_str("Connection: close\r\n");
-        }
+        // Said either way: an HTTP/1.0 client keeps a connection only when told it may.
+        head.push_str(if close {
+            "Connection: close\r\n"
+        } else {
+            "Connection: keep-alive\r\n"
+        });
         head.push_str("\r\n");
         // Head and a small body leave in one segment; a large body follows unbuffered.
         let mut out = io::BufWriter::with_capacity(64 * 1024, w);

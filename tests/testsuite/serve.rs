@@ -496,6 +496,37 @@ fn requests_other_than_get_and_head_and_broken_ones_get_a_clear_status() {
         moved.contains("Location: /tanah-laut-dinsos%2Fsekretariat/\r\n"),
         "{moved}"
     );
+    // An HTTP/1.0 client asking to keep the connection is told it may, and can ask again.
+    let mut c = BufReader::new(TcpStream::connect(&s.addr).unwrap());
+    c.get_ref()
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    for _ in 0..2 {
+        write!(
+            c.get_mut(),
+            "GET /__sopan/status HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+        )
+        .unwrap();
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            c.read_line(&mut line).unwrap();
+            if line == "\r\n" {
+                break;
+            }
+            head.push_str(&line);
+        }
+        assert!(head.contains("Connection: keep-alive\r\n"), "{head}");
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("Content-Length: "))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut body = vec![0; length];
+        c.read_exact(&mut body).unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("generasi"));
+    }
     assert_eq!(s.get("/").0, 200);
 }
 
