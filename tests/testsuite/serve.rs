@@ -531,6 +531,29 @@ fn requests_other_than_get_and_head_and_broken_ones_get_a_clear_status() {
 }
 
 #[test]
+fn beyond_512_open_connections_a_new_one_is_told_503_and_served_again_once_some_close() {
+    let p = Project::example();
+    let s = Served::start(&p);
+    let mut held: Vec<TcpStream> = (0..512)
+        .map(|_| TcpStream::connect(&s.addr).unwrap())
+        .collect();
+    let status_of_new = || {
+        let mut c = TcpStream::connect(&s.addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let _ = c.write_all(b"GET / HTTP/1.0\r\n\r\n");
+        let mut head = [0u8; 12];
+        c.read_exact(&mut head).unwrap();
+        String::from_utf8_lossy(&head[9..12]).into_owned()
+    };
+    // The accepting thread counts connections as it takes them: wait until all are taken.
+    assert!(wait_until(LONG, || status_of_new() == "503"), "{}", s.log());
+    held.truncate(500);
+    assert!(wait_until(LONG, || status_of_new() == "200"), "{}", s.log());
+    drop(held);
+    assert!(!s.log().contains("panicked"), "{}", s.log());
+}
+
+#[test]
 fn fifty_connections_for_ten_seconds_while_saving_get_no_error_and_a_whole_site() {
     // wrk (Debian) is the load; like chromium it is required in CI and skipped elsewhere.
     let wrk_found = Command::new("wrk").arg("--version").output().is_ok();
