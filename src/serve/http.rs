@@ -246,7 +246,8 @@ fn parse_head(raw: &[u8]) -> Result<Head, BadHead> {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => target,
     };
-    if !target.starts_with('/') {
+    // Control characters never belong in a path (and a bare CR must not reach a header).
+    if !target.starts_with('/') || target.bytes().any(|b| b < 0x21 || b == 0x7f) {
         return Err(BadHead::Malformed);
     }
     Ok(Head {
@@ -558,6 +559,10 @@ mod tests {
             Err(Ok(BadHead::Malformed))
         );
         assert_eq!(head("GET * HTTP/1.1\r\n\r\n"), Err(Ok(BadHead::Malformed)));
+        assert_eq!(
+            head("GET /a\rb HTTP/1.1\r\n\r\n"),
+            Err(Ok(BadHead::Malformed))
+        );
         let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(20_000));
         assert_eq!(head(&long), Err(Ok(BadHead::TooLarge)));
         let many = format!("GET / HTTP/1.1\r\n{}\r\n", "X-A: b\r\n".repeat(3_000));
