@@ -119,6 +119,8 @@ struct Writer<'a> {
     cache: &'a GlyphCache,
     body: String,
     glyphs: HashMap<GlyphKey, Option<usize>>,
+    /// Glyphs defined so far (the next one's id).
+    defined: usize,
     defs: String,
 }
 
@@ -143,6 +145,7 @@ pub fn page_svg(page: &Page, cache: &GlyphCache) -> Option<String> {
         cache,
         body: String::with_capacity(64 * 1024),
         glyphs: HashMap::new(),
+        defined: 0,
         defs: String::new(),
     };
     match page.fill_or_white() {
@@ -265,7 +268,8 @@ impl Writer<'_> {
             return None;
         }
         let local = self.cache.outline(font, id).map(|path| {
-            let n = self.glyphs.values().flatten().count();
+            let n = self.defined;
+            self.defined += 1;
             let _ = write!(self.defs, "<path id=\"g{n}\" d=\"{path}\"/>");
             n
         });

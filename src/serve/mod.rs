@@ -318,7 +318,6 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     // Bind first: a busy port is reported before a long first build, not after it.
     let addr = format!("{}:{}", opts.bind, opts.port);
     let server = std::net::TcpListener::bind(&addr)
-        .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
         .inspect(no_delay)
         .map_err(|e| {
             Error::new(format!("gagal membuka server di `{addr}`"))

@@ -145,7 +145,7 @@ impl Ctx<'_> {
             },
         );
         ctx.insert("base", &self.base);
-        // The page the search index reads leaves out what the index skips (templates test it).
+        // The page the search index reads leaves out what the index skips (templates check it).
         ctx.insert("untuk_indeks", &self.draft);
         let umum: Vec<PageLink> = self
             .site
