@@ -1,5 +1,5 @@
 //! The flowchart SVGs of the site, written straight from Typst's laid-out page: the same
-//! drawing as `typst-svg` gives, in a third of the time. A build of 1,000 SOPs writes about
+//! drawing as `typst-svg` gives, in a tenth of the time. A build of 1,000 SOPs writes about
 //! 1,250 flow pages, and `typst-svg` took 3.4 ms per SOP (a sixth of all PDF work) mostly
 //! re-reading glyph outlines and formatting nine-decimal numbers. Here:
 //! - glyph outlines are read once per process and kept in font units ([`GlyphCache`]), so
