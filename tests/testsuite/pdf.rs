@@ -382,6 +382,7 @@ fn flowchart_svgs_draw_in_chromium_what_typst_svg_draws() {
     let dir = tempfile::tempdir().unwrap();
     let pairs = flow_svg_pairs(dir.path());
     assert!(pairs >= 10, "{pairs} flow pages");
+    eprintln!("{pairs} flow pages compared");
     let out = Command::new("node")
         .arg(crate::support::repo_root().join("tests/browser/svgdiff.mjs"))
         .arg(dir.path())
