@@ -407,3 +407,40 @@ fn flowchart_svgs_draw_in_chromium_what_typst_svg_draws() {
         );
     }
 }
+
+#[test]
+fn a_flow_page_the_svg_writer_cannot_draw_falls_back_to_typst_svg() {
+    // A theme paints the flow table's header with a gradient, which sopan's writer leaves to
+    // typst-svg: the flowchart is still drawn, gradient included.
+    let p = Project::fixture("pdf");
+    let flow = std::fs::read_to_string(
+        crate::support::repo_root().join("themes/default/typst/lib/flow.typ"),
+    )
+    .unwrap();
+    assert!(flow.contains("fill: luma(235)"));
+    p.write("sopan.yaml", "judul: Uji\ntema: gradasi\n").write(
+        "themes/gradasi/typst/lib/flow.typ",
+        &flow.replace("fill: luma(235)", "fill: gradient.linear(luma(200), white)"),
+    );
+    let site = loaded(&p);
+    let theme = Theme::load(p.path(), "gradasi").unwrap();
+    let renderer = PdfRenderer::new(&site, &theme, p.path()).unwrap();
+    let i = &site.instansi[0];
+    let s = i.sops().find(|s| s.id.slug == "bencana").unwrap();
+    let (doc, _) = renderer.sop(&site, i, &i.bidang[0], s).unwrap();
+    let first_flow_page = flow_nodes(&doc)[0].page;
+    let page = &doc.pages()[first_flow_page - 1];
+    assert!(page_svg(page, &renderer.glyphs).is_none());
+    let svgs = sopan::render::pdf::flow_svgs(&doc, &renderer.glyphs);
+    assert!(!svgs.is_empty());
+    let svg = String::from_utf8(svgs[0].clone()).unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("linearGradient"),
+        "{}",
+        &svg[..200]
+    );
+    // Without the gradient the same page takes the fast path.
+    let plain = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
+    let (doc, _) = plain.sop(&site, i, &i.bidang[0], s).unwrap();
+    assert!(page_svg(&doc.pages()[first_flow_page - 1], &plain.glyphs).is_some());
+}
