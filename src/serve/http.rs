@@ -6,7 +6,7 @@ use std::io::{self, BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::Shared;
 
@@ -21,8 +21,9 @@ const MAX_CONNECTIONS: usize = 512;
 /// The longest request head (request line and headers) read; browsers send about 1 KB.
 const MAX_HEAD: u64 = 16 * 1024;
 
-/// A connection that sends nothing (between keep-alive requests, or mid-head) or takes
-/// nothing for this long is closed.
+/// A request head must arrive whole within this time, counted from the end of the previous
+/// reply (so an idle keep-alive connection is closed after it too); a reply the client does
+/// not take within it ends the connection.
 const IDLE: Duration = Duration::from_secs(30);
 
 /// Accepts until the process ends. Every connection gets its own thread at once, so a
@@ -94,13 +95,18 @@ enum BadHead {
 
 /// Serves one connection's requests in turn until it closes, asks to close, or idles.
 fn connection(stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(IDLE));
     let _ = stream.set_write_timeout(Some(IDLE));
     let Ok(mut writer) = stream.try_clone() else {
         return;
     };
-    let mut reader = BufReader::new(stream);
+    let mut reader = BufReader::new(Timed {
+        stream,
+        until: Instant::now(),
+    });
     loop {
+        // A whole head within IDLE: a client trickling a byte at a time cannot hold the
+        // thread longer than that.
+        reader.get_mut().until = Instant::now() + IDLE;
         let head = match read_head(&mut reader) {
             Ok(Some(head)) => head,
             // Closed, timed out or reset between requests: the normal end of keep-alive.
@@ -142,13 +148,29 @@ fn connection(stream: TcpStream, shared: &Shared) {
 
 /// Closes a connection the client may still be sending on (a body, the rest of a refused
 /// head) without losing the reply: closing with unread bytes sends a reset, which can destroy
-/// the reply before the client reads it. So: end our side, then read what remains, briefly.
-fn linger(writer: &TcpStream, reader: &mut BufReader<TcpStream>) {
+/// the reply before the client reads it. So: end our side, then read what remains, briefly
+/// (at most 1 MB or 2 s).
+fn linger(writer: &TcpStream, reader: &mut BufReader<Timed>) {
     let _ = writer.shutdown(std::net::Shutdown::Write);
-    let _ = reader
-        .get_ref()
-        .set_read_timeout(Some(Duration::from_secs(1)));
+    reader.get_mut().until = Instant::now() + Duration::from_secs(2);
     let _ = io::copy(&mut reader.take(1 << 20), &mut io::sink());
+}
+
+/// A connection's reading side with a deadline for everything read until it is moved.
+struct Timed {
+    stream: TcpStream,
+    until: Instant,
+}
+
+impl io::Read for Timed {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        self.stream.read(buf)
+    }
 }
 
 /// Reads one request head. `Ok(None)`: the connection ended before a request began.
@@ -511,6 +533,37 @@ mod tests {
 
     fn head(raw: &str) -> Result<Option<Head>, Result<BadHead, io::ErrorKind>> {
         read_head(&mut raw.as_bytes()).map_err(|e| e.map_err(|e| e.kind()))
+    }
+
+    #[test]
+    fn a_head_trickled_byte_by_byte_still_ends_at_the_deadline() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut c = TcpStream::connect(addr).unwrap();
+            // Each byte comes well within any per-read timeout; the head never ends.
+            for b in b"GET / HTTP/1.1\r\nX-A: ".iter().cycle().take(400) {
+                if c.write_all(&[*b]).is_err() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        });
+        let (stream, _) = listener.accept().unwrap();
+        let started = Instant::now();
+        let mut reader = BufReader::new(Timed {
+            stream,
+            until: started + Duration::from_millis(300),
+        });
+        let r = read_head(&mut reader);
+        let took = started.elapsed();
+        assert!(
+            matches!(r, Err(Err(ref e)) if matches!(e.kind(), io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock)),
+            "{r:?}"
+        );
+        assert!(took < Duration::from_millis(1500), "{took:?}");
+        drop(reader);
+        client.join().unwrap();
     }
 
     #[test]
