@@ -382,6 +382,14 @@ fn ctrl_c_stops_the_server_and_leaves_nothing_on_disk() {
     assert_eq!(names, ["content", "sopan.yaml"]);
 }
 
+/// The `Content-Length` of a reply's head.
+fn content_length(head: &str) -> usize {
+    head.lines()
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no Content-Length in {head}"))
+}
+
 /// Sends `GET path` on a kept-alive connection and reads one whole reply (by its length).
 fn keep_alive_get(c: &mut BufReader<TcpStream>, path: &str) -> std::io::Result<(u16, Vec<u8>)> {
     write!(c.get_mut(), "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n")?;
@@ -471,14 +479,8 @@ fn requests_other_than_get_and_head_and_broken_ones_get_a_clear_status() {
     let head = raw("HEAD /tanah-laut-dinsos/keputusan.pdf HTTP/1.1\r\nConnection: close\r\n\r\n");
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
     assert!(head.contains("Content-Type: application/pdf\r\n"), "{head}");
-    let length: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("Content-Length: "))
-        .unwrap()
-        .parse()
-        .unwrap();
     assert_eq!(
-        length,
+        content_length(&head),
         s.get_bytes("/tanah-laut-dinsos/keputusan.pdf").len()
     );
     assert!(head.ends_with("\r\n\r\n"), "HEAD has no body");
@@ -517,13 +519,7 @@ fn requests_other_than_get_and_head_and_broken_ones_get_a_clear_status() {
             head.push_str(&line);
         }
         assert!(head.contains("Connection: keep-alive\r\n"), "{head}");
-        let length: usize = head
-            .lines()
-            .find_map(|l| l.strip_prefix("Content-Length: "))
-            .unwrap()
-            .parse()
-            .unwrap();
-        let mut body = vec![0; length];
+        let mut body = vec![0; content_length(&head)];
         c.read_exact(&mut body).unwrap();
         assert!(String::from_utf8_lossy(&body).contains("generasi"));
     }
