@@ -25,6 +25,9 @@ struct Kept {
     pages: Vec<(String, [u8; 32])>,
 }
 
+/// The folder of the search index and its scripts in the output.
+pub const DIR: &str = "pagefind/";
+
 fn new_index() -> Result<PagefindIndex, String> {
     let config = pagefind::options::PagefindServiceConfig::builder()
         .force_language("id".to_string())
@@ -96,10 +99,10 @@ pub fn index(
         .map(|f| {
             let name = crate::diag::display_path(&f.filename);
             let name = name.trim_start_matches('/');
-            let path = if name.starts_with("pagefind/") {
+            let path = if name.starts_with(DIR) {
                 name.to_string()
             } else {
-                format!("pagefind/{name}")
+                format!("{DIR}{name}")
             };
             (path, f.contents)
         })

@@ -1,6 +1,6 @@
-//! Compacting the flowchart SVGs Typst writes: the same drawing in about half the bytes, for
-//! citizens loading an SOP page on a phone, and for the build that pipes, keeps and writes
-//! 1,000 of them. Typst's SVG is very regular (`svg`, `defs`, `symbol`, `g`, `path`, `use`), and
+//! Compacting the flowchart SVGs Typst writes, for the flow pages sopan's own writer
+//! (`svg_writer.rs`) leaves to typst-svg: the same drawing in about half the bytes, for
+//! citizens loading an SOP page on a phone. Typst's SVG is very regular (`svg`, `defs`, `symbol`, `g`, `path`, `use`), and
 //! this rewrites only what is known to be safe:
 //! - numbers in `d`, `x`, `y` and `transform` rounded to 0.001 pt (Typst writes nine decimals);
 //! - on a glyph `<use>`, the attributes that repeat SVG's defaults (`y="0"`, a black fill with

@@ -152,11 +152,9 @@ pub fn page_svg(page: &Page, cache: &GlyphCache) -> Option<String> {
         Some(Paint::Solid(c)) => {
             writer.body.push_str("<path fill=\"");
             color(&mut writer.body, &c);
-            writer.body.push_str("\" d=\"M0 0H");
-            num(&mut writer.body, w, 3);
-            writer.body.push('V');
-            num(&mut writer.body, h, 3);
-            writer.body.push_str("H0Z\"/>");
+            writer.body.push_str("\" d=\"");
+            rect(&mut writer.body, 0.0, 0.0, w, h);
+            writer.body.push_str("\"/>");
         }
         Some(_) => return None,
         None => {}
@@ -183,6 +181,19 @@ fn matrix(b: &mut String, t: &Transform) {
     }
     pair(b, t.tx.to_pt(), t.ty.to_pt());
     b.push_str(")\"");
+}
+
+/// The path of a `w` by `h` rectangle at (`x`, `y`).
+fn rect(b: &mut String, x: f64, y: f64, w: f64, h: f64) {
+    b.push('M');
+    pair(b, x, y);
+    b.push('H');
+    num(b, x + w, 3);
+    b.push('V');
+    num(b, y + h, 3);
+    b.push('H');
+    num(b, x, 3);
+    b.push('Z');
 }
 
 /// Whether `t` only moves (then coordinates are written moved, without a `transform`).
@@ -309,17 +320,7 @@ impl Writer<'_> {
                 b.push('L');
                 at(b, *to);
             }
-            Geometry::Rect(size) => {
-                b.push('M');
-                pair(b, ox, oy);
-                b.push('H');
-                num(b, ox + size.x.to_pt(), 3);
-                b.push('V');
-                num(b, oy + size.y.to_pt(), 3);
-                b.push('H');
-                num(b, ox, 3);
-                b.push('Z');
-            }
+            Geometry::Rect(size) => rect(b, ox, oy, size.x.to_pt(), size.y.to_pt()),
             Geometry::Curve(curve) => {
                 for item in &curve.0 {
                     match *item {

@@ -76,9 +76,9 @@ impl Shared {
         let mut to_index = None;
         match result {
             Ok(mut output) => {
-                let indexed = output.blobs_under(SEARCH).next().is_some();
+                let indexed = output.blobs_under(render::search::DIR).next().is_some();
                 if !indexed {
-                    for (path, blob) in s.output.blobs_under(SEARCH) {
+                    for (path, blob) in s.output.blobs_under(render::search::DIR) {
                         output.insert_blob(path, Arc::clone(blob));
                     }
                 }
@@ -108,7 +108,7 @@ impl Shared {
             return;
         }
         let mut output = Output::clone(&s.output);
-        output.remove_under(SEARCH);
+        output.remove_under(render::search::DIR);
         for (path, bytes) in files {
             output.insert(path, bytes);
         }
@@ -116,9 +116,6 @@ impl Shared {
         s.search_generation = generation;
     }
 }
-
-/// Where the search index lives in the output.
-const SEARCH: &str = "pagefind/";
 
 /// What a serve session keeps between builds.
 #[derive(Default)]

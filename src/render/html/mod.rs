@@ -23,7 +23,6 @@ mod audit;
 mod history;
 pub use history::diff_report;
 
-/// Loads every `templates/*.html` of the theme into Tera.
 /// SHA-256 of the theme's templates, names and bytes.
 fn templates_hash(theme: &Theme) -> [u8; 32] {
     let mut h = Sha256::new();
@@ -31,6 +30,7 @@ fn templates_hash(theme: &Theme) -> [u8; 32] {
     h.finalize().into()
 }
 
+/// Loads every `templates/*.html` of the theme into Tera.
 fn tera(theme: &Theme) -> Result<Tera, Error> {
     let mut t = Tera::default();
     let templates: Vec<(String, String)> = theme
@@ -740,9 +740,10 @@ fn sop(
             },
         })
         .collect();
-    // The search draft is rendered before the PDFs exist; its PDF facts are blank and marked
-    // `data-pagefind-ignore="all"` in the template (not even read for metadata: Pagefind would
-    // take the flowchart as the result's image), so they never reach the index.
+    // The search draft is rendered before the PDFs exist; its PDF facts are blank, and the
+    // template leaves them out of the draft (`untuk_indeks`) and marks them
+    // `data-pagefind-ignore="all"` in the page (not even read for metadata: Pagefind would take
+    // the flowchart as the result's image), so they never reach the index.
     let pdf = file_ref(files, &ctx.base, &s.id.pdf_path()).or_else(|| {
         ctx.draft.then(|| FileRef {
             url: String::new(),
