@@ -1,26 +1,50 @@
-//! Benchmark aid (issue 4): the site's pages and search index alone, without PDFs: renders the
-//! pages as the search draft (the same templates and data; PDF facts blank) and indexes them
-//! with Pagefind, three times. `cargo run --release --example site -- DIR`
+//! Benchmark aid (issue 4): the site's pages and its search index alone, without compiling
+//! PDFs: every page from the real templates and data, with small stand-ins where the PDFs and
+//! flowchart SVGs would be; then the search records and the Pagefind index. RUNS runs in one
+//! process (default 1: the first run is the one a `sopan build` pays, fresh memory included).
+//! `cargo run --release --example site -- DIR [RUNS]`
 use std::time::Instant;
 
 fn main() {
     let root = std::path::PathBuf::from(std::env::args().nth(1).expect("DIR"));
+    let runs: usize = std::env::args()
+        .nth(2)
+        .map(|r| r.parse().expect("RUNS"))
+        .unwrap_or(1);
+    let t = Instant::now();
     let loaded = sopan::load_and_validate(&root).expect("loads");
-    let theme = sopan::theme::Theme::load(&root, &loaded.site.settings.tema).expect("theme");
+    let load = t.elapsed();
+    let site = &loaded.site;
+    let theme = sopan::theme::Theme::load(&root, &site.settings.tema).expect("theme");
     let extras = sopan::extras(&root, &loaded, None);
-    for _ in 0..3 {
+    let mut files = sopan::output::Output::new();
+    for s in site.sops() {
+        files.insert(s.id.pdf_path(), b"%PDF-1.7 pengganti".to_vec());
+        files.insert(
+            format!("{}/alur-1.svg", s.id),
+            br#"<svg xmlns="http://www.w3.org/2000/svg" width="935" height="610"></svg>"#.to_vec(),
+        );
+    }
+    for _ in 0..runs {
+        let mut out = files.clone();
         let t = Instant::now();
-        let pages =
-            sopan::render::html::render_search_draft(&loaded.site, &theme, &extras).expect("pages");
+        sopan::render::html::render(site, &theme, &extras, &mut out, None).expect("pages");
         let html = t.elapsed();
-        let files = sopan::render::search::index(&pages, "", None).expect("index");
+        let t = Instant::now();
+        let records = sopan::render::search_record::records(site);
+        let rec = t.elapsed();
+        let n = records.len();
+        let index = sopan::render::search::index(records, None).expect("index");
+        let search = t.elapsed();
         println!(
-            "{} pages: HTML {} ms, search index {} ms ({} files), together {} ms",
-            pages.iter().filter(|(p, _)| p.ends_with(".html")).count(),
+            "{} pages: load {} ms, HTML {} ms, search {} ms ({n} records {} ms, {} files); together {} ms",
+            out.iter().filter(|(p, _)| p.ends_with(".html")).count(),
+            load.as_millis(),
             html.as_millis(),
-            (t.elapsed() - html).as_millis(),
-            files.len(),
-            t.elapsed().as_millis()
+            search.as_millis(),
+            rec.as_millis(),
+            index.len(),
+            (load + html + search).as_millis()
         );
     }
 }

@@ -2,11 +2,11 @@
 # Benchmark reference (issue 4, not a test): the time Hugo (Debian `hugo`) takes for N plain
 # pages on this machine, next to sopan's pages and search index for N synthetic SOPs
 # (`--example site`). Each Hugo page carries about as much text as an SOP page (~900 words).
-# Usage: scripts/bench-hugo.sh [N] [RUNS]   (default 1000 3). Needs `apt-get install hugo`.
+# Usage: scripts/bench-hugo.sh [N] [RUNS]   (default 1000 5). Needs `apt-get install hugo`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-1000}"
-runs="${2:-3}"
+runs="${2:-5}"
 command -v hugo >/dev/null || { echo "hugo tidak terpasang: apt-get install hugo" >&2; exit 1; }
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"
 cargo build --release --quiet --example gen --example site
@@ -44,10 +44,22 @@ PY
 syn="$work/syn"
 "$CARGO_TARGET_DIR/release/examples/gen" "$n" "$syn" 2>/dev/null
 hugo --quiet -s "$site" -d "$work/out" >/dev/null
+"$CARGO_TARGET_DIR/release/examples/site" "$syn" >/dev/null
+: > "$work/runs"
 for r in $(seq 1 "$runs"); do
   rm -rf "$work/out"
   s=$(date +%s.%N); hugo --quiet -s "$site" -d "$work/out" >/dev/null; e=$(date +%s.%N)
-  printf 'hugo: %d halaman dalam %.0f ms\n' "$(find "$work/out/halaman" -name index.html | wc -l)" \
-    "$(echo "($e - $s) * 1000" | bc)"
-  MIMALLOC_PURGE_DELAY=-1 "$CARGO_TARGET_DIR/release/examples/site" "$syn" | tail -1 | sed 's/^/sopan: /'
+  h=$(echo "($e - $s) * 1000 / 1" | bc)
+  printf 'hugo: %d halaman dalam %d ms\n' "$(find "$work/out/halaman" -name index.html | wc -l)" "$h"
+  line=$(MIMALLOC_PURGE_DELAY=-1 "$CARGO_TARGET_DIR/release/examples/site" "$syn" | tail -1)
+  echo "sopan: $line"
+  load=$(echo "$line" | sed -E 's/.*load ([0-9]+) ms.*/\1/')
+  html=$(echo "$line" | sed -E 's/.*HTML ([0-9]+) ms.*/\1/')
+  search=$(echo "$line" | sed -E 's/.*search ([0-9]+) ms.*/\1/')
+  echo "$h $((html + search)) $((load + html + search))" >> "$work/runs"
 done
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
+h=$(cut -d' ' -f1 "$work/runs" | median)
+p=$(cut -d' ' -f2 "$work/runs" | median)
+a=$(cut -d' ' -f3 "$work/runs" | median)
+echo "median dari $runs putaran: hugo $h ms; sopan halaman + pencarian $p ms ($(echo "scale=2; $p / $h" | bc)x), dengan memuat YAML $a ms ($(echo "scale=2; $a / $h" | bc)x)"

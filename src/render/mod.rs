@@ -6,6 +6,7 @@ pub mod flow;
 pub mod html;
 pub mod pdf;
 pub mod search;
+pub mod search_record;
 pub mod svg;
 pub mod svg_writer;
 pub mod worker;
@@ -44,7 +45,7 @@ pub struct BuildContext<'a> {
     /// The search index of the previous build to update (`serve`); `None` indexes afresh.
     pub search: Option<&'a search::SearchCache>,
     /// Leave the search index out (no `pagefind/` files): `serve` shows a rebuilt site first
-    /// and indexes the built pages afterwards, on its search thread.
+    /// and indexes the site's search records afterwards, on its search thread.
     pub defer_search: bool,
     /// Compile SOP PDFs in this many worker processes (0 or 1: in threads of this process).
     pub processes: usize,
@@ -62,16 +63,15 @@ pub fn build(
     data::render(site, &mut out);
     log("data terbuka (JSON)", t.elapsed());
 
-    // What the search index reads of a page never depends on its PDF, so the index is built
-    // from a draft of the pages on its own thread while the PDFs compile.
+    // The search index is written from the content model, not from the pages, so it is built
+    // on its own thread while the PDFs compile.
     let (pdfs, search) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             if ctx.defer_search {
                 return Ok(None);
             }
             let t = Instant::now();
-            search_bundle(site, ctx.theme, ctx.extras, ctx.search)
-                .map(|files| Some((files, t.elapsed())))
+            search_bundle(site, ctx.search).map(|files| Some((files, t.elapsed())))
         });
         let t = Instant::now();
         let pdfs = render_pdfs(site, ctx, &mut out).map(|()| t.elapsed());
@@ -99,18 +99,13 @@ pub fn build(
     Ok(out)
 }
 
-/// The search index of the site's pages (`pagefind/…` files), built from a draft of the pages:
-/// what the index reads of a page never depends on its PDF. `cache` lets `serve` index only the
-/// pages that changed.
+/// The search index of the site (`pagefind/…` files), from its search records. `cache` lets
+/// `serve` index only the pages that changed.
 pub fn search_bundle(
     site: &Site,
-    theme: &Theme,
-    extras: &Extras,
     cache: Option<&search::SearchCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let base = html::base_path(site.settings.base_url.as_deref());
-    let draft = html::render_search_draft(site, theme, extras)?;
-    search::index(&draft, &base, cache)
+    search::index(search_record::records(site), cache)
 }
 
 /// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.

@@ -1,13 +1,13 @@
-//! Search: Pagefind indexes the built pages in-process (Indonesian stemming, filters for instansi
-//! and bidang); its index and browser scripts go to `pagefind/` in the output.
+//! Search: Pagefind indexes the site's search records in-process (Indonesian stemming, filters
+//! for instansi and bidang); its index and browser scripts go to `pagefind/` in the output.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use pagefind::api::PagefindIndex;
-use sha2::{Digest, Sha256};
 
 use crate::error::Error;
-use crate::output::Output;
+use crate::render::search_record::SearchRecord;
 use crate::sync::lock;
 
 /// A Pagefind index kept between builds of a `serve` session: when only the text of existing
@@ -21,8 +21,8 @@ pub struct SearchCache {
 
 struct Kept {
     index: PagefindIndex,
-    /// Page URL → SHA-256 of its HTML, in the order the pages were added.
-    pages: Vec<(String, [u8; 32])>,
+    /// The records indexed, in the order they were added.
+    records: Vec<SearchRecord>,
 }
 
 /// The folder of the search index and its scripts in the output.
@@ -35,32 +35,16 @@ fn new_index() -> Result<PagefindIndex, String> {
     PagefindIndex::new(Some(config)).map_err(|e| e.to_string())
 }
 
-/// Indexes every HTML page of `pages` (only those marked `data-pagefind-body` are searchable)
-/// and returns the Pagefind bundle, paths under `pagefind/`. `base` is the site's path prefix;
-/// `cache` lets `serve` index only what changed.
+/// Indexes `records` (in their order, which fixes Pagefind's page numbers) and returns the
+/// Pagefind bundle, paths under `pagefind/`. `cache` lets `serve` index only what changed.
 pub fn index(
-    pages: &Output,
-    base: &str,
+    records: Vec<SearchRecord>,
     cache: Option<&SearchCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let pages: Vec<(String, String)> = pages
-        .iter()
-        // Only pages marked searchable are indexed; Pagefind would parse and then skip the rest.
-        .filter(|(p, b)| p.ends_with(".html") && memchr_contains(b, b"data-pagefind-body"))
-        .map(|(p, b)| {
-            (
-                format!("{base}/{}", p.trim_end_matches("index.html")),
-                String::from_utf8_lossy(b).into_owned(),
-            )
-        })
-        .collect();
-    let hashes: Vec<(String, [u8; 32])> = pages
-        .iter()
-        .map(|(url, html)| (url.clone(), Sha256::digest(html.as_bytes()).into()))
-        .collect();
     let mut guard = cache.map(|c| lock(&c.kept));
     let kept = guard.as_mut().and_then(|g| g.take()).filter(|k| {
-        k.pages.len() == hashes.len() && k.pages.iter().zip(&hashes).all(|(a, b)| a.0 == b.0)
+        k.records.len() == records.len()
+            && k.records.iter().zip(&records).all(|(a, b)| a.url == b.url)
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -68,27 +52,32 @@ pub fn index(
         .map_err(|e| Error::new("gagal menyiapkan runtime pencarian").cause(e))?;
     let result = runtime.block_on(async {
         let (mut index, old) = match kept {
-            Some(k) => (k.index, Some(k.pages)),
+            Some(k) => (k.index, Some(k.records)),
             None => (new_index()?, None),
         };
-        for (k, (url, html)) in pages.into_iter().enumerate() {
-            let unchanged = old.as_ref().is_some_and(|o| o[k].1 == hashes[k].1);
-            if !unchanged {
-                index
-                    .add_html_file(None, Some(url), html)
-                    .await
-                    .map_err(|e| e.to_string())?;
+        for (k, r) in records.iter().enumerate() {
+            if old.as_ref().is_some_and(|o| &o[k] == r) {
+                continue;
             }
+            let meta = BTreeMap::from([("title".to_string(), r.title.clone())]);
+            index
+                .add_custom_record(
+                    r.url.clone(),
+                    r.text.clone(),
+                    "id".to_string(),
+                    Some(meta),
+                    Some(r.filters.clone()),
+                    None,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
         }
         let files = index.get_files().await.map_err(|e| e.to_string())?;
         Ok::<_, String>((files, index))
     });
     let files = result.map(|(files, index)| {
         if let Some(g) = guard.as_mut() {
-            **g = Some(Kept {
-                index,
-                pages: hashes,
-            });
+            **g = Some(Kept { index, records });
         }
         files
     });
@@ -107,8 +96,4 @@ pub fn index(
             (path, f.contents)
         })
         .collect())
-}
-
-fn memchr_contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::output::Output;
 use crate::render::pdf::PdfCache;
 use crate::render::search::SearchCache;
+use crate::render::search_record::SearchRecord;
 use crate::sync::lock;
 use crate::{load_and_validate_with, render, report, theme};
 
@@ -67,13 +68,13 @@ impl Shared {
         (guard.generation, guard.error.is_some())
     }
 
-    /// Serves a build's result (browsers reload). Returns its generation and, for a good build
-    /// without its own search index, the site to index: until [`Shared::publish_search`]
-    /// brings that index, the previous one stays served.
-    fn publish(&self, result: Result<Output, String>, base: String) -> (u64, Option<Arc<Output>>) {
+    /// Serves a build's result (browsers reload). Returns its generation and whether it is a
+    /// good build without its own search index: until [`Shared::publish_search`] brings that
+    /// index, the previous one stays served.
+    fn publish(&self, result: Result<Output, String>, base: String) -> (u64, bool) {
         let mut s = self.lock();
         s.generation += 1;
-        let mut to_index = None;
+        let mut to_index = false;
         match result {
             Ok(mut output) => {
                 let indexed = output.blobs_under(render::search::DIR).next().is_some();
@@ -88,7 +89,7 @@ impl Shared {
                 if indexed {
                     s.search_generation = s.generation;
                 } else {
-                    to_index = Some(Arc::clone(&s.output));
+                    to_index = true;
                 }
             }
             Err(text) => s.error = Some(text),
@@ -130,11 +131,10 @@ struct Caches {
 /// The warnings last printed to the terminal.
 static LAST_WARNINGS: Mutex<String> = Mutex::new(String::new());
 
-/// A site to index, built as `generation`.
+/// The search records of a site built as `generation`, to index.
 struct SearchJob {
     generation: u64,
-    site: Arc<Output>,
-    base: String,
+    records: Vec<SearchRecord>,
 }
 
 /// Builds the search index of rebuilt sites on its own thread, newest first: a job still
@@ -163,9 +163,7 @@ impl SearchThread {
                         }
                     };
                     let t = Instant::now();
-                    // The built pages themselves: what the index reads of them is what a
-                    // build's draft holds (a test compares the two).
-                    match render::search::index(&job.site, &job.base, Some(&cache)) {
+                    match render::search::index(job.records, Some(&cache)) {
                         Ok(files) => {
                             shared.publish_search(job.generation, files);
                             eprintln!(
@@ -201,10 +199,12 @@ fn lower_priority() {
 fn lower_priority() {}
 
 /// One build's result: the site or the text the terminal and the browser overlay show, the
-/// site's path prefix, and what the build leaves to free.
+/// site's path prefix, the search records of a good build whose index was deferred, and what
+/// the build leaves to free.
 struct Built {
     result: Result<Output, String>,
     base: String,
+    records: Vec<SearchRecord>,
     /// The content model and extras, freed after the browser is told (freeing the models of
     /// 1,000 SOPs took tens of milliseconds).
     leftovers: Box<dyn std::any::Any>,
@@ -228,6 +228,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
             return Built {
                 result: Err(e.to_string()),
                 base: String::new(),
+                records: Vec::new(),
                 leftovers: Box::new(()),
             };
         }
@@ -244,6 +245,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
         return Built {
             result: Err(text),
             base,
+            records: Vec::new(),
             leftovers: Box::new(loaded),
         };
     }
@@ -266,8 +268,12 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
     });
     cache.pdf.finish_build();
     cache.pages.finish();
+    let mut records = Vec::new();
     let result = match built {
         Ok(output) => {
+            if defer_search {
+                records = render::search_record::records(&loaded.site);
+            }
             // Warnings are printed when they change, not after every save.
             let mut last = lock(&LAST_WARNINGS);
             if *last != report {
@@ -281,6 +287,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
     Built {
         result,
         base,
+        records,
         leftovers: Box::new((loaded, extras)),
     }
 }
@@ -328,6 +335,7 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         result: first,
         base,
         leftovers,
+        ..
     } = build_once(&root, &cache, false);
     drop(leftovers);
     match &first {
@@ -374,6 +382,7 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         let Built {
             result,
             base,
+            records,
             leftovers,
         } = build_once(&root, &cache, true);
         match &result {
@@ -385,15 +394,14 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             ),
             Err(text) => eprint!("{text}"),
         }
-        let (generation, site) = shared.publish(result, base.clone());
+        let (generation, to_index) = shared.publish(result, base);
         // The page being edited reloads first; its search index follows from the search
         // thread (the previous index stays served until then: search never sees half an
         // index, and the next save does not wait for it).
-        if let Some(site) = site {
+        if to_index {
             search.submit(SearchJob {
                 generation,
-                site,
-                base,
+                records,
             });
         }
         drop(leftovers);

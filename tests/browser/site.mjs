@@ -56,6 +56,32 @@ if (expect.searches?.length) {
   await context.close();
 }
 
+// 1b. A result's excerpt shows content that looks like markup as text, and nothing in the
+//     results list becomes an element or a handler.
+for (const { query, expect: want, texts } of expect.excerpts ?? []) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  watch(page, "cuplikan");
+  await page.goto(base + "/cari/?q=" + encodeURIComponent(query));
+  try {
+    await page.waitForSelector("#hasil-cari ol li a", { timeout: 15000 });
+  } catch { fail(`excerpt search "${query}": no results shown`); await context.close(); continue; }
+  const first = await page.$eval("#hasil-cari ol li", (li) => ({
+    title: li.querySelector("a").textContent, excerpt: li.querySelector("p")?.textContent ?? "",
+  }));
+  notes.push({ query, first });
+  if (!first.title.includes(want)) fail(`excerpt search "${query}": first result is "${first.title}"`);
+  for (const t of texts) if (!first.excerpt.includes(t)) fail(`excerpt of "${query}" lacks literal ${t}: ${first.excerpt}`);
+  const bad = await page.evaluate(() => {
+    const box = document.getElementById("hasil-cari");
+    const els = box.querySelectorAll("script, img, svg, iframe, i, b, u").length;
+    const attrs = [...box.querySelectorAll("*")].flatMap((e) => [...e.attributes].map((a) => a.name)).filter((n) => n.startsWith("on"));
+    return els + attrs.length;
+  });
+  if (bad > 0) fail(`excerpt search "${query}": content became markup in the results`);
+  await context.close();
+}
+
 // 2. Text that looks like markup stays text; no script runs, no handler or javascript: link
 //    appears, however the content tried to break out.
 const literals = Array.isArray(expect.literal) ? expect.literal : expect.literal ? [expect.literal] : [];

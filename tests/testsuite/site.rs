@@ -37,6 +37,7 @@ langkah:
   - kegiatan: Selesai
     pelaksana: Kasi
     waktu: 5 menit
+    keterangan: "Kodenya &lt;b&gt; &amp; AT&T"
 "#;
 
 /// An instansi whose own fields, bidang and decree try the same in the instansi, bidang and
@@ -362,6 +363,11 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
             {"query": "BPJS", "expect": "BPJS"},
             {"query": "surat keterangan terdaftar", "expect": "Terdaftar"},
         ],
+        "excerpts": [
+            {"query": "onfocus", "expect": "Serangan", "texts": ["Staf \" autofocus onfocus=\"alert(6)"]},
+            {"query": "onerror", "expect": "Serangan", "texts": ["'><img src=x onerror=alert(1)>"]},
+            {"query": "kodenya", "expect": "Serangan", "texts": ["Kodenya &lt;b&gt; &amp; AT&T"]},
+        ],
         "literal": [
             {
                 "url": "/uji-simbol/umum/simbol/",
@@ -394,6 +400,7 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
                     "{{ 7*7 }} {% raw %} ${7*7} #{7*7}",
                     "</script><script>alert(8)</script>",
                     "Staf \" autofocus onfocus=\"alert(6)",
+                    "Kodenya &lt;b&gt; &amp; AT&T",
                 ],
             },
         ],
@@ -412,37 +419,63 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
 }
 
 #[test]
-fn the_search_index_built_from_the_draft_equals_one_built_from_the_final_pages() {
-    // The index is built from a draft of the pages while the PDFs compile; the parts that
-    // differ (PDF size, checksum, flowcharts) are `data-pagefind-ignore`, so it must be exactly
-    // the index of the pages as written.
-    let root = repo_root();
-    let loaded = sopan::load_and_validate(&root).unwrap();
+fn every_sop_page_is_searchable_by_its_text_and_the_bundle_is_the_one_written() {
+    // The index is written from search records (the content model), not read back from the
+    // pages: each SOP's record must hold what its page says, escaped as text (the example
+    // with the injection fixtures).
+    let p = built();
+    let loaded = sopan::load_and_validate(p.path()).unwrap();
     let site = &loaded.site;
-    let theme = sopan::theme::Theme::load(&root, &site.settings.tema).unwrap();
-    let extras = sopan::extras(&root, &loaded, None);
-    let ctx = sopan::render::BuildContext {
-        extras: &extras,
-        root: &root,
-        theme: &theme,
-        progress: false,
-        cache: None,
-        pages: None,
-        search: None,
-        defer_search: false,
-        processes: 0,
+    let records = sopan::render::search_record::records(site);
+    assert_eq!(
+        records.len(),
+        site.sops().count() + site.halaman.len(),
+        "one record per SOP page and free page"
+    );
+    let esc = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
     };
-    let out = sopan::render::build(site, &ctx, &mut |_, _| {}).unwrap();
-    let base = sopan::render::html::base_path(site.settings.base_url.as_deref());
-    let draft = sopan::render::html::render_search_draft(site, &theme, &extras).unwrap();
-    // Pagefind returns its files in no fixed order; the output is a sorted map.
-    let mut from_draft = sopan::render::search::index(&draft, &base, None).unwrap();
-    let mut from_final = sopan::render::search::index(&out, &base, None).unwrap();
-    from_draft.sort();
-    from_final.sort();
-    assert!(from_final.len() > 10);
-    assert_eq!(from_draft, from_final);
-    for (path, bytes) in &from_final {
-        assert_eq!(out.get(path), Some(bytes.as_slice()), "{path} as built");
+    for (i, b, s) in site.sops_placed() {
+        let r = records
+            .iter()
+            .find(|r| r.url.ends_with(&s.id.url()))
+            .unwrap_or_else(|| panic!("{}: no record", s.id));
+        assert_eq!(r.title, s.nama);
+        assert_eq!(r.filters["bidang"], vec![b.nama.clone()]);
+        assert!(r.filters["instansi"][0].starts_with(&i.nama), "{}", s.id);
+        let mut wanted = vec![esc(&s.nama)];
+        wanted.extend(s.dasar_hukum.iter().map(|d| esc(d)));
+        wanted.extend(s.pelaksana.iter().map(|p| esc(p)));
+        for l in &s.langkah {
+            wanted.push(esc(&l.kegiatan));
+            wanted.extend(l.kelengkapan.iter().map(|k| esc(k)));
+            wanted.extend(l.output.iter().map(|o| esc(o)));
+        }
+        if !s.nomor.is_empty() {
+            wanted.push(esc(&s.nomor));
+        }
+        for w in wanted {
+            assert!(r.text.contains(&w), "{}: record lacks {w:?}", s.id);
+        }
+        assert!(!r.text.contains('<'), "{}: markup in the record", s.id);
+    }
+    let hal = records
+        .iter()
+        .find(|r| r.url.contains("/halaman/"))
+        .expect("a free page record");
+    assert!(!hal.text.is_empty() && !hal.title.is_empty());
+
+    // What `build` wrote under pagefind/ is the bundle of these records.
+    let mut bundle = sopan::render::search::index(records, None).unwrap();
+    bundle.sort();
+    assert!(bundle.len() > 10);
+    for (path, bytes) in &bundle {
+        let written = std::fs::read(p.path().join("output").join(path)).unwrap();
+        assert!(written == *bytes, "{path} differs from the build's");
     }
 }

@@ -14,6 +14,7 @@ use crate::error::Error;
 use crate::kept::Kept;
 use crate::model::org::{Bidang, Instansi, Pejabat};
 use crate::model::sop::{Jenis, Keterkaitan, Sop, Tujuan};
+use crate::model::waktu::TotalWaktu;
 use crate::model::{Halaman, Site};
 use crate::output::{Blob, Output};
 use crate::render::Extras;
@@ -117,8 +118,6 @@ struct Ctx<'a> {
     base: String,
     /// Lower-cased SOP name (without a leading "SOP ") → page URL, per instansi.
     names: HashMap<(String, String), String>,
-    /// Rendering the search draft: PDFs and flowcharts are not there yet.
-    draft: bool,
     /// History and audit.
     extras: &'a Extras,
     /// Pages of earlier builds (`serve`), with the hash of this build's templates.
@@ -145,8 +144,6 @@ impl Ctx<'_> {
             },
         );
         ctx.insert("base", &self.base);
-        // The page the search index reads leaves out what the index skips (templates check it).
-        ctx.insert("untuk_indeks", &self.draft);
         let umum: Vec<PageLink> = self
             .site
             .halaman
@@ -222,7 +219,8 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn wilayah(i: &Instansi) -> String {
+/// The region of an instansi: its pemerintah without "Pemerintah " ("Kabupaten Tanah Laut").
+pub(crate) fn wilayah(i: &Instansi) -> String {
     i.pemerintah
         .strip_prefix("Pemerintah ")
         .unwrap_or(&i.pemerintah)
@@ -255,26 +253,6 @@ pub fn render(
     out: &mut Output,
     cache: Option<&PageCache>,
 ) -> Result<(), Error> {
-    render_pages(site, theme, extras, out, false, cache)
-}
-
-/// The pages as the search index reads them, before any PDF exists: what the index reads of an
-/// SOP page never depends on its PDF or flowcharts (those parts are `data-pagefind-ignore`), so
-/// the index is built from this draft while the PDFs compile.
-pub fn render_search_draft(site: &Site, theme: &Theme, extras: &Extras) -> Result<Output, Error> {
-    let mut out = Output::new();
-    render_pages(site, theme, extras, &mut out, true, None)?;
-    Ok(out)
-}
-
-fn render_pages(
-    site: &Site,
-    theme: &Theme,
-    extras: &Extras,
-    out: &mut Output,
-    draft: bool,
-    cache: Option<&PageCache>,
-) -> Result<(), Error> {
     let mut names = HashMap::new();
     for s in site.sops() {
         names.insert((s.id.instansi.clone(), name_key(&s.nama)), s.id.url());
@@ -284,7 +262,6 @@ fn render_pages(
         tera: tera(theme)?,
         base: base_path(site.settings.base_url.as_deref()),
         names,
-        draft,
         extras,
         cache: cache.map(|c| (c, templates_hash(theme))),
     };
@@ -301,10 +278,7 @@ fn render_pages(
         .map(|&(i, b, s)| {
             let mut mine = Output::new();
             sop(&ctx, i, b, s, files, &mut mine)?;
-            // Diff pages are never searched: the draft for the index can skip them.
-            if !draft {
-                history::diff_pages(&ctx, i, b, s, &mut mine)?;
-            }
+            history::diff_pages(&ctx, i, b, s, &mut mine)?;
             Ok(mine)
         })
         .collect();
@@ -321,9 +295,7 @@ fn render_pages(
         halaman(&ctx, h, out)?;
     }
     ctx.page("cari.html", Context::new(), out, "cari/index.html")?;
-    if !draft {
-        audit::page(&ctx, out)?;
-    }
+    audit::page(&ctx, out)?;
     ctx.page("404.html", Context::new(), out, "404.html")?;
     sitemap(&ctx, out);
     Ok(())
@@ -582,7 +554,8 @@ fn svg_size(svg: &[u8]) -> (u32, u32) {
     }
 }
 
-fn tujuan(t: Option<Tujuan>, nomor: usize) -> String {
+/// Where a decision's answer leads, as the steps list says it.
+pub(crate) fn tujuan(t: Option<Tujuan>, nomor: usize) -> String {
     match t {
         Some(Tujuan::Langkah(n)) if n < nomor => format!("kembali ke langkah {n}"),
         Some(Tujuan::Langkah(n)) => format!("lanjut ke langkah {n}"),
@@ -664,23 +637,7 @@ fn sop(
         })
     })
     .collect();
-    let t = &s.total_waktu;
-    let waktu_catatan = match (t.langkah_tidak_terbaca, t.langkah_tanpa_waktu) {
-        (0, 0) => None,
-        (u, n) => Some(format!(
-            "Perkiraan dijumlahkan dari waktu tiap langkah{}{}.",
-            if u > 0 {
-                format!("; {u} langkah waktunya tidak terbaca")
-            } else {
-                String::new()
-            },
-            if n > 0 {
-                format!("; {n} langkah tanpa waktu")
-            } else {
-                String::new()
-            },
-        )),
-    };
+    let waktu_catatan = waktu_catatan(&s.total_waktu);
     let langkah = s
         .langkah
         .iter()
@@ -740,18 +697,7 @@ fn sop(
             },
         })
         .collect();
-    // The search draft is rendered before the PDFs exist; its PDF facts are blank, and the
-    // template leaves them out of the draft (`untuk_indeks`) and marks them
-    // `data-pagefind-ignore="all"` in the page (not even read for metadata: Pagefind would take
-    // the flowchart as the result's image), so they never reach the index.
-    let pdf = file_ref(files, &ctx.base, &s.id.pdf_path()).or_else(|| {
-        ctx.draft.then(|| FileRef {
-            url: String::new(),
-            ukuran: String::new(),
-            sha256: String::new(),
-        })
-    });
-    let pdf = pdf.ok_or_else(|| {
+    let pdf = file_ref(files, &ctx.base, &s.id.pdf_path()).ok_or_else(|| {
         Error::new(format!(
             "PDF `{}` belum dibuat sebelum halaman SOP",
             s.id.pdf_path()
@@ -801,6 +747,26 @@ fn sop(
     c.insert("s", &data);
     c.insert("crumbs", &sop_crumbs(ctx, i, b, s, &[]));
     ctx.page("sop.html", c, out, &format!("{}/index.html", s.id))
+}
+
+/// How the total time was summed, when some steps' times could not be counted.
+pub(crate) fn waktu_catatan(t: &TotalWaktu) -> Option<String> {
+    match (t.langkah_tidak_terbaca, t.langkah_tanpa_waktu) {
+        (0, 0) => None,
+        (u, n) => Some(format!(
+            "Perkiraan dijumlahkan dari waktu tiap langkah{}{}.",
+            if u > 0 {
+                format!("; {u} langkah waktunya tidak terbaca")
+            } else {
+                String::new()
+            },
+            if n > 0 {
+                format!("; {n} langkah tanpa waktu")
+            } else {
+                String::new()
+            },
+        )),
+    }
 }
 
 /// Markdown to sanitised HTML: raw HTML in the source is cleaned, links get `rel=noopener`.
