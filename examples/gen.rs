@@ -1,6 +1,7 @@
-//! Synthetic content for benchmarks: `cargo run --release --example gen -- N DIR` writes a
-//! project with N valid SOPs spread over several instansi and bidang, sized like the real ones
-//! (5–22 steps, 3–11 actors, decisions, lists of legal bases). Deterministic for a given N.
+//! Synthetic content for benchmarks: `cargo run --release --example gen -- N DIR [--keputusan]`
+//! writes a project with N valid SOPs spread over several instansi and bidang, sized like the
+//! real ones (5–22 steps, 3–11 actors, decisions, lists of legal bases), with a decree per
+//! instansi when asked. Deterministic for a given N.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -148,7 +149,7 @@ fn main() {
         args.get(1).and_then(|n| n.parse::<usize>().ok()),
         args.get(2),
     ) else {
-        eprintln!("pemakaian: cargo run --release --example gen -- N FOLDER");
+        eprintln!("pemakaian: cargo run --release --example gen -- N FOLDER [--keputusan]");
         std::process::exit(2);
     };
     let root = Path::new(dir);
@@ -159,6 +160,9 @@ fn main() {
         );
         std::process::exit(2);
     }
+    // With `--keputusan` every instansi also gets a decree (`_keputusan.yaml`), so the build
+    // makes a decree book per instansi holding all its SOPs, as a real Sekretariat's does.
+    let books = std::env::args().any(|a| a == "--keputusan");
     let mut rng = Rng(n as u64);
     write(&root.join("sopan.yaml"), "judul: Portal SOP Sintetis\n");
     let instansi_count = (n / 200).clamp(1, 10);
@@ -170,6 +174,15 @@ fn main() {
                 i + 1
             ),
         );
+        if books {
+            write(
+                &root.join(format!("content/dinas-{i}/_keputusan.yaml")),
+                &format!(
+                    "nomor: \"{}\"\ntahun: 2024\ntanggal: 2024-01-02\ntentang: Standar Operasional Prosedur Dinas {i}\nmenimbang:\n  - bahwa perlu disusun Standar Operasional Prosedur Dinas {i};\n  - bahwa SOP itu perlu ditetapkan dengan Keputusan Kepala Dinas.\nmengingat:\n  - Undang-Undang Nomor 23 Tahun 2014 tentang Pemerintahan Daerah;\n  - Undang-Undang Nomor 30 Tahun 2014 tentang Administrasi Pemerintahan;\n  - Peraturan Menteri PANRB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP Administrasi Pemerintahan;\ndiktum:\n  - SOP Dinas {i} sebagaimana tercantum dalam Lampiran Keputusan ini.\n  - Keputusan ini mulai berlaku pada tanggal ditetapkan.\n",
+                    30 + i
+                ),
+            );
+        }
         for b in 0..5 {
             write(
                 &root.join(format!("content/dinas-{i}/bidang-{b}/_bidang.yaml")),

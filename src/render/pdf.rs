@@ -623,6 +623,7 @@ pub fn render(
             out.insert_blob(path, blob);
         }
     }
+    let one_shot = matches!(workers, Workers::Processes(..));
     // Decree books: one large document each, compiled on a thread with a large stack.
     let books = std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -645,6 +646,13 @@ pub fn render(
                             files
                         }
                     };
+                    // A book is hundreds of pages: its memoised layout is no use to the next
+                    // book, and kept it adds up (1,000 SOPs in 5 books peaked at 3.5 GB and took
+                    // 28 s, against 1.2 GB and 21 s). `serve` (threads) keeps its memo for the
+                    // next save.
+                    if one_shot {
+                        typst::comemo::evict(0);
+                    }
                     tick();
                     books.extend(files);
                 }
