@@ -383,17 +383,11 @@ fn flowchart_svgs_draw_in_chromium_what_typst_svg_draws() {
     let pairs = flow_svg_pairs(dir.path());
     assert!(pairs >= 10, "{pairs} flow pages");
     eprintln!("{pairs} flow pages compared");
-    let out = Command::new("node")
-        .arg(crate::support::repo_root().join("tests/browser/svgdiff.mjs"))
-        .arg(dir.path())
-        .env("CHROMIUM", chromium)
-        .output()
-        .expect("node is needed for the browser tests");
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{report}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let report = crate::support::browser_script(
+        &chromium,
+        "svgdiff.mjs",
+        &[dir.path().as_os_str()],
+        String::new,
     );
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     let pages = report.as_object().unwrap();

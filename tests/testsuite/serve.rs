@@ -269,24 +269,20 @@ fn a_real_browser_shows_the_error_overlay_then_reloads_after_the_fix() {
     let s = Served::start(&p);
     let good = p.path().join("good.yaml");
     std::fs::write(&good, crate::support::GOOD_SOP).unwrap();
-    let shots = crate::support::repo_root().join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
-    let out = Command::new("node")
-        .arg(crate::support::repo_root().join("tests/browser/serve.mjs"))
-        .arg(format!("http://{}", s.addr))
-        .arg(PAGE)
-        .arg(p.path().join(SOP))
-        .arg(&good)
-        .arg(&shots)
-        .env("CHROMIUM", &chromium)
-        .output()
-        .expect("node is needed for the browser tests");
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{report}\n{}\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        s.log()
+    let shots = crate::support::screenshots();
+    let url = format!("http://{}", s.addr);
+    let sop = p.path().join(SOP);
+    crate::support::browser_script(
+        &chromium,
+        "serve.mjs",
+        &[
+            url.as_ref(),
+            PAGE.as_ref(),
+            sop.as_os_str(),
+            good.as_os_str(),
+            shots.as_os_str(),
+        ],
+        || s.log(),
     );
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{Project, StaticServer, repo_root};
+use crate::support::{Project, StaticServer, browser_script, repo_root, screenshots};
 
 /// Every `href="…"` and `src="…"` value of an HTML text.
 fn links(html: &str) -> Vec<String> {
@@ -328,26 +328,17 @@ pub(crate) fn run_site_checks(
     expectations: &serde_json::Value,
 ) -> std::path::PathBuf {
     let server = StaticServer::start(output);
-    let shots = repo_root().join("target/screenshots");
-    std::fs::create_dir_all(&shots).unwrap();
+    let shots = screenshots();
     let dir = tempfile::tempdir().unwrap();
     let exp_file = dir.path().join("harapan.json");
     std::fs::write(&exp_file, expectations.to_string()).unwrap();
-    let out = Command::new("node")
-        .arg(repo_root().join("tests/browser/site.mjs"))
-        .arg(&server.url)
-        .arg(&shots)
-        .arg(&exp_file)
-        .env("CHROMIUM", chromium)
-        .output()
-        .expect("node is needed for the browser tests");
-    let report = String::from_utf8_lossy(&out.stdout);
-    eprintln!("{report}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "browser checks failed:\n{report}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let report = browser_script(
+        chromium,
+        "site.mjs",
+        &[server.url.as_ref(), shots.as_os_str(), exp_file.as_os_str()],
+        String::new,
     );
+    eprintln!("{report}");
     assert!(report.contains("\"axe\""), "axe ran: {report}");
     shots
 }

@@ -34,6 +34,38 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Where browser tests put their screenshots (`target/screenshots`), created.
+pub fn screenshots() -> PathBuf {
+    let shots = repo_root().join("target/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    shots
+}
+
+/// Runs `tests/browser/<script>` in node with `args`, driving Debian's chromium at
+/// `chromium`, and returns the report it printed. When the script fails, the test fails with
+/// that report, the script's errors and `context` (the server's log, say).
+pub fn browser_script(
+    chromium: &str,
+    script: &str,
+    args: &[&std::ffi::OsStr],
+    context: impl FnOnce() -> String,
+) -> String {
+    let out = Command::new("node")
+        .arg(repo_root().join("tests/browser").join(script))
+        .args(args)
+        .env("CHROMIUM", chromium)
+        .output()
+        .expect("node is needed for the browser tests");
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "browser checks failed:\n{report}\n{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        context()
+    );
+    report
+}
+
 /// Every file under `dir` with its bytes, sorted by path: two outputs compare equal only when
 /// they hold the same files, byte for byte.
 pub fn tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
