@@ -648,8 +648,8 @@ pub fn render(
                     };
                     // A book is hundreds of pages: its memoised layout is no use to the next
                     // book, and kept it adds up (1,000 SOPs in 5 books peaked at 3.5 GB and took
-                    // 28 s, against 1.2 GB and 21 s). `serve` (threads) keeps its memo for the
-                    // next save.
+                    // 28 s, against 1.2 GB and 21 s). Builds in threads (`serve`, small sites)
+                    // keep theirs: `serve` reuses it on the next save.
                     if one_shot {
                         typst::comemo::evict(0);
                     }

@@ -28,9 +28,12 @@ struct Kept {
 /// The folder of the search index and its scripts in the output.
 pub const DIR: &str = "pagefind/";
 
+/// The language of every page: Pagefind stems Indonesian words.
+const LANGUAGE: &str = "id";
+
 fn new_index() -> Result<PagefindIndex, String> {
     let config = pagefind::options::PagefindServiceConfig::builder()
-        .force_language("id".to_string())
+        .force_language(LANGUAGE.to_string())
         .build();
     PagefindIndex::new(Some(config)).map_err(|e| e.to_string())
 }
@@ -64,7 +67,7 @@ pub fn index(
                 .add_custom_record(
                     r.url.clone(),
                     r.text.clone(),
-                    "id".to_string(),
+                    LANGUAGE.to_string(),
                     Some(meta),
                     Some(r.filters.clone()),
                     None,

@@ -1,7 +1,7 @@
 //! Compacting the flowchart SVGs Typst writes, for the flow pages sopan's own writer
 //! (`svg_writer.rs`) leaves to typst-svg: the same drawing in about half the bytes, for
-//! citizens loading an SOP page on a phone. Typst's SVG is very regular (`svg`, `defs`, `symbol`, `g`, `path`, `use`), and
-//! this rewrites only what is known to be safe:
+//! citizens loading an SOP page on a phone. Typst's SVG is very regular (`svg`, `defs`,
+//! `symbol`, `g`, `path`, `use`), and this rewrites only what is known to be safe:
 //! - numbers in `d`, `x`, `y` and `transform` rounded to 0.001 pt (Typst writes nine decimals);
 //! - on a glyph `<use>`, the attributes that repeat SVG's defaults (`y="0"`, a black fill with
 //!   the `nonzero` rule) dropped, since no group above a glyph sets a fill;

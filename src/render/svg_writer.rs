@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex};
 
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::text::{FontInstance, TextItem};
@@ -21,6 +21,8 @@ use typst::visualize::{
     Color, CurveItem, FillRule, FixedStroke, Geometry, LineCap, LineJoin, Paint, Shape,
 };
 use typst_layout::Page;
+
+use crate::sync::lock;
 
 /// Glyph outlines in font units, read once per process: the same few hundred glyphs of the
 /// theme's fonts draw every flowchart. `None`: the glyph has no outline (a space).
@@ -34,8 +36,8 @@ type GlyphKey = (FontInstance, u16);
 
 impl GlyphCache {
     fn outline(&self, font: &FontInstance, id: u16) -> Option<Arc<str>> {
-        let mut map = self.outlines.lock().unwrap_or_else(PoisonError::into_inner);
-        map.entry((font.clone(), id))
+        lock(&self.outlines)
+            .entry((font.clone(), id))
             .or_insert_with(|| {
                 let mut path = PathWriter(String::new());
                 font.ttf()
