@@ -328,6 +328,10 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
                 .cause(e)
                 .hint("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
         })?;
+    // Watching starts before the first build: a file saved while it runs, or just after the
+    // address is printed, is rebuilt rather than missed (a test that saved at once lost its
+    // change when watching began only after the server was announced).
+    let watcher = watch::Watcher::new(&root, opts.poll)?;
     let cache = Caches::default();
     let t = Instant::now();
     // The first site is served whole, search index included.
@@ -375,7 +379,6 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         .spawn(move || http::run(server, http_shared))
         .map_err(|e| Error::new("gagal menjalankan server HTTP").cause(e))?;
 
-    let watcher = watch::Watcher::new(&root, opts.poll)?;
     loop {
         let changed = watcher.next_change();
         let t = Instant::now();
