@@ -526,6 +526,24 @@ pub struct FooterPlace {
 /// "… halaman n dari N" line at the foot of every page (`{n}` and `{total}` are replaced).
 /// Returns the document unchanged when it has no flowchart and no footer.
 pub fn finish(doc: PagedDocument, footer: Option<(&str, FooterPlace)>) -> PagedDocument {
+    finish_with(doc, footer, None)
+}
+
+/// As `finish`, for the first pages of a longer document: `{total}` is `total`, not this
+/// document's page count (the decree part of a book, whose SOPs follow as their own PDFs).
+pub fn finish_within(
+    doc: PagedDocument,
+    footer: (&str, FooterPlace),
+    total: usize,
+) -> PagedDocument {
+    finish_with(doc, Some(footer), Some(total))
+}
+
+fn finish_with(
+    doc: PagedDocument,
+    footer: Option<(&str, FooterPlace)>,
+    total: Option<usize>,
+) -> PagedDocument {
     let nodes = nodes(&doc);
     if nodes.is_empty() && footer.is_none() {
         return doc;
@@ -534,7 +552,7 @@ pub fn finish(doc: PagedDocument, footer: Option<(&str, FooterPlace)>) -> PagedD
         return doc;
     };
     let plan = plan(&nodes);
-    let total = doc.pages().len();
+    let total = total.unwrap_or(doc.pages().len());
     let mut pages: EcoVec<Page> = doc.pages().iter().cloned().collect();
     for (i, page) in pages.make_mut().iter_mut().enumerate() {
         let mut canvas = Canvas {

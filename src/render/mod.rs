@@ -1,10 +1,12 @@
 //! Render: the build as one top-down list of named stages, from the validated `Site` to an
 //! in-memory `Output`. No stage touches the disk except to read the project's own logos.
 
+pub mod book;
 pub mod data;
 pub mod flow;
 pub mod html;
 pub mod pdf;
+pub mod pdf_file;
 pub mod search;
 pub mod search_record;
 pub mod svg;

@@ -280,39 +280,132 @@ fn decree_book_has_decree_lampiran_and_every_sop_with_bookmarks() {
             s.nama
         );
     }
-    let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
-    let (doc, _) = renderer.book(&site, i).unwrap().unwrap();
-    use typst::foundations::{Element, Selector};
-    use typst::introspection::Introspector;
-    let headings = doc.introspector().query(&Selector::Elem(
-        Element::of::<typst::model::HeadingElem>(),
-        None,
-    ));
-    let titles: Vec<String> = headings
-        .iter()
-        .map(|h| {
-            let heading = h.to_packed::<typst::model::HeadingElem>().unwrap();
-            heading.body.plain_text().to_string()
-        })
-        .collect();
-    assert!(
-        titles.contains(&"Keputusan".to_string()) && titles.contains(&"Lampiran I".to_string()),
-        "{titles:?}"
-    );
-    for b in &i.bidang {
-        assert!(
-            titles.contains(&b.nama),
-            "no bookmark for bidang {}",
-            b.nama
-        );
-    }
+    // Bookmarks, as poppler reads them: (depth, title, page).
+    let marks = bookmarks(&path);
+    let titles: Vec<&str> = marks.iter().map(|(_, t, _)| t.as_str()).collect();
     assert_eq!(
-        titles.len(),
+        marks
+            .iter()
+            .map(|(d, t, _)| (*d, t.as_str()))
+            .take(2)
+            .collect::<Vec<_>>(),
+        vec![(1, "Keputusan"), (1, "Lampiran I")],
+        "{marks:?}"
+    );
+    assert_eq!(
+        marks.len(),
         2 + i.bidang.len() + i.sops().count(),
         "{titles:?}"
     );
-    // Page numbers.
-    assert!(text.contains("Halaman 1 dari"));
+    // The SOPs follow the decree part as their own PDFs: the book's length is theirs added up.
+    let head_pages = marks[2].2 - 1;
+    let mut page = head_pages + 1;
+    let mut k = 2;
+    for b in &i.bidang {
+        assert_eq!(marks[k], (2, b.nama.clone(), page), "bidang {}", b.nama);
+        k += 1;
+        for s in &b.sop {
+            assert_eq!(marks[k], (3, s.nama.clone(), page), "SOP {}", s.nama);
+            k += 1;
+            // The bookmark opens the SOP's identity page.
+            let text = page_text(&path, page);
+            assert!(
+                squash(&text).contains(&squash(&s.nama)),
+                "page {page}: {text}"
+            );
+            assert!(text.contains("halaman 1 dari"), "page {page}: {text}");
+            let own = p.path().join(format!("output/{}.pdf", s.id));
+            page += page_count(&own);
+        }
+    }
+    let total = page - 1;
+    assert_eq!(page_count(&path), total);
+    // The decree part counts pages over the whole book.
+    assert!(text.contains(&format!("Halaman 1 dari {total}")), "{text}");
+    assert!(text.contains(&format!("Halaman {head_pages} dari {total}")));
+    // Tagged: one Part per document (the decree part, then each SOP) in one Document, and the
+    // SOPs' text reachable through the structure tree.
+    let structure = Command::new("pdfinfo")
+        .arg("-struct-text")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let structure = String::from_utf8_lossy(&structure.stdout);
+    assert!(structure.starts_with("Document\n"), "{structure}");
+    assert_eq!(
+        structure
+            .lines()
+            .filter(|l| l.starts_with("  Part"))
+            .count(),
+        1 + i.sops().count()
+    );
+    // Text runs are quoted line by line.
+    let structure_text = squash(&structure.replace('"', ""));
+    for s in i.sops() {
+        let first_step = &s.langkah[0].kegiatan;
+        assert!(
+            structure_text.contains(&squash(first_step)),
+            "structure lacks {first_step:?}"
+        );
+    }
+    // Joined in-process from freshly compiled SOPs: the same bytes as the build wrote.
+    let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
+    let book = renderer.book(&site, i).unwrap().unwrap();
+    assert!(book == std::fs::read(&path).unwrap(), "book differs");
+}
+
+/// The outline of a PDF through poppler's `pdftohtml -xml`: (depth, title, page).
+fn bookmarks(path: &Path) -> Vec<(usize, String, usize)> {
+    let out = Command::new("pdftohtml")
+        .args(["-xml", "-i", "-q", "-stdout", "-f", "1", "-l", "1"])
+        .arg(path)
+        .output()
+        .expect("pdftohtml (poppler-utils)");
+    let xml = String::from_utf8_lossy(&out.stdout);
+    let mut depth = 0;
+    let mut marks = Vec::new();
+    let mut rest = xml.as_ref();
+    while let Some(at) = rest.find('<') {
+        rest = &rest[at..];
+        if rest.starts_with("<outline") {
+            depth += 1;
+        } else if rest.starts_with("</outline") {
+            depth -= 1;
+        } else if let Some(item) = rest.strip_prefix("<item page=\"") {
+            let (page, tail) = item.split_once('"').unwrap();
+            let title = &tail[1..tail.find("</item>").unwrap()];
+            marks.push((depth, title.replace("&amp;", "&"), page.parse().unwrap()));
+        }
+        rest = &rest[1..];
+    }
+    marks
+}
+
+fn page_count(path: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(path).output().unwrap();
+    let info = String::from_utf8_lossy(&out.stdout);
+    info.lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo prints the page count")
+}
+
+fn page_text(path: &Path, page: usize) -> String {
+    let out = Command::new("pdftotext")
+        .args([
+            "-raw",
+            "-enc",
+            "UTF-8",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+        ])
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
