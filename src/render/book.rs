@@ -8,14 +8,35 @@
 //! parent tree renumbered), the decree part's metadata (XMP with the book's page count, output
 //! intent, language, document ids); and it writes new bookmarks and a new page tree.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::render::pdf_file::{Dict, Obj, PdfFile, PdfWriter};
 
+/// A PDF read for joining: its objects and its pages.
+pub struct Source<'a> {
+    file: PdfFile<'a>,
+    pages: Vec<u32>,
+    nodes: Vec<u32>,
+}
+
+impl<'a> Source<'a> {
+    /// Reads a PDF sopan wrote.
+    pub fn parse(pdf: &'a [u8]) -> Result<Self, String> {
+        let file = PdfFile::parse(pdf)?;
+        let (pages, nodes) = file.pages()?;
+        Ok(Source { file, pages, nodes })
+    }
+
+    /// Its number of pages.
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+}
+
 /// One document of the book, and the bookmarks that open on its first page.
 pub struct Part<'a> {
-    /// Its PDF, as sopan wrote it.
-    pub pdf: &'a [u8],
+    /// Its PDF.
+    pub source: Source<'a>,
     /// Its title: the `T` of its structure element.
     pub title: &'a str,
     /// Bookmarks (level from 1, title) pointing at its first page.
@@ -32,52 +53,152 @@ pub struct HeadMark {
     pub page: usize,
 }
 
-/// The number of pages of a PDF sopan wrote.
-pub fn page_count(pdf: &[u8]) -> Result<usize, String> {
-    Ok(PdfFile::parse(pdf)?.pages()?.0.len())
+/// A character's outline (PDF path operators in points from the glyph's origin) and advance
+/// in points.
+pub type Glyph = (char, Vec<u8>, f64);
+
+/// The book's page numbers, drawn onto the pages of the parts (whose own footers count only
+/// their own pages) as glyph outlines, so no font has to be added to those pages.
+pub struct Stamp {
+    /// The text, with `{n}` and `{total}`: "Halaman {n} dari {total}".
+    pub format: String,
+    /// Every character the text can use.
+    pub glyphs: Vec<Glyph>,
+    /// The start of the text's baseline, in points from the page's bottom left corner.
+    pub x: f64,
+    /// See `x`.
+    pub y: f64,
 }
 
-/// Joins the decree part `head` (with its bookmarks) and the `parts` into one PDF.
-pub fn join(head: &[u8], head_marks: &[HeadMark], parts: &[Part]) -> Result<Vec<u8>, String> {
-    let head_file = PdfFile::parse(head)?;
-    let files = parts
-        .iter()
-        .map(|p| PdfFile::parse(p.pdf).map_err(|e| format!("{}: {e}", p.title)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut total = head_file.pages()?.0.len();
-    for (file, part) in files.iter().zip(parts) {
-        total += file
-            .pages()
-            .map_err(|e| format!("{}: {e}", part.title))?
-            .0
-            .len();
+/// Joins the decree part `head` (with its bookmarks) and the `parts` into one PDF; `stamp`
+/// numbers the parts' pages over the whole book.
+pub fn join<'a>(
+    head: &'a [u8],
+    head_marks: &[HeadMark],
+    parts: &[Part<'a>],
+    stamp: Option<&'a Stamp>,
+) -> Result<Vec<u8>, String> {
+    let head = Source::parse(head)?;
+    let total = head.page_count() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
+    let size = head.file.byte_len()
+        + parts
+            .iter()
+            .map(|p| p.source.file.byte_len())
+            .sum::<usize>();
+    let mut j = Joiner::new(total, size);
+    if let Some(stamp) = stamp {
+        j.stamp = Some(Stamping::new(&mut j.w, stamp, total));
     }
-    let mut j = Joiner::new(total);
-    let head_copy = j.copy(&head_file, None, "")?;
+    let head_pages = j.copy(&head, None, "")?;
     let mut marks: Vec<(usize, String, u32)> = head_marks
         .iter()
-        .filter_map(|m| Some((m.level, m.title.clone(), *head_copy.pages.get(m.page)?)))
+        .filter_map(|m| Some((m.level, m.title.clone(), *head_pages.get(m.page)?)))
         .collect();
-    for (k, (file, part)) in files.iter().zip(parts).enumerate() {
-        let copy = j
-            .copy(file, Some(part.title), &format!("s{}.", k + 1))
+    for (k, part) in parts.iter().enumerate() {
+        let pages = j
+            .copy(&part.source, Some(part.title), &format!("s{}.", k + 1))
             .map_err(|e| format!("{}: {e}", part.title))?;
-        if let Some(&first) = copy.pages.first() {
+        if let Some(&first) = pages.first() {
             marks.extend(part.marks.iter().map(|(l, t)| (*l, t.clone(), first)));
         }
     }
-    j.finish(&head_file, marks)
+    j.finish(&head.file, marks)
 }
 
-/// What one copied document left in the book.
-struct Copied {
-    /// Its pages' new object numbers.
-    pages: Vec<u32>,
+/// Page numbers being drawn: one form per glyph, shared by every page.
+struct Stamping<'s> {
+    stamp: &'s Stamp,
+    total: usize,
+    /// Resource name and object of each glyph's form.
+    forms: Vec<(char, String, u32, f64)>,
+    /// A stream holding `q`, put before a page's own content so the numbers are drawn in the
+    /// page's initial coordinate system whatever the content leaves behind.
+    save: u32,
+}
+
+impl<'s> Stamping<'s> {
+    fn new(w: &mut PdfWriter, stamp: &'s Stamp, total: usize) -> Self {
+        let mut forms = Vec::new();
+        for (k, (c, path, advance)) in stamp.glyphs.iter().enumerate() {
+            let num = w.alloc();
+            let mut data = b"0 0 0 rg\n".to_vec();
+            data.extend_from_slice(path);
+            data.extend_from_slice(b"f\n");
+            // Generous bounds: a glyph at footer size stays within 12 points of its origin.
+            let mut dict = Dict::default();
+            dict.set(b"Type", Obj::Name(b"XObject"));
+            dict.set(b"Subtype", Obj::Name(b"Form"));
+            let bounds = [-12, -12, 24, 24].map(Obj::Int).to_vec();
+            dict.set(b"BBox", Obj::Array(bounds));
+            dict.set(b"Resources", Obj::Dict(Dict::default()));
+            w.write(num, &Obj::Dict(dict), Some(&data), &|n| n);
+            forms.push((*c, format!("sopanG{k}"), num, *advance));
+        }
+        let save = w.alloc();
+        w.write(save, &Obj::Dict(Dict::default()), Some(b"q\n"), &|n| n);
+        Stamping {
+            stamp,
+            total,
+            forms,
+            save,
+        }
+    }
+
+    /// The content drawing the number of page `n`, after the page's own.
+    fn content(&self, n: usize) -> Vec<u8> {
+        let text = self
+            .stamp
+            .format
+            .replace("{n}", &n.to_string())
+            .replace("{total}", &self.total.to_string());
+        let mut out = b"Q\nq /Artifact BMC\n".to_vec();
+        let mut x = self.stamp.x;
+        for c in text.chars() {
+            let Some((_, name, _, advance)) = self.forms.iter().find(|f| f.0 == c) else {
+                continue;
+            };
+            out.extend_from_slice(
+                format!("q 1 0 0 1 {:.3} {:.3} cm /{name} Do Q\n", x, self.stamp.y).as_bytes(),
+            );
+            x += advance;
+        }
+        out.extend_from_slice(b"EMC Q\n");
+        out
+    }
+
+    /// A resource dictionary's `XObject` entries with the glyph forms added, written out
+    /// with `lookup` (existing entries keep their objects).
+    fn xobjects(
+        &self,
+        resources: &Dict,
+        file: &PdfFile,
+        lookup: &impl Fn(u32) -> u32,
+    ) -> Result<Vec<u8>, String> {
+        let existing = match resources.get(b"XObject") {
+            Some(Obj::Dict(x)) => x.clone(),
+            Some(Obj::Ref(r)) => file.dict(*r)?,
+            _ => Dict::default(),
+        };
+        let mut out = b"<<".to_vec();
+        for (key, value) in &existing.0 {
+            out.push(b'/');
+            out.extend_from_slice(key);
+            out.push(b' ');
+            value.write(&mut out, lookup);
+        }
+        for (_, name, num, _) in &self.forms {
+            out.extend_from_slice(format!("/{name} {num} 0 R").as_bytes());
+        }
+        out.extend_from_slice(b">>");
+        Ok(out)
+    }
 }
 
 /// A book being written.
 struct Joiner<'a> {
     w: PdfWriter,
+    /// The book's page numbers on the parts' pages.
+    stamp: Option<Stamping<'a>>,
     /// The book's page count, for its XMP metadata.
     total: usize,
     pages_root: u32,
@@ -100,13 +221,14 @@ struct Joiner<'a> {
 }
 
 impl<'a> Joiner<'a> {
-    fn new(total: usize) -> Self {
-        let mut w = PdfWriter::new();
+    fn new(total: usize, size: usize) -> Self {
+        let mut w = PdfWriter::with_capacity(size);
         let pages_root = w.alloc();
         let struct_root = w.alloc();
         let document = w.alloc();
         Joiner {
             w,
+            stamp: None,
             total,
             pages_root,
             struct_root,
@@ -123,34 +245,38 @@ impl<'a> Joiner<'a> {
         }
     }
 
-    /// Copies the pages and structure of `file`; the decree part (`title` none) also gives
-    /// the book its catalog entries and document information.
+    /// Copies the pages and structure of `src` and returns its pages' new numbers; the decree
+    /// part (`title` none) also gives the book its catalog entries and document information.
     fn copy(
         &mut self,
-        file: &PdfFile<'a>,
+        src: &Source<'a>,
         title: Option<&str>,
         id_prefix: &str,
-    ) -> Result<Copied, String> {
+    ) -> Result<Vec<u32>, String> {
+        let file = &src.file;
         let catalog = file.dict(file.root()?)?;
-        let (pages, nodes) = file.pages()?;
-        let mut map: HashMap<u32, u32> = HashMap::new();
-        for n in nodes {
-            map.insert(n, self.pages_root);
+        // New number of each old object, 0 while not yet numbered.
+        let mut map = vec![0u32; file.size()];
+        let slot = |n: u32| n as usize;
+        for &n in &src.nodes {
+            if let Some(m) = map.get_mut(slot(n)) {
+                *m = self.pages_root;
+            }
         }
         let key_offset = self.next_key;
-        let mut tops = HashSet::new();
         let mut queue: Vec<u32> = Vec::new();
+        let mut tops = Vec::new();
         let mut parent_entries = Vec::new();
         let mut ids = Vec::new();
-        let mut top_order = Vec::new();
         if let Some(sr) = catalog.get_ref(b"StructTreeRoot") {
             let root = file.dict(sr)?;
             // The document's top elements hang from the book's `Document` instead.
-            map.insert(sr, self.document);
+            if let Some(m) = map.get_mut(slot(sr)) {
+                *m = self.document;
+            }
             if let Some(k) = root.get(b"K") {
-                k.refs(&mut top_order);
-                tops.extend(top_order.iter().copied());
-                queue.extend(top_order.iter().copied());
+                k.refs(&mut tops);
+                queue.extend(&tops);
             }
             let mut max_key = -1;
             if let Some(pt) = root.get(b"ParentTree") {
@@ -178,7 +304,8 @@ impl<'a> Joiner<'a> {
                 }
             }
         }
-        queue.extend(pages.iter().copied());
+        queue.extend(&src.pages);
+        let info = file.trailer.get_ref(b"Info");
         let mut kept_catalog = Vec::new();
         if title.is_none() {
             for key in [
@@ -193,52 +320,94 @@ impl<'a> Joiner<'a> {
                     kept_catalog.push((key, v.clone()));
                 }
             }
-            if let Some(info) = file.trailer.get_ref(b"Info") {
-                queue.push(info);
-            }
+            queue.extend(info);
         }
-        // Number every reachable object, then write each with the numbers known.
-        let mut order = Vec::new();
+        // Number every reachable object once, keeping what was read for the writing below.
+        let mut objects = Vec::new();
         while let Some(old) = queue.pop() {
-            if map.contains_key(&old) {
+            let m = map
+                .get_mut(slot(old))
+                .ok_or_else(|| format!("objek {old} tidak ada"))?;
+            if *m != 0 {
                 continue;
             }
-            let new = self.w.alloc();
-            map.insert(old, new);
-            order.push(old);
+            *m = self.w.alloc();
             let obj = file.object(old)?;
             obj.value.refs(&mut queue);
+            objects.push((old, obj));
         }
-        order.sort_unstable();
-        let lookup = |n: u32| map.get(&n).copied().unwrap_or(0);
-        let page_set: HashSet<u32> = pages.iter().copied().collect();
-        for old in order {
-            let mut obj = file.object(old)?;
-            if let Obj::Dict(d) = &mut obj.value {
-                if page_set.contains(&old) {
-                    shift(d, b"StructParents", key_offset);
-                    if let Some(h) = d.get(b"MediaBox").and_then(|b| match b {
-                        Obj::Array(a) => a.get(3).cloned(),
-                        _ => None,
-                    }) {
-                        self.heights.insert(map[&old], h);
-                    }
-                } else if d.has_name(b"Type", b"Annot") || d.get(b"Subtype").is_some() {
-                    shift(d, b"StructParent", key_offset);
+        // In the source's order, so the output does not depend on the walk.
+        objects.sort_unstable_by_key(|(old, _)| *old);
+        let lookup = |n: u32| map.get(slot(n)).copied().unwrap_or(0);
+        let mut sorted_pages = src.pages.clone();
+        sorted_pages.sort_unstable();
+        let is_page = |n: u32| sorted_pages.binary_search(&n).is_ok();
+        // The parts' pages get the book's page numbers, the decree part has its own.
+        let stamping = self.stamp.as_ref().filter(|_| title.is_some());
+        let mut resource_objects = Vec::new();
+        if stamping.is_some() {
+            for (old, obj) in &objects {
+                if is_page(*old)
+                    && let Some(r) = obj.value.as_dict().and_then(|d| d.get_ref(b"Resources"))
+                {
+                    resource_objects.push(r);
                 }
-                if d.get(b"S").is_some() && d.get(b"P").is_some() {
+            }
+        }
+        let first_page = self.pages.len();
+        for (old, mut obj) in objects {
+            let new = lookup(old);
+            if let (Some(st), Obj::Dict(d)) = (stamping, &mut obj.value) {
+                if resource_objects.contains(&old) {
+                    d.set(b"XObject", Obj::Owned(st.xobjects(d, file, &lookup)?));
+                }
+                if let Some(k) = src.pages.iter().position(|&p| p == old) {
+                    if let Some(Obj::Dict(_)) = d.get(b"Resources") {
+                        let mut res = d
+                            .get(b"Resources")
+                            .and_then(Obj::as_dict)
+                            .cloned()
+                            .unwrap_or_default();
+                        res.set(b"XObject", Obj::Owned(st.xobjects(&res, file, &lookup)?));
+                        d.set(b"Resources", Obj::Dict(res));
+                    }
+                    let overlay = self.w.alloc();
+                    let content = st.content(first_page + k + 1);
+                    let empty = Obj::Dict(Dict::default());
+                    self.w.write(overlay, &empty, Some(&content), &|n| n);
+                    let mut contents = vec![Obj::Owned(format!("{} 0 R", st.save).into_bytes())];
+                    match d.get(b"Contents") {
+                        Some(Obj::Array(items)) => contents.extend(items.iter().cloned()),
+                        Some(other) => contents.push(other.clone()),
+                        None => {}
+                    }
+                    contents.push(Obj::Owned(format!("{overlay} 0 R").into_bytes()));
+                    d.set(b"Contents", Obj::Array(contents));
+                }
+            }
+            if let Obj::Dict(d) = &mut obj.value {
+                if is_page(old) {
+                    shift(d, b"StructParents", key_offset);
+                    if let Some(Obj::Array(b)) = d.get(b"MediaBox")
+                        && let Some(h) = b.get(3)
+                    {
+                        self.heights.insert(new, h.clone());
+                    }
+                } else if d.has_name(b"Type", b"Annot") {
+                    shift(d, b"StructParent", key_offset);
+                } else if d.has_name(b"Type", b"StructElem") {
                     prefix_ids(d, id_prefix);
                     if tops.contains(&old) {
                         if d.has_name(b"S", b"Document") {
                             d.set(b"S", Obj::Name(b"Part"));
                         }
                         if let Some(t) = title {
-                            d.set(b"T", text_string(t));
+                            d.set(b"T", Obj::Owned(text_bytes(t)));
                         }
                     }
                 }
-                if old == file.trailer.get_ref(b"Info").unwrap_or(u32::MAX) && title.is_none() {
-                    self.info = Some(map[&old]);
+                if Some(old) == info {
+                    self.info = Some(new);
                 }
             }
             if let (Obj::Dict(d), Some(data)) = (&obj.value, obj.stream)
@@ -246,29 +415,28 @@ impl<'a> Joiner<'a> {
                 && d.get(b"Filter").is_none()
             {
                 let xmp = with_npages(data, self.total);
-                self.w.write(map[&old], &obj.value, Some(&xmp), &lookup);
-                continue;
+                self.w.write(new, &obj.value, Some(&xmp), &lookup);
+            } else {
+                self.w.write(new, &obj.value, obj.stream, &lookup);
             }
-            self.w.write(map[&old], &obj.value, obj.stream, &lookup);
         }
         for (key, value) in parent_entries {
             let mut bytes = Vec::new();
             value.write(&mut bytes, &lookup);
             self.parent_tree.push((key + key_offset, bytes));
         }
-        self.parts
-            .extend(top_order.iter().filter_map(|t| map.get(t).copied()));
+        self.parts.extend(tops.iter().map(|&t| lookup(t)));
         for (key, value) in kept_catalog {
             let mut bytes = Vec::new();
             value.write(&mut bytes, &lookup);
             self.catalog.push((key, bytes));
         }
         for (id, old) in ids {
-            self.ids.insert(id, map[&old]);
+            self.ids.insert(id, lookup(old));
         }
-        let new_pages: Vec<u32> = pages.iter().map(|p| map[p]).collect();
-        self.pages.extend(&new_pages);
-        Ok(Copied { pages: new_pages })
+        let pages: Vec<u32> = src.pages.iter().map(|&p| lookup(p)).collect();
+        self.pages.extend(&pages);
+        Ok(pages)
     }
 
     fn finish(
@@ -563,10 +731,6 @@ fn text_bytes(text: &str) -> Vec<u8> {
     out
 }
 
-fn text_string(text: &str) -> Obj<'static> {
-    Obj::Owned(text_bytes(text))
-}
-
 /// The entries of a number tree (`Nums`, or `Kids` of further nodes).
 fn number_tree<'a>(
     file: &PdfFile<'a>,
@@ -639,4 +803,195 @@ fn with_npages(xmp: &[u8], total: usize) -> Vec<u8> {
     out.extend_from_slice(total.to_string().as_bytes());
     out.extend_from_slice(&xmp[from + len..]);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A one-page tagged PDF as Typst writes them: a Document with one table header cell whose
+    /// id is `U1`, a parent tree, an id tree, XMP metadata and an information dictionary.
+    fn tiny(title: &str) -> Vec<u8> {
+        let xmp = "<x><xmpTPg:NPages>1</xmpTPg:NPages></x>";
+        let objects = [
+            "<</Type/Catalog/Pages 2 0 R/StructTreeRoot 4 0 R/Metadata 8 0 R/Lang(id)>>".to_string(),
+            "<</Type/Pages/Count 1/Kids[3 0 R]>>".into(),
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 100 200]/StructParents 0/Contents 7 0 R/Resources<<>>>>".into(),
+            "<</Type/StructTreeRoot/K[5 0 R]/ParentTree<</Nums[0[6 0 R]]>>/IDTree<</Names[(U1)6 0 R]>>/RoleMap<</Datetime/Span>>>>".into(),
+            "<</Type/StructElem/S/Document/P 4 0 R/K[6 0 R]>>".into(),
+            "<</Type/StructElem/S/TH/P 5 0 R/ID(U1)/A[<</O/Table/Headers[(U1)]>>]/K[0]/Pg 3 0 R>>".into(),
+            "<</Length 5>>\nstream\nBT ET\nendstream".into(),
+            format!("<</Type/Metadata/Subtype/XML/Length {}>>\nstream\n{xmp}\nendstream", xmp.len()),
+            format!("<</Title({title})>>"),
+        ];
+        let mut out = b"%PDF-1.7\n".to_vec();
+        let mut offsets = Vec::new();
+        for (k, body) in objects.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", k + 1).as_bytes());
+        }
+        let xref = out.len();
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+        );
+        for off in offsets {
+            out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
+        }
+        out.extend_from_slice(
+            format!(
+                "trailer\n<</Size 10/Root 1 0 R/Info 9 0 R/ID[(a)(b)]>>\nstartxref\n{xref}\n%%EOF"
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    fn string(o: Option<&Obj>) -> Vec<u8> {
+        match o {
+            Some(Obj::Str(s)) => decode_string(s),
+            other => panic!("not a string: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_join_keeps_pages_structure_and_ids_apart_and_writes_bookmarks() {
+        let head = tiny("Keputusan");
+        let (a, b) = (tiny("A"), tiny("B"));
+        let parts = [("A", &a), ("B", &b)].map(|(title, pdf)| Part {
+            source: Source::parse(pdf).unwrap(),
+            title,
+            marks: vec![(2, "Bidang".into()), (3, title.into())],
+        });
+        let marks = ["Keputusan", "Lampiran I"].map(|t| HeadMark {
+            level: 1,
+            title: t.into(),
+            page: 0,
+        });
+        let book = join(&head, &marks, &parts, None).unwrap();
+        let f = PdfFile::parse(&book).unwrap();
+        let (pages, nodes) = f.pages().unwrap();
+        assert_eq!((pages.len(), nodes.len()), (3, 1));
+        // Each document's marked content keeps its own parent tree entry.
+        let keys: Vec<i64> = pages
+            .iter()
+            .map(|&p| f.dict(p).unwrap().get_int(b"StructParents").unwrap())
+            .collect();
+        assert_eq!(keys, [0, 1, 2]);
+        let catalog = f.dict(f.root().unwrap()).unwrap();
+        assert_eq!(catalog.get(b"Lang"), Some(&Obj::Str(b"(id)")));
+        let root = f.dict(catalog.get_ref(b"StructTreeRoot").unwrap()).unwrap();
+        let nums = number_tree(&f, root.get(b"ParentTree").unwrap(), 0).unwrap();
+        assert_eq!(nums.iter().map(|(k, _)| *k).collect::<Vec<_>>(), [0, 1, 2]);
+        // One Document of three Parts; the SOPs' parts carry their titles.
+        let Some(Obj::Array(top)) = root.get(b"K") else {
+            panic!()
+        };
+        let doc = f.dict(top[0].refs_first()).unwrap();
+        assert!(doc.has_name(b"S", b"Document"));
+        let Some(Obj::Array(kids)) = doc.get(b"K") else {
+            panic!()
+        };
+        let parts: Vec<Dict> = kids
+            .iter()
+            .map(|k| f.dict(k.refs_first()).unwrap())
+            .collect();
+        assert!(parts.iter().all(|p| p.has_name(b"S", b"Part")));
+        assert_eq!(string(parts[1].get(b"T")), b"A");
+        // Ids stay unique, and a cell's headers name the ids of its own document.
+        let ids: Vec<Vec<u8>> = name_tree(&f, root.get(b"IDTree").unwrap(), 0)
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        assert_eq!(ids, [b"U1".to_vec(), b"s1.U1".to_vec(), b"s2.U1".to_vec()]);
+        let Some(Obj::Array(cells)) = parts[2].get(b"K") else {
+            panic!()
+        };
+        let cell = f.dict(cells[0].refs_first()).unwrap();
+        assert_eq!(string(cell.get(b"ID")), b"s2.U1");
+        let Some(Obj::Array(attrs)) = cell.get(b"A") else {
+            panic!()
+        };
+        let Some(Obj::Array(headers)) = attrs[0].as_dict().unwrap().get(b"Headers") else {
+            panic!()
+        };
+        assert_eq!(string(headers.first()), b"s2.U1");
+        // Bookmarks nested by level: Keputusan; Lampiran I > (Bidang > A), (Bidang > B).
+        let outlines = f.dict(catalog.get_ref(b"Outlines").unwrap()).unwrap();
+        assert_eq!(outlines.get_int(b"Count"), Some(2));
+        let first = f.dict(outlines.get_ref(b"First").unwrap()).unwrap();
+        assert_eq!(string(first.get(b"Title")), b"Keputusan");
+        let lampiran = f.dict(first.get_ref(b"Next").unwrap()).unwrap();
+        assert_eq!(string(lampiran.get(b"Title")), b"Lampiran I");
+        assert_eq!(lampiran.get_int(b"Count"), Some(-2));
+        let bidang = f.dict(lampiran.get_ref(b"Last").unwrap()).unwrap();
+        assert_eq!(string(bidang.get(b"Title")), b"Bidang");
+        let sop = f.dict(bidang.get_ref(b"First").unwrap()).unwrap();
+        assert_eq!(string(sop.get(b"Title")), b"B");
+        assert_eq!(sop.get_ref(b"Dest"), None, "a destination is an array");
+        let Some(Obj::Array(dest)) = sop.get(b"Dest") else {
+            panic!()
+        };
+        assert_eq!(dest[0], Obj::Ref(pages[2]));
+        // The decree part's metadata, with the book's page count.
+        let xmp = f.object(catalog.get_ref(b"Metadata").unwrap()).unwrap();
+        let xmp = String::from_utf8_lossy(xmp.stream.unwrap()).to_string();
+        assert!(xmp.contains("<xmpTPg:NPages>3</xmpTPg:NPages>"), "{xmp}");
+        let info = f.dict(f.trailer.get_ref(b"Info").unwrap()).unwrap();
+        assert_eq!(string(info.get(b"Title")), b"Keputusan");
+    }
+
+    #[test]
+    fn a_stamp_draws_the_book_page_number_after_each_parts_own_content() {
+        let head = tiny("Keputusan");
+        let a = tiny("A");
+        let parts = [Part {
+            source: Source::parse(&a).unwrap(),
+            title: "A",
+            marks: Vec::new(),
+        }];
+        let stamp = Stamp {
+            format: "{n}/{total}".into(),
+            glyphs: "0123456789/"
+                .chars()
+                .map(|c| (c, b"0 0 m 1 1 l h\n".to_vec(), 4.0))
+                .collect(),
+            x: 10.0,
+            y: 20.0,
+        };
+        let book = join(&head, &[], &parts, Some(&stamp)).unwrap();
+        let f = PdfFile::parse(&book).unwrap();
+        let (pages, _) = f.pages().unwrap();
+        // The decree part is numbered by its own layout; the part's page gets "2/2".
+        assert!(matches!(
+            f.dict(pages[0]).unwrap().get(b"Contents"),
+            Some(Obj::Ref(_))
+        ));
+        let page = f.dict(pages[1]).unwrap();
+        let Some(Obj::Array(contents)) = page.get(b"Contents") else {
+            panic!()
+        };
+        let text = |o: &Obj| f.object(o.refs_first()).unwrap().stream.unwrap().to_vec();
+        assert_eq!(text(&contents[0]), b"q\n");
+        assert_eq!(text(&contents[1]), b"BT ET");
+        let last = String::from_utf8(text(&contents[2])).unwrap();
+        assert!(
+            last.starts_with("Q\nq /Artifact BMC\n") && last.ends_with("EMC Q\n"),
+            "{last}"
+        );
+        let draws: Vec<&str> = last.lines().filter(|l| l.contains(" Do ")).collect();
+        assert_eq!(draws.len(), 3, "{last}");
+        assert!(
+            draws[0].starts_with("q 1 0 0 1 10.000 20.000 cm /sopanG2 Do"),
+            "{last}"
+        );
+        assert!(
+            draws[1].starts_with("q 1 0 0 1 14.000 20.000 cm /sopanG10 Do"),
+            "{last}"
+        );
+        // The glyph forms are in the page's resources.
+        let res = page.get(b"Resources").unwrap().as_dict().unwrap();
+        let xobjects = res.get(b"XObject").unwrap().as_dict().unwrap();
+        assert_eq!(xobjects.0.len(), 11);
+    }
 }

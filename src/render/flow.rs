@@ -264,6 +264,91 @@ fn find_fonts(pages: &[Page]) -> Option<Fonts> {
     Some(Fonts { regular, bold })
 }
 
+/// The outlines of `chars` in the regular font of `doc` at the footer size, as PDF path
+/// operators in points from the glyph's origin, with each glyph's advance: the book's page
+/// numbers are drawn with them onto pages whose own fonts lack the glyphs.
+/// Also returns the cap height in points, to place the baseline as `finish` does.
+pub fn footer_glyphs(
+    doc: &PagedDocument,
+    chars: &str,
+) -> Option<(Vec<crate::render::book::Glyph>, f64)> {
+    let fonts = find_fonts(doc.pages())?;
+    let face = fonts.regular.ttf();
+    let scale = FOOTER_PT / f64::from(face.units_per_em());
+    let cap = f64::from(face.capital_height().unwrap_or(0)) * scale;
+    let mut out = Vec::new();
+    for c in chars.chars() {
+        let id = face.glyph_index(c)?;
+        let mut path = PdfPath {
+            ops: Vec::new(),
+            scale,
+            at: (0.0, 0.0),
+        };
+        face.outline_glyph(id, &mut path);
+        let advance = f64::from(face.glyph_hor_advance(id)?) * scale;
+        out.push((c, path.ops, advance));
+    }
+    Some((out, cap))
+}
+
+/// Writes a glyph outline as PDF path operators (quadratic curves raised to cubic ones).
+struct PdfPath {
+    ops: Vec<u8>,
+    scale: f64,
+    at: (f64, f64),
+}
+
+impl PdfPath {
+    fn point(&mut self, x: f32, y: f32) -> (f64, f64) {
+        (f64::from(x) * self.scale, f64::from(y) * self.scale)
+    }
+
+    fn op(&mut self, points: &[(f64, f64)], op: &str) {
+        for (x, y) in points {
+            self.ops
+                .extend_from_slice(format!("{} {} ", round3(*x), round3(*y)).as_bytes());
+        }
+        self.ops.extend_from_slice(op.as_bytes());
+        self.ops.push(b'\n');
+    }
+}
+
+fn round3(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+impl ttf_parser::OutlineBuilder for PdfPath {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let p = self.point(x, y);
+        self.at = p;
+        self.op(&[p], "m");
+    }
+
+    fn line_to(&mut self, x: f32, y: f32) {
+        let p = self.point(x, y);
+        self.at = p;
+        self.op(&[p], "l");
+    }
+
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let (q, p, a) = (self.point(x1, y1), self.point(x, y), self.at);
+        let c1 = (a.0 + (q.0 - a.0) * 2.0 / 3.0, a.1 + (q.1 - a.1) * 2.0 / 3.0);
+        let c2 = (p.0 + (q.0 - p.0) * 2.0 / 3.0, p.1 + (q.1 - p.1) * 2.0 / 3.0);
+        self.at = p;
+        self.op(&[c1, c2, p], "c");
+    }
+
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let pts = [self.point(x1, y1), self.point(x2, y2), self.point(x, y)];
+        self.at = pts[2];
+        self.op(&pts, "c");
+    }
+
+    fn close(&mut self) {
+        self.ops.extend_from_slice(b"h\n");
+    }
+}
+
 /// Shaped text without kerning: enough for labels, connector numbers and page footers.
 fn text_item(font: &FontInstance, size: Abs, text: &str) -> TextItem {
     let mut glyphs = Vec::with_capacity(text.len());

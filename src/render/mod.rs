@@ -75,14 +75,15 @@ pub fn build(
             let t = Instant::now();
             search_bundle(site, ctx.search).map(|files| Some((files, t.elapsed())))
         });
-        let t = Instant::now();
-        let pdfs = render_pdfs(site, ctx, &mut out).map(|()| t.elapsed());
+        let pdfs = render_pdfs(site, ctx, &mut out);
         let search = search
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         (pdfs, search)
     });
-    log("PDF dan diagram SVG (Typst)", pdfs?);
+    let (sops, books) = pdfs?;
+    log("PDF dan diagram SVG (Typst)", sops);
+    log("buku keputusan (digabung dari PDF SOP)", books);
     let index = match search? {
         Some((index, took)) => {
             log("indeks pencarian (Pagefind, bersamaan dengan PDF)", took);
@@ -111,7 +112,12 @@ pub fn search_bundle(
 }
 
 /// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.
-fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(), Error> {
+/// Returns how long the SOPs and the books took.
+fn render_pdfs(
+    site: &Site,
+    ctx: &BuildContext,
+    out: &mut Output,
+) -> Result<(Duration, Duration), Error> {
     let renderer = pdf::PdfRenderer::new(site, ctx.theme, ctx.root)?;
     let docs = site.sops().count()
         + site
@@ -132,9 +138,13 @@ fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(), 
     } else {
         pdf::Workers::Threads
     };
+    let t = Instant::now();
     pdf::render(site, &renderer, out, ctx.cache, workers, &|| bar.inc(1))?;
+    let sops = t.elapsed();
+    let t = Instant::now();
+    pdf::render_books(site, &renderer, out, ctx.cache, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    Ok(())
+    Ok((sops, t.elapsed()))
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

@@ -3,8 +3,6 @@
 //! file's bytes, and writing objects back with their references renumbered. The decree book is
 //! joined from these files (see `book.rs`) without laying any page out again.
 
-use std::collections::HashMap;
-
 /// A PDF object. Numbers, names and strings keep their bytes as written, so copying an object
 /// never re-encodes it.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,6 +83,13 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// The first reference inside this object (0 when there is none).
+    pub fn refs_first(&self) -> u32 {
+        let mut refs = Vec::new();
+        self.refs(&mut refs);
+        refs.first().copied().unwrap_or(0)
+    }
+
     /// Every reference inside this object, depth first.
     pub fn refs(&self, out: &mut Vec<u32>) {
         match self {
@@ -150,7 +155,8 @@ pub struct Object<'a> {
 /// A parsed PDF file: where each object starts, and the trailer.
 pub struct PdfFile<'a> {
     data: &'a [u8],
-    offsets: HashMap<u32, usize>,
+    /// Where object `n` starts, at index `n`.
+    offsets: Vec<Option<usize>>,
     /// The trailer dictionary.
     pub trailer: Dict<'a>,
 }
@@ -172,7 +178,7 @@ impl<'a> PdfFile<'a> {
         if !lx.keyword(b"xref") {
             return Err("hanya tabel xref klasik yang didukung".into());
         }
-        let mut offsets = HashMap::new();
+        let mut offsets = Vec::new();
         loop {
             lx.skip_ws();
             if lx.keyword(b"trailer") {
@@ -192,8 +198,15 @@ impl<'a> PdfFile<'a> {
                         .ok()
                         .and_then(|s| s.parse().ok())
                         .ok_or("entri xref tidak sah")?;
-                    let num = u32::try_from(first + k).map_err(|_| "nomor objek tidak sah")?;
-                    offsets.insert(num, off);
+                    let num = usize::try_from(first + k).map_err(|_| "nomor objek tidak sah")?;
+                    if num >= offsets.len() {
+                        // Object numbers are dense; a wild one is an error, not an allocation.
+                        if num > data.len() {
+                            return Err("nomor objek tidak sah".into());
+                        }
+                        offsets.resize(num + 1, None);
+                    }
+                    offsets[num] = Some(off);
                 }
             }
         }
@@ -209,9 +222,11 @@ impl<'a> PdfFile<'a> {
 
     /// Object `num`.
     pub fn object(&self, num: u32) -> Result<Object<'a>, ReadError> {
-        let &at = self
+        let at = self
             .offsets
-            .get(&num)
+            .get(num as usize)
+            .copied()
+            .flatten()
             .ok_or_else(|| format!("objek {num} tidak ada"))?;
         let mut lx = Lexer::new(self.data, at);
         let (Obj::Int(n), Obj::Int(_)) = (lx.obj()?, lx.obj()?) else {
@@ -255,6 +270,16 @@ impl<'a> PdfFile<'a> {
             Obj::Dict(d) => Ok(d),
             _ => Err(format!("objek {num} bukan kamus")),
         }
+    }
+
+    /// The file's size in bytes.
+    pub fn byte_len(&self) -> usize {
+        self.data.len()
+    }
+
+    /// One more than the largest object number.
+    pub fn size(&self) -> usize {
+        self.offsets.len()
     }
 
     /// The catalog's object number.
@@ -486,8 +511,16 @@ impl Default for PdfWriter {
 impl PdfWriter {
     /// Starts a PDF 1.7 file (the binary comment marks it as binary for transfer tools).
     pub fn new() -> Self {
+        Self::with_capacity(0)
+    }
+
+    /// As `new`, with room for about `bytes` of output: a book grows to tens of megabytes, and
+    /// growing by doubling copied it and faulted in fresh pages again and again.
+    pub fn with_capacity(bytes: usize) -> Self {
+        let mut buf = Vec::with_capacity(bytes);
+        buf.extend_from_slice(b"%PDF-1.7\n%\x80\x80\x80\x80\n\n");
         PdfWriter {
-            buf: b"%PDF-1.7\n%\x80\x80\x80\x80\n\n".to_vec(),
+            buf,
             offsets: vec![None],
         }
     }
@@ -498,7 +531,7 @@ impl PdfWriter {
         u32::try_from(self.offsets.len() - 1).expect("fewer than 2^32 objects")
     }
 
-    /// Writes object `num`; a stream's `Length` is set to its data.
+    /// Writes object `num`; a stream (`value` a dictionary) gets its `Length` set to its data.
     pub fn write(
         &mut self,
         num: u32,

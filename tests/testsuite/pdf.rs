@@ -320,6 +320,19 @@ fn decree_book_has_decree_lampiran_and_every_sop_with_bookmarks() {
     }
     let total = page - 1;
     assert_eq!(page_count(&path), total);
+    // The SOP pages carry the book's page number (drawn, at the left of their own footer): the
+    // corner is inked in the book and blank in the SOP's own PDF.
+    let first = i.sops().next().unwrap();
+    let own = p.path().join(format!("output/{}.pdf", first.id));
+    assert!(
+        corner_ink(&path, head_pages + 1) > 20,
+        "no page number on the SOP page"
+    );
+    assert_eq!(
+        corner_ink(&own, 1),
+        0,
+        "the SOP's own PDF has no book number"
+    );
     // The decree part counts pages over the whole book.
     assert!(text.contains(&format!("Halaman 1 dari {total}")), "{text}");
     assert!(text.contains(&format!("Halaman {head_pages} dari {total}")));
@@ -379,6 +392,44 @@ fn bookmarks(path: &Path) -> Vec<(usize, String, usize)> {
         rest = &rest[1..];
     }
     marks
+}
+
+/// Dark pixels in the bottom left corner of `page` (the left third of its bottom 8%), through
+/// poppler's `pdftoppm` in grey.
+fn corner_ink(path: &Path, page: usize) -> usize {
+    let out = Command::new("pdftoppm")
+        .args([
+            "-r",
+            "72",
+            "-gray",
+            "-f",
+            &page.to_string(),
+            "-l",
+            &page.to_string(),
+        ])
+        .arg(path)
+        .output()
+        .expect("pdftoppm (poppler-utils)");
+    // PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
+    let data = out.stdout;
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while data[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !data[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&data[start..at]).to_string());
+    }
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    let pixels = &data[at + 1..];
+    (h * 92 / 100..h)
+        .flat_map(|y| (0..w / 3).map(move |x| y * w + x))
+        .filter(|&k| pixels[k] < 128)
+        .count()
 }
 
 fn page_count(path: &Path) -> usize {
