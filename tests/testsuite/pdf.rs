@@ -361,6 +361,18 @@ fn decree_book_has_decree_lampiran_and_every_sop_with_bookmarks() {
             "structure lacks {first_step:?}"
         );
     }
+    // A well-formed file: cross-references, objects and streams, as qpdf checks them.
+    let check = Command::new("qpdf")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("qpdf (Debian package qpdf) checks the joined book");
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success() && report.contains("No syntax or stream encoding errors"),
+        "{report}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     // Joined in-process from freshly compiled SOPs: the same bytes as the build wrote.
     let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
     let book = renderer.book(&site, i).unwrap().unwrap();
