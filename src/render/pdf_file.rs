@@ -105,7 +105,7 @@ impl<'a> Obj<'a> {
         match self {
             Obj::Null => out.extend_from_slice(b"null"),
             Obj::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-            Obj::Int(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            Obj::Int(n) => push_int(out, *n),
             Obj::Real(r) => out.extend_from_slice(r),
             Obj::Name(n) => {
                 out.push(b'/');
@@ -113,7 +113,10 @@ impl<'a> Obj<'a> {
             }
             Obj::Str(s) => out.extend_from_slice(s),
             Obj::Owned(s) => out.extend_from_slice(s),
-            Obj::Ref(n) => out.extend_from_slice(format!("{} 0 R", map(*n)).as_bytes()),
+            Obj::Ref(n) => {
+                push_int(out, i64::from(map(*n)));
+                out.extend_from_slice(b" 0 R");
+            }
             Obj::Array(items) => {
                 out.push(b'[');
                 for (k, item) in items.iter().enumerate() {
@@ -142,6 +145,25 @@ impl<'a> Obj<'a> {
             }
         }
     }
+}
+
+/// Writes an integer in decimal without an intermediate string.
+fn push_int(out: &mut Vec<u8>, n: i64) {
+    if n < 0 {
+        out.push(b'-');
+    }
+    let mut v = n.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[k..]);
 }
 
 /// One indirect object: its value and, for a stream, the stream's bytes (still encoded).
@@ -319,19 +341,54 @@ impl<'a> PdfFile<'a> {
     }
 }
 
+fn parse_int(word: &[u8]) -> Option<i64> {
+    let (negative, digits) = match word.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, word),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        v = v * 10 + i64::from(d - b'0');
+    }
+    Some(if negative { -v } else { v })
+}
+
 fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).rposition(|w| w == needle)
 }
 
+/// The class of every byte: 1 white space, 2 delimiter, 0 regular (one lookup per byte; the
+/// lexer spends its time scanning).
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let ws = b" \n\r\t\x0c\0";
+    let mut k = 0;
+    while k < ws.len() {
+        t[ws[k] as usize] = 1;
+        k += 1;
+    }
+    let delims = b"()<>[]{}/%";
+    let mut k = 0;
+    while k < delims.len() {
+        t[delims[k] as usize] = 2;
+        k += 1;
+    }
+    t
+};
+
 fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\n' | b'\r' | b'\t' | b'\x0c' | b'\0')
+    CLASS[b as usize] == 1
 }
 
 fn is_delim(b: u8) -> bool {
-    matches!(
-        b,
-        b'(' | b')' | b'<' | b'>' | b'[' | b']' | b'{' | b'}' | b'/' | b'%'
-    )
+    CLASS[b as usize] == 2
 }
 
 /// Reads objects from PDF syntax.
@@ -382,12 +439,11 @@ impl<'a> Lexer<'a> {
 
     fn regular(&mut self) -> &'a [u8] {
         let start = self.pos;
-        while let Some(b) = self.peek() {
-            if is_ws(b) || is_delim(b) {
-                break;
-            }
-            self.pos += 1;
-        }
+        let len = self.data[start..]
+            .iter()
+            .position(|&b| CLASS[b as usize] != 0)
+            .unwrap_or(self.data.len() - start);
+        self.pos += len;
         &self.data[start..self.pos]
     }
 
@@ -426,7 +482,7 @@ impl<'a> Lexer<'a> {
             }
             b'<' if self.data.get(self.pos + 1) == Some(&b'<') => {
                 self.pos += 2;
-                let mut d = Dict::default();
+                let mut d = Dict(Vec::with_capacity(8));
                 loop {
                     self.skip_ws();
                     if self.data.get(self.pos..self.pos + 2) == Some(b">>") {
@@ -465,10 +521,7 @@ impl<'a> Lexer<'a> {
                 if word.contains(&b'.') {
                     return Ok(Obj::Real(word));
                 }
-                let n: i64 = std::str::from_utf8(word)
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or("angka tidak sah")?;
+                let n = parse_int(word).ok_or("angka tidak sah")?;
                 // "N G R" is a reference.
                 let save = self.pos;
                 self.skip_ws();
