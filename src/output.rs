@@ -266,9 +266,28 @@ pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read as _;
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
-            std::fs::read(path).is_ok_and(|old| old == bytes)
+            let Ok(mut file) = std::fs::File::open(path) else {
+                return false;
+            };
+            // Compared a piece at a time: reading each old file whole allocated (and faulted
+            // in) 260 MB of fresh memory per rebuild of 1,000 SOPs.
+            let mut buf = [0u8; 64 * 1024];
+            let mut at = 0;
+            loop {
+                let n = match file.read(&mut buf) {
+                    Ok(0) => return at == bytes.len(),
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => return false,
+                };
+                if bytes.get(at..at + n) != Some(&buf[..n]) {
+                    return false;
+                }
+                at += n;
+            }
         }
         _ => false,
     }
