@@ -2,7 +2,9 @@
 # Benchmark (not a test): `sopan serve` over N synthetic SOPs; time from saving one SOP to the
 # reload event reaching a client, over several saves. Usage: scripts/bench-serve.sh [N] [SAVES]
 # GAP=seconds between a reload and the next save (default 1: someone looking at the page).
-# With SOPAN_WAKTU=1 the server's stage times of the last rebuild are printed too.
+# With SOPAN_WAKTU=1 the server's stage times of the last rebuild are printed too; with BUKU=1
+# every instansi has a decree, so each save also rebuilds that instansi's decree book.
+# SOPAN_BIN=path runs another sopan binary (an older build, to compare).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"
@@ -11,8 +13,8 @@ bin="$CARGO_TARGET_DIR/release"
 n="${1:-1000}"
 saves="${2:-5}"
 work="$(mktemp -d)"
-"$bin/examples/gen" "$n" "$work/p" >/dev/null 2>&1
-"$bin/sopan" serve "$work/p" --port 0 2>"$work/log" &
+"$bin/examples/gen" "$n" "$work/p" ${BUKU:+--keputusan} >/dev/null 2>&1
+"${SOPAN_BIN:-$bin/sopan}" serve "$work/p" --port 0 2>"$work/log" &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 until grep -q "http://" "$work/log"; do sleep 0.2; done
