@@ -410,15 +410,8 @@ fn bookmarks(path: &Path) -> Vec<(usize, String, usize)> {
 /// poppler's `pdftoppm` in grey.
 fn corner_ink(path: &Path, page: usize) -> usize {
     let out = Command::new("pdftoppm")
-        .args([
-            "-r",
-            "72",
-            "-gray",
-            "-f",
-            &page.to_string(),
-            "-l",
-            &page.to_string(),
-        ])
+        .args(["-r", "72", "-gray"])
+        .args(one_page(page))
         .arg(path)
         .output()
         .expect("pdftoppm (poppler-utils)");
@@ -453,17 +446,16 @@ fn page_count(path: &Path) -> usize {
         .expect("pdfinfo prints the page count")
 }
 
+/// Poppler's arguments for `page` alone.
+fn one_page(page: usize) -> [String; 4] {
+    let n = page.to_string();
+    ["-f".into(), n.clone(), "-l".into(), n]
+}
+
 fn page_text(path: &Path, page: usize) -> String {
     let out = Command::new("pdftotext")
-        .args([
-            "-raw",
-            "-enc",
-            "UTF-8",
-            "-f",
-            &page.to_string(),
-            "-l",
-            &page.to_string(),
-        ])
+        .args(["-raw", "-enc", "UTF-8"])
+        .args(one_page(page))
         .arg(path)
         .arg("-")
         .output()
