@@ -1,6 +1,7 @@
-//! PDF: every SOP document (`instansi/bidang/slug.pdf`) and each instansi's decree book
-//! (`instansi/keputusan.pdf`), compiled in-process by Typst from the theme's templates, in
-//! parallel, as PDF/A-2b with tags, language and pinned dates.
+//! PDF: every SOP document (`instansi/bidang/slug.pdf`), compiled in-process by Typst from the
+//! theme's templates, in parallel, as PDF/A-2b with tags, language and pinned dates; and each
+//! instansi's decree book (`instansi/keputusan.pdf`): its decree part compiled the same way,
+//! then joined with the SOP PDFs (`book.rs`).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -728,48 +729,57 @@ pub fn render_books(
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    let books: Vec<Result<Shared, Error>> = site
-        .instansi
-        .par_iter()
-        .filter_map(|i| Some((i, i.keputusan.as_ref()?)))
-        .map(|(i, k)| {
-            let data = renderer.book_data(site, i, k);
-            let blobs: Vec<Option<&Arc<Blob>>> = i
-                .sops()
-                .map(|s| out.blob(&format!("{}.pdf", s.id)))
-                .collect();
-            // `serve` reuses a book whose decree part and SOP PDFs are all unchanged.
-            let key = cache.map(|_| {
-                let mut h = Sha256::new();
-                h.update(renderer.key("keputusan", &i.id, &data));
-                for blob in &blobs {
-                    h.update(blob.map(|b| b.sha256()).unwrap_or_default());
+    // Typst's layout recursion is deep for long tables (the lampiran lists every SOP): the
+    // books get threads with large stacks, as the SOP workers do.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(64 << 20)
+        .thread_name(|k| format!("sopan-buku-{k}"))
+        .build()
+        .map_err(|e| Error::new("gagal menyiapkan utas penyusun PDF").cause(e))?;
+    let out_ref: &Output = out;
+    let books: Vec<Result<Shared, Error>> = pool.install(|| {
+        site.instansi
+            .par_iter()
+            .filter_map(|i| Some((i, i.keputusan.as_ref()?)))
+            .map(|(i, k)| {
+                let data = renderer.book_data(site, i, k);
+                let blobs: Vec<Option<&Arc<Blob>>> = i
+                    .sops()
+                    .map(|s| out_ref.blob(&format!("{}.pdf", s.id)))
+                    .collect();
+                // `serve` reuses a book whose decree part and SOP PDFs are all unchanged.
+                let key = cache.map(|_| {
+                    let mut h = Sha256::new();
+                    h.update(renderer.key("keputusan", &i.id, &data));
+                    for blob in &blobs {
+                        h.update(blob.map(|b| b.sha256()).unwrap_or_default());
+                    }
+                    <[u8; 32]>::from(h.finalize())
+                });
+                if let Some(files) = cache.zip(key).and_then(|(c, key)| c.get(&key)) {
+                    tick();
+                    return Ok(files);
                 }
-                <[u8; 32]>::from(h.finalize())
-            });
-            if let Some(files) = cache.zip(key).and_then(|(c, key)| c.get(&key)) {
+                let sops: Vec<&[u8]> = blobs
+                    .iter()
+                    .map(|b| b.map(|b| b.bytes()).unwrap_or_default())
+                    .collect();
+                let head = renderer.book_head(i, data)?;
+                let pdf = renderer.book_from(i, k, &head, &sops)?;
+                let files = share(vec![(format!("{}/keputusan.pdf", i.id), pdf)]);
+                // The site shows each PDF's SHA-256; hashed here, books in parallel, rather than
+                // one after another while the pages are written (5 books of 17 MB: 0.2 s).
+                for (_, blob) in &files {
+                    blob.sha256();
+                }
+                if let Some((c, key)) = cache.zip(key) {
+                    c.put(key, &files);
+                }
                 tick();
-                return Ok(files);
-            }
-            let sops: Vec<&[u8]> = blobs
-                .iter()
-                .map(|b| b.map(|b| b.bytes()).unwrap_or_default())
-                .collect();
-            let head = renderer.book_head(i, data)?;
-            let pdf = renderer.book_from(i, k, &head, &sops)?;
-            let files = share(vec![(format!("{}/keputusan.pdf", i.id), pdf)]);
-            // The site shows each PDF's SHA-256; hashed here, books in parallel, rather than
-            // one after another while the pages are written (5 books of 17 MB: 0.2 s).
-            for (_, blob) in &files {
-                blob.sha256();
-            }
-            if let Some((c, key)) = cache.zip(key) {
-                c.put(key, &files);
-            }
-            tick();
-            Ok(files)
-        })
-        .collect();
+                Ok(files)
+            })
+            .collect()
+    });
     for files in books {
         for (path, pdf) in files? {
             out.insert_blob(path, pdf);
