@@ -218,6 +218,8 @@ struct Joiner<'a> {
     /// The decree part's catalog entries kept in the book, with new references.
     catalog: Vec<(&'a [u8], Vec<u8>)>,
     info: Option<u32>,
+    /// Streams already written, by the hash of their content (see `content_key`).
+    streams: HashMap<[u8; 32], u32>,
 }
 
 impl<'a> Joiner<'a> {
@@ -242,6 +244,7 @@ impl<'a> Joiner<'a> {
             role_map: Vec::new(),
             catalog: Vec::new(),
             info: None,
+            streams: HashMap::new(),
         }
     }
 
@@ -322,8 +325,11 @@ impl<'a> Joiner<'a> {
             }
             queue.extend(info);
         }
-        // Number every reachable object once, keeping what was read for the writing below.
+        // Number every reachable object once, keeping what was read for the writing below. A
+        // stream the book already holds (the logo on every SOP's identity page, a colour
+        // profile) takes the number of that copy.
         let mut objects = Vec::new();
+        let mut keys = HashMap::new();
         while let Some(old) = queue.pop() {
             let m = map
                 .get_mut(slot(old))
@@ -331,8 +337,20 @@ impl<'a> Joiner<'a> {
             if *m != 0 {
                 continue;
             }
-            *m = self.w.alloc();
             let obj = file.object(old)?;
+            let key = match obj.stream {
+                Some(_) => content_key(file, old, 0, &mut keys)?,
+                None => None,
+            };
+            if let Some(&n) = key.and_then(|k| self.streams.get(&k)) {
+                map[slot(old)] = n;
+                continue;
+            }
+            let n = self.w.alloc();
+            map[slot(old)] = n;
+            if let Some(k) = key {
+                self.streams.insert(k, n);
+            }
             obj.value.refs(&mut queue);
             objects.push((old, obj));
         }
@@ -615,6 +633,55 @@ fn shift(d: &mut Dict, key: &[u8], by: i64) {
     }
 }
 
+/// The hash of a stream's content: its dictionary with every reference replaced by the
+/// hash of what it refers to, and its bytes. Two streams with the same key are the same
+/// resource, whatever their object numbers. None for what must stay apart: anything tied to
+/// a page or to the structure tree, or nested deeper than a resource ever is.
+fn content_key(
+    file: &PdfFile,
+    num: u32,
+    depth: usize,
+    memo: &mut HashMap<u32, Option<[u8; 32]>>,
+) -> Result<Option<[u8; 32]>, String> {
+    use sha2::{Digest, Sha256};
+    if let Some(&k) = memo.get(&num) {
+        return Ok(k);
+    }
+    if depth > 8 {
+        return Ok(None);
+    }
+    // Marks the object as in progress: a reference cycle yields no key.
+    memo.insert(num, None);
+    let obj = file.object(num)?;
+    if let Obj::Dict(d) = &obj.value
+        && (d.get(b"StructParent").is_some()
+            || d.get(b"StructParents").is_some()
+            || d.has_name(b"Type", b"Page")
+            || d.has_name(b"Type", b"StructElem"))
+    {
+        return Ok(None);
+    }
+    let mut h = Sha256::new();
+    let mut bytes = Vec::new();
+    obj.value.write(&mut bytes, &|_| 0);
+    h.update(&bytes);
+    let mut refs = Vec::new();
+    obj.value.refs(&mut refs);
+    for r in refs {
+        match content_key(file, r, depth + 1, memo)? {
+            Some(k) => h.update(k),
+            None => return Ok(None),
+        }
+    }
+    if let Some(data) = obj.stream {
+        h.update(b"stream");
+        h.update(data);
+    }
+    let key = Some(<[u8; 32]>::from(h.finalize()));
+    memo.insert(num, key);
+    Ok(key)
+}
+
 /// Prefixes the structure ids of an element: its `ID` and the `Headers` of its table
 /// attributes, which name other cells' ids.
 fn prefix_ids(d: &mut Dict, prefix: &str) {
@@ -816,13 +883,17 @@ mod tests {
         let objects = [
             "<</Type/Catalog/Pages 2 0 R/StructTreeRoot 4 0 R/Metadata 8 0 R/Lang(id)>>".to_string(),
             "<</Type/Pages/Count 1/Kids[3 0 R]>>".into(),
-            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 100 200]/StructParents 0/Contents 7 0 R/Resources<<>>>>".into(),
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 100 200]/StructParents 0/Contents 7 0 R/Resources<</XObject<</Im0 10 0 R>>>>>>".into(),
             "<</Type/StructTreeRoot/K[5 0 R]/ParentTree<</Nums[0[6 0 R]]>>/IDTree<</Names[(U1)6 0 R]>>/RoleMap<</Datetime/Span>>>>".into(),
             "<</Type/StructElem/S/Document/P 4 0 R/K[6 0 R]>>".into(),
             "<</Type/StructElem/S/TH/P 5 0 R/ID(U1)/A[<</O/Table/Headers[(U1)]>>]/K[0]/Pg 3 0 R>>".into(),
             "<</Length 5>>\nstream\nBT ET\nendstream".into(),
             format!("<</Type/Metadata/Subtype/XML/Length {}>>\nstream\n{xmp}\nendstream", xmp.len()),
             format!("<</Title({title})>>"),
+            // The instansi's logo: the same image in every document.
+            "<</Type/XObject/Subtype/Image/Width 1/Height 1/ColorSpace 11 0 R/BitsPerComponent 8/Length 3>>\nstream\nabc\nendstream".into(),
+            "[/ICCBased 12 0 R]".into(),
+            "<</N 3/Length 4>>\nstream\nicc!\nendstream".into(),
         ];
         let mut out = b"%PDF-1.7\n".to_vec();
         let mut offsets = Vec::new();
@@ -871,6 +942,25 @@ mod tests {
         let f = PdfFile::parse(&book).unwrap();
         let (pages, nodes) = f.pages().unwrap();
         assert_eq!((pages.len(), nodes.len()), (3, 1));
+        // The logo is stored once and every page draws that one.
+        let logos: Vec<u32> = pages
+            .iter()
+            .map(|&p| {
+                let page = f.dict(p).unwrap();
+                let res = page.get(b"Resources").unwrap().as_dict().unwrap().clone();
+                res.get(b"XObject")
+                    .unwrap()
+                    .as_dict()
+                    .unwrap()
+                    .get_ref(b"Im0")
+                    .unwrap()
+            })
+            .collect();
+        assert!(logos.iter().all(|&l| l == logos[0]), "{logos:?}");
+        let images = (1..f.size() as u32)
+            .filter(|&n| f.dict(n).is_ok_and(|d| d.has_name(b"Subtype", b"Image")))
+            .count();
+        assert_eq!(images, 1);
         // Each document's marked content keeps its own parent tree entry.
         let keys: Vec<i64> = pages
             .iter()
@@ -992,6 +1082,6 @@ mod tests {
         // The glyph forms are in the page's resources.
         let res = page.get(b"Resources").unwrap().as_dict().unwrap();
         let xobjects = res.get(b"XObject").unwrap().as_dict().unwrap();
-        assert_eq!(xobjects.0.len(), 11);
+        assert_eq!(xobjects.0.len(), 12, "the page's logo and the 11 glyphs");
     }
 }
