@@ -519,7 +519,64 @@ impl Canvas<'_> {
     }
 
     /// Everything of `plan` that touches page `pg`.
+    /// A step's symbol, in the box its marker reserved: a capsule for the first and last
+    /// step, a diamond for a decision, a rectangle for a process. Drawn here rather than by
+    /// Typst: the shapes were a tenth of an SOP's layout and export time.
+    fn symbol(&mut self, n: &Node) {
+        let (l, r) = (n.x - n.w / 2.0, n.x + n.w / 2.0);
+        let curve = match n.kind.as_str() {
+            "keputusan" => {
+                let mut c = Self::path(&[(n.x, n.top), (r, n.cy), (n.x, n.bottom), (l, n.cy)]);
+                c.close();
+                c
+            }
+            "mulai" | "selesai" => {
+                let rad = ((n.bottom - n.top) / 2.0).min(n.w / 2.0);
+                // Quarter circles as cubic curves (control points at 0.5523 of the radius).
+                let k = rad * 0.552_284_75;
+                let (t, b) = (n.top, n.bottom);
+                let mut c = Curve::new();
+                c.move_(Point::new(l + rad, t));
+                c.line(Point::new(r - rad, t));
+                c.cubic(
+                    Point::new(r - rad + k, t),
+                    Point::new(r, t + rad - k),
+                    Point::new(r, t + rad),
+                );
+                c.line(Point::new(r, b - rad));
+                c.cubic(
+                    Point::new(r, b - rad + k),
+                    Point::new(r - rad + k, b),
+                    Point::new(r - rad, b),
+                );
+                c.line(Point::new(l + rad, b));
+                c.cubic(
+                    Point::new(l + rad - k, b),
+                    Point::new(l, b - rad + k),
+                    Point::new(l, b - rad),
+                );
+                c.line(Point::new(l, t + rad));
+                c.cubic(
+                    Point::new(l, t + rad - k),
+                    Point::new(l + rad - k, t),
+                    Point::new(l + rad, t),
+                );
+                c.close();
+                c
+            }
+            _ => {
+                let mut c = Self::path(&[(l, n.top), (r, n.top), (r, n.bottom), (l, n.bottom)]);
+                c.close();
+                c
+            }
+        };
+        self.shape(curve, Some(Color::WHITE), true);
+    }
+
     fn draw_page(&mut self, nodes: &[Node], plan: &Plan, pg: usize) {
+        for n in nodes.iter().filter(|n| n.page == pg) {
+            self.symbol(n);
+        }
         // Joint steps: join the symbols of one row with a horizontal line.
         for group in &plan.groups {
             let mut here: Vec<&Node> = group

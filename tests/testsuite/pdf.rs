@@ -128,6 +128,74 @@ fn flow_has_one_symbol_per_step_of_the_right_kind() {
     assert!(crossings >= 1);
 }
 
+/// The flowchart symbols sopan drew on each page (white-filled, outlined, four corners or
+/// rounded ends), and how many of them are rounded (the capsules of the first and last step).
+fn drawn_symbols(doc: &typst_layout::PagedDocument) -> Vec<(usize, usize)> {
+    use typst::layout::{Frame, FrameItem};
+    use typst::visualize::{Color, CurveItem, Geometry, Paint};
+    fn walk(frame: &Frame, out: &mut (usize, usize)) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, out),
+                FrameItem::Shape(shape, _)
+                    if shape.fill == Some(Paint::Solid(Color::WHITE)) && shape.stroke.is_some() =>
+                {
+                    let Geometry::Curve(c) = &shape.geometry else {
+                        continue;
+                    };
+                    let lines =
+                        c.0.iter()
+                            .filter(|i| matches!(i, CurveItem::Line(..)))
+                            .count();
+                    let rounded = c.0.iter().any(|i| matches!(i, CurveItem::Cubic(..)));
+                    // Four corners (rectangle, diamond) or rounded ends; an off-page
+                    // connector is a pentagon.
+                    if rounded || lines == 3 {
+                        out.0 += 1;
+                        out.1 += usize::from(rounded);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    doc.pages()
+        .iter()
+        .map(|p| {
+            let mut counts = (0, 0);
+            walk(&p.frame, &mut counts);
+            counts
+        })
+        .collect()
+}
+
+#[test]
+fn every_symbol_is_drawn_on_its_page_with_its_shape() {
+    let p = Project::fixture("pdf");
+    let site = loaded(&p);
+    let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
+    let i = &site.instansi[0];
+    let b = i
+        .bidang
+        .iter()
+        .find(|b| b.sop.iter().any(|s| s.id.slug == "bencana"))
+        .unwrap();
+    let s = b.sop.iter().find(|s| s.id.slug == "bencana").unwrap();
+    let (doc, _) = renderer.sop(&site, i, b, s).unwrap();
+    let nodes = flow_nodes(&doc);
+    let drawn = drawn_symbols(&doc);
+    for (k, &(shapes, rounded)) in drawn.iter().enumerate() {
+        let here: Vec<&FlowNode> = nodes.iter().filter(|n| n.page == k + 1).collect();
+        let ends = here
+            .iter()
+            .filter(|n| n.kind == "mulai" || n.kind == "selesai")
+            .count();
+        assert_eq!(shapes, here.len(), "page {}: one shape per symbol", k + 1);
+        assert_eq!(rounded, ends, "page {}: capsules for the ends", k + 1);
+    }
+    assert!(drawn.iter().map(|d| d.0).sum::<usize>() == nodes.len() && !nodes.is_empty());
+}
+
 #[test]
 fn the_22_step_pdf_prints_its_connector_numbers() {
     let p = Project::fixture("pdf");
