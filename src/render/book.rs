@@ -6,7 +6,9 @@
 //! What a join keeps: every page as it is (content, fonts, images), the tags (each document's
 //! structure tree becomes a `Part` of one `Document`, its ids prefixed so they stay unique, its
 //! parent tree renumbered), the decree part's metadata (XMP with the book's page count, output
-//! intent, language, document ids); and it writes new bookmarks and a new page tree.
+//! intent, language, document ids). What it adds: a new page tree and bookmarks, the book's
+//! page numbers on the SOPs' pages (`Stamp`), and one copy of each resource the documents
+//! share (the logo on every identity page: `content_key`).
 
 use std::collections::{BTreeMap, HashMap};
 
