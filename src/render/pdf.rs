@@ -729,6 +729,9 @@ pub fn render_books(
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
+    if site.instansi.iter().all(|i| i.keputusan.is_none()) {
+        return Ok(());
+    }
     // Typst's layout recursion is deep for long tables (the lampiran lists every SOP): the
     // books get threads with large stacks, as the SOP workers do.
     let pool = rayon::ThreadPoolBuilder::new()
