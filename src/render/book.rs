@@ -89,7 +89,7 @@ pub fn join<'a>(
             .sum::<usize>();
     let mut j = Joiner::new(total, size);
     if let Some(stamp) = stamp {
-        j.stamp = Some(Stamping::new(&mut j.w, stamp, total));
+        j.stamp = Some(Stamping::new(&mut j.w, stamp));
     }
     let head_pages = j.copy(&head, None, "")?;
     let mut marks: Vec<(usize, String, u32)> = head_marks
@@ -110,7 +110,6 @@ pub fn join<'a>(
 /// Page numbers being drawn: one form per glyph, shared by every page.
 struct Stamping<'s> {
     stamp: &'s Stamp,
-    total: usize,
     /// Resource name and object of each glyph's form.
     forms: Vec<(char, String, u32, f64)>,
     /// A stream holding `q`, put before a page's own content so the numbers are drawn in the
@@ -119,7 +118,7 @@ struct Stamping<'s> {
 }
 
 impl<'s> Stamping<'s> {
-    fn new(w: &mut PdfWriter, stamp: &'s Stamp, total: usize) -> Self {
+    fn new(w: &mut PdfWriter, stamp: &'s Stamp) -> Self {
         let mut forms = Vec::new();
         for (k, (c, path, advance)) in stamp.glyphs.iter().enumerate() {
             let num = w.alloc();
@@ -138,21 +137,16 @@ impl<'s> Stamping<'s> {
         }
         let save = w.alloc();
         w.write(save, &Obj::Dict(Dict::default()), Some(b"q\n"), &|n| n);
-        Stamping {
-            stamp,
-            total,
-            forms,
-            save,
-        }
+        Stamping { stamp, forms, save }
     }
 
-    /// The content drawing the number of page `n`, after the page's own.
-    fn content(&self, n: usize) -> Vec<u8> {
+    /// The content drawing the number of page `n` of `total`, after the page's own.
+    fn content(&self, n: usize, total: usize) -> Vec<u8> {
         let text = self
             .stamp
             .format
             .replace("{n}", &n.to_string())
-            .replace("{total}", &self.total.to_string());
+            .replace("{total}", &total.to_string());
         let mut out = b"Q\nq /Artifact BMC\n".to_vec();
         let mut x = self.stamp.x;
         for c in text.chars() {
@@ -176,22 +170,20 @@ impl<'s> Stamping<'s> {
         file: &PdfFile,
         lookup: &impl Fn(u32) -> u32,
     ) -> Result<Vec<u8>, String> {
-        let existing = match resources.get(b"XObject") {
+        let mut xobjects = match resources.get(b"XObject") {
             Some(Obj::Dict(x)) => x.clone(),
             Some(Obj::Ref(r)) => file.dict(*r)?,
             _ => Dict::default(),
         };
-        let mut out = b"<<".to_vec();
-        for (key, value) in &existing.0 {
-            out.push(b'/');
-            out.extend_from_slice(key);
-            out.push(b' ');
-            value.write(&mut out, lookup);
-        }
         for (_, name, num, _) in &self.forms {
-            out.extend_from_slice(format!("/{name} {num} 0 R").as_bytes());
+            // Already the book's numbers, so written as they are.
+            xobjects.set(
+                name.as_bytes(),
+                Obj::Owned(format!("{num} 0 R").into_bytes()),
+            );
         }
-        out.extend_from_slice(b">>");
+        let mut out = Vec::new();
+        Obj::Dict(xobjects).write(&mut out, lookup);
         Ok(out)
     }
 }
@@ -359,9 +351,9 @@ impl<'a> Joiner<'a> {
         // In the source's order, so the output does not depend on the walk.
         objects.sort_unstable_by_key(|(old, _)| *old);
         let lookup = |n: u32| map.get(slot(n)).copied().unwrap_or(0);
-        let mut sorted_pages = src.pages.clone();
-        sorted_pages.sort_unstable();
-        let is_page = |n: u32| sorted_pages.binary_search(&n).is_ok();
+        let page_index: HashMap<u32, usize> =
+            src.pages.iter().enumerate().map(|(k, &p)| (p, k)).collect();
+        let is_page = |n: u32| page_index.contains_key(&n);
         // The parts' pages get the book's page numbers, the decree part has its own.
         let stamping = self.stamp.as_ref().filter(|_| title.is_some());
         let mut resource_objects = Vec::new();
@@ -381,18 +373,13 @@ impl<'a> Joiner<'a> {
                 if resource_objects.contains(&old) {
                     d.set(b"XObject", Obj::Owned(st.xobjects(d, file, &lookup)?));
                 }
-                if let Some(k) = src.pages.iter().position(|&p| p == old) {
-                    if let Some(Obj::Dict(_)) = d.get(b"Resources") {
-                        let mut res = d
-                            .get(b"Resources")
-                            .and_then(Obj::as_dict)
-                            .cloned()
-                            .unwrap_or_default();
+                if let Some(&k) = page_index.get(&old) {
+                    if let Some(mut res) = d.get(b"Resources").and_then(Obj::as_dict).cloned() {
                         res.set(b"XObject", Obj::Owned(st.xobjects(&res, file, &lookup)?));
                         d.set(b"Resources", Obj::Dict(res));
                     }
                     let overlay = self.w.alloc();
-                    let content = st.content(first_page + k + 1);
+                    let content = st.content(first_page + k + 1, self.total);
                     let empty = Obj::Dict(Dict::default());
                     self.w.write(overlay, &empty, Some(&content), &|n| n);
                     let mut contents = vec![Obj::Owned(format!("{} 0 R", st.save).into_bytes())];
@@ -518,22 +505,18 @@ impl<'a> Joiner<'a> {
         let outlines = self.outlines(&marks);
         // Catalog.
         let catalog = self.w.alloc();
-        let mut c = Vec::new();
-        c.extend_from_slice(format!("<</Type/Catalog/Pages {} 0 R", self.pages_root).as_bytes());
+        let mut c = Dict::default();
+        c.set(b"Type", Obj::Name(b"Catalog"));
+        c.set(b"Pages", Obj::Ref(self.pages_root));
         for (key, value) in &self.catalog {
-            c.push(b'/');
-            c.extend_from_slice(key);
-            if !matches!(value.first(), Some(b'/' | b'(' | b'<' | b'[')) {
-                c.push(b' ');
-            }
-            c.extend_from_slice(value);
+            c.set(key, Obj::Owned(value.clone()));
         }
-        c.extend_from_slice(format!("/StructTreeRoot {} 0 R", self.struct_root).as_bytes());
+        c.set(b"StructTreeRoot", Obj::Ref(self.struct_root));
         if let Some(o) = outlines {
-            c.extend_from_slice(format!("/Outlines {o} 0 R/PageMode/UseOutlines").as_bytes());
+            c.set(b"Outlines", Obj::Ref(o));
+            c.set(b"PageMode", Obj::Name(b"UseOutlines"));
         }
-        c.extend_from_slice(b">>");
-        self.write_raw(catalog, &c);
+        self.w.write(catalog, &Obj::Dict(c), None, &id);
         let mut trailer = Dict::default();
         trailer.set(b"Root", Obj::Ref(catalog));
         if let Some(info) = self.info {
@@ -919,6 +902,13 @@ mod tests {
         out
     }
 
+    /// The first reference inside `o` (0 when there is none).
+    fn first_ref(o: &Obj) -> u32 {
+        let mut refs = Vec::new();
+        o.refs(&mut refs);
+        refs.first().copied().unwrap_or(0)
+    }
+
     fn string(o: Option<&Obj>) -> Vec<u8> {
         match o {
             Some(Obj::Str(s)) => decode_string(s),
@@ -978,15 +968,12 @@ mod tests {
         let Some(Obj::Array(top)) = root.get(b"K") else {
             panic!()
         };
-        let doc = f.dict(top[0].refs_first()).unwrap();
+        let doc = f.dict(first_ref(&top[0])).unwrap();
         assert!(doc.has_name(b"S", b"Document"));
         let Some(Obj::Array(kids)) = doc.get(b"K") else {
             panic!()
         };
-        let parts: Vec<Dict> = kids
-            .iter()
-            .map(|k| f.dict(k.refs_first()).unwrap())
-            .collect();
+        let parts: Vec<Dict> = kids.iter().map(|k| f.dict(first_ref(k)).unwrap()).collect();
         assert!(parts.iter().all(|p| p.has_name(b"S", b"Part")));
         assert_eq!(string(parts[1].get(b"T")), b"A");
         // Ids stay unique, and a cell's headers name the ids of its own document.
@@ -999,7 +986,7 @@ mod tests {
         let Some(Obj::Array(cells)) = parts[2].get(b"K") else {
             panic!()
         };
-        let cell = f.dict(cells[0].refs_first()).unwrap();
+        let cell = f.dict(first_ref(&cells[0])).unwrap();
         assert_eq!(string(cell.get(b"ID")), b"s2.U1");
         let Some(Obj::Array(attrs)) = cell.get(b"A") else {
             panic!()
@@ -1063,7 +1050,7 @@ mod tests {
         let Some(Obj::Array(contents)) = page.get(b"Contents") else {
             panic!()
         };
-        let text = |o: &Obj| f.object(o.refs_first()).unwrap().stream.unwrap().to_vec();
+        let text = |o: &Obj| f.object(first_ref(o)).unwrap().stream.unwrap().to_vec();
         assert_eq!(text(&contents[0]), b"q\n");
         assert_eq!(text(&contents[1]), b"BT ET");
         let last = String::from_utf8(text(&contents[2])).unwrap();

@@ -523,18 +523,17 @@ impl Canvas<'_> {
     /// step, a diamond for a decision, a rectangle for a process. Drawn here rather than by
     /// Typst: the shapes were a tenth of an SOP's layout and export time.
     fn symbol(&mut self, n: &Node) {
-        let (l, r) = (n.x - n.w / 2.0, n.x + n.w / 2.0);
-        let curve = match n.kind.as_str() {
-            "keputusan" => {
-                let mut c = Self::path(&[(n.x, n.top), (r, n.cy), (n.x, n.bottom), (l, n.cy)]);
-                c.close();
-                c
-            }
+        let (l, r, t, b) = (n.x - n.w / 2.0, n.x + n.w / 2.0, n.top, n.bottom);
+        match n.kind.as_str() {
+            "keputusan" => self.polygon(
+                &[(n.x, t), (r, n.cy), (n.x, b), (l, n.cy)],
+                Color::WHITE,
+                true,
+            ),
             "mulai" | "selesai" => {
-                let rad = ((n.bottom - n.top) / 2.0).min(n.w / 2.0);
+                let rad = ((b - t) / 2.0).min(n.w / 2.0);
                 // Quarter circles as cubic curves (control points at 0.5523 of the radius).
                 let k = rad * 0.552_284_75;
-                let (t, b) = (n.top, n.bottom);
                 let mut c = Curve::new();
                 c.move_(Point::new(l + rad, t));
                 c.line(Point::new(r - rad, t));
@@ -562,15 +561,10 @@ impl Canvas<'_> {
                     Point::new(l + rad, t),
                 );
                 c.close();
-                c
+                self.shape(c, Some(Color::WHITE), true);
             }
-            _ => {
-                let mut c = Self::path(&[(l, n.top), (r, n.top), (r, n.bottom), (l, n.bottom)]);
-                c.close();
-                c
-            }
-        };
-        self.shape(curve, Some(Color::WHITE), true);
+            _ => self.polygon(&[(l, t), (r, t), (r, b), (l, b)], Color::WHITE, true),
+        }
     }
 
     fn draw_page(&mut self, nodes: &[Node], plan: &Plan, pg: usize) {

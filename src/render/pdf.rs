@@ -237,6 +237,9 @@ fn sop_footer() -> flow::FooterPlace {
     }
 }
 
+/// The book's page number, on the decree part's pages and beside each SOP page's own.
+const BOOK_PAGE: &str = "Halaman {n} dari {total}";
+
 /// Where the page numbers of the decree part go: the margins of `keputusan.typ`.
 fn book_footer() -> flow::FooterPlace {
     flow::FooterPlace {
@@ -528,11 +531,7 @@ impl PdfRenderer {
             }
         }
         let total = head.pages().len() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
-        let doc = flow::finish_within(
-            head.clone(),
-            ("Halaman {n} dari {total}", book_footer()),
-            total,
-        );
+        let doc = flow::finish_within(head.clone(), (BOOK_PAGE, book_footer()), total);
         let dates = std::iter::once(k.tanggal).chain(
             i.sops()
                 .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]),
@@ -545,14 +544,16 @@ impl PdfRenderer {
         )?;
         // The SOP pages keep their own footer ("… halaman 1 dari 3") at the right; the book's
         // page number goes at the left, in the same line.
-        let mut chars: Vec<char> = "Halaman dari 0123456789".chars().collect();
+        // Every character the number can use: the text around the two numbers, and digits.
+        let words = BOOK_PAGE.replace("{n}", "").replace("{total}", "");
+        let mut chars: Vec<char> = words.chars().chain('0'..='9').collect();
         chars.sort_unstable();
         chars.dedup();
         let chars: String = chars.into_iter().collect();
         let stamp = flow::footer_glyphs(&doc, &chars).map(|(glyphs, cap)| {
             let place = sop_footer();
             Stamp {
-                format: "Halaman {n} dari {total}".into(),
+                format: BOOK_PAGE.into(),
                 glyphs,
                 x: place.right.to_pt(),
                 y: place.bottom.to_pt() * 0.7 - cap,

@@ -25,7 +25,8 @@ pub enum Obj<'a> {
     Dict(Dict<'a>),
     /// An indirect reference (object number; generations are always 0 here).
     Ref(u32),
-    /// A string made while joining (a prefixed structure id), owned.
+    /// An object written while joining (a prefixed structure id, a reference to a new
+    /// object), as its bytes.
     Owned(Vec<u8>),
 }
 
@@ -83,13 +84,6 @@ impl<'a> Obj<'a> {
         }
     }
 
-    /// The first reference inside this object (0 when there is none).
-    pub fn refs_first(&self) -> u32 {
-        let mut refs = Vec::new();
-        self.refs(&mut refs);
-        refs.first().copied().unwrap_or(0)
-    }
-
     /// Every reference inside this object, depth first.
     pub fn refs(&self, out: &mut Vec<u32>) {
         match self {
@@ -133,10 +127,12 @@ impl<'a> Obj<'a> {
                     out.push(b'/');
                     out.extend_from_slice(key);
                     // A value that starts with a delimiter needs no space after the key.
-                    if !matches!(
-                        value,
-                        Obj::Name(_) | Obj::Str(_) | Obj::Owned(_) | Obj::Array(_) | Obj::Dict(_)
-                    ) {
+                    let delimited = match value {
+                        Obj::Name(_) | Obj::Str(_) | Obj::Array(_) | Obj::Dict(_) => true,
+                        Obj::Owned(b) => matches!(b.first(), Some(b'/' | b'(' | b'<' | b'[')),
+                        _ => false,
+                    };
+                    if !delimited {
                         out.push(b' ');
                     }
                     value.write(out, map);
@@ -555,20 +551,10 @@ pub struct PdfWriter {
     offsets: Vec<Option<usize>>,
 }
 
-impl Default for PdfWriter {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl PdfWriter {
-    /// Starts a PDF 1.7 file (the binary comment marks it as binary for transfer tools).
-    pub fn new() -> Self {
-        Self::with_capacity(0)
-    }
-
-    /// As `new`, with room for about `bytes` of output: a book grows to tens of megabytes, and
-    /// growing by doubling copied it and faulted in fresh pages again and again.
+    /// Starts a PDF 1.7 file (the binary comment marks it as binary for transfer tools), with
+    /// room for about `bytes` of output: a book grows to tens of megabytes, and growing by
+    /// doubling copied it and faulted in fresh pages again and again.
     pub fn with_capacity(bytes: usize) -> Self {
         let mut buf = Vec::with_capacity(bytes);
         buf.extend_from_slice(b"%PDF-1.7\n%\x80\x80\x80\x80\n\n");
@@ -652,8 +638,18 @@ mod tests {
     }
 
     #[test]
+    fn an_owned_value_is_spaced_from_its_key_unless_it_starts_with_a_delimiter() {
+        let mut d = Dict::default();
+        d.set(b"Pages", Obj::Owned(b"5 0 R".to_vec()));
+        d.set(b"T", Obj::Owned(b"(x)".to_vec()));
+        let mut out = Vec::new();
+        Obj::Dict(d).write(&mut out, &|n| n);
+        assert_eq!(out, b"<</Pages 5 0 R/T(x)>>");
+    }
+
+    #[test]
     fn a_written_file_reads_back() {
-        let mut w = PdfWriter::new();
+        let mut w = PdfWriter::with_capacity(0);
         let a = w.alloc();
         let b = w.alloc();
         let mut d = Dict::default();
