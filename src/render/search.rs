@@ -1,5 +1,18 @@
 //! Search: Pagefind indexes the site's search records in-process (Indonesian stemming, filters
 //! for instansi and bidang); its index and browser scripts go to `pagefind/` in the output.
+//!
+//! A large site's records are indexed in parts, each a Pagefind index of its own built on its
+//! own thread: Pagefind takes each record in turn under one lock, and its work grows faster
+//! than the record count (1,000 SOPs: one index 1.2–1.4 s, two halves side by side 0.6 s). The
+//! page's script merges the parts in the browser (Pagefind's `mergeIndex`), listed in
+//! [`PARTS_FILE`].
+//!
+//! Each part also holds a word list ([`KIND_WORDS`]) of the words the other parts have and it
+//! lacks. Pagefind, finding no word that starts with a search term, falls back to the longest
+//! word the term starts with ("adopsi" → "a"): a part without "adopsi" would put pages with a
+//! lone "a" beside the real hits, and above them. With the list every part knows every word of
+//! the site, so it falls back only when one whole index would. The page's script searches only
+//! [`KIND_SOP`] and [`KIND_HALAMAN`] records, so the list itself is never a result.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -10,13 +23,22 @@ use crate::error::Error;
 use crate::render::search_record::SearchRecord;
 use crate::sync::lock;
 
-/// A Pagefind index kept between builds of a `serve` session: when only the text of existing
-/// pages changed, just those are indexed again. Pagefind replaces a page in place, so the
-/// indexed pages stay in the order a fresh build adds them and the bundle is byte-identical to
-/// a fresh build's; an added or removed page starts a fresh index.
+/// Pagefind indexes kept between builds of a `serve` session, one per part: when only the text
+/// of existing pages changed, just those are indexed again. Pagefind replaces a page in place,
+/// so the indexed pages stay in the order a fresh build adds them and the bundle is
+/// byte-identical to a fresh build's; a part that gained or lost a page starts afresh.
 #[derive(Default)]
 pub struct SearchCache {
-    kept: Mutex<Option<Kept>>,
+    kept: Mutex<Vec<Option<Kept>>>,
+    /// How many records the last build indexed (the others were kept).
+    indexed: std::sync::atomic::AtomicUsize,
+}
+
+impl SearchCache {
+    /// How many records the last build indexed; the others were kept from the build before.
+    pub fn last_indexed(&self) -> usize {
+        self.indexed.load(std::sync::atomic::Ordering::Relaxed)
+    }
 }
 
 struct Kept {
@@ -28,8 +50,72 @@ struct Kept {
 /// The folder of the search index and its scripts in the output.
 pub const DIR: &str = "pagefind/";
 
+/// The list of the index's further parts (folders under [`DIR`]) for the page's script, as
+/// `{"bagian": ["bagian-2/", …]}`; empty for a site indexed whole.
+pub const PARTS_FILE: &str = "pagefind/sopan-bagian.json";
+
 /// The language of every page: Pagefind stems Indonesian words.
 const LANGUAGE: &str = "id";
+
+/// The filter telling what a record is; the page's script searches SOPs and free pages only.
+pub const KIND: &str = "jenis";
+/// [`KIND`] of an SOP page's record.
+pub const KIND_SOP: &str = "SOP";
+/// [`KIND`] of a free page's record.
+pub const KIND_HALAMAN: &str = "Halaman";
+/// [`KIND`] of a part's word list.
+pub const KIND_WORDS: &str = "kata";
+
+/// Records per part of the index unless `SOPAN_HALAMAN_PER_INDEKS` says otherwise. Below it a
+/// site is indexed whole: each part costs a browser a few more requests per search.
+pub const RECORDS_PER_PART: usize = 500;
+
+/// The environment variable that sets the records per part (tests, very large sites).
+pub const PER_PART_VAR: &str = "SOPAN_HALAMAN_PER_INDEKS";
+
+/// Records per part: [`PER_PART_VAR`] if set, else [`RECORDS_PER_PART`].
+pub fn records_per_part() -> Result<usize, Error> {
+    match std::env::var(PER_PART_VAR) {
+        Err(_) => Ok(RECORDS_PER_PART),
+        Ok(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(Error::new(format!(
+                "{PER_PART_VAR}={v:?} bukan bilangan bulat positif"
+            ))
+            .hint(format!(
+                "isi dengan jumlah halaman per bagian indeks, misalnya {PER_PART_VAR}={RECORDS_PER_PART}"
+            ))),
+        },
+    }
+}
+
+/// How many parts `records` records make at `per_part` records each.
+pub fn part_count(records: usize, per_part: usize) -> usize {
+    records.div_ceil(per_part.max(1)).max(1)
+}
+
+/// The part a page's record goes to: a hash of its URL, so a page stays in its part when others
+/// come and go (`serve` indexes only that part again) and each part is a fair sample of the
+/// site, which keeps scores from different parts comparable. FNV-1a: fixed across platforms
+/// and releases, unlike the standard library's hasher.
+fn part_of(url: &str, parts: usize) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in url.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % parts as u64) as usize
+}
+
+/// The folder of part `k` (0-based) in the output: the first part is [`DIR`] itself, with
+/// Pagefind's scripts; the others hold only their index.
+fn part_dir(k: usize) -> String {
+    if k == 0 {
+        DIR.to_string()
+    } else {
+        format!("{DIR}bagian-{}/", k + 1)
+    }
+}
 
 fn new_index() -> Result<PagefindIndex, String> {
     let config = pagefind::options::PagefindServiceConfig::builder()
@@ -40,27 +126,175 @@ fn new_index() -> Result<PagefindIndex, String> {
 
 /// Indexes `records` (in their order, which fixes Pagefind's page numbers) and returns the
 /// Pagefind bundle, paths under `pagefind/`. `cache` lets `serve` index only what changed.
+/// Parts of [`records_per_part`] records.
 pub fn index(
     records: Vec<SearchRecord>,
     cache: Option<&SearchCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    index_in_parts(records, cache, records_per_part()?)
+}
+
+/// [`index`] with `per_part` records per part.
+pub fn index_in_parts(
+    records: Vec<SearchRecord>,
+    cache: Option<&SearchCache>,
+    per_part: usize,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let parts = part_count(records.len(), per_part);
+    let mut split: Vec<Vec<SearchRecord>> = vec![Vec::new(); parts];
+    for r in records {
+        let k = part_of(&r.url, parts);
+        split[k].push(r);
+    }
+    if parts > 1 {
+        add_word_lists(&mut split);
+    }
     let mut guard = cache.map(|c| lock(&c.kept));
-    let kept = guard.as_mut().and_then(|g| g.take()).filter(|k| {
+    let mut kept: Vec<Option<Kept>> = match guard.as_mut() {
+        Some(g) if g.len() == parts => std::mem::take(&mut **g),
+        _ => Vec::new(),
+    };
+    kept.resize_with(parts, || None);
+
+    // Each part on its own thread, the first on this one. A further part that drew no page
+    // (a tiny site split finely) is left out.
+    type Indexed = Option<Result<(Vec<pagefind::api::SyntheticFile>, Kept, usize), String>>;
+    let results: Vec<Indexed> = std::thread::scope(|scope| {
+        let mut jobs = split.into_iter().zip(kept).enumerate();
+        let first = jobs.next();
+        let handles: Vec<_> = jobs
+            .map(|(_, (records, kept))| {
+                (!records.is_empty()).then(|| scope.spawn(move || index_part(records, kept)))
+            })
+            .collect();
+        let mut results = Vec::with_capacity(parts);
+        if let Some((_, (records, kept))) = first {
+            results.push(Some(index_part(records, kept)));
+        }
+        results.extend(
+            handles
+                .into_iter()
+                .map(|h| h.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))),
+        );
+        results
+    });
+
+    let mut bundle = Vec::new();
+    let mut further = Vec::new();
+    let mut keep = Vec::with_capacity(parts);
+    let mut failed = None;
+    let mut indexed = 0;
+    for (k, result) in results.into_iter().enumerate() {
+        match result {
+            Some(Ok((files, kept, n))) => {
+                indexed += n;
+                keep.push(Some(kept));
+                bundle.extend(part_files(k, files));
+                if k > 0 {
+                    further.push(part_dir(k)[DIR.len()..].to_string());
+                }
+            }
+            Some(Err(e)) => {
+                keep.push(None);
+                failed.get_or_insert(e);
+            }
+            None => keep.push(None),
+        }
+    }
+    if let Some(g) = guard.as_mut() {
+        **g = keep;
+    }
+    if let Some(c) = cache {
+        c.indexed
+            .store(indexed, std::sync::atomic::Ordering::Relaxed);
+    }
+    if let Some(e) = failed {
+        return Err(Error::new("gagal membangun indeks pencarian (Pagefind)").cause(e));
+    }
+    bundle.push((
+        PARTS_FILE.to_string(),
+        serde_json::to_vec(&serde_json::json!({ "bagian": further }))
+            .expect("a list of strings serialises"),
+    ));
+    Ok(bundle)
+}
+
+/// Appends to each part (that has pages) a record of the words the other parts have and it
+/// lacks; see the module's note. Words are compared lowercased, without the punctuation around
+/// them, as Pagefind indexes them; the list is sorted, so it is the same on every build.
+fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
+    use rayon::prelude::*;
+    use std::collections::BTreeSet;
+    let words: Vec<BTreeSet<String>> = split
+        .par_iter()
+        .map(|part| {
+            let mut seen = std::collections::HashSet::new();
+            for r in part {
+                for w in r.text.split_whitespace() {
+                    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+                    if !w.is_empty() && !seen.contains(w) {
+                        seen.insert(w);
+                    }
+                }
+            }
+            seen.into_iter().map(str::to_lowercase).collect()
+        })
+        .collect();
+    for (k, part) in split.iter_mut().enumerate() {
+        if part.is_empty() {
+            continue;
+        }
+        let others: BTreeSet<&String> = words
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != k)
+            .flat_map(|(_, w)| w.iter())
+            .filter(|w| !words[k].contains(*w))
+            .collect();
+        let text = others
+            .into_iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        part.push(SearchRecord {
+            url: format!("/{DIR}kata-{}/", k + 1),
+            title: String::new(),
+            text,
+            filters: BTreeMap::from([(KIND.to_string(), vec![KIND_WORDS.to_string()])]),
+        });
+    }
+}
+
+/// Indexes one part's records, updating `kept` (a part of an earlier build) when it holds the
+/// same pages in the same order. Returns the part's files, its index to keep and how many
+/// records it indexed.
+fn index_part(
+    records: Vec<SearchRecord>,
+    kept: Option<Kept>,
+) -> Result<(Vec<pagefind::api::SyntheticFile>, Kept, usize), String> {
+    let kept = kept.filter(|k| {
         k.records.len() == records.len()
             && k.records.iter().zip(&records).all(|(a, b)| a.url == b.url)
     });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::new("gagal menyiapkan runtime pencarian").cause(e))?;
-    let result = runtime.block_on(async {
+        .map_err(|e| format!("gagal menyiapkan runtime pencarian: {e}"))?;
+    runtime.block_on(async {
         let (mut index, old) = match kept {
             Some(k) => (k.index, Some(k.records)),
             None => (new_index()?, None),
         };
+        let mut indexed = 0;
         for (k, r) in records.iter().enumerate() {
             if old.as_ref().is_some_and(|o| &o[k] == r) {
                 continue;
+            }
+            if r.filters
+                .get(KIND)
+                .is_none_or(|k| k.first().map(String::as_str) != Some(KIND_WORDS))
+            {
+                indexed += 1;
             }
             let meta = BTreeMap::from([("title".to_string(), r.title.clone())]);
             index
@@ -76,27 +310,161 @@ pub fn index(
                 .map_err(|e| e.to_string())?;
         }
         let files = index.get_files().await.map_err(|e| e.to_string())?;
-        Ok::<_, String>((files, index))
-    });
-    let files = result.map(|(files, index)| {
-        if let Some(g) = guard.as_mut() {
-            **g = Some(Kept { index, records });
+        Ok((files, Kept { index, records }, indexed))
+    })
+}
+
+/// Part `k`'s files at their paths in the output. Parts after the first drop Pagefind's
+/// scripts and WebAssembly: the browser runs the first part's for all of them.
+fn part_files(
+    k: usize,
+    files: Vec<pagefind::api::SyntheticFile>,
+) -> impl Iterator<Item = (String, Vec<u8>)> {
+    let dir = part_dir(k);
+    files.into_iter().filter_map(move |f| {
+        let name = crate::diag::display_path(&f.filename);
+        let name = name.trim_start_matches('/');
+        let name = name.strip_prefix(DIR).unwrap_or(name);
+        let index_data = name == "pagefind-entry.json"
+            || name.ends_with(".pf_meta")
+            || ["index/", "fragment/", "filter/"]
+                .iter()
+                .any(|d| name.starts_with(d));
+        (k == 0 || index_data).then(|| (format!("{dir}{name}"), f.contents))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_grow_with_the_records() {
+        assert_eq!(part_count(0, 500), 1);
+        assert_eq!(part_count(500, 500), 1);
+        assert_eq!(part_count(501, 500), 2);
+        assert_eq!(part_count(1000, 500), 2);
+        assert_eq!(part_count(1001, 500), 3);
+    }
+
+    #[test]
+    fn a_page_keeps_its_part_and_parts_are_fair_samples() {
+        let urls: Vec<String> = (0..1000).map(|k| format!("/dinas/umum/sop-{k}/")).collect();
+        let mut sizes = [0usize; 2];
+        for u in &urls {
+            let k = part_of(u, 2);
+            assert_eq!(k, part_of(u, 2));
+            sizes[k] += 1;
         }
-        files
-    });
-    let files =
-        files.map_err(|e| Error::new("gagal membangun indeks pencarian (Pagefind)").cause(e))?;
-    Ok(files
-        .into_iter()
-        .map(|f| {
-            let name = crate::diag::display_path(&f.filename);
-            let name = name.trim_start_matches('/');
-            let path = if name.starts_with(DIR) {
-                name.to_string()
-            } else {
-                format!("{DIR}{name}")
-            };
-            (path, f.contents)
-        })
-        .collect())
+        assert!(sizes.iter().all(|&s| (450..=550).contains(&s)), "{sizes:?}");
+        assert_eq!(part_of("/x/", 1), 0);
+    }
+
+    fn record(k: usize, text: &str) -> SearchRecord {
+        SearchRecord {
+            url: format!("/dinas/umum/sop-{k}/"),
+            title: format!("SOP {k}"),
+            text: format!("Layanan nomor {k}. {text}"),
+            filters: BTreeMap::from([("instansi".to_string(), vec!["Dinas".to_string()])]),
+        }
+    }
+
+    #[test]
+    fn an_index_kept_by_serve_is_the_fresh_one_part_by_part() {
+        // Pagefind lists its filter files in no fixed order; the output is keyed by path.
+        let index = |records: &[SearchRecord], cache: Option<&SearchCache>| {
+            let mut bundle = index_in_parts(records.to_vec(), cache, 5).unwrap();
+            bundle.sort();
+            bundle
+        };
+        // In URL order, as `search_record::records` gives them.
+        let mut records: Vec<SearchRecord> = (0..12)
+            .map(|k| record(k, "Menerima surat masuk."))
+            .collect();
+        records.sort_by(|a, b| a.url.cmp(&b.url));
+        let cache = SearchCache::default();
+        let first = index(&records, Some(&cache));
+        assert_eq!(cache.last_indexed(), 12);
+        assert!(first == index(&records, None));
+        let (_, listed) = first.iter().find(|(p, _)| p == PARTS_FILE).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(listed),
+            r#"{"bagian":["bagian-2/","bagian-3/"]}"#
+        );
+
+        // One page's text changes: its part is updated in place (and the others' word lists),
+        // the bundle is a fresh one's.
+        records[5].text.push_str(" Mengarsipkan berkas pengaduan.");
+        let updated = index(&records, Some(&cache));
+        assert!(updated != first);
+        assert_eq!(cache.last_indexed(), 1);
+        assert!(updated == index(&records, None));
+
+        // A page comes: its part starts afresh, the others are kept; still a fresh bundle.
+        records.push(record(12, "Menerima surat keluar."));
+        records.sort_by(|a, b| a.url.cmp(&b.url));
+        let grown = index(&records, Some(&cache));
+        let part = part_of("/dinas/umum/sop-12/", 3);
+        let in_part = records
+            .iter()
+            .filter(|r| part_of(&r.url, 3) == part)
+            .count();
+        assert_eq!(cache.last_indexed(), in_part);
+        assert!(in_part < records.len());
+        assert!(grown == index(&records, None));
+    }
+
+    #[test]
+    fn each_part_knows_every_word_of_the_site_and_lists_only_what_it_lacks() {
+        let mut split = vec![
+            vec![record(0, "Pengangkatan anak (Adopsi), surat.")],
+            vec![record(1, "Surat keterangan."), record(2, "BPJS")],
+            vec![],
+        ];
+        add_word_lists(&mut split);
+        let list = |part: &[SearchRecord]| {
+            let last = part.last().unwrap();
+            assert_eq!(last.filters[KIND], [KIND_WORDS]);
+            last.text.clone()
+        };
+        assert_eq!(list(&split[0]), "1 2 bpjs keterangan");
+        assert_eq!(list(&split[1]), "0 adopsi anak pengangkatan");
+        assert!(split[2].is_empty(), "a part without pages gets no list");
+    }
+
+    #[test]
+    fn further_parts_hold_only_their_index() {
+        let file = |name: &str| pagefind::api::SyntheticFile {
+            filename: name.into(),
+            contents: name.as_bytes().to_vec(),
+        };
+        let files = || {
+            vec![
+                file("pagefind.js"),
+                file("wasm.id.pagefind"),
+                file("pagefind-entry.json"),
+                file("pagefind.id_1.pf_meta"),
+                file("index/id_2.pf_index"),
+                file("fragment/id_3.pf_fragment"),
+                file("filter/id_4.pf_filter"),
+            ]
+        };
+        let first: Vec<String> = part_files(0, files()).map(|(p, _)| p).collect();
+        assert!(
+            first.contains(&"pagefind/pagefind.js".to_string()),
+            "{first:?}"
+        );
+        assert_eq!(first.len(), 7);
+        let second: Vec<String> = part_files(1, files()).map(|(p, _)| p).collect();
+        assert_eq!(
+            second,
+            [
+                "pagefind/bagian-2/pagefind-entry.json",
+                "pagefind/bagian-2/pagefind.id_1.pf_meta",
+                "pagefind/bagian-2/index/id_2.pf_index",
+                "pagefind/bagian-2/fragment/id_3.pf_fragment",
+                "pagefind/bagian-2/filter/id_4.pf_filter",
+            ]
+        );
+    }
 }

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::model::org::{Bidang, Instansi};
 use crate::model::sop::{Jenis, Keterkaitan, Sop};
 use crate::model::{Halaman, Site};
-use crate::render::html;
+use crate::render::{html, search};
 
 /// One searchable page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -134,6 +134,7 @@ fn sop(i: &Instansi, b: &Bidang, s: &Sop, base: &str) -> SearchRecord {
         filters: BTreeMap::from([
             ("instansi".to_string(), vec![instansi_name(i)]),
             ("bidang".to_string(), vec![b.nama.clone()]),
+            (search::KIND.to_string(), vec![search::KIND_SOP.to_string()]),
         ]),
     }
 }
@@ -160,7 +161,10 @@ fn halaman(site: &Site, h: &Halaman, base: &str) -> SearchRecord {
         }
     }
     t.sentence(&block);
-    let mut filters = BTreeMap::new();
+    let mut filters = BTreeMap::from([(
+        search::KIND.to_string(),
+        vec![search::KIND_HALAMAN.to_string()],
+    )]);
     if let Some(i) = h
         .instansi
         .as_ref()

@@ -163,11 +163,13 @@ impl SearchThread {
                         }
                     };
                     let t = Instant::now();
+                    let pages = job.records.len();
                     match render::search::index(job.records, Some(&cache)) {
                         Ok(files) => {
                             shared.publish_search(job.generation, files);
                             eprintln!(
-                                "  indeks pencarian diperbarui: {} ms",
+                                "  indeks pencarian diperbarui: {} dari {pages} halaman diindeks ulang, {} ms",
+                                cache.last_indexed(),
                                 t.elapsed().as_millis()
                             );
                         }

@@ -108,7 +108,7 @@ for (const lit of literals) {
 {
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
-  for (const url of expect.axe) {
+  for (const url of expect.axe ?? []) {
     await page.goto(base + url);
     await page.addScriptTag({ path: axePath });
     const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
@@ -124,7 +124,7 @@ for (const width of [360, 1280]) {
   const context = await browser.newContext({ viewport: { width, height: 800 } });
   const page = await context.newPage();
   watch(page, `lebar ${width}`);
-  for (const [name, url] of Object.entries(expect.screens)) {
+  for (const [name, url] of Object.entries(expect.screens ?? {})) {
     await page.goto(base + url);
     const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
     if (scroll > width) fail(`${url} at ${width}px scrolls sideways (${scroll}px wide)`);

@@ -410,6 +410,50 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
 }
 
 #[test]
+fn an_index_in_parts_is_searched_as_one_in_a_real_browser() {
+    // A large site's index comes in parts (one Pagefind index each, merged by the page's
+    // script). Forced here on the example: the same searches must rank the same SOPs first.
+    let p = example_with_injection();
+    let r = p.run_env(&["build", "--quiet"], &[("SOPAN_HALAMAN_PER_INDEKS", "6")]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = p.path().join("output");
+    let listed: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("pagefind/sopan-bagian.json")).unwrap(),
+    )
+    .unwrap();
+    let parts: Vec<&str> = listed["bagian"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(parts.len() >= 4, "{listed}");
+    for part in &parts {
+        let dir = out.join("pagefind").join(part);
+        assert!(dir.join("pagefind-entry.json").is_file(), "{part}");
+        assert!(!dir.join("pagefind.js").exists(), "{part} carries scripts");
+        assert!(
+            dir.join("fragment").read_dir().unwrap().next().is_some(),
+            "{part}"
+        );
+    }
+    let Some(chromium) = browser() else { return };
+    let expectations = serde_json::json!({
+        "searches": [
+            {"query": "pengangkatan anak", "expect": "Adopsi"},
+            {"query": "adopsi", "expect": "Adopsi"},
+            {"query": "BPJS", "expect": "BPJS"},
+            {"query": "surat keterangan terdaftar", "expect": "Terdaftar"},
+        ],
+        "excerpts": [
+            {"query": "kodenya", "expect": "Serangan", "texts": ["Kodenya &lt;b&gt; &amp; AT&T"]},
+        ],
+        "axe": ["/cari/"],
+    });
+    run_site_checks(&chromium, &out, &expectations);
+}
+
+#[test]
 fn every_sop_page_is_searchable_by_its_text_and_the_bundle_is_the_one_written() {
     // The index is written from search records (the content model), not read back from the
     // pages: each SOP's record must hold what its page says, escaped as text (the example

@@ -20,12 +20,24 @@ function excerpt(html) {
   return p;
 }
 
+// A large site's index comes in parts (pagefind/sopan-bagian.json lists the further ones);
+// Pagefind searches them together and ranks their results as one list.
 let pagefind;
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    await pagefind.options({ baseUrl: root.pathname });
-    pagefind.init();
+    pagefind = (async () => {
+      const [pf, parts] = await Promise.all([
+        import(new URL("pagefind/pagefind.js", root).href),
+        fetch(new URL("pagefind/sopan-bagian.json", root)).then((r) => r.json()),
+      ]);
+      const options = { baseUrl: root.pathname };
+      await pf.options(options);
+      pf.init();
+      for (const part of parts.bagian) {
+        await pf.mergeIndex(new URL("pagefind/" + part, root).pathname, options);
+      }
+      return pf;
+    })().catch((e) => { pagefind = undefined; throw e; });
   }
   return pagefind;
 }
@@ -33,7 +45,8 @@ async function engine() {
 async function search(query, box) {
   box.replaceChildren(el("p", {}, "Mencari…"));
   const pf = await engine();
-  const found = await pf.search(query);
+  // Only pages: each part of a split index also holds a list of the site's words.
+  const found = await pf.search(query, { filters: { jenis: { any: ["SOP", "Halaman"] } } });
   const top = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
   if (top.length === 0) {
     box.replaceChildren(el("p", {}, `Tidak ada SOP yang cocok dengan “${query}”. Coba kata lain, misalnya nama layanan atau dokumen.`));
