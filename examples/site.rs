@@ -14,6 +14,7 @@ fn main() {
     let t = Instant::now();
     let loaded = sopan::load_and_validate(&root).expect("loads");
     let load = t.elapsed();
+    let rss_load = peak_rss_mib();
     let site = &loaded.site;
     let theme = sopan::theme::Theme::load(&root, &site.settings.tema).expect("theme");
     let extras = sopan::extras(&root, &loaded, None);
@@ -30,6 +31,7 @@ fn main() {
         let t = Instant::now();
         sopan::render::html::render(site, &theme, &extras, &mut out, None).expect("pages");
         let html = t.elapsed();
+        let rss_html = peak_rss_mib();
         let t = Instant::now();
         let records = sopan::render::search_record::records(site);
         let rec = t.elapsed();
@@ -37,16 +39,29 @@ fn main() {
         let index = sopan::render::search::index(records, None).expect("index");
         let search = t.elapsed();
         println!(
-            "{} pages: load {} ms, HTML {} ms, search {} ms ({n} records {} ms, {} files); together {} ms",
+            "{} pages: load {} ms, HTML {} ms, search {} ms ({n} records {} ms, {} files); together {} ms; peak memory after load {rss_load} MiB, HTML {rss_html} MiB, search {} MiB",
             out.iter().filter(|(p, _)| p.ends_with(".html")).count(),
             load.as_millis(),
             html.as_millis(),
             search.as_millis(),
             rec.as_millis(),
             index.len(),
-            (load + html + search).as_millis()
+            (load + html + search).as_millis(),
+            peak_rss_mib()
         );
     }
+}
+
+/// The process's peak resident memory so far (Linux; 0 elsewhere).
+fn peak_rss_mib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
 }
 
 // The allocator of the `sopan` binary, so the figures are the binary's.
