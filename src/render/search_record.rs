@@ -18,7 +18,8 @@ use crate::render::{html, search};
 /// One searchable page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRecord {
-    /// The page's URL, site path prefix included ("/sop/dinsos/umum/surat-masuk/").
+    /// The page's URL from the site's root ("/dinsos/umum/surat-masuk/"), without the path of
+    /// `base_url`: the page's script gives Pagefind the folder the site is served from.
     pub url: String,
     /// The result's title.
     pub title: String,
@@ -32,13 +33,12 @@ pub struct SearchRecord {
 
 /// Every searchable page of `site`, in URL order, URLs with the site's path prefix.
 pub fn records(site: &Site) -> Vec<SearchRecord> {
-    let base = &html::base_path(site.settings.base_url.as_deref());
     let mut all: Vec<SearchRecord> = site
         .sops_placed()
         .par_iter()
-        .map(|&(i, b, s)| sop(i, b, s, base))
+        .map(|&(i, b, s)| sop(i, b, s))
         .collect();
-    all.extend(site.halaman.iter().map(|h| halaman(site, h, base)));
+    all.extend(site.halaman.iter().map(|h| halaman(site, h)));
     all.sort_by(|a, b| a.url.cmp(&b.url));
     all
 }
@@ -47,7 +47,7 @@ fn instansi_name(i: &Instansi) -> String {
     format!("{} {}", i.nama, html::wilayah(i))
 }
 
-fn sop(i: &Instansi, b: &Bidang, s: &Sop, base: &str) -> SearchRecord {
+fn sop(i: &Instansi, b: &Bidang, s: &Sop) -> SearchRecord {
     let mut t = Text::default();
     t.sentence(&instansi_name(i));
     t.sentence(&s.nama);
@@ -128,7 +128,7 @@ fn sop(i: &Instansi, b: &Bidang, s: &Sop, base: &str) -> SearchRecord {
     t.items("Pencatatan dan pendataan", &s.pencatatan_pendataan);
 
     SearchRecord {
-        url: format!("{base}{}", s.id.url()),
+        url: s.id.url(),
         title: s.nama.clone(),
         text: t.0,
         filters: BTreeMap::from([
@@ -141,7 +141,7 @@ fn sop(i: &Instansi, b: &Bidang, s: &Sop, base: &str) -> SearchRecord {
 
 /// A free page: its Markdown as plain text (raw HTML in it is left out, as the page's
 /// sanitiser leaves out what it does not trust).
-fn halaman(site: &Site, h: &Halaman, base: &str) -> SearchRecord {
+fn halaman(site: &Site, h: &Halaman) -> SearchRecord {
     use pulldown_cmark::{Event, Parser, TagEnd};
     let mut t = Text::default();
     let mut block = String::new();
@@ -173,7 +173,7 @@ fn halaman(site: &Site, h: &Halaman, base: &str) -> SearchRecord {
         filters.insert("instansi".to_string(), vec![instansi_name(i)]);
     }
     SearchRecord {
-        url: format!("{base}{}", h.url()),
+        url: h.url(),
         title: h.judul(),
         text: t.0,
         filters,

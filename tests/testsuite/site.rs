@@ -327,7 +327,19 @@ pub(crate) fn run_site_checks(
     output: &Path,
     expectations: &serde_json::Value,
 ) -> std::path::PathBuf {
-    let server = StaticServer::start(output);
+    run_site_checks_at(chromium, output, "", expectations)
+}
+
+/// [`run_site_checks`] with the site served from `root` at `site_path` ("/sop"), as a site
+/// with a `base_url` path is.
+pub(crate) fn run_site_checks_at(
+    chromium: &str,
+    root: &Path,
+    site_path: &str,
+    expectations: &serde_json::Value,
+) -> std::path::PathBuf {
+    let server = StaticServer::start(root);
+    let base = format!("{}{site_path}", server.url);
     let shots = screenshots();
     let dir = tempfile::tempdir().unwrap();
     let exp_file = dir.path().join("harapan.json");
@@ -335,7 +347,7 @@ pub(crate) fn run_site_checks(
     let report = browser_script(
         chromium,
         "site.mjs",
-        &[server.url.as_ref(), shots.as_os_str(), exp_file.as_os_str()],
+        &[base.as_ref(), shots.as_os_str(), exp_file.as_os_str()],
         String::new,
     );
     eprintln!("{report}");
@@ -413,7 +425,15 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
 fn an_index_in_parts_is_searched_as_one_in_a_real_browser() {
     // A large site's index comes in parts (one Pagefind index each, merged by the page's
     // script). Forced here on the example: the same searches must rank the same SOPs first.
+    // The site lives under a path (`base_url`), so results must link below it.
     let p = example_with_injection();
+    p.write(
+        "sopan.yaml",
+        &format!(
+            "base_url: https://contoh.go.id/sop\n{}",
+            p.read("sopan.yaml")
+        ),
+    );
     let r = p.run_env(&["build", "--quiet"], &[("SOPAN_HALAMAN_PER_INDEKS", "6")]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let out = p.path().join("output");
@@ -450,7 +470,9 @@ fn an_index_in_parts_is_searched_as_one_in_a_real_browser() {
         ],
         "axe": ["/cari/"],
     });
-    run_site_checks(&chromium, &out, &expectations);
+    let root = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(&out, root.path().join("sop")).unwrap();
+    run_site_checks_at(&chromium, root.path(), "/sop", &expectations);
 }
 
 #[test]
