@@ -35,5 +35,8 @@ for k in $(seq 1 "$saves"); do
 done
 if [ -n "${SOPAN_WAKTU:-}" ]; then
   echo "last rebuild, as the server logged it:"
-  grep -v '^$' "$work/log" | tail -8
+  grep -v '^$' "$work/log" | grep -v 'indeks pencarian diperbarui' | tail -8
+  sleep 2
+  echo "search index updates, as the server logged them:"
+  grep 'indeks pencarian diperbarui' "$work/log" || true
 fi
