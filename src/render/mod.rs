@@ -60,6 +60,8 @@ pub fn build(
     log: &mut dyn FnMut(&str, Duration),
 ) -> Result<Output, Error> {
     let mut out = Output::new();
+    // A bad setting of the search index fails the build before the PDFs, not after them.
+    search::records_per_part()?;
 
     let t = Instant::now();
     data::render(site, &mut out);

@@ -232,7 +232,7 @@ fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
             for r in part {
                 for w in r.text.split_whitespace() {
                     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-                    if !w.is_empty() && !seen.contains(w) {
+                    if !w.is_empty() {
                         seen.insert(w);
                     }
                 }
@@ -265,6 +265,13 @@ fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
     }
 }
 
+/// Whether `r` is a part's word list rather than a page.
+fn is_word_list(r: &SearchRecord) -> bool {
+    r.filters
+        .get(KIND)
+        .is_some_and(|k| k.iter().any(|v| v == KIND_WORDS))
+}
+
 /// Indexes one part's records, updating `kept` (a part of an earlier build) when it holds the
 /// same pages in the same order. Returns the part's files, its index to keep and how many
 /// records it indexed.
@@ -290,10 +297,7 @@ fn index_part(
             if old.as_ref().is_some_and(|o| &o[k] == r) {
                 continue;
             }
-            if r.filters
-                .get(KIND)
-                .is_none_or(|k| k.first().map(String::as_str) != Some(KIND_WORDS))
-            {
+            if !is_word_list(r) {
                 indexed += 1;
             }
             let meta = BTreeMap::from([("title".to_string(), r.title.clone())]);
@@ -424,7 +428,7 @@ mod tests {
         add_word_lists(&mut split);
         let list = |part: &[SearchRecord]| {
             let last = part.last().unwrap();
-            assert_eq!(last.filters[KIND], [KIND_WORDS]);
+            assert!(is_word_list(last));
             last.text.clone()
         };
         assert_eq!(list(&split[0]), "1 2 bpjs keterangan");

@@ -118,3 +118,18 @@ fn new_names_the_existing_bidang_when_the_path_is_wrong() {
         r.stderr
     );
 }
+
+#[test]
+fn a_bad_index_part_size_fails_the_build_before_anything_is_written() {
+    let p = Project::base();
+    let r = p.run_env(&["build"], &[("SOPAN_HALAMAN_PER_INDEKS", "nol")]);
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr
+            .contains("SOPAN_HALAMAN_PER_INDEKS=\"nol\" bukan bilangan bulat positif")
+            && r.stderr.contains("misalnya SOPAN_HALAMAN_PER_INDEKS=500"),
+        "{}",
+        r.stderr
+    );
+    assert!(!p.path().join("output").exists());
+}

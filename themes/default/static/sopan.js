@@ -33,9 +33,8 @@ async function engine() {
       const options = { baseUrl: root.pathname };
       await pf.options(options);
       pf.init();
-      for (const part of parts.bagian) {
-        await pf.mergeIndex(new URL("pagefind/" + part, root).pathname, options);
-      }
+      await Promise.all(parts.bagian.map((part) =>
+        pf.mergeIndex(new URL("pagefind/" + part, root).pathname, options)));
       return pf;
     })().catch((e) => { pagefind = undefined; throw e; });
   }
