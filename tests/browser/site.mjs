@@ -82,6 +82,17 @@ for (const { query, expect: want, texts } of expect.excerpts ?? []) {
   await context.close();
 }
 
+// 1c. When the index cannot be loaded, the results box says so (console errors expected here).
+for (const { query, text } of expect.broken ?? []) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + "/cari/?q=" + encodeURIComponent(query));
+  try {
+    await page.waitForFunction((t) => document.querySelector("#hasil-cari p")?.textContent.includes(t), text, { timeout: 15000 });
+  } catch { fail(`broken index: the results box does not say "${text}"`); }
+  await context.close();
+}
+
 // 2. Text that looks like markup stays text; no script runs, no handler or javascript: link
 //    appears, however the content tried to break out.
 const literals = Array.isArray(expect.literal) ? expect.literal : expect.literal ? [expect.literal] : [];

@@ -473,6 +473,14 @@ fn an_index_in_parts_is_searched_as_one_in_a_real_browser() {
     let root = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(&out, root.path().join("sop")).unwrap();
     run_site_checks_at(&chromium, root.path(), "/sop", &expectations);
+
+    // Without the list of parts the index cannot load: the results box says so.
+    std::fs::remove_file(out.join("pagefind/sopan-bagian.json")).unwrap();
+    let broken = serde_json::json!({
+        "broken": [{"query": "adopsi", "text": "Pencarian tidak dapat dimuat"}],
+        "axe": ["/cari/"],
+    });
+    run_site_checks_at(&chromium, root.path(), "/sop", &broken);
 }
 
 #[test]

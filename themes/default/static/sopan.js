@@ -43,10 +43,18 @@ async function engine() {
 
 async function search(query, box) {
   box.replaceChildren(el("p", {}, "Mencari…"));
-  const pf = await engine();
-  // Only pages: each part of a split index also holds a list of the site's words.
-  const found = await pf.search(query, { filters: { jenis: { any: ["SOP", "Halaman"] } } });
-  const top = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
+  let found, top;
+  try {
+    const pf = await engine();
+    // Only pages: each part of a split index also holds a list of the site's words.
+    found = await pf.search(query, { filters: { jenis: { any: ["SOP", "Halaman"] } } });
+    top = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
+  } catch (e) {
+    // The index could not be loaded (a missing file, or the site opened from disk): say so
+    // rather than show "Mencari…" for ever; the cause stays in the console.
+    box.replaceChildren(el("p", {}, "Pencarian tidak dapat dimuat. Muat ulang halaman, atau telusuri SOP lewat daftar instansi di beranda."));
+    throw e;
+  }
   if (top.length === 0) {
     box.replaceChildren(el("p", {}, `Tidak ada SOP yang cocok dengan “${query}”. Coba kata lain, misalnya nama layanan atau dokumen.`));
     return;
