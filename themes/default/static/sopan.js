@@ -50,7 +50,7 @@ async function search(query, box) {
     found = await pf.search(query, { filters: { jenis: { any: ["SOP", "Halaman"] } } });
     top = await Promise.all(found.results.slice(0, 10).map((r) => r.data()));
   } catch (e) {
-    // The index could not be loaded (a missing file, or the site opened from disk): say so
+    // The index could not be loaded (a missing file, a dropped connection): say so
     // rather than show "Mencari…" for ever; the cause stays in the console.
     box.replaceChildren(el("p", {}, "Pencarian tidak dapat dimuat. Muat ulang halaman, atau telusuri SOP lewat daftar instansi di beranda."));
     throw e;
