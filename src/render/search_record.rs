@@ -31,7 +31,7 @@ pub struct SearchRecord {
     pub filters: BTreeMap<String, Vec<String>>,
 }
 
-/// Every searchable page of `site`, in URL order, URLs with the site's path prefix.
+/// Every searchable page of `site`, in URL order, URLs from the site's root.
 pub fn records(site: &Site) -> Vec<SearchRecord> {
     let mut all: Vec<SearchRecord> = site
         .sops_placed()
