@@ -60,8 +60,8 @@ pub fn build(
     log: &mut dyn FnMut(&str, Duration),
 ) -> Result<Output, Error> {
     let mut out = Output::new();
-    // A bad setting of the search index fails the build before the PDFs, not after them.
-    search::records_per_part()?;
+    // Read first: a bad setting of the search index fails the build before the PDFs.
+    let per_part = search::records_per_part()?;
 
     let t = Instant::now();
     data::render(site, &mut out);
@@ -75,7 +75,7 @@ pub fn build(
                 return Ok(None);
             }
             let t = Instant::now();
-            search_bundle(site, ctx.search).map(|files| Some((files, t.elapsed())))
+            search_bundle(site, ctx.search, per_part).map(|files| Some((files, t.elapsed())))
         });
         let pdfs = render_pdfs(site, ctx, &mut out);
         let search = search
@@ -104,13 +104,14 @@ pub fn build(
     Ok(out)
 }
 
-/// The search index of the site (`pagefind/…` files), from its search records. `cache` lets
-/// `serve` index only the pages that changed.
+/// The search index of the site (`pagefind/…` files), from its search records, in parts of
+/// `per_part` records. `cache` lets `serve` index only the pages that changed.
 pub fn search_bundle(
     site: &Site,
     cache: Option<&search::SearchCache>,
+    per_part: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    search::index(search_record::records(site), cache)
+    search::index_in_parts(search_record::records(site), cache, per_part)
 }
 
 /// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.
