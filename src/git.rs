@@ -1,16 +1,74 @@
 //! Git: other versions of the project read straight from its repository (pure Rust, gix): a
 //! revision's files for `sopan diff`, and the commits that changed each file for the site's
 //! history. Nothing here writes to the repository.
+//!
+//! Old revisions are as untrusted as the working copy, and nobody looks at them: a file is read
+//! only after its size, taken from the object's header, is within the limit of the content
+//! loader, and a symbolic link is never followed nor recreated. Both are skipped with a warning
+//! ([`Skipped::warning`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 
+use crate::diag::Diagnostic;
 use crate::error::Error;
 
-/// The entries of one tree: name → (id, is a tree).
-type Entries = BTreeMap<String, (ObjectId, bool)>;
+/// The largest logo read from a revision: the loader's own limit for logos (`logo_problem` in
+/// `load/org.rs`), so that a revision with a logo the working copy accepts still loads.
+const LOGO_MAX_BYTES: u64 = 5 * 1_048_576;
+
+/// What a tree entry is. Submodules are left out: they hold nothing of this project.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Tree,
+    /// A regular (or executable) file.
+    File,
+    /// A symbolic link (mode 120000): its blob is the target's name, never followed.
+    Link,
+}
+
+/// The entries of one tree: name → (id, kind).
+type Entries = BTreeMap<String, (ObjectId, Kind)>;
+
+/// Why a file of a revision was left unread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skipped {
+    /// Bigger than `limit` bytes (its size from the object header; the blob was not inflated).
+    TooBig {
+        /// The file's size in bytes.
+        size: u64,
+        /// The limit it exceeds.
+        limit: u64,
+    },
+    /// A symbolic link.
+    Link,
+}
+
+impl Skipped {
+    /// The warning saying that the version of `path` (relative to the project) in `commit` was
+    /// skipped, and why.
+    pub fn warning(&self, path: &str, commit: &Commit) -> Diagnostic {
+        let short = commit.short();
+        match *self {
+            Skipped::TooBig { size, limit } => Diagnostic::warning(
+                None,
+                format!(
+                    "versi `{path}` di revisi {short} terlalu besar ({:.1} MB; batasnya {} MB) dan dilewati",
+                    size as f64 / 1_048_576.0,
+                    limit / 1_048_576
+                ),
+            )
+            .hint("berkas sebesar ini bukan SOP; sopan tidak membacanya dari git"),
+            Skipped::Link => Diagnostic::warning(
+                None,
+                format!("versi `{path}` di revisi {short} adalah tautan simbolik dan dilewati"),
+            )
+            .hint("sopan tidak mengikuti tautan simbolik dari git; simpan isinya sebagai berkas biasa"),
+        }
+    }
+}
 
 /// A repository and where the project sits in it.
 pub struct Repo {
@@ -173,9 +231,16 @@ impl Repo {
             && let Ok(decoded) = t.decode()
         {
             for e in &decoded.entries {
-                if e.mode.is_tree() || e.mode.is_blob() {
-                    out.insert(e.filename.to_string(), (e.oid.to_owned(), e.mode.is_tree()));
-                }
+                let kind = if e.mode.is_tree() {
+                    Kind::Tree
+                } else if e.mode.is_blob() {
+                    Kind::File
+                } else if e.mode.is_link() {
+                    Kind::Link
+                } else {
+                    continue;
+                };
+                out.insert(e.filename.to_string(), (e.oid.to_owned(), kind));
             }
         }
         let out = std::sync::Arc::new(out);
@@ -183,12 +248,13 @@ impl Repo {
         out
     }
 
-    /// The object at `path` (relative to the project) in `tree`.
-    fn at(&self, tree: ObjectId, path: &str) -> Option<(ObjectId, bool)> {
+    /// The object at `path` (relative to the project) in `tree`. A link on the way is not
+    /// followed: the path is then absent.
+    fn at(&self, tree: ObjectId, path: &str) -> Option<(ObjectId, Kind)> {
         let full = format!("{}{path}", self.prefix);
-        let mut cur = (tree, true);
+        let mut cur = (tree, Kind::Tree);
         for part in full.split('/').filter(|p| !p.is_empty()) {
-            if !cur.1 {
+            if cur.1 != Kind::Tree {
                 return None;
             }
             cur = *self.entries(cur.0).get(part)?;
@@ -196,31 +262,59 @@ impl Repo {
         Some(cur)
     }
 
-    /// The bytes of the file at `path` (relative to the project) in `commit`.
-    pub fn file(&self, commit: &Commit, path: &str) -> Option<Vec<u8>> {
-        self.blob(self.file_id(commit, path)?)
+    /// The bytes of the file at `path` (relative to the project) in `commit`: `Ok(None)` when
+    /// there is none (or it cannot be read), `Err` when it is a link or bigger than `limit`.
+    pub fn file(
+        &self,
+        commit: &Commit,
+        path: &str,
+        limit: u64,
+    ) -> Result<Option<Vec<u8>>, Skipped> {
+        match self.file_id(commit, path)? {
+            Some(id) => self.blob(id, limit),
+            None => Ok(None),
+        }
     }
 
-    /// The id of the file at `path` in `commit`.
-    pub fn file_id(&self, commit: &Commit, path: &str) -> Option<ObjectId> {
-        self.at(commit.tree, path)
-            .filter(|(_, t)| !t)
-            .map(|(id, _)| id)
+    /// The id of the file at `path` in `commit` (`Ok(None)` when there is none, `Err` for a
+    /// link).
+    pub fn file_id(&self, commit: &Commit, path: &str) -> Result<Option<ObjectId>, Skipped> {
+        match self.at(commit.tree, path) {
+            Some((id, Kind::File)) => Ok(Some(id)),
+            Some((_, Kind::Link)) => Err(Skipped::Link),
+            Some((_, Kind::Tree)) | None => Ok(None),
+        }
     }
 
-    /// The bytes of a file by its id.
-    pub fn blob(&self, id: ObjectId) -> Option<Vec<u8>> {
-        Some(self.repo.find_blob(id).ok()?.data.clone())
+    /// The size of an object from its header, without inflating the object.
+    fn size(&self, id: ObjectId) -> Option<u64> {
+        Some(self.repo.find_header(id).ok()?.size())
+    }
+
+    /// The bytes of a file by its id, when it is no bigger than `limit` (checked from the
+    /// object's header first, so an oversized blob is never inflated); `Ok(None)` when it cannot
+    /// be read.
+    pub fn blob(&self, id: ObjectId, limit: u64) -> Result<Option<Vec<u8>>, Skipped> {
+        let Some(size) = self.size(id) else {
+            return Ok(None);
+        };
+        if size > limit {
+            return Err(Skipped::TooBig { size, limit });
+        }
+        Ok(self.repo.find_blob(id).ok().map(|mut b| b.take_data()))
     }
 
     /// Paths (relative to the project) of files under `dir` that differ between the two
     /// commits; every file under it when `old` is `None`.
     pub fn changed(&self, new: &Commit, old: Option<&Commit>, dir: &str) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
-        let a = self.at(new.tree, dir).filter(|x| x.1).map(|x| x.0);
+        let a = self
+            .at(new.tree, dir)
+            .filter(|x| x.1 == Kind::Tree)
+            .map(|x| x.0);
         let b = old
             .and_then(|o| self.at(o.tree, dir))
-            .filter(|x| x.1)
+            .filter(|x| x.1 == Kind::Tree)
             .map(|x| x.0);
         self.changed_trees(a, b, dir.trim_end_matches('/'), &mut out);
         out
@@ -246,53 +340,131 @@ impl Repo {
                 continue;
             }
             let child = format!("{path}/{name}");
-            let tree = |v: Option<&(ObjectId, bool)>| v.filter(|e| e.1).map(|e| e.0);
-            if x.is_some_and(|e| e.1) || y.is_some_and(|e| e.1) {
+            // A link counts as a file: the history then says that version was skipped.
+            let is_tree = |e: &(ObjectId, Kind)| e.1 == Kind::Tree;
+            let tree = |v: Option<&(ObjectId, Kind)>| v.filter(|e| is_tree(e)).map(|e| e.0);
+            if x.is_some_and(is_tree) || y.is_some_and(is_tree) {
                 self.changed_trees(tree(x), tree(y), &child, out);
             }
-            if x.is_some_and(|e| !e.1) || y.is_some_and(|e| !e.1) {
+            if x.is_some_and(|e| !is_tree(e)) || y.is_some_and(|e| !is_tree(e)) {
                 out.insert(child);
             }
         }
     }
 
-    /// Writes the project's files as they were in `commit` (`sopan.yaml`, the audit's
-    /// `peraturan-dicabut.yaml`, `themes/` and `content/`) into `dest`, which must be empty.
-    pub fn extract(&self, commit: &Commit, dest: &Path) -> Result<(), Error> {
+    /// Writes the files of the project that loading it reads, as they were in `commit`, into
+    /// `dest` (which must be empty): `sopan.yaml`, the audit's `peraturan-dicabut.yaml`, the
+    /// YAML, Markdown and logo images under `content/`, and an empty folder per theme (loading
+    /// only checks that the chosen theme's folder exists). Links and files over the limit are
+    /// not written; the warnings saying so are returned.
+    pub fn extract(&self, commit: &Commit, dest: &Path) -> Result<Vec<Diagnostic>, Error> {
+        let mut skipped = Vec::new();
         for name in ["sopan.yaml", crate::audit::dicabut::PROJECT_FILE] {
-            if let Some(bytes) = self.file(commit, name) {
-                write(&dest.join(name), &bytes)?;
+            match self.at(commit.tree, name) {
+                Some((id, kind @ (Kind::File | Kind::Link))) => {
+                    self.extract_file(commit, id, kind, name, &dest.join(name), &mut skipped)?;
+                }
+                Some((_, Kind::Tree)) | None => {}
             }
         }
-        for dir in ["content", "themes"] {
-            if let Some((tree, true)) = self.at(commit.tree, dir) {
-                self.extract_tree(tree, &dest.join(dir))?;
+        match self.at(commit.tree, "content") {
+            Some((tree, Kind::Tree)) => {
+                self.extract_tree(commit, tree, "content", &dest.join("content"), &mut skipped)?;
+            }
+            Some((_, Kind::Link)) => skipped.push(Skipped::Link.warning("content", commit)),
+            Some((_, Kind::File)) | None => {}
+        }
+        if let Some((themes, Kind::Tree)) = self.at(commit.tree, "themes") {
+            for (name, &(_, kind)) in self.entries(themes).iter() {
+                match kind {
+                    Kind::Tree if safe_name(name) => mkdir(&dest.join("themes").join(name))?,
+                    Kind::Link => {
+                        skipped.push(Skipped::Link.warning(&format!("themes/{name}"), commit));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(skipped)
+    }
+
+    fn extract_tree(
+        &self,
+        commit: &Commit,
+        tree: ObjectId,
+        rel: &str,
+        dest: &Path,
+        skipped: &mut Vec<Diagnostic>,
+    ) -> Result<(), Error> {
+        mkdir(dest)?;
+        for (name, &(id, kind)) in self.entries(tree).iter() {
+            if !safe_name(name) {
+                continue;
+            }
+            let (path, child): (PathBuf, String) = (dest.join(name), format!("{rel}/{name}"));
+            match kind {
+                Kind::Tree => self.extract_tree(commit, id, &child, &path, skipped)?,
+                _ => self.extract_file(commit, id, kind, &child, &path, skipped)?,
             }
         }
         Ok(())
     }
 
-    fn extract_tree(&self, tree: ObjectId, dest: &Path) -> Result<(), Error> {
-        std::fs::create_dir_all(dest)
-            .map_err(|e| Error::io(format!("gagal membuat folder `{}`", dest.display()), e))?;
-        for (name, &(id, is_tree)) in self.entries(tree).iter() {
-            // Names come from the repository: never let one climb out of `dest`.
-            if name.contains('/') || name == ".." || name == "." {
-                continue;
-            }
-            let path: PathBuf = dest.join(name);
-            if is_tree {
-                self.extract_tree(id, &path)?;
-            } else {
-                let blob = self
-                    .repo
-                    .find_blob(id)
-                    .map_err(|e| git_error(&format!("membaca `{name}` dari git"), e))?;
-                write(&path, &blob.data)?;
+    /// Writes one file of `commit` (`rel` from the project) to `dest` when loading may read it
+    /// and it is within its limit; records a warning when it is skipped.
+    fn extract_file(
+        &self,
+        commit: &Commit,
+        id: ObjectId,
+        kind: Kind,
+        rel: &str,
+        dest: &Path,
+        skipped: &mut Vec<Diagnostic>,
+    ) -> Result<(), Error> {
+        // Any link is worth a warning: it may stand for a whole folder of SOPs.
+        if kind == Kind::Link {
+            skipped.push(Skipped::Link.warning(rel, commit));
+            return Ok(());
+        }
+        // Anything else (a PDF of the decree, a spreadsheet) is never read by loading, so it
+        // cannot change the comparison and is not written at all.
+        let Some(limit) = read_limit(rel) else {
+            return Ok(());
+        };
+        match self.blob(id, limit) {
+            Ok(Some(bytes)) => write(dest, &bytes),
+            Ok(None) => Err(Error::new(format!(
+                "gagal membaca `{rel}` dari git (revisi {})",
+                commit.short()
+            ))),
+            Err(s) => {
+                skipped.push(s.warning(rel, commit));
+                Ok(())
             }
         }
-        Ok(())
     }
+}
+
+/// Whether a name from a tree is a plain name: never let one climb out of the destination.
+fn safe_name(name: &str) -> bool {
+    !(name.is_empty() || name.contains('/') || name.contains('\\') || name == ".." || name == ".")
+}
+
+/// The limit of a file loading reads (YAML and Markdown: the content limit; logo images: the
+/// logo limit), or `None` for a file it never reads.
+fn read_limit(rel: &str) -> Option<u64> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+    match ext.as_str() {
+        "yaml" | "yml" | "md" => Some(crate::load::MAX_FILE_BYTES),
+        "png" | "svg" | "jpg" | "jpeg" => Some(LOGO_MAX_BYTES),
+        _ => None,
+    }
+}
+
+fn mkdir(dir: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("gagal membuat folder `{}`", dir.display()), e))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {

@@ -1,6 +1,10 @@
 //! History: each SOP's versions from the project's git repository (commit date, message, tags,
 //! and the SOP as it was), for the site's "Riwayat perubahan" and its diff pages. Without git, or
 //! in a shallow clone, the site says that no history is available.
+//!
+//! A version bigger than the content limit, or committed as a symbolic link, is listed without
+//! its content and never read (see [`crate::git`]); a warning naming the file and the commit is
+//! printed on stderr each time the history is read.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -35,7 +39,8 @@ pub struct Version {
     pub message: String,
     /// Tags naming the commit (e.g. one per decree).
     pub tags: Vec<String>,
-    /// The SOP as it was; `None` when that version could not be read.
+    /// The SOP as it was; `None` when that version could not be read or was skipped (too big,
+    /// a symbolic link).
     pub sop: Option<Sop>,
 }
 
@@ -92,16 +97,40 @@ fn collect(repo: Option<&Repo>, site: &Site) -> History {
             "repositori ini klon dangkal (shallow clone), riwayatnya terpotong".into(),
         );
     }
-    match versions(repo, site) {
+    let mut skipped = crate::diag::Diagnostics::new();
+    let found = versions(repo, site, &mut skipped);
+    // The caller prints only the content's diagnostics, so skipped versions are reported here,
+    // once per reading (`serve` reads again only when HEAD or the set of SOP files changes).
+    if !skipped.is_empty() {
+        // One `_instansi.yaml` link is met once per SOP version of its commit: say it once.
+        let mut seen = std::collections::BTreeSet::new();
+        let mut once = crate::diag::Diagnostics::new();
+        once.extend(
+            skipped
+                .iter()
+                .filter(|d| seen.insert(d.message.clone()))
+                .cloned(),
+        );
+        let text = crate::report::render_all(
+            &once,
+            &crate::diag::Sources::default(),
+            crate::report::use_color(),
+        );
+        eprint!("{text}");
+    }
+    match found {
         Ok(m) => History::Available(m),
         Err(e) => History::Unavailable(format!("riwayat git tidak terbaca: {}", e.message)),
     }
 }
 
+/// Every version of every SOP of `site`; versions skipped unread are recorded in `skipped`.
 fn versions(
     repo: &Repo,
     site: &Site,
+    skipped: &mut crate::diag::Diagnostics,
 ) -> Result<BTreeMap<SopId, Vec<Version>>, crate::error::Error> {
+    let limit = crate::load::MAX_FILE_BYTES;
     let log = repo.log()?;
     let tags = repo.tags();
     let wanted: BTreeMap<String, SopId> = site
@@ -131,23 +160,20 @@ fn versions(
             let Some(id) = wanted.get(&path) else {
                 continue;
             };
-            let Some(bytes) = repo.file(c, &path) else {
-                continue; // deleted in this commit, re-added later
+            let bytes = match repo.file(c, &path, limit) {
+                Ok(Some(bytes)) => Some(bytes),
+                Ok(None) => continue, // deleted in this commit, re-added later
+                // Still listed: the commit did change the SOP, only its content is not shown.
+                Err(why) => {
+                    skipped.push(why.warning(&path, c));
+                    None
+                }
             };
-            let kepala_path = format!("content/{}/_instansi.yaml", id.instansi);
-            let kepala = match repo.file_id(c, &kepala_path) {
-                Some(kid) => kepala_cache
-                    .entry(kid)
-                    .or_insert_with(|| {
-                        let text = repo.blob(kid).unwrap_or_default();
-                        crate::load::kepala_from_text(&String::from_utf8_lossy(&text))
-                    })
-                    .clone(),
-                None => Pejabat::default(),
-            };
-            let sop = String::from_utf8(bytes)
-                .ok()
-                .and_then(|text| sop_from_text(Path::new(&path), &text, id.clone(), &kepala).0);
+            let sop = bytes.and_then(|bytes| {
+                let kepala = kepala_at(repo, c, &id.instansi, &mut kepala_cache, skipped);
+                let text = String::from_utf8(bytes).ok()?;
+                sop_from_text(Path::new(&path), &text, id.clone(), &kepala).0
+            });
             out.entry(id.clone()).or_default().push(Version {
                 commit: c.id.to_string(),
                 short: c.short(),
@@ -159,4 +185,38 @@ fn versions(
         }
     }
     Ok(out)
+}
+
+/// The default signer of `instansi` in commit `c`, read once per version of its
+/// `_instansi.yaml`; nobody when that file is absent or skipped.
+fn kepala_at(
+    repo: &Repo,
+    c: &Commit,
+    instansi: &str,
+    cache: &mut BTreeMap<gix::ObjectId, Pejabat>,
+    skipped: &mut crate::diag::Diagnostics,
+) -> Pejabat {
+    let path = format!("content/{instansi}/_instansi.yaml");
+    let kid = match repo.file_id(c, &path) {
+        Ok(Some(kid)) => kid,
+        Ok(None) => return Pejabat::default(),
+        Err(why) => {
+            skipped.push(why.warning(&path, c));
+            return Pejabat::default();
+        }
+    };
+    if let Some(k) = cache.get(&kid) {
+        return k.clone();
+    }
+    let kepala = match repo.blob(kid, crate::load::MAX_FILE_BYTES) {
+        Ok(text) => {
+            crate::load::kepala_from_text(&String::from_utf8_lossy(&text.unwrap_or_default()))
+        }
+        Err(why) => {
+            skipped.push(why.warning(&path, c));
+            Pejabat::default()
+        }
+    };
+    cache.insert(kid, kepala.clone());
+    kepala
 }

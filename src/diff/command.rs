@@ -1,9 +1,10 @@
-//! `sopan diff LAMA [BARU] [-- SOP…]`: read both sides, compare, print or write the report.
+//! `sopan diff LAMA [BARU] [-- SOP…]`: read both sides, compare, print or write the report. A
+//! name after `--` that chooses no SOP of either side is an error, with the nearest SOP as a hint.
 
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use crate::diff::project::diff_versions;
+use crate::diff::project::{diff_versions, unknown};
 use crate::diff::{sides, teks};
 use crate::error::Error;
 
@@ -30,16 +31,35 @@ pub fn run(o: &DiffOptions) -> Result<i32, Error> {
         Some(b) => sides::read(b, o.proyek)?,
         None => sides::working_copy(o.proyek)?,
     };
-    let d = diff_versions(&old, &new, o.only);
-    if !o.only.is_empty() && d.is_empty() && d.sama == 0 {
+    // Checked before comparing: a name that chooses nothing must not fall back to comparing
+    // whatever is there.
+    let unknown = unknown(&old, &new, o.only);
+    if !unknown.is_empty() {
+        let names: Vec<&str> = unknown.iter().map(|(w, _)| w.as_str()).collect();
+        let near: Vec<String> = unknown
+            .iter()
+            .filter_map(|(w, near)| {
+                let n = near.as_ref()?;
+                Some(if unknown.len() == 1 {
+                    format!("`{n}`")
+                } else {
+                    format!("`{n}` (untuk `{w}`)")
+                })
+            })
+            .collect();
+        let hint = if near.is_empty() {
+            "sebutkan id SOP (`instansi/bidang/slug`), `bidang/slug`, slug, atau path berkasnya"
+                .to_string()
+        } else {
+            format!("maksud Anda {}?", near.join(", "))
+        };
         return Err(Error::new(format!(
             "SOP `{}` tidak ada di kedua versi",
-            o.only.join("`, `")
+            names.join("`, `")
         ))
-        .hint(
-            "sebutkan id SOP (`instansi/bidang/slug`), `bidang/slug`, slug, atau path berkasnya",
-        ));
+        .hint(hint));
     }
+    let d = diff_versions(&old, &new, o.only);
     match o.format {
         "json" => {
             let json = serde_json::to_string_pretty(&d)

@@ -51,17 +51,63 @@ impl ProjectDiff {
 /// Whether `id` is one the user asked for: the whole id, its tail (`bidang/slug`, `slug`), or
 /// the file path (`content/…/slug.yaml`).
 pub fn wanted(id: &str, only: &[String]) -> bool {
-    only.is_empty()
-        || only.iter().any(|w| {
-            let w = w.trim().trim_start_matches("./");
-            let w = w.strip_prefix("content/").unwrap_or(w);
-            let w = w.strip_suffix(".yaml").unwrap_or(w).trim_matches('/');
-            !w.is_empty() && (id == w || id.ends_with(&format!("/{w}")))
+    only.is_empty() || only.iter().any(|w| names(id, w))
+}
+
+/// A name as the user wrote it, without the path's `content/` and `.yaml`.
+fn bare(w: &str) -> &str {
+    let w = w.trim().trim_start_matches("./");
+    let w = w.strip_prefix("content/").unwrap_or(w);
+    w.strip_suffix(".yaml").unwrap_or(w).trim_matches('/')
+}
+
+/// Whether the name `w` chooses the SOP `id`.
+fn names(id: &str, w: &str) -> bool {
+    let w = bare(w);
+    !w.is_empty() && (id == w || id.ends_with(&format!("/{w}")))
+}
+
+/// The names of `only` that choose no SOP of either side, each with the nearest SOP written the
+/// same way (slug, `bidang/slug`, id or path), when one is near.
+pub fn unknown(old: &Versi, new: &Versi, only: &[String]) -> Vec<(String, Option<String>)> {
+    let ids: Vec<String> = old
+        .sops
+        .iter()
+        .chain(&new.sops)
+        .map(|s| s.id.to_string())
+        .collect();
+    only.iter()
+        .filter(|w| !ids.iter().any(|id| names(id, w)))
+        .map(|w| (w.clone(), nearest_sop(w, &ids)))
+        .collect()
+}
+
+/// The SOP of `ids` nearest to the unknown name `w`, written as `w` is.
+fn nearest_sop(w: &str, ids: &[String]) -> Option<String> {
+    let b = bare(w);
+    let parts = b.split('/').count();
+    // The last `parts` segments of each id: a slug is compared with slugs.
+    let tails: Vec<String> = ids
+        .iter()
+        .map(|id| {
+            let segs: Vec<&str> = id.split('/').collect();
+            segs[segs.len().saturating_sub(parts)..].join("/")
         })
+        .collect();
+    let near = crate::load::keys::nearest(b, tails.iter().map(String::as_str))?;
+    // Said back the way it was written: a path as a path, whatever its length.
+    let w = w.trim().trim_start_matches("./");
+    if w.starts_with("content/") || w.ends_with(".yaml") {
+        let k = tails.iter().position(|t| t == near)?;
+        Some(format!("content/{}.yaml", ids[k]))
+    } else {
+        Some(near.to_string())
+    }
 }
 
 /// Compares two versions. When both hold exactly one SOP (two files), they are compared
-/// whatever their ids; otherwise SOPs are paired by id. `only` limits the SOPs compared.
+/// whatever their ids, unless `only` names neither; otherwise SOPs are paired by id. `only`
+/// limits the SOPs compared.
 pub fn diff_versions(old: &Versi, new: &Versi, only: &[String]) -> ProjectDiff {
     let mut d = ProjectDiff {
         lama: old.label.clone(),
@@ -79,7 +125,9 @@ pub fn diff_versions(old: &Versi, new: &Versi, only: &[String]) -> ProjectDiff {
             d.berubah.push(sd);
         }
     };
-    if let ([a], [b]) = (old.sops.as_slice(), new.sops.as_slice()) {
+    if let ([a], [b]) = (old.sops.as_slice(), new.sops.as_slice())
+        && (wanted(&a.id.to_string(), only) || wanted(&b.id.to_string(), only))
+    {
         push(a, b);
         return d;
     }

@@ -1,5 +1,7 @@
 //! The sides of `sopan diff`: an SOP file, a project folder, or a git revision of the project
-//! (read from the repository, never checked out).
+//! (read from the repository, never checked out: the files loading reads are written to a
+//! temporary folder, except links and files over the content limit, which are skipped with a
+//! warning).
 
 use std::path::{Path, PathBuf};
 
@@ -118,7 +120,20 @@ fn revision(rev: &str, proyek: &Path) -> Result<Versi, Error> {
         .tempdir()
         .map_err(|e| Error::io("gagal membuat folder sementara", e))?;
     let root: PathBuf = dir.path().to_path_buf();
-    repo.extract(&commit, &root)?;
+    // Oversized files and links are never written; the loader then sees them as absent.
+    let skipped = repo.extract(&commit, &root)?;
+    if !skipped.is_empty() {
+        let mut all = crate::diag::Diagnostics::new();
+        all.extend(skipped);
+        eprint!(
+            "{}",
+            crate::report::render_all(
+                &all,
+                &crate::diag::Sources::default(),
+                crate::report::use_color()
+            )
+        );
+    }
     if !root.join("content").is_dir() {
         return Err(Error::new(format!(
             "revisi `{label}` tidak memuat folder `content/` proyek ini"

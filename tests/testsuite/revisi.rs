@@ -546,3 +546,181 @@ fn a_new_kepala_shows_as_a_new_signer_of_sops_that_name_none() {
         r.stdout
     );
 }
+
+/// The first seven hex digits of the commit `rev` names in `dir`.
+fn short(dir: &Path, rev: &str) -> String {
+    let out = Command::new("git")
+        .args(["rev-parse", "--short=7", rev])
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// Runs `sopan ARGS` in `dir` with `TMPDIR` set to `tmp` and no file it writes allowed over
+/// 1 MiB (`ulimit -f 2048`: 512- or 1024-byte blocks, by shell): writing a bigger one kills it.
+fn run_small_files(dir: &Path, tmp: &Path, args: &[&str]) -> crate::support::Run {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -f 2048 && exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_sopan"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", tmp)
+        .output()
+        .unwrap();
+    crate::support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Every file under `dir` as text, for "this never appears anywhere" checks.
+fn all_text(dir: &Path) -> String {
+    tree(dir)
+        .into_iter()
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .collect()
+}
+
+#[test]
+fn an_oversized_old_version_is_skipped_by_history_and_diff_never_read_nor_written() {
+    let p = three_commits();
+    let d = p.path();
+    // 5 MB, well over the 1 MiB content limit, a few kB once compressed in git.
+    let big = "ISI-BESAR-BUKAN-SOP\n".repeat(5 * 1024 * 1024 / 20);
+    p.write("content/dinas/umum/surat-masuk.yaml", &big);
+    git(
+        d,
+        &["commit", "-q", "-am", "Tempel berkas besar"],
+        "2024-03-01T10:00:00+08:00",
+    );
+    p.write("content/dinas/umum/surat-masuk.yaml", SOP_2023);
+    git(
+        d,
+        &["commit", "-q", "-am", "Pulihkan surat masuk"],
+        "2024-03-02T10:00:00+08:00",
+    );
+    let warning = format!(
+        "warning: versi `content/dinas/umum/surat-masuk.yaml` di revisi {} terlalu besar \
+         (5.0 MB; batasnya 1 MB) dan dilewati",
+        short(d, "HEAD~1")
+    );
+
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains(&warning), "{}", r.stderr);
+    let page = p.read("output/dinas/umum/surat-masuk/index.html");
+    assert!(
+        page.contains("Tempel berkas besar"),
+        "the commit is still listed"
+    );
+    assert!(!all_text(&d.join("output")).contains("ISI-BESAR"));
+
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run_small_files(d, tmp.path(), &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(r.code, 1, "not killed for writing the blob: {r:?}");
+    assert!(r.stderr.contains(&warning), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("+ SOP baru: dinas/umum/surat-masuk — Surat Masuk"),
+        "the skipped version counts as absent: {}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("ISI-BESAR") && !r.stderr.contains("ISI-BESAR"));
+    assert_eq!(
+        std::fs::read_dir(tmp.path()).unwrap().count(),
+        0,
+        "nothing left in TMPDIR"
+    );
+}
+
+#[test]
+fn a_committed_symlink_is_never_followed_by_history_or_diff() {
+    let p = three_commits();
+    let d = p.path();
+    // A valid SOP outside the project, which a followed link would show.
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("rahasia.yaml");
+    std::fs::write(&secret, SOP_2023.replace("Surat Masuk", "RAHASIA DI LUAR")).unwrap();
+    let sop = d.join("content/dinas/umum/surat-masuk.yaml");
+    std::fs::remove_file(&sop).unwrap();
+    std::os::unix::fs::symlink(&secret, &sop).unwrap();
+    std::os::unix::fs::symlink(outside.path(), d.join("content/dinas/luar")).unwrap();
+    git(d, &["add", "-A"], "2024-03-01T10:00:00+08:00");
+    git(
+        d,
+        &["commit", "-q", "-m", "Tautan ke luar"],
+        "2024-03-01T10:00:00+08:00",
+    );
+    std::fs::remove_file(&sop).unwrap();
+    std::fs::remove_file(d.join("content/dinas/luar")).unwrap();
+    p.write("content/dinas/umum/surat-masuk.yaml", SOP_2023);
+    git(d, &["add", "-A"], "2024-03-02T10:00:00+08:00");
+    git(
+        d,
+        &["commit", "-q", "-m", "Hapus tautan"],
+        "2024-03-02T10:00:00+08:00",
+    );
+    let rev = short(d, "HEAD~1");
+    let warning = |path: &str| {
+        format!("warning: versi `{path}` di revisi {rev} adalah tautan simbolik dan dilewati")
+    };
+
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains(&warning("content/dinas/umum/surat-masuk.yaml")),
+        "{}",
+        r.stderr
+    );
+    assert!(!all_text(&d.join("output")).contains("RAHASIA"));
+
+    let r = p.run(&["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    for path in ["content/dinas/luar", "content/dinas/umum/surat-masuk.yaml"] {
+        assert!(r.stderr.contains(&warning(path)), "{}", r.stderr);
+    }
+    assert!(!r.stdout.contains("RAHASIA") && !r.stderr.contains("RAHASIA"));
+}
+
+#[test]
+fn diff_of_an_unknown_sop_is_an_error_even_when_each_side_holds_one() {
+    let p = three_commits();
+    // Both revisions hold only `surat-masuk`, which used to be compared whatever was named.
+    let r = p.run(&["diff", "kep-2022", "HEAD~1", "--", "tidak-ada"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        "error: SOP `tidak-ada` tidak ada di kedua versi\n  = bantuan: sebutkan id SOP \
+         (`instansi/bidang/slug`), `bidang/slug`, slug, atau path berkasnya\n"
+    );
+    let r = p.run(&["diff", "kep-2022", "HEAD~1", "--", "umum/surat-masukk"]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(
+        r.stderr,
+        "error: SOP `umum/surat-masukk` tidak ada di kedua versi\n  = bantuan: maksud Anda \
+         `umum/surat-masuk`?\n"
+    );
+    let r = p.run(&[
+        "diff",
+        "kep-2022",
+        "HEAD",
+        "--",
+        "surat-masuk",
+        "content/dinas/umum/surat-kluar.yaml",
+    ]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert_eq!(
+        r.stderr,
+        "error: SOP `content/dinas/umum/surat-kluar.yaml` tidak ada di kedua versi\n  = bantuan: \
+         maksud Anda `content/dinas/umum/surat-keluar.yaml`?\n"
+    );
+    // Named SOPs that exist still compare.
+    let r = p.run(&["diff", "kep-2022", "HEAD~1", "--", "surat-masuk"]);
+    assert_eq!(r.code, 1, "{r:?}");
+}
