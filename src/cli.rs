@@ -148,5 +148,9 @@ pub enum Command {
         /// Periksa berkas secara berkala (untuk sistem berkas tanpa pemberitahuan perubahan)
         #[arg(long)]
         poll: bool,
+        /// Nama host lain yang dilayani selain alamat IP dan localhost, mis. nama komputer ini
+        /// di jaringan (boleh diulang); nama lain ditolak demi keamanan (DNS rebinding)
+        #[arg(long = "host", value_name = "NAMA")]
+        hosts: Vec<String>,
     },
 }

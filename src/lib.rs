@@ -78,6 +78,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             bind,
             open,
             poll,
+            hosts,
         } => {
             keep_freed_memory(&args);
             serve::serve(&serve::ServeOptions {
@@ -86,6 +87,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
                 port,
                 open,
                 poll,
+                hosts,
             })
         }
     };

@@ -29,6 +29,8 @@ pub struct ServeOptions {
     pub open: bool,
     /// Poll the file system instead of waiting for its events.
     pub poll: bool,
+    /// Host names the server answers to besides its addresses and `localhost` (`--host`).
+    pub hosts: Vec<String>,
 }
 
 /// The site as served: the last good build, the current problem if the last build failed, and
@@ -333,7 +335,7 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     // Watching starts before the first build: a file saved while it runs, or just after the
     // address is printed, is rebuilt rather than missed (a test that saved at once lost its
     // change when watching began only after the server was announced).
-    let watcher = watch::Watcher::new(&root, opts.poll)?;
+    let mut watcher = watch::Watcher::new(&root, opts.poll)?;
     let cache = Caches::default();
     let t = Instant::now();
     // The first site is served whole, search index included.
@@ -376,9 +378,10 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         let _ = std::process::Command::new("xdg-open").arg(&url).spawn();
     }
     let http_shared = Arc::clone(&shared);
+    let hosts = opts.hosts.clone();
     std::thread::Builder::new()
         .name("sopan-http".into())
-        .spawn(move || http::run(server, http_shared))
+        .spawn(move || http::run(server, http_shared, hosts))
         .map_err(|e| Error::new("gagal menjalankan server HTTP").cause(e))?;
 
     loop {

@@ -1,12 +1,26 @@
 //! Watching the project: `content/` and `themes/` recursively and the project folder itself for
 //! `sopan.yaml` (directories, not files: editors save by writing a new file and renaming it).
 //! Editor temp and backup files are ignored, and a burst of events becomes one change.
+//!
+//! A watch belongs to a folder, not to its name: when `content/`, `themes/` or the project
+//! folder is deleted and created again (a `git checkout` of another branch, a restore from a
+//! backup, `rm -rf content && cp -r ...`), the old watches die with the old folder and nothing
+//! would be seen again. So the watcher checks, after an event on those names and every second,
+//! that each is still the folder it watches (device and inode), and watches the new one when
+//! it is not, and says so. The project folder itself cannot report its own return (nothing
+//! above it is watched), hence the periodic check.
+//!
+//! Symbolic links are never followed while watching: `content/` with a link to `/usr` would
+//! otherwise register a watch for every folder of `/usr` (17,036 seen), and the build refuses
+//! links that lead out of the project anyway. A link inside `content/` to another place in
+//! `content/` needs no watch of its own: its target is watched where it is. `content/` or
+//! `themes/` that is itself a link out of the project is not watched.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use notify::RecursiveMode;
+use notify::{RecursiveMode, Watcher as _};
 
 use crate::error::Error;
 
@@ -14,13 +28,29 @@ use crate::error::Error;
 const SETTLE: Duration = Duration::from_millis(30);
 /// A burst never delays a rebuild longer than this.
 const MAX_WAIT: Duration = Duration::from_millis(600);
+/// How often the watched folders are checked for having been replaced.
+const CHECK: Duration = Duration::from_secs(1);
+
+/// The folders watched: the project folder (for `sopan.yaml`, not recursively), then
+/// `content/` and `themes/`.
+const FOLDERS: [&str; 3] = ["", "content", "themes"];
+
+/// What identifies a folder, whatever its name: a new folder under the old name differs.
+type FolderId = (u64, u64);
 
 /// A file system watcher over one project.
 pub(crate) struct Watcher {
     root: PathBuf,
     rx: Receiver<notify::Result<notify::Event>>,
     // Kept alive: dropping it stops the events.
-    _inner: Box<dyn notify::Watcher + Send>,
+    inner: Box<dyn notify::Watcher + Send>,
+    /// The folder watched under each of [`FOLDERS`] (`None`: absent, or a link out of the
+    /// project). A folder whose watch failed is kept too, so the failure is reported once.
+    watched: [Option<FolderId>; 3],
+    /// Watched folders an event said were removed or renamed: their watch is gone even if a
+    /// new folder got the old one's inode (ext4 reuses freed inodes at once).
+    gone: [bool; 3],
+    last_check: Instant,
 }
 
 impl Watcher {
@@ -28,84 +58,208 @@ impl Watcher {
     /// system's events (network and virtual file systems that have none).
     pub(crate) fn new(root: &Path, poll: bool) -> Result<Self, Error> {
         let (tx, rx) = channel();
-        let mut inner: Box<dyn notify::Watcher + Send> = if poll {
+        let inner: Box<dyn notify::Watcher + Send> = if poll {
             let config = notify::Config::default()
                 .with_poll_interval(Duration::from_millis(300))
-                .with_compare_contents(true);
+                .with_compare_contents(true)
+                .with_follow_symlinks(false);
             Box::new(
                 notify::PollWatcher::new(tx, config)
                     .map_err(|e| Error::new("gagal memantau berkas").cause(e))?,
             )
         } else {
-            Box::new(notify::recommended_watcher(tx).map_err(|e| {
+            let config = notify::Config::default().with_follow_symlinks(false);
+            Box::new(notify::RecommendedWatcher::new(tx, config).map_err(|e| {
                 Error::new("gagal memantau berkas")
                     .cause(e)
                     .hint("coba `sopan serve --poll`")
             })?)
         };
-        let watch = |inner: &mut Box<dyn notify::Watcher + Send>, p: &Path, mode| {
-            inner.watch(p, mode).map_err(|e| {
-                Error::new(format!("gagal memantau `{}`", p.display()))
-                    .cause(e)
-                    .hint("coba `sopan serve --poll`")
-            })
-        };
-        watch(&mut inner, root, RecursiveMode::NonRecursive)?;
-        for dir in ["content", "themes"] {
-            let d = root.join(dir);
-            if d.is_dir() {
-                watch(&mut inner, &d, RecursiveMode::Recursive)?;
-            }
-        }
-        Ok(Watcher {
+        let mut w = Watcher {
             root: root.to_path_buf(),
             rx,
-            _inner: inner,
-        })
+            inner,
+            watched: [None; 3],
+            gone: [false; 3],
+            last_check: Instant::now(),
+        };
+        for i in 0..FOLDERS.len() {
+            let id = w.folder_id(i);
+            w.watched[i] = id;
+            if id.is_some() {
+                w.attach(i).map_err(|e| {
+                    Error::new(format!("gagal memantau `{}`", w.path(i).display()))
+                        .cause(e)
+                        .hint("coba `sopan serve --poll`")
+                })?;
+            }
+        }
+        Ok(w)
+    }
+
+    fn path(&self, i: usize) -> PathBuf {
+        if FOLDERS[i].is_empty() {
+            self.root.clone()
+        } else {
+            self.root.join(FOLDERS[i])
+        }
+    }
+
+    /// The folder now under `FOLDERS[i]`, if it is one this watcher watches: present, a
+    /// folder, and (through any link) inside the project.
+    fn folder_id(&self, i: usize) -> Option<FolderId> {
+        let path = self.path(i);
+        let meta = std::fs::metadata(&path).ok()?;
+        if !meta.is_dir() {
+            return None;
+        }
+        if i > 0 && !path.canonicalize().ok()?.starts_with(&self.root) {
+            return None;
+        }
+        Some(folder_id(&meta))
+    }
+
+    /// Watches what is now under `FOLDERS[i]`, dropping what was watched there before (a
+    /// renamed-away folder would otherwise go on reporting its events under the old name).
+    fn attach(&mut self, i: usize) -> notify::Result<()> {
+        let path = self.path(i);
+        let _ = self.inner.unwatch(&path);
+        let mode = if i == 0 {
+            RecursiveMode::NonRecursive
+        } else {
+            RecursiveMode::Recursive
+        };
+        self.inner.watch(&path, mode)
+    }
+
+    /// Checks that each watched folder is still the one watched; watches replaced and new
+    /// ones, says so, and returns the first change (a rebuild is due: the whole folder may
+    /// differ, and edits made before the new watch were not seen).
+    fn recheck(&mut self) -> Option<String> {
+        self.last_check = Instant::now();
+        let mut first = None;
+        for i in 0..FOLDERS.len() {
+            let now = self.folder_id(i);
+            let before = self.watched[i];
+            if now == before && !self.gone[i] {
+                continue;
+            }
+            self.watched[i] = now;
+            self.gone[i] = false;
+            let name = if i == 0 {
+                "folder proyek".to_string()
+            } else {
+                format!("folder `{}/`", FOLDERS[i])
+            };
+            let what = match (before, now) {
+                (Some(_), Some(_)) => "diganti; pemantauan dipasang ulang",
+                (None, Some(_)) => "muncul; kini dipantau",
+                (Some(_), None) => "hilang; akan dipantau lagi begitu ada",
+                (None, None) => continue,
+            };
+            let result = match now {
+                Some(_) => self.attach(i),
+                None => {
+                    let _ = self.inner.unwatch(&self.path(i));
+                    Ok(())
+                }
+            };
+            match result {
+                Ok(()) => eprintln!("  {name} {what}"),
+                Err(e) => eprintln!(
+                    "peringatan: {name} {}, tetapi gagal dipantau: {e}\n  perubahan di sana tidak terlihat; coba `sopan serve --poll`",
+                    if before.is_some() {
+                        "diganti"
+                    } else {
+                        "muncul"
+                    }
+                ),
+            }
+            first.get_or_insert_with(|| format!("{name} {}", what.split(';').next().unwrap_or("")));
+        }
+        first
+    }
+
+    /// Which of [`FOLDERS`] `p` names, if any.
+    fn watched_folder(&self, p: &Path) -> Option<usize> {
+        if p == self.root {
+            return Some(0);
+        }
+        if p.parent() != Some(self.root.as_path()) {
+            return None;
+        }
+        (1..FOLDERS.len()).find(|&i| p.file_name() == Some(FOLDERS[i].as_ref()))
+    }
+
+    /// Notes what `event` says about the watched folders; whether they need a check now.
+    fn note(&mut self, event: &notify::Event) -> bool {
+        let removed = matches!(
+            event.kind,
+            notify::EventKind::Remove(_)
+                | notify::EventKind::Modify(notify::event::ModifyKind::Name(_))
+        );
+        let mut any = false;
+        for p in &event.paths {
+            if let Some(i) = self.watched_folder(p) {
+                any = true;
+                self.gone[i] |= removed;
+            }
+        }
+        any
     }
 
     /// Blocks until a relevant change and its burst have settled; returns a short description
-    /// (the first changed path, relative to the project).
-    pub(crate) fn next_change(&self) -> String {
-        let mut first: Option<PathBuf> = None;
+    /// (the first changed path, relative to the project, or the replaced folder).
+    pub(crate) fn next_change(&mut self) -> String {
+        let mut first: Option<String> = None;
         let mut started = Instant::now();
         loop {
             let timeout = if first.is_some() {
                 SETTLE.min(MAX_WAIT.saturating_sub(started.elapsed()))
             } else {
-                Duration::from_secs(3600)
+                CHECK.saturating_sub(self.last_check.elapsed())
             };
+            let mut recheck = false;
+            let mut settled = false;
             match self.rx.recv_timeout(timeout) {
                 // Reading a file is an event too (inotify reports opens and reads): only
                 // changes count, or every build would trigger the next.
                 Ok(Ok(event)) if event.kind.is_access() => {}
                 Ok(Ok(event)) => {
+                    recheck = self.note(&event);
                     if let Some(p) = event.paths.iter().find(|p| self.relevant(p)) {
                         if first.is_none() {
                             started = Instant::now();
                         }
                         // Name the file that was saved, not the temp file an editor renamed.
                         if first.is_none() || p.exists() {
-                            first = Some(p.clone());
+                            first = Some(describe(&self.root, p));
                         }
                     }
                 }
                 // A watcher error (e.g. a removed folder) still means something changed.
                 Ok(Err(_)) => {
+                    recheck = true;
                     if first.is_none() {
-                        first = Some(self.root.clone());
+                        first = Some(describe(&self.root, &self.root));
                         started = Instant::now();
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => {
-                    if let Some(p) = first {
-                        return describe(&self.root, &p);
-                    }
-                }
+                Err(RecvTimeoutError::Timeout) => settled = first.is_some(),
                 Err(RecvTimeoutError::Disconnected) => {
                     std::thread::sleep(Duration::from_millis(500));
                     return String::from("pemantau berhenti");
                 }
+            }
+            if (recheck || self.last_check.elapsed() >= CHECK)
+                && let Some(change) = self.recheck()
+                && first.is_none()
+            {
+                first = Some(change);
+                started = Instant::now();
+            }
+            if settled && let Some(change) = first {
+                return change;
             }
         }
     }
@@ -126,6 +280,20 @@ impl Watcher {
         }
         !is_temp_file(p)
     }
+}
+
+/// The identity of a folder from its metadata: device and inode.
+#[cfg(unix)]
+fn folder_id(meta: &std::fs::Metadata) -> FolderId {
+    use std::os::unix::fs::MetadataExt as _;
+    (meta.dev(), meta.ino())
+}
+
+/// Without inodes a replaced folder cannot be told from the old one; its absence and return
+/// still can.
+#[cfg(not(unix))]
+fn folder_id(_: &std::fs::Metadata) -> FolderId {
+    (0, 0)
 }
 
 fn describe(root: &Path, p: &Path) -> String {

@@ -10,5 +10,6 @@ mod fuzz;
 mod pdf;
 mod revisi;
 mod serve;
+mod serve_batas;
 mod site;
 mod validate;
