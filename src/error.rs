@@ -44,12 +44,14 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.message)?;
+        // Messages name files and quote values: shown, never obeyed by the terminal.
+        use crate::report::printable;
+        write!(f, "error: {}", printable(&self.message))?;
         for c in &self.causes {
-            write!(f, "\n  penyebab: {c}")?;
+            write!(f, "\n  penyebab: {}", printable(c))?;
         }
         if let Some(h) = &self.hint {
-            write!(f, "\n  = bantuan: {h}")?;
+            write!(f, "\n  = bantuan: {}", printable(h))?;
         }
         Ok(())
     }

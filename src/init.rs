@@ -32,7 +32,8 @@ nama: Sekretariat
 urutan: 1
 ";
 
-const GITIGNORE: &str = "/output/\n";
+/// The output folder, and beside it the build lock and the work folders of the atomic swap.
+const GITIGNORE: &str = "/output/\n/.output.*\n";
 
 /// Writes a new project into `dir` (created if needed); refuses to overwrite an existing one.
 pub fn init(dir: &Path) -> Result<(), Error> {

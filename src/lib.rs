@@ -255,6 +255,9 @@ fn pdf_processes(sops: usize) -> usize {
 
 /// `sopan build`: check, then render into memory and write `out` atomically.
 fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
+    load::require_project(root)?;
+    output::check_target(root, out)?;
+    let _lock = output::BuildLock::take(out)?;
     output::recover(out)?;
     let loaded = load_and_validate(root)?;
     print_diagnostics(&loaded);

@@ -225,6 +225,135 @@ impl Output {
     }
 }
 
+/// Refuses an output folder whose replacement would destroy or pollute the project: the project
+/// folder itself or a folder above it (the swap would move the project away), a folder inside
+/// `content/` or `themes/` (the next build would read the site as content or publish it as
+/// theme files), or a symbolic link (the swap would replace the link, not fill the folder it
+/// names).
+pub fn check_target(root: &Path, out: &Path) -> Result<(), Error> {
+    let shown = shown(out);
+    if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::new(format!(
+            "folder keluaran `{shown}` adalah tautan simbolik; sopan tidak menulis melalui tautan"
+        ))
+        .hint("sebutkan folder yang sebenarnya dengan `--out`"));
+    }
+    let root = root.canonicalize().map_err(|e| {
+        Error::io(
+            format!("gagal membaca folder proyek `{}`", root.display()),
+            e,
+        )
+    })?;
+    let out = absolute(out)?;
+    let refuse = |why: &str| {
+        Err(Error::new(format!("folder keluaran `{shown}` {why}"))
+            .hint("pilih folder lain dengan `--out`, mis. `--out output` (bawaan)"))
+    };
+    if root.starts_with(&out) {
+        return refuse(
+            "adalah folder proyek itu sendiri atau folder di atasnya; menggantinya akan memindahkan proyek",
+        );
+    }
+    for part in ["content", "themes"] {
+        if out.starts_with(root.join(part)) {
+            return refuse(&format!(
+                "berada di dalam `{part}/`; pembangunan berikutnya akan membacanya sebagai isi proyek"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A path as the user wrote it, without the `./` that `FOLDER/output` gains from the default
+/// `FOLDER` of `.`.
+fn shown(path: &Path) -> String {
+    match crate::diag::display_path(path.strip_prefix(".").unwrap_or(path)) {
+        s if s.is_empty() => ".".into(),
+        s => s,
+    }
+}
+
+/// `path` made absolute with every existing part resolved (links included) and the parts that
+/// do not exist yet appended as written.
+fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    use std::path::Component;
+    let abs = std::path::absolute(path)
+        .map_err(|e| Error::io(format!("gagal membaca `{}`", path.display()), e))?;
+    let mut cur = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            // `..` climbs from where the path really is, as the system would.
+            Component::ParentDir => {
+                if let Ok(real) = cur.canonicalize() {
+                    cur = real;
+                }
+                cur.pop();
+            }
+            Component::CurDir => {}
+            other => cur.push(other),
+        }
+    }
+    let mut tail = Vec::new();
+    let mut at = cur.as_path();
+    loop {
+        if let Ok(mut real) = at.canonicalize() {
+            real.extend(tail.iter().rev());
+            return Ok(real);
+        }
+        match (at.file_name(), at.parent()) {
+            (Some(name), Some(parent)) => {
+                tail.push(name);
+                at = parent;
+            }
+            _ => return Ok(cur.clone()),
+        }
+    }
+}
+
+/// Held while a build writes one output folder: a second build into the same folder fails at
+/// once with a clear message instead of tearing the first one's folders away. The lock is the
+/// system's (released when the process ends, however it ends); its file `.<out>.kunci` stays
+/// beside the output folder.
+#[derive(Debug)]
+pub struct BuildLock {
+    _file: std::fs::File,
+}
+
+impl BuildLock {
+    /// Takes the lock of `out`, or says who holds it.
+    pub fn take(out: &Path) -> Result<BuildLock, Error> {
+        let path = sibling(out, "kunci", "output");
+        std::fs::create_dir_all(parent_of(out)).map_err(|e| {
+            Error::io(
+                format!("gagal membuat folder `{}`", parent_of(out).display()),
+                e,
+            )
+        })?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| {
+                Error::io(
+                    format!("gagal membuat berkas kunci `{}`", path.display()),
+                    e,
+                )
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(BuildLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::new(format!(
+                "pembangunan lain sedang menulis ke `{}`",
+                shown(out)
+            ))
+            .hint("tunggu sampai pembangunan itu selesai, lalu jalankan lagi")),
+            Err(std::fs::TryLockError::Error(e)) => {
+                Err(Error::io(format!("gagal mengunci `{}`", path.display()), e))
+            }
+        }
+    }
+}
+
 /// Puts back the previous output a build killed between the two fallback renames of
 /// [`Output::write_to`] (where folders cannot be exchanged in one step) left aside as
 /// `.<dir>.lama`. `build` calls it first, so even a build that then fails on content leaves

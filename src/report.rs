@@ -28,6 +28,36 @@ impl Paint {
     }
 }
 
+/// `s` with every character a terminal would act on shown as a visible stand-in of the same
+/// width: C0 controls (ESC starts colour and cursor sequences, BEL rings, CR rewrites the line)
+/// as their Unicode control pictures (`␛`, `␇`, `␍`), DEL as `␡`, C1 controls and the
+/// bidirectional overrides (which reorder what is shown, as in "Trojan Source") as `�`. File
+/// names and values come from content anyone can write; printed raw they could forge or hide
+/// lines of a report. A newline is kept only where `keep_newline` says so.
+pub fn printable_with(s: &str, keep_newline: bool) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| {
+        (c.is_control() && !(keep_newline && c == '\n'))
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !s.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            c if !bad(c) => c,
+            '\u{7f}' => '\u{2421}',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            _ => '\u{fffd}',
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// [`printable_with`] for one line (a newline shown as `␊`).
+pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    printable_with(s, false)
+}
+
 /// Renders every diagnostic, separated by blank lines.
 pub fn render_all(diags: &Diagnostics, sources: &Sources, color: bool) -> String {
     let mut out = String::new();
@@ -50,11 +80,12 @@ pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         out,
         "{}{}",
         p.wrap(code, &format!("{label}:")),
-        p.wrap("1", &format!(" {}", d.message))
+        p.wrap("1", &format!(" {}", printable(&d.message)))
     );
     let mut gutter = 1;
     if let Some(span) = &d.span {
         let path = display_path(&span.file);
+        let path = printable(&path);
         let line_text = if span.line > 0 {
             sources.line(&span.file, span.line)
         } else {
@@ -77,7 +108,7 @@ pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
             let bar = p.wrap("1;34", "|");
             let _ = writeln!(out, "{pad} {bar}");
             let (shown, start) = window(
-                &text.replace('\t', " "),
+                &printable(&text.replace('\t', " ")),
                 span.col.saturating_sub(1) as usize,
             );
             let _ = writeln!(
@@ -94,9 +125,10 @@ pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     for h in &d.hints {
         let _ = writeln!(
             out,
-            "{} {} {h}",
+            "{} {} {}",
             " ".repeat(gutter),
-            p.wrap("1;36", "= bantuan:")
+            p.wrap("1;36", "= bantuan:"),
+            printable(h)
         );
     }
     out
@@ -154,6 +186,26 @@ mod tests {
         assert!(shown.starts_with('…') && shown.ends_with('…'));
         assert_eq!(shown.chars().nth(at), Some(']'));
         assert_eq!(window("pendek", 3), ("pendek".to_string(), 3));
+    }
+
+    #[test]
+    fn control_characters_in_names_and_values_are_shown_not_obeyed() {
+        let mut sources = Sources::default();
+        let name = "a\x1b[2J\u{202e}.yaml";
+        sources.insert(name.into(), "nama: \x1b]0;judul\x07x\ry\n".into());
+        let d = Diagnostic::error(Span::at(name, 1, 7, 3), "nilai `\x1b[31mmerah` salah")
+            .hint("ganti `\u{9b}2J`");
+        let text = render(&d, &sources, false);
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        assert_eq!(
+            text,
+            "error: nilai `\u{241b}[31mmerah` salah\n --> a\u{241b}[2J\u{fffd}.yaml:1:7\n  |\n1 | nama: \u{241b}]0;judul\u{2407}x\u{240d}y\n  |       ^^^\n  = bantuan: ganti `\u{fffd}2J`\n"
+        );
+        assert_eq!(printable_with("a\nb\x7f", true), "a\nb\u{2421}");
+        assert_eq!(printable("biasa — saja"), "biasa — saja");
     }
 
     #[test]

@@ -54,8 +54,10 @@ impl Default for Settings {
 /// that render without loading the whole project.
 pub fn tema_of(root: &std::path::Path) -> String {
     let path = std::path::Path::new("sopan.yaml");
-    std::fs::read_to_string(root.join(path))
-        .ok()
+    // Through the project boundary, as every read of the project: `sopan.yaml` may be a link.
+    crate::load::boundary::Boundary::new(root, root)
+        .and_then(|b| b.read(&root.join(path), crate::load::MAX_FILE_BYTES).ok())
+        .and_then(|bytes| String::from_utf8(bytes).ok())
         .and_then(|text| {
             let (raw, _) = crate::load::yaml::parse::<crate::load::schema::RawSettings>(
                 crate::load::keys::FileKind::Settings,

@@ -5,6 +5,23 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::error::Error;
+use crate::load::boundary::{Boundary, Refusal};
+
+/// The largest theme file read (a font is a few hundred kB, a logo or background image a few
+/// MB).
+const MAX_THEME_FILE: u64 = 32 * 1_048_576;
+
+/// How to name a theme, for the errors that refuse one.
+pub(crate) const THEME_NAME_HINT: &str = "tulis nama folder tema saja, mis. `tema: dinas` untuk `themes/dinas/` (huruf, angka, `-` dan `_`)";
+
+/// Whether `tema` names a folder directly under `themes/`: letters, digits, `-` and `_` only,
+/// so it can never be an absolute path or climb out with `..`.
+pub(crate) fn is_theme_name(tema: &str) -> bool {
+    !tema.is_empty()
+        && tema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
 
 /// Embeds `themes/default/<path>` under its theme-relative path.
 macro_rules! embed {
@@ -61,27 +78,83 @@ impl Theme {
         }
     }
 
-    /// The default theme with every file of `root/themes/<tema>/` laid over it.
+    /// The default theme with every file of `root/themes/<tema>/` laid over it. `tema` is a
+    /// folder name, never a path; the theme's files (through links) stay inside `themes/`, as
+    /// the content's stay inside `content/` (see `load::boundary`).
     pub fn load(root: &Path, tema: &str) -> Result<Self, Error> {
         let mut theme = Self::embedded();
-        let dir = root.join("themes").join(tema);
-        if !dir.is_dir() {
+        if !is_theme_name(tema) {
+            return Err(Error::new(format!(
+                "tema `{}` bukan nama folder di `themes/`",
+                crate::report::printable(tema)
+            ))
+            .hint(THEME_NAME_HINT));
+        }
+        let themes = root.join("themes");
+        let dir = themes.join(tema);
+        if std::fs::symlink_metadata(&dir).is_err() {
             return Ok(theme);
         }
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let refused = |rel: &Path, refusal: Refusal| {
+            let (message, hint) = refusal.message(MAX_THEME_FILE);
+            Error::new(format!(
+                "berkas tema `{}`: {message}",
+                crate::diag::display_path(rel)
+            ))
+            .hint(hint)
+        };
+        let Some(boundary) = Boundary::new(root, &themes) else {
+            return Err(refused(Path::new("themes"), Refusal::Outside));
+        };
+        let rel_of = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+        match boundary.resolve(&dir) {
+            Ok(real) if real.is_dir() => {}
+            Ok(_) => return Ok(theme),
+            Err(r) => return Err(refused(&rel_of(&dir), r)),
+        }
+        // Links are followed where they stay inside `themes/`; one that leads out stops the
+        // walk there (never descended into) and fails the build once the walk is done.
+        let mut outside = None;
+        let walk = walkdir::WalkDir::new(&dir)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if outside.is_some() {
+                    return false;
+                }
+                match boundary.resolve(e.path()) {
+                    Ok(_) => true,
+                    Err(r) => {
+                        outside = Some((rel_of(e.path()), r));
+                        false
+                    }
+                }
+            });
+        let mut files = Vec::new();
+        for entry in walk {
             let entry = entry.map_err(|e| {
-                Error::new(format!("gagal membaca tema `{}`", dir.display())).cause(e)
+                Error::new(format!(
+                    "gagal membaca tema `{}`",
+                    crate::report::printable(tema)
+                ))
+                .cause(e)
             })?;
-            if !entry.file_type().is_file() {
-                continue;
+            if entry.file_type().is_file() {
+                files.push(entry.into_path());
             }
-            let rel = entry
-                .path()
+        }
+        if let Some((rel, r)) = outside {
+            return Err(refused(&rel, r));
+        }
+        for path in files {
+            let rel = path
                 .strip_prefix(&dir)
                 .expect("walkdir stays inside its root");
             let key = crate::diag::display_path(rel);
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| Error::io(format!("gagal membaca `{}`", entry.path().display()), e))?;
+            let bytes = boundary
+                .read(&path, MAX_THEME_FILE)
+                .map_err(|r| refused(&rel_of(&path), r))?;
             theme.files.insert(key, bytes);
         }
         Ok(theme)

@@ -2,9 +2,11 @@
 //! into model values and every problem into a located diagnostic. Nothing here stops at the first
 //! problem; the caller decides from the diagnostics whether to go on.
 
+pub(crate) mod boundary;
 pub mod cache;
 pub mod fields;
 pub mod keys;
+pub(crate) mod markdown;
 pub mod org;
 pub mod schema;
 pub mod sop;
@@ -17,6 +19,7 @@ use walkdir::WalkDir;
 
 use crate::diag::{Diagnostic, Diagnostics, Sources, Span, display_path};
 use crate::error::Error;
+use crate::load::boundary::{Boundary, Refusal};
 use crate::load::fields::{Fields, PejabatAt};
 use crate::load::keys::{FileKind, nearest};
 use crate::load::schema::{RawBidang, RawInstansi, RawKeputusan, RawSettings, RawSop};
@@ -59,13 +62,20 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
 
 /// [`load`], reusing SOP files parsed by earlier loads (`serve`).
 pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loaded, Error> {
+    require_project(root)?;
     let content = root.join("content");
-    if !content.is_dir() {
-        return Err(Error::new(format!("`{}` bukan proyek sopan: folder `content/` tidak ada", root.display()))
-            .hint("jalankan `sopan init` untuk membuat proyek baru, atau sebutkan folder proyek: `sopan check FOLDER`"));
-    }
+    let (Some(top), Some(inside)) = (Boundary::new(root, root), Boundary::new(root, &content))
+    else {
+        return Err(Error::new(format!(
+            "folder `content/` di `{}` menunjuk ke luar folder proyek (tautan simbolik) dan tidak dibaca",
+            root.display()
+        ))
+        .hint("salin isi folder itu ke `content/` di dalam proyek, lalu hapus tautannya"));
+    };
     let mut l = Loader {
         root: root.to_path_buf(),
+        top,
+        content: inside,
         cache,
         sources: Sources::default(),
         diags: Vec::new(),
@@ -87,13 +97,9 @@ pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loade
     let dicabut_text = l.read(Path::new(crate::audit::dicabut::PROJECT_FILE), true);
     let dicabut = crate::audit::dicabut::load(dicabut_text.as_deref(), &mut l.diags);
     let mut instansi = Vec::new();
-    for entry in entries(&content)? {
-        let name = entry.file_name().to_string_lossy().to_string();
+    for (name, is_dir) in l.entries(Path::new("content"))? {
         let rel = Path::new("content").join(&name);
-        if is_ignored(&name) {
-            continue;
-        }
-        if entry.path().is_dir() {
+        if is_dir {
             if name == PAGES_DIR {
                 l.pages(&rel, None)?;
                 continue;
@@ -127,6 +133,15 @@ pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loade
         pejabat: l.pejabat,
         dicabut,
     })
+}
+
+/// Fails unless `root` is a sopan project (a folder with `content/`).
+pub fn require_project(root: &Path) -> Result<(), Error> {
+    if root.join("content").is_dir() {
+        return Ok(());
+    }
+    Err(Error::new(format!("`{}` bukan proyek sopan: folder `content/` tidak ada", root.display()))
+        .hint("jalankan `sopan init` untuk membuat proyek baru, atau sebutkan folder proyek: `sopan check FOLDER`"))
 }
 
 /// Reads one SOP file's text on its own (an older version from git, a file outside a project):
@@ -193,21 +208,12 @@ fn is_yaml(name: &str) -> bool {
     name.ends_with(".yaml") || name.ends_with(".yml")
 }
 
-/// The entries of one folder, sorted by name so loading order (and so output) is stable.
-fn entries(dir: &Path) -> Result<Vec<walkdir::DirEntry>, Error> {
-    WalkDir::new(dir)
-        .min_depth(1)
-        .max_depth(1)
-        .sort_by_file_name()
-        .into_iter()
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            Error::new(format!("gagal membaca folder `{}`", dir.display())).cause(e.to_string())
-        })
-}
-
 struct Loader<'a> {
     root: PathBuf,
+    /// The project folder, for the files at its top (`sopan.yaml`, `peraturan-dicabut.yaml`).
+    top: Boundary,
+    /// `content/`, for everything under it.
+    content: Boundary,
     cache: Option<&'a cache::ParseCache>,
     sources: Sources,
     diags: Vec<Diagnostic>,
@@ -217,10 +223,51 @@ struct Loader<'a> {
 }
 
 impl Loader<'_> {
+    /// The entries of the project folder `rel`, sorted by name so loading order (and so
+    /// output) is stable, with whether each is a folder. Hidden files and editor droppings are
+    /// left out; a symbolic link is followed only where it stays inside `content/`, one that
+    /// leads out is reported at its own path and left out.
+    fn entries(&mut self, rel: &Path) -> Result<Vec<(String, bool)>, Error> {
+        let dir = self.root.join(rel);
+        let listed = WalkDir::new(&dir)
+            .min_depth(1)
+            .max_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                Error::new(format!("gagal membaca folder `{}`", display_path(rel)))
+                    .cause(e.to_string())
+            })?;
+        let mut kept = Vec::with_capacity(listed.len());
+        for entry in listed {
+            let name = entry.file_name().to_string_lossy().to_string();
+            if is_ignored(&name) {
+                continue;
+            }
+            if !entry.path_is_symlink() {
+                kept.push((name, entry.file_type().is_dir()));
+                continue;
+            }
+            match self.content.resolve(entry.path()) {
+                Ok(real) => kept.push((name, real.is_dir())),
+                // A dangling link is reported by the read of the file it stands for.
+                Err(Refusal::Dangling) => kept.push((name, false)),
+                Err(refusal) => {
+                    let (message, hint) = refusal.message(MAX_FILE_BYTES);
+                    self.diags
+                        .push(Diagnostic::error(Span::file(rel.join(&name)), message).hint(hint));
+                }
+            }
+        }
+        Ok(kept)
+    }
+
     /// Reports a folder whose `_instansi.yaml` / `_bidang.yaml` does not exist (an unreadable
     /// one was already reported by `read`).
     fn missing_head(&mut self, rel: &Path, head_path: &Path, message: String, contents: &str) {
-        if !self.root.join(head_path).exists() {
+        // Not `exists()`: a dangling link was already reported by `read`.
+        if std::fs::symlink_metadata(self.root.join(head_path)).is_err() {
             self.diags.push(
                 Diagnostic::error(Span::file(rel), message)
                     .hint(format!("buat `{}` {contents}", display_path(head_path))),
@@ -230,10 +277,9 @@ impl Loader<'_> {
 
     /// Reads the Markdown pages of a `halaman/` folder.
     fn pages(&mut self, rel: &Path, instansi: Option<&str>) -> Result<(), Error> {
-        for entry in entries(&self.root.join(rel))? {
-            let name = entry.file_name().to_string_lossy().to_string();
+        for (name, is_dir) in self.entries(rel)? {
             let child = rel.join(&name);
-            if is_ignored(&name) || entry.path().is_dir() {
+            if is_dir {
                 continue;
             }
             let Some(slug) = name.strip_suffix(".md") else {
@@ -247,6 +293,19 @@ impl Loader<'_> {
                 continue;
             }
             if let Some(teks) = self.read(&child, false) {
+                if let Some((line, col)) = markdown::too_deep(&teks) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            Span::at(&child, line, col, 1),
+                            format!(
+                                "halaman bersarang terlalu dalam (lebih dari {} tingkat kutipan, daftar atau tag HTML)",
+                                markdown::MAX_DEPTH
+                            ),
+                        )
+                        .hint("kurangi tingkat `>`, daftar di dalam daftar, atau tag HTML yang tidak ditutup"),
+                    );
+                    continue;
+                }
                 self.halaman.push(crate::model::Halaman {
                     instansi: instansi.map(str::to_string),
                     slug: slug.to_string(),
@@ -258,52 +317,42 @@ impl Loader<'_> {
         Ok(())
     }
 
-    /// Reads a project-relative file as text; `None` if absent (and `optional`), unreadable or not
-    /// UTF-8 (the last two reported).
+    /// Reads a project-relative file as text; `None` if absent (and `optional`), refused by the
+    /// project boundary, unreadable or not UTF-8 (all but the first reported).
     fn read(&mut self, rel: &Path, optional: bool) -> Option<String> {
         let path = self.root.join(rel);
-        if let Ok(m) = std::fs::metadata(&path)
-            && m.len() > MAX_FILE_BYTES
-        {
-            self.diags.push(
-                Diagnostic::error(
-                    Span::file(rel),
-                    format!(
-                        "berkas terlalu besar ({:.1} MB); batasnya {} MB per berkas",
-                        m.len() as f64 / 1_048_576.0,
-                        MAX_FILE_BYTES / 1_048_576
-                    ),
-                )
-                .hint("satu SOP biasanya beberapa kB; pecah isinya, atau periksa apakah berkas ini memang berkas SOP"),
-            );
-            return None;
-        }
-        match std::fs::read(&path) {
-            Ok(bytes) => {
-                match String::from_utf8(bytes) {
-                    Ok(mut text) => {
-                        if text.starts_with('\u{feff}') {
-                            text.remove(0);
-                        }
-                        self.sources.insert(rel.to_path_buf(), text.clone());
-                        Some(text)
-                    }
-                    Err(e) => {
-                        let at = e.utf8_error().valid_up_to();
-                        self.diags.push(
-                        Diagnostic::error(Span::file(rel), format!("berkas bukan teks UTF-8 (byte ke-{at} tidak valid)"))
-                            .hint("simpan ulang berkas dengan pengodean UTF-8 di penyunting teks Anda"),
-                    );
-                        None
-                    }
-                }
+        let boundary = if rel.starts_with("content") {
+            &self.content
+        } else {
+            &self.top
+        };
+        let bytes = match boundary.read(&path, MAX_FILE_BYTES) {
+            Ok(bytes) => bytes,
+            Err(Refusal::Missing) if optional => return None,
+            Err(refusal) => {
+                let (message, hint) = refusal.message(MAX_FILE_BYTES);
+                self.diags
+                    .push(Diagnostic::error(Span::file(rel), message).hint(hint));
+                return None;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && optional => None,
+        };
+        match String::from_utf8(bytes) {
+            Ok(mut text) => {
+                if text.starts_with('\u{feff}') {
+                    text.remove(0);
+                }
+                self.sources.insert(rel.to_path_buf(), text.clone());
+                Some(text)
+            }
             Err(e) => {
-                self.diags.push(Diagnostic::error(
-                    Span::file(rel),
-                    format!("berkas tidak dapat dibaca: {e}"),
-                ));
+                let at = e.utf8_error().valid_up_to();
+                self.diags.push(
+                    Diagnostic::error(
+                        Span::file(rel),
+                        format!("berkas bukan teks UTF-8 (byte ke-{at} tidak valid)"),
+                    )
+                    .hint("simpan ulang berkas dengan pengodean UTF-8 di penyunting teks Anda"),
+                );
                 None
             }
         }
@@ -328,6 +377,19 @@ impl Loader<'_> {
 
     fn instansi(&mut self, rel: &Path, id: &str) -> Result<Option<Instansi>, Error> {
         if !self.check_slug(rel, id, "folder instansi") {
+            return Ok(None);
+        }
+        if crate::model::id::RESERVED_TOP.contains(&id) {
+            self.diags.push(
+                Diagnostic::error(
+                    Span::file(rel),
+                    format!("nama folder instansi `{id}` dipakai situs untuk halamannya sendiri (`/{id}/`)"),
+                )
+                .hint(format!(
+                    "ganti nama folder, mis. `dinas-{id}`; nama yang tidak boleh dipakai: {}",
+                    crate::model::id::RESERVED_TOP.join(", ")
+                )),
+            );
             return Ok(None);
         }
         let head_path = rel.join("_instansi.yaml");
@@ -357,13 +419,9 @@ impl Loader<'_> {
         };
         let mut bidang = Vec::new();
         let mut has_keputusan = false;
-        for entry in entries(&self.root.join(rel))? {
-            let name = entry.file_name().to_string_lossy().to_string();
+        for (name, is_dir) in self.entries(rel)? {
             let child = rel.join(&name);
-            if is_ignored(&name) {
-                continue;
-            }
-            if entry.path().is_dir() {
+            if is_dir {
                 if name == PAGES_DIR {
                     self.pages(&child, Some(id))?;
                     continue;
@@ -469,13 +527,12 @@ impl Loader<'_> {
         };
         let mut sops = Vec::new();
         let mut files = Vec::new();
-        for entry in entries(&self.root.join(rel))? {
-            let name = entry.file_name().to_string_lossy().to_string();
+        for (name, is_dir) in self.entries(rel)? {
             let child = rel.join(&name);
-            if is_ignored(&name) || name == "_bidang.yaml" {
+            if name == "_bidang.yaml" {
                 continue;
             }
-            if entry.path().is_dir() {
+            if is_dir {
                 self.diags.push(
                     Diagnostic::warning(
                         Span::file(&child),

@@ -31,15 +31,38 @@ pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settin
         }
     }
     if let (Some(t), Some(at)) = (f.text(&raw.tema), &raw.tema) {
-        if t != "default" && !root.join("themes").join(&t).is_dir() {
+        if !crate::theme::is_theme_name(&t) {
+            // A path (`/tmp/x`, `../../x`) would make the site publish a folder from outside
+            // the project.
             let span = f.span(&at.referenced, &t);
             f.error(
-                Diagnostic::error(span, format!("tema `{t}` tidak ditemukan")).hint(format!(
-                    "buat folder `themes/{t}/`, atau hapus `tema:` untuk memakai tema bawaan"
-                )),
+                Diagnostic::error(
+                    span,
+                    format!("`tema` harus nama folder di `themes/`, bukan `{t}`"),
+                )
+                .hint(crate::theme::THEME_NAME_HINT),
             );
+        } else {
+            let dir = root.join("themes").join(&t);
+            if t != "default" && !dir.is_dir() {
+                let span = f.span(&at.referenced, &t);
+                f.error(
+                    Diagnostic::error(span, format!("tema `{t}` tidak ditemukan")).hint(format!(
+                        "buat folder `themes/{t}/`, atau hapus `tema:` untuk memakai tema bawaan"
+                    )),
+                );
+            } else if dir.is_dir() && !theme_inside(root, &dir) {
+                let span = f.span(&at.referenced, &t);
+                f.error(
+                    Diagnostic::error(
+                        span,
+                        format!("folder tema `themes/{t}` menunjuk ke luar folder proyek (tautan simbolik) dan tidak dibaca"),
+                    )
+                    .hint("salin tema ke `themes/` di dalam proyek, lalu hapus tautannya"),
+                );
+            }
+            s.tema = t;
         }
-        s.tema = t;
     }
     if let (Some(k), Some(at)) = (f.text(&raw.kertas), &raw.kertas) {
         match Kertas::parse(&k) {
@@ -54,6 +77,12 @@ pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settin
         }
     }
     s
+}
+
+/// Whether the theme folder `dir` (and `themes/` above it) stays inside the project.
+fn theme_inside(root: &Path, dir: &Path) -> bool {
+    crate::load::boundary::Boundary::new(root, &root.join("themes"))
+        .is_some_and(|b| b.resolve(dir).is_ok())
 }
 
 /// `_instansi.yaml` of the instansi `id`; `dir` is its folder relative to the project `root`.
@@ -288,31 +317,19 @@ fn customary_diktum(instansi: &str, pemerintah: &str, bidang: &[Bidang]) -> Vec<
 /// symbolic link may not lead out), be at most 5 MB, and really be a PNG, JPEG or SVG; Typst
 /// would otherwise fail mid-build with a message about the theme.
 fn logo_problem(path: &Path, root: &Path) -> Option<String> {
+    use crate::load::boundary::{Boundary, Refusal};
     const MAX: u64 = 5 * 1_048_576;
-    let (Ok(real), Ok(root)) = (path.canonicalize(), root.canonicalize()) else {
-        return Some("tidak dapat dibaca".into());
-    };
-    if !real.starts_with(&root) {
-        return Some("menunjuk ke luar folder proyek (tautan simbolik)".into());
-    }
-    let Ok(meta) = std::fs::metadata(&real) else {
-        return Some("tidak dapat dibaca".into());
-    };
-    if meta.len() > MAX {
-        return Some(format!(
-            "terlalu besar ({:.1} MB)",
-            meta.len() as f64 / 1_048_576.0
-        ));
-    }
-    let mut head = [0u8; 4096];
-    let n = {
-        use std::io::Read as _;
-        match std::fs::File::open(&real).and_then(|mut f| f.read(&mut head)) {
-            Ok(n) => n,
-            Err(_) => return Some("tidak dapat dibaca".into()),
+    let bytes = match Boundary::new(root, root).map(|b| b.read(path, MAX)) {
+        Some(Ok(bytes)) => bytes,
+        Some(Err(Refusal::Outside)) => {
+            return Some("menunjuk ke luar folder proyek (tautan simbolik)".into());
         }
+        Some(Err(Refusal::TooLarge(n))) => {
+            return Some(format!("terlalu besar ({:.1} MB)", n as f64 / 1_048_576.0));
+        }
+        _ => return Some("tidak dapat dibaca".into()),
     };
-    let head = &head[..n];
+    let head = &bytes[..bytes.len().min(4096)];
     let png = head.starts_with(b"\x89PNG\r\n\x1a\n");
     let jpeg = head.starts_with(&[0xFF, 0xD8, 0xFF]);
     let svg = String::from_utf8_lossy(head).contains("<svg");

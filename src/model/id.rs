@@ -4,6 +4,23 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
+/// Top-level folders of the site that sopan writes itself (search, audit, theme files, the
+/// search index, the JSON Schema, verification and the staff guide) or keeps for what comes
+/// next: an instansi folder of one of these names would be overwritten by them.
+pub const RESERVED_TOP: &[&str] = &[
+    "api",
+    "audit",
+    "cari",
+    "data",
+    "halaman",
+    "pagefind",
+    "panduan",
+    "skema",
+    "static",
+    "unduh",
+    "verifikasi",
+];
+
 /// The id of one SOP: its path under `content/` without `.yaml`.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SopId {

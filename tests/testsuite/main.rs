@@ -3,6 +3,7 @@
 mod support;
 
 mod batas;
+mod boundary;
 mod build;
 mod cli;
 mod content;
