@@ -32,7 +32,8 @@ pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
         serde_json::to_string_pretty(&a).map_err(|e| Error::new("gagal menyusun JSON").cause(e))?
             + "\n"
     } else {
-        crate::audit::render_text(&a)
+        // Names and values quoted from content: shown, never obeyed by the terminal.
+        crate::report::printable_with(&crate::audit::render_text(&a), true).into_owned()
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
     Ok(if a.temuan.is_empty() {

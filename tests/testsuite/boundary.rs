@@ -349,3 +349,21 @@ fn control_characters_in_file_names_and_values_are_shown_not_obeyed() {
         r.stderr
     );
 }
+
+#[test]
+fn the_audit_report_shows_control_characters_in_content_as_stand_ins() {
+    let p = Project::base();
+    // A step without waktu is a finding; the escape sits in the step the finding quotes.
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        "nomor: \"2\"\nnama: \"Surat \\e[2J Keluar\"\npelaksana: [A]\nlangkah:\n  - kegiatan: \"Kirim \\e]0;x\\a\"\n    pelaksana: A\n",
+    );
+    let r = p.run(&["audit"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains('\u{241b}'), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains('\x1b') && !r.stdout.contains('\x07'),
+        "{:?}",
+        r.stdout
+    );
+}
