@@ -475,3 +475,33 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::write(path, bytes)
         .map_err(|e| Error::io(format!("gagal menulis `{}`", path.display()), e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{LOGO_MAX_BYTES, read_limit, safe_name};
+    use crate::load::MAX_FILE_BYTES;
+
+    #[test]
+    fn only_files_loading_reads_are_extracted_each_within_its_limit() {
+        for rel in [
+            "sopan.yaml",
+            "content/a/b/c.yaml",
+            "content/a/b/c.yml",
+            "content/halaman/x.md",
+        ] {
+            assert_eq!(read_limit(rel), Some(MAX_FILE_BYTES), "{rel}");
+        }
+        assert_eq!(read_limit("content/a/Logo.PNG"), Some(LOGO_MAX_BYTES));
+        for rel in ["content/a/b/keputusan.pdf", "content/a.yaml/README", "x"] {
+            assert_eq!(read_limit(rel), None, "{rel}");
+        }
+    }
+
+    #[test]
+    fn names_that_climb_out_are_not_plain() {
+        for name in ["", ".", "..", "a/b", "a\\b"] {
+            assert!(!safe_name(name), "{name:?}");
+        }
+        assert!(safe_name("surat-masuk.yaml") && safe_name("..x"));
+    }
+}

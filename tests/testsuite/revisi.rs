@@ -635,6 +635,36 @@ fn an_oversized_old_version_is_skipped_by_history_and_diff_never_read_nor_writte
         0,
         "nothing left in TMPDIR"
     );
+
+    // The kepala of an old version is read with the same limit.
+    let head = p.read("content/dinas/_instansi.yaml");
+    p.write("content/dinas/_instansi.yaml", &big);
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        &SURAT_KELUAR.replace("30 menit", "45 menit"),
+    );
+    git(
+        d,
+        &["commit", "-q", "-am", "Kepala besar"],
+        "2024-04-01T10:00:00+08:00",
+    );
+    p.write("content/dinas/_instansi.yaml", &head);
+    git(
+        d,
+        &["commit", "-q", "-am", "Pulihkan kepala"],
+        "2024-04-02T10:00:00+08:00",
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains(&format!(
+            "warning: versi `content/dinas/_instansi.yaml` di revisi {} terlalu besar",
+            short(d, "HEAD~1")
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!all_text(&d.join("output")).contains("ISI-BESAR"));
 }
 
 #[test]
