@@ -85,8 +85,9 @@ pub fn unknown(old: &Versi, new: &Versi, only: &[String]) -> Vec<(String, Option
 /// The SOP of `ids` nearest to the unknown name `w`, written as `w` is.
 fn nearest_sop(w: &str, ids: &[String]) -> Option<String> {
     let b = bare(w);
+    let (prefix, slug) = b.rsplit_once('/').unwrap_or(("", b));
     let parts = b.split('/').count();
-    // The last `parts` segments of each id: a slug is compared with slugs.
+    // The last `parts` segments of each id, so that a slug is compared with slugs.
     let tails: Vec<String> = ids
         .iter()
         .map(|id| {
@@ -94,15 +95,34 @@ fn nearest_sop(w: &str, ids: &[String]) -> Option<String> {
             segs[segs.len().saturating_sub(parts)..].join("/")
         })
         .collect();
-    let near = crate::load::keys::nearest(b, tails.iter().map(String::as_str))?;
+    // Where the bidang (and instansi) written match, only the slugs are compared: their shared
+    // prefix would otherwise make every SOP of that bidang look near.
+    let same_place: Vec<usize> = (0..ids.len())
+        .filter(|&k| !prefix.is_empty() && tails[k].rsplit_once('/').map(|t| t.0) == Some(prefix))
+        .collect();
+    // A right slug under a wrong bidang: that SOP, wherever it is.
+    let same_slug =
+        || (0..ids.len()).find(|&k| !prefix.is_empty() && ids[k].rsplit('/').next() == Some(slug));
+    let k = if let Some(k) = same_slug() {
+        k
+    } else if same_place.is_empty() {
+        let near = crate::load::keys::nearest(b, tails.iter().map(String::as_str))?;
+        tails.iter().position(|t| t == near)?
+    } else {
+        let slugs: Vec<&str> = same_place
+            .iter()
+            .map(|&k| ids[k].rsplit('/').next().unwrap_or_default())
+            .collect();
+        let near = crate::load::keys::nearest(slug, slugs.iter().copied())?;
+        same_place[slugs.iter().position(|s| *s == near)?]
+    };
     // Said back the way it was written: a path as a path, whatever its length.
     let w = w.trim().trim_start_matches("./");
-    if w.starts_with("content/") || w.ends_with(".yaml") {
-        let k = tails.iter().position(|t| t == near)?;
-        Some(format!("content/{}.yaml", ids[k]))
+    Some(if w.starts_with("content/") || w.ends_with(".yaml") {
+        format!("content/{}.yaml", ids[k])
     } else {
-        Some(near.to_string())
-    }
+        tails[k].clone()
+    })
 }
 
 /// Compares two versions. When both hold exactly one SOP (two files), they are compared
@@ -163,7 +183,35 @@ pub fn diff_versions(old: &Versi, new: &Versi, only: &[String]) -> ProjectDiff {
 
 #[cfg(test)]
 mod tests {
-    use super::wanted;
+    use super::{nearest_sop, wanted};
+
+    #[test]
+    fn an_unknown_name_is_answered_with_the_nearest_sop_written_the_same_way() {
+        let ids: Vec<String> = [
+            "dinsos/sekretariat/e-lapor",
+            "dinsos/sekretariat/laporan-tahunan",
+            "dinsos/sekretariat/surat-masuk",
+            "dinsos/rehabilitasi/pendampingan",
+        ]
+        .map(String::from)
+        .to_vec();
+        for (w, near) in [
+            ("surat-masukk", Some("surat-masuk")),
+            ("sekretariat/laporan", Some("sekretariat/laporan-tahunan")),
+            ("rehabilitasi/e-lapor", Some("sekretariat/e-lapor")),
+            (
+                "dinsos/sekretariat/surat-msuk",
+                Some("dinsos/sekretariat/surat-masuk"),
+            ),
+            (
+                "content/dinsos/sekretariat/e-lapr.yaml",
+                Some("content/dinsos/sekretariat/e-lapor.yaml"),
+            ),
+            ("tidak-ada", None),
+        ] {
+            assert_eq!(nearest_sop(w, &ids).as_deref(), near, "{w}");
+        }
+    }
 
     #[test]
     fn ids_are_chosen_by_id_tail_or_path() {
