@@ -2,7 +2,7 @@
 //! revision's files for `sopan diff`, and the commits that changed each file for the site's
 //! history. Nothing here writes to the repository.
 //!
-//! Old revisions are as untrusted as the working copy, and nobody looks at them: a file is read
+//! Old revisions are as untrusted as the working copy, and nobody reviews them: a file is read
 //! only after its size, taken from the object's header, is within the limit of the content
 //! loader, and a symbolic link is never followed nor recreated. Both are skipped with a warning
 //! ([`Skipped::warning`]).
@@ -60,7 +60,7 @@ impl Skipped {
                     limit / 1_048_576
                 ),
             )
-            .hint("berkas sebesar ini bukan SOP; sopan tidak membacanya dari git"),
+            .hint("sopan tidak membaca berkas sebesar ini dari riwayat git; isinya tidak ditampilkan dan tidak dibandingkan"),
             Skipped::Link => Diagnostic::warning(
                 None,
                 format!("versi `{path}` di revisi {short} adalah tautan simbolik dan dilewati"),
