@@ -7,11 +7,12 @@
 //! states and enforces its own limits, because `serve` may be bound to a LAN (`--bind`) and a
 //! browser tab on any site can reach `127.0.0.1`:
 //!
-//! - **Connections**: at most [`CAPS`]`.pages` page connections (64 from one client address)
-//!   and, counted apart, [`CAPS`]`.events` live-reload streams (32 from one address). One
-//!   client filling its share does not lock others out. A refused connection gets a 503 that
-//!   reaches it: the server ends its side, then reads what the client still sends for up to
-//!   2 s before closing, so the close is not a TCP reset that destroys the reply.
+//! - **Connections**: at most 384 page connections, 64 from one client address, and, counted
+//!   apart, 128 live-reload event streams, 32 from one address ([`CAPS`]): neither a client
+//!   opening hundreds of connections nor one with dozens of idle tabs locks others out, and
+//!   idle tabs never starve page requests. A refused connection gets a 503 that reaches it:
+//!   the server ends its side, then reads what the client still sends for up to 2 s before
+//!   closing, so the close is not a TCP reset that destroys the reply.
 //! - **Slow clients**: a connection with no request started is closed after [`IDLE`] (3 s;
 //!   also the keep-alive idle time), a head once begun must be whole within [`HEAD_TIME`]
 //!   (5 s, however slowly it trickles), and a whole reply must be taken within [`REPLY_TIME`]
@@ -23,10 +24,14 @@
 //! - **Open redirect**: runs of `/` in a path collapse to one, and a `Location` never starts
 //!   with `//` or `/\` (a browser reads those as another host; CVE-2021-28861 in Python's
 //!   `http.server`).
-//! - **DNS rebinding**: a page on a hostile name that resolves to this machine would send its
-//!   own name as `Host`; only the bound address, IP addresses, `localhost` and the names given
-//!   with `--host` are answered, others get 421. HTTP/1.1 without `Host` is 400.
+//! - **DNS rebinding**: a page on a hostile name that resolves to this machine sends its own
+//!   name as `Host`. Only `localhost`, loopback addresses and the bound address (any address
+//!   when bound to `0.0.0.0`) with the server's port, and the names given with `--host`, are
+//!   answered; others get 421 (an address cannot be rebound). HTTP/1.1 without `Host` is 400.
 //! - **Sniffing**: every reply says `X-Content-Type-Options: nosniff`.
+//!
+//! Not handled: TLS, HTTP/2, request bodies (never read: other methods get 405), and IPv6
+//! clients are limited per address, not per /64 network.
 
 use std::collections::HashMap;
 use std::io::{self, BufRead as _, BufReader, Read as _, Write as _};
@@ -240,7 +245,7 @@ struct Ticket {
 
 impl Ticket {
     /// Counts the connection as an event stream instead of a page connection, if it fits.
-    fn into_stream(&mut self) -> Result<(), Refused> {
+    fn count_as_stream(&mut self) -> Result<(), Refused> {
         if self.kind == EVENTS {
             return Ok(());
         }
@@ -390,10 +395,12 @@ fn connection(stream: TcpStream, shared: &Shared, settings: &Settings, mut ticke
     let mut writer = TimedWrite {
         stream: write_half,
         until: Instant::now(),
+        set: None,
     };
     let mut reader = BufReader::new(Timed {
         stream,
         until: Instant::now(),
+        set: None,
     });
     loop {
         // Wait for a request to begin (a new connection, or kept alive after a reply).
@@ -442,7 +449,7 @@ fn connection(stream: TcpStream, shared: &Shared, settings: &Settings, mut ticke
         let result = match route(&head.target, shared) {
             Route::Reply(reply) => reply.write(&mut writer, head_only, close),
             Route::Events(since) => {
-                if let Err(refused) = ticket.into_stream() {
+                if let Err(refused) = ticket.count_as_stream() {
                     let mut reply = Reply::text(503, refused.text());
                     reply.extra.push(("Retry-After", "2".into()));
                     let _ = reply.write(&mut writer, head_only, true);
@@ -475,6 +482,8 @@ fn linger(writer: &TimedWrite, reader: &mut BufReader<Timed>) {
 struct Timed {
     stream: TcpStream,
     until: Instant,
+    /// The read timeout last given to the socket.
+    set: Option<Duration>,
 }
 
 impl io::Read for Timed {
@@ -483,9 +492,20 @@ impl io::Read for Timed {
         if left.is_zero() {
             return Err(io::ErrorKind::TimedOut.into());
         }
-        self.stream.set_read_timeout(Some(left))?;
+        if stale(self.set, left) {
+            self.stream.set_read_timeout(Some(left))?;
+            self.set = Some(left);
+        }
         self.stream.read(buf)
     }
+}
+
+/// Whether a socket timeout `set` earlier is too far from what is `left` of a deadline now:
+/// off by more than a sixteenth of it (under 0.2 s of the 3 s idle time, under 4 s of a reply's
+/// 60 s). A system call to set it for every read and write cost about a tenth of the
+/// throughput of small keep-alive replies; in a burst the timeouts hardly change.
+fn stale(set: Option<Duration>, left: Duration) -> bool {
+    set.is_none_or(|s| s.abs_diff(left) > left / 16)
 }
 
 /// A connection's writing side with one deadline for a whole reply: each write may block only
@@ -493,6 +513,8 @@ impl io::Read for Timed {
 struct TimedWrite {
     stream: TcpStream,
     until: Instant,
+    /// The write timeout last given to the socket.
+    set: Option<Duration>,
 }
 
 impl io::Write for TimedWrite {
@@ -501,7 +523,10 @@ impl io::Write for TimedWrite {
         if left.is_zero() {
             return Err(io::ErrorKind::TimedOut.into());
         }
-        self.stream.set_write_timeout(Some(left))?;
+        if stale(self.set, left) {
+            self.stream.set_write_timeout(Some(left))?;
+            self.set = Some(left);
+        }
         self.stream.write(buf)
     }
 
@@ -1063,6 +1088,7 @@ mod tests {
         let mut reader = BufReader::new(Timed {
             stream,
             until: started + Duration::from_millis(300),
+            set: None,
         });
         let r = read_head(&mut reader);
         let took = started.elapsed();
@@ -1140,6 +1166,7 @@ mod tests {
         let mut w = TimedWrite {
             stream: server,
             until: Instant::now() + Duration::from_millis(300),
+            set: None,
         };
         let started = Instant::now();
         let reply = Reply::new(200, "application/pdf", vec![b'x'; 20 << 20]);
@@ -1347,12 +1374,12 @@ mod tests {
         assert_eq!(limits.admit(c).err(), Some(Refused::Full));
         // A's connections become event streams: its page share frees up, its stream share
         // fills.
-        held[0].into_stream().unwrap();
-        held[1].into_stream().unwrap();
-        assert_eq!(held[2].into_stream(), Err(Refused::AddressStreams));
+        held[0].count_as_stream().unwrap();
+        held[1].count_as_stream().unwrap();
+        assert_eq!(held[2].count_as_stream(), Err(Refused::AddressStreams));
         held.push(limits.admit(a).unwrap());
-        held[3].into_stream().unwrap();
-        assert_eq!(held[4].into_stream(), Err(Refused::Streams));
+        held[3].count_as_stream().unwrap();
+        assert_eq!(held[4].count_as_stream(), Err(Refused::Streams));
         drop(held);
         let counts = lock(&limits.counts);
         assert_eq!((counts.pages, counts.events), (0, 0));

@@ -1,6 +1,10 @@
 //! `sopan serve`: build into memory, serve those bytes over HTTP, watch the project and rebuild
 //! on every save, reload the browser after a good build and show the located diagnostics in an
 //! overlay after a bad one, while the last good site stays served.
+//!
+//! The watcher keeps watching when `content/`, `themes/` or the project folder is replaced
+//! ([`watch`]); the HTTP server bounds what clients can hold and answers only this machine's
+//! names ([`http`]).
 
 mod http;
 mod watch;
