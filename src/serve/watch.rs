@@ -138,7 +138,7 @@ impl Watcher {
     fn recheck(&mut self) -> Option<String> {
         self.last_check = Instant::now();
         let mut first = None;
-        for i in 0..FOLDERS.len() {
+        for (i, folder) in FOLDERS.iter().enumerate() {
             let now = self.folder_id(i);
             let before = self.watched[i];
             if now == before && !self.gone[i] {
@@ -149,7 +149,7 @@ impl Watcher {
             let name = if i == 0 {
                 "folder proyek".to_string()
             } else {
-                format!("folder `{}/`", FOLDERS[i])
+                format!("folder `{folder}/`")
             };
             let what = match (before, now) {
                 (Some(_), Some(_)) => "diganti; pemantauan dipasang ulang",
