@@ -225,6 +225,15 @@ impl Watcher {
                 // Reading a file is an event too (inotify reports opens and reads): only
                 // changes count, or every build would trigger the next.
                 Ok(Ok(event)) if event.kind.is_access() => {}
+                // The system's event queue overflowed: changes were lost, so all is rebuilt
+                // (and the folders checked).
+                Ok(Ok(event)) if event.need_rescan() => {
+                    recheck = true;
+                    if first.is_none() {
+                        first = Some("antrean pemberitahuan berkas penuh".to_string());
+                        started = Instant::now();
+                    }
+                }
                 Ok(Ok(event)) => {
                     recheck = self.note(&event);
                     if let Some(p) = event.paths.iter().find(|p| self.relevant(p)) {
