@@ -15,9 +15,9 @@ use gix::ObjectId;
 use crate::diag::Diagnostic;
 use crate::error::Error;
 
-/// The largest logo read from a revision: the loader's own limit for logos (`logo_problem` in
-/// `load/org.rs`), so that a revision with a logo the working copy accepts still loads.
-const LOGO_MAX_BYTES: u64 = 5 * 1_048_576;
+/// The largest logo read from a revision: the loader's own limit for logos, so that a revision
+/// with a logo the working copy accepts still loads.
+const LOGO_MAX_BYTES: u64 = crate::load::MAX_LOGO_BYTES;
 
 /// What a tree entry is. Submodules are left out: they hold nothing of this project.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

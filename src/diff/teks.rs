@@ -1,12 +1,14 @@
 //! The terminal report of a comparison, in Bahasa Indonesia: red for what went, green for what
 //! came; without colour, `[-…-]` and `{+…+}` mark changed words as `git diff --word-diff` does.
+//! Every value quoted from content goes through `printable` (shortened to `v`): an ESC in an
+//! SOP is shown as `␛`, so only the report's own colours reach the terminal.
 
 use std::fmt::Write as _;
 
 use crate::diff::project::ProjectDiff;
 use crate::diff::words::{Potongan, Tanda};
 use crate::diff::{Butir, Nasib, SopDiff, Ubah};
-use crate::report::Paint;
+use crate::report::{Paint, printable as v};
 
 const RED: &str = "31";
 const GREEN: &str = "32";
@@ -20,7 +22,10 @@ pub fn render(d: &ProjectDiff, color: bool) -> String {
     let _ = writeln!(
         out,
         "{}",
-        p.wrap(BOLD, &format!("Perbandingan SOP: {} → {}", d.lama, d.baru))
+        p.wrap(
+            BOLD,
+            &format!("Perbandingan SOP: {} → {}", v(&d.lama), v(&d.baru))
+        )
     );
     if d.is_empty() {
         let _ = writeln!(out, "Tidak ada perbedaan ({} SOP sama).", d.sama);
@@ -38,14 +43,14 @@ pub fn render(d: &ProjectDiff, color: bool) -> String {
         let _ = writeln!(
             out,
             "\n{}",
-            p.wrap(GREEN, &format!("+ SOP baru: {} — {}", s.id, s.nama))
+            p.wrap(GREEN, &format!("+ SOP baru: {} — {}", s.id, v(&s.nama)))
         );
     }
     for s in &d.dihapus {
         let _ = writeln!(
             out,
             "\n{}",
-            p.wrap(RED, &format!("- SOP dihapus: {} — {}", s.id, s.nama))
+            p.wrap(RED, &format!("- SOP dihapus: {} — {}", s.id, v(&s.nama)))
         );
     }
     for s in &d.berubah {
@@ -60,7 +65,7 @@ fn sop(out: &mut String, d: &SopDiff, p: &Paint) {
     let _ = writeln!(
         out,
         "{}",
-        p.wrap(YELLOW, &format!("~ {} — {}", d.id, d.nama))
+        p.wrap(YELLOW, &format!("~ {} — {}", d.id, v(&d.nama)))
     );
     if !d.identitas.is_empty() {
         let _ = writeln!(out, "  Identitas");
@@ -74,10 +79,10 @@ fn sop(out: &mut String, d: &SopDiff, p: &Paint) {
             match b {
                 Butir::Sama { .. } => {}
                 Butir::Tambah { teks } => {
-                    let _ = writeln!(out, "    {}", p.wrap(GREEN, &format!("+ {teks}")));
+                    let _ = writeln!(out, "    {}", p.wrap(GREEN, &format!("+ {}", v(teks))));
                 }
                 Butir::Hapus { teks } => {
-                    let _ = writeln!(out, "    {}", p.wrap(RED, &format!("- {teks}")));
+                    let _ = writeln!(out, "    {}", p.wrap(RED, &format!("- {}", v(teks))));
                 }
                 Butir::Ubah { kata, .. } => {
                     let _ = writeln!(out, "    ~ {}", inline(kata, p));
@@ -89,13 +94,13 @@ fn sop(out: &mut String, d: &SopDiff, p: &Paint) {
     if !a.is_empty() {
         let _ = writeln!(out, "  Pelaksana");
         for t in &a.tambah {
-            let _ = writeln!(out, "    {}", p.wrap(GREEN, &format!("+ {t}")));
+            let _ = writeln!(out, "    {}", p.wrap(GREEN, &format!("+ {}", v(t))));
         }
         for h in &a.hapus {
-            let _ = writeln!(out, "    {}", p.wrap(RED, &format!("- {h}")));
+            let _ = writeln!(out, "    {}", p.wrap(RED, &format!("- {}", v(h))));
         }
         for g in &a.ganti_nama {
-            let _ = writeln!(out, "    ~ {} → {} (ganti nama)", g.lama, g.baru);
+            let _ = writeln!(out, "    ~ {} → {} (ganti nama)", v(&g.lama), v(&g.baru));
         }
     }
     if let Some(steps) = &d.langkah {
@@ -105,11 +110,11 @@ fn sop(out: &mut String, d: &SopDiff, p: &Paint) {
             let line = match (l.nasib, l.dipindah) {
                 (Nasib::Tambah, _) => p.wrap(
                     GREEN,
-                    &format!("+ langkah {} (baru): {}", n(l.nomor_baru), l.kegiatan),
+                    &format!("+ langkah {} (baru): {}", n(l.nomor_baru), v(&l.kegiatan)),
                 ),
                 (Nasib::Hapus, _) => p.wrap(
                     RED,
-                    &format!("- langkah {} (lama): {}", n(l.nomor_lama), l.kegiatan),
+                    &format!("- langkah {} (lama): {}", n(l.nomor_lama), v(&l.kegiatan)),
                 ),
                 (Nasib::Sama, false) => continue,
                 (nasib, moved) => {
@@ -123,7 +128,7 @@ fn sop(out: &mut String, d: &SopDiff, p: &Paint) {
                     format!(
                         "{mark} langkah {}{was}{moved}: {}",
                         n(l.nomor_baru),
-                        l.kegiatan
+                        v(&l.kegiatan)
                     )
                 }
             };
@@ -134,7 +139,7 @@ fn sop(out: &mut String, d: &SopDiff, p: &Paint) {
         }
     }
     if let Some(t) = &d.total_waktu {
-        let _ = writeln!(out, "  Total waktu: {} → {}", t.lama, t.baru);
+        let _ = writeln!(out, "  Total waktu: {} → {}", v(&t.lama), v(&t.baru));
     }
 }
 
@@ -147,9 +152,9 @@ fn field(u: &Ubah, p: &Paint) -> String {
             .filter(|r| r.tanda == Tanda::Sama || r.tanda == keep)
             .map(|r| {
                 if r.tanda == Tanda::Sama {
-                    r.teks.clone()
+                    v(&r.teks).into_owned()
                 } else {
-                    p.wrap(code, &r.teks)
+                    p.wrap(code, &v(&r.teks))
                 }
             })
             .collect();
@@ -171,11 +176,11 @@ fn field(u: &Ubah, p: &Paint) -> String {
 fn inline(runs: &[Potongan], p: &Paint) -> String {
     runs.iter()
         .map(|r| match r.tanda {
-            Tanda::Sama => r.teks.clone(),
-            Tanda::Hapus if p.on => p.wrap(RED, &r.teks),
-            Tanda::Tambah if p.on => p.wrap(GREEN, &r.teks),
-            Tanda::Hapus => format!("[-{}-]", r.teks),
-            Tanda::Tambah => format!("{{+{}+}}", r.teks),
+            Tanda::Sama => v(&r.teks).into_owned(),
+            Tanda::Hapus if p.on => p.wrap(RED, &v(&r.teks)),
+            Tanda::Tambah if p.on => p.wrap(GREEN, &v(&r.teks)),
+            Tanda::Hapus => format!("[-{}-]", v(&r.teks)),
+            Tanda::Tambah => format!("{{+{}+}}", v(&r.teks)),
         })
         .collect()
 }

@@ -33,6 +33,9 @@ use crate::model::sop::Keterkaitan;
 /// and is refused before it is read, so memory stays bounded.
 pub const MAX_FILE_BYTES: u64 = 1_048_576;
 
+/// The largest logo read (an instansi's emblem; a scanned one can be a few MB).
+pub const MAX_LOGO_BYTES: u64 = 5 * 1_048_576;
+
 /// The folder name reserved for free Markdown pages (rendered by the site, not SOPs).
 pub const PAGES_DIR: &str = "halaman";
 

@@ -318,7 +318,7 @@ fn customary_diktum(instansi: &str, pemerintah: &str, bidang: &[Bidang]) -> Vec<
 /// would otherwise fail mid-build with a message about the theme.
 fn logo_problem(path: &Path, root: &Path) -> Option<String> {
     use crate::load::boundary::{Boundary, Refusal};
-    const MAX: u64 = 5 * 1_048_576;
+    const MAX: u64 = crate::load::MAX_LOGO_BYTES;
     let bytes = match Boundary::new(root, root).map(|b| b.read(path, MAX)) {
         Some(Ok(bytes)) => bytes,
         Some(Err(Refusal::Outside)) => {

@@ -367,3 +367,23 @@ fn the_audit_report_shows_control_characters_in_content_as_stand_ins() {
         r.stdout
     );
 }
+
+#[test]
+fn the_diff_report_shows_control_characters_in_content_as_stand_ins() {
+    let p = Project::base();
+    let sop = |kegiatan: &str| {
+        format!(
+            "nomor: \"2\"\nnama: \"Surat \\e[8m\"\npelaksana: [A]\nlangkah:\n  - kegiatan: \"{kegiatan}\"\n    pelaksana: A\n    waktu: 5 menit\n"
+        )
+    };
+    p.write("lama.yaml", &sop("Kirim \\e[2J surat"));
+    p.write("baru.yaml", &sop("Kirim \\e]0;x\\a surat"));
+    let r = p.run(&["diff", "lama.yaml", "baru.yaml"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains('\u{241b}'), "{}", r.stdout);
+    assert!(
+        !r.stdout.contains('\x1b') && !r.stdout.contains('\x07'),
+        "{:?}",
+        r.stdout
+    );
+}
