@@ -37,10 +37,18 @@
     } catch (_) { /* server restarting */ }
   }
 
-  const es = new EventSource("/__sopan/events?sejak=" + encodeURIComponent(since));
-  es.onmessage = (e) => {
-    if (e.data === "reload") location.reload();
-    else if (e.data === "galat") check();
-  };
+  function listen() {
+    const es = new EventSource("/__sopan/events?sejak=" + encodeURIComponent(since));
+    es.onmessage = (e) => {
+      if (e.data === "reload") location.reload();
+      else if (e.data === "galat") check();
+    };
+    // A refused stream (503: too many tabs open) is closed for good by the browser, unlike a
+    // dropped one; ask again later. `sejak` makes a build missed meanwhile reload at once.
+    es.onerror = () => {
+      if (es.readyState === EventSource.CLOSED) setTimeout(listen, 10000);
+    };
+  }
+  listen();
   check();
 })();
