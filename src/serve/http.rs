@@ -1151,7 +1151,8 @@ mod tests {
     fn a_reply_taken_slowly_ends_at_the_reply_deadline_not_per_write() {
         let (server, client) = pair();
         // The client reads 16 KB every 20 ms: each write makes progress well within any
-        // per-write timeout, and 20 MB would take half a minute.
+        // per-write timeout, and 64 MB (more than socket buffers take at once) would take over
+        // a minute.
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let stopped = Arc::clone(&stop);
         let reader = std::thread::spawn(move || {
@@ -1169,10 +1170,10 @@ mod tests {
             set: None,
         };
         let started = Instant::now();
-        let reply = Reply::new(200, "application/pdf", vec![b'x'; 20 << 20]);
+        let reply = Reply::new(200, "application/pdf", vec![b'x'; 64 << 20]);
         let r = reply.write(&mut w, false, true);
         let took = started.elapsed();
-        assert!(r.is_err(), "20 MB written to a slow reader within 300 ms?");
+        assert!(r.is_err(), "64 MB written to a slow reader within 300 ms?");
         assert!(took < Duration::from_secs(5), "{took:?}");
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         drop(w);
