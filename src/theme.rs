@@ -36,6 +36,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "typst/keputusan.typ",
     "typst/lib/common.typ",
     "typst/lib/flow.typ",
+    "typst/lib/symbol.typ",
     "typst/lib/identifikasi.typ",
     "typst/lib/identitas.typ",
     "typst/lib/keputusan.typ",

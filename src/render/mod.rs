@@ -3,7 +3,6 @@
 
 pub mod book;
 pub mod data;
-pub mod flow;
 pub mod html;
 pub mod pdf;
 pub mod pdf_file;

@@ -22,7 +22,7 @@ use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;
 use crate::model::terbilang::diktum_label;
 use crate::output::{Blob, Output};
-use crate::render::flow;
+use crate::pdf::flow;
 use crate::render::svg_writer::GlyphCache;
 use crate::render::world::Base;
 use crate::settings::Kertas;
