@@ -1,0 +1,2 @@
+//! The flowchart's routing and the layout checker: every line tells the truth.
+

@@ -1,0 +1,2 @@
+//! The decree book: cover, daftar isi, KEDUA, LAMPIRAN and its signature.
+

@@ -1,0 +1,2 @@
+//! The identity page and signature blocks of the SOP PDFs: one page, never a split signature.
+

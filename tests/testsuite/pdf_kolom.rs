@@ -1,0 +1,2 @@
+//! The flow table's columns: sized to their content, words never leaving their cell.
+
