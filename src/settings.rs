@@ -36,6 +36,34 @@ pub struct Settings {
     pub tema: String,
     /// Paper size.
     pub kertas: Kertas,
+    /// Margins of the decree part of a decree book (`margin:` in `sopan.yaml`).
+    pub margin: Margin,
+}
+
+/// Page margins in millimetres. The default is the tata naskah dinas one for the left and
+/// right edges (30 mm left for binding, 25 mm right); top and bottom keep room for the kop
+/// and the page number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Margin {
+    /// Left, mm.
+    pub kiri: u32,
+    /// Right, mm.
+    pub kanan: u32,
+    /// Top, mm.
+    pub atas: u32,
+    /// Bottom, mm.
+    pub bawah: u32,
+}
+
+impl Default for Margin {
+    fn default() -> Self {
+        Margin {
+            kiri: 30,
+            kanan: 25,
+            atas: 20,
+            bawah: 22,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -46,6 +74,7 @@ impl Default for Settings {
             base_url: None,
             tema: "default".to_string(),
             kertas: Kertas::F4,
+            margin: Margin::default(),
         }
     }
 }

@@ -12,7 +12,7 @@ use serde_saphyr::granit_parser::{Event, Parser};
 
 use crate::diag::{Diagnostic, Span};
 use crate::load::schema::{
-    RawBidang, RawIdentifikasi, RawInstansi, RawKeputusan, RawLangkah, RawPejabat,
+    RawBidang, RawIdentifikasi, RawInstansi, RawKeputusan, RawLangkah, RawMargin, RawPejabat,
     RawPenanggungJawab, RawPencabutan, RawSettings, RawSop, RawTahapan,
 };
 
@@ -81,6 +81,7 @@ pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static s
     let p: Vec<&str> = path.iter().map(|s| s.as_ref()).collect();
     Some(match (kind, p.as_slice()) {
         (FileKind::Settings, []) => fields_of::<RawSettings>(),
+        (FileKind::Settings, ["margin"]) => fields_of::<RawMargin>(),
         (FileKind::Instansi, []) => fields_of::<RawInstansi>(),
         (FileKind::Instansi, ["kepala"]) => fields_of::<RawPejabat>(),
         (FileKind::Bidang, []) => fields_of::<RawBidang>(),

@@ -76,6 +76,33 @@ pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settin
             }
         }
     }
+    if let Some(m) = &raw.margin {
+        let v = &m.value;
+        for (key, raw_mm, slot) in [
+            ("kiri", &v.kiri, &mut s.margin.kiri),
+            ("kanan", &v.kanan, &mut s.margin.kanan),
+            ("atas", &v.atas, &mut s.margin.atas),
+            ("bawah", &v.bawah, &mut s.margin.bawah),
+        ] {
+            let (Some(t), Some(at)) = (f.text(raw_mm), raw_mm) else {
+                continue;
+            };
+            match t.trim_end_matches("mm").trim().parse::<u32>() {
+                // Wider than 80 mm leaves no text column on A4.
+                Ok(mm) if mm <= 80 => *slot = mm,
+                _ => {
+                    let span = f.span(&at.referenced, &t);
+                    f.error(
+                        Diagnostic::error(
+                            span,
+                            format!("`margin.{key}` harus milimeter bulat 0–80, bukan `{t}`"),
+                        )
+                        .hint("mis. `margin: {kiri: 30, kanan: 25}` (tata naskah dinas)"),
+                    );
+                }
+            }
+        }
+    }
     s
 }
 

@@ -171,6 +171,16 @@ pub struct RawSettings {
     pub base_url: Option<S<Text>>,
     pub tema: Option<S<Text>>,
     pub kertas: Option<S<Text>>,
+    pub margin: Option<S<RawMargin>>,
+}
+
+/// `margin:` of `sopan.yaml`: millimetres, each optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RawMargin {
+    pub kiri: Option<S<Text>>,
+    pub kanan: Option<S<Text>>,
+    pub atas: Option<S<Text>>,
+    pub bawah: Option<S<Text>>,
 }
 
 /// A signer block (`kepala`, `disahkan_oleh`, `disusun_oleh`, `penandatangan`).

@@ -351,7 +351,21 @@ fn resolve_step(
             return None;
         }
         let durasi = match waktu::parse(&teks) {
-            Ok(d) => d,
+            Ok(d) => {
+                // The form's column is headed "Waktu" without a unit, so a bare number
+                // prints with the unit it was read in; the author should know which.
+                if waktu::tanpa_satuan(&teks) {
+                    let span = f.span(&w.referenced, &teks);
+                    f.error(
+                        Diagnostic::warning(
+                            span,
+                            format!("{what}: waktu `{teks}` tanpa satuan dibaca sebagai menit (dicetak \"{}\")", waktu::tampil(&teks)),
+                        )
+                        .hint(format!("tulis satuannya, mis. `waktu: {teks} menit`, `{teks} jam` atau `{teks} hari`")),
+                    );
+                }
+                d
+            }
             Err(why) => {
                 let span = f.span(&w.referenced, &teks);
                 f.error(

@@ -52,71 +52,146 @@ impl std::fmt::Display for WaktuError {
 pub const ACCEPTED_FORMS: &str = "`15 menit`, `1 jam`, `2 hari`, `1 hari kerja`, `1 minggu`, \
 `1 bulan`, `Mak. 1 minggu`, `960-1440` (menit), atau angka saja (menit)";
 
-const PREFIXES: &[&str] = &[
-    "paling lama",
-    "maksimal",
-    "maximal",
-    "maks.",
-    "mak.",
-    "max.",
-    "maks",
-    "mak",
-    "max",
-    "±",
-    "+-",
-    "kurang lebih",
-    "kurang-lebih",
-    "sekitar",
+/// The prefixes accepted before the amount, each with how it is printed: the maximum forms
+/// become the usual abbreviation "maks.".
+const PREFIXES: &[(&str, &str)] = &[
+    ("paling lama", "paling lama"),
+    ("maksimal", "maks."),
+    ("maximal", "maks."),
+    ("maks.", "maks."),
+    ("mak.", "maks."),
+    ("max.", "maks."),
+    ("maks", "maks."),
+    ("mak", "maks."),
+    ("max", "maks."),
+    ("±", "±"),
+    ("+-", "±"),
+    ("kurang lebih", "kurang lebih"),
+    ("kurang-lebih", "kurang lebih"),
+    ("sekitar", "sekitar"),
 ];
+
+/// A waktu text taken apart: what `parse` sums and what `tampil` prints.
+struct Reading<'a> {
+    /// The prefix as printed ("maks."), if any.
+    prefix: Option<&'static str>,
+    /// Whether the prefix makes the time a maximum.
+    maksimal: bool,
+    /// The amount as written ("0,5") and its value.
+    lo: (&'a str, f64),
+    /// The end of a range, when one was written.
+    hi: Option<(&'a str, f64)>,
+    /// Minutes per unit.
+    per: f64,
+    /// The unit as printed ("jam", "hari kerja"); `None` for a bare number (minutes).
+    unit: Option<&'static str>,
+    /// Written in working days.
+    kerja: bool,
+}
 
 /// Parses a waktu text. `Ok(None)` for an empty cell (or a dash), which means "not stated".
 pub fn parse(text: &str) -> Result<Option<Durasi>, WaktuError> {
-    let norm = text
-        .split_whitespace()
+    let norm = normalise(text);
+    let Some(r) = read(&norm)? else {
+        return Ok(None);
+    };
+    let to_min = |v: f64| (v * r.per).ceil() as u64;
+    let hi = r.hi.map_or(r.lo.1, |h| h.1);
+    Ok(Some(Durasi {
+        menit_min: to_min(r.lo.1),
+        menit_max: to_min(hi),
+        hari_kerja: r.kerja,
+        maksimal: r.maksimal,
+    }))
+}
+
+/// Whitespace collapsed, lower case: the text `read` takes apart.
+fn normalise(text: &str) -> String {
+    text.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-        .to_lowercase();
+        .to_lowercase()
+}
+
+/// A waktu as the form prints it: the unit always written, in lower case and in full
+/// ("5" → "5 menit", "1.Jam" → "1 jam", "2 HK" → "2 hari kerja", "Mak. 1 Minggu" →
+/// "maks. 1 minggu"). A text that cannot be read is printed as written (whitespace collapsed).
+pub fn tampil(text: &str) -> String {
+    let norm = normalise(text);
+    match read(&norm) {
+        Ok(Some(r)) => {
+            let mut out = String::new();
+            if let Some(p) = r.prefix {
+                out.push_str(p);
+                out.push(' ');
+            }
+            out.push_str(r.lo.0);
+            if let Some((hi, _)) = r.hi {
+                out.push('–');
+                out.push_str(hi);
+            }
+            out.push(' ');
+            out.push_str(r.unit.unwrap_or("menit"));
+            out
+        }
+        _ => text.split_whitespace().collect::<Vec<_>>().join(" "),
+    }
+}
+
+/// Whether `text` is a bare number (or range) read as minutes, with no unit written.
+pub fn tanpa_satuan(text: &str) -> bool {
+    matches!(read(&normalise(text)), Ok(Some(r)) if r.unit.is_none())
+}
+
+/// Takes a normalised waktu text apart.
+fn read(norm: &str) -> Result<Option<Reading<'_>>, WaktuError> {
     let mut s = norm.trim().trim_end_matches('.').trim();
     if s.is_empty() || s == "-" || s == "–" {
         return Ok(None);
     }
     let mut maksimal = false;
-    for p in PREFIXES {
+    let mut prefix = None;
+    for (p, shown) in PREFIXES {
         if let Some(rest) = s.strip_prefix(p) {
             maksimal = !p.starts_with('±')
                 && !p.starts_with('+')
                 && !p.starts_with('k')
                 && !p.starts_with('s');
+            prefix = Some(*shown);
             s = rest.trim_start();
             break;
         }
     }
     let (lo, rest) = number(s).ok_or(WaktuError::NoAmount)?;
+    let lo_text = &s[..s.len() - rest.len()];
     let mut rest = rest.trim_start();
-    let mut hi = lo;
+    let mut hi = None;
     for sep in ["-", "–", "s.d.", "s.d", "s/d", "sampai", "hingga"] {
         if let Some(r) = rest.strip_prefix(sep) {
-            let (n, r) = number(r.trim_start()).ok_or(WaktuError::NoAmount)?;
-            hi = n;
-            rest = r.trim_start();
+            let r = r.trim_start();
+            let (n, after) = number(r).ok_or(WaktuError::NoAmount)?;
+            hi = Some((&r[..r.len() - after.len()], n));
+            rest = after.trim_start();
             break;
         }
     }
-    if hi < lo {
+    if hi.is_some_and(|(_, h)| h < lo) {
         return Err(WaktuError::BadRange);
     }
     // "1.Jam": a dot between the number and the unit.
     let rest = rest.strip_prefix('.').unwrap_or(rest).trim_start();
-    let (unit, kerja, trailing) = unit(rest)?;
+    let (per, kerja, unit, trailing) = unit(rest)?;
     if !trailing.is_empty() {
         return Err(WaktuError::Trailing(trailing.to_string()));
     }
-    let to_min = |v: f64| (v * unit).ceil() as u64;
-    Ok(Some(Durasi {
-        menit_min: to_min(lo),
-        menit_max: to_min(hi),
-        hari_kerja: kerja,
+    Ok(Some(Reading {
+        prefix,
         maksimal,
+        lo: (lo_text, lo),
+        hi,
+        per,
+        unit,
+        kerja,
     }))
 }
 
@@ -147,31 +222,32 @@ fn number(s: &str) -> Option<(f64, &str)> {
     Some((value, &s[end..]))
 }
 
-/// Reads the unit word (and "kerja") at the start of `s`; returns minutes per unit.
-fn unit(s: &str) -> Result<(f64, bool, &str), WaktuError> {
+/// Reads the unit word (and "kerja") at the start of `s`: minutes per unit, working days, the
+/// unit as printed (`None` when there is none: minutes), and what follows.
+fn unit(s: &str) -> Result<(f64, bool, Option<&'static str>, &str), WaktuError> {
     if s.is_empty() {
-        return Ok((1.0, false, ""));
+        return Ok((1.0, false, None, ""));
     }
     let end = s.find(|c: char| !c.is_alphabetic()).unwrap_or(s.len());
     let (word, rest) = s.split_at(end);
     let rest = rest.trim_start().trim_start_matches('.').trim_start();
-    let per = match word {
-        "detik" | "dtk" | "det" => 1.0 / 60.0,
-        "menit" | "mnt" | "m" | "min" | "menint" => 1.0,
-        "jam" | "j" => HOUR,
-        "hari" | "hr" | "h" => DAY,
-        "hk" => return Ok((DAY, true, rest)),
-        "minggu" | "mgg" | "pekan" => 7.0 * DAY,
-        "bulan" | "bln" => 30.0 * DAY,
-        "tahun" | "thn" => 365.0 * DAY,
+    let (per, name) = match word {
+        "detik" | "dtk" | "det" => (1.0 / 60.0, "detik"),
+        "menit" | "mnt" | "m" | "min" | "menint" => (1.0, "menit"),
+        "jam" | "j" => (HOUR, "jam"),
+        "hari" | "hr" | "h" => (DAY, "hari"),
+        "hk" => return Ok((DAY, true, Some("hari kerja"), rest)),
+        "minggu" | "mgg" | "pekan" => (7.0 * DAY, "minggu"),
+        "bulan" | "bln" => (30.0 * DAY, "bulan"),
+        "tahun" | "thn" => (365.0 * DAY, "tahun"),
         _ => return Err(WaktuError::UnknownUnit(word.to_string())),
     };
     if per == DAY
         && let Some(r) = rest.strip_prefix("kerja")
     {
-        return Ok((DAY, true, r.trim()));
+        return Ok((DAY, true, Some("hari kerja"), r.trim()));
     }
-    Ok((per, false, rest))
+    Ok((per, false, Some(name), rest))
 }
 
 /// Formats minutes as "2 hari 3 jam 15 menit" (zero parts left out; "0 menit" for zero).
@@ -255,12 +331,32 @@ impl TotalWaktu {
 }
 
 /// A step's time as written, with its reading when it could be read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Waktu {
-    /// The text as the author wrote it; shown verbatim.
+    /// The text as the author wrote it (revisions and the audit quote it as written).
     pub teks: String,
     /// The reading, `None` when unreadable ("unknown", never zero).
     pub durasi: Option<Durasi>,
+}
+
+impl Waktu {
+    /// The time as the form prints it (see [`tampil`]): "5" → "5 menit", "1.Jam" → "1 jam".
+    pub fn tampil(&self) -> String {
+        tampil(&self.teks)
+    }
+}
+
+/// Templates print `teks`, so the data they get carries the printed form there and the text
+/// as written in `asli`: every template shows the normalised time without being changed.
+impl Serialize for Waktu {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("Waktu", 3)?;
+        st.serialize_field("teks", &self.tampil())?;
+        st.serialize_field("asli", &self.teks)?;
+        st.serialize_field("durasi", &self.durasi)?;
+        st.end()
+    }
 }
 
 #[cfg(test)]
@@ -323,6 +419,39 @@ mod tests {
         assert_eq!(min("1 s.d. 2 hari"), (1440, 2880));
         assert!(parse("1 hari kerja").unwrap().unwrap().hari_kerja);
         assert!(parse("Mak. 1 Minggu").unwrap().unwrap().maksimal);
+    }
+
+    #[test]
+    fn prints_the_unit_always_in_lower_case_and_in_full() {
+        let table: &[(&str, &str)] = &[
+            ("5", "5 menit"),
+            ("1.Jam", "1 jam"),
+            ("1 Hari", "1 hari"),
+            ("1jam", "1 jam"),
+            ("15 Mnt", "15 menit"),
+            ("2 HK", "2 hari kerja"),
+            ("1 hari\nkerja", "1 hari kerja"),
+            ("Mak. 1 Minggu", "maks. 1 minggu"),
+            ("960-1440", "960–1440 menit"),
+            ("1 s.d. 2 hari", "1–2 hari"),
+            ("0,5 jam", "0,5 jam"),
+            ("segera", "segera"),
+            ("5  kali", "5 kali"),
+        ];
+        for (text, want) in table {
+            assert_eq!(tampil(text), *want, "{text:?}");
+        }
+        assert!(tanpa_satuan("5"));
+        assert!(tanpa_satuan("960-1440"));
+        assert!(!tanpa_satuan("5 menit"));
+        assert!(!tanpa_satuan("segera"));
+        let w = Waktu {
+            teks: "1.Jam".into(),
+            durasi: parse("1.Jam").unwrap(),
+        };
+        let json = serde_json::to_value(&w).unwrap();
+        assert_eq!(json["teks"], "1 jam");
+        assert_eq!(json["asli"], "1.Jam");
     }
 
     #[test]
