@@ -1,5 +1,6 @@
 //! Cross-file rules, run after every file is loaded: `sop:` links resolve, `nomor` is unique
-//! inside an instansi, one person has one NIP everywhere.
+//! inside an instansi, one person has one NIP everywhere; and the decree's KEDUA against the
+//! bidang (`kedua_problems`, called where `_keputusan.yaml` is read, which has its spans).
 
 use std::collections::BTreeMap;
 
@@ -133,9 +134,137 @@ fn one_nip_per_person(loaded: &Loaded, out: &mut Diagnostics) {
     }
 }
 
+/// Whether a diktum is the one naming the parts of the attachment (the customary KEDUA:
+/// "… terdiri dari 3 (tiga) bagian, yaitu: 1. …").
+pub fn is_kedua(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.contains("terdiri") && enumeration(text).is_some()
+}
+
+/// An inline numbered list taken apart: "… yaitu: 1. A; 2. B; 3. C" → ("… yaitu:", [A, B, C]).
+/// `None` unless the numbers run 1, 2, … from the first.
+pub fn enumeration(text: &str) -> Option<(String, Vec<String>)> {
+    // Positions of "1. ", "2. ", … each after a space, a colon or the start.
+    let mut marks = Vec::new();
+    let mut from = 0;
+    for n in 1.. {
+        let needle = format!("{n}. ");
+        let found = text[from..]
+            .match_indices(&needle)
+            .map(|(k, _)| from + k)
+            .find(|&k| {
+                k == 0
+                    || text[..k]
+                        .chars()
+                        .last()
+                        .is_some_and(|c| c.is_whitespace() || c == ':')
+            });
+        match found {
+            Some(k) => {
+                marks.push((k, needle.len()));
+                from = k + needle.len();
+            }
+            None => break,
+        }
+    }
+    if marks.len() < 2 {
+        return None;
+    }
+    let lead = text[..marks[0].0].trim().to_string();
+    let mut items = Vec::new();
+    for (j, &(k, len)) in marks.iter().enumerate() {
+        let end = marks.get(j + 1).map_or(text.len(), |m| m.0);
+        let item = text[k + len..end]
+            .trim()
+            .trim_end_matches([';', ',', '.'])
+            .trim_end();
+        let item = item.strip_suffix(" dan").unwrap_or(item).trim();
+        items.push(item.to_string());
+    }
+    Some((lead, items))
+}
+
+/// The words that tell one bidang from another: the usual words of a KEDUA item ("Standar
+/// Operasional Prosedur pelayanan pada Bidang …") left out.
+fn name_words(s: &str) -> Vec<String> {
+    const COMMON: &[&str] = &[
+        "standar",
+        "operasional",
+        "prosedur",
+        "sop",
+        "pelayanan",
+        "layanan",
+        "pada",
+        "bidang",
+        "bagian",
+        "dan",
+        "di",
+        "serta",
+        "sub",
+        "subbagian",
+        "seksi",
+        "administrasi",
+        "pemerintahan",
+        "ap",
+    ];
+    s.split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|w| !w.is_empty() && !COMMON.contains(&w.as_str()))
+        .collect()
+}
+
+/// The bidang (index into `bidang`) a KEDUA item names, if one stands out: most of the bidang's
+/// own words appear in the item.
+fn named_bidang(item: &str, bidang: &[&str]) -> Option<usize> {
+    let words = name_words(item);
+    bidang
+        .iter()
+        .enumerate()
+        .filter_map(|(k, b)| {
+            let own = name_words(b);
+            if own.is_empty() {
+                return None;
+            }
+            let hit = own.iter().filter(|w| words.contains(w)).count();
+            let score = hit as f64 / own.len() as f64;
+            (score >= 0.6).then_some((k, score))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(k, _)| k)
+}
+
+/// How a written KEDUA differs from the content: items naming no bidang, bidang it leaves out,
+/// another order than the Lampiran's. Empty when it agrees (or lists nothing to compare).
+pub fn kedua_problems(kedua: &str, bidang: &[&str]) -> Vec<String> {
+    let Some((_, items)) = enumeration(kedua) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let named: Vec<Option<usize>> = items.iter().map(|i| named_bidang(i, bidang)).collect();
+    for (item, n) in items.iter().zip(&named) {
+        if n.is_none() {
+            out.push(format!("`{item}` bukan bidang di konten"));
+        }
+    }
+    for (k, b) in bidang.iter().enumerate() {
+        if !named.contains(&Some(k)) {
+            out.push(format!("bidang `{b}` tidak disebut"));
+        }
+    }
+    let order: Vec<usize> = named.iter().flatten().copied().collect();
+    if order.windows(2).any(|w| w[0] >= w[1]) {
+        let listed: Vec<&str> = order.iter().map(|&k| bidang[k]).collect();
+        out.push(format!(
+            "urutannya ({}) berbeda dengan urutan bidang di lampiran",
+            listed.join(", ")
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::person_key;
+    use super::{enumeration, is_kedua, kedua_problems, person_key};
 
     #[test]
     fn people_match_whatever_the_case_and_gelar() {
@@ -144,5 +273,42 @@ mod tests {
             person_key("EKO TRIANTO, S. Sos.")
         );
         assert_ne!(person_key("Eko Trianto"), person_key("Eko Prananto"));
+    }
+
+    const BIDANG: [&str; 3] = [
+        "Sekretariat",
+        "Bidang Rehabilitasi dan Perlindungan Jaminan Sosial",
+        "Bidang Pemberdayaan Sosial dan Penanganan Fakir Miskin",
+    ];
+
+    #[test]
+    fn inline_lists_come_apart() {
+        let (lead, items) =
+            enumeration("terdiri dari 2 (dua) Bagian yaitu: 1. Sekretariat; 2. Bidang A dan")
+                .unwrap();
+        assert_eq!(lead, "terdiri dari 2 (dua) Bagian yaitu:");
+        assert_eq!(items, ["Sekretariat", "Bidang A"]);
+        assert!(enumeration("Keputusan ini mulai berlaku pada tanggal ditetapkan.").is_none());
+        assert!(!is_kedua("Pasal 1. Sesuatu"));
+    }
+
+    #[test]
+    fn kedua_of_the_seed_names_the_bidang_in_another_order() {
+        // The Tanah Laut decree of 2022: KEDUA lists Pemberdayaan before Rehabilitasi, the
+        // Lampiran the other way round.
+        let seed = "Standar Operasional Prosedur (SOP) Dinas Sosial Kabupaten Tanah Laut sebagaimana dimaksud dalam Diktum KESATU, terdiri dari 3 (tiga) Bagian yaitu: 1. Standar Operasional Prosedur pelayanan pada Sekretariat; 2. Standar Operasional Prosedur Pelayanan pada Bidang Pemberdayaan Sosial dan Penanganan Fakir Miskin; 3. Standar Operasional Prosedur Pelayanan pada Bidang Rehabilitasi Perlindungan Jaminan Sosial";
+        assert!(is_kedua(seed));
+        let p = kedua_problems(seed, &BIDANG);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(
+            p[0].starts_with("urutannya (Sekretariat, Bidang Pemberdayaan"),
+            "{p:?}"
+        );
+        let agrees = "terdiri dari 3 (tiga) bagian, yaitu: 1. Sekretariat; 2. Bidang Rehabilitasi dan Perlindungan Jaminan Sosial; 3. Bidang Pemberdayaan Sosial dan Penanganan Fakir Miskin.";
+        assert!(kedua_problems(agrees, &BIDANG).is_empty());
+        let wrong = "terdiri dari 2 (dua) bagian, yaitu: 1. Sekretariat; 2. Bidang Pertanian.";
+        let p = kedua_problems(wrong, &BIDANG);
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(p[0].contains("Bidang Pertanian"));
     }
 }

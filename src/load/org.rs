@@ -297,12 +297,44 @@ pub fn resolve_keputusan(
         Some(p) => f.pejabat(p, "penandatangan"),
         None => kepala.clone(),
     };
-    let written = f.list(&raw.diktum);
+    let written = f.list_at(&raw.diktum);
     let diktum_bawaan = written.is_empty();
     let diktum = if diktum_bawaan {
         customary_diktum(instansi_nama, pemerintah, bidang)
     } else {
-        written
+        let names: Vec<&str> = bidang.iter().map(|b| b.nama.as_str()).collect();
+        let kedua = written.iter().find(|(_, t)| crate::validate::is_kedua(t));
+        if let Some((span, text)) = kedua {
+            // A KEDUA typed by hand goes stale when a bidang is added, renamed or reordered.
+            let problems = crate::validate::kedua_problems(text, &names);
+            if !problems.is_empty() {
+                let listed: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .map(|(k, n)| format!("{}. {n}", k + 1))
+                    .collect();
+                f.error(
+                    Diagnostic::warning(
+                        span.clone(),
+                        format!(
+                            "diktum KEDUA tidak sesuai dengan bidang di konten: {}",
+                            problems.join("; ")
+                        ),
+                    )
+                    .hint(format!(
+                        "bidang di konten, urut seperti lampiran: {}; sesuaikan KEDUA, atau hapus butir KEDUA agar dibuat dari bidang",
+                        listed.join("; ")
+                    )),
+                );
+            }
+        }
+        let given = kedua.is_some();
+        let mut diktum: Vec<String> = written.into_iter().map(|(_, t)| t).collect();
+        if !given {
+            // No diktum names the parts: KEDUA is written from the bidang, after KESATU.
+            diktum.insert(1.min(diktum.len()), kedua_text(bidang));
+        }
+        diktum
     };
     Keputusan {
         nomor,
@@ -317,23 +349,30 @@ pub fn resolve_keputusan(
     }
 }
 
-/// The diktum a decree adopting SOPs customarily has (as in the Tanah Laut decree of 2022).
-fn customary_diktum(instansi: &str, pemerintah: &str, bidang: &[Bidang]) -> Vec<String> {
-    let wilayah = pemerintah.strip_prefix("Pemerintah ").unwrap_or(pemerintah);
-    let org = format!("{instansi} {wilayah}");
+/// KEDUA as the seed has it, from the bidang in Lampiran order with their SOP counts: "… terdiri
+/// dari 3 (tiga) bagian, yaitu: 1. Sekretariat (11 SOP); 2. …" (the template sets the list one
+/// item a line).
+fn kedua_text(bidang: &[Bidang]) -> String {
     let n = bidang.len() as u32;
     let parts: Vec<String> = bidang
         .iter()
         .enumerate()
         .map(|(i, b)| format!("{}. {} ({} SOP)", i + 1, b.nama, b.sop.len()))
         .collect();
+    format!(
+        "Standar Operasional Prosedur (SOP) sebagaimana dimaksud dalam Diktum KESATU terdiri dari {n} ({}) bagian, yaitu: {}.",
+        terbilang(n),
+        parts.join("; ")
+    )
+}
+
+/// The diktum a decree adopting SOPs customarily has (as in the Tanah Laut decree of 2022).
+fn customary_diktum(instansi: &str, pemerintah: &str, bidang: &[Bidang]) -> Vec<String> {
+    let wilayah = pemerintah.strip_prefix("Pemerintah ").unwrap_or(pemerintah);
+    let org = format!("{instansi} {wilayah}");
     vec![
         format!("Standar Operasional Prosedur (SOP) Administrasi Pemerintahan pada {org} sebagaimana tercantum dalam Lampiran Keputusan ini."),
-        format!(
-            "Standar Operasional Prosedur (SOP) sebagaimana dimaksud dalam Diktum KESATU terdiri dari {n} ({}) bagian, yaitu: {}.",
-            terbilang(n),
-            parts.join("; ")
-        ),
+        kedua_text(bidang),
         format!("Setiap bidang dan sub bagian di lingkungan {org} wajib melaksanakan Standar Operasional Prosedur (SOP) sebagaimana dimaksud dalam Diktum KESATU."),
         "Standar Operasional Prosedur (SOP) sebagaimana dimaksud dalam Diktum KESATU bersifat dinamis sehingga perlu dilakukan monitoring dan evaluasi secara berkala.".to_string(),
         "Keputusan ini mulai berlaku pada tanggal ditetapkan.".to_string(),
