@@ -82,7 +82,8 @@ struct SopDoc<'a> {
     kertas: Paper,
     instansi: InstansiDoc<'a>,
     bidang: BidangDoc<'a>,
-    sop: &'a Sop,
+    /// The SOP with its flow table's column plan and the flowchart's alternative text.
+    sop: flow::columns::SopView<'a>,
     teks: Teks,
 }
 
@@ -137,11 +138,13 @@ fn instansi_doc(i: &Instansi) -> InstansiDoc<'_> {
 }
 
 fn sop_doc<'a>(kertas: Kertas, i: &'a Instansi, b: &'a Bidang, s: &'a Sop) -> SopDoc<'a> {
+    let paper = Paper::from(kertas);
     SopDoc {
-        kertas: kertas.into(),
+        kertas: paper,
         instansi: instansi_doc(i),
         bidang: BidangDoc { nama: &b.nama },
-        sop: s,
+        // The flow page is landscape: the paper's height is its width.
+        sop: flow::columns::view(s, paper.tinggi_mm.into(), paper.lebar_mm.into()),
         teks: Teks {
             tanggal_pembuatan: tanggal(s.tanggal_pembuatan),
             tanggal_revisi: tanggal(s.tanggal_revisi),

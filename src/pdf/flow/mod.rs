@@ -18,6 +18,8 @@ use typst::text::{FontInstance, FontWeight, Glyph, Lang, TextItem};
 use typst::visualize::{Color, Curve, FillRule, FixedStroke, Geometry, LineCap, LineJoin, Shape};
 use typst_layout::{Page, PagedDocument};
 
+pub(crate) mod columns;
+
 const STROKE_PT: f64 = 0.6;
 const ARROW_LEN_MM: f64 = 1.6;
 const ARROW_HALF_MM: f64 = 0.7;
