@@ -7,8 +7,9 @@
 //! structure tree becomes a `Part` of one `Document`, its ids prefixed so they stay unique, its
 //! parent tree renumbered), the decree part's metadata (XMP with the book's page count, output
 //! intent, language, document ids). What it adds: a new page tree and bookmarks, the book's
-//! page numbers on the SOPs' pages (`Stamp`), and one copy of each resource the documents
-//! share (the logo on every identity page: `content_key`).
+//! page numbers on the SOPs' pages (`Stamp`), the daftar isi's links to the pages it lists
+//! (`Link`: Typst drops a link to a page its own document does not have), and one copy of each
+//! resource the documents share (the logo on every identity page: `content_key`).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -55,6 +56,73 @@ pub struct HeadMark {
     pub page: usize,
 }
 
+/// A daftar isi entry of the decree part, linked to the book page it names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    /// Its page within the decree part, from 0.
+    pub page: usize,
+    /// Its rectangle in PDF points from the page's bottom left: x0, y0, x1, y1.
+    pub rect: [f64; 4],
+    /// The book page it opens, from 0.
+    pub target: usize,
+}
+
+/// The daftar isi entries of a laid-out decree part, from its `<sopan-daftar>` markers (one at
+/// each entry's top left, one at its bottom right, both carrying the entry's book page).
+pub fn toc_links(doc: &typst_layout::PagedDocument) -> Vec<Link> {
+    use typst::foundations::{Label, Selector, Value};
+    use typst::introspection::MetadataElem;
+    let Some(label) = Label::new(typst::utils::PicoStr::intern("sopan-daftar")) else {
+        return Vec::new();
+    };
+    let introspector = doc.introspector();
+    let int = |d: &typst::foundations::Dict, k: &str| match d.get(k) {
+        Ok(Value::Int(i)) => *i,
+        _ => -1,
+    };
+    // Entry number → (page, corner, book page) of each marker.
+    let mut corners: BTreeMap<i64, Vec<(usize, i64, i64, f64, f64)>> = BTreeMap::new();
+    for c in introspector
+        .elements()
+        .query(&Selector::Label(label))
+        .iter()
+    {
+        let Some(meta) = c.to_packed::<MetadataElem>() else {
+            continue;
+        };
+        let Value::Dict(d) = &meta.value else {
+            continue;
+        };
+        let Some(pos) = c.location().and_then(|l| introspector.position(l)) else {
+            continue;
+        };
+        corners.entry(int(d, "k")).or_default().push((
+            pos.page.get() - 1,
+            int(d, "a"),
+            int(d, "hal"),
+            pos.point.x.to_pt(),
+            pos.point.y.to_pt(),
+        ));
+    }
+    corners
+        .values()
+        .filter_map(|marks| {
+            let a = marks.iter().find(|m| m.1 == 0)?;
+            let b = marks.iter().find(|m| m.1 == 1)?;
+            // An entry is an unbreakable block: both corners on one page.
+            if a.0 != b.0 || a.2 < 1 {
+                return None;
+            }
+            let height = doc.pages().get(a.0)?.frame.height().to_pt();
+            Some(Link {
+                page: a.0,
+                rect: [a.3, height - b.4, b.3, height - a.4],
+                target: (a.2 - 1) as usize,
+            })
+        })
+        .collect()
+}
+
 /// A character's outline (PDF path operators in points from the glyph's origin) and advance
 /// in points.
 pub type Glyph = (char, Vec<u8>, f64);
@@ -77,6 +145,7 @@ pub struct Stamp {
 pub fn join<'a>(
     head: &'a [u8],
     head_marks: &[HeadMark],
+    links: &[Link],
     parts: &[Part<'a>],
     stamp: Option<&'a Stamp>,
 ) -> Result<Vec<u8>, String> {
@@ -91,6 +160,12 @@ pub fn join<'a>(
     if let Some(stamp) = stamp {
         j.stamp = Some(Stamping::new(&mut j.w, stamp));
     }
+    // The links' annotations are numbered now, so the decree part's pages can list them, and
+    // written once the pages they open exist.
+    for l in links.iter().filter(|l| l.target < total) {
+        let num = j.w.alloc();
+        j.links.push((l.clone(), num));
+    }
     let head_pages = j.copy(&head, None, "")?;
     let mut marks: Vec<(usize, String, u32)> = head_marks
         .iter()
@@ -104,6 +179,7 @@ pub fn join<'a>(
             marks.extend(part.marks.iter().map(|(l, t)| (*l, t.clone(), first)));
         }
     }
+    j.write_links();
     j.finish(&head.file, marks)
 }
 
@@ -214,6 +290,8 @@ struct Joiner<'a> {
     info: Option<u32>,
     /// Streams already written, by the hash of their content (see `content_key`).
     streams: HashMap<[u8; 32], u32>,
+    /// The daftar isi's links and their annotation objects.
+    links: Vec<(Link, u32)>,
 }
 
 impl<'a> Joiner<'a> {
@@ -239,6 +317,34 @@ impl<'a> Joiner<'a> {
             catalog: Vec::new(),
             info: None,
             streams: HashMap::new(),
+            links: Vec::new(),
+        }
+    }
+
+    /// The daftar isi's link annotations, each opening the top of its page (PDF/A: printable,
+    /// no border; `Contents` says where it leads).
+    fn write_links(&mut self) {
+        for (l, num) in std::mem::take(&mut self.links) {
+            let Some(&page) = self.pages.get(l.target) else {
+                continue;
+            };
+            let mut d = b"<</Type/Annot/Subtype/Link/Rect[".to_vec();
+            d.extend_from_slice(
+                format!(
+                    "{:.2} {:.2} {:.2} {:.2}",
+                    l.rect[0], l.rect[1], l.rect[2], l.rect[3]
+                )
+                .as_bytes(),
+            );
+            d.extend_from_slice(b"]/Border[0 0 0]/F 4/Contents");
+            d.extend_from_slice(&text_bytes(&format!("Ke halaman {}", l.target + 1)));
+            d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
+            match self.heights.get(&page) {
+                Some(h) => h.write(&mut d, &|n| n),
+                None => d.extend_from_slice(b"null"),
+            }
+            d.extend_from_slice(b" 0]>>");
+            self.write_raw(num, &d);
         }
     }
 
@@ -393,6 +499,28 @@ impl<'a> Joiner<'a> {
                 }
             }
             if let Obj::Dict(d) = &mut obj.value {
+                if title.is_none()
+                    && let Some(&k) = page_index.get(&old)
+                {
+                    let annots: Vec<Obj> = self
+                        .links
+                        .iter()
+                        .filter(|(l, _)| l.page == k)
+                        .map(|(_, num)| Obj::Owned(format!("{num} 0 R").into_bytes()))
+                        .collect();
+                    if !annots.is_empty() {
+                        match d.get(b"Annots") {
+                            Some(Obj::Array(have)) => {
+                                let mut all = have.clone();
+                                all.extend(annots);
+                                d.set(b"Annots", Obj::Array(all));
+                            }
+                            None => d.set(b"Annots", Obj::Array(annots)),
+                            // An indirect array Typst does not write: left as it is.
+                            Some(_) => {}
+                        }
+                    }
+                }
                 if is_page(old) {
                     shift(d, b"StructParents", key_offset);
                     if let Some(Obj::Array(b)) = d.get(b"MediaBox")

@@ -91,6 +91,17 @@ struct SopDoc<'a> {
 struct LampiranSop<'a> {
     nama: &'a str,
     nomor: &'a str,
+    /// Its first page among the SOP pages of the book (from 1): the daftar isi adds the decree
+    /// part's length.
+    halaman: usize,
+}
+
+/// A diktum as the template sets it: its text, and an inline numbered list ("yaitu: 1. …;
+/// 2. …") taken out to be set one item a line.
+#[derive(Serialize)]
+struct DiktumDoc {
+    teks: String,
+    butir: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -111,8 +122,10 @@ struct BookDoc<'a> {
     kota: String,
     tanggal_teks: String,
     diktum_label: Vec<String>,
+    diktum: Vec<DiktumDoc>,
     bidang: Vec<LampiranBidang<'a>>,
     jumlah_sop: usize,
+    margin: crate::settings::Margin,
 }
 
 fn tanggal(t: Option<Tanggal>) -> String {
@@ -162,9 +175,18 @@ fn wilayah(pemerintah: &str) -> String {
         .to_string()
 }
 
-fn book_doc<'a>(kertas: Kertas, i: &'a Instansi, k: &'a Keputusan) -> BookDoc<'a> {
+/// The decree part's data; `pages` are the page counts of `i`'s SOP PDFs in book order (for
+/// the daftar isi).
+fn book_doc<'a>(
+    settings: &crate::settings::Settings,
+    i: &'a Instansi,
+    k: &'a Keputusan,
+    pages: &[usize],
+) -> BookDoc<'a> {
     let wil = wilayah(&i.pemerintah);
     let jabatan = format!("Kepala {} {}", i.nama, wil);
+    let mut next = 1;
+    let mut counts = pages.iter();
     let bidang: Vec<LampiranBidang> = i
         .bidang
         .iter()
@@ -173,15 +195,31 @@ fn book_doc<'a>(kertas: Kertas, i: &'a Instansi, k: &'a Keputusan) -> BookDoc<'a
             sop: b
                 .sop
                 .iter()
-                .map(|s| LampiranSop {
-                    nama: &s.nama,
-                    nomor: &s.nomor,
+                .map(|s| {
+                    let halaman = next;
+                    next += counts.next().copied().unwrap_or(0);
+                    LampiranSop {
+                        nama: &s.nama,
+                        nomor: &s.nomor,
+                        halaman,
+                    }
                 })
                 .collect(),
         })
         .collect();
+    let diktum = k
+        .diktum
+        .iter()
+        .map(|t| match crate::validate::enumeration(t) {
+            Some((teks, butir)) => DiktumDoc { teks, butir },
+            None => DiktumDoc {
+                teks: t.clone(),
+                butir: Vec::new(),
+            },
+        })
+        .collect();
     BookDoc {
-        kertas: kertas.into(),
+        kertas: settings.kertas.into(),
         instansi: instansi_doc(i),
         keputusan: k,
         judul: format!("KEPUTUSAN {}", jabatan.to_uppercase()),
@@ -193,8 +231,10 @@ fn book_doc<'a>(kertas: Kertas, i: &'a Instansi, k: &'a Keputusan) -> BookDoc<'a
             .map(|t| t.indonesia())
             .unwrap_or_else(|| "...................".into()),
         diktum_label: (0..k.diktum.len()).map(diktum_label).collect(),
+        diktum,
         jumlah_sop: i.sops().count(),
         bidang,
+        margin: settings.margin,
     }
 }
 
@@ -243,11 +283,12 @@ fn sop_footer() -> flow::FooterPlace {
 /// The book's page number, on the decree part's pages and beside each SOP page's own.
 const BOOK_PAGE: &str = "Halaman {n} dari {total}";
 
-/// Where the page numbers of the decree part go: the margins of `keputusan.typ`.
-fn book_footer() -> flow::FooterPlace {
+/// Where the page numbers of the decree part go: its margins (`margin:` of `sopan.yaml`, as
+/// `keputusan.typ` sets them).
+fn book_footer(m: crate::settings::Margin) -> flow::FooterPlace {
     flow::FooterPlace {
-        right: Abs::mm(20.0),
-        bottom: Abs::mm(22.0),
+        right: Abs::mm(m.kanan as f64),
+        bottom: Abs::mm(m.bawah as f64),
     }
 }
 
@@ -486,14 +527,23 @@ impl PdfRenderer {
                 sops.push(self.sop(site, i, b, s)?.1);
             }
         }
-        let head = self.book_head(i, self.book_data(site, i, k))?;
         let sops: Vec<&[u8]> = sops.iter().map(Vec::as_slice).collect();
-        self.book_from(i, k, &head, &sops).map(Some)
+        let parts = book_parts(i, &sops)?;
+        let head = self.book_head(i, self.book_data(site, i, k, &parts))?;
+        self.book_from(i, k, site.settings.margin, &head, parts)
+            .map(Some)
     }
 
-    /// The `/data.json` of the decree part of `i`'s book.
-    fn book_data(&self, site: &Site, i: &Instansi, k: &Keputusan) -> Vec<u8> {
-        serde_json::to_vec(&book_doc(site.settings.kertas, i, k)).expect("model serialises")
+    /// The `/data.json` of the decree part of `i`'s book, whose SOP PDFs are `parts`.
+    fn book_data(
+        &self,
+        site: &Site,
+        i: &Instansi,
+        k: &Keputusan,
+        parts: &[crate::render::book::Part],
+    ) -> Vec<u8> {
+        let pages: Vec<usize> = parts.iter().map(|p| p.source.page_count()).collect();
+        serde_json::to_vec(&book_doc(&site.settings, i, k, &pages)).expect("model serialises")
     }
 
     /// The decree part of a book laid out: the Keputusan and Lampiran I, without page numbers.
@@ -508,33 +558,15 @@ impl PdfRenderer {
         &self,
         i: &Instansi,
         k: &Keputusan,
+        margin: crate::settings::Margin,
         head: &PagedDocument,
-        sops: &[&[u8]],
+        parts: Vec<crate::render::book::Part>,
     ) -> Result<Vec<u8>, Error> {
-        use crate::render::book::{Part, Source, Stamp, join};
+        use crate::render::book::{Stamp, join, toc_links};
         let what = format!("buku keputusan `{}`", i.id);
         let failed = |e: String| Error::new(format!("gagal menyusun {what}")).cause(e);
-        let mut parts = Vec::with_capacity(sops.len());
-        let mut pdfs = sops.iter();
-        for b in &i.bidang {
-            for (j, s) in b.sop.iter().enumerate() {
-                let pdf = pdfs.next().ok_or_else(|| failed("PDF SOP kurang".into()))?;
-                let source = Source::parse(pdf).map_err(|e| failed(format!("{}: {e}", s.id)))?;
-                let mut marks = Vec::new();
-                // A bidang's bookmark opens at its first SOP.
-                if j == 0 {
-                    marks.push((2, b.nama.clone()));
-                }
-                marks.push((3, s.nama.clone()));
-                parts.push(Part {
-                    source,
-                    title: &s.nama,
-                    marks,
-                });
-            }
-        }
         let total = head.pages().len() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
-        let doc = flow::finish_within(head.clone(), (BOOK_PAGE, book_footer()), total);
+        let doc = flow::finish_within(head.clone(), (BOOK_PAGE, book_footer(margin)), total);
         let dates = std::iter::once(k.tanggal).chain(
             i.sops()
                 .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]),
@@ -562,8 +594,46 @@ impl PdfRenderer {
                 y: place.bottom.to_pt() * 0.7 - cap,
             }
         });
-        join(&head_pdf, &heading_marks(&doc), &parts, stamp.as_ref()).map_err(failed)
+        join(
+            &head_pdf,
+            &heading_marks(&doc),
+            &toc_links(&doc),
+            &parts,
+            stamp.as_ref(),
+        )
+        .map_err(failed)
     }
+}
+
+/// The SOP PDFs of `i`'s book (`sops`, in bidang order) read for joining, each with the
+/// bookmarks that open on its first page.
+fn book_parts<'a>(
+    i: &'a Instansi,
+    sops: &[&'a [u8]],
+) -> Result<Vec<crate::render::book::Part<'a>>, Error> {
+    use crate::render::book::{Part, Source};
+    let failed =
+        |e: String| Error::new(format!("gagal menyusun buku keputusan `{}`", i.id)).cause(e);
+    let mut parts = Vec::with_capacity(sops.len());
+    let mut pdfs = sops.iter();
+    for b in &i.bidang {
+        for (j, s) in b.sop.iter().enumerate() {
+            let pdf = pdfs.next().ok_or_else(|| failed("PDF SOP kurang".into()))?;
+            let source = Source::parse(pdf).map_err(|e| failed(format!("{}: {e}", s.id)))?;
+            let mut marks = Vec::new();
+            // A bidang's bookmark opens at its first SOP.
+            if j == 0 {
+                marks.push((2, b.nama.clone()));
+            }
+            marks.push((3, s.nama.clone()));
+            parts.push(Part {
+                source,
+                title: &s.nama,
+                marks,
+            });
+        }
+    }
+    Ok(parts)
 }
 
 /// The bookmarks of a laid-out document: its bookmarked headings, with level and page.
@@ -749,11 +819,17 @@ pub fn render_books(
             .par_iter()
             .filter_map(|i| Some((i, i.keputusan.as_ref()?)))
             .map(|(i, k)| {
-                let data = renderer.book_data(site, i, k);
                 let blobs: Vec<Option<&Arc<Blob>>> = i
                     .sops()
                     .map(|s| out_ref.blob(&format!("{}.pdf", s.id)))
                     .collect();
+                let sops: Vec<&[u8]> = blobs
+                    .iter()
+                    .map(|b| b.map(|b| b.bytes()).unwrap_or_default())
+                    .collect();
+                // Read before the decree part is laid out: its daftar isi needs their lengths.
+                let parts = book_parts(i, &sops)?;
+                let data = renderer.book_data(site, i, k, &parts);
                 // `serve` reuses a book whose decree part and SOP PDFs are all unchanged.
                 let key = cache.map(|_| {
                     let mut h = Sha256::new();
@@ -767,12 +843,8 @@ pub fn render_books(
                     tick();
                     return Ok(files);
                 }
-                let sops: Vec<&[u8]> = blobs
-                    .iter()
-                    .map(|b| b.map(|b| b.bytes()).unwrap_or_default())
-                    .collect();
                 let head = renderer.book_head(i, data)?;
-                let pdf = renderer.book_from(i, k, &head, &sops)?;
+                let pdf = renderer.book_from(i, k, site.settings.margin, &head, parts)?;
                 let files = share(vec![(format!("{}/keputusan.pdf", i.id), pdf)]);
                 // The site shows each PDF's SHA-256; hashed here, books in parallel, rather than
                 // one after another while the pages are written (5 books of 17 MB: 0.2 s).
