@@ -1,2 +1,231 @@
 //! The identity page and signature blocks of the SOP PDFs: one page, never a split signature.
 
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::Project;
+
+/// Text of one page (1-based) through poppler's `pdftotext`.
+fn page_text(path: &Path, page: usize) -> String {
+    let n = page.to_string();
+    let out = Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8", "-f", &n, "-l", &n])
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed for the PDF tests");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn page_count(path: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(path).output().unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo prints the page count")
+}
+
+/// Without whitespace, so line wrapping inside table cells does not matter.
+fn squash(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The pages of an SOP PDF before its first flow page, with their text.
+fn identity_pages(pdf: &Path) -> Vec<String> {
+    let mut pages = Vec::new();
+    for n in 1..=page_count(pdf) {
+        let text = page_text(pdf, n);
+        if text.trim_start().starts_with("FLOWCHART SOP") {
+            return pages;
+        }
+        pages.push(text);
+    }
+    panic!("{} has no flow page", pdf.display());
+}
+
+/// The page (1-based) holding the drafter's whole block: place-date, jabatan, name and NIP.
+fn drafter_page(pages: &[String], place: &str, sop: &serde_json::Value) -> Option<usize> {
+    let d = &sop["disusun_oleh"];
+    let want = [
+        format!("{place}, 01 Juli 2022"),
+        d["jabatan"].as_str().unwrap().to_string(),
+        d["nama"].as_str().unwrap().to_string(),
+        format!("NIP. {}", d["nip"].as_str().unwrap()),
+    ];
+    pages
+        .iter()
+        .position(|t| want.iter().all(|w| squash(t).contains(&squash(w))))
+        .map(|i| i + 1)
+}
+
+#[test]
+fn no_example_identity_page_runs_past_page_one() {
+    let p = Project::example();
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut checked = 0;
+    for (id, _) in p.built_sops() {
+        let pdf = p.path().join(format!("output/{id}.pdf"));
+        let pages = identity_pages(&pdf);
+        assert_eq!(
+            pages.len(),
+            1,
+            "{id}: the identity runs over {} pages; page 2 begins {:?}",
+            pages.len(),
+            pages.get(1).map(|t| t.lines().next().unwrap_or(""))
+        );
+        checked += 1;
+    }
+    assert!(checked >= 24, "only {checked} SOPs checked");
+}
+
+/// The six SOPs whose drafter's block started at the bottom of the identity page and ended on
+/// the next.
+#[test]
+fn the_drafter_block_stays_whole_on_the_identity_page() {
+    let p = Project::example();
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let sops = p.built_sops();
+    for slug in [
+        "usulan-kenaikan-pangkat",
+        "survey-kepuasan-masyarakat",
+        "surat-keluar",
+        "surat-masuk",
+        "e-lapor",
+        "pelayanan-langsung",
+    ] {
+        let (id, sop) = sops
+            .iter()
+            .find(|(id, _)| id.ends_with(&format!("/{slug}")))
+            .unwrap_or_else(|| panic!("no SOP {slug}"));
+        let pages = identity_pages(&p.path().join(format!("output/{id}.pdf")));
+        assert_eq!(
+            drafter_page(&pages, "Pelaihari", sop),
+            Some(1),
+            "{id}: drafter block split or moved"
+        );
+    }
+}
+
+/// A long law list, as many real SOPs have: `n` dasar hukum of about 130 characters.
+fn laws(n: usize) -> String {
+    (1..=n)
+        .map(|i| {
+            format!(
+                "  - Peraturan Bupati Tanah Laut Nomor {i} Tahun 2015 tentang Kedudukan, Susunan \
+                 Organisasi, Tugas dan Fungsi serta Tata Kerja Dinas Sosial\n"
+            )
+        })
+        .collect()
+}
+
+/// An SOP of 8 steps whose first step asks for 10 documents, with `dasar_hukum` and long boxes.
+fn heavy_sop(dasar_hukum: &str, long_items: usize) -> String {
+    let long: String = (1..=long_items)
+        .map(|i| {
+            format!(
+                "  - Berkas permohonan nomor {i} yang tidak lengkap dikembalikan kepada pemohon \
+                 untuk dilengkapi\n"
+            )
+        })
+        .collect();
+    let kelengkapan: Vec<String> = (1..=10)
+        .map(|i| format!("{i}. Fotokopi dokumen persyaratan nomor {i}"))
+        .collect();
+    let steps: String = (1..=8)
+        .map(|i| {
+            let actor = if i % 2 == 1 { "Pelayanan" } else { "Kasubbag" };
+            let kel = if i == 1 {
+                kelengkapan.join("\\n")
+            } else {
+                "Berkas".into()
+            };
+            format!(
+                "  - kegiatan: Memeriksa dan memproses berkas permohonan tahap {i}\n    \
+                 pelaksana: {actor}\n    kelengkapan: \"{kel}\"\n    waktu: 10 menit\n    \
+                 output: Berkas tahap {i}\n"
+            )
+        })
+        .collect();
+    format!(
+        "nomor: 800/01/2024\nnama: Layanan Uji Berat\ntanggal_pembuatan: 2022-07-01\n\
+         disusun_oleh:\n  jabatan: Kasubbag Umum dan Kepegawaian\n  nama: Noor Mita Imandasari, A.Pi, MM\n  \
+         nip: 19740401 200604 2 002\n\
+         dasar_hukum:\n{dasar_hukum}kualifikasi_pelaksana:\n{long}keterkaitan:\n{long}\
+         peralatan_perlengkapan:\n  - Komputer\n  - Printer\n  - ATK\n  - Meja layanan\n\
+         peringatan:\n{long}pencatatan_pendataan:\n  - Buku agenda\n  - Odner\n\
+         pelaksana: [Pelayanan, Kasubbag]\nlangkah:\n{steps}"
+    )
+}
+
+fn built_pdf(sop_yaml: &str) -> (Project, std::path::PathBuf) {
+    let p = Project::base();
+    p.write("content/dinas/umum/surat-masuk.yaml", sop_yaml);
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = p.path().join("output/dinas/umum/surat-masuk.pdf");
+    (p, pdf)
+}
+
+#[test]
+fn twelve_laws_and_long_boxes_fit_one_identity_page() {
+    let (_p, pdf) = built_pdf(&heavy_sop(&laws(12), 4));
+    let pages = identity_pages(&pdf);
+    assert_eq!(pages.len(), 1, "identity over {} pages", pages.len());
+    let text = squash(&pages[0]);
+    for w in [
+        "Nomor 12 Tahun 2015",
+        "Noor Mita Imandasari",
+        "NIP. 19740401 200604 2 002",
+    ] {
+        assert!(text.contains(&squash(w)), "page 1 lacks {w:?}");
+    }
+}
+
+#[test]
+fn sixty_laws_continue_on_a_lanjutan_page_with_the_box_titles() {
+    let (_p, pdf) = built_pdf(&heavy_sop(&laws(60), 4));
+    let pages = identity_pages(&pdf);
+    assert!(pages.len() >= 2, "60 laws on one page?");
+    assert!(
+        !pages[0].contains("lanjutan"),
+        "page 1 is not a continuation"
+    );
+    for (i, t) in pages.iter().enumerate().skip(1) {
+        assert!(
+            t.trim_start().starts_with("IDENTITAS SOP (lanjutan)"),
+            "page {} begins {:?}",
+            i + 1,
+            t.lines().next()
+        );
+    }
+    // The law list continues under its repeated title.
+    assert!(
+        pages[1].contains("DASAR HUKUM"),
+        "page 2 does not repeat DASAR HUKUM"
+    );
+    let all = squash(&pages.concat());
+    for i in 1..=60 {
+        assert!(
+            all.contains(&squash(&format!("Nomor {i} Tahun 2015"))),
+            "law {i} missing"
+        );
+    }
+    // The drafter's block is whole, and not alone: the last boxes go with it.
+    let sop = serde_json::json!({"disusun_oleh": {
+        "jabatan": "Kasubbag Umum dan Kepegawaian",
+        "nama": "Noor Mita Imandasari, A.Pi, MM",
+        "nip": "19740401 200604 2 002"}});
+    let at = drafter_page(&pages, "Uji", &sop).expect("drafter block split");
+    assert!(
+        pages[at - 1].contains("PERINGATAN"),
+        "the drafter block stands alone on page {at}"
+    );
+}
