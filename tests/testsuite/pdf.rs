@@ -26,9 +26,12 @@ pub fn pdf_text(path: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Without whitespace, so line wrapping inside table cells does not matter.
+/// Without whitespace, so line wrapping inside table cells does not matter, nor the soft
+/// hyphens and zero-width breaks sopan puts in a word too wide for its cell (pdftotext keeps them).
 pub(crate) fn squash(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{ad}' | '\u{200b}'))
+        .collect()
 }
 
 fn loaded(p: &Project) -> Site {

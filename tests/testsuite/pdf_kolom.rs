@@ -228,3 +228,49 @@ fn an_empty_keterangan_column_is_narrow() {
     );
     let _ = head.y0;
 }
+
+/// The `/Alt` texts of the PDF's `/Figure` structure elements (`qpdf --json`).
+fn figure_alts(path: &Path) -> Vec<String> {
+    let out = Command::new("qpdf")
+        .arg("--json")
+        .arg(path)
+        .output()
+        .expect("qpdf");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["qpdf"][1]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(|o| {
+            let v = &o["value"];
+            (v["/S"] == "/Figure").then(|| v["/Alt"].as_str().map(String::from))?
+        })
+        .map(|a| a.strip_prefix("u:").unwrap_or(&a).to_string())
+        .collect()
+}
+
+#[test]
+fn the_flowchart_has_an_alternative_text_describing_the_flow() {
+    let p = Project::fixture("pdf");
+    let yaml = "nomor: \"9\"\nnama: Uji Alur\npelaksana: [Pemohon, Petugas, Kepala]\nlangkah:
+  - kegiatan: Mengajukan permohonan
+    pelaksana: Pemohon
+  - kegiatan: Memeriksa berkas
+    pelaksana: Petugas
+    tidak: 1
+  - kegiatan: Menandatangani surat
+    pelaksana: [Kepala, Petugas]
+";
+    let pdf = sop(&p, "alur", yaml);
+    let alts = figure_alts(&pdf);
+    let flow: Vec<&String> = alts.iter().filter(|a| a.contains("Bagan alir")).collect();
+    assert_eq!(flow.len(), 1, "{alts:?}");
+    for part in [
+        "Bagan alir Uji Alur: 3 langkah",
+        "Langkah 1 (Pemohon), mulai: Mengajukan permohonan; lanjut ke langkah 2.",
+        "Langkah 2 (Petugas), keputusan: Memeriksa berkas; Ya ke langkah 3, Tidak ke langkah 1.",
+        "Langkah 3 (Kepala bersama Petugas), selesai: Menandatangani surat.",
+    ] {
+        assert!(flow[0].contains(part), "{part:?} not in {:?}", flow[0]);
+    }
+}

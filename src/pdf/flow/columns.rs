@@ -23,6 +23,9 @@
 //! Typst's on average; the largest misses are rows where a list item wraps at a different word.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -145,23 +148,27 @@ struct Para {
     indent: f64,
 }
 
+/// A token split after each hyphen and slash: Typst (UAX #14) may break there.
+fn parts(token: &str) -> Vec<&str> {
+    let mut start = 0;
+    token
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '-' | '/'))
+        .map(|(i, c)| i + c.len_utf8())
+        .chain([token.len()])
+        .filter_map(|end| {
+            let p = &token[start..end];
+            start = end;
+            (!p.is_empty()).then_some(p)
+        })
+        .collect()
+}
+
 fn para(text: &str, indent: f64, bold: bool) -> Para {
     let m = &*METRICS;
     let mut words = Vec::new();
     for token in text.split_whitespace() {
-        // Typst (UAX #14) may break after a hyphen or a slash inside a token.
-        let mut start = 0;
-        let parts: Vec<&str> = token
-            .char_indices()
-            .filter(|(_, c)| matches!(c, '-' | '/'))
-            .map(|(i, c)| i + c.len_utf8())
-            .chain([token.len()])
-            .filter_map(|end| {
-                let p = &token[start..end];
-                start = end;
-                (!p.is_empty()).then_some(p)
-            })
-            .collect();
+        let parts = parts(token);
         let last = parts.len().saturating_sub(1);
         for (k, p) in parts.iter().enumerate() {
             words.push(Word {
@@ -300,7 +307,7 @@ fn breakable(word: &str, width: f64, bold: bool) -> String {
 /// `text` with break opportunities in every word wider than `width` em; unchanged otherwise.
 fn fitted(text: &str, width: f64, bold: bool) -> Option<String> {
     let m = &*METRICS;
-    let too_wide = |w: &str| m.width(w, bold) > width;
+    let too_wide = |w: &str| parts(w).iter().any(|p| m.width(p, bold) > width);
     if !text.split_whitespace().any(too_wide) {
         return None;
     }
@@ -313,7 +320,13 @@ fn fitted(text: &str, width: f64, bold: bool) -> Option<String> {
         let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let w = &rest[..end];
         if too_wide(w) {
-            out.push_str(&breakable(w, width, bold));
+            for p in parts(w) {
+                if m.width(p, bold) > width {
+                    out.push_str(&breakable(p, width, bold));
+                } else {
+                    out.push_str(p);
+                }
+            }
         } else {
             out.push_str(w);
         }
@@ -411,41 +424,86 @@ type Widths = [f64; COLS + 1];
 struct Solver<'a> {
     t: &'a Table,
     size: f64,
+    /// Per column and width (0.1 mm): every row's cell height and their sum. The solver tries
+    /// thousands of width sets but few widths per column, so wrapping is done once per width.
+    cache: RefCell<HashMap<(usize, i64), Rc<(Vec<f64>, f64)>>>,
 }
 
-impl Solver<'_> {
+impl<'a> Solver<'a> {
+    fn new(t: &'a Table, size: f64) -> Self {
+        Solver {
+            t,
+            size,
+            cache: RefCell::default(),
+        }
+    }
+
+    /// Cell heights of column `c` (the actor headers for `ACTOR`) at width `w`.
+    fn heights(&self, c: usize, w: f64) -> Rc<(Vec<f64>, f64)> {
+        let key = (c, (w * 10.0).round() as i64);
+        if let Some(h) = self.cache.borrow().get(&key) {
+            return h.clone();
+        }
+        let v: Vec<f64> = if c == ACTOR {
+            self.t
+                .heads
+                .iter()
+                .map(|h| cell_height(std::slice::from_ref(h), w, self.size))
+                .collect()
+        } else {
+            self.t
+                .rows
+                .iter()
+                .map(|r| cell_height(&r[c], w, self.size))
+                .collect()
+        };
+        let sum = v.iter().sum();
+        let h = Rc::new((v, sum));
+        self.cache.borrow_mut().insert(key, h.clone());
+        h
+    }
+
     fn header(&self, w: &Widths) -> f64 {
-        let one = cell_height(&[para("X", 0.0, true)], 100.0, self.size);
+        let one = (METRICS.cap * self.size * PT) + 2.0 * INSET_Y;
         let actors = self
-            .t
-            .heads
+            .heights(ACTOR, w[ACTOR])
+            .0
             .iter()
-            .map(|h| cell_height(std::slice::from_ref(h), w[ACTOR], self.size))
-            .fold(one, f64::max);
+            .fold(one, |a, &b| a.max(b));
         one + actors
     }
 
-    fn row(&self, r: usize, w: &Widths) -> f64 {
+    fn columns(&self, w: &Widths) -> [Rc<(Vec<f64>, f64)>; COLS] {
+        std::array::from_fn(|c| self.heights(c, w[c]))
+    }
+
+    fn row_of(&self, cols: &[Rc<(Vec<f64>, f64)>; COLS], r: usize, w: &Widths) -> f64 {
         let mut h = if self.t.symbol[r] {
             symbol_height(w[ACTOR])
         } else {
             0.0
         };
-        for c in 0..COLS {
-            h = h.max(cell_height(&self.t.rows[r][c], w[c], self.size));
+        for c in cols {
+            h = h.max(c.0[r]);
         }
         h
+    }
+
+    #[cfg(test)]
+    fn row(&self, r: usize, w: &Widths) -> f64 {
+        self.row_of(&self.columns(w), r, w)
     }
 
     /// Table height, plus a small share of every cell's height so that growing a column that
     /// is not yet the tallest in its rows still counts (it will be once the others shrink).
     fn cost(&self, w: &Widths) -> f64 {
+        let cols = self.columns(w);
         let mut total = self.header(w);
         for r in 0..self.t.rows.len() {
-            total += self.row(r, w);
-            for c in [KEG, KEL, OUT, KET, WAKTU] {
-                total += 0.05 * cell_height(&self.t.rows[r][c], w[c], self.size);
-            }
+            total += self.row_of(&cols, r, w);
+        }
+        for c in [KEG, KEL, OUT, KET, WAKTU] {
+            total += 0.05 * cols[c].1;
         }
         total
     }
@@ -479,8 +537,9 @@ impl Solver<'_> {
         let mut pages = 1;
         let mut used = 0.0;
         let mut total = head;
+        let cols = self.columns(w);
         for r in 0..self.t.rows.len() {
-            let h = self.row(r, w);
+            let h = self.row_of(&cols, r, w);
             total += h;
             if used > 0.0 && used + h > room {
                 pages += 1;
@@ -498,6 +557,7 @@ impl Solver<'_> {
         for (c, v) in w.iter_mut().enumerate().take(COLS) {
             *v = self.minimum(c);
         }
+        let mins = w;
         w[ACTOR] = actor_floor;
         let step = 1.0;
         let mut free = avail - w.iter().take(COLS).sum::<f64>() - n * w[ACTOR];
@@ -539,7 +599,7 @@ impl Solver<'_> {
                         continue;
                     }
                     for d in [1.0, 2.0, 4.0, 8.0, 16.0] {
-                        if w[from] - d < self.minimum(from) {
+                        if w[from] - d < mins[from] {
                             break;
                         }
                         let mut t = w;
@@ -593,22 +653,28 @@ pub fn plan(sop: &Sop, width: f64, height: f64) -> Kolom {
     let page = height - MARGIN_Y - TITLE;
     let t = measure(sop);
     let (floor_size, actor_floor) = floor(t.n_actors, avail);
-    let base = Solver {
-        t: &t,
-        size: floor_size,
-    };
-    let mut widths = base.solve(avail, actor_floor);
+    let base = Solver::new(&t, floor_size);
+    let widths = base.solve(avail, actor_floor);
     let (_, pages) = base.pages(&widths, page * SAFETY);
-    let mut size = floor_size;
+    let mut best = kolom(sop, &widths, floor_size);
+    let breaks = broken(sop, &best);
+    // Larger type only when it keeps the pages and breaks no more words (a header wrapping
+    // mid-word reads worse than smaller type).
     for s in SIZES.into_iter().filter(|&s| s > floor_size) {
-        let solver = Solver { t: &t, size: s };
+        let solver = Solver::new(&t, s);
         let w = solver.solve(avail, actor_floor);
         if solver.pages(&w, page * SAFETY).1 <= pages {
-            size = s;
-            widths = w;
-            break;
+            let k = kolom(sop, &w, s);
+            if broken(sop, &k) <= breaks {
+                best = k;
+                break;
+            }
         }
     }
+    best
+}
+
+fn kolom(sop: &Sop, widths: &Widths, size: f64) -> Kolom {
     let round = |v: f64| (v * 10.0).floor() / 10.0;
     let em = size * PT;
     let head_room = (widths[ACTOR] - 2.0 * INSET_X) / em;
@@ -627,6 +693,30 @@ pub fn plan(sop: &Sop, width: f64, height: f64) -> Kolom {
             .map(|a| fitted(a, head_room, true).unwrap_or_else(|| a.clone()))
             .collect(),
     }
+}
+
+/// How many texts (headers, cells) need break opportunities inside a word under `k`.
+fn broken(sop: &Sop, k: &Kolom) -> usize {
+    let heads = k
+        .kepala
+        .iter()
+        .filter(|h| h.contains(['\u{ad}', '\u{200b}']))
+        .count();
+    let cells = match fit_steps(sop, k) {
+        Cow::Borrowed(_) => 0,
+        Cow::Owned(s) => s
+            .langkah
+            .iter()
+            .zip(&sop.langkah)
+            .map(|(a, b)| {
+                usize::from(a.kegiatan != b.kegiatan)
+                    + usize::from(a.kelengkapan != b.kelengkapan)
+                    + usize::from(a.output != b.output)
+                    + usize::from(a.keterangan != b.keterangan)
+            })
+            .sum(),
+    };
+    heads + cells
 }
 
 /// The SOP with break opportunities in the words too wide for their cells under `k`, borrowed
@@ -671,7 +761,7 @@ fn fit_steps<'a>(sop: &'a Sop, k: &Kolom) -> Cow<'a, Sop> {
 }
 
 /// The alternative text of the flowchart: every step, who does it, and where it leads.
-/// "Langkah 2 (FO SLRT), keputusan: Ya ke langkah 3, Tidak ke langkah 1."
+/// "Langkah 2 (FO SLRT), keputusan: Memeriksa berkas; Ya ke langkah 3, Tidak ke langkah 1."
 pub fn alt_text(sop: &Sop) -> String {
     let last = sop.langkah.len();
     let target = |t: &Tujuan| match t {
@@ -697,14 +787,17 @@ pub fn alt_text(sop: &Sop) -> String {
                     target,
                 );
                 let tidak = l.tidak.as_ref().map_or("selesai".to_string(), target);
-                format!("keputusan: Ya {ya}, Tidak {tidak}")
+                format!("keputusan: {}; Ya {ya}, Tidak {tidak}", l.kegiatan)
             }
-            Jenis::Mulai => format!("mulai: {}; lanjut ke langkah {}", l.kegiatan, l.nomor + 1),
+            Jenis::Mulai if l.nomor < last => {
+                format!("mulai: {}; lanjut ke langkah {}", l.kegiatan, l.nomor + 1)
+            }
+            Jenis::Mulai => format!("mulai: {}", l.kegiatan),
             Jenis::Selesai => format!("selesai: {}", l.kegiatan),
             Jenis::Proses if l.nomor < last => {
-                format!("{}; lanjut ke langkah {}", l.kegiatan, l.nomor + 1)
+                format!("proses: {}; lanjut ke langkah {}", l.kegiatan, l.nomor + 1)
             }
-            Jenis::Proses => format!("{}; selesai", l.kegiatan),
+            Jenis::Proses => format!("proses: {}; selesai", l.kegiatan),
         };
         out.push_str(&format!(" Langkah {} ({who}), {then}.", l.nomor));
     }
@@ -742,6 +835,8 @@ mod tests {
     #[test]
     fn a_word_wider_than_its_column_gets_breaks_and_others_stay() {
         assert_eq!(fitted("Surat masuk", 20.0, false), None);
+        // Typst breaks after a slash by itself.
+        assert_eq!(fitted("Masyarakat/Desa/Kelurahan/BPBD", 6.0, false), None);
         let f = fitted("Laporan Pertanggungjawaban", 5.0, false).unwrap();
         assert!(f.starts_with("Laporan Per\u{ad}tang"), "{f:?}");
         assert_eq!(
@@ -767,10 +862,7 @@ mod tests {
                     let k = plan(s, 330.0, 215.0);
                     planning += start.elapsed();
                     let t = measure(s);
-                    let solver = Solver {
-                        t: &t,
-                        size: k.ukuran,
-                    };
+                    let solver = Solver::new(&t, k.ukuran);
                     let w: Widths = [
                         k.no,
                         k.kegiatan,
