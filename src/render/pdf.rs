@@ -475,7 +475,23 @@ impl PdfRenderer {
         s: &Sop,
     ) -> Result<(PagedDocument, Vec<u8>), Error> {
         let job = self.sop_job(site, i, b, s);
-        self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.into_bytes())
+        let (doc, pdf, _) =
+            self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.into_bytes())?;
+        Ok((doc, pdf))
+    }
+
+    /// One SOP document laid out, with what the flowchart layout checker found wrong.
+    pub fn sop_checked(
+        &self,
+        site: &Site,
+        i: &Instansi,
+        b: &Bidang,
+        s: &Sop,
+    ) -> Result<(PagedDocument, Vec<flow::Violation>), Error> {
+        let job = self.sop_job(site, i, b, s);
+        let (doc, _, v) =
+            self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.into_bytes())?;
+        Ok((doc, v))
     }
 
     fn compile_sop(
@@ -484,13 +500,13 @@ impl PdfRenderer {
         nama: &str,
         date: Datetime,
         data: Vec<u8>,
-    ) -> Result<(PagedDocument, Vec<u8>), Error> {
+    ) -> Result<(PagedDocument, Vec<u8>, Vec<flow::Violation>), Error> {
         let what = format!("untuk SOP `{id}`");
         let doc = self.compile("/sop.typ", data, &what)?;
         let footer = format!("{nama} — halaman {{n}} dari {{total}}");
-        let doc = flow::finish(doc, Some((&footer, sop_footer())));
+        let (doc, violations) = flow::finish_checked(doc, Some((&footer, sop_footer())));
         let pdf = self.export(&doc, id, date, &what)?;
-        Ok((doc, pdf))
+        Ok((doc, pdf, violations))
     }
 
     /// The compile job of one SOP.
@@ -508,8 +524,14 @@ impl PdfRenderer {
     /// Compiles a job into its files: the PDF and the flowchart SVGs of its flow pages.
     pub fn compile_job(&self, job: &SopJob) -> Result<Files, Error> {
         let data = job.data.clone().into_bytes();
-        let (doc, pdf) = self.compile_sop(&job.id, &job.nama, date_of(job.date), data)?;
+        let (doc, pdf, violations) =
+            self.compile_sop(&job.id, &job.nama, date_of(job.date), data)?;
         let mut files = vec![(format!("{}.pdf", job.id), pdf)];
+        // The layout checker's findings travel with the files (through worker processes and
+        // the cache too); `render` prints them as warnings and writes nothing for them.
+        if !violations.is_empty() {
+            files.push((format!("{}/{LAYOUT_NOTES}", job.id), layout_notes(&violations)));
+        }
         let svgs = flow_svgs(&doc, &self.glyphs).into_iter().enumerate();
         files.extend(svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", job.id, k + 1), svg)));
         Ok(files)
@@ -659,6 +681,21 @@ fn heading_marks(doc: &PagedDocument) -> Vec<crate::render::book::HeadMark> {
 /// The files one document yields: its PDF and its flowchart SVGs.
 pub type Files = Vec<(String, Vec<u8>)>;
 
+/// The name of the pseudo-file that carries a document's layout warnings, never written.
+const LAYOUT_NOTES: &str = "\0tata-letak";
+
+/// The layout checker's findings, one line each, naming the step and the page.
+fn layout_notes(violations: &[flow::Violation]) -> Vec<u8> {
+    let mut text = String::new();
+    for v in violations {
+        text.push_str(&format!(
+            "langkah {} (halaman {}): {}\n",
+            v.step, v.page, v.what
+        ));
+    }
+    text.into_bytes()
+}
+
 /// A document's files as the output and the cache hold them.
 type Shared = Vec<(String, Arc<Blob>)>;
 
@@ -787,6 +824,12 @@ pub fn render(
     };
     for files in results {
         for (path, blob) in files? {
+            if let Some(id) = path.strip_suffix(&format!("/{LAYOUT_NOTES}")) {
+                for line in String::from_utf8_lossy(blob.bytes()).lines() {
+                    eprintln!("warning: tata letak SOP `{id}`: {line}");
+                }
+                continue;
+            }
             out.insert_blob(path, blob);
         }
     }

@@ -1,0 +1,1017 @@
+//! The flowchart's edges as plain geometry (points in pt, page coordinates): where every line,
+//! arrowhead, label and off-page connector goes. A pure function of the symbols' positions and
+//! the table's rules, so the layout checker and the tests read exactly what gets drawn.
+
+use std::collections::BTreeMap;
+
+/// One millimetre in points.
+pub(crate) const MM: f64 = 72.0 / 25.4;
+/// Ya/Tidak labels and connector numbers: never smaller than 7 pt (the floor).
+pub(crate) const LABEL_PT: f64 = 7.0;
+pub(crate) const ARROW_LEN: f64 = 1.4 * MM;
+pub(crate) const ARROW_HALF: f64 = 0.65 * MM;
+/// Off-page connector (segilima) size.
+pub(crate) const CONN_W: f64 = 4.4 * MM;
+pub(crate) const CONN_H: f64 = 3.4 * MM;
+/// The run of line an arrowhead ends: its own length and a visible shaft.
+pub(crate) const SHAFT: f64 = ARROW_LEN + 0.6 * MM;
+/// How far lines, labels and connectors keep from the table's rules.
+pub(crate) const CLEAR: f64 = 0.8 * MM;
+
+/// How an edge leaves its symbol: straight down to the next row, or sideways along a lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Style {
+    Down,
+    LaneLeft,
+    LaneRight,
+}
+
+/// Target of an edge that is the decision's own end terminator (`ya`/`tidak: selesai`).
+pub(crate) const TO_END: i64 = -1;
+
+/// One outgoing edge as the template declares it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Out {
+    pub(crate) to: i64,
+    pub(crate) label: Option<String>,
+    pub(crate) style: Style,
+}
+
+/// One laid-out symbol: which step, where it is (pt, page coordinates) and where it leads.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) sop: i64,
+    pub(crate) step: i64,
+    pub(crate) actor: i64,
+    /// `mulai`, `proses`, `keputusan`, `selesai`, or `gabung` (an actor joined to another
+    /// actor's decision: drawn as a process box, no edges of its own).
+    pub(crate) kind: String,
+    /// The own end terminator of a decision with a `selesai` branch.
+    pub(crate) end: bool,
+    /// 1-based page.
+    pub(crate) page: usize,
+    /// Centre line of the symbol.
+    pub(crate) x: f64,
+    pub(crate) top: f64,
+    pub(crate) cy: f64,
+    pub(crate) bottom: f64,
+    pub(crate) w: f64,
+    /// Width of the actor column the symbol sits in.
+    pub(crate) cw: f64,
+    pub(crate) out: Vec<Out>,
+}
+
+impl Node {
+    pub(crate) fn rect(&self) -> Rect {
+        Rect::new(
+            self.x - self.w / 2.0,
+            self.top,
+            self.x + self.w / 2.0,
+            self.bottom,
+        )
+    }
+
+    /// How far the symbol's outline reaches sideways from its centre line at `dy` from its
+    /// middle: where a line entering from the side at that height ends.
+    pub(crate) fn side_at(&self, dy: f64) -> f64 {
+        let (hw, hh) = (self.w / 2.0, (self.bottom - self.top) / 2.0);
+        match self.kind.as_str() {
+            "keputusan" => hw * (1.0 - (dy.abs() / hh).min(1.0)),
+            "mulai" | "selesai" => {
+                let r = hh.min(hw);
+                hw - r + (r * r - dy * dy).max(0.0).sqrt()
+            }
+            _ => hw,
+        }
+    }
+
+    /// The outline of the symbol as a convex polygon (a capsule as its box).
+    pub(crate) fn outline(&self) -> Vec<P> {
+        let (l, r) = (self.x - self.w / 2.0, self.x + self.w / 2.0);
+        if self.kind == "keputusan" {
+            vec![
+                (self.x, self.top),
+                (r, self.cy),
+                (self.x, self.bottom),
+                (l, self.cy),
+            ]
+        } else {
+            vec![
+                (l, self.top),
+                (r, self.top),
+                (r, self.bottom),
+                (l, self.bottom),
+            ]
+        }
+    }
+}
+
+pub(crate) type P = (f64, f64);
+
+/// An axis-aligned box.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Rect {
+    pub(crate) x0: f64,
+    pub(crate) y0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y1: f64,
+}
+
+impl Rect {
+    pub(crate) fn new(x0: f64, y0: f64, x1: f64, y1: f64) -> Self {
+        Rect { x0, y0, x1, y1 }
+    }
+
+    pub(crate) fn grow(&self, d: f64) -> Rect {
+        Rect::new(self.x0 - d, self.y0 - d, self.x1 + d, self.y1 + d)
+    }
+
+    /// Overlap with a positive area.
+    pub(crate) fn overlaps(&self, o: &Rect) -> bool {
+        self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
+    }
+
+    pub(crate) fn within(&self, o: &Rect) -> bool {
+        self.x0 >= o.x0 && self.x1 <= o.x1 && self.y0 >= o.y0 && self.y1 <= o.y1
+    }
+
+    /// Whether the segment a–b passes through the inside of the box.
+    pub(crate) fn cut_by(&self, a: P, b: P) -> bool {
+        seg_hits_polygon(
+            a,
+            b,
+            &[
+                (self.x0, self.y0),
+                (self.x1, self.y0),
+                (self.x1, self.y1),
+                (self.x0, self.y1),
+            ],
+        )
+    }
+}
+
+/// Whether segment a–b enters the inside of a convex polygon (touching its outline does not
+/// count): separating-axis test over the polygon's edges and the segment's normal.
+pub(crate) fn seg_hits_polygon(a: P, b: P, poly: &[P]) -> bool {
+    const EPS: f64 = 0.05;
+    let mut axes: Vec<P> = Vec::with_capacity(poly.len() + 1);
+    for i in 0..poly.len() {
+        let (p, q) = (poly[i], poly[(i + 1) % poly.len()]);
+        axes.push((-(q.1 - p.1), q.0 - p.0));
+    }
+    axes.push((-(b.1 - a.1), b.0 - a.0));
+    for (ax, ay) in axes {
+        let len = (ax * ax + ay * ay).sqrt();
+        if len < 1e-9 {
+            continue;
+        }
+        let proj = |p: P| (p.0 * ax + p.1 * ay) / len;
+        let (s0, s1) = (proj(a).min(proj(b)), proj(a).max(proj(b)));
+        let (mut p0, mut p1) = (f64::MAX, f64::MIN);
+        for &p in poly {
+            p0 = p0.min(proj(p));
+            p1 = p1.max(proj(p));
+        }
+        if s1 <= p0 + EPS || p1 <= s0 + EPS {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether two convex polygons overlap with positive area.
+pub(crate) fn polys_overlap(a: &[P], b: &[P]) -> bool {
+    const EPS: f64 = 0.05;
+    for poly in [a, b] {
+        for i in 0..poly.len() {
+            let (p, q) = (poly[i], poly[(i + 1) % poly.len()]);
+            let (ax, ay) = (-(q.1 - p.1), q.0 - p.0);
+            let proj = |p: &P| p.0 * ax + p.1 * ay;
+            let len = (ax * ax + ay * ay).sqrt().max(1e-9);
+            let (mut a0, mut a1) = (f64::MAX, f64::MIN);
+            for p in a {
+                a0 = a0.min(proj(p));
+                a1 = a1.max(proj(p));
+            }
+            let (mut b0, mut b1) = (f64::MAX, f64::MIN);
+            for p in b {
+                b0 = b0.min(proj(p));
+                b1 = b1.max(proj(p));
+            }
+            if a1 <= b0 + EPS * len || b1 <= a0 + EPS * len {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+pub(crate) fn rect_poly(r: &Rect) -> [P; 4] {
+    [(r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1)]
+}
+
+/// The table of one page as laid out: its rules and the boxes of its text.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Grid {
+    /// Horizontal rules: (y, x0, x1).
+    pub(crate) h: Vec<(f64, f64, f64)>,
+    /// Vertical rules: (x, y0, y1).
+    pub(crate) v: Vec<(f64, f64, f64)>,
+    pub(crate) texts: Vec<Rect>,
+}
+
+impl Grid {
+    /// The cell around a symbol: its actor column and the row rules above and below it.
+    pub(crate) fn cell(&self, n: &Node) -> Rect {
+        let spans = |&&(_, x0, x1): &&(f64, f64, f64)| x0 <= n.x && n.x <= x1;
+        let top = self
+            .h
+            .iter()
+            .filter(spans)
+            .map(|r| r.0)
+            .filter(|&y| y <= n.top + 0.01)
+            .fold(f64::NAN, f64::max);
+        let bottom = self
+            .h
+            .iter()
+            .filter(spans)
+            .map(|r| r.0)
+            .filter(|&y| y >= n.bottom - 0.01)
+            .fold(f64::NAN, f64::min);
+        Rect::new(
+            n.x - n.cw / 2.0,
+            if top.is_nan() { n.top - 7.0 * MM } else { top },
+            n.x + n.cw / 2.0,
+            if bottom.is_nan() {
+                n.bottom + 3.0 * MM
+            } else {
+                bottom
+            },
+        )
+    }
+
+    /// The lowest rule under x: the bottom of the table on this page.
+    fn table_bottom(&self, x: f64, fallback: f64) -> f64 {
+        let b = self
+            .h
+            .iter()
+            .filter(|r| r.1 <= x && x <= r.2)
+            .map(|r| r.0)
+            .fold(f64::NAN, f64::max);
+        if b.is_nan() { fallback } else { b }
+    }
+}
+
+/// Which way an arrowhead points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dir {
+    Down,
+    Left,
+    Right,
+}
+
+/// One drawn line: an edge (or the part of it on one page) or the join of a joint step.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Wire {
+    pub(crate) sop: i64,
+    pub(crate) page: usize,
+    pub(crate) from: i64,
+    /// Target step, `TO_END` for a decision's own end terminator; `from` for a join.
+    pub(crate) to: i64,
+    pub(crate) join: bool,
+    pub(crate) pts: Vec<P>,
+    /// Nodes the line may touch: its ends.
+    pub(crate) ends: Vec<usize>,
+    /// The connector it starts or ends at, if any (index into `Drawing::conns`).
+    pub(crate) conn: Option<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Arrow {
+    pub(crate) page: usize,
+    pub(crate) tip: P,
+    pub(crate) dir: Dir,
+}
+
+impl Arrow {
+    pub(crate) fn poly(&self) -> [P; 3] {
+        let (x, y) = self.tip;
+        let (l, h) = (ARROW_LEN, ARROW_HALF);
+        match self.dir {
+            Dir::Down => [(x - h, y - l), (x + h, y - l), (x, y)],
+            Dir::Left => [(x + l, y - h), (x + l, y + h), (x, y)],
+            Dir::Right => [(x - l, y - h), (x - l, y + h), (x, y)],
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct LabelBox {
+    pub(crate) sop: i64,
+    pub(crate) page: usize,
+    pub(crate) from: i64,
+    pub(crate) to: i64,
+    pub(crate) text: String,
+    /// The box the text occupies; the text's cap height starts at `top`.
+    pub(crate) rect: Rect,
+    pub(crate) top: f64,
+    /// The cell it must stay in.
+    pub(crate) cell: Rect,
+}
+
+/// An off-page connector: a pentagon pointing down, `rect` its box.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Conn {
+    pub(crate) sop: i64,
+    pub(crate) page: usize,
+    pub(crate) from: i64,
+    pub(crate) to: i64,
+    pub(crate) num: usize,
+    pub(crate) rect: Rect,
+}
+
+impl Conn {
+    pub(crate) fn poly(&self) -> [P; 5] {
+        let r = self.rect;
+        let h = r.y1 - r.y0;
+        [
+            (r.x0, r.y0),
+            (r.x1, r.y0),
+            (r.x1, r.y0 + h * 0.62),
+            ((r.x0 + r.x1) / 2.0, r.y1),
+            (r.x0, r.y0 + h * 0.62),
+        ]
+    }
+}
+
+/// Everything drawn for the flowcharts of one document.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Drawing {
+    pub(crate) wires: Vec<Wire>,
+    pub(crate) arrows: Vec<Arrow>,
+    pub(crate) labels: Vec<LabelBox>,
+    pub(crate) conns: Vec<Conn>,
+}
+
+/// A routed edge between two nodes (indices into the node list).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Edge {
+    pub(crate) src: usize,
+    pub(crate) tgt: usize,
+    pub(crate) label: Option<String>,
+    pub(crate) style: Style,
+    /// Number of the off-page connector pair (0 when both ends share a page).
+    pub(crate) num: usize,
+}
+
+/// The edges of one document: the symbols of each step and every edge once.
+#[derive(Debug, Default)]
+pub(crate) struct Plan {
+    /// Node indices per (sop, step), in document order of the steps (end terminators apart).
+    pub(crate) groups: Vec<Vec<usize>>,
+    pub(crate) edges: Vec<Edge>,
+}
+
+/// Picks every edge's two symbols: from a step's symbol to its target's. Among the symbols of
+/// a joint step, a side exit leaves from (and enters at) the outermost one on that side, so it
+/// never runs along the line joining them; a downward arrow joins the nearest pair. Only a
+/// decision's diamond has exits (its joined actors have none). Page-crossing edges get
+/// connector numbers in document order, the same on both pages.
+pub(crate) fn plan(nodes: &[Node]) -> Plan {
+    let mut index: BTreeMap<(i64, i64), usize> = BTreeMap::new();
+    let mut ends: BTreeMap<(i64, i64), usize> = BTreeMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if n.end {
+            ends.insert((n.sop, n.step), i);
+            continue;
+        }
+        let g = *index.entry((n.sop, n.step)).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    let mut edges = Vec::new();
+    for group in &groups {
+        // The symbol that declares the exits: a decision's diamond, else the first.
+        let Some(&decl) = group
+            .iter()
+            .find(|&&i| !nodes[i].out.is_empty())
+            .or(group.first())
+        else {
+            continue;
+        };
+        let src0 = &nodes[decl];
+        let exits: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&i| nodes[i].kind != "gabung")
+            .collect();
+        for e in &src0.out {
+            let by_x = |a: &&usize, b: &&usize| nodes[**a].x.total_cmp(&nodes[**b].x);
+            let outer = |set: &[usize]| -> Vec<usize> {
+                match e.style {
+                    Style::LaneRight => set.iter().max_by(by_x).copied().into_iter().collect(),
+                    Style::LaneLeft => set.iter().min_by(by_x).copied().into_iter().collect(),
+                    Style::Down => set.to_vec(),
+                }
+            };
+            let targets: Vec<usize> = if e.to == TO_END {
+                match ends.get(&(src0.sop, src0.step)) {
+                    Some(&t) => vec![t],
+                    None => continue,
+                }
+            } else {
+                match index.get(&(src0.sop, e.to)) {
+                    Some(&tg) => outer(&groups[tg]),
+                    None => continue,
+                }
+            };
+            let sources: Vec<usize> = if e.to == TO_END {
+                vec![decl]
+            } else {
+                outer(&exits)
+            };
+            let mut best: Option<(usize, usize, f64)> = None;
+            for &s in &sources {
+                for &t in &targets {
+                    let d = (nodes[s].x - nodes[t].x).abs();
+                    if best.is_none_or(|(_, _, bd)| d < bd) {
+                        best = Some((s, t, d));
+                    }
+                }
+            }
+            if let Some((src, tgt, _)) = best {
+                edges.push(Edge {
+                    src,
+                    tgt,
+                    label: e.label.clone(),
+                    style: e.style,
+                    num: 0,
+                });
+            }
+        }
+    }
+    let mut crossing: Vec<usize> = (0..edges.len())
+        .filter(|&i| nodes[edges[i].src].page != nodes[edges[i].tgt].page)
+        .collect();
+    crossing.sort_by_key(|&i| {
+        let (s, t) = (&nodes[edges[i].src], &nodes[edges[i].tgt]);
+        (s.sop, s.step, t.step)
+    });
+    for (k, &i) in crossing.iter().enumerate() {
+        edges[i].num = k + 1;
+    }
+    Plan { groups, edges }
+}
+
+/// A lane's vertical run before tracks are assigned: which column side, which span.
+struct LaneRun {
+    edge: usize,
+    page: usize,
+    /// Centre of the column the lane runs in, and its side (+1 right, -1 left).
+    col: f64,
+    side: f64,
+    /// Room between the symbols and the column rule on that side.
+    room: f64,
+    inner: f64,
+    y0: f64,
+    y1: f64,
+}
+
+/// Routes every edge of `plan` into lines, arrowheads, connectors and labels. `grids[p]` is
+/// page p+1's table; `width` measures a label at `LABEL_PT`.
+pub(crate) fn route(
+    nodes: &[Node],
+    plan: &Plan,
+    grids: &[Grid],
+    width: &dyn Fn(&str) -> f64,
+) -> Drawing {
+    let empty = Grid::default();
+    let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
+    let mut d = Drawing::default();
+    // Joint steps: a horizontal line between neighbouring symbols of one row.
+    for group in &plan.groups {
+        let mut by_page: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &i in group {
+            by_page.entry(nodes[i].page).or_default().push(i);
+        }
+        for (page, mut here) in by_page {
+            here.sort_by(|&a, &b| nodes[a].x.total_cmp(&nodes[b].x));
+            for pair in here.windows(2) {
+                let (a, b) = (&nodes[pair[0]], &nodes[pair[1]]);
+                d.wires.push(Wire {
+                    sop: a.sop,
+                    page,
+                    from: a.step,
+                    to: a.step,
+                    join: true,
+                    pts: vec![(a.x + a.w / 2.0, a.cy), (b.x - b.w / 2.0, b.cy)],
+                    ends: vec![pair[0], pair[1]],
+                    conn: None,
+                });
+            }
+        }
+    }
+    // Lane runs first, so lanes sharing a column side get tracks of their own.
+    let mut runs: Vec<LaneRun> = Vec::new();
+    for (k, e) in plan.edges.iter().enumerate() {
+        if e.style == Style::Down {
+            continue;
+        }
+        let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
+        let side = if e.style == Style::LaneRight {
+            1.0
+        } else {
+            -1.0
+        };
+        let run = |page: usize, n: &Node, y0: f64, y1: f64| LaneRun {
+            edge: k,
+            page,
+            col: n.x,
+            side,
+            room: (n.cw - n.w) / 2.0,
+            inner: n.w / 2.0,
+            y0: y0.min(y1),
+            y1: y0.max(y1),
+        };
+        if s.page == t.page {
+            let col = if side > 0.0 {
+                if s.x >= t.x { s } else { t }
+            } else if s.x <= t.x {
+                s
+            } else {
+                t
+            };
+            let mut r = run(s.page, col, s.cy, t.cy);
+            r.inner = s.w.max(t.w) / 2.0;
+            runs.push(r);
+        } else {
+            let bottom = grid(s.page).table_bottom(s.x, s.bottom + 3.0 * MM);
+            runs.push(run(s.page, s, s.cy, bottom + CLEAR));
+            let top = grid(t.page).cell(t).y0;
+            runs.push(run(t.page, t, top, t.cy));
+        }
+    }
+    // Greedy interval colouring per (page, column, side); then spread the tracks in the room.
+    let mut tracks: Vec<(usize, usize)> = vec![(0, 1); runs.len()];
+    let mut keys: BTreeMap<(usize, i64, i64), Vec<usize>> = BTreeMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        keys.entry((r.page, (r.col * 10.0).round() as i64, r.side as i64))
+            .or_default()
+            .push(i);
+    }
+    for list in keys.values() {
+        let mut sorted = list.clone();
+        sorted.sort_by(|&a, &b| runs[a].y0.total_cmp(&runs[b].y0).then(a.cmp(&b)));
+        let mut ends_at: Vec<f64> = Vec::new();
+        for &i in &sorted {
+            let slot = ends_at
+                .iter()
+                .position(|&y| y < runs[i].y0 - 3.0 * MM)
+                .unwrap_or(ends_at.len());
+            if slot == ends_at.len() {
+                ends_at.push(runs[i].y1);
+            } else {
+                ends_at[slot] = runs[i].y1;
+            }
+            tracks[i].0 = slot;
+        }
+        for &i in list {
+            tracks[i].1 = ends_at.len();
+        }
+    }
+    // Tracks lie between the shortest shaft an arrowhead entering sideways needs and the
+    // clearance from the column rule; one track sits outermost, for the longest shaft.
+    let lane_x = |i: usize| {
+        let r = &runs[i];
+        let (k, n) = tracks[i];
+        let (lo, hi) = (SHAFT, r.room - CLEAR);
+        let off = if n <= 1 || hi <= lo {
+            hi.max(lo.min(r.room * 0.75))
+        } else {
+            hi - (hi - lo) * k as f64 / (n as f64 - 1.0)
+        };
+        r.col + r.side * (r.inner + off)
+    };
+    let mut run_of: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        run_of.insert((r.edge, r.page), i);
+    }
+    // Where each lane enters its target: a symbol's side takes several lines at different
+    // heights (the symbol's own exit on that side keeps the middle), so no two edges share
+    // the last segment into it.
+    let mut entry: Vec<f64> = vec![0.0; plan.edges.len()];
+    let mut sides: BTreeMap<(usize, i8), (bool, Vec<usize>)> = BTreeMap::new();
+    for (k, e) in plan.edges.iter().enumerate() {
+        if e.style == Style::Down {
+            continue;
+        }
+        let side = if e.style == Style::LaneRight { 1 } else { -1 };
+        sides.entry((e.src, side)).or_default().0 = true;
+        sides.entry((e.tgt, side)).or_default().1.push(k);
+    }
+    for ((node, _), (has_exit, mut incoming)) in sides {
+        let n = &nodes[node];
+        let h = n.bottom - n.top;
+        // Lines from higher up enter higher.
+        incoming.sort_by(|&a, &b| {
+            let (p, q) = (&nodes[plan.edges[a].src], &nodes[plan.edges[b].src]);
+            (p.page, p.cy)
+                .partial_cmp(&(q.page, q.cy))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+        let mut slots: Vec<f64> = [0.0, -0.25, 0.25, -0.38, 0.38]
+            .iter()
+            .map(|f| f * h)
+            .skip(usize::from(has_exit))
+            .take(incoming.len())
+            .collect();
+        slots.sort_by(f64::total_cmp);
+        for (i, k) in incoming.into_iter().enumerate() {
+            entry[k] = slots.get(i).copied().unwrap_or(0.0);
+        }
+    }
+    let mut label_jobs: Vec<(usize, usize)> = Vec::new();
+    for (k, e) in plan.edges.iter().enumerate() {
+        let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
+        let to = if t.end { TO_END } else { t.step };
+        let wire = |page: usize, pts: Vec<P>, ends: Vec<usize>, conn: Option<usize>| Wire {
+            sop: s.sop,
+            page,
+            from: s.step,
+            to,
+            join: false,
+            pts,
+            ends,
+            conn,
+        };
+        let conn_at = |d: &mut Drawing, page: usize, cx: f64, top: f64| {
+            d.conns.push(Conn {
+                sop: s.sop,
+                page,
+                from: s.step,
+                to,
+                num: e.num,
+                rect: Rect::new(cx - CONN_W / 2.0, top, cx + CONN_W / 2.0, top + CONN_H),
+            });
+            d.conns.len() - 1
+        };
+        let side = if e.style == Style::LaneLeft {
+            -1.0
+        } else {
+            1.0
+        };
+        let ty = t.cy + entry[k];
+        let (sx, tx) = (s.x + side * s.w / 2.0, t.x + side * t.side_at(entry[k]));
+        let into = if side > 0.0 { Dir::Left } else { Dir::Right };
+        if s.page == t.page {
+            if e.style == Style::Down {
+                let pts = if (s.x - t.x).abs() < 0.05 {
+                    vec![(s.x, s.bottom), (t.x, t.top)]
+                } else {
+                    // The jog runs low in the target row's top inset: well clear of the row
+                    // rule above (not a double rule) and under any connector there, with a
+                    // shaft left for the arrowhead.
+                    let cell = grid(t.page).cell(t);
+                    let jy = (t.top - SHAFT).max((cell.y0 + t.top) / 2.0);
+                    vec![(s.x, s.bottom), (s.x, jy), (t.x, jy), (t.x, t.top)]
+                };
+                d.wires.push(wire(s.page, pts, vec![e.src, e.tgt], None));
+                d.arrows.push(Arrow {
+                    page: t.page,
+                    tip: (t.x, t.top),
+                    dir: Dir::Down,
+                });
+            } else {
+                let lx = lane_x(run_of[&(k, s.page)]);
+                let pts = vec![(sx, s.cy), (lx, s.cy), (lx, ty), (tx, ty)];
+                d.wires.push(wire(s.page, pts, vec![e.src, e.tgt], None));
+                d.arrows.push(Arrow {
+                    page: t.page,
+                    tip: (tx, ty),
+                    dir: into,
+                });
+            }
+        } else {
+            // Source page: down to a connector in the room under the symbol if the cell has
+            // it, else just under the table.
+            let g = grid(s.page);
+            let cell = g.cell(s);
+            let (x0, pts_head) = if e.style == Style::Down {
+                (s.x, vec![(s.x, s.bottom)])
+            } else {
+                let lx = lane_x(run_of[&(k, s.page)]);
+                (lx, vec![(sx, s.cy), (lx, s.cy)])
+            };
+            let under = s.bottom + 1.2 * MM;
+            let top = if cell.y1 - under >= CONN_H + CLEAR && e.style == Style::Down {
+                under
+            } else {
+                g.table_bottom(x0, cell.y1) + CLEAR
+            };
+            // Another connector already there: shift sideways, joined by a short jog.
+            let cx = free_x(&d, s.page, x0, top, x0 - 30.0 * MM, x0 + 30.0 * MM);
+            let mut pts = pts_head;
+            pts.push((x0, top));
+            let ctop = if (cx - x0).abs() > 0.05 {
+                pts.push((cx, top));
+                pts.push((cx, top + CLEAR));
+                top + CLEAR
+            } else {
+                top
+            };
+            let c = conn_at(&mut d, s.page, cx, ctop);
+            d.wires.push(wire(s.page, pts, vec![e.src], Some(c)));
+            // Target page: a connector in the target row's top inset, then a shaft.
+            let cell = grid(t.page).cell(t);
+            let top = cell.y0 + CLEAR;
+            let cb = top + CONN_H;
+            let lo = cell.x0 + CONN_W / 2.0 + CLEAR;
+            let hi = cell.x1 - CONN_W / 2.0 - CLEAR;
+            if e.style == Style::Down {
+                let cx = free_x(&d, t.page, t.x, top, lo, hi);
+                let c = conn_at(&mut d, t.page, cx, top);
+                let pts = if (cx - t.x).abs() > 0.05 {
+                    let jy = t.top - SHAFT;
+                    vec![(cx, cb), (cx, jy), (t.x, jy), (t.x, t.top)]
+                } else {
+                    vec![(t.x, cb), (t.x, t.top)]
+                };
+                d.wires.push(wire(t.page, pts, vec![e.tgt], Some(c)));
+                d.arrows.push(Arrow {
+                    page: t.page,
+                    tip: (t.x, t.top),
+                    dir: Dir::Down,
+                });
+            } else {
+                let lx = lane_x(run_of[&(k, t.page)]);
+                // Keep the connector inside the column; a short jog joins it to the lane,
+                // each connector's jog at its own height.
+                let want = if lo <= hi { lx.clamp(lo, hi) } else { t.x };
+                let cx = free_x(&d, t.page, want, top, lo, hi);
+                let here = d
+                    .conns
+                    .iter()
+                    .filter(|c| c.page == t.page && (c.rect.y0 - top).abs() < 0.01)
+                    .count();
+                let c = conn_at(&mut d, t.page, cx, top);
+                let mut pts = vec![(cx, cb)];
+                if (cx - lx).abs() > 0.05 {
+                    let jy = (t.top - 0.7 * MM - 0.6 * MM * here as f64).max(cb + 0.3 * MM);
+                    pts.push((cx, jy));
+                    pts.push((lx, jy));
+                }
+                pts.push((lx, ty));
+                pts.push((tx, ty));
+                d.wires.push(wire(t.page, pts, vec![e.tgt], Some(c)));
+                d.arrows.push(Arrow {
+                    page: t.page,
+                    tip: (tx, ty),
+                    dir: into,
+                });
+            }
+        }
+        if e.label.is_some() {
+            label_jobs.push((k, d.wires.len() - 1));
+        }
+    }
+    // Labels last, each in the free space of its decision's cell nearest the exit.
+    for (k, wi) in label_jobs {
+        let e = &plan.edges[k];
+        let s = &nodes[e.src];
+        let text = e.label.clone().unwrap_or_default();
+        // The wire that leaves the source.
+        let w = d
+            .wires
+            .iter()
+            .rposition(|w| !w.join && w.page == s.page && w.ends.first() == Some(&e.src))
+            .unwrap_or(wi);
+        let exit = d.wires[w].pts[0];
+        let to = d.wires[w].to;
+        let cell = grid(s.page).cell(s);
+        let lw = width(&text);
+        let segs =
+            |w: &Wire| -> Vec<(P, P)> { w.pts.windows(2).take(3).map(|p| (p[0], p[1])).collect() };
+        let own = segs(&d.wires[w]);
+        // The other exits of the same symbol: a label must sit nearer its own line than
+        // theirs, or "Ya" reads as the label of the "Tidak" line.
+        let sib: Vec<(P, P)> = d
+            .wires
+            .iter()
+            .enumerate()
+            .filter(|&(i, o)| {
+                i != w && !o.join && o.page == s.page && o.ends.first() == Some(&e.src)
+            })
+            .flat_map(|(_, o)| segs(o))
+            .collect();
+        let placed = place_label(
+            nodes,
+            &d,
+            grid(s.page),
+            s.page,
+            cell,
+            (exit, &own, &sib),
+            lw,
+        );
+        let (x, top) = placed.unwrap_or((exit.0 + 0.8 * MM, exit.1 + 0.4 * MM));
+        d.labels.push(LabelBox {
+            sop: s.sop,
+            page: s.page,
+            from: s.step,
+            to,
+            text,
+            rect: label_rect(x, top, lw),
+            top,
+            cell,
+        });
+    }
+    d
+}
+
+/// The x nearest `want` (within lo..hi) where a connector with its top at `top` overlaps no
+/// connector already on the page.
+fn free_x(d: &Drawing, page: usize, want: f64, top: f64, lo: f64, hi: f64) -> f64 {
+    let taken = |x: f64| {
+        let r = Rect::new(x - CONN_W / 2.0, top, x + CONN_W / 2.0, top + CONN_H).grow(0.4 * MM);
+        d.conns
+            .iter()
+            .any(|c| c.page == page && c.rect.overlaps(&r))
+    };
+    if !taken(want) {
+        return want;
+    }
+    let step = CONN_W / 2.0;
+    for k in 1..=16 {
+        for sign in [1.0, -1.0] {
+            let x = want + sign * step * f64::from(k);
+            if x >= lo && x <= hi && !taken(x) {
+                return x;
+            }
+        }
+    }
+    want
+}
+
+/// The box of a label whose cap height starts at `top` (ascenders and descenders included).
+pub(crate) fn label_rect(x: f64, top: f64, w: f64) -> Rect {
+    Rect::new(x, top - 0.2 * LABEL_PT, x + w, top + 0.95 * LABEL_PT)
+}
+
+/// The free spot of a `lw` wide label in `cell` nearest `anchor`: clear of the rules, the
+/// symbols, every line, arrowhead, connector, other label and text on the page.
+fn place_label(
+    nodes: &[Node],
+    d: &Drawing,
+    grid: &Grid,
+    page: usize,
+    cell: Rect,
+    (anchor, own, sib): (P, &[(P, P)], &[(P, P)]),
+    lw: f64,
+) -> Option<(f64, f64)> {
+    let pad = 0.3 * MM;
+    let room = cell.grow(-CLEAR.min(0.5 * MM));
+    let probe = label_rect(0.0, 0.0, lw);
+    let (h_up, h_down) = (-probe.y0, probe.y1);
+    let near = room.grow(3.0 * MM);
+    let segs: Vec<(P, P)> = d
+        .wires
+        .iter()
+        .filter(|w| w.page == page)
+        .flat_map(|w| w.pts.windows(2).map(|p| (p[0], p[1])).collect::<Vec<_>>())
+        .collect();
+    let polys: Vec<Vec<P>> = nodes
+        .iter()
+        .filter(|n| n.page == page && n.rect().overlaps(&near))
+        .map(Node::outline)
+        .chain(
+            d.arrows
+                .iter()
+                .filter(|a| a.page == page)
+                .map(|a| a.poly().to_vec()),
+        )
+        .chain(
+            d.conns
+                .iter()
+                .filter(|c| c.page == page)
+                .map(|c| rect_poly(&c.rect).to_vec()),
+        )
+        .chain(
+            d.labels
+                .iter()
+                .filter(|l| l.page == page)
+                .map(|l| rect_poly(&l.rect).to_vec()),
+        )
+        .chain(
+            grid.texts
+                .iter()
+                .filter(|t| t.overlaps(&near))
+                .map(|t| rect_poly(t).to_vec()),
+        )
+        .collect();
+    let step = 0.4 * MM;
+    let mut best: Option<(f64, f64, f64)> = None;
+    let mut y = room.y0 + h_up;
+    while y + h_down <= room.y1 {
+        let mut x = room.x0;
+        while x + lw <= room.x1 {
+            let r = label_rect(x, y, lw);
+            let d_anchor = rect_dist(&r, &Rect::new(anchor.0, anchor.1, anchor.0, anchor.1));
+            let d_own = own
+                .iter()
+                .map(|&(a, b)| rect_dist(&r, &seg_box(a, b)))
+                .fold(f64::MAX, f64::min);
+            let d_sib = sib
+                .iter()
+                .map(|&(a, b)| rect_dist(&r, &seg_box(a, b)))
+                .fold(f64::MAX, f64::min);
+            let dist = d_own + 0.25 * d_anchor;
+            if d_own + 0.3 * MM < d_sib && best.is_none_or(|(bd, _, _)| dist < bd - 1e-9) {
+                let g = r.grow(pad);
+                let gp = rect_poly(&g);
+                let free = !segs
+                    .iter()
+                    .any(|&(a, b)| g.cut_by(a, b) || on_edge(&g, a, b))
+                    && !polys.iter().any(|p| polys_overlap(&gp, p));
+                if free {
+                    best = Some((dist, x, y));
+                }
+            }
+            x += step;
+        }
+        y += step;
+    }
+    best.map(|(_, x, y)| (x, y))
+}
+
+fn seg_box(a: P, b: P) -> Rect {
+    Rect::new(a.0.min(b.0), a.1.min(b.1), a.0.max(b.0), a.1.max(b.1))
+}
+
+/// The gap between two boxes (0 when they touch or overlap).
+fn rect_dist(r: &Rect, o: &Rect) -> f64 {
+    let dx = (o.x0 - r.x1).max(r.x0 - o.x1).max(0.0);
+    let dy = (o.y0 - r.y1).max(r.y0 - o.y1).max(0.0);
+    (dx * dx + dy * dy).sqrt()
+}
+
+/// Whether a segment runs along the inside or the border of a box (the separating test
+/// ignores touching; a label must not touch a line either).
+fn on_edge(r: &Rect, a: P, b: P) -> bool {
+    let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+    let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+    x1 >= r.x0 && x0 <= r.x1 && y1 >= r.y0 && y0 <= r.y1
+}
+
+/// The horizontal pieces of every line with gaps where a vertical line of another edge
+/// crosses them: a crossing never reads as a junction.
+pub(crate) fn with_gaps(d: &Drawing, page: usize) -> Vec<Vec<P>> {
+    const GAP: f64 = 0.9 * MM;
+    let wires: Vec<&Wire> = d.wires.iter().filter(|w| w.page == page).collect();
+    let mut out = Vec::new();
+    for (i, w) in wires.iter().enumerate() {
+        let mut current: Vec<P> = vec![w.pts[0]];
+        for seg in w.pts.windows(2) {
+            let (a, b) = (seg[0], seg[1]);
+            if (a.1 - b.1).abs() > 0.01 {
+                current.push(b);
+                continue;
+            }
+            // A horizontal piece: cut where another wire's vertical piece crosses inside.
+            let (lo, hi) = (a.0.min(b.0), a.0.max(b.0));
+            let mut cuts: Vec<f64> = Vec::new();
+            for (j, o) in wires.iter().enumerate() {
+                if i == j {
+                    continue;
+                }
+                for os in o.pts.windows(2) {
+                    let (c, e) = (os[0], os[1]);
+                    if (c.0 - e.0).abs() > 0.01 {
+                        continue;
+                    }
+                    let (y0, y1) = (c.1.min(e.1), c.1.max(e.1));
+                    if c.0 > lo + GAP && c.0 < hi - GAP && a.1 > y0 + 0.01 && a.1 < y1 - 0.01 {
+                        cuts.push(c.0);
+                    }
+                }
+            }
+            if cuts.is_empty() {
+                current.push(b);
+                continue;
+            }
+            let dir = if b.0 >= a.0 { 1.0 } else { -1.0 };
+            cuts.sort_by(|p, q| (dir * p).total_cmp(&(dir * q)));
+            for c in cuts {
+                current.push((c - dir * GAP, a.1));
+                out.push(std::mem::take(&mut current));
+                current.push((c + dir * GAP, a.1));
+            }
+            current.push(b);
+        }
+        if current.len() >= 2 {
+            out.push(current);
+        }
+    }
+    out
+}
