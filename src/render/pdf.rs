@@ -85,6 +85,9 @@ struct SopDoc<'a> {
     /// The SOP with its flow table's column plan and the flowchart's alternative text.
     sop: flow::columns::SopView<'a>,
     teks: Teks,
+    /// Per Keterkaitan item, the linked SOP's page on the site when `base_url` is set (else
+    /// null): the identity page prints it as a link.
+    tautan: Vec<Option<String>>,
 }
 
 #[derive(Serialize)]
@@ -150,8 +153,24 @@ fn instansi_doc(i: &Instansi) -> InstansiDoc<'_> {
     }
 }
 
-fn sop_doc<'a>(kertas: Kertas, i: &'a Instansi, b: &'a Bidang, s: &'a Sop) -> SopDoc<'a> {
+fn sop_doc<'a>(
+    kertas: Kertas,
+    base_url: Option<&str>,
+    i: &'a Instansi,
+    b: &'a Bidang,
+    s: &'a Sop,
+) -> SopDoc<'a> {
     let paper = Paper::from(kertas);
+    let tautan = s
+        .keterkaitan
+        .iter()
+        .map(|k| match (k, base_url) {
+            (crate::model::sop::Keterkaitan::Sop { id, .. }, Some(base)) => {
+                Some(format!("{base}{}", id.url()))
+            }
+            _ => None,
+        })
+        .collect();
     SopDoc {
         kertas: paper,
         instansi: instansi_doc(i),
@@ -164,6 +183,7 @@ fn sop_doc<'a>(kertas: Kertas, i: &'a Instansi, b: &'a Bidang, s: &'a Sop) -> So
             tanggal_efektif: tanggal(s.tanggal_efektif),
             total_waktu: s.total_waktu.teks(),
         },
+        tautan,
     }
 }
 
@@ -463,7 +483,9 @@ impl PdfRenderer {
 
     /// The `/data.json` of one SOP document.
     pub fn sop_data(&self, site: &Site, i: &Instansi, b: &Bidang, s: &Sop) -> Vec<u8> {
-        serde_json::to_vec(&sop_doc(site.settings.kertas, i, b, s)).expect("model serialises")
+        let base_url = site.settings.base_url.as_deref();
+        serde_json::to_vec(&sop_doc(site.settings.kertas, base_url, i, b, s))
+            .expect("model serialises")
     }
 
     /// One SOP document, laid out (for tests and the site's SVG) and as PDF bytes.

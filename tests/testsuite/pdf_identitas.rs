@@ -229,3 +229,50 @@ fn sixty_laws_continue_on_a_lanjutan_page_with_the_box_titles() {
         "the drafter block stands alone on page {at}"
     );
 }
+
+/// The URLs of a PDF's link annotations, through poppler's `pdfinfo -url`.
+fn link_urls(pdf: &Path) -> Vec<String> {
+    let out = Command::new("pdfinfo")
+        .arg("-url")
+        .arg(pdf)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().nth(2).map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn a_keterkaitan_sop_is_a_link_to_its_page_when_the_site_has_an_address() {
+    let p = Project::base();
+    let linking = crate::support::GOOD_SOP.replace(
+        "nama: Surat Masuk\n",
+        "nama: Surat Keluar\nketerkaitan:\n  - Buku agenda\n  - sop: umum/surat-masuk\n",
+    );
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        &linking.replace("800/01", "800/02"),
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = p.path().join("output/dinas/umum/surat-keluar.pdf");
+    assert!(squash(&page_text(&pdf, 1)).contains("SuratMasuk"));
+    assert!(
+        link_urls(&pdf).is_empty(),
+        "a link without a base_url: {:?}",
+        link_urls(&pdf)
+    );
+
+    p.write(
+        "sopan.yaml",
+        "judul: Uji\nbase_url: https://sop.example.go.id\n",
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        link_urls(&pdf),
+        ["https://sop.example.go.id/dinas/umum/surat-masuk/"]
+    );
+}
