@@ -128,8 +128,8 @@ fn word_heights(path: &Path, page: usize) -> Vec<(String, f64)> {
         .collect()
 }
 
-/// The Ya/Tidak labels were 6 pt; the floor is 7 pt. Poppler's word box is the
-/// font's ascent plus descent (1.117 em for Liberation Sans): 6.7 pt at 6 pt, 7.8 at 7.
+/// The Ya/Tidak labels were 6 pt; the floor is 7 pt. Poppler's word box for these
+/// labels is 0.9385 em high: 5.63 pt at 6 pt (measured on the old layout), 6.57 pt at 7 pt.
 #[test]
 fn ya_tidak_labels_are_at_least_7_pt() {
     let p = Project::example();
@@ -142,7 +142,7 @@ fn ya_tidak_labels_are_at_least_7_pt() {
         for (w, h) in word_heights(&pdf, page) {
             if w == "Ya" || w == "Tidak" {
                 seen += 1;
-                assert!(h >= 7.5, "{w} is {h} pt high on page {page}");
+                assert!(h >= 6.5, "{w} is {h} pt high on page {page}");
             }
         }
     }

@@ -506,17 +506,6 @@ fn layout(doc: &PagedDocument, nodes: &[Node], fonts: &Fonts) -> (Drawing, Vec<V
             }
         })
         .collect();
-    if std::env::var("SOPAN_DEBUG_GRID").is_ok() {
-        for (i, g) in grids.iter().enumerate() {
-            eprintln!(
-                "DEBUG page {} h {} v {} texts {}",
-                i + 1,
-                g.h.len(),
-                g.v.len(),
-                g.texts.len()
-            );
-        }
-    }
     let plan = route::plan(nodes);
     let size = Abs::pt(LABEL_PT);
     let width = |s: &str| Canvas::text_width(&fonts.regular, size, s).to_pt();

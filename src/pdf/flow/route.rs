@@ -595,6 +595,13 @@ pub(crate) fn route(
         };
         r.col + r.side * (r.inner + off)
     };
+    // Lane tracks per page: a shifted connector's stub must not run along one.
+    let mut tracks_on: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+    for (i, r) in runs.iter().enumerate() {
+        tracks_on.entry(r.page).or_default().push(lane_x(i));
+    }
+    let no_tracks = Vec::new();
+    let avoid = |page: usize| tracks_on.get(&page).unwrap_or(&no_tracks);
     let mut run_of: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for (i, r) in runs.iter().enumerate() {
         run_of.insert((r.edge, r.page), i);
@@ -633,6 +640,24 @@ pub(crate) fn route(
             entry[k] = slots.get(i).copied().unwrap_or(0.0);
         }
     }
+    // A side exit leaves from the side vertex, unless an actor joined to the decision sits on
+    // that side: then from the bottom vertex, under the joined symbols.
+    let exit = |s: &Node, side: f64, lx: f64| -> Vec<P> {
+        let blocked = nodes.iter().any(|n| {
+            n.sop == s.sop
+                && n.step == s.step
+                && !n.end
+                && n.page == s.page
+                && (n.x - s.x) * side > 0.1
+        });
+        if blocked {
+            let cell = grid(s.page).cell(s);
+            let yb = s.bottom + (1.5 * MM).min((cell.y1 - s.bottom) / 2.0);
+            vec![(s.x, s.bottom), (s.x, yb), (lx, yb)]
+        } else {
+            vec![(s.x + side * s.w / 2.0, s.cy), (lx, s.cy)]
+        }
+    };
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
         let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
@@ -686,7 +711,9 @@ pub(crate) fn route(
                 });
             } else {
                 let lx = lane_x(run_of[&(k, s.page)]);
-                let pts = vec![(sx, s.cy), (lx, s.cy), (lx, ty), (tx, ty)];
+                let mut pts = exit(s, side, lx);
+                pts.push((lx, ty));
+                pts.push((tx, ty));
                 d.wires.push(wire(s.page, pts, vec![e.src, e.tgt], None));
                 d.arrows.push(Arrow {
                     page: t.page,
@@ -703,7 +730,7 @@ pub(crate) fn route(
                 (s.x, vec![(s.x, s.bottom)])
             } else {
                 let lx = lane_x(run_of[&(k, s.page)]);
-                (lx, vec![(sx, s.cy), (lx, s.cy)])
+                (lx, exit(s, side, lx))
             };
             let under = s.bottom + 1.2 * MM;
             let top = if cell.y1 - under >= CONN_H + CLEAR && e.style == Style::Down {
@@ -712,7 +739,14 @@ pub(crate) fn route(
                 g.table_bottom(x0, cell.y1) + CLEAR
             };
             // Another connector already there: shift sideways, joined by a short jog.
-            let cx = free_x(&d, s.page, x0, top, x0 - 30.0 * MM, x0 + 30.0 * MM);
+            let cx = free_x(
+                &d,
+                s.page,
+                x0,
+                top,
+                (x0 - 30.0 * MM, x0 + 30.0 * MM),
+                (avoid(s.page), x0),
+            );
             let mut pts = pts_head;
             pts.push((x0, top));
             let ctop = if (cx - x0).abs() > 0.05 {
@@ -731,7 +765,7 @@ pub(crate) fn route(
             let lo = cell.x0 + CONN_W / 2.0 + CLEAR;
             let hi = cell.x1 - CONN_W / 2.0 - CLEAR;
             if e.style == Style::Down {
-                let cx = free_x(&d, t.page, t.x, top, lo, hi);
+                let cx = free_x(&d, t.page, t.x, top, (lo, hi), (avoid(t.page), t.x));
                 let c = conn_at(&mut d, t.page, cx, top);
                 let pts = if (cx - t.x).abs() > 0.05 {
                     let jy = t.top - SHAFT;
@@ -750,7 +784,7 @@ pub(crate) fn route(
                 // Keep the connector inside the column; a short jog joins it to the lane,
                 // each connector's jog at its own height.
                 let want = if lo <= hi { lx.clamp(lo, hi) } else { t.x };
-                let cx = free_x(&d, t.page, want, top, lo, hi);
+                let cx = free_x(&d, t.page, want, top, (lo, hi), (avoid(t.page), lx));
                 let here = d
                     .conns
                     .iter()
@@ -806,16 +840,22 @@ pub(crate) fn route(
             })
             .flat_map(|(_, o)| segs(o))
             .collect();
-        let placed = place_label(
-            nodes,
-            &d,
-            grid(s.page),
-            s.page,
-            cell,
-            (exit, &own, &sib),
-            lw,
-        );
-        let (x, top) = placed.unwrap_or((exit.0 + 0.8 * MM, exit.1 + 0.4 * MM));
+        // In the decision's own cell if it has room, else in a neighbouring actor cell of the
+        // same row (never across a rule: the search keeps clear of every rule).
+        let wide = Rect::new(cell.x0 - s.cw, cell.y0, cell.x1 + s.cw, cell.y1);
+        let placed = [cell, wide].into_iter().find_map(|area| {
+            place_label(
+                nodes,
+                &d,
+                grid(s.page),
+                s.page,
+                area,
+                (exit, &own, &sib),
+                lw,
+            )
+            .map(|p| (p, area))
+        });
+        let ((x, top), cell) = placed.unwrap_or(((exit.0 + 0.8 * MM, exit.1 + 0.4 * MM), cell));
         d.labels.push(LabelBox {
             sop: s.sop,
             page: s.page,
@@ -832,12 +872,20 @@ pub(crate) fn route(
 
 /// The x nearest `want` (within lo..hi) where a connector with its top at `top` overlaps no
 /// connector already on the page.
-fn free_x(d: &Drawing, page: usize, want: f64, top: f64, lo: f64, hi: f64) -> f64 {
+fn free_x(
+    d: &Drawing,
+    page: usize,
+    want: f64,
+    top: f64,
+    (lo, hi): (f64, f64),
+    (tracks, own): (&[f64], f64),
+) -> f64 {
     let taken = |x: f64| {
         let r = Rect::new(x - CONN_W / 2.0, top, x + CONN_W / 2.0, top + CONN_H).grow(0.4 * MM);
         d.conns
             .iter()
             .any(|c| c.page == page && c.rect.overlaps(&r))
+            || ((x - own).abs() > 0.01 && tracks.iter().any(|t| (t - x).abs() < 0.5 * MM))
     };
     if !taken(want) {
         return want;
@@ -930,9 +978,10 @@ fn place_label(
             if d_own + 0.3 * MM < d_sib && best.is_none_or(|(bd, _, _)| dist < bd - 1e-9) {
                 let g = r.grow(pad);
                 let gp = rect_poly(&g);
-                let free = !segs
-                    .iter()
-                    .any(|&(a, b)| g.cut_by(a, b) || on_edge(&g, a, b))
+                let free = !rules_near(grid, &g)
+                    && !segs
+                        .iter()
+                        .any(|&(a, b)| g.cut_by(a, b) || on_edge(&g, a, b))
                     && !polys.iter().any(|p| polys_overlap(&gp, p));
                 if free {
                     best = Some((dist, x, y));
@@ -943,6 +992,15 @@ fn place_label(
         y += step;
     }
     best.map(|(_, x, y)| (x, y))
+}
+
+/// Whether a rule of the table touches the box.
+fn rules_near(g: &Grid, r: &Rect) -> bool {
+    g.h.iter()
+        .any(|&(y, x0, x1)| y >= r.y0 && y <= r.y1 && x1 > r.x0 && x0 < r.x1)
+        || g.v
+            .iter()
+            .any(|&(x, y0, y1)| x >= r.x0 && x <= r.x1 && y1 > r.y0 && y0 < r.y1)
 }
 
 fn seg_box(a: P, b: P) -> Rect {
