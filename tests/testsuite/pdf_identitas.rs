@@ -276,3 +276,54 @@ fn a_keterkaitan_sop_is_a_link_to_its_page_when_the_site_has_an_address() {
         ["https://sop.example.go.id/dinas/umum/surat-masuk/"]
     );
 }
+
+/// The horizontal rules on the identity page that are not table rules (0.5 pt): the signer
+/// names' underlines, as (length in pt) per segment.
+fn underline_segments(slug: &str) -> Vec<f64> {
+    use sopan::render::pdf::PdfRenderer;
+    use sopan::theme::Theme;
+    use typst::layout::{Abs, Frame, FrameItem};
+    use typst::visualize::Geometry;
+    fn walk(frame: &Frame, out: &mut Vec<f64>) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => walk(&g.frame, out),
+                FrameItem::Shape(shape, _) => {
+                    let (Geometry::Line(p), Some(stroke)) = (&shape.geometry, &shape.stroke) else {
+                        continue;
+                    };
+                    if p.y == Abs::zero() && (stroke.thickness - Abs::pt(0.5)).abs() > Abs::pt(0.01)
+                    {
+                        out.push(p.x.to_pt());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let p = Project::example();
+    let l = sopan::load_and_validate(p.path()).unwrap();
+    let site = l.site;
+    let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
+    for i in &site.instansi {
+        for b in &i.bidang {
+            for s in b.sop.iter().filter(|s| s.id.slug == slug) {
+                let (doc, _) = renderer.sop(&site, i, b, s).unwrap();
+                let mut out = Vec::new();
+                walk(&doc.pages()[0].frame, &mut out);
+                return out;
+            }
+        }
+    }
+    panic!("no SOP {slug}");
+}
+
+/// "Noor Mita Imandasari, A.Pi, MM": Typst's underline skipped the comma and the descenders,
+/// printing a dash per word; the name is now underlined with one continuous rule.
+#[test]
+fn each_signer_name_has_one_continuous_underline() {
+    let segments = underline_segments("surat-masuk");
+    // Disahkan oleh and disusun oleh: one rule each, as long as a name.
+    assert_eq!(segments.len(), 2, "underline segments: {segments:?}");
+    assert!(segments.iter().all(|&w| w > 60.0), "{segments:?}");
+}
