@@ -135,10 +135,10 @@ fn one_nip_per_person(loaded: &Loaded, out: &mut Diagnostics) {
 }
 
 /// Whether a diktum is the one naming the parts of the attachment (the customary KEDUA:
-/// "… terdiri dari 3 (tiga) bagian, yaitu: 1. …").
+/// "… terdiri dari 3 (tiga) bagian, yaitu: 1. …"). Any "terdiri" counts, listed or not, so a
+/// KEDUA worded otherwise never gets a generated one beside it.
 pub fn is_kedua(text: &str) -> bool {
-    let t = text.to_lowercase();
-    t.contains("terdiri") && enumeration(text).is_some()
+    text.to_lowercase().contains("terdiri")
 }
 
 /// An inline numbered list taken apart: "… yaitu: 1. A; 2. B; 3. C" → ("… yaitu:", [A, B, C]).
@@ -290,6 +290,8 @@ mod tests {
         assert_eq!(items, ["Sekretariat", "Bidang A"]);
         assert!(enumeration("Keputusan ini mulai berlaku pada tanggal ditetapkan.").is_none());
         assert!(!is_kedua("Pasal 1. Sesuatu"));
+        assert!(is_kedua("SOP terdiri atas bagian sebagaimana tercantum dalam Lampiran"));
+        assert!(kedua_problems("SOP terdiri atas bagian dalam Lampiran", &BIDANG).is_empty());
     }
 
     #[test]
