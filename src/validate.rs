@@ -290,7 +290,9 @@ mod tests {
         assert_eq!(items, ["Sekretariat", "Bidang A"]);
         assert!(enumeration("Keputusan ini mulai berlaku pada tanggal ditetapkan.").is_none());
         assert!(!is_kedua("Pasal 1. Sesuatu"));
-        assert!(is_kedua("SOP terdiri atas bagian sebagaimana tercantum dalam Lampiran"));
+        assert!(is_kedua(
+            "SOP terdiri atas bagian sebagaimana tercantum dalam Lampiran"
+        ));
         assert!(kedua_problems("SOP terdiri atas bagian dalam Lampiran", &BIDANG).is_empty());
     }
 
