@@ -24,7 +24,7 @@ fn main() {
                 let a = Instant::now();
                 let doc = r.compile("/sop.typ", data, "x").expect("compiles");
                 let b0 = Instant::now();
-                let doc = sopan::render::flow::finish(doc, None);
+                let doc = sopan::pdf::flow::finish(doc, None);
                 let c = Instant::now();
                 let pdf = r
                     .export(

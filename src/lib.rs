@@ -16,7 +16,7 @@ pub mod kept;
 pub mod load;
 pub mod model;
 pub mod output;
-pub(crate) mod pdf;
+pub mod pdf;
 pub mod render;
 pub mod report;
 pub mod serve;

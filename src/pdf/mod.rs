@@ -3,4 +3,4 @@
 //! here file by file as it is changed (the architecture issue's `pdf/` with `flow/`, `book/`,
 //! `svg/`).
 
-pub(crate) mod flow;
+pub mod flow;
