@@ -596,9 +596,12 @@ pub(crate) fn route(
         r.col + r.side * (r.inner + off)
     };
     // Lane tracks per page: a shifted connector's stub must not run along one.
-    let mut tracks_on: BTreeMap<usize, Vec<f64>> = BTreeMap::new();
+    let mut tracks_on: BTreeMap<usize, Vec<(f64, f64, f64)>> = BTreeMap::new();
     for (i, r) in runs.iter().enumerate() {
-        tracks_on.entry(r.page).or_default().push(lane_x(i));
+        tracks_on
+            .entry(r.page)
+            .or_default()
+            .push((lane_x(i), r.y0 - 3.0 * MM, r.y1 + 3.0 * MM));
     }
     let no_tracks = Vec::new();
     let avoid = |page: usize| tracks_on.get(&page).unwrap_or(&no_tracks);
@@ -658,6 +661,20 @@ pub(crate) fn route(
             vec![(s.x + side * s.w / 2.0, s.cy), (lx, s.cy)]
         }
     };
+    // Source-side connectors: in the room under the symbol when its cell has it (a downward
+    // edge), else under the table; counted per page first, so they share one row there.
+    let in_cell = |s: &Node, style: Style| {
+        let cell = grid(s.page).cell(s);
+        style == Style::Down && cell.y1 - (s.bottom + 1.2 * MM) >= CONN_H + CLEAR
+    };
+    let mut below_total: BTreeMap<usize, usize> = BTreeMap::new();
+    for e in &plan.edges {
+        let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
+        if s.page != t.page && !in_cell(s, e.style) {
+            *below_total.entry(s.page).or_insert(0) += 1;
+        }
+    }
+    let mut below_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
         let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
@@ -689,7 +706,7 @@ pub(crate) fn route(
             1.0
         };
         let ty = t.cy + entry[k];
-        let (sx, tx) = (s.x + side * s.w / 2.0, t.x + side * t.side_at(entry[k]));
+        let tx = t.x + side * t.side_at(entry[k]);
         let into = if side > 0.0 { Dir::Left } else { Dir::Right };
         if s.page == t.page {
             if e.style == Style::Down {
@@ -733,28 +750,34 @@ pub(crate) fn route(
                 (lx, exit(s, side, lx))
             };
             let under = s.bottom + 1.2 * MM;
-            let top = if cell.y1 - under >= CONN_H + CLEAR && e.style == Style::Down {
-                under
-            } else {
-                g.table_bottom(x0, cell.y1) + CLEAR
-            };
-            // Another connector already there: shift sideways, joined by a short jog.
-            let cx = free_x(
-                &d,
-                s.page,
-                x0,
-                top,
-                (x0 - 30.0 * MM, x0 + 30.0 * MM),
-                (avoid(s.page), x0),
-            );
             let mut pts = pts_head;
-            pts.push((x0, top));
-            let ctop = if (cx - x0).abs() > 0.05 {
-                pts.push((cx, top));
-                pts.push((cx, top + CLEAR));
-                top + CLEAR
+            let (cx, ctop) = if in_cell(s, e.style) {
+                let cx = free_x(&d, s.page, x0, under, (x0, x0), (avoid(s.page), x0));
+                pts.push((x0, under));
+                (cx, under)
             } else {
-                top
+                // Under the table, every connector of the page in one row; a connector
+                // shifted sideways (another is at its x) is joined by a jog of its own height.
+                let k = below_seen.entry(s.page).or_insert(0);
+                let n = below_total.get(&s.page).copied().unwrap_or(1);
+                let tb = g.table_bottom(x0, cell.y1);
+                let ctop = tb + CLEAR + 0.7 * MM * n as f64 + 0.5 * MM;
+                let cx = free_x(
+                    &d,
+                    s.page,
+                    x0,
+                    ctop,
+                    (x0 - 30.0 * MM, x0 + 30.0 * MM),
+                    (avoid(s.page), x0),
+                );
+                if (cx - x0).abs() > 0.05 {
+                    let jy = tb + CLEAR + 0.7 * MM * *k as f64;
+                    pts.push((x0, jy));
+                    pts.push((cx, jy));
+                }
+                *k += 1;
+                pts.push((cx, ctop));
+                (cx, ctop)
             };
             let c = conn_at(&mut d, s.page, cx, ctop);
             d.wires.push(wire(s.page, pts, vec![e.src], Some(c)));
@@ -781,10 +804,13 @@ pub(crate) fn route(
                 });
             } else {
                 let lx = lane_x(run_of[&(k, t.page)]);
-                // Keep the connector inside the column; a short jog joins it to the lane,
-                // each connector's jog at its own height.
+                // Keep the connector inside the column, off the lanes and the line coming
+                // down into the symbol's top; a short jog joins it to the lane, each
+                // connector's jog at its own height.
+                let mut centre_too = avoid(t.page).clone();
+                centre_too.push((t.x, cell.y0, t.top));
                 let want = if lo <= hi { lx.clamp(lo, hi) } else { t.x };
-                let cx = free_x(&d, t.page, want, top, (lo, hi), (avoid(t.page), lx));
+                let cx = free_x(&d, t.page, want, top, (lo, hi), (&centre_too, lx));
                 let here = d
                     .conns
                     .iter()
@@ -878,14 +904,21 @@ fn free_x(
     want: f64,
     top: f64,
     (lo, hi): (f64, f64),
-    (tracks, own): (&[f64], f64),
+    (tracks, own): (&[(f64, f64, f64)], f64),
 ) -> f64 {
     let taken = |x: f64| {
         let r = Rect::new(x - CONN_W / 2.0, top, x + CONN_W / 2.0, top + CONN_H).grow(0.4 * MM);
         d.conns
             .iter()
             .any(|c| c.page == page && c.rect.overlaps(&r))
-            || ((x - own).abs() > 0.01 && tracks.iter().any(|t| (t - x).abs() < 0.5 * MM))
+            || tracks.iter().any(|&(tx, y0, y1)| {
+                (tx - own).abs() > 0.01
+                    && (tx - x).abs() < CONN_W / 2.0 + 0.3 * MM
+                    && y1 > top
+                    && y0 < top + CONN_H
+            })
+            || ((x - own).abs() > 0.01
+                && tracks.iter().any(|&(tx, _, _)| (tx - x).abs() < 0.5 * MM))
     };
     if !taken(want) {
         return want;
