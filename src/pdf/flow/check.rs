@@ -242,8 +242,20 @@ pub(crate) fn check(nodes: &[Node], d: &Drawing, grids: &[Grid]) -> Vec<Violatio
             );
         }
     }
-    // Connectors: clear of rules, symbols and text.
-    for c in &d.conns {
+    // Connectors: clear of rules, symbols, text and each other.
+    for (ci, c) in d.conns.iter().enumerate() {
+        if d.conns
+            .iter()
+            .skip(ci + 1)
+            .any(|o| o.page == c.page && o.rect.overlaps(&c.rect))
+        {
+            report(
+                c.sop,
+                c.from,
+                c.page,
+                format!("penghubung halaman {} menimpa penghubung lain", c.num),
+            );
+        }
         let g = grid(c.page);
         let cp = c.poly();
         if rule_cuts(g, &c.rect)

@@ -679,6 +679,8 @@ pub(crate) fn route(
     for (k, e) in plan.edges.iter().enumerate() {
         let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
         let to = if t.end { TO_END } else { t.step };
+        // The edge's first wire leaves the source (its label goes beside it).
+        let first_wire = d.wires.len();
         let wire = |page: usize, pts: Vec<P>, ends: Vec<usize>, conn: Option<usize>| Wire {
             sop: s.sop,
             page,
@@ -814,12 +816,22 @@ pub(crate) fn route(
                 let here = d
                     .conns
                     .iter()
-                    .filter(|c| c.page == t.page && (c.rect.y0 - top).abs() < 0.01)
+                    .filter(|c| {
+                        c.page == t.page
+                            && (c.rect.y0 - top).abs() < 0.01
+                            && c.to == to
+                            && c.rect.x1 > cell.x0
+                            && c.rect.x0 < cell.x1
+                            && (c.rect.x0 + c.rect.x1) / 2.0 != t.x
+                    })
                     .count();
                 let c = conn_at(&mut d, t.page, cx, top);
                 let mut pts = vec![(cx, cb)];
                 if (cx - lx).abs() > 0.05 {
-                    let jy = (t.top - 0.7 * MM - 0.6 * MM * here as f64).max(cb + 0.3 * MM);
+                    // Between the downward edge's jog (`SHAFT` above the symbol) and the symbol.
+                    let jy = (t.top - 0.6 * MM - 0.45 * MM * here as f64)
+                        .max(t.top - SHAFT + 0.45 * MM)
+                        .max(cb + 0.3 * MM);
                     pts.push((cx, jy));
                     pts.push((lx, jy));
                 }
@@ -834,7 +846,7 @@ pub(crate) fn route(
             }
         }
         if e.label.is_some() {
-            label_jobs.push((k, d.wires.len() - 1));
+            label_jobs.push((k, first_wire));
         }
     }
     // Labels last, each in the free space of its decision's cell nearest the exit.
@@ -843,11 +855,7 @@ pub(crate) fn route(
         let s = &nodes[e.src];
         let text = e.label.clone().unwrap_or_default();
         // The wire that leaves the source.
-        let w = d
-            .wires
-            .iter()
-            .rposition(|w| !w.join && w.page == s.page && w.ends.first() == Some(&e.src))
-            .unwrap_or(wi);
+        let w = wi;
         let exit = d.wires[w].pts[0];
         let to = d.wires[w].to;
         let cell = grid(s.page).cell(s);

@@ -164,7 +164,8 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
             *st.actors.iter().min().unwrap()
         };
         let ends = st.kind == "keputusan" && (st.ya == Some(0) || st.tidak == Some(0));
-        let sym_h = 7.0 + h + if ends { 5.0 + h * 0.8 } else { 0.0 } + 3.0;
+        let label_room = if st.kind == "keputusan" { 3.5 } else { 0.0 };
+        let sym_h = 7.0 + h + label_room + if ends { 5.0 + h * 0.8 } else { 0.0 } + 3.0;
         let row_h = (st.text_h + 2.4).max(sym_h);
         if y + row_h > page_bottom && y > page_rows_top + header + 0.1 {
             finish_page(grids.last_mut().unwrap(), page_rows_top, y);
@@ -209,7 +210,7 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
             });
             if ends {
                 let (ew, eh) = (w * 0.8, h * 0.8);
-                let et = top + h + 5.0;
+                let et = top + h + label_room + 5.0;
                 nodes.push(Node {
                     sop: 0,
                     step: nomor as i64,
