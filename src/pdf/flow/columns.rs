@@ -556,6 +556,32 @@ impl<'a> Solver<'a> {
         (total, pages)
     }
 
+    /// The width (mm) at which column `c` sets every paragraph on one line.
+    fn natural(&self, c: usize) -> f64 {
+        let em = self.size * PT;
+        let widest = |p: &Para| p.words.iter().map(|w| w.width + 0.278).sum::<f64>() + p.indent;
+        self.t
+            .rows
+            .iter()
+            .flat_map(|r| &r[c])
+            .map(widest)
+            .fold(0.0, f64::max)
+            * em
+            + 2.0 * INSET_X
+    }
+
+    /// The width (mm) at which every actor header is one line.
+    fn natural_heads(&self) -> f64 {
+        let em = self.size * PT;
+        self.t
+            .heads
+            .iter()
+            .map(|p| p.words.iter().map(|w| w.width + 0.278).sum::<f64>())
+            .fold(0.0, f64::max)
+            * em
+            + 2.0 * INSET_X
+    }
+
     fn solve(&self, avail: f64, actor_floor: f64) -> Widths {
         let n = self.t.n_actors as f64;
         let mut w: Widths = [0.0; COLS + 1];
@@ -567,11 +593,18 @@ impl<'a> Solver<'a> {
         let step = 1.0;
         let mut free = avail - w.iter().take(COLS).sum::<f64>() - n * w[ACTOR];
         let mut current = self.cost(&w);
+        // Past the width where every cell of a column is one line per paragraph, growing it
+        // cannot help: those columns are not tried (most of the solver's time otherwise).
+        let full: [f64; COLS] = std::array::from_fn(|c| self.natural(c));
+        let heads = self.natural_heads();
         while free >= step {
             let mut best: Option<(f64, usize, f64)> = None;
             for c in [KEG, KEL, WAKTU, OUT, KET, ACTOR] {
                 let unit = if c == ACTOR { n.max(1.0) } else { 1.0 };
-                if c == ACTOR && (self.t.n_actors == 0 || w[ACTOR] >= 30.0) {
+                if c == ACTOR && (self.t.n_actors == 0 || w[ACTOR] >= 30.0 || w[ACTOR] >= heads) {
+                    continue;
+                }
+                if c != ACTOR && w[c] >= full[c] {
                     continue;
                 }
                 let mut k = 1.0;
