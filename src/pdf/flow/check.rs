@@ -4,7 +4,7 @@
 //! a line running along a rule; an arrow without a shaft).
 
 use super::route::{
-    ARROW_LEN, CLEAR, Drawing, Grid, MM, Node, P, Rect, TO_END, polys_overlap, rect_poly,
+    ARROW_LEN, Drawing, Grid, MM, Node, P, RULE_GAP, Rect, TO_END, polys_overlap, rect_poly,
     seg_hits_polygon,
 };
 
@@ -144,12 +144,12 @@ pub(crate) fn check(nodes: &[Node], d: &Drawing, grids: &[Grid]) -> Vec<Violatio
             let along = if horizontal {
                 let (lo, hi) = (a.0.min(b.0), a.0.max(b.0));
                 g.h.iter().any(|&(y, x0, x1)| {
-                    (y - a.1).abs() < CLEAR * 0.9 && x1.min(hi) - x0.max(lo) > 0.3 * MM
+                    (y - a.1).abs() < RULE_GAP * 0.9 && x1.min(hi) - x0.max(lo) > 0.3 * MM
                 })
             } else if vertical {
                 let (lo, hi) = (a.1.min(b.1), a.1.max(b.1));
                 g.v.iter().any(|&(x, y0, y1)| {
-                    (x - a.0).abs() < CLEAR * 0.9 && y1.min(hi) - y0.max(lo) > 0.3 * MM
+                    (x - a.0).abs() < RULE_GAP * 0.9 && y1.min(hi) - y0.max(lo) > 0.3 * MM
                 })
             } else {
                 false

@@ -15,7 +15,9 @@ pub(crate) const CONN_W: f64 = 4.4 * MM;
 pub(crate) const CONN_H: f64 = 3.4 * MM;
 /// The run of line an arrowhead ends: its own length and a visible shaft.
 pub(crate) const SHAFT: f64 = ARROW_LEN + 0.6 * MM;
-/// How far lines, labels and connectors keep from the table's rules.
+/// How far a line keeps from a rule it runs along: the old router's 4 pt read as a double rule.
+pub(crate) const RULE_GAP: f64 = 1.6 * MM;
+/// How far labels and connectors keep from the table's rules.
 pub(crate) const CLEAR: f64 = 0.8 * MM;
 
 /// How an edge leaves its symbol: straight down to the next row, or sideways along a lane.
@@ -587,7 +589,7 @@ pub(crate) fn route(
     let lane_x = |i: usize| {
         let r = &runs[i];
         let (k, n) = tracks[i];
-        let (lo, hi) = (SHAFT, r.room - CLEAR);
+        let (lo, hi) = (SHAFT, r.room - RULE_GAP);
         let off = if n <= 1 || hi <= lo {
             hi.max(lo.min(r.room * 0.75))
         } else {
@@ -601,7 +603,7 @@ pub(crate) fn route(
         tracks_on
             .entry(r.page)
             .or_default()
-            .push((lane_x(i), r.y0 - 3.0 * MM, r.y1 + 3.0 * MM));
+            .push((lane_x(i), r.y0, r.y1));
     }
     let no_tracks = Vec::new();
     let avoid = |page: usize| tracks_on.get(&page).unwrap_or(&no_tracks);
@@ -763,7 +765,7 @@ pub(crate) fn route(
                 let k = below_seen.entry(s.page).or_insert(0);
                 let n = below_total.get(&s.page).copied().unwrap_or(1);
                 let tb = g.table_bottom(x0, cell.y1);
-                let ctop = tb + CLEAR + 0.7 * MM * n as f64 + 0.5 * MM;
+                let ctop = tb + RULE_GAP + 0.7 * MM * n as f64 + 0.5 * MM;
                 let cx = free_x(
                     &d,
                     s.page,
@@ -773,7 +775,7 @@ pub(crate) fn route(
                     (avoid(s.page), x0),
                 );
                 if (cx - x0).abs() > 0.05 {
-                    let jy = tb + CLEAR + 0.7 * MM * *k as f64;
+                    let jy = tb + RULE_GAP + 0.7 * MM * *k as f64;
                     pts.push((x0, jy));
                     pts.push((cx, jy));
                 }
@@ -1066,7 +1068,7 @@ fn on_edge(r: &Rect, a: P, b: P) -> bool {
 /// The horizontal pieces of every line with gaps where a vertical line of another edge
 /// crosses them: a crossing never reads as a junction.
 pub(crate) fn with_gaps(d: &Drawing, page: usize) -> Vec<Vec<P>> {
-    const GAP: f64 = 0.9 * MM;
+    const GAP: f64 = 0.6 * MM;
     let wires: Vec<&Wire> = d.wires.iter().filter(|w| w.page == page).collect();
     let mut out = Vec::new();
     for (i, w) in wires.iter().enumerate() {
