@@ -330,9 +330,11 @@ mod generated {
     }
 }
 
-/// Counts the checker's findings by kind over 1,000 generated flows (`--ignored` to print).
+/// Counts the checker's findings by kind over 1,000 generated flows (the same 1,000 every
+/// run; `--nocapture` prints them) and holds the router to today's count: 21 flows, nearly
+/// all three or four off-page connectors into one narrow column. The strict test above (0 of
+/// 1,000) is the goal.
 #[test]
-#[ignore = "diagnostic: prints what kinds of violations generated flows still have"]
 fn violation_census() {
     use proptest::strategy::{Strategy, ValueTree};
     use proptest::test_runner::TestRunner;
@@ -356,9 +358,13 @@ fn violation_census() {
         }
     }
     eprintln!("{bad} of 1000 flows with violations");
-    for (k, n) in kinds {
+    for (k, n) in &kinds {
         eprintln!("{n:5} {k}");
     }
+    assert!(
+        bad <= 21,
+        "{bad} of 1000 generated flows with violations: {kinds:#?}"
+    );
 }
 
 /// Prints the first generated flow whose findings contain `WANT`, with its wires near the
