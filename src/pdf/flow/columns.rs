@@ -638,7 +638,8 @@ impl<'a> Solver<'a> {
             let mut best: Option<(f64, usize, usize, f64)> = None;
             for from in [KEG, KEL, WAKTU, OUT, KET] {
                 for to in [KEG, KEL, WAKTU, OUT, KET] {
-                    if from == to {
+                    // A column already on one line per paragraph gains nothing from more width.
+                    if from == to || w[to] >= full[to] {
                         continue;
                     }
                     for d in [1.0, 2.0, 4.0, 8.0, 16.0] {
