@@ -81,7 +81,9 @@ pub fn toc_links(doc: &typst_layout::PagedDocument) -> Vec<Link> {
         _ => -1,
     };
     // Entry number → (page, corner, book page) of each marker.
-    let mut corners: BTreeMap<i64, Vec<(usize, i64, i64, f64, f64)>> = BTreeMap::new();
+    // (page, corner, book page, x, y) per marker.
+    type Corner = (usize, i64, i64, f64, f64);
+    let mut corners: BTreeMap<i64, Vec<Corner>> = BTreeMap::new();
     for c in introspector
         .elements()
         .query(&Selector::Label(label))
@@ -1058,7 +1060,7 @@ mod tests {
             title: t.into(),
             page: 0,
         });
-        let book = join(&head, &marks, &parts, None).unwrap();
+        let book = join(&head, &marks, &[], &parts, None).unwrap();
         let f = PdfFile::parse(&book).unwrap();
         let (pages, nodes) = f.pages().unwrap();
         assert_eq!((pages.len(), nodes.len()), (3, 1));
@@ -1166,7 +1168,7 @@ mod tests {
             x: 10.0,
             y: 20.0,
         };
-        let book = join(&head, &[], &parts, Some(&stamp)).unwrap();
+        let book = join(&head, &[], &[], &parts, Some(&stamp)).unwrap();
         let f = PdfFile::parse(&book).unwrap();
         let (pages, _) = f.pages().unwrap();
         // The decree part is numbered by its own layout; the part's page gets "2/2".

@@ -552,7 +552,10 @@ impl PdfRenderer {
         // The layout checker's findings travel with the files (through worker processes and
         // the cache too); `render` prints them as warnings and writes nothing for them.
         if !violations.is_empty() {
-            files.push((format!("{}/{LAYOUT_NOTES}", job.id), layout_notes(&violations)));
+            files.push((
+                format!("{}/{LAYOUT_NOTES}", job.id),
+                layout_notes(&violations),
+            ));
         }
         let svgs = flow_svgs(&doc, &self.glyphs).into_iter().enumerate();
         files.extend(svgs.map(|(k, svg)| (format!("{}/alur-{}.svg", job.id, k + 1), svg)));

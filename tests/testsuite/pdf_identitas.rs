@@ -307,7 +307,7 @@ fn underline_segments(slug: &str) -> Vec<f64> {
     let renderer = PdfRenderer::new(&site, &Theme::embedded(), p.path()).unwrap();
     for i in &site.instansi {
         for b in &i.bidang {
-            for s in b.sop.iter().filter(|s| s.id.slug == slug) {
+            if let Some(s) = b.sop.iter().find(|s| s.id.slug == slug) {
                 let (doc, _) = renderer.sop(&site, i, b, s).unwrap();
                 let mut out = Vec::new();
                 walk(&doc.pages()[0].frame, &mut out);

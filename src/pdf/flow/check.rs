@@ -316,11 +316,9 @@ pub(crate) fn grid_of(frame: &typst::layout::Frame) -> Grid {
             let p = at + *pos;
             let (x, y) = (p.x.to_pt(), p.y.to_pt());
             match item {
-                FrameItem::Group(group) => {
-                    // Tables and pages only translate; a transformed group is skipped.
-                    if group.transform.is_identity() {
-                        walk(&group.frame, p, g);
-                    }
+                // Tables and pages only translate; a transformed group is skipped.
+                FrameItem::Group(group) if group.transform.is_identity() => {
+                    walk(&group.frame, p, g);
                 }
                 FrameItem::Shape(shape, _) if shape.stroke.is_some() => match &shape.geometry {
                     Geometry::Line(delta) => {

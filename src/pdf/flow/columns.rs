@@ -376,7 +376,10 @@ fn measure(sop: &Sop) -> Table {
                 vec![para(&l.nomor.to_string(), 0.0, false)],
                 vec![para(&l.kegiatan, 0.0, false)],
                 list(&l.kelengkapan),
-                l.waktu.iter().map(|w| para(&w.teks, 0.0, false)).collect(),
+                l.waktu
+                    .iter()
+                    .map(|w| para(&w.tampil(), 0.0, false))
+                    .collect(),
                 list(&l.output),
                 l.keterangan.iter().map(|k| para(k, 0.0, false)).collect(),
             ]
@@ -435,12 +438,15 @@ fn symbol_height(actor: f64, (decision, ends): (bool, bool)) -> f64 {
 /// Widths: the six text columns, then the actor column.
 type Widths = [f64; COLS + 1];
 
+/// Every row's cell height in one column at one width, and their sum.
+type Heights = (Vec<f64>, f64);
+
 struct Solver<'a> {
     t: &'a Table,
     size: f64,
     /// Per column and width (0.1 mm): every row's cell height and their sum. The solver tries
     /// thousands of width sets but few widths per column, so wrapping is done once per width.
-    cache: RefCell<HashMap<(usize, i64), Rc<(Vec<f64>, f64)>>>,
+    cache: RefCell<HashMap<(usize, i64), Rc<Heights>>>,
 }
 
 impl<'a> Solver<'a> {

@@ -950,6 +950,10 @@ pub(crate) fn label_rect(x: f64, top: f64, w: f64) -> Rect {
     Rect::new(x, top - 0.2 * LABEL_PT, x + w, top + 0.95 * LABEL_PT)
 }
 
+/// Where a label belongs: the point it is anchored at, its own edge's segments and those of
+/// the sibling edges it must stay nearer to its own than to.
+type Anchor<'a> = (P, &'a [(P, P)], &'a [(P, P)]);
+
 /// The free spot of a `lw` wide label in `cell` nearest `anchor`: clear of the rules, the
 /// symbols, every line, arrowhead, connector, other label and text on the page.
 fn place_label(
@@ -958,7 +962,7 @@ fn place_label(
     grid: &Grid,
     page: usize,
     cell: Rect,
-    (anchor, own, sib): (P, &[(P, P)], &[(P, P)]),
+    (anchor, own, sib): Anchor<'_>,
     lw: f64,
 ) -> Option<(f64, f64)> {
     let pad = 0.3 * MM;
