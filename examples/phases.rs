@@ -1,5 +1,5 @@
-//! Developer aid: time the phases of compiling SOP documents on one thread (Typst compile,
-//! flowchart drawing, PDF export, SVG export). `cargo run --release --example phases -- DIR [N]`
+//! Developer aid: time the phases of compiling SOP documents on one thread (template data with
+//! the column plan, Typst compile, flowchart drawing, PDF export, SVG export). `cargo run --release --example phases -- DIR [N]`
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -10,7 +10,7 @@ fn main() {
     let site = &loaded.site;
     let theme = sopan::theme::Theme::load(&root, &site.settings.tema).expect("theme");
     let r = sopan::render::pdf::PdfRenderer::new(site, &theme, &root).expect("renderer");
-    let mut t = [Duration::ZERO; 4];
+    let mut t = [Duration::ZERO; 5];
     let mut bytes = [0usize; 2];
     let mut k = 0;
     'all: for i in &site.instansi {
@@ -20,8 +20,10 @@ fn main() {
                     break 'all;
                 }
                 k += 1;
+                let z = Instant::now();
                 let data = r.sop_data(site, i, b, s);
                 let a = Instant::now();
+                t[4] += a - z;
                 let doc = r.compile("/sop.typ", data, "x").expect("compiles");
                 let b0 = Instant::now();
                 let doc = sopan::pdf::flow::finish(doc, None);
@@ -49,7 +51,8 @@ fn main() {
     }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0 / k as f64;
     println!(
-        "{k} SOP, ms per SOP: compile {:.2}, flow {:.2}, pdf {:.2}, svg {:.2}; KB per SOP: pdf {}, svg {}",
+        "{k} SOP, ms per SOP: data {:.2}, compile {:.2}, flow {:.2}, pdf {:.2}, svg {:.2}; KB per SOP: pdf {}, svg {}",
+        ms(t[4]),
         ms(t[0]),
         ms(t[1]),
         ms(t[2]),

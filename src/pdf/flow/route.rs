@@ -139,6 +139,18 @@ impl Rect {
 
     /// Whether the segment a–b passes through the inside of the box.
     pub(crate) fn cut_by(&self, a: P, b: P) -> bool {
+        // The router's segments are horizontal or vertical: for those the separating-axis test
+        // against a box is exactly this box test (the same margin), and the router asks it
+        // for every candidate spot of every label (it was most of the flow phase).
+        if a.0 == b.0 || a.1 == b.1 {
+            const EPS: f64 = 0.05;
+            let (sx0, sx1) = (a.0.min(b.0), a.0.max(b.0));
+            let (sy0, sy1) = (a.1.min(b.1), a.1.max(b.1));
+            return !(sx1 <= self.x0 + EPS
+                || self.x1 <= sx0 + EPS
+                || sy1 <= self.y0 + EPS
+                || self.y1 <= sy0 + EPS);
+        }
         seg_hits_polygon(
             a,
             b,
@@ -156,6 +168,15 @@ impl Rect {
 /// count): separating-axis test over the polygon's edges and the segment's normal.
 pub(crate) fn seg_hits_polygon(a: P, b: P, poly: &[P]) -> bool {
     const EPS: f64 = 0.05;
+    // Bounding boxes apart (by any gap): some tested axis separates them too, so the full test
+    // would say no as well; most pairs end here.
+    let (px0, px1, py0, py1) = poly.iter().fold(
+        (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+        |(x0, x1, y0, y1), p| (x0.min(p.0), x1.max(p.0), y0.min(p.1), y1.max(p.1)),
+    );
+    if a.0.max(b.0) < px0 || px1 < a.0.min(b.0) || a.1.max(b.1) < py0 || py1 < a.1.min(b.1) {
+        return false;
+    }
     let mut axes: Vec<P> = Vec::with_capacity(poly.len() + 1);
     for i in 0..poly.len() {
         let (p, q) = (poly[i], poly[(i + 1) % poly.len()]);
