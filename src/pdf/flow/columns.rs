@@ -27,7 +27,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::LazyLock;
 
@@ -446,7 +445,7 @@ struct Solver<'a> {
     size: f64,
     /// Per column and width (0.1 mm): every row's cell height and their sum. The solver tries
     /// thousands of width sets but few widths per column, so wrapping is done once per width.
-    cache: RefCell<HashMap<(usize, i64), Rc<Heights>>>,
+    cache: RefCell<rustc_hash::FxHashMap<(usize, i64), Rc<Heights>>>,
 }
 
 impl<'a> Solver<'a> {
