@@ -11,15 +11,7 @@ const INSTANSI: &str = "pemerintah: Pemerintah Kota Uji\nnama: Dinas Uji\nkepala
 fn refused(rel: &str, text: &str) -> String {
     let p = Project::base();
     p.write(rel, text);
-    let r = p.run(&["check"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    let b = p.run(&["build"]);
-    assert_eq!(b.code, 1, "{b:?}");
-    assert!(
-        !p.path().join("output").exists(),
-        "a refused build writes nothing"
-    );
-    r.stderr
+    p.refused()
 }
 
 #[test]

@@ -10,15 +10,7 @@ use std::os::unix::fs::symlink;
 
 /// `check` and `build` both fail; the build writes nothing; returns the check report.
 fn refused(p: &Project) -> String {
-    let r = p.run(&["check"]);
-    assert_eq!(r.code, 1, "{r:?}");
-    let b = p.run(&["build"]);
-    assert_eq!(b.code, 1, "{b:?}");
-    assert!(
-        !p.path().join("output").exists(),
-        "a refused build writes nothing"
-    );
-    r.stderr
+    p.refused()
 }
 
 /// A folder outside the project holding one file.

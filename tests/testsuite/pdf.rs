@@ -523,6 +523,7 @@ fn one_page(page: usize) -> [String; 4] {
     ["-f".into(), n.clone(), "-l".into(), n]
 }
 
+/// Text of one page (1-based) through poppler's `pdftotext`.
 pub(crate) fn page_text(path: &Path, page: usize) -> String {
     let out = Command::new("pdftotext")
         .args(["-raw", "-enc", "UTF-8"])
@@ -530,7 +531,12 @@ pub(crate) fn page_text(path: &Path, page: usize) -> String {
         .arg(path)
         .arg("-")
         .output()
-        .unwrap();
+        .expect("pdftotext (Debian package poppler-utils) is needed for the PDF tests");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        path.display()
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 

@@ -3,33 +3,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::pdf::{page_count, page_text};
 use crate::support::Project;
-
-/// Text of one page (1-based) through poppler's `pdftotext`.
-fn page_text(path: &Path, page: usize) -> String {
-    let n = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-raw", "-enc", "UTF-8", "-f", &n, "-l", &n])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (Debian package poppler-utils) is needed for the PDF tests");
-    assert!(
-        out.status.success(),
-        "pdftotext failed on {}",
-        path.display()
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn page_count(path: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(path).output().unwrap();
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("pdfinfo prints the page count")
-}
 
 /// Without whitespace, so line wrapping inside table cells does not matter.
 fn squash(s: &str) -> String {

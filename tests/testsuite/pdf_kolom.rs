@@ -5,16 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
+use crate::pdf::page_count;
 use crate::support::Project;
-
-fn page_count(path: &Path) -> usize {
-    let out = Command::new("pdfinfo").arg(path).output().unwrap();
-    let info = String::from_utf8_lossy(&out.stdout);
-    info.lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("pdfinfo prints the page count")
-}
 
 /// One word as poppler places it, in millimetres from the page's top left corner.
 #[derive(Debug, Clone)]

@@ -179,6 +179,20 @@ impl Project {
         out
     }
 
+    /// `check` and `build` both fail on content (exit 1) and the build writes no output;
+    /// returns the check report.
+    pub fn refused(&self) -> String {
+        let r = self.run(&["check"]);
+        assert_eq!(r.code, 1, "{r:?}");
+        let b = self.run(&["build"]);
+        assert_eq!(b.code, 1, "{b:?}");
+        assert!(
+            !self.path().join("output").exists(),
+            "a refused build writes nothing"
+        );
+        r.stderr
+    }
+
     /// Runs `sopan ARGS` inside the project folder.
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_env(args, &[])
