@@ -544,3 +544,17 @@ fn every_sop_page_is_searchable_by_its_text_and_the_bundle_is_the_one_written() 
         assert!(written == *bytes, "{path} differs from the build's");
     }
 }
+
+#[test]
+fn a_bare_number_of_minutes_shows_with_its_unit_on_the_sop_page() {
+    let p = Project::base();
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        "nomor: \"2\"\nnama: Surat Keluar\npelaksana: [A]\nlangkah:\n  - kegiatan: Kirim\n    pelaksana: A\n    waktu: \"5\"\n  - kegiatan: Arsipkan\n    pelaksana: A\n    waktu: 1.Jam\n",
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html = p.read("output/dinas/umum/surat-keluar/index.html");
+    assert!(html.contains("<dd>5 menit</dd>"), "{html}");
+    assert!(html.contains("<dd>1 jam</dd>"), "{html}");
+}

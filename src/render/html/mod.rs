@@ -652,7 +652,7 @@ fn sop(
                 kegiatan: l.kegiatan.clone(),
                 pelaksana: l.pelaksana.join(" bersama "),
                 kelengkapan: l.kelengkapan.clone(),
-                waktu: l.waktu.as_ref().map(|w| w.teks.clone()),
+                waktu: l.waktu.as_ref().map(|w| w.tampil()),
                 output: l.output.clone(),
                 keterangan: l.keterangan.clone(),
                 keterangan_url,
