@@ -523,6 +523,46 @@ fn one_page(page: usize) -> [String; 4] {
     ["-f".into(), n.clone(), "-l".into(), n]
 }
 
+/// One word as poppler places it (`pdftotext -bbox`), in points from the page's top left.
+#[derive(Debug, Clone)]
+pub(crate) struct BoxWord {
+    pub(crate) text: String,
+    pub(crate) x0: f64,
+    pub(crate) y0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y1: f64,
+}
+
+/// The words of one page (1-based) with their boxes.
+pub(crate) fn page_words(path: &Path, page: usize) -> Vec<BoxWord> {
+    let out = Command::new("pdftotext")
+        .args(["-bbox", "-enc", "UTF-8"])
+        .args(one_page(page))
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian package poppler-utils) is needed for the PDF tests");
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let end = start + tag[start..].find('"').unwrap();
+        tag[start..end].parse().unwrap()
+    };
+    html.split("<word ")
+        .skip(1)
+        .map(|w| {
+            let (tag, rest) = w.split_once('>').unwrap();
+            BoxWord {
+                text: rest.split("</word>").next().unwrap().replace("&amp;", "&"),
+                x0: attr(tag, "xMin"),
+                y0: attr(tag, "yMin"),
+                x1: attr(tag, "xMax"),
+                y1: attr(tag, "yMax"),
+            }
+        })
+        .collect()
+}
+
 /// Text of one page (1-based) through poppler's `pdftotext`.
 pub(crate) fn page_text(path: &Path, page: usize) -> String {
     let out = Command::new("pdftotext")

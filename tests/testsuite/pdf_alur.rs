@@ -5,7 +5,6 @@
 //! `src/pdf/flow/tests.rs`) that failed on the router before the checker.
 
 use std::path::Path;
-use std::process::Command;
 
 use sopan::model::Site;
 use sopan::render::pdf::{FlowNode, PdfRenderer, flow_nodes};
@@ -105,26 +104,11 @@ fn a_selesai_branch_ends_at_its_own_terminator() {
     assert_eq!((own.actor, own.page), (diamond.actor, diamond.page));
 }
 
-/// The words of one page with their heights in points (`pdftotext -bbox`).
+/// The words of one page with their heights in points.
 fn word_heights(path: &Path, page: usize) -> Vec<(String, f64)> {
-    let n = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-bbox", "-enc", "UTF-8", "-f", &n, "-l", &n])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let html = String::from_utf8(out.stdout).unwrap();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let k = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        tag[k..].split('"').next().unwrap().parse().unwrap()
-    };
-    html.lines()
-        .filter(|l| l.trim_start().starts_with("<word"))
-        .map(|l| {
-            let text = l.split('>').nth(1).unwrap().split('<').next().unwrap();
-            (text.to_string(), attr(l, "yMax") - attr(l, "yMin"))
-        })
+    crate::pdf::page_words(path, page)
+        .into_iter()
+        .map(|w| (w.text, w.y1 - w.y0))
         .collect()
 }
 

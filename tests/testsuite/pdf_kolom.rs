@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use crate::pdf::page_count;
+use crate::pdf::{page_count, page_words};
 use crate::support::Project;
 
 /// One word as poppler places it, in millimetres from the page's top left corner.
@@ -17,32 +17,16 @@ struct Word {
     text: String,
 }
 
-/// The words of one page with their boxes (`pdftotext -bbox`).
+/// The words of one page with their boxes, in millimetres.
 fn words(path: &Path, page: usize) -> Vec<Word> {
-    let n = page.to_string();
-    let out = Command::new("pdftotext")
-        .args(["-bbox", "-enc", "UTF-8", "-f", &n, "-l", &n])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let html = String::from_utf8(out.stdout).unwrap();
-    let attr = |tag: &str, name: &str| -> f64 {
-        let start = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        let end = start + tag[start..].find('"').unwrap();
-        tag[start..end].parse::<f64>().unwrap() * 25.4 / 72.0
-    };
-    html.split("<word ")
-        .skip(1)
-        .map(|w| {
-            let (tag, rest) = w.split_once('>').unwrap();
-            let text = rest.split("</word>").next().unwrap();
-            Word {
-                x0: attr(tag, "xMin"),
-                y0: attr(tag, "yMin"),
-                x1: attr(tag, "xMax"),
-                text: text.replace("&amp;", "&"),
-            }
+    let mm = |pt: f64| pt * 25.4 / 72.0;
+    page_words(path, page)
+        .into_iter()
+        .map(|w| Word {
+            x0: mm(w.x0),
+            y0: mm(w.y0),
+            x1: mm(w.x1),
+            text: w.text,
         })
         .collect()
 }
