@@ -19,16 +19,16 @@ fn main() {
     let head = pdfs.first().expect("at least one SOP PDF").clone();
     for _ in 0..runs {
         let t = Instant::now();
-        let parts: Vec<sopan::render::book::Part> = pdfs
+        let parts: Vec<sopan::pdf::book::Part> = pdfs
             .iter()
-            .map(|pdf| sopan::render::book::Part {
-                source: sopan::render::book::Source::parse(pdf).unwrap(),
+            .map(|pdf| sopan::pdf::book::Part {
+                source: sopan::pdf::book::Source::parse(pdf).unwrap(),
                 title: "x",
                 marks: vec![(3, "x".into())],
             })
             .collect();
         let parsed = t.elapsed();
-        let book = sopan::render::book::join(&head, &[], &[], &parts, None).unwrap();
+        let book = sopan::pdf::book::join(&head, &[], &[], &parts, None).unwrap();
         println!(
             "{} PDFs: parse {:.0} ms, join {:.0} ms, {} KB",
             pdfs.len(),

@@ -9,7 +9,7 @@ fn main() {
     let loaded = sopan::load_and_validate(&root).expect("loads");
     let site = &loaded.site;
     let theme = sopan::theme::Theme::load(&root, &site.settings.tema).expect("theme");
-    let r = sopan::render::pdf::PdfRenderer::new(site, &theme, &root).expect("renderer");
+    let r = sopan::pdf::renderer::PdfRenderer::new(site, &theme, &root).expect("renderer");
     let mut t = [Duration::ZERO; 5];
     let mut bytes = [0usize; 2];
     let mut k = 0;
@@ -37,7 +37,7 @@ fn main() {
                     )
                     .expect("exports");
                 let d = Instant::now();
-                let svgs = sopan::render::pdf::flow_svgs(&doc, &r.glyphs);
+                let svgs = sopan::pdf::renderer::flow_svgs(&doc, &r.glyphs);
                 let e = Instant::now();
                 typst::comemo::evict(0);
                 t[0] += b0 - a;

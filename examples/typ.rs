@@ -6,7 +6,7 @@ fn main() {
     let mut theme = sopan::theme::Theme::embedded();
     theme.insert("typst/scratch.typ", src);
     let today = typst::foundations::Datetime::from_ymd(2024, 1, 1).unwrap();
-    let base = sopan::render::world::Base::new(&theme, vec![], today).unwrap();
+    let base = sopan::pdf::world::Base::new(&theme, vec![], today).unwrap();
     let world = base.world("/scratch.typ", b"{}".to_vec());
     let doc = typst::compile::<typst_layout::PagedDocument>(&world)
         .output

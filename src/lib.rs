@@ -72,7 +72,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             proyek: &dir,
         }),
         Command::Audit { dir, per, format } => audit::command::run(&dir, per.as_deref(), &format),
-        Command::PekerjaPdf => render::worker::serve_stdin(),
+        Command::PekerjaPdf => pdf::worker::serve_stdin(),
         Command::Serve {
             dir,
             port,

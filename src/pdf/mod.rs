@@ -1,6 +1,12 @@
-//! The official documents as PDF: the flowchart drawn onto Typst's pages (`flow`). The rest of
-//! the PDF code (template data, compile, decree book, SVG) still lives in `render/` and moves
-//! here file by file as it is changed (the architecture issue's `pdf/` with `flow/`, `book/`,
-//! `svg/`).
+//! The official documents as PDF, made with Typst in-process: `world` gives Typst the theme's
+//! templates and fonts, `renderer` turns an SOP into template data and compiles it (in threads or
+//! `worker` processes), `flow` draws the flowchart onto Typst's pages and checks its layout,
+//! `book` joins the SOP PDFs into the decree book, and `svg` makes the flow pages' pictures for
+//! the site.
 
+pub mod book;
 pub mod flow;
+pub mod renderer;
+pub mod svg;
+pub mod worker;
+pub mod world;

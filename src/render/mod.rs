@@ -1,17 +1,11 @@
 //! Render: the build as one top-down list of named stages, from the validated `Site` to an
 //! in-memory `Output`. No stage touches the disk except to read the project's own logos.
+//! The PDFs are made in `crate::pdf`; this folder holds the site (HTML, open data, search).
 
-pub mod book;
 pub mod data;
 pub mod html;
-pub mod pdf;
-pub mod pdf_file;
 pub mod search;
 pub mod search_record;
-pub mod svg;
-pub mod svg_writer;
-pub mod worker;
-pub mod world;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -19,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::error::Error;
 use crate::model::Site;
 use crate::output::Output;
+use crate::pdf::renderer as pdf;
 use crate::theme::Theme;
 
 /// What the site shows beside the content itself: each SOP's git history and the audit.

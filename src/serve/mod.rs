@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::Error;
 use crate::output::Output;
-use crate::render::pdf::PdfCache;
+use crate::pdf::renderer::PdfCache;
 use crate::render::search::SearchCache;
 use crate::render::search_record::SearchRecord;
 use crate::sync::lock;

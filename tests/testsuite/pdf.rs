@@ -4,8 +4,8 @@ use std::path::Path;
 use std::process::Command;
 
 use sopan::model::Site;
-use sopan::render::pdf::{FlowNode, PdfRenderer, flow_nodes, typst_svg_page};
-use sopan::render::svg_writer::page_svg;
+use sopan::pdf::renderer::{FlowNode, PdfRenderer, flow_nodes, typst_svg_page};
+use sopan::pdf::svg::writer::page_svg;
 use sopan::theme::Theme;
 
 use crate::support::Project;
@@ -690,7 +690,7 @@ fn a_flow_page_the_svg_writer_cannot_draw_falls_back_to_typst_svg() {
     let first_flow_page = flow_nodes(&doc)[0].page;
     let page = &doc.pages()[first_flow_page - 1];
     assert!(page_svg(page, &renderer.glyphs).is_none());
-    let svgs = sopan::render::pdf::flow_svgs(&doc, &renderer.glyphs);
+    let svgs = sopan::pdf::renderer::flow_svgs(&doc, &renderer.glyphs);
     assert!(!svgs.is_empty());
     let svg = String::from_utf8(svgs[0].clone()).unwrap();
     assert!(

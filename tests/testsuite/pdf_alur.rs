@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use sopan::model::Site;
-use sopan::render::pdf::{FlowNode, PdfRenderer, flow_nodes};
+use sopan::pdf::renderer::{FlowNode, PdfRenderer, flow_nodes};
 use sopan::theme::Theme;
 
 use crate::support::Project;

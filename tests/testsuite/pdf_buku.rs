@@ -179,7 +179,7 @@ fn the_book_opens_with_a_cover_and_a_linked_daftar_isi_whose_pages_are_right() {
     );
     // Joined in-process from freshly compiled SOPs: the same bytes as the build wrote.
     let renderer =
-        sopan::render::pdf::PdfRenderer::new(&site, &sopan::theme::Theme::embedded(), p.path())
+        sopan::pdf::renderer::PdfRenderer::new(&site, &sopan::theme::Theme::embedded(), p.path())
             .unwrap();
     let book = renderer.book(&site, i).unwrap().unwrap();
     assert!(book == std::fs::read(&path).unwrap(), "book differs");

@@ -255,7 +255,7 @@ fn a_keterkaitan_sop_is_a_link_to_its_page_when_the_site_has_an_address() {
 /// The horizontal rules on the identity page that are not table rules (0.5 pt): the signer
 /// names' underlines, as (length in pt) per segment.
 fn underline_segments(slug: &str) -> Vec<f64> {
-    use sopan::render::pdf::PdfRenderer;
+    use sopan::pdf::renderer::PdfRenderer;
     use sopan::theme::Theme;
     use typst::layout::{Abs, Frame, FrameItem};
     use typst::visualize::Geometry;

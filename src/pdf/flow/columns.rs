@@ -903,7 +903,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let site = crate::load_and_validate(root).unwrap().site;
         let renderer =
-            crate::render::pdf::PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
+            crate::pdf::renderer::PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
         let (mut n, mut sum, mut worst, mut signed) = (0, 0.0, 0.0_f64, 0.0);
         let mut planning = std::time::Duration::ZERO;
         for i in &site.instansi {

@@ -155,7 +155,7 @@ fn find_fonts(pages: &[Page]) -> Option<Fonts> {
 pub fn footer_glyphs(
     doc: &PagedDocument,
     chars: &str,
-) -> Option<(Vec<crate::render::book::Glyph>, f64)> {
+) -> Option<(Vec<crate::pdf::book::Glyph>, f64)> {
     let fonts = find_fonts(doc.pages())?;
     let face = fonts.regular.ttf();
     let scale = FOOTER_PT / f64::from(face.units_per_em());

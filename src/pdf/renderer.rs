@@ -23,8 +23,8 @@ use crate::model::tanggal::Tanggal;
 use crate::model::terbilang::diktum_label;
 use crate::output::{Blob, Output};
 use crate::pdf::flow;
-use crate::render::svg_writer::GlyphCache;
-use crate::render::world::Base;
+use crate::pdf::svg::writer::GlyphCache;
+use crate::pdf::world::Base;
 use crate::settings::Kertas;
 use crate::theme::Theme;
 
@@ -587,7 +587,7 @@ impl PdfRenderer {
         site: &Site,
         i: &Instansi,
         k: &Keputusan,
-        parts: &[crate::render::book::Part],
+        parts: &[crate::pdf::book::Part],
     ) -> Vec<u8> {
         let pages: Vec<usize> = parts.iter().map(|p| p.source.page_count()).collect();
         serde_json::to_vec(&book_doc(&site.settings, i, k, &pages)).expect("model serialises")
@@ -607,9 +607,9 @@ impl PdfRenderer {
         k: &Keputusan,
         margin: crate::settings::Margin,
         head: &PagedDocument,
-        parts: Vec<crate::render::book::Part>,
+        parts: Vec<crate::pdf::book::Part>,
     ) -> Result<Vec<u8>, Error> {
-        use crate::render::book::{Stamp, join, toc_links};
+        use crate::pdf::book::{Stamp, join, toc_links};
         let what = format!("buku keputusan `{}`", i.id);
         let failed = |e: String| Error::new(format!("gagal menyusun {what}")).cause(e);
         let total = head.pages().len() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
@@ -657,8 +657,8 @@ impl PdfRenderer {
 fn book_parts<'a>(
     i: &'a Instansi,
     sops: &[&'a [u8]],
-) -> Result<Vec<crate::render::book::Part<'a>>, Error> {
-    use crate::render::book::{Part, Source};
+) -> Result<Vec<crate::pdf::book::Part<'a>>, Error> {
+    use crate::pdf::book::{Part, Source};
     let failed =
         |e: String| Error::new(format!("gagal menyusun buku keputusan `{}`", i.id)).cause(e);
     let mut parts = Vec::with_capacity(sops.len());
@@ -684,7 +684,7 @@ fn book_parts<'a>(
 }
 
 /// The bookmarks of a laid-out document: its bookmarked headings, with level and page.
-fn heading_marks(doc: &PagedDocument) -> Vec<crate::render::book::HeadMark> {
+fn heading_marks(doc: &PagedDocument) -> Vec<crate::pdf::book::HeadMark> {
     use typst::foundations::{Element, Selector, StyleChain};
     use typst::introspection::Introspector;
     use typst::model::HeadingElem;
@@ -694,7 +694,7 @@ fn heading_marks(doc: &PagedDocument) -> Vec<crate::render::book::HeadMark> {
         .iter()
         .filter_map(|c| {
             let h = c.to_packed::<HeadingElem>()?;
-            Some(crate::render::book::HeadMark {
+            Some(crate::pdf::book::HeadMark {
                 level: h.resolve_level(StyleChain::default()).get(),
                 title: h.body.plain_text().to_string(),
                 page: introspector.page(c.location()?)?.get() - 1,
@@ -841,7 +841,7 @@ pub fn render(
     // Largest documents first, so the last ones to finish are small and no core idles long.
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight));
     let results = match workers {
-        Workers::Processes(n, ref setup) => crate::render::worker::compile(setup, &jobs, n, tick)?
+        Workers::Processes(n, ref setup) => crate::pdf::worker::compile(setup, &jobs, n, tick)?
             .into_iter()
             .map(|files| Ok(share(files)))
             .collect(),
@@ -976,7 +976,7 @@ pub fn flow_svgs(doc: &PagedDocument, glyphs: &GlyphCache) -> Vec<Vec<u8>> {
         .into_iter()
         .filter_map(|p| doc.pages().get(p.checked_sub(1)?))
         .map(|page| {
-            crate::render::svg_writer::page_svg(page, glyphs)
+            crate::pdf::svg::writer::page_svg(page, glyphs)
                 .unwrap_or_else(|| typst_svg_page(page))
                 .into_bytes()
         })
@@ -986,5 +986,5 @@ pub fn flow_svgs(doc: &PagedDocument, glyphs: &GlyphCache) -> Vec<Vec<u8>> {
 /// A page as `typst-svg` draws it, compacted: the fallback of the fast writer, and the
 /// reference the tests compare it with.
 pub fn typst_svg_page(page: &typst_layout::Page) -> String {
-    crate::render::svg::compact(&typst_svg::svg(page, &Default::default()))
+    crate::pdf::svg::compact(&typst_svg::svg(page, &Default::default()))
 }

@@ -1,5 +1,5 @@
 //! Compacting the flowchart SVGs Typst writes, for the flow pages sopan's own writer
-//! (`svg_writer.rs`) leaves to typst-svg: the same drawing in about half the bytes, for
+//! (`writer.rs`) leaves to typst-svg: the same drawing in about half the bytes, for
 //! citizens loading an SOP page on a phone. Typst's SVG is very regular (`svg`, `defs`,
 //! `symbol`, `g`, `path`, `use`), and this rewrites only what is known to be safe:
 //! - numbers in `d`, `x`, `y` and `transform` rounded to 0.001 pt (Typst writes nine decimals);
@@ -10,6 +10,8 @@
 //!
 //! Anything unexpected (another element or attribute holding an id, a short glyph id) leaves
 //! that part as Typst wrote it.
+
+pub mod writer;
 
 use std::collections::HashMap;
 

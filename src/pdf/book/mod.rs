@@ -13,7 +13,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::render::pdf_file::{Dict, Obj, PdfFile, PdfWriter};
+pub mod pdf_file;
+
+use pdf_file::{Dict, Obj, PdfFile, PdfWriter};
 
 /// A PDF read for joining: its objects and its pages.
 pub struct Source<'a> {

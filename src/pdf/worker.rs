@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::render::pdf::{Files, PdfRenderer, RendererSetup, SopJob, WorkerSetup};
+use crate::pdf::renderer::{Files, PdfRenderer, RendererSetup, SopJob, WorkerSetup};
 use crate::theme::Theme;
 
 /// The hidden subcommand a worker runs as.
