@@ -8,7 +8,14 @@ use clap::{ArgAction, Parser, Subcommand};
 const HELP_TEMPLATE: &str = "\
 {before-help}{name} {version}
 {about-with-newline}
-{usage-heading} {usage}
+Penggunaan: {usage}
+
+{all-args}{after-help}";
+
+/// A command's help: what it does, then its usage (clap would head it `sopan-build`).
+const SUB_HELP_TEMPLATE: &str = "\
+{before-help}{about-with-newline}
+Penggunaan: {usage}
 
 {all-args}{after-help}";
 
@@ -43,14 +50,14 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Membuat proyek baru berisi satu instansi, satu bidang dan satu SOP contoh
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
     Init {
         /// Folder proyek yang akan dibuat (bawaan: folder saat ini)
-        #[arg(value_name = "FOLDER", default_value = ".")]
+        #[arg(value_name = "FOLDER", default_value = ".", hide_default_value = true)]
         dir: PathBuf,
     },
     /// Membuat kerangka SOP baru di proyek yang sudah ada
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
     New {
         /// Id SOP baru: <instansi>/<bidang>/<slug>, mis. dinsos/sekretariat/surat-masuk
         #[arg(value_name = "ID")]
@@ -58,22 +65,30 @@ pub enum Command {
         /// Nama SOP (bawaan: dari slug)
         #[arg(long, value_name = "NAMA")]
         nama: Option<String>,
-        /// Folder proyek (bawaan: folder saat ini)
-        #[arg(long = "proyek", value_name = "FOLDER", default_value = ".")]
+        /// Folder proyek (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
+        #[arg(
+            long = "proyek",
+            value_name = "FOLDER",
+            default_value = ".",
+            hide_default_value = true
+        )]
         dir: PathBuf,
+        /// Buat bidangnya dulu bila belum ada (`_bidang.yaml` di instansi yang sudah ada)
+        #[arg(long = "bidang-baru")]
+        bidang_baru: bool,
     },
     /// Memeriksa semua berkas: menampilkan setiap galat dan peringatan beserta letaknya
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
     Check {
-        /// Folder proyek (bawaan: folder saat ini)
-        #[arg(value_name = "FOLDER", default_value = ".")]
+        /// Folder proyek (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
+        #[arg(value_name = "FOLDER", default_value = ".", hide_default_value = true)]
         dir: PathBuf,
     },
     /// Memeriksa lalu membangun semua keluaran ke folder output
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
     Build {
-        /// Folder proyek (bawaan: folder saat ini)
-        #[arg(value_name = "FOLDER", default_value = ".")]
+        /// Folder proyek (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
+        #[arg(value_name = "FOLDER", default_value = ".", hide_default_value = true)]
         dir: PathBuf,
         /// Folder keluaran (bawaan: FOLDER/output)
         #[arg(long, short, value_name = "OUT")]
@@ -84,7 +99,7 @@ pub enum Command {
     },
     /// Membandingkan dua versi SOP: berkas, folder proyek, atau revisi git (mis. `v2022 HEAD`)
     #[command(
-        help_template = HELP_TEMPLATE,
+        help_template = SUB_HELP_TEMPLATE,
         next_help_heading = "Opsi",
         after_help = "Contoh:\n  sopan diff lama.yaml baru.yaml          dua berkas SOP\n  sopan diff v2022 HEAD                   dua revisi git proyek ini\n  sopan diff HEAD~3                       revisi git dengan salinan kerja\n  sopan diff HEAD~3 HEAD -- surat-masuk   hanya SOP tertentu\n\nKode keluar: 0 tidak ada perbedaan, 1 ada perbedaan, 2 galat."
     )]
@@ -98,32 +113,38 @@ pub enum Command {
         /// Hanya SOP ini (id, `bidang/slug`, slug, atau path berkas)
         #[arg(value_name = "SOP", last = true)]
         sop: Vec<String>,
-        /// Bentuk keluaran: teks, html (laporan berdampingan) atau json
-        #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "html", "json"])]
+        /// Bentuk keluaran: teks (bawaan), html (laporan berdampingan) atau json
+        #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "html", "json"], hide_default_value = true, hide_possible_values = true)]
         format: String,
-        /// Berkas laporan untuk `--format html` (bawaan: perbandingan.html)
+        /// Tulis laporan ke berkas ini (bawaan: teks dan json ke layar; html ke folder sementara
+        /// sistem, `sopan-perbandingan/LAMA--BARU.html`)
         #[arg(long, short, value_name = "BERKAS")]
         out: Option<PathBuf>,
-        /// Folder proyek untuk revisi git (bawaan: folder saat ini)
-        #[arg(long = "proyek", value_name = "FOLDER", default_value = ".")]
+        /// Folder proyek untuk revisi git (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
+        #[arg(
+            long = "proyek",
+            value_name = "FOLDER",
+            default_value = ".",
+            hide_default_value = true
+        )]
         dir: PathBuf,
     },
     /// Mengaudit semua SOP: kotak kosong, langkah tanpa waktu/output, pelaksana menganggur,
     /// SOP lama, dan dasar hukum yang sudah dicabut
     #[command(
-        help_template = HELP_TEMPLATE,
+        help_template = SUB_HELP_TEMPLATE,
         next_help_heading = "Opsi",
         after_help = "Daftar peraturan yang dicabut dapat ditambah di `peraturan-dicabut.yaml` di folder proyek.\n\nKode keluar: 0 tanpa temuan, 1 ada temuan (atau galat isi), 2 galat lain."
     )]
     Audit {
-        /// Folder proyek (bawaan: folder saat ini)
-        #[arg(value_name = "FOLDER", default_value = ".")]
+        /// Folder proyek (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
+        #[arg(value_name = "FOLDER", default_value = ".", hide_default_value = true)]
         dir: PathBuf,
         /// Tanggal acuan audit, YYYY-MM-DD (bawaan: hari ini, atau SOURCE_DATE_EPOCH)
         #[arg(long, value_name = "TANGGAL")]
         per: Option<String>,
-        /// Bentuk keluaran: teks atau json
-        #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "json"])]
+        /// Bentuk keluaran: teks (bawaan) atau json
+        #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "json"], hide_default_value = true, hide_possible_values = true)]
         format: String,
     },
     /// Internal: a PDF worker process of `build` (reads jobs on stdin)
@@ -131,16 +152,27 @@ pub enum Command {
     PekerjaPdf,
     /// Menyajikan situs di memori, memantau berkas, membangun ulang tiap kali disimpan dan
     /// memuat ulang peramban
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Opsi")]
+    #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
     Serve {
-        /// Folder proyek (bawaan: folder saat ini)
-        #[arg(value_name = "FOLDER", default_value = ".")]
+        /// Folder proyek (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
+        #[arg(value_name = "FOLDER", default_value = ".", hide_default_value = true)]
         dir: PathBuf,
-        /// Port HTTP (0 = dipilih sistem)
-        #[arg(long, short, value_name = "N", default_value_t = 8000)]
+        /// Port HTTP (bawaan: 8000; 0 = dipilih sistem)
+        #[arg(
+            long,
+            short,
+            value_name = "N",
+            default_value_t = 8000,
+            hide_default_value = true
+        )]
         port: u16,
-        /// Alamat yang didengarkan (bawaan: hanya komputer ini)
-        #[arg(long, value_name = "ALAMAT", default_value = "127.0.0.1")]
+        /// Alamat yang didengarkan (bawaan: 127.0.0.1, hanya komputer ini)
+        #[arg(
+            long,
+            value_name = "ALAMAT",
+            default_value = "127.0.0.1",
+            hide_default_value = true
+        )]
         bind: String,
         /// Buka situs di peramban
         #[arg(long)]

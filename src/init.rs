@@ -46,7 +46,13 @@ pub fn init(dir: &Path) -> Result<(), Error> {
             .hint("pilih folder lain: `sopan init FOLDER-BARU`"));
         }
     }
-    let sop = skeleton("Surat Masuk", "surat-masuk", "000.1/001/SEKR/2025");
+    let today = crate::audit::command::today();
+    let sop = skeleton(
+        "Surat Masuk",
+        "surat-masuk",
+        &format!("000.1/001/SEKR/{}", today.tahun),
+        &today.iso(),
+    );
     let files: [(&str, &str); 5] = [
         ("sopan.yaml", SOPAN_YAML),
         (".gitignore", GITIGNORE),
@@ -68,8 +74,9 @@ pub fn init(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes a skeleton SOP `instansi/bidang/slug` into the project at `dir`.
-pub fn new_sop(dir: &Path, id: &str, nama: Option<&str>) -> Result<(), Error> {
+/// Writes a skeleton SOP `instansi/bidang/slug` into the project at `dir`, dated today; with
+/// `bidang_baru`, a missing bidang of an existing instansi is created first.
+pub fn new_sop(dir: &Path, id: &str, nama: Option<&str>, bidang_baru: bool) -> Result<(), Error> {
     let content = dir.join("content");
     if !content.is_dir() {
         return Err(Error::new(format!(
@@ -97,6 +104,9 @@ pub fn new_sop(dir: &Path, id: &str, nama: Option<&str>) -> Result<(), Error> {
         )));
     }
     let bidang_dir = content.join(instansi).join(bidang);
+    if bidang_baru && !bidang_dir.join("_bidang.yaml").is_file() {
+        new_bidang(&content, instansi, bidang)?;
+    }
     if !bidang_dir.join("_bidang.yaml").is_file() {
         let known = known_bidang(&content);
         let hint = if known.is_empty() {
@@ -104,6 +114,9 @@ pub fn new_sop(dir: &Path, id: &str, nama: Option<&str>) -> Result<(), Error> {
         } else {
             format!("bidang yang ada: {}", known.join(", "))
         };
+        let hint = format!(
+            "{hint}; untuk membuat bidang baru: `sopan new {instansi}/{bidang}/{slug} --bidang-baru`"
+        );
         return Err(Error::new(format!(
             "bidang `{instansi}/{bidang}` tidak ada di proyek ini"
         ))
@@ -111,9 +124,62 @@ pub fn new_sop(dir: &Path, id: &str, nama: Option<&str>) -> Result<(), Error> {
     }
     let nama = nama.map(str::to_string).unwrap_or_else(|| title_case(slug));
     let path = bidang_dir.join(format!("{slug}.yaml"));
-    write_new(&path, &skeleton(&nama, slug, ""))?;
+    let today = crate::audit::command::today().iso();
+    write_new(&path, &skeleton(&nama, slug, "", &today))?;
     eprintln!("SOP baru: {}", path.display());
     Ok(())
+}
+
+/// Creates `content/instansi/bidang/_bidang.yaml`, ordered after the instansi's other bidang.
+fn new_bidang(content: &Path, instansi: &str, bidang: &str) -> Result<(), Error> {
+    let instansi_dir = content.join(instansi);
+    if !instansi_dir.join("_instansi.yaml").is_file() {
+        let known: Vec<String> = std::fs::read_dir(content)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().join("_instansi.yaml").is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        return Err(
+            Error::new(format!("instansi `{instansi}` tidak ada di proyek ini")).hint(
+                if known.is_empty() {
+                    "buat dulu folder instansi berisi `_instansi.yaml`".to_string()
+                } else {
+                    format!("instansi yang ada: {}", sorted(known).join(", "))
+                },
+            ),
+        );
+    }
+    if !is_valid_slug(bidang) {
+        return Err(Error::new(format!(
+            "nama folder bidang `{bidang}` tidak bisa menjadi bagian alamat (URL)"
+        ))
+        .hint(format!(
+            "gunakan huruf kecil, angka dan tanda hubung, mis. `{}`",
+            slugify(bidang)
+        )));
+    }
+    let urutan = std::fs::read_dir(&instansi_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("_bidang.yaml").is_file())
+        .count()
+        + 1;
+    let nama = serde_json::to_string(&title_case(bidang)).unwrap_or_default();
+    let path = instansi_dir.join(bidang).join("_bidang.yaml");
+    write_new(
+        &path,
+        &format!("nama: {nama}   # nama bidang seperti di struktur organisasi\nurutan: {urutan}\n"),
+    )?;
+    eprintln!("Bidang baru: {}", path.display());
+    Ok(())
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
 }
 
 fn known_bidang(content: &Path) -> Vec<String> {
@@ -163,16 +229,16 @@ fn write_new(path: &Path, text: &str) -> Result<(), Error> {
 }
 
 /// A complete, valid SOP whose every field shows the user what goes there.
-fn skeleton(nama: &str, slug: &str, nomor: &str) -> String {
+fn skeleton(nama: &str, slug: &str, nomor: &str, tanggal: &str) -> String {
     let nama_yaml = serde_json::to_string(nama).unwrap_or_else(|_| format!("\"{slug}\""));
     format!(
         "\
 # SOP `{slug}`. Kunci dan bentuknya: lihat README bagian \"Isi\".
 nomor: \"{nomor}\"                 # sesuai tata naskah dinas; boleh kosong untuk draf
 nama: {nama_yaml}
-tanggal_pembuatan: 2025-01-02   # TAHUN-BULAN-HARI
-# tanggal_revisi: 2025-06-30
-# tanggal_efektif: 2025-07-01
+tanggal_pembuatan: {tanggal}   # TAHUN-BULAN-HARI
+# tanggal_revisi: {tanggal}
+# tanggal_efektif: {tanggal}
 # disahkan_oleh: bawaan = kepala di _instansi.yaml
 dasar_hukum:
   - Peraturan Menteri Pendayagunaan Aparatur Negara dan Reformasi Birokrasi Nomor 35 Tahun 2012 tentang Pedoman Penyusunan Standar Operasional Prosedur Administrasi Pemerintahan

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod cli;
+mod cli_error;
 pub mod diag;
 pub mod diff;
 pub mod error;
@@ -49,13 +50,19 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     };
     let result = match cli.command {
         Command::Init { dir } => init::init(&dir).map(|()| 0),
-        Command::New { id, nama, dir } => init::new_sop(&dir, &id, nama.as_deref()).map(|()| 0),
-        Command::Check { dir } => check(&dir),
-        Command::Build { dir, out, quiet } => {
+        Command::New {
+            id,
+            nama,
+            dir,
+            bidang_baru,
+        } => project_root(&dir, "new ID --proyek")
+            .and_then(|dir| init::new_sop(&dir, &id, nama.as_deref(), bidang_baru).map(|()| 0)),
+        Command::Check { dir } => project_root(&dir, "check").and_then(|dir| check(&dir)),
+        Command::Build { dir, out, quiet } => project_root(&dir, "build").and_then(|dir| {
             keep_freed_memory(&args);
             let out = out.unwrap_or_else(|| dir.join("output"));
             build(&dir, &out, quiet)
-        }
+        }),
         Command::Diff {
             lama,
             baru,
@@ -69,9 +76,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             only: &sop,
             format: &format,
             out: out.as_deref(),
-            proyek: &dir,
+            // Two files compare anywhere; revisions need the project, found upward.
+            proyek: &find_root(&dir).unwrap_or(dir),
         }),
-        Command::Audit { dir, per, format } => audit::command::run(&dir, per.as_deref(), &format),
+        Command::Audit { dir, per, format } => project_root(&dir, "audit")
+            .and_then(|dir| audit::command::run(&dir, per.as_deref(), &format)),
         Command::PekerjaPdf => pdf::worker::serve_stdin(),
         Command::Serve {
             dir,
@@ -80,17 +89,17 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             open,
             poll,
             hosts,
-        } => {
+        } => project_root(&dir, "serve").and_then(|root| {
             keep_freed_memory(&args);
             serve::serve(&serve::ServeOptions {
-                root: dir,
+                root,
                 bind,
                 port,
                 open,
                 poll,
                 hosts,
             })
-        }
+        }),
     };
     match result {
         Ok(code) => code,
@@ -99,6 +108,53 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             EXIT_USAGE
         }
     }
+}
+
+/// The project `dir` is in: `dir` itself or the nearest folder above it with `content/`, as
+/// cargo and git find theirs, so `sopan check` works from inside `content/x/y/`. The path stays
+/// relative (`../..`), so diagnostics name files as the user can open them from where they are.
+fn find_root(dir: &Path) -> Option<std::path::PathBuf> {
+    let mut candidate = dir.to_path_buf();
+    let mut seen = std::fs::canonicalize(dir).ok()?;
+    loop {
+        if candidate.join("content").is_dir() {
+            return Some(candidate);
+        }
+        let up = candidate.join("..");
+        let above = std::fs::canonicalize(&up).ok()?;
+        if above == seen {
+            return None;
+        }
+        seen = above;
+        // `content/x` goes up to `content`, `.` to `..`: the shortest path that names the folder.
+        let popped = candidate.parent().filter(|p| {
+            let p = if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            };
+            std::fs::canonicalize(p).is_ok_and(|p| p == seen)
+        });
+        candidate = match popped {
+            Some(p) if p.as_os_str().is_empty() => std::path::PathBuf::from("."),
+            Some(p) => p.to_path_buf(),
+            None if candidate == Path::new(".") => std::path::PathBuf::from(".."),
+            None => up,
+        };
+    }
+}
+
+/// [`find_root`], or an error whose hint names the command the user ran.
+fn project_root(dir: &Path, command: &str) -> Result<std::path::PathBuf, Error> {
+    find_root(dir).ok_or_else(|| {
+        Error::new(format!(
+            "`{}` bukan proyek sopan: folder `content/` tidak ada di sini atau di atasnya",
+            dir.display()
+        ))
+        .hint(format!(
+            "jalankan `sopan init` untuk membuat proyek baru, atau sebutkan folder proyek: `sopan {command} FOLDER`"
+        ))
+    })
 }
 
 /// The allocator setting `build`, `serve` and the PDF workers run under.
@@ -129,33 +185,28 @@ fn keep_freed_memory(args: &[OsString]) {
     let _ = args;
 }
 
-/// Prints clap's usage errors with an Indonesian lead.
+/// Prints clap's help, version and usage errors, all in Bahasa Indonesia.
 fn clap_error(e: clap::Error) -> i32 {
     use clap::error::ErrorKind;
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = write!(std::io::stdout(), "{e}");
+            let _ = write!(
+                std::io::stdout(),
+                "{}",
+                cli_error::indonesian(&e.to_string())
+            );
             0
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
-            let _ = write!(std::io::stderr(), "{}", Cli::command_help());
+            let _ = write!(
+                std::io::stderr(),
+                "{}",
+                cli_error::indonesian(&Cli::command_help())
+            );
             EXIT_USAGE
         }
-        kind => {
-            let lead = match kind {
-                ErrorKind::InvalidSubcommand => "perintah tidak dikenal",
-                ErrorKind::UnknownArgument => "opsi tidak dikenal",
-                ErrorKind::MissingRequiredArgument => "argumen wajib belum diberikan",
-                ErrorKind::InvalidValue | ErrorKind::ValueValidation => "nilai tidak valid",
-                ErrorKind::TooManyValues | ErrorKind::ArgumentConflict => "argumen berlebih",
-                _ => "pemakaian salah",
-            };
-            let detail = e.render().to_string();
-            let detail = detail.strip_prefix("error: ").unwrap_or(&detail);
-            eprintln!(
-                "error: {lead}\n  {}\n  = bantuan: jalankan `sopan --help` untuk daftar perintah dan opsi",
-                detail.trim_end().replace('\n', "\n  ")
-            );
+        _ => {
+            let _ = write!(std::io::stderr(), "{}", cli_error::usage_error(&e));
             EXIT_USAGE
         }
     }

@@ -44,7 +44,7 @@ pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
 }
 
 /// Today's date by the system clock (UTC).
-fn today() -> Tanggal {
+pub(crate) fn today() -> Tanggal {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

@@ -60,16 +60,14 @@ pub fn run(o: &DiffOptions) -> Result<i32, Error> {
         .hint(hint));
     }
     let d = diff_versions(&old, &new, o.only);
-    match o.format {
+    let report = match o.format {
         "json" => {
-            let json = serde_json::to_string_pretty(&d)
+            let mut json = serde_json::to_string_pretty(&d)
                 .map_err(|e| Error::new("gagal menyusun JSON").cause(e))?;
-            println!("{json}");
+            json.push('\n');
+            json
         }
         "html" => {
-            let out: PathBuf = o
-                .out
-                .map_or_else(|| PathBuf::from("perbandingan.html"), Path::to_path_buf);
             let root = if o.proyek.join("content").is_dir() {
                 o.proyek
             } else {
@@ -77,14 +75,61 @@ pub fn run(o: &DiffOptions) -> Result<i32, Error> {
             };
             let tema = crate::settings::tema_of(root);
             let theme = crate::theme::Theme::load(root, &tema)?;
-            let html = crate::render::html::diff_report(&theme, &d)?;
-            crate::output::write_file_atomic(&out, html.as_bytes())?;
-            eprintln!("Laporan perbandingan ditulis ke {}", out.display());
+            crate::render::html::diff_report(&theme, &d)?
         }
         _ => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let _ = std::io::stdout().write_all(teks::render(&d, color).as_bytes());
+            let color = o.out.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            teks::render(&d, color)
+        }
+    };
+    // HTML goes to a file (never into the project unless asked); text and JSON to stdout
+    // unless `-o` names a file.
+    let out = match (o.out, o.format) {
+        (Some(path), _) => Some(path.to_path_buf()),
+        (None, "html") => Some(default_html_path(o.lama, o.baru)),
+        (None, _) => None,
+    };
+    match out {
+        Some(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    Error::io(format!("gagal membuat folder `{}`", dir.display()), e)
+                })?;
+            }
+            crate::output::write_file_atomic(&path, report.as_bytes())?;
+            eprintln!("Laporan perbandingan ditulis ke {}", path.display());
+        }
+        None => {
+            let _ = std::io::stdout().write_all(report.as_bytes());
         }
     }
     Ok(if d.is_empty() { 0 } else { 1 })
+}
+
+/// Where an HTML report goes without `-o`: the system's temporary folder, named after the two
+/// versions, so a report never lands among the project's files (and in its git status).
+fn default_html_path(lama: &str, baru: Option<&str>) -> PathBuf {
+    let name = |v: &str| {
+        let s: String = v
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(40)
+            .collect();
+        s.trim_matches('.').to_string()
+    };
+    std::env::temp_dir()
+        .join("sopan-perbandingan")
+        .join(format!(
+            "{}--{}.html",
+            name(lama),
+            baru.map_or_else(|| "salinan-kerja".to_string(), name)
+        ))
 }

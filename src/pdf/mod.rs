@@ -8,5 +8,6 @@ pub mod book;
 pub mod flow;
 pub mod renderer;
 pub mod svg;
+mod title;
 pub mod worker;
 pub mod world;

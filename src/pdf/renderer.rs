@@ -469,7 +469,9 @@ impl PdfRenderer {
             tagged: true,
             ..Default::default()
         };
-        typst_pdf::pdf(doc, &options).map_err(|errors| self.error(what, &errors))
+        let pdf = typst_pdf::pdf(doc, &options).map_err(|errors| self.error(what, &errors))?;
+        super::title::display_doc_title(&pdf)
+            .map_err(|e| Error::new(format!("gagal menandai judul PDF {what}: {e}")))
     }
 
     /// The cache key of a document: its kind, id and data over this renderer's fingerprint.

@@ -1,6 +1,6 @@
 //! The CLI as a first-time user meets it: help, version, init, new, usage errors.
 
-use crate::support::Project;
+use crate::support::{GOOD_SOP, Project};
 
 #[test]
 fn help_is_in_indonesian_and_lists_commands() {
@@ -40,7 +40,8 @@ fn unknown_command_is_a_usage_error() {
     let r = Project::empty().run(&["bangun"]);
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.starts_with("error: perintah tidak dikenal"),
+        r.stderr
+            .starts_with("error: perintah `bangun` tidak dikenal"),
         "{}",
         r.stderr
     );
@@ -132,4 +133,165 @@ fn a_bad_index_part_size_fails_the_build_before_anything_is_written() {
         r.stderr
     );
     assert!(!p.path().join("output").exists());
+}
+
+/// English words of clap's that must never reach a user.
+const CLAP_ENGLISH: [&str; 8] = [
+    "unexpected argument",
+    "tip:",
+    "Usage:",
+    "[possible values",
+    "[default:",
+    "For more information",
+    "invalid value",
+    "[OPTIONS]",
+];
+
+#[test]
+fn usage_errors_and_help_are_all_indonesian() {
+    let p = Project::empty();
+    for args in [
+        &["bulid"][..],
+        &["build", "--foo"],
+        &["diff", "a", "b", "--format", "pdf"],
+        &["serve", "--port", "abc"],
+        &["check", "a", "b"],
+        &["new"],
+    ] {
+        let r = p.run(args);
+        assert_eq!(r.code, 2, "{args:?}: {r:?}");
+        for english in CLAP_ENGLISH {
+            assert!(
+                !r.stderr.contains(english),
+                "{args:?}: `{english}` in\n{}",
+                r.stderr
+            );
+        }
+        assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    }
+    let r = p.run(&["bulid"]);
+    assert!(r.stderr.contains("maksud Anda `build`?"), "{}", r.stderr);
+    let r = p.run(&["build", "--foo"]);
+    assert!(
+        r.stderr.contains("opsi `--foo` tidak dikenal")
+            && r.stderr.contains("Penggunaan: sopan build [OPSI] [FOLDER]")
+            && r.stderr.contains("tulis `-- --foo`"),
+        "{}",
+        r.stderr
+    );
+    for sub in ["build", "diff", "serve", "audit", "new", "init", "check"] {
+        let r = p.run(&[sub, "--help"]);
+        assert_eq!(r.code, 0);
+        for english in CLAP_ENGLISH {
+            assert!(
+                !r.stdout.contains(english),
+                "{sub}: `{english}` in\n{}",
+                r.stdout
+            );
+        }
+        assert!(r.stdout.contains("Penggunaan: sopan "), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn commands_find_the_project_from_a_folder_inside_it() {
+    let p = Project::base();
+    let inner = p.path().join("content/dinas/umum");
+    let r = Project::run_in(&inner, &["check"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("1 SOP, 0 galat"), "{}", r.stderr);
+    let r = Project::run_in(&inner, &["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(p.path().join("output/index.html").is_file());
+    assert!(!inner.join("output").exists());
+    // Outside any project: the hint names the command that was run.
+    let outside = tempfile::tempdir().unwrap();
+    for cmd in ["build", "audit", "check"] {
+        let r = Project::run_in(outside.path(), &[cmd]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(
+            r.stderr.contains("bukan proyek sopan")
+                && r.stderr.contains(&format!("`sopan {cmd} FOLDER`")),
+            "{cmd}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn new_dates_the_skeleton_today_and_can_create_its_bidang() {
+    let p = Project::base();
+    let today = std::process::Command::new("date")
+        .args(["-u", "+%F"])
+        .output()
+        .unwrap();
+    let today = String::from_utf8(today.stdout).unwrap().trim().to_string();
+    let r = p.run(&["new", "dinas/layanan/izin-baru"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--bidang-baru"), "{}", r.stderr);
+    let r = p.run(&["new", "dinas/layanan/izin-baru", "--bidang-baru"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        p.read("content/dinas/layanan/_bidang.yaml")
+            .contains("nama: \"Layanan\"")
+    );
+    let sop = p.read("content/dinas/layanan/izin-baru.yaml");
+    assert!(
+        sop.contains(&format!("tanggal_pembuatan: {today}")),
+        "{sop}"
+    );
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("2 SOP, 0 galat"), "{}", r.stderr);
+    let r = p.run(&["new", "tidak-ada/b/c", "--bidang-baru"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("instansi yang ada: dinas"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn diff_writes_every_format_to_the_file_named_and_html_outside_the_project() {
+    let p = Project::base();
+    p.write("lama.yaml", GOOD_SOP).write(
+        "baru.yaml",
+        &GOOD_SOP
+            .replace("[Pelayanan, Kasubbag]", "[Pelayanan, Kasubag Umum]")
+            .replace("    pelaksana: Kasubbag\n", "    pelaksana: Kasubag Umum\n"),
+    );
+    let r = p.run(&["diff", "lama.yaml", "baru.yaml", "-o", "beda.txt"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+    assert!(p.read("beda.txt").contains("Kasubbag → Kasubag Umum"));
+    let r = p.run(&[
+        "diff",
+        "lama.yaml",
+        "baru.yaml",
+        "--format",
+        "json",
+        "-o",
+        "beda.json",
+    ]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let v: serde_json::Value = serde_json::from_str(&p.read("beda.json")).unwrap();
+    assert!(v.is_object());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = p.run_env(
+        &["diff", "lama.yaml", "baru.yaml", "--format", "html"],
+        &[("TMPDIR", tmp.path().to_str().unwrap())],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    let report = tmp
+        .path()
+        .join("sopan-perbandingan/lama.yaml--baru.yaml.html");
+    assert!(report.is_file(), "{}", r.stderr);
+    assert!(r.stderr.contains("sopan-perbandingan"), "{}", r.stderr);
+    let stray: Vec<_> = std::fs::read_dir(p.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
 }

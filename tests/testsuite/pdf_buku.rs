@@ -345,3 +345,58 @@ fn decree_margins_come_from_sopan_yaml_and_are_checked() {
     );
     assert!(r.stderr.contains("`margin.kanan`"), "{}", r.stderr);
 }
+
+/// The catalog of `path` through qpdf's JSON: `/ViewerPreferences` and `/Lang`.
+fn catalog(path: &Path) -> Value {
+    let out = Command::new("qpdf")
+        .args(["--json=2", "--json-key=qpdf"])
+        .arg(path)
+        .output()
+        .expect("qpdf (Debian package qpdf) reads the PDF's objects");
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let objects = &j["qpdf"][1];
+    let root = objects["trailer"]["value"]["/Root"].as_str().unwrap();
+    objects[format!("obj:{root}")]["value"].clone()
+}
+
+#[test]
+fn every_pdf_asks_viewers_to_show_its_title_and_stays_well_formed() {
+    let p = built_example();
+    let mut pdfs = Vec::new();
+    let mut dirs = vec![p.path().join("output")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "pdf") {
+                pdfs.push(path);
+            }
+        }
+    }
+    assert!(pdfs.len() > 20 && pdfs.iter().any(|f| f.ends_with(BOOK)));
+    for f in &pdfs {
+        let c = catalog(f);
+        assert_eq!(
+            c["/ViewerPreferences"]["/DisplayDocTitle"],
+            Value::Bool(true),
+            "{}: {c}",
+            f.display()
+        );
+        // The title a viewer then shows is the document's own.
+        let info = Command::new("pdfinfo").arg(f).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        let title = info.lines().find_map(|l| l.strip_prefix("Title:"));
+        assert!(
+            title.is_some_and(|t| !t.trim().is_empty()),
+            "{}",
+            f.display()
+        );
+        let check = Command::new("qpdf").arg("--check").arg(f).output().unwrap();
+        assert!(
+            check.status.success(),
+            "{}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+}

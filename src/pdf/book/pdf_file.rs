@@ -177,6 +177,8 @@ pub struct PdfFile<'a> {
     offsets: Vec<Option<usize>>,
     /// The trailer dictionary.
     pub trailer: Dict<'a>,
+    /// Where the cross-reference table starts.
+    xref: usize,
 }
 
 /// Why a file could not be read.
@@ -235,6 +237,7 @@ impl<'a> PdfFile<'a> {
             data,
             offsets,
             trailer,
+            xref,
         })
     }
 
@@ -288,6 +291,32 @@ impl<'a> PdfFile<'a> {
             Obj::Dict(d) => Ok(d),
             _ => Err(format!("objek {num} bukan kamus")),
         }
+    }
+
+    /// The bytes of object `num` from its number to the end of its `endobj`.
+    pub(crate) fn object_span(&self, num: u32) -> Result<std::ops::Range<usize>, ReadError> {
+        let at = self
+            .offsets
+            .get(num as usize)
+            .copied()
+            .flatten()
+            .ok_or_else(|| format!("objek {num} tidak ada"))?;
+        // A stream may hold the word, so search after its data.
+        let from = match self.object(num)?.stream {
+            Some(s) => s.as_ptr() as usize - self.data.as_ptr() as usize + s.len(),
+            None => at,
+        };
+        let end = self.data[from..]
+            .windows(6)
+            .position(|w| w == b"endobj")
+            .ok_or_else(|| format!("objek {num} tanpa endobj"))?;
+        Ok(at..from + end + 6)
+    }
+
+    /// Where each object starts (`None` for free numbers), and where the cross-reference
+    /// table starts.
+    pub(crate) fn layout(&self) -> (&[Option<usize>], usize) {
+        (&self.offsets, self.xref)
     }
 
     /// The file's size in bytes.
