@@ -12,8 +12,9 @@ use serde_saphyr::granit_parser::{Event, Parser};
 
 use crate::diag::{Diagnostic, Span};
 use crate::load::schema::{
-    RawBidang, RawIdentifikasi, RawInstansi, RawKeputusan, RawLangkah, RawMargin, RawPejabat,
-    RawPenanggungJawab, RawPencabutan, RawSettings, RawSop, RawTahapan,
+    RawBidang, RawIdentifikasi, RawInstansi, RawKeputusan, RawKontak, RawLangkah, RawLayanan,
+    RawLayananBawaan, RawMargin, RawPejabat, RawPenanggungJawab, RawPencabutan, RawSettings,
+    RawSop, RawTahapan,
 };
 
 /// Which of the content files a text is.
@@ -84,6 +85,8 @@ pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static s
         (FileKind::Settings, ["margin"]) => fields_of::<RawMargin>(),
         (FileKind::Instansi, []) => fields_of::<RawInstansi>(),
         (FileKind::Instansi, ["kepala"]) => fields_of::<RawPejabat>(),
+        (FileKind::Instansi, ["layanan"]) => fields_of::<RawLayananBawaan>(),
+        (FileKind::Instansi | FileKind::Sop, ["layanan", "kontak"]) => fields_of::<RawKontak>(),
         (FileKind::Bidang, []) => fields_of::<RawBidang>(),
         (FileKind::Keputusan, []) => fields_of::<RawKeputusan>(),
         (FileKind::Keputusan, ["penandatangan"]) => fields_of::<RawPejabat>(),
@@ -93,6 +96,7 @@ pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static s
         (FileKind::Sop, ["langkah", "*"]) => fields_of::<RawLangkah>(),
         (FileKind::Sop, ["keterkaitan", "*"] | ["keterkaitan"]) => &["sop"],
         (FileKind::Sop, ["identifikasi"]) => fields_of::<RawIdentifikasi>(),
+        (FileKind::Sop, ["layanan"]) => fields_of::<RawLayanan>(),
         (FileKind::Sop, ["identifikasi", "penanggung_jawab"]) => fields_of::<RawPenanggungJawab>(),
         (FileKind::Sop, ["identifikasi", "kegiatan" | "langkah"]) => fields_of::<RawTahapan>(),
         _ => return None,
