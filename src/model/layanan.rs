@@ -81,12 +81,9 @@ pub fn wa_url(nomor: &str) -> Option<String> {
         return None;
     }
     let digits: String = t.chars().filter(char::is_ascii_digit).collect();
-    let national = if let Some(rest) = digits.strip_prefix("62") {
-        rest
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        rest
-    } else {
-        return None;
+    let national = match digits.strip_prefix("62") {
+        Some(rest) => rest,
+        None => digits.strip_prefix('0')?,
     };
     // Indonesian mobile numbers start with 8 and have 9 to 12 digits after the 0.
     if !national.starts_with('8') || !(9..=12).contains(&national.len()) {
