@@ -222,6 +222,26 @@ mod tests {
     }
 
     #[test]
+    fn layanan_keys_are_checked_in_the_sop_and_the_instansi() {
+        let sop = "nama: x\nlayanan:\n  biayaa: 0\n  kontak:\n    wa: 1\n  tempat: t\n";
+        let d = check_keys(FileKind::Sop, std::path::Path::new("a.yaml"), sop);
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "kunci `biayaa` tidak dikenal di `layanan`",
+                "kunci `wa` tidak dikenal di `layanan.kontak`"
+            ]
+        );
+        assert_eq!(d[0].hints, vec!["maksud Anda `biaya`?".to_string()]);
+        // The instansi gives defaults only: a promised time or a cost belongs to each SOP.
+        let instansi = "layanan:\n  tempat: t\n  biaya: 0\n  kontak:\n    email: a@b.c\n";
+        let d = check_keys(FileKind::Instansi, std::path::Path::new("i.yaml"), instansi);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("`biaya`"));
+    }
+
+    #[test]
     fn suggests_the_nearest_key() {
         let keys = fields_of::<RawSop>();
         assert_eq!(

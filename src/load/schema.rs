@@ -289,7 +289,26 @@ pub struct RawSop {
     pub pelaksana: Option<S<List>>,
     pub langkah: Option<S<Vec<S<RawLangkah>>>>,
     pub identifikasi: Option<S<RawIdentifikasi>>,
+    /// Present, even written empty (`layanan:`), makes the SOP a public service.
+    #[serde(default, deserialize_with = "written")]
     pub layanan: Option<S<RawLayanan>>,
+}
+
+/// A block whose mere presence means something: `key:` with no value reads as an empty block
+/// rather than as absent (serde's `Option` would read the null as `None`).
+fn written<'de, D, T>(d: D) -> Result<Option<S<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    struct OrEmpty<T>(T);
+    impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for OrEmpty<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(OrEmpty(Option::<T>::deserialize(d)?.unwrap_or_default()))
+        }
+    }
+    let s = S::<OrEmpty<T>>::deserialize(d)?;
+    Ok(Some(Spanned::new(s.value.0, s.referenced, s.defined)))
 }
 
 /// One step.

@@ -248,12 +248,21 @@ fn accepts_the_layanan_example_and_applies_the_instansi_defaults() {
             "{HEAD}layanan:\n  persyaratan: KTP\n  kontak:\n    email: umum@uji.go.id\nlangkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n    waktu: 5 menit\n  - kegiatan: b\n    pelaksana: Petugas\n    waktu: 10 menit\n"
         ),
     );
-    let r = p.run(&["build", "--quiet"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(!r.stderr.contains("layanan"), "{}", r.stderr);
     let json = |id: &str| -> serde_json::Value {
         serde_json::from_str(&p.read(&format!("output/dinas/umum/{id}.json"))).unwrap()
     };
+    // Written empty, `layanan:` still marks a public service: all of it from the instansi.
+    p.write(
+        "content/dinas/umum/kosong.yaml",
+        "nomor: \"9\"\nnama: Kosong\npelaksana: [A]\nlayanan:\nlangkah:\n  - kegiatan: a\n    pelaksana: A\n",
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("layanan"), "{}", r.stderr);
+    let kosong = json("kosong");
+    assert_eq!(kosong["jenis_prosedur"], "layanan_publik");
+    assert_eq!(kosong["layanan"]["tempat"], "Kantor Dinas Uji");
+    assert_eq!(kosong["layanan"]["persyaratan"], serde_json::json!([]));
     let full = json("rekomendasi");
     let l = &full["layanan"];
     assert_eq!(l["persyaratan"][1], "Surat pengantar dari kelurahan");
@@ -292,7 +301,12 @@ fn accepts_the_layanan_example_and_applies_the_instansi_defaults() {
         .collect();
     assert_eq!(
         kinds,
-        ["layanan_publik", "layanan_publik", "prosedur_internal"]
+        [
+            "layanan_publik",
+            "layanan_publik",
+            "layanan_publik",
+            "prosedur_internal"
+        ]
     );
     // The page links what a citizen can use: phone, WhatsApp, e-mail, the complaint site.
     let html = p.read("output/dinas/umum/rekomendasi/index.html");
