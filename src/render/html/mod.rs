@@ -537,12 +537,21 @@ fn bidang(ctx: &Ctx, i: &Instansi, b: &Bidang, out: &mut Output) -> Result<(), E
         layanan: Vec<SopCard>,
         /// Internal procedures.
         internal: Vec<SopCard>,
+        /// All of them, public services first (what themes written before the split use).
+        sop: Vec<SopCard>,
     }
     let (layanan, internal): (Vec<SopCard>, Vec<SopCard>) = b
         .sop
         .iter()
         .map(|s| card(ctx, i, s))
         .partition(|c| c.layanan_publik);
+    let sop = b
+        .sop
+        .iter()
+        .filter(|s| s.layanan_publik())
+        .chain(b.sop.iter().filter(|s| !s.layanan_publik()))
+        .map(|s| card(ctx, i, s))
+        .collect();
     let mut c = Context::new();
     c.insert("i", &IRef::of(i));
     c.insert(
@@ -552,6 +561,7 @@ fn bidang(ctx: &Ctx, i: &Instansi, b: &Bidang, out: &mut Output) -> Result<(), E
             jumlah_sop: b.sop.len(),
             layanan,
             internal,
+            sop,
         },
     );
     c.insert(
@@ -659,6 +669,9 @@ fn sop(
         jenis: &'static str,
         /// The Ringkasan layanan of a public service.
         layanan: Option<RingkasanLayanan>,
+        /// What the applicant brings: the service's persyaratan (never step 1's kelengkapan),
+        /// empty for an internal procedure; kept for themes written before `layanan`.
+        persyaratan: Vec<String>,
         langkah: Vec<L>,
         alur: Vec<Alur>,
         dasar_hukum: &'a [String],
@@ -767,6 +780,11 @@ fn sop(
             .unwrap_or_default(),
         jenis: s.jenis_label(),
         layanan: s.layanan.as_ref().map(|l| ringkasan_layanan(s, l)),
+        persyaratan: s
+            .layanan
+            .as_ref()
+            .map(|l| l.persyaratan.clone())
+            .unwrap_or_default(),
         langkah,
         alur,
         dasar_hukum: &s.dasar_hukum,
