@@ -12,8 +12,9 @@ use serde_saphyr::granit_parser::{Event, Parser};
 
 use crate::diag::{Diagnostic, Span};
 use crate::load::schema::{
-    RawBidang, RawIdentifikasi, RawInstansi, RawKeputusan, RawLangkah, RawMargin, RawPejabat,
-    RawPenanggungJawab, RawPencabutan, RawSettings, RawSop, RawTahapan,
+    RawBidang, RawIdentifikasi, RawInstansi, RawKeputusan, RawKontak, RawLangkah, RawLayanan,
+    RawLayananBawaan, RawMargin, RawPejabat, RawPenanggungJawab, RawPencabutan, RawSettings,
+    RawSop, RawTahapan,
 };
 
 /// Which of the content files a text is.
@@ -84,6 +85,8 @@ pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static s
         (FileKind::Settings, ["margin"]) => fields_of::<RawMargin>(),
         (FileKind::Instansi, []) => fields_of::<RawInstansi>(),
         (FileKind::Instansi, ["kepala"]) => fields_of::<RawPejabat>(),
+        (FileKind::Instansi, ["layanan"]) => fields_of::<RawLayananBawaan>(),
+        (FileKind::Instansi | FileKind::Sop, ["layanan", "kontak"]) => fields_of::<RawKontak>(),
         (FileKind::Bidang, []) => fields_of::<RawBidang>(),
         (FileKind::Keputusan, []) => fields_of::<RawKeputusan>(),
         (FileKind::Keputusan, ["penandatangan"]) => fields_of::<RawPejabat>(),
@@ -93,6 +96,7 @@ pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static s
         (FileKind::Sop, ["langkah", "*"]) => fields_of::<RawLangkah>(),
         (FileKind::Sop, ["keterkaitan", "*"] | ["keterkaitan"]) => &["sop"],
         (FileKind::Sop, ["identifikasi"]) => fields_of::<RawIdentifikasi>(),
+        (FileKind::Sop, ["layanan"]) => fields_of::<RawLayanan>(),
         (FileKind::Sop, ["identifikasi", "penanggung_jawab"]) => fields_of::<RawPenanggungJawab>(),
         (FileKind::Sop, ["identifikasi", "kegiatan" | "langkah"]) => fields_of::<RawTahapan>(),
         _ => return None,
@@ -215,6 +219,26 @@ mod tests {
         assert!(fields_of::<RawSop>().contains(&"dasar_hukum"));
         assert!(fields_of::<RawLangkah>().contains(&"kegiatan"));
         assert_eq!(fields_of::<RawBidang>(), &["nama", "urutan"]);
+    }
+
+    #[test]
+    fn layanan_keys_are_checked_in_the_sop_and_the_instansi() {
+        let sop = "nama: x\nlayanan:\n  biayaa: 0\n  kontak:\n    wa: 1\n  tempat: t\n";
+        let d = check_keys(FileKind::Sop, std::path::Path::new("a.yaml"), sop);
+        let msgs: Vec<&str> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "kunci `biayaa` tidak dikenal di `layanan`",
+                "kunci `wa` tidak dikenal di `layanan.kontak`"
+            ]
+        );
+        assert_eq!(d[0].hints, vec!["maksud Anda `biaya`?".to_string()]);
+        // The instansi gives defaults only: a promised time or a cost belongs to each SOP.
+        let instansi = "layanan:\n  tempat: t\n  biaya: 0\n  kontak:\n    email: a@b.c\n";
+        let d = check_keys(FileKind::Instansi, std::path::Path::new("i.yaml"), instansi);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].message.contains("`biaya`"));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub(crate) mod boundary;
 pub mod cache;
 pub mod fields;
 pub mod keys;
+pub mod layanan;
 pub(crate) mod markdown;
 pub mod org;
 pub mod schema;
@@ -26,6 +27,7 @@ use crate::load::schema::{RawBidang, RawInstansi, RawKeputusan, RawSettings, Raw
 use crate::load::sop::{SopFacts, resolve_sop};
 use crate::model::Site;
 use crate::model::id::{SopId, is_valid_slug, slugify};
+use crate::model::layanan::LayananBawaan;
 use crate::model::org::{Bidang, Instansi, Pejabat};
 use crate::model::sop::Keterkaitan;
 
@@ -159,7 +161,8 @@ pub fn sop_from_text(
     let (raw, mut d) = yaml::parse::<RawSop>(FileKind::Sop, path, text);
     let sop = raw.map(|raw| {
         let mut f = Fields::new(path, &mut d);
-        resolve_sop(&mut f, id, raw, kepala).0
+        // Another version's instansi defaults are not at hand; a diff does not compare them.
+        resolve_sop(&mut f, id, raw, kepala, None).0
     });
     (sop, d)
 }
@@ -429,7 +432,13 @@ impl Loader<'_> {
                     self.pages(&child, Some(id))?;
                     continue;
                 }
-                if let Some(b) = self.bidang(&child, id, &name, &instansi.kepala)? {
+                if let Some(b) = self.bidang(
+                    &child,
+                    id,
+                    &name,
+                    &instansi.kepala,
+                    instansi.layanan.as_ref(),
+                )? {
                     bidang.push(b);
                 }
             } else if name == "_keputusan.yaml" {
@@ -500,6 +509,7 @@ impl Loader<'_> {
         instansi: &str,
         id: &str,
         kepala: &Pejabat,
+        layanan: Option<&LayananBawaan>,
     ) -> Result<Option<Bidang>, Error> {
         if !self.check_slug(rel, id, "folder bidang") {
             return Ok(None);
@@ -590,7 +600,7 @@ impl Loader<'_> {
                 let sop = raw.map(|raw| {
                     let mut f = Fields::new(child, &mut d);
                     let sop_id = SopId::new(instansi, id, slug);
-                    let (sop, facts) = resolve_sop(&mut f, sop_id.clone(), raw, kepala);
+                    let (sop, facts) = resolve_sop(&mut f, sop_id.clone(), raw, kepala, layanan);
                     (sop_id, sop, facts, std::mem::take(&mut f.pejabat))
                 });
                 (sop, d)

@@ -222,6 +222,10 @@ pub fn resolve_instansi(
         kota: f.text(&raw.kota),
         logo,
         kepala,
+        layanan: raw
+            .layanan
+            .as_ref()
+            .map(|l| crate::load::layanan::resolve_bawaan(f, l)),
         keputusan: None,
         bidang: Vec::new(),
     }

@@ -204,6 +204,38 @@ pub struct RawInstansi {
     pub kota: Option<S<Text>>,
     pub logo: Option<S<Text>>,
     pub kepala: Option<S<RawPejabat>>,
+    pub layanan: Option<S<RawLayananBawaan>>,
+}
+
+/// `layanan:` of `_instansi.yaml`: what every public service of the instansi shares unless its
+/// SOP says otherwise.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RawLayananBawaan {
+    pub tempat: Option<S<Text>>,
+    pub jam: Option<S<Text>>,
+    pub kontak: Option<S<RawKontak>>,
+    pub pengaduan: Option<S<List>>,
+}
+
+/// `layanan:` of an SOP: the parts of a service standard a citizen looks for first.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RawLayanan {
+    pub persyaratan: Option<S<List>>,
+    pub biaya: Option<S<Text>>,
+    pub produk: Option<S<Text>>,
+    pub jangka_waktu: Option<S<Text>>,
+    pub tempat: Option<S<Text>>,
+    pub jam: Option<S<Text>>,
+    pub kontak: Option<S<RawKontak>>,
+    pub pengaduan: Option<S<List>>,
+}
+
+/// `kontak:` of a `layanan:` block; each optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct RawKontak {
+    pub telepon: Option<S<Text>>,
+    pub whatsapp: Option<S<Text>>,
+    pub email: Option<S<Text>>,
 }
 
 /// One entry of `peraturan-dicabut.yaml`: a repealed regulation and what repealed it.
@@ -257,6 +289,26 @@ pub struct RawSop {
     pub pelaksana: Option<S<List>>,
     pub langkah: Option<S<Vec<S<RawLangkah>>>>,
     pub identifikasi: Option<S<RawIdentifikasi>>,
+    /// Present, even written empty (`layanan:`), makes the SOP a public service.
+    #[serde(default, deserialize_with = "written")]
+    pub layanan: Option<S<RawLayanan>>,
+}
+
+/// A block whose mere presence means something: `key:` with no value reads as an empty block
+/// rather than as absent (serde's `Option` would read the null as `None`).
+fn written<'de, D, T>(d: D) -> Result<Option<S<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    struct OrEmpty<T>(T);
+    impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for OrEmpty<T> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Ok(OrEmpty(Option::<T>::deserialize(d)?.unwrap_or_default()))
+        }
+    }
+    let s = S::<OrEmpty<T>>::deserialize(d)?;
+    Ok(Some(Spanned::new(s.value.0, s.referenced, s.defined)))
 }
 
 /// One step.

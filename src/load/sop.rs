@@ -6,6 +6,7 @@ use crate::load::fields::Fields;
 use crate::load::keys::nearest;
 use crate::load::schema::{KetItem, RawIdentifikasi, RawLangkah, RawSop, S};
 use crate::model::id::SopId;
+use crate::model::layanan::LayananBawaan;
 use crate::model::org::Pejabat;
 use crate::model::sop::{Identifikasi, Jenis, Keterkaitan, Langkah, Sop, Tahapan, Tujuan};
 use crate::model::waktu::{self, TotalWaktu, Waktu};
@@ -36,8 +37,15 @@ pub struct SopFacts {
     pub urutan: Option<i64>,
 }
 
-/// Builds the model SOP from its raw file. `kepala` is the instansi's head, the default signer.
-pub fn resolve_sop(f: &mut Fields, id: SopId, raw: RawSop, kepala: &Pejabat) -> (Sop, SopFacts) {
+/// Builds the model SOP from its raw file. `kepala` is the instansi's head, the default signer;
+/// `layanan` the instansi's defaults for public services.
+pub fn resolve_sop(
+    f: &mut Fields,
+    id: SopId,
+    raw: RawSop,
+    kepala: &Pejabat,
+    layanan: Option<&LayananBawaan>,
+) -> (Sop, SopFacts) {
     let mut facts = SopFacts::default();
     let nomor = f.text(&raw.nomor).unwrap_or_default();
     facts.nomor_span = raw.nomor.as_ref().map(|n| f.span(&n.referenced, &nomor));
@@ -175,6 +183,10 @@ pub fn resolve_sop(f: &mut Fields, id: SopId, raw: RawSop, kepala: &Pejabat) -> 
         .identifikasi
         .as_ref()
         .map(|i| resolve_identifikasi(f, i));
+    let layanan = raw
+        .layanan
+        .as_ref()
+        .map(|l| crate::load::layanan::resolve_layanan(f, l, layanan));
     let sop = Sop {
         id,
         sumber: crate::diag::display_path(&f.file),
@@ -196,6 +208,7 @@ pub fn resolve_sop(f: &mut Fields, id: SopId, raw: RawSop, kepala: &Pejabat) -> 
         langkah,
         total_waktu: total,
         identifikasi,
+        layanan,
     };
     (sop, facts)
 }

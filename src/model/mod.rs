@@ -2,6 +2,7 @@
 //! serialised as-is for templates and open data.
 
 pub mod id;
+pub mod layanan;
 pub mod nip;
 pub mod org;
 pub mod pangkat;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::model::layanan::LayananBawaan;
 use crate::model::nip::Nip;
 use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;
@@ -45,6 +46,8 @@ pub struct Instansi {
     pub logo: Option<PathBuf>,
     /// Head of the office: the default signer.
     pub kepala: Pejabat,
+    /// Defaults for every public service of the instansi (`layanan:` of `_instansi.yaml`).
+    pub layanan: Option<LayananBawaan>,
     /// The decree adopting these SOPs, if any.
     pub keputusan: Option<Keputusan>,
     /// Units in `urutan` order.

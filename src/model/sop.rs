@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::model::id::SopId;
+use crate::model::layanan::Layanan;
 use crate::model::org::Pejabat;
 use crate::model::tanggal::Tanggal;
 use crate::model::waktu::{TotalWaktu, Waktu};
@@ -50,6 +51,35 @@ pub struct Sop {
     pub total_waktu: TotalWaktu,
     /// Optional Permenpan worksheets.
     pub identifikasi: Option<Identifikasi>,
+    /// Service information; `Some` makes the SOP a public service, `None` an internal
+    /// procedure. The instansi's defaults are already applied.
+    pub layanan: Option<Layanan>,
+}
+
+impl Sop {
+    /// Whether this SOP is a public service (it has `layanan:`) rather than an internal procedure.
+    pub fn layanan_publik(&self) -> bool {
+        self.layanan.is_some()
+    }
+
+    /// "Layanan publik" or "Prosedur internal", as cards and pages label it.
+    pub fn jenis_label(&self) -> &'static str {
+        if self.layanan_publik() {
+            "Layanan publik"
+        } else {
+            "Prosedur internal"
+        }
+    }
+
+    /// The time a citizen is told: the promised `jangka_waktu` of a public service, else the
+    /// computed total of the steps ([`crate::model::waktu::TotalWaktu::teks`], which never
+    /// shows an unknown time as zero).
+    pub fn waktu_teks(&self) -> String {
+        self.layanan
+            .as_ref()
+            .and_then(|l| l.jangka_waktu.clone())
+            .unwrap_or_else(|| self.total_waktu.teks())
+    }
 }
 
 /// A Keterkaitan entry: plain text, or a checked link to another SOP.

@@ -252,12 +252,17 @@ fn unit(s: &str) -> Result<(f64, bool, Option<&'static str>, &str), WaktuError> 
 
 /// Formats minutes as "2 hari 3 jam 15 menit" (zero parts left out; "0 menit" for zero).
 pub fn format_menit(total: u64) -> String {
+    format_durasi(total, "hari")
+}
+
+/// Like [`format_menit`], naming the day part `hari` ("2 hari kerja 3 jam" with "hari kerja").
+fn format_durasi(total: u64, hari: &str) -> String {
     let days = total / (24 * 60);
     let hours = total % (24 * 60) / 60;
     let mins = total % 60;
     let mut parts = Vec::new();
     if days > 0 {
-        parts.push(format!("{days} hari"));
+        parts.push(format!("{days} {hari}"));
     }
     if hours > 0 {
         parts.push(format!("{hours} jam"));
@@ -283,6 +288,9 @@ pub struct TotalWaktu {
     pub langkah_tanpa_waktu: usize,
     /// Some part was written in working days.
     pub hari_kerja: bool,
+    /// Some part of a day or more was written in calendar time ("2 hari", "1 minggu"): the
+    /// total's days are then not all working days.
+    pub hari_biasa: bool,
 }
 
 impl TotalWaktu {
@@ -299,33 +307,57 @@ impl TotalWaktu {
                 self.menit_max = self.menit_max.saturating_add(d.menit_max);
                 self.langkah_terhitung += 1;
                 self.hari_kerja |= d.hari_kerja;
+                self.hari_biasa |= !d.hari_kerja && d.menit_max >= 24 * 60;
             }
-            Some(Waktu { durasi: None, teks }) if teks.trim().is_empty() => {
+            // An empty cell or a dash states no time: the same as none written.
+            Some(Waktu { durasi: None, teks }) if matches!(parse(teks), Ok(None)) => {
                 self.langkah_tanpa_waktu += 1
             }
             Some(_) => self.langkah_tidak_terbaca += 1,
         }
     }
 
-    /// The total as people say it: "2 hari 3 jam", "1 jam – 1 hari", or "tidak diketahui" when
-    /// no step's time could be read. A total missing unreadable steps reads "lebih dari …".
+    /// The total as people say it, and the one place every page, card, meta description, open
+    /// data file and search record gets it from: "2 hari 3 jam", "1 jam – 1 hari", "3 hari kerja"
+    /// when the steps count working days. A step without a time, or with one that cannot be
+    /// read, is unknown and never counts as zero: the total is then a lower bound, "lebih dari
+    /// 51 menit (2 langkah tanpa waktu)", and "tidak diketahui" when no step's time is known.
     pub fn teks(&self) -> String {
-        if self.langkah_terhitung == 0 {
-            return "tidak diketahui".to_string();
+        let mut missing = Vec::new();
+        if self.langkah_tanpa_waktu > 0 {
+            missing.push(format!("{} langkah tanpa waktu", self.langkah_tanpa_waktu));
         }
+        if self.langkah_tidak_terbaca > 0 {
+            missing.push(format!(
+                "{} langkah waktunya tidak terbaca",
+                self.langkah_tidak_terbaca
+            ));
+        }
+        if self.langkah_terhitung == 0 {
+            return if missing.is_empty() {
+                "tidak diketahui".to_string()
+            } else {
+                format!("tidak diketahui ({})", missing.join(", "))
+            };
+        }
+        let hari = if self.hari_kerja && !self.hari_biasa {
+            "hari kerja"
+        } else {
+            "hari"
+        };
         let base = if self.menit_min == self.menit_max {
-            format_menit(self.menit_min)
+            format_durasi(self.menit_min, hari)
         } else {
             format!(
                 "{} – {}",
-                format_menit(self.menit_min),
-                format_menit(self.menit_max)
+                format_durasi(self.menit_min, hari),
+                format_durasi(self.menit_max, hari)
             )
         };
-        if self.langkah_tidak_terbaca > 0 {
-            format!("lebih dari {base}")
-        } else {
+        if missing.is_empty() {
             base
+        } else {
+            format!("lebih dari {base} ({})", missing.join(", "))
         }
     }
 }
@@ -500,14 +532,106 @@ mod tests {
         let mut total = TotalWaktu::default();
         assert_eq!(total.teks(), "tidak diketahui");
         total.add(Some(&w("segera")));
-        assert_eq!(total.teks(), "tidak diketahui");
+        assert_eq!(
+            total.teks(),
+            "tidak diketahui (1 langkah waktunya tidak terbaca)"
+        );
         total.add(Some(&w("1 jam")));
         total.add(Some(&w("15 menit")));
         total.add(None);
-        assert_eq!(total.teks(), "lebih dari 1 jam 15 menit");
+        assert_eq!(
+            total.teks(),
+            "lebih dari 1 jam 15 menit (1 langkah tanpa waktu, 1 langkah waktunya tidak terbaca)"
+        );
         assert_eq!(total.langkah_tanpa_waktu, 1);
         let mut r = TotalWaktu::default();
         r.add(Some(&w("960-1440")));
         assert_eq!(r.teks(), "16 jam – 1 hari");
+    }
+
+    #[test]
+    fn a_step_without_waktu_makes_the_total_a_lower_bound() {
+        // Aktivasi BPJS APBD: six timed steps (51 minutes) and two without a time.
+        let mut t = TotalWaktu::default();
+        for m in [
+            "15 menit", "15 Menit", "10 menit", "5 menit", "5 menit", "1 menit",
+        ] {
+            t.add(Some(&Waktu {
+                teks: m.into(),
+                durasi: parse(m).unwrap(),
+            }));
+        }
+        assert_eq!(t.teks(), "51 menit");
+        t.add(None);
+        t.add(Some(&Waktu {
+            teks: " ".into(),
+            durasi: None,
+        }));
+        assert_eq!(t.teks(), "lebih dari 51 menit (2 langkah tanpa waktu)");
+    }
+
+    #[test]
+    fn no_mix_of_known_and_missing_times_reads_as_an_exact_total() {
+        // Every order and mix of timed, untimed and unreadable steps: the total names the
+        // missing ones whenever there are any.
+        let forms = [
+            "5 menit",
+            "2 hari",
+            "1 hari kerja",
+            "",
+            "segera",
+            "960-1440",
+        ];
+        for a in 0..forms.len() {
+            for b in 0..forms.len() {
+                for c in 0..forms.len() {
+                    let mut t = TotalWaktu::default();
+                    let mut unknown = 0;
+                    for k in [a, b, c] {
+                        let teks = forms[k];
+                        if teks.is_empty() {
+                            t.add(None);
+                            unknown += 1;
+                        } else {
+                            let durasi = parse(teks).ok().flatten();
+                            unknown += usize::from(durasi.is_none());
+                            t.add(Some(&Waktu {
+                                teks: teks.into(),
+                                durasi,
+                            }));
+                        }
+                    }
+                    let s = t.teks();
+                    if unknown > 0 {
+                        assert!(
+                            s.starts_with("lebih dari ") || s.starts_with("tidak diketahui ("),
+                            "{:?} → {s}",
+                            [forms[a], forms[b], forms[c]]
+                        );
+                    } else {
+                        assert!(
+                            !s.contains("lebih dari") && !s.contains("tidak diketahui"),
+                            "{s}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn working_days_are_named_when_the_steps_count_them() {
+        let w = |t: &str| Waktu {
+            teks: t.into(),
+            durasi: parse(t).unwrap(),
+        };
+        let mut t = TotalWaktu::default();
+        t.add(Some(&w("1 hari kerja")));
+        t.add(Some(&w("2 HK")));
+        t.add(Some(&w("15 menit")));
+        assert_eq!(t.teks(), "3 hari kerja 15 menit");
+        // A calendar week among them: the days are no longer all working days.
+        t.add(Some(&w("1 minggu")));
+        assert_eq!(t.teks(), "10 hari 15 menit");
     }
 }

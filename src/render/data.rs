@@ -12,7 +12,12 @@ use crate::output::Output;
 struct SopFile<'a> {
     instansi: Ref<'a>,
     bidang: Ref<'a>,
+    /// `layanan_publik` (the SOP has `layanan:`) or `prosedur_internal`.
+    jenis_prosedur: &'static str,
+    /// The total of the steps' times ([`crate::model::waktu::TotalWaktu::teks`]).
     total_waktu_teks: String,
+    /// The time a citizen is told: the promised `jangka_waktu`, else the total.
+    waktu_teks: String,
     #[serde(flatten)]
     sop: &'a Sop,
 }
@@ -53,8 +58,10 @@ struct IndexSop<'a> {
     nomor: &'a str,
     nama: &'a str,
     data: String,
+    jenis_prosedur: &'static str,
     jumlah_langkah: usize,
     total_waktu_teks: String,
+    waktu_teks: String,
 }
 
 fn json<T: Serialize>(v: &T) -> Vec<u8> {
@@ -101,8 +108,19 @@ fn sop_file<'a>(i: &'a Instansi, b: &'a Bidang, s: &'a Sop) -> SopFile<'a> {
             id: &b.id,
             nama: &b.nama,
         },
+        jenis_prosedur: jenis_prosedur(s),
         total_waktu_teks: s.total_waktu.teks(),
+        waktu_teks: s.waktu_teks(),
         sop: s,
+    }
+}
+
+/// The machine-readable word for [`Sop::jenis_label`].
+fn jenis_prosedur(s: &Sop) -> &'static str {
+    if s.layanan_publik() {
+        "layanan_publik"
+    } else {
+        "prosedur_internal"
     }
 }
 
@@ -115,8 +133,10 @@ fn bidang(b: &Bidang) -> IndexBidang<'_> {
             nomor: &s.nomor,
             nama: &s.nama,
             data: format!("/{}", s.id.json_path()),
+            jenis_prosedur: jenis_prosedur(s),
             jumlah_langkah: s.langkah.len(),
             total_waktu_teks: s.total_waktu.teks(),
+            waktu_teks: s.waktu_teks(),
         })
         .collect();
     IndexBidang {

@@ -130,8 +130,32 @@ for (const lit of literals) {
   await context.close();
 }
 
-// 4. Mobile first: no horizontal scrolling at 360 px; screenshots at 360 and 1280 px.
-for (const width of [360, 1280]) {
+// 3b. What a citizen came for is on a phone's first screen (360 x 800): each listed element of
+//     the Ringkasan layanan lies wholly within it, before any scrolling.
+for (const { url, ids } of expect.first_screen ?? []) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+  const page = await context.newPage();
+  watch(page, "layar pertama");
+  await page.goto(base + url);
+  const boxes = await page.evaluate((ids) => ids.map((id) => {
+    const el = document.getElementById(id);
+    if (!el) return { id, missing: true };
+    const r = el.getBoundingClientRect();
+    return { id, top: Math.round(r.top), bottom: Math.round(r.bottom), height: Math.round(r.height), text: el.textContent.trim() };
+  }), ids);
+  notes.push({ first_screen: url, boxes: boxes.map((b) => `${b.id} ${b.top}-${b.bottom}`) });
+  for (const b of boxes) {
+    if (b.missing) { fail(`${url}: no #${b.id}`); continue; }
+    if (b.height === 0 || !b.text) fail(`${url}: #${b.id} is empty or hidden`);
+    if (b.top < 0 || b.bottom > 800) fail(`${url}: #${b.id} is at ${b.top}-${b.bottom} px, not within the first 800 px at 360 px wide`);
+  }
+  const first = await page.$eval("main h2", (h) => h.textContent.trim());
+  if (first !== "Ringkasan layanan") fail(`${url}: the first heading after the title is "${first}"`);
+  await context.close();
+}
+
+// 4. Mobile first: no horizontal scrolling at 320 or 360 px; screenshots at 320, 360 and 1280 px.
+for (const width of [320, 360, 1280]) {
   const context = await browser.newContext({ viewport: { width, height: 800 } });
   const page = await context.newPage();
   watch(page, `lebar ${width}`);

@@ -29,6 +29,13 @@ dasar_hukum:
 keterkaitan:
   - "SOP <iframe src=javascript:alert(5)>"
 pelaksana: ["Staf \" autofocus onfocus=\"alert(6)", "Kasi"]
+layanan:
+  persyaratan: ["<b>KTP</b>", "javascript:alert(13)"]
+  biaya: "Rp 0 <script>alert(14)</script>"
+  tempat: "Loket '><img src=x onerror=alert(17)>"
+  pengaduan:
+    - "Lapor https://lapor.go.id/\"><script>alert(15)</script>"
+    - "<a href=\"javascript:alert(16)\">klik</a> https://lapor.go.id/aduan"
 langkah:
   - kegiatan: "{{ 7*7 }} {% raw %} ${7*7} #{7*7}"
     pelaksana: "Staf \" autofocus onfocus=\"alert(6)"
@@ -112,6 +119,7 @@ fn every_internal_link_and_asset_resolves() {
         for link in links(&html) {
             if link.starts_with("http")
                 || link.starts_with("mailto:")
+                || link.starts_with("tel:")
                 || link.starts_with("data:")
                 || link.starts_with('#')
             {
@@ -276,6 +284,21 @@ fn every_sop_page_holds_its_steps_summary_and_pdf() {
             "{id}: no total time"
         );
         assert!(html.contains("alur-1.svg"), "{id}: no flowchart image");
+        // A step without a time is unknown, never zero: the total says how many are missing.
+        let untimed = sop["langkah"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|l| l["waktu"].is_null())
+            .count();
+        let total = sop["total_waktu_teks"].as_str().unwrap();
+        if untimed > 0 {
+            assert!(
+                total.contains(&format!("({untimed} langkah tanpa waktu"))
+                    && (total.starts_with("lebih dari ") || total.starts_with("tidak diketahui")),
+                "{id}: {total}"
+            );
+        }
         n += 1;
     }
     assert!(n >= 25);
@@ -409,13 +432,38 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
                     "</script><script>alert(8)</script>",
                     "Staf \" autofocus onfocus=\"alert(6)",
                     "Kodenya &lt;b&gt; &amp; AT&T",
+                    "<b>KTP</b>",
+                    "Rp 0 <script>alert(14)</script>",
+                    "Loket '><img src=x onerror=alert(17)>",
+                    "Lapor https://lapor.go.id/\"><script>alert(15)</script>",
+                    "<a href=\"javascript:alert(16)\">klik</a> https://lapor.go.id/aduan",
                 ],
             },
         ],
-        "axe": ["/", "/tanah-laut-dinsos/", "/tanah-laut-dinsos/sekretariat/surat-masuk/"],
+        "axe": [
+            "/",
+            "/tanah-laut-dinsos/",
+            "/tanah-laut-dinsos/sekretariat/",
+            "/tanah-laut-dinsos/sekretariat/surat-masuk/",
+            "/tanah-laut-dinsos/pemberdayaan-sosial/terdaftar-dtks/",
+            "/tanah-laut-dinsos/rehabilitasi-jaminan-sosial/aktivasi-bpjs-apbd/",
+        ],
+        // What a citizen came for is on a phone's first screen, before any scrolling.
+        "first_screen": [
+            {
+                "url": "/tanah-laut-dinsos/pemberdayaan-sosial/terdaftar-dtks/",
+                "ids": ["persyaratan", "waktu", "biaya", "pengaduan"],
+            },
+            {
+                "url": "/tanah-laut-dinsos/rehabilitasi-jaminan-sosial/aktivasi-bpjs-apbd/",
+                "ids": ["persyaratan", "waktu", "biaya", "pengaduan"],
+            },
+        ],
         "screens": {
             "beranda": "/",
             "sop": "/tanah-laut-dinsos/sekretariat/surat-masuk/",
+            "layanan": "/tanah-laut-dinsos/pemberdayaan-sosial/terdaftar-dtks/",
+            "bidang": "/tanah-laut-dinsos/sekretariat/",
         },
     });
     let shots = run_site_checks(&chromium, &p.path().join("output"), &expectations);
@@ -424,6 +472,7 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
         .map(|e| e.unwrap().file_name().to_string_lossy().into())
         .collect();
     assert!(shots_made.contains("beranda-360.png") && shots_made.contains("sop-1280.png"));
+    assert!(shots_made.contains("layanan-360.png") && shots_made.contains("layanan-320.png"));
 }
 
 #[test]
@@ -557,4 +606,202 @@ fn a_bare_number_of_minutes_shows_with_its_unit_on_the_sop_page() {
     let html = p.read("output/dinas/umum/surat-keluar/index.html");
     assert!(html.contains("<dd>5 menit</dd>"), "{html}");
     assert!(html.contains("<dd>1 jam</dd>"), "{html}");
+}
+
+/// Every text file the build wrote (pages, open data, sitemap), by path.
+fn text_files(out: &Path) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        let ext = entry.path().extension().and_then(|e| e.to_str());
+        if matches!(ext, Some("html" | "json" | "xml"))
+            && !entry.path().starts_with(out.join("pagefind"))
+        {
+            let rel = entry
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .display()
+                .to_string();
+            v.push((rel, std::fs::read_to_string(entry.path()).unwrap()));
+        }
+    }
+    v
+}
+
+/// The `content` of a page's `<meta name="description">`.
+fn meta_description(html: &str) -> &str {
+    html.split("<meta name=\"description\" content=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or("")
+}
+
+#[test]
+fn a_step_without_waktu_never_shows_a_total_without_lebih_dari() {
+    // Aktivasi BPJS APBD showed "51 menit" although two steps have no time. Here: an internal
+    // procedure and a public service without a promised time, 7 + 6 minutes and one step with
+    // no time; and a procedure none of whose steps has a time.
+    let p = Project::base();
+    let steps = "langkah:\n  - kegiatan: Terima\n    pelaksana: A\n    waktu: 7 menit\n  - kegiatan: Periksa\n    pelaksana: A\n  - kegiatan: Serahkan\n    pelaksana: A\n    waktu: 6 menit\n";
+    p.write(
+        "content/dinas/umum/internal.yaml",
+        &format!("nomor: \"2\"\nnama: Prosedur Uji\npelaksana: [A]\n{steps}"),
+    )
+    .write(
+        "content/dinas/umum/layanan.yaml",
+        &format!("nomor: \"3\"\nnama: Layanan Uji\npelaksana: [A]\nlayanan:\n  persyaratan: KTP\n{steps}"),
+    )
+    .write(
+        "content/dinas/umum/tanpa-waktu.yaml",
+        "nomor: \"4\"\nnama: Tanpa Waktu\npelaksana: [A]\nlangkah:\n  - kegiatan: Terima\n    pelaksana: A\n  - kegiatan: Serahkan\n    pelaksana: A\n",
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let wanted = "lebih dari 13 menit (1 langkah tanpa waktu)";
+    let out = p.path().join("output");
+    let files = text_files(&out);
+    let mut shown = 0;
+    for (path, text) in &files {
+        // Every "13 menit" anywhere is part of the lower bound, never a bare total.
+        let bare = text.matches("13 menit").count();
+        let bounded = text.matches(wanted).count();
+        assert_eq!(
+            bare, bounded,
+            "{path}: a total without \"lebih dari\":\n{text}"
+        );
+        shown += bounded;
+        // No unknown time ever reads as zero.
+        let zero = text
+            .match_indices("0 menit")
+            .any(|(k, _)| k == 0 || !text.as_bytes()[k - 1].is_ascii_digit());
+        assert!(!zero, "{path} shows a zero time");
+    }
+    for (page, times) in [
+        ("dinas/umum/internal/index.html", 1),
+        ("dinas/umum/layanan/index.html", 1),
+        ("dinas/umum/index.html", 2),
+        ("dinas/index.html", 1),
+        ("index.html", 1),
+    ] {
+        let html = p.read(&format!("output/{page}"));
+        assert!(
+            html.matches(wanted).count() >= times,
+            "{page} shows the total fewer than {times} times"
+        );
+    }
+    for page in ["internal", "layanan"] {
+        let html = p.read(&format!("output/dinas/umum/{page}/index.html"));
+        assert!(
+            meta_description(&html).contains(wanted),
+            "{page}: {}",
+            meta_description(&html)
+        );
+    }
+    for id in ["internal", "layanan"] {
+        let json: serde_json::Value =
+            serde_json::from_str(&p.read(&format!("output/dinas/umum/{id}.json"))).unwrap();
+        assert_eq!(json["total_waktu_teks"], wanted, "{id}");
+        assert_eq!(json["waktu_teks"], wanted, "{id}");
+        assert_eq!(json["total_waktu"]["langkah_tanpa_waktu"], 1, "{id}");
+    }
+    assert!(p.read("output/data.json").matches(wanted).count() >= 4);
+    // Pages (SOP, meta, bidang cards, instansi, home) and open data all say it.
+    assert!(shown >= 12, "the total was shown only {shown} times");
+    let none: serde_json::Value =
+        serde_json::from_str(&p.read("output/dinas/umum/tanpa-waktu.json")).unwrap();
+    assert_eq!(
+        none["total_waktu_teks"],
+        "tidak diketahui (2 langkah tanpa waktu)"
+    );
+}
+
+#[test]
+fn public_services_come_first_and_every_card_and_page_says_which_it_is() {
+    let p = built();
+    let sops = p.built_sops();
+    let publik: Vec<&String> = sops
+        .iter()
+        .filter(|(_, s)| s["jenis_prosedur"] == "layanan_publik")
+        .map(|(id, _)| id)
+        .collect();
+    assert!(publik.len() >= 10, "{publik:?}");
+    assert!(publik.len() < sops.len());
+    // The home page lists every public service before the instansi.
+    let home = p.read("output/index.html");
+    let before = home.split_once("id=\"judul-instansi\"").unwrap().0;
+    let section = before
+        .split_once("id=\"judul-layanan\"")
+        .expect("a Layanan publik section")
+        .1;
+    for id in &publik {
+        assert!(
+            section.contains(&format!("href=\"/{id}/\"")),
+            "home lacks {id}"
+        );
+    }
+    assert_eq!(
+        section.matches("<li class=\"kartu\">").count(),
+        publik.len()
+    );
+    // The instansi page: its public services before its contact and bidang.
+    let tala = p.read("output/tanah-laut-dinsos/index.html");
+    let layanan_at = tala.find("id=\"judul-layanan\"").unwrap();
+    assert!(layanan_at < tala.find("id=\"judul-kontak\"").unwrap());
+    assert!(layanan_at < tala.find("id=\"judul-bidang\"").unwrap());
+    // Bidang pages: public services first, each card labelled.
+    for b in [
+        "sekretariat",
+        "rehabilitasi-jaminan-sosial",
+        "pemberdayaan-sosial",
+    ] {
+        let html = p.read(&format!("output/tanah-laut-dinsos/{b}/index.html"));
+        let cards = html.matches("<li class=\"kartu\">").count();
+        let labels = html.matches("class=\"label jenis").count();
+        assert_eq!(cards, labels, "{b}: a card without its label");
+        let last_public = html.rfind(">Layanan publik</span>");
+        let first_internal = html.find(">Prosedur internal</span>");
+        if let (Some(lp), Some(fi)) = (last_public, first_internal) {
+            assert!(
+                lp < fi,
+                "{b}: an internal procedure before a public service"
+            );
+        }
+    }
+    // SOP pages: a public service opens with the Ringkasan layanan, the document identity
+    // after it; an internal procedure says so and has none.
+    for (id, sop) in &sops {
+        let html = p.read(&format!("output/{id}/index.html"));
+        if sop["jenis_prosedur"] == "layanan_publik" {
+            let ringkasan = html
+                .find("Ringkasan layanan")
+                .unwrap_or_else(|| panic!("{id}"));
+            assert!(ringkasan < html.find("Nomor SOP").unwrap(), "{id}");
+            assert!(
+                ringkasan < html.find("id=\"judul-langkah\"").unwrap(),
+                "{id}"
+            );
+            assert!(html.contains(">Layanan publik</span>"), "{id}");
+            assert!(
+                meta_description(&html).starts_with("Layanan publik"),
+                "{id}"
+            );
+        } else {
+            assert!(!html.contains("Ringkasan layanan"), "{id}");
+            assert!(html.contains(">Prosedur internal</span>"), "{id}");
+        }
+    }
+    // What the citizen brings is the service's persyaratan, never step 1's kelengkapan: the
+    // report that starts Layanan Anak Terlantar is not asked of anyone.
+    let anak =
+        p.read("output/tanah-laut-dinsos/rehabilitasi-jaminan-sosial/anak-terlantar/index.html");
+    let persyaratan = anak
+        .split_once("id=\"persyaratan\"")
+        .unwrap()
+        .1
+        .split("</div>")
+        .next()
+        .unwrap();
+    assert!(persyaratan.contains("Tidak disebutkan"), "{persyaratan}");
+    assert!(!persyaratan.contains("Laporan"), "{persyaratan}");
 }

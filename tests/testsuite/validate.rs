@@ -189,3 +189,170 @@ fn schema_blocks_match_the_page() {
         );
     }
 }
+
+/// The `layanan:` block of the schema page's "Additions" section, as written there.
+const LAYANAN_CONTOH: &str = r#"layanan:
+  persyaratan:                     # what the applicant brings (not step 1's kelengkapan)
+    - Fotokopi KTP dan Kartu Keluarga
+    - Surat pengantar dari kelurahan
+  biaya: Tidak dipungut biaya      # free text; "Rp 0" style also fine
+  produk: Surat rekomendasi        # what the citizen receives
+  jangka_waktu: 3 hari kerja       # promised time; when absent the computed total is shown
+  tempat: Loket Pelayanan Terpadu, Gedung B lantai 1
+  jam: Senin–Jumat 08.00–15.00     # free text
+  kontak:                          # any of these
+    telepon: (0512) 2021374
+    whatsapp: "081234567890"
+    email: layanan@dinsos.example.go.id
+  pengaduan:                       # complaint channels, in order
+    - SP4N-LAPOR! https://www.lapor.go.id
+    - Kotak pengaduan di ruang tunggu
+"#;
+
+#[test]
+fn layanan_example_matches_the_page() {
+    let page = crate::support::repo_root().join("../shared/design/content-schema.md");
+    let Ok(doc) = std::fs::read_to_string(&page) else {
+        eprintln!("content-schema.md not beside the repository; comparison skipped");
+        return;
+    };
+    let (_, additions) = doc
+        .split_once("\n## Additions")
+        .expect("the Additions section");
+    assert!(
+        additions.contains(LAYANAN_CONTOH),
+        "the page's `layanan:` example changed; copy it into LAYANAN_CONTOH"
+    );
+}
+
+#[test]
+fn accepts_the_layanan_example_and_applies_the_instansi_defaults() {
+    let p = Project::base();
+    let instansi = p.read("content/dinas/_instansi.yaml");
+    p.write(
+        "content/dinas/_instansi.yaml",
+        &format!(
+            "{instansi}layanan:\n  tempat: Kantor Dinas Uji\n  jam: Senin–Kamis 08.00–14.00\n  kontak:\n    telepon: (0511) 123456\n    whatsapp: \"0812 0000 1111\"\n  pengaduan: [Kotak saran]\n"
+        ),
+    );
+    p.write(
+        "content/dinas/umum/rekomendasi.yaml",
+        &format!(
+            "{HEAD}{LAYANAN_CONTOH}langkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n    waktu: 1 hari kerja\n  - kegiatan: b\n    pelaksana: Petugas\n"
+        ),
+    );
+    // Only kontak and jam left out: those come from the instansi.
+    p.write(
+        "content/dinas/umum/sederhana.yaml",
+        &format!(
+            "{HEAD}layanan:\n  persyaratan: KTP\n  kontak:\n    email: umum@uji.go.id\nlangkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n    waktu: 5 menit\n  - kegiatan: b\n    pelaksana: Petugas\n    waktu: 10 menit\n"
+        ),
+    );
+    let json = |id: &str| -> serde_json::Value {
+        serde_json::from_str(&p.read(&format!("output/dinas/umum/{id}.json"))).unwrap()
+    };
+    // Written empty, `layanan:` still marks a public service: all of it from the instansi.
+    p.write(
+        "content/dinas/umum/kosong.yaml",
+        "nomor: \"9\"\nnama: Kosong\npelaksana: [A]\nlayanan:\nlangkah:\n  - kegiatan: a\n    pelaksana: A\n",
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("layanan"), "{}", r.stderr);
+    let kosong = json("kosong");
+    assert_eq!(kosong["jenis_prosedur"], "layanan_publik");
+    assert_eq!(kosong["layanan"]["tempat"], "Kantor Dinas Uji");
+    assert_eq!(kosong["layanan"]["persyaratan"], serde_json::json!([]));
+    let full = json("rekomendasi");
+    let l = &full["layanan"];
+    assert_eq!(l["persyaratan"][1], "Surat pengantar dari kelurahan");
+    assert_eq!(l["biaya"], "Tidak dipungut biaya");
+    assert_eq!(l["jangka_waktu"], "3 hari kerja");
+    assert_eq!(l["tempat"], "Loket Pelayanan Terpadu, Gedung B lantai 1");
+    assert_eq!(l["kontak"]["whatsapp"], "081234567890");
+    assert_eq!(l["pengaduan"][0], "SP4N-LAPOR! https://www.lapor.go.id");
+    assert_eq!(full["jenis_prosedur"], "layanan_publik");
+    assert_eq!(
+        full["waktu_teks"], "3 hari kerja",
+        "the promise, not the sum"
+    );
+    assert_eq!(
+        full["total_waktu_teks"],
+        "lebih dari 1 hari kerja (1 langkah tanpa waktu)"
+    );
+    let own = json("sederhana");
+    let l = &own["layanan"];
+    assert_eq!(l["persyaratan"], serde_json::json!(["KTP"]));
+    assert_eq!(l["tempat"], "Kantor Dinas Uji", "the instansi's default");
+    assert_eq!(l["jam"], "Senin–Kamis 08.00–14.00");
+    assert_eq!(l["kontak"]["email"], "umum@uji.go.id", "the SOP's own");
+    assert_eq!(l["kontak"]["telepon"], "(0511) 123456", "the instansi's");
+    assert_eq!(l["pengaduan"], serde_json::json!(["Kotak saran"]));
+    assert_eq!(own["waktu_teks"], "15 menit");
+    let internal = json("surat-masuk");
+    assert!(internal["layanan"].is_null());
+    assert_eq!(internal["jenis_prosedur"], "prosedur_internal");
+    let index: serde_json::Value = serde_json::from_str(&p.read("output/data.json")).unwrap();
+    let kinds: Vec<&str> = index["instansi"][0]["bidang"][0]["sop"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["jenis_prosedur"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "layanan_publik",
+            "layanan_publik",
+            "layanan_publik",
+            "prosedur_internal"
+        ]
+    );
+    // The page links what a citizen can use: phone, WhatsApp, e-mail, the complaint site.
+    let html = p.read("output/dinas/umum/rekomendasi/index.html");
+    for link in [
+        "href=\"tel:05122021374\"",
+        "href=\"https://wa.me/6281234567890\"",
+        "href=\"mailto:layanan@dinsos.example.go.id\"",
+        "href=\"https://www.lapor.go.id\" rel=\"noopener\"",
+    ] {
+        assert!(html.contains(link), "{link} missing");
+    }
+}
+
+#[test]
+fn rejects_unknown_keys_inside_layanan() {
+    let r = report(&format!(
+        "{HEAD}layanan:\n  persyaratan: [KTP]\n  biayaa: Gratis\n  kontak:\n    telpon: (0512) 2021374\nlangkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n  - kegiatan: b\n    pelaksana: Petugas\n"
+    ));
+    insta::assert_snapshot!("layanan_unknown_keys", r);
+}
+
+#[test]
+fn rejects_a_layanan_that_is_not_a_mapping() {
+    let r = report(&format!(
+        "{HEAD}layanan: Tidak dipungut biaya\nlangkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n  - kegiatan: b\n    pelaksana: Petugas\n"
+    ));
+    insta::assert_snapshot!("layanan_wrong_type", r);
+}
+
+#[test]
+fn rejects_contacts_that_cannot_be_linked() {
+    let r = report(&format!(
+        "{HEAD}layanan:\n  kontak:\n    telepon: hubungi kami\n    whatsapp: \"(0512) 2021374\"\n    email: \"javascript:alert(1)\"\nlangkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n  - kegiatan: b\n    pelaksana: Petugas\n"
+    ));
+    insta::assert_snapshot!("layanan_bad_contacts", r);
+}
+
+#[test]
+fn rejects_service_keys_the_instansi_defaults_do_not_take() {
+    let p = Project::base();
+    let instansi = p.read("content/dinas/_instansi.yaml");
+    p.write(
+        "content/dinas/_instansi.yaml",
+        &format!("{instansi}layanan:\n  tempat: Kantor\n  jangka_waktu: 3 hari\n  kontak:\n    wa: \"081234567890\"\n"),
+    );
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    insta::assert_snapshot!("layanan_instansi_keys", r.stderr);
+}

@@ -12,6 +12,7 @@ use tera::{Context, Tera};
 
 use crate::error::Error;
 use crate::kept::Kept;
+use crate::model::layanan::{Layanan, Potongan, potong_tautan, tel_url, wa_url};
 use crate::model::org::{Bidang, Instansi, Pejabat};
 use crate::model::sop::{Jenis, Keterkaitan, Sop, Tujuan};
 use crate::model::waktu::TotalWaktu;
@@ -102,7 +103,15 @@ struct SopCard {
     nomor: String,
     url: String,
     jumlah_langkah: usize,
+    /// The total of the steps' times, never an unknown shown as zero.
     total_waktu: String,
+    /// What a citizen is told: the promised `jangka_waktu`, else `total_waktu`.
+    waktu: String,
+    layanan_publik: bool,
+    /// "Layanan publik" or "Prosedur internal".
+    jenis: &'static str,
+    /// "Dinas Sosial Kabupaten Tanah Laut", for lists that span instansi.
+    instansi: String,
 }
 
 #[derive(Serialize)]
@@ -301,13 +310,17 @@ pub fn render(
     Ok(())
 }
 
-fn card(ctx: &Ctx, s: &Sop) -> SopCard {
+fn card(ctx: &Ctx, i: &Instansi, s: &Sop) -> SopCard {
     SopCard {
         nama: s.nama.clone(),
         nomor: s.nomor.clone(),
         url: ctx.url(&s.id.url()),
         jumlah_langkah: s.langkah.len(),
         total_waktu: s.total_waktu.teks(),
+        waktu: s.waktu_teks(),
+        layanan_publik: s.layanan_publik(),
+        jenis: s.jenis_label(),
+        instansi: format!("{} {}", i.nama, wilayah(i)),
     }
 }
 
@@ -318,6 +331,7 @@ fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
         pemerintah: String,
         url: String,
         jumlah_sop: usize,
+        jumlah_layanan: usize,
         jumlah_bidang: usize,
     }
     #[derive(Serialize)]
@@ -327,6 +341,7 @@ fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
         instansi: String,
         tanggal: String,
         tanggal_label: &'static str,
+        jenis: &'static str,
         #[serde(skip)]
         key: (crate::model::tanggal::Tanggal, String),
     }
@@ -339,8 +354,17 @@ fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
             pemerintah: i.pemerintah.clone(),
             url: ctx.url(&format!("/{}/", i.id)),
             jumlah_sop: i.sops().count(),
+            jumlah_layanan: i.sops().filter(|s| s.layanan_publik()).count(),
             jumlah_bidang: i.bidang.len(),
         })
+        .collect();
+    // What citizens come for first: every public service of the site, instansi by instansi.
+    let layanan: Vec<SopCard> = ctx
+        .site
+        .instansi
+        .iter()
+        .flat_map(|i| i.sops().filter(|s| s.layanan_publik()).map(move |s| (i, s)))
+        .map(|(i, s)| card(ctx, i, s))
         .collect();
     let mut recent: Vec<Recent> = ctx
         .site
@@ -359,6 +383,7 @@ fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
                 instansi: format!("{} {}", i.nama, wilayah(i)),
                 tanggal: t.indonesia(),
                 tanggal_label: label,
+                jenis: s.jenis_label(),
                 key: (t, s.id.to_string()),
             })
         })
@@ -367,6 +392,7 @@ fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
     recent.truncate(8);
     let mut c = Context::new();
     c.insert("instansi", &list);
+    c.insert("layanan", &layanan);
     c.insert("terbaru", &recent);
     ctx.page("index.html", c, out, "index.html")
 }
@@ -401,6 +427,7 @@ fn instansi(ctx: &Ctx, i: &Instansi, out: &mut Output) -> Result<(), Error> {
         nama: String,
         url: String,
         jumlah_sop: usize,
+        jumlah_layanan: usize,
     }
     #[derive(Serialize)]
     struct K {
@@ -418,6 +445,8 @@ fn instansi(ctx: &Ctx, i: &Instansi, out: &mut Output) -> Result<(), Error> {
         laman: Option<&'a str>,
         kepala: &'a Pejabat,
         jumlah_sop: usize,
+        /// Its public services, listed before the bidang.
+        layanan: Vec<SopCard>,
         bidang: Vec<B>,
         keputusan: Option<K>,
     }
@@ -443,6 +472,11 @@ fn instansi(ctx: &Ctx, i: &Instansi, out: &mut Output) -> Result<(), Error> {
         laman: i.laman.as_deref(),
         kepala: &i.kepala,
         jumlah_sop: i.sops().count(),
+        layanan: i
+            .sops()
+            .filter(|s| s.layanan_publik())
+            .map(|s| card(ctx, i, s))
+            .collect(),
         bidang: i
             .bidang
             .iter()
@@ -450,6 +484,7 @@ fn instansi(ctx: &Ctx, i: &Instansi, out: &mut Output) -> Result<(), Error> {
                 nama: b.nama.clone(),
                 url: ctx.url(&format!("/{}/{}/", i.id, b.id)),
                 jumlah_sop: b.sop.len(),
+                jumlah_layanan: b.sop.iter().filter(|s| s.layanan_publik()).count(),
             })
             .collect(),
         keputusan,
@@ -498,8 +533,25 @@ fn bidang(ctx: &Ctx, i: &Instansi, b: &Bidang, out: &mut Output) -> Result<(), E
     struct B {
         nama: String,
         jumlah_sop: usize,
+        /// Public services, listed first.
+        layanan: Vec<SopCard>,
+        /// Internal procedures.
+        internal: Vec<SopCard>,
+        /// All of them, public services first (what themes written before the split use).
         sop: Vec<SopCard>,
     }
+    let (layanan, internal): (Vec<SopCard>, Vec<SopCard>) = b
+        .sop
+        .iter()
+        .map(|s| card(ctx, i, s))
+        .partition(|c| c.layanan_publik);
+    let sop = b
+        .sop
+        .iter()
+        .filter(|s| s.layanan_publik())
+        .chain(b.sop.iter().filter(|s| !s.layanan_publik()))
+        .map(|s| card(ctx, i, s))
+        .collect();
     let mut c = Context::new();
     c.insert("i", &IRef::of(i));
     c.insert(
@@ -507,7 +559,9 @@ fn bidang(ctx: &Ctx, i: &Instansi, b: &Bidang, out: &mut Output) -> Result<(), E
         &B {
             nama: b.nama.clone(),
             jumlah_sop: b.sop.len(),
-            sop: b.sop.iter().map(|s| card(ctx, s)).collect(),
+            layanan,
+            internal,
+            sop,
         },
     );
     c.insert(
@@ -611,6 +665,12 @@ fn sop(
         jumlah_langkah: usize,
         pelaksana: &'a [String],
         hasil_akhir: Vec<String>,
+        /// "Layanan publik" or "Prosedur internal".
+        jenis: &'static str,
+        /// The Ringkasan layanan of a public service.
+        layanan: Option<RingkasanLayanan>,
+        /// What the applicant brings: the service's persyaratan (never step 1's kelengkapan),
+        /// empty for an internal procedure; kept for themes written before `layanan`.
         persyaratan: Vec<String>,
         langkah: Vec<L>,
         alur: Vec<Alur>,
@@ -718,10 +778,12 @@ fn sop(
             .last()
             .map(|l| l.output.clone())
             .unwrap_or_default(),
+        jenis: s.jenis_label(),
+        layanan: s.layanan.as_ref().map(|l| ringkasan_layanan(s, l)),
         persyaratan: s
-            .langkah
-            .first()
-            .map(|l| l.kelengkapan.clone())
+            .layanan
+            .as_ref()
+            .map(|l| l.persyaratan.clone())
             .unwrap_or_default(),
         langkah,
         alur,
@@ -747,6 +809,60 @@ fn sop(
     c.insert("s", &data);
     c.insert("crumbs", &sop_crumbs(ctx, i, b, s, &[]));
     ctx.page("sop.html", c, out, &format!("{}/index.html", s.id))
+}
+
+/// What a citizen came for, first on a public service's page.
+#[derive(Serialize)]
+struct RingkasanLayanan {
+    persyaratan: Vec<String>,
+    /// The promised `jangka_waktu`, else the computed total in words.
+    waktu: String,
+    /// Whether `waktu` is the promise rather than the sum of the steps.
+    waktu_janji: bool,
+    biaya: Option<String>,
+    produk: Option<String>,
+    tempat: Option<String>,
+    jam: Option<String>,
+    kontak: Vec<KontakLink>,
+    /// Each channel cut into text and linkable web addresses.
+    pengaduan: Vec<Vec<Potongan>>,
+}
+
+/// One way to reach a service, with its link.
+#[derive(Serialize)]
+struct KontakLink {
+    jenis: &'static str,
+    teks: String,
+    url: Option<String>,
+}
+
+fn ringkasan_layanan(s: &Sop, l: &Layanan) -> RingkasanLayanan {
+    let k = &l.kontak;
+    let kontak = [
+        ("Telepon", &k.telepon, tel_url as fn(&str) -> Option<String>),
+        ("WhatsApp", &k.whatsapp, wa_url),
+        ("Surel", &k.email, |e: &str| Some(format!("mailto:{e}"))),
+    ]
+    .into_iter()
+    .filter_map(|(jenis, v, url)| {
+        v.as_ref().map(|t| KontakLink {
+            jenis,
+            teks: t.clone(),
+            url: url(t),
+        })
+    })
+    .collect();
+    RingkasanLayanan {
+        persyaratan: l.persyaratan.clone(),
+        waktu: s.waktu_teks(),
+        waktu_janji: l.jangka_waktu.is_some(),
+        biaya: l.biaya.clone(),
+        produk: l.produk.clone(),
+        tempat: l.tempat.clone(),
+        jam: l.jam.clone(),
+        kontak,
+        pengaduan: l.pengaduan.iter().map(|p| potong_tautan(p)).collect(),
+    }
 }
 
 /// How the total time was summed, when some steps' times could not be counted.
