@@ -50,9 +50,17 @@ struct Kept {
 /// The folder of the search index and its scripts in the output.
 pub const DIR: &str = "pagefind/";
 
-/// The list of the index's further parts (folders under [`DIR`]) for the page's script, as
-/// `{"bagian": ["bagian-2/", …]}`; empty for a site indexed whole.
+/// What the page's script needs before it searches: the index's further parts (folders under
+/// [`DIR`]; empty for a site indexed whole) and the filters it offers, as
+/// `{"bagian": ["bagian-2/", …], "saringan": [{"kunci": "instansi", "label": "Instansi"}]}`.
 pub const PARTS_FILE: &str = "pagefind/sopan-bagian.json";
+
+/// The site's words for "maksud Anda …?" (`{"kata": [...]}`), most pages first: the page's
+/// script picks the nearest to a word that no page holds.
+pub const WORDS_FILE: &str = "pagefind/sopan-kata.json";
+
+/// At most this many words in [`WORDS_FILE`] (the commonest): it is loaded with the index.
+const MAX_WORDS: usize = 20_000;
 
 /// The language of every page: Pagefind stems Indonesian words.
 const LANGUAGE: &str = "id";
@@ -141,6 +149,7 @@ pub fn index_in_parts(
     per_part: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let parts = part_count(records.len(), per_part);
+    let words = word_list(&records);
     let mut split: Vec<Vec<SearchRecord>> = vec![Vec::new(); parts];
     for r in records {
         let k = part_of(&r.url, parts);
@@ -207,12 +216,76 @@ pub fn index_in_parts(
     if let Some(e) = failed {
         return Err(Error::new("gagal membangun indeks pencarian (Pagefind)").cause(e));
     }
+    let offered: Vec<serde_json::Value> = crate::render::search_record::FILTERS
+        .iter()
+        .map(|(key, label)| serde_json::json!({ "kunci": key, "label": label }))
+        .collect();
     bundle.push((
         PARTS_FILE.to_string(),
-        serde_json::to_vec(&serde_json::json!({ "bagian": further }))
-            .expect("a list of strings serialises"),
+        serde_json::to_vec(&serde_json::json!({ "bagian": further, "saringan": offered }))
+            .expect("strings serialise"),
+    ));
+    bundle.push((
+        WORDS_FILE.to_string(),
+        serde_json::to_vec(&serde_json::json!({ "kata": words })).expect("strings serialise"),
     ));
     Ok(bundle)
+}
+
+/// The words of the pages (titles, text, synonyms), for [`WORDS_FILE`]: those with a letter,
+/// 3 to 30 characters, the ones on most pages first (ties alphabetical, so every build writes
+/// the same list), at most [`MAX_WORDS`].
+fn word_list(records: &[SearchRecord]) -> Vec<String> {
+    use rayon::prelude::*;
+    use std::collections::{BTreeSet, HashMap};
+    let per_page: Vec<BTreeSet<String>> = records
+        .par_iter()
+        .filter(|r| !is_word_list(r))
+        .map(|r| {
+            let meta = |k: &str| r.meta.get(k).map_or("", String::as_str);
+            [
+                r.title.as_str(),
+                r.text.as_str(),
+                meta(crate::render::search_record::META_SINONIM),
+                meta(crate::render::search_record::META_SINONIM_JUDUL),
+            ]
+                .iter()
+                .flat_map(|t| crate::render::sinonim::words(&html_unescape(t)))
+                .flat_map(|w| {
+                    // "e-ktp" is searched as one word and as its parts.
+                    let parts: Vec<String> = if w.contains('-') {
+                        w.split('-').map(str::to_string).collect()
+                    } else {
+                        Vec::new()
+                    };
+                    std::iter::once(w).chain(parts)
+                })
+                .filter(|w| {
+                    (3..=30).contains(&w.chars().count()) && w.chars().any(char::is_alphabetic)
+                })
+                .collect()
+        })
+        .collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for page in &per_page {
+        for w in page {
+            *count.entry(w).or_default() += 1;
+        }
+    }
+    let mut words: Vec<(&str, usize)> = count.into_iter().collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    words
+        .into_iter()
+        .take(MAX_WORDS)
+        .map(|(w, _)| w.to_string())
+        .collect()
+}
+
+/// Undoes the escaping of a record's text (`&amp;`, `&lt;`, `&gt;`).
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Appends to each part (that has pages) a record of the words the other parts have and it
@@ -226,7 +299,16 @@ fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
         .map(|part| {
             let mut seen = std::collections::HashSet::new();
             for r in part {
-                for w in r.text.split_whitespace() {
+                let meta = |k: &str| r.meta.get(k).map_or("", String::as_str);
+                let sinonim = [
+                    meta(crate::render::search_record::META_SINONIM),
+                    meta(crate::render::search_record::META_SINONIM_JUDUL),
+                ];
+                for w in r
+                    .text
+                    .split_whitespace()
+                    .chain(sinonim.iter().flat_map(|s| s.split_whitespace()))
+                {
                     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
                     if !w.is_empty() {
                         seen.insert(w);
@@ -257,6 +339,7 @@ fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
             title: String::new(),
             text,
             filters: BTreeMap::from([(KIND.to_string(), vec![KIND_WORDS.to_string()])]),
+            meta: BTreeMap::new(),
         });
     }
 }
@@ -296,7 +379,8 @@ fn index_part(
             if !is_word_list(r) {
                 indexed += 1;
             }
-            let meta = BTreeMap::from([("title".to_string(), r.title.clone())]);
+            let mut meta = r.meta.clone();
+            meta.insert("title".to_string(), r.title.clone());
             index
                 .add_custom_record(
                     r.url.clone(),
@@ -366,6 +450,7 @@ mod tests {
             title: format!("SOP {k}"),
             text: format!("Layanan nomor {k}. {text}"),
             filters: BTreeMap::from([("instansi".to_string(), vec!["Dinas".to_string()])]),
+            meta: BTreeMap::new(),
         }
     }
 
@@ -389,7 +474,7 @@ mod tests {
         let (_, listed) = first.iter().find(|(p, _)| p == PARTS_FILE).unwrap();
         assert_eq!(
             String::from_utf8_lossy(listed),
-            r#"{"bagian":["bagian-2/","bagian-3/"]}"#
+            r#"{"bagian":["bagian-2/","bagian-3/"],"saringan":[{"kunci":"instansi","label":"Instansi"}]}"#
         );
 
         // One page's text changes: its part is updated in place (and the others' word lists),
