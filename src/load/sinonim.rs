@@ -69,8 +69,9 @@ pub fn parse(path: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Vec<St
             if words(short).is_empty() {
                 let span = f.span_or_file(Some(&map.referenced), short);
                 f.error(
-                    Diagnostic::error(span, format!("singkatan `{short}` tanpa huruf"))
-                        .hint("tulis singkatannya, mis. `SKCK: surat keterangan catatan kepolisian`"),
+                    Diagnostic::error(span, format!("singkatan `{short}` tanpa huruf")).hint(
+                        "tulis singkatannya, mis. `SKCK: surat keterangan catatan kepolisian`",
+                    ),
                 );
                 continue;
             }

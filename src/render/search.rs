@@ -220,10 +220,16 @@ pub fn index_in_parts(
         .iter()
         .map(|(key, label)| serde_json::json!({ "kunci": key, "label": label }))
         .collect();
+    let (tag, preload) = preload_list(&bundle);
     bundle.push((
         PARTS_FILE.to_string(),
-        serde_json::to_vec(&serde_json::json!({ "bagian": further, "saringan": offered }))
-            .expect("strings serialise"),
+        serde_json::to_vec(&serde_json::json!({
+            "bagian": further,
+            "saringan": offered,
+            "tanda": tag,
+            "muat": preload,
+        }))
+        .expect("strings serialise"),
     ));
     bundle.push((
         WORDS_FILE.to_string(),
@@ -249,21 +255,19 @@ fn word_list(records: &[SearchRecord]) -> Vec<String> {
                 meta(crate::render::search_record::META_SINONIM),
                 meta(crate::render::search_record::META_SINONIM_JUDUL),
             ]
-                .iter()
-                .flat_map(|t| crate::render::sinonim::words(&html_unescape(t)))
-                .flat_map(|w| {
-                    // "e-ktp" is searched as one word and as its parts.
-                    let parts: Vec<String> = if w.contains('-') {
-                        w.split('-').map(str::to_string).collect()
-                    } else {
-                        Vec::new()
-                    };
-                    std::iter::once(w).chain(parts)
-                })
-                .filter(|w| {
-                    (3..=30).contains(&w.chars().count()) && w.chars().any(char::is_alphabetic)
-                })
-                .collect()
+            .iter()
+            .flat_map(|t| crate::render::sinonim::words(&html_unescape(t)))
+            .flat_map(|w| {
+                // "e-ktp" is searched as one word and as its parts.
+                let parts: Vec<String> = if w.contains('-') {
+                    w.split('-').map(str::to_string).collect()
+                } else {
+                    Vec::new()
+                };
+                std::iter::once(w).chain(parts)
+            })
+            .filter(|w| (3..=30).contains(&w.chars().count()) && w.chars().any(char::is_alphabetic))
+            .collect()
         })
         .collect();
     let mut count: HashMap<&str, usize> = HashMap::new();
@@ -279,6 +283,72 @@ fn word_list(records: &[SearchRecord]) -> Vec<String> {
         .take(MAX_WORDS)
         .map(|(w, _)| w.to_string())
         .collect()
+}
+
+/// Index parts whose index chunks together are at most this size have them preloaded: every
+/// search of a small site needs most of them.
+const PRELOAD_INDEX_BYTES: usize = 64 * 1024;
+
+/// What the page's script asks the browser for as soon as it knows a search is coming (paths
+/// under [`DIR`]): each part's entry, metadata and filters, which Pagefind fetches one after the
+/// other before any search, and a small part's whole index. The entry's address carries
+/// `?ts=` with the returned tag (Pagefind's `metaCacheTag`, a hash of the entries), so it is
+/// the address Pagefind asks for and still changes with every index.
+fn preload_list(bundle: &[(String, Vec<u8>)]) -> (String, Vec<String>) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut entries = bundle
+        .iter()
+        .filter(|(p, _)| p.ends_with("pagefind-entry.json"))
+        .collect::<Vec<_>>();
+    entries.sort();
+    for (p, bytes) in entries {
+        for b in p.bytes().chain(bytes.iter().copied()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let tag = format!("{h:016x}");
+    // Paths under DIR: "index/…" for the first part, "bagian-2/index/…" for the others.
+    let split = |p: &str| -> Option<(String, String)> {
+        let rel = p.strip_prefix(DIR)?;
+        let part = if rel.starts_with("bagian-") {
+            rel.split_once('/').map_or("", |(d, _)| d)
+        } else {
+            ""
+        };
+        let inner = rel[part.len()..].trim_start_matches('/');
+        Some((part.to_string(), inner.to_string()))
+    };
+    let mut index_bytes: BTreeMap<String, usize> = BTreeMap::new();
+    for (p, bytes) in bundle {
+        if let Some((part, inner)) = split(p)
+            && inner.starts_with("index/")
+        {
+            *index_bytes.entry(part).or_default() += bytes.len();
+        }
+    }
+    let mut list: Vec<String> = bundle
+        .iter()
+        .filter_map(|(p, _)| {
+            let (part, inner) = split(p)?;
+            let rel = &p[DIR.len()..];
+            if inner == "pagefind-entry.json" {
+                Some(format!("{rel}?ts={tag}"))
+            } else if (inner.ends_with(".pf_meta") && !inner.contains('/'))
+                || inner.starts_with("filter/")
+                || (inner.starts_with("index/")
+                    && index_bytes
+                        .get(&part)
+                        .is_some_and(|&n| n <= PRELOAD_INDEX_BYTES))
+            {
+                Some(rel.to_string())
+            } else {
+                None
+            }
+        })
+        .collect();
+    list.sort();
+    (tag, list)
 }
 
 /// Undoes the escaping of a record's text (`&amp;`, `&lt;`, `&gt;`).

@@ -48,7 +48,10 @@ impl Sinonim {
             }
         }
         Sinonim {
-            kelompok: merged.into_iter().map(|s| s.into_iter().collect()).collect(),
+            kelompok: merged
+                .into_iter()
+                .map(|s| s.into_iter().collect())
+                .collect(),
         }
     }
 
@@ -86,9 +89,9 @@ impl Sinonim {
             let want: Vec<&str> = form.split(' ').collect();
             want.iter().all(|w| present.contains(w))
                 && (want.len() == 1
-                    || text.windows(want.len()).any(|win| {
-                        win.iter().zip(&want).all(|(a, b)| a == b)
-                    }))
+                    || text
+                        .windows(want.len())
+                        .any(|win| win.iter().zip(&want).all(|(a, b)| a == b)))
         };
         let mut out = BTreeSet::new();
         for g in &self.kelompok {

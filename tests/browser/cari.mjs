@@ -1,13 +1,40 @@
 // Real-browser checks of the search page (/cari/) of a built sopan site, run by the Rust test
 // suite (tests/testsuite/cari.rs):
-//   node cari.mjs <base-url> <expectations.json>
-// Prints one JSON report on stdout (with the measured times); exits 1 when any check fails.
+//   node cari.mjs <output-folder> <expectations.json>
+// Serves the folder itself as a web host does (HTTP/1.1 keep-alive, gzip for text), so the
+// phone-profile time is the one a visitor sees. Prints one JSON report on stdout (with the
+// measured times); exits 1 when any check fails.
 import { chromium } from "playwright-core";
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { createRequire } from "node:module";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
 
-const [base, expectFile] = process.argv.slice(2);
+const [folder, expectFile] = process.argv.slice(2);
 const expect = JSON.parse(readFileSync(expectFile, "utf8"));
+
+const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript", ".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml" };
+const rootDir = path.resolve(folder);
+const server = createServer(async (req, res) => {
+  let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  if (rel.endsWith("/")) rel += "index.html";
+  const file = path.join(rootDir, path.normalize(rel));
+  if (!file.startsWith(rootDir + path.sep)) { res.writeHead(403); res.end(); return; }
+  try {
+    const body = await readFile(file);
+    const type = TYPES[path.extname(file)] ?? "application/octet-stream";
+    const gzip = type !== "application/octet-stream" && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+    res.writeHead(200, { "content-type": type, ...(gzip ? { "content-encoding": "gzip" } : {}) });
+    res.end(gzip ? gzipSync(body) : body);
+  } catch {
+    res.writeHead(404, { "content-type": "text/html; charset=utf-8" });
+    res.end(await readFile(path.join(rootDir, "404.html")).catch(() => ""));
+  }
+});
+await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+const base = `http://127.0.0.1:${server.address().port}`;
 const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const failures = [];
 const notes = [];
@@ -213,5 +240,6 @@ if (expect.measure) {
 }
 
 await browser.close();
+server.close();
 console.log(JSON.stringify({ failures, notes }, null, 1));
 process.exit(failures.length === 0 ? 0 : 1);

@@ -6,6 +6,8 @@ const root = new URL("..", import.meta.url);
 
 // Results shown at first and added by each "Tampilkan lebih banyak".
 const PER_HALAMAN = 10;
+// Results shown before the rest of the first page has arrived: a phone's screenful.
+const PERTAMA = 5;
 // Typing pause before a search starts, in ms.
 const TUNDA_KETIK = 250;
 // Only pages are results: each part of a split index also holds a list of the site's words.
@@ -21,14 +23,25 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-// Pagefind excerpts mark hits with <mark>; rebuild them from text so nothing else can render.
+// Pagefind excerpts are HTML: hits in <mark>, the text escaped. Rebuilt as text nodes and
+// <mark> elements only, so nothing else can render (and without an HTML parser, which costs
+// a phone tens of milliseconds per result).
+const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" };
+function decode(s) {
+  return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e) => {
+    if (e[0] !== "#") return ENTITIES[e.toLowerCase()] ?? m;
+    const hex = e[1] === "x" || e[1] === "X";
+    const n = parseInt(e.slice(hex ? 2 : 1), hex ? 16 : 10);
+    return n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : m;
+  });
+}
 function excerpt(html) {
-  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
   const p = el("p", { class: "cuplikan" });
-  for (const node of doc.body.firstChild.childNodes) {
-    if (node.nodeName === "MARK") p.append(el("mark", {}, node.textContent));
-    else p.append(document.createTextNode(node.textContent));
-  }
+  (html ?? "").split(/<\/?mark>/).forEach((part, k) => {
+    if (!part) return;
+    const text = decode(part.replace(/<[^>]*>/g, ""));
+    p.append(k % 2 === 1 ? el("mark", {}, text) : document.createTextNode(text));
+  });
   return p;
 }
 
@@ -40,16 +53,26 @@ function engine() {
     pagefind = (async () => {
       const [pf, setup] = await Promise.all([
         import(new URL("pagefind/pagefind.js", root).href),
-        fetch(new URL("pagefind/sopan-bagian.json", root)).then((r) => r.json()),
+        fetch(new URL("pagefind/sopan-bagian.json", root)).then((r) => r.json()).then((setup) => {
+          // Pagefind fetches its entry, metadata and filters one after the other before the
+          // first search: asking for them all now saves those round trips.
+          for (const file of setup.muat ?? []) {
+            document.head.append(el("link", { rel: "preload", as: "fetch", crossorigin: "", href: new URL("pagefind/" + file, root).href }));
+          }
+          return setup;
+        }),
       ]);
-      const options = { baseUrl: root.pathname, ranking: RANKING };
+      // On the page's thread: a worker is one more script to fetch (43 kB) before the first
+      // search, and the index of an SOP site is small enough to search in a few milliseconds.
+      // The tag makes the entry's address the preloaded one and changes with every index.
+      const options = { baseUrl: root.pathname, ranking: RANKING, noWorker: true, metaCacheTag: setup.tanda };
       await pf.options(options);
       pf.init();
       await Promise.all(setup.bagian.map((part) =>
         pf.mergeIndex(new URL("pagefind/" + part, root).pathname, options)));
-      // Filter counts need every filter loaded; results need not wait for them.
-      const filtersLoaded = pf.filters();
-      return { pf, saringan: setup.saringan ?? [], filtersLoaded };
+      // Only a split index holds records other than pages (its word lists).
+      const pagesOnly = setup.bagian.length === 0;
+      return { pf, saringan: setup.saringan ?? [], pagesOnly };
     })().catch((e) => { pagefind = undefined; throw e; });
   }
   return pagefind;
@@ -142,8 +165,10 @@ function searchPage(box, form, input) {
     }
   }
 
-  function chosen() {
-    const filters = { jenis: { any: JENIS } };
+  // The filters of a search: those chosen, and pages only where the index holds other
+  // records (a filter makes Pagefind load filter data before it can search).
+  function chosen(pagesOnly) {
+    const filters = pagesOnly ? {} : { jenis: { any: JENIS } };
     for (const [k, s] of selects) if (s.value) filters[k] = s.value;
     return filters;
   }
@@ -194,16 +219,16 @@ function searchPage(box, form, input) {
     current = query;
     if (!box.querySelector("ol")) box.replaceChildren(el("p", {}, "Mencari…"));
     box.setAttribute("aria-busy", "true");
-    let pf, saringan, filtersLoaded, found, shown = query, asked = null;
+    let pf, saringan, pagesOnly, found, shown = query, asked = null;
     try {
-      ({ pf, saringan, filtersLoaded } = await engine());
+      ({ pf, saringan, pagesOnly } = await engine());
       buildBar(saringan);
-      const [first, words] = await Promise.all([pf.search(query, { filters: chosen() }), kata()]);
+      const [first, words] = await Promise.all([pf.search(query, { filters: chosen(pagesOnly) }), kata()]);
       found = first;
       // A word no page holds: Pagefind would match whatever word it begins with instead.
       const fixed = words && correction(query, words);
       if (fixed) {
-        const retry = await pf.search(fixed, { filters: chosen() });
+        const retry = await pf.search(fixed, { filters: chosen(pagesOnly) });
         if (retry.results.length > 0) { found = retry; shown = fixed; asked = query; }
       }
     } catch (e) {
@@ -215,9 +240,11 @@ function searchPage(box, form, input) {
       }
       throw e;
     }
-    const top = await Promise.all(found.results.slice(0, PER_HALAMAN).map((r) => r.data()));
+    // The first screenful is shown as soon as its records are in (one round of requests on
+    // a phone's connection), the rest of the first page when they follow.
+    const pending = found.results.slice(0, PER_HALAMAN).map((r) => r.data());
+    const top = await Promise.all(pending.slice(0, PERTAMA));
     if (gen !== generation) return;
-    box.removeAttribute("aria-busy");
     const n = found.results.length;
     const lead = [];
     if (asked) lead.push(el("p", { class: "saran" }, "Tidak ada yang cocok dengan “", el("strong", {}, asked),
@@ -232,13 +259,18 @@ function searchPage(box, form, input) {
       list.append(...top.map(card));
       const count = el("p", { class: "jumlah-hasil" }, `${n} SOP ditemukan untuk “${shown}”.`);
       box.replaceChildren(count, ...lead, list);
-      if (n > top.length) box.append(moreButton(found.results, list, top.length, gen));
+      const rest = await Promise.all(pending.slice(PERTAMA));
+      if (gen !== generation) return;
+      list.append(...rest.map(card));
+      if (n > pending.length) box.append(moreButton(found.results, list, pending.length, gen));
     }
-    // Counts per filter value: Pagefind gives them once every filter is loaded.
-    await filtersLoaded;
+    box.removeAttribute("aria-busy");
+    // Counts per filter value: Pagefind gives them once every filter is loaded, which the
+    // first results do not wait for.
+    await pf.filters();
     if (gen !== generation) return;
     const counted = saringan.every(({ kunci }) => found.totalFilters?.[kunci]) ? found
-      : await pf.search(shown, { filters: chosen() });
+      : await pf.search(shown, { filters: chosen(pagesOnly) });
     if (gen === generation) fillBar(counted.totalFilters);
   }
 
