@@ -24,13 +24,16 @@ use crate::render::sinonim::{Sinonim, words};
 /// The project's file, at the project's top beside `sopan.yaml`.
 pub const PROJECT_FILE: &str = "sinonim.yaml";
 
+/// A list of groups of forms, each located.
+type Groups = Vec<S<Vec<S<Text>>>>;
+
 /// `sinonim.yaml` as written.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawSinonim {
     /// Abbreviation → what it stands for.
     pub singkatan: Option<S<BTreeMap<String, S<Text>>>>,
     /// Groups of forms that mean the same.
-    pub sinonim: Option<S<Vec<S<Vec<S<Text>>>>>>,
+    pub sinonim: Option<S<Groups>>,
 }
 
 /// The project's groups (the shipped ones are added where the index is written). `project` is

@@ -542,10 +542,34 @@ mod tests {
         assert_eq!(cache.last_indexed(), 12);
         assert!(first == index(&records, None));
         let (_, listed) = first.iter().find(|(p, _)| p == PARTS_FILE).unwrap();
+        let listed: serde_json::Value = serde_json::from_slice(listed).unwrap();
         assert_eq!(
-            String::from_utf8_lossy(listed),
-            r#"{"bagian":["bagian-2/","bagian-3/"],"saringan":[{"kunci":"instansi","label":"Instansi"}]}"#
+            listed["bagian"],
+            serde_json::json!(["bagian-2/", "bagian-3/"])
         );
+        assert_eq!(
+            listed["saringan"],
+            serde_json::json!([{"kunci": "instansi", "label": "Instansi"}])
+        );
+        // Every part's entry is preloaded at the address Pagefind asks for (its tag), with
+        // its metadata; these parts are small, so their index too.
+        let tag = listed["tanda"].as_str().unwrap();
+        let muat: Vec<&str> = listed["muat"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for part in ["", "bagian-2/", "bagian-3/"] {
+            assert!(muat.contains(&format!("{part}pagefind-entry.json?ts={tag}").as_str()));
+            assert!(
+                muat.iter()
+                    .any(|m| m.starts_with(&format!("{part}pagefind.id_"))
+                        && m.ends_with(".pf_meta"))
+            );
+            assert!(muat.iter().any(|m| m.starts_with(&format!("{part}index/"))));
+        }
+        assert!(!muat.iter().any(|m| m.contains("fragment/")), "{muat:?}");
 
         // One page's text changes: its part is updated in place (and the others' word lists),
         // the bundle is a fresh one's.
@@ -585,6 +609,59 @@ mod tests {
         assert_eq!(list(&split[0]), "1 2 bpjs keterangan");
         assert_eq!(list(&split[1]), "0 adopsi anak pengangkatan");
         assert!(split[2].is_empty(), "a part without pages gets no list");
+    }
+
+    #[test]
+    fn a_large_index_is_not_preloaded_and_the_tag_follows_the_entries() {
+        let file = |p: &str, n: usize| (format!("{DIR}{p}"), vec![b'x'; n]);
+        let small = vec![
+            file("pagefind-entry.json", 10),
+            file("pagefind.id_1.pf_meta", 10),
+            file("index/id_1.pf_index", 1000),
+            file("fragment/id_1.pf_fragment", 10),
+            file("bagian-2/pagefind-entry.json", 10),
+            file("bagian-2/index/id_2.pf_index", PRELOAD_INDEX_BYTES),
+            file("bagian-2/index/id_3.pf_index", 1),
+            file("bagian-2/filter/id_4.pf_filter", 1),
+        ];
+        let (tag, list) = preload_list(&small);
+        assert_eq!(
+            list,
+            [
+                "bagian-2/filter/id_4.pf_filter".to_string(),
+                format!("bagian-2/pagefind-entry.json?ts={tag}"),
+                "index/id_1.pf_index".to_string(),
+                format!("pagefind-entry.json?ts={tag}"),
+                "pagefind.id_1.pf_meta".to_string(),
+            ]
+        );
+        let mut changed = small.clone();
+        changed[4].1.push(b'y');
+        assert_ne!(preload_list(&changed).0, tag);
+    }
+
+    #[test]
+    fn the_word_list_holds_page_words_commonest_first() {
+        let mut a = record(0, "Adopsi &amp; pengangkatan anak.");
+        a.meta
+            .insert("sinonim".to_string(), "bantuan sosial".to_string());
+        let b = record(1, "Pengangkatan pegawai; e-KTP 12.");
+        let words = word_list(&[a, b]);
+        // On both pages first ("layanan", "nomor", "pengangkatan", "sop"), then the others.
+        assert_eq!(
+            &words[..4],
+            ["layanan", "nomor", "pengangkatan", "sop"],
+            "{words:?}"
+        );
+        for w in [
+            "adopsi", "anak", "bantuan", "sosial", "e-ktp", "ktp", "pegawai",
+        ] {
+            assert!(words.contains(&w.to_string()), "{w} in {words:?}");
+        }
+        // No numbers, no bits of escapes, no words under three letters.
+        for w in ["12", "amp", "e", "0"] {
+            assert!(!words.contains(&w.to_string()), "{w} in {words:?}");
+        }
     }
 
     #[test]

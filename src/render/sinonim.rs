@@ -185,7 +185,7 @@ mod tests {
             vec!["manula".into(), "Lanjut Usia".into()],
             vec!["sendiri".into(), "SENDIRI".into()],
         ]);
-        assert_eq!(s.kelompok, [vec!["lansia", "lanjut usia", "manula"]]);
+        assert_eq!(s.kelompok, [vec!["lanjut usia", "lansia", "manula"]]);
         assert_eq!(w("e-KTP, (KK)."), ["e-ktp", "kk"]);
     }
 }
