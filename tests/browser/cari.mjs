@@ -77,7 +77,7 @@ const firstIs = (title, want, exact) => exact ? title === want : title?.toLowerC
     if (!(await results(page, `search "${query}"`))) continue;
     const t = await titles(page);
     const said = await page.$eval("#hasil-cari .saran", (p) => p.textContent).catch(() => null);
-    notes.push({ query, top: t.slice(0, 3), saran: said });
+    notes.push({ first: query, top: t.slice(0, 3), saran: said });
     if (!firstIs(t[0], want, exact)) fail(`search "${query}": first result is "${t[0]}", expected ${exact ? "exactly" : "one containing"} "${want}"`);
     if (saran && !said?.includes(`Maksud Anda “${saran}”`)) fail(`search "${query}": no "maksud Anda “${saran}”" line (${said})`);
     if (!saran && said) fail(`search "${query}": a correction was offered for a correct query: ${said}`);
@@ -178,7 +178,7 @@ for (const { query, expect: want, persyaratan, waktu } of expect.facts ?? []) {
       facts: Object.fromEntries([...li.querySelectorAll(".ringkas > div")].map((d) => [d.querySelector("dt").textContent, d.querySelector("dd").textContent])),
       markup: li.querySelectorAll("script, img, svg, iframe, i, b").length,
     }));
-    notes.push({ query, first });
+    notes.push({ facts: query, first });
     if (!first.title.includes(want)) fail(`facts "${query}": first result is "${first.title}"`);
     if (!(first.facts.Persyaratan ?? "").includes(persyaratan)) fail(`facts "${query}": persyaratan is "${first.facts.Persyaratan}", expected "${persyaratan}"`);
     if (first.facts.Waktu !== waktu) fail(`facts "${query}": waktu is "${first.facts.Waktu}", expected "${waktu}"`);

@@ -159,7 +159,7 @@ function searchPage(box, form, input) {
       select.append(el("option", { value: "" }, `Semua`));
       const wanted = params.get(kunci);
       if (wanted) { select.append(el("option", { value: wanted }, wanted)); select.value = wanted; }
-      select.addEventListener("change", () => { remember(); if (current) run(current); });
+      select.addEventListener("change", () => { remember(); if (current) run(current).catch((e) => console.error(e)); });
       selects.set(kunci, select);
       bar.append(el("div", { class: "saring" }, el("label", { for: id }, label), select));
     }
@@ -219,12 +219,14 @@ function searchPage(box, form, input) {
     current = query;
     if (!box.querySelector("ol")) box.replaceChildren(el("p", {}, "Mencari…"));
     box.setAttribute("aria-busy", "true");
-    let pf, saringan, pagesOnly, found, shown = query, asked = null;
+    let pf, saringan, pagesOnly, found, words, shown = query, asked = null;
     try {
       ({ pf, saringan, pagesOnly } = await engine());
       buildBar(saringan);
-      const [first, words] = await Promise.all([pf.search(query, { filters: chosen(pagesOnly) }), kata()]);
-      found = first;
+      found = await pf.search(query, { filters: chosen(pagesOnly) });
+      // The word list, if it has arrived: the first results never wait for it, nor share the
+      // connection with it (see below).
+      words = kataList && await Promise.race([kataList, new Promise((ok) => setTimeout(ok, 0))]);
       // A word no page holds: Pagefind would match whatever word it begins with instead.
       const fixed = words && correction(query, words);
       if (fixed) {
@@ -265,6 +267,12 @@ function searchPage(box, form, input) {
       if (n > pending.length) box.append(moreButton(found.results, list, pending.length, gen));
     }
     box.removeAttribute("aria-busy");
+    // The word list came after the results: search again if it corrects a word.
+    if (words === undefined) {
+      const late = await kata();
+      if (gen !== generation) return;
+      if (late && correction(query, late)) return run(query);
+    }
     // Counts per filter value: Pagefind gives them once every filter is loaded, which the
     // first results do not wait for.
     await pf.filters();
@@ -313,7 +321,7 @@ function searchPage(box, form, input) {
     start(query, true);
   });
   const q = params.get("q");
-  if (q) { input.value = q; current = q; run(q); }
+  if (q) { input.value = q; current = q; run(q).catch((e) => console.error(e)); }
 }
 
 const box = document.getElementById("hasil-cari");
