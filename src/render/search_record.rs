@@ -4,7 +4,8 @@
 //! Why not let Pagefind read the pages: it parses HTML on one thread while holding its index
 //! lock (1,000 SOPs: adding the pages took 0.67–0.71 s, adding their records 0.35–0.5 s).
 //! Records are written here on all cores and handed over whole; their text is the page's text
-//! in reading order, so excerpts read like the page.
+//! in reading order, so excerpts read like the page, except an SOP's identity (instansi,
+//! bidang, number, dates, signer), which comes last (see `sop`).
 
 use std::collections::BTreeMap;
 
@@ -126,39 +127,7 @@ fn instansi_name(i: &Instansi) -> String {
 
 fn sop(i: &Instansi, b: &Bidang, s: &Sop) -> SearchRecord {
     let mut t = Text::default();
-    t.sentence(&instansi_name(i));
     t.sentence(&s.nama);
-    match &s.seksi {
-        Some(seksi) => t.sentence(&format!("{} · {seksi}", b.nama)),
-        None => t.sentence(&b.nama),
-    }
-    t.labelled(
-        "Nomor SOP",
-        if s.nomor.is_empty() {
-            "belum bernomor"
-        } else {
-            &s.nomor
-        },
-    );
-    for (label, tanggal) in [
-        ("Tanggal pembuatan", s.tanggal_pembuatan),
-        ("Tanggal revisi", s.tanggal_revisi),
-        ("Tanggal efektif", s.tanggal_efektif),
-    ] {
-        if let Some(tanggal) = tanggal {
-            t.labelled(label, &tanggal.indonesia());
-        }
-    }
-    let p = &s.disahkan_oleh;
-    let mut signer = p.jabatan.clone();
-    if !p.nama.is_empty() {
-        signer.push_str(&format!(" — {}", p.nama));
-    }
-    if let Some(nip) = &p.nip {
-        signer.push_str(&format!(" (NIP {})", nip.grouped()));
-    }
-    t.labelled("Disahkan oleh", &signer);
-
     t.labelled("Perkiraan waktu", &s.total_waktu.teks());
     t.labelled("Jumlah langkah", &s.langkah.len().to_string());
     t.list("Yang terlibat", &s.pelaksana);
@@ -203,6 +172,40 @@ fn sop(i: &Instansi, b: &Bidang, s: &Sop) -> SearchRecord {
     t.items("Peralatan/perlengkapan", &s.peralatan_perlengkapan);
     t.items("Peringatan", &s.peringatan);
     t.items("Pencatatan dan pendataan", &s.pencatatan_pendataan);
+
+    // The identity last: a result already shows the instansi, bidang and name, so an excerpt
+    // cut around a hit in the name shows the summary that follows it, not the letterhead.
+    t.sentence(&instansi_name(i));
+    match &s.seksi {
+        Some(seksi) => t.sentence(&format!("{} · {seksi}", b.nama)),
+        None => t.sentence(&b.nama),
+    }
+    t.labelled(
+        "Nomor SOP",
+        if s.nomor.is_empty() {
+            "belum bernomor"
+        } else {
+            &s.nomor
+        },
+    );
+    for (label, tanggal) in [
+        ("Tanggal pembuatan", s.tanggal_pembuatan),
+        ("Tanggal revisi", s.tanggal_revisi),
+        ("Tanggal efektif", s.tanggal_efektif),
+    ] {
+        if let Some(tanggal) = tanggal {
+            t.labelled(label, &tanggal.indonesia());
+        }
+    }
+    let p = &s.disahkan_oleh;
+    let mut signer = p.jabatan.clone();
+    if !p.nama.is_empty() {
+        signer.push_str(&format!(" — {}", p.nama));
+    }
+    if let Some(nip) = &p.nip {
+        signer.push_str(&format!(" (NIP {})", nip.grouped()));
+    }
+    t.labelled("Disahkan oleh", &signer);
 
     SearchRecord {
         url: s.id.url(),
