@@ -38,6 +38,10 @@ pub struct Settings {
     pub kertas: Kertas,
     /// Margins of the decree part of a decree book (`margin:` in `sopan.yaml`).
     pub margin: Margin,
+    /// The project's search synonyms (`sinonim.yaml`, not `sopan.yaml`); the shipped ones are
+    /// added where the index is written.
+    #[serde(skip)]
+    pub sinonim: crate::render::sinonim::Sinonim,
 }
 
 /// Page margins in millimetres. The default is the tata naskah dinas one for the left and
@@ -75,6 +79,7 @@ impl Default for Settings {
             tema: "default".to_string(),
             kertas: Kertas::F4,
             margin: Margin::default(),
+            sinonim: Default::default(),
         }
     }
 }

@@ -32,6 +32,8 @@ pub enum FileKind {
     Sop,
     /// `peraturan-dicabut.yaml` (audit data).
     Dicabut,
+    /// `sinonim.yaml` (search synonyms).
+    Sinonim,
 }
 
 /// The field names a derived `Deserialize` struct accepts, captured from the `fields` argument
@@ -92,6 +94,7 @@ pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static s
         (FileKind::Keputusan, ["penandatangan"]) => fields_of::<RawPejabat>(),
         (FileKind::Sop, []) => fields_of::<RawSop>(),
         (FileKind::Dicabut, ["*"]) => fields_of::<RawPencabutan>(),
+        (FileKind::Sinonim, []) => fields_of::<crate::load::sinonim::RawSinonim>(),
         (FileKind::Sop, ["disahkan_oleh" | "disusun_oleh"]) => fields_of::<RawPejabat>(),
         (FileKind::Sop, ["langkah", "*"]) => fields_of::<RawLangkah>(),
         (FileKind::Sop, ["keterkaitan", "*"] | ["keterkaitan"]) => &["sop"],

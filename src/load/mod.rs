@@ -10,6 +10,7 @@ pub mod layanan;
 pub(crate) mod markdown;
 pub mod org;
 pub mod schema;
+pub mod sinonim;
 pub mod sop;
 pub mod yaml;
 
@@ -88,7 +89,7 @@ pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loade
         pejabat: Vec::new(),
         halaman: Vec::new(),
     };
-    let settings = match l.read(Path::new("sopan.yaml"), true) {
+    let mut settings = match l.read(Path::new("sopan.yaml"), true) {
         Some(text) => {
             let (raw, mut d) =
                 yaml::parse::<RawSettings>(FileKind::Settings, Path::new("sopan.yaml"), &text);
@@ -99,6 +100,8 @@ pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loade
         }
         None => Default::default(),
     };
+    let sinonim_text = l.read(Path::new(sinonim::PROJECT_FILE), true);
+    settings.sinonim = sinonim::load(sinonim_text.as_deref(), &mut l.diags);
     let dicabut_text = l.read(Path::new(crate::audit::dicabut::PROJECT_FILE), true);
     let dicabut = crate::audit::dicabut::load(dicabut_text.as_deref(), &mut l.diags);
     let mut instansi = Vec::new();

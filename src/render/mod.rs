@@ -6,6 +6,7 @@ pub mod data;
 pub mod html;
 pub mod search;
 pub mod search_record;
+pub mod sinonim;
 
 use std::path::Path;
 use std::time::{Duration, Instant};

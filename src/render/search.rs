@@ -50,9 +50,17 @@ struct Kept {
 /// The folder of the search index and its scripts in the output.
 pub const DIR: &str = "pagefind/";
 
-/// The list of the index's further parts (folders under [`DIR`]) for the page's script, as
-/// `{"bagian": ["bagian-2/", …]}`; empty for a site indexed whole.
+/// What the page's script needs before it searches: the index's further parts (folders under
+/// [`DIR`]; empty for a site indexed whole) and the filters it offers, as
+/// `{"bagian": ["bagian-2/", …], "saringan": [{"kunci": "instansi", "label": "Instansi"}]}`.
 pub const PARTS_FILE: &str = "pagefind/sopan-bagian.json";
+
+/// The site's words for "maksud Anda …?" (`{"kata": [...]}`), most pages first: the page's
+/// script picks the nearest to a word that no page holds.
+pub const WORDS_FILE: &str = "pagefind/sopan-kata.json";
+
+/// At most this many words in [`WORDS_FILE`] (the commonest): it is loaded with the index.
+const MAX_WORDS: usize = 20_000;
 
 /// The language of every page: Pagefind stems Indonesian words.
 const LANGUAGE: &str = "id";
@@ -141,6 +149,7 @@ pub fn index_in_parts(
     per_part: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let parts = part_count(records.len(), per_part);
+    let words = word_list(&records);
     let mut split: Vec<Vec<SearchRecord>> = vec![Vec::new(); parts];
     for r in records {
         let k = part_of(&r.url, parts);
@@ -207,12 +216,146 @@ pub fn index_in_parts(
     if let Some(e) = failed {
         return Err(Error::new("gagal membangun indeks pencarian (Pagefind)").cause(e));
     }
+    let offered: Vec<serde_json::Value> = crate::render::search_record::FILTERS
+        .iter()
+        .map(|(key, label)| serde_json::json!({ "kunci": key, "label": label }))
+        .collect();
+    let (tag, preload) = preload_list(&bundle);
     bundle.push((
         PARTS_FILE.to_string(),
-        serde_json::to_vec(&serde_json::json!({ "bagian": further }))
-            .expect("a list of strings serialises"),
+        serde_json::to_vec(&serde_json::json!({
+            "bagian": further,
+            "saringan": offered,
+            "tanda": tag,
+            "muat": preload,
+        }))
+        .expect("strings serialise"),
+    ));
+    bundle.push((
+        WORDS_FILE.to_string(),
+        serde_json::to_vec(&serde_json::json!({ "kata": words })).expect("strings serialise"),
     ));
     Ok(bundle)
+}
+
+/// The words of the pages (titles, text, synonyms), for [`WORDS_FILE`]: those with a letter,
+/// 3 to 30 characters, the ones on most pages first (ties alphabetical, so every build writes
+/// the same list), at most [`MAX_WORDS`].
+fn word_list(records: &[SearchRecord]) -> Vec<String> {
+    use rayon::prelude::*;
+    use std::collections::{BTreeSet, HashMap};
+    let per_page: Vec<BTreeSet<String>> = records
+        .par_iter()
+        .filter(|r| !is_word_list(r))
+        .map(|r| {
+            let meta = |k: &str| r.meta.get(k).map_or("", String::as_str);
+            [
+                r.title.as_str(),
+                r.text.as_str(),
+                meta(crate::render::search_record::META_SINONIM),
+                meta(crate::render::search_record::META_SINONIM_JUDUL),
+            ]
+            .iter()
+            .flat_map(|t| crate::render::sinonim::words(&html_unescape(t)))
+            .flat_map(|w| {
+                // "e-ktp" is searched as one word and as its parts.
+                let parts: Vec<String> = if w.contains('-') {
+                    w.split('-').map(str::to_string).collect()
+                } else {
+                    Vec::new()
+                };
+                std::iter::once(w).chain(parts)
+            })
+            .filter(|w| (3..=30).contains(&w.chars().count()) && w.chars().any(char::is_alphabetic))
+            .collect()
+        })
+        .collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for page in &per_page {
+        for w in page {
+            *count.entry(w).or_default() += 1;
+        }
+    }
+    let mut words: Vec<(&str, usize)> = count.into_iter().collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    words
+        .into_iter()
+        .take(MAX_WORDS)
+        .map(|(w, _)| w.to_string())
+        .collect()
+}
+
+/// Index parts whose index chunks together are at most this size have them preloaded: every
+/// search of a small site needs most of them.
+const PRELOAD_INDEX_BYTES: usize = 64 * 1024;
+
+/// What the page's script asks the browser for as soon as it knows a search is coming (paths
+/// under [`DIR`]): each part's entry, metadata and filters, which Pagefind fetches one after the
+/// other before any search, and a small part's whole index. The entry's address carries
+/// `?ts=` with the returned tag (Pagefind's `metaCacheTag`, a hash of the entries), so it is
+/// the address Pagefind asks for and still changes with every index.
+fn preload_list(bundle: &[(String, Vec<u8>)]) -> (String, Vec<String>) {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut entries = bundle
+        .iter()
+        .filter(|(p, _)| p.ends_with("pagefind-entry.json"))
+        .collect::<Vec<_>>();
+    entries.sort();
+    for (p, bytes) in entries {
+        for b in p.bytes().chain(bytes.iter().copied()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let tag = format!("{h:016x}");
+    // Paths under DIR: "index/…" for the first part, "bagian-2/index/…" for the others.
+    let split = |p: &str| -> Option<(String, String)> {
+        let rel = p.strip_prefix(DIR)?;
+        let part = if rel.starts_with("bagian-") {
+            rel.split_once('/').map_or("", |(d, _)| d)
+        } else {
+            ""
+        };
+        let inner = rel[part.len()..].trim_start_matches('/');
+        Some((part.to_string(), inner.to_string()))
+    };
+    let mut index_bytes: BTreeMap<String, usize> = BTreeMap::new();
+    for (p, bytes) in bundle {
+        if let Some((part, inner)) = split(p)
+            && inner.starts_with("index/")
+        {
+            *index_bytes.entry(part).or_default() += bytes.len();
+        }
+    }
+    let mut list: Vec<String> = bundle
+        .iter()
+        .filter_map(|(p, _)| {
+            let (part, inner) = split(p)?;
+            let rel = &p[DIR.len()..];
+            if inner == "pagefind-entry.json" {
+                Some(format!("{rel}?ts={tag}"))
+            } else if (inner.ends_with(".pf_meta") && !inner.contains('/'))
+                || inner.starts_with("filter/")
+                || (inner.starts_with("index/")
+                    && index_bytes
+                        .get(&part)
+                        .is_some_and(|&n| n <= PRELOAD_INDEX_BYTES))
+            {
+                Some(rel.to_string())
+            } else {
+                None
+            }
+        })
+        .collect();
+    list.sort();
+    (tag, list)
+}
+
+/// Undoes the escaping of a record's text (`&amp;`, `&lt;`, `&gt;`).
+fn html_unescape(s: &str) -> String {
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 /// Appends to each part (that has pages) a record of the words the other parts have and it
@@ -226,7 +369,16 @@ fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
         .map(|part| {
             let mut seen = std::collections::HashSet::new();
             for r in part {
-                for w in r.text.split_whitespace() {
+                let meta = |k: &str| r.meta.get(k).map_or("", String::as_str);
+                let sinonim = [
+                    meta(crate::render::search_record::META_SINONIM),
+                    meta(crate::render::search_record::META_SINONIM_JUDUL),
+                ];
+                for w in r
+                    .text
+                    .split_whitespace()
+                    .chain(sinonim.iter().flat_map(|s| s.split_whitespace()))
+                {
                     let w = w.trim_matches(|c: char| !c.is_alphanumeric());
                     if !w.is_empty() {
                         seen.insert(w);
@@ -257,6 +409,7 @@ fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
             title: String::new(),
             text,
             filters: BTreeMap::from([(KIND.to_string(), vec![KIND_WORDS.to_string()])]),
+            meta: BTreeMap::new(),
         });
     }
 }
@@ -296,7 +449,8 @@ fn index_part(
             if !is_word_list(r) {
                 indexed += 1;
             }
-            let meta = BTreeMap::from([("title".to_string(), r.title.clone())]);
+            let mut meta = r.meta.clone();
+            meta.insert("title".to_string(), r.title.clone());
             index
                 .add_custom_record(
                     r.url.clone(),
@@ -366,6 +520,7 @@ mod tests {
             title: format!("SOP {k}"),
             text: format!("Layanan nomor {k}. {text}"),
             filters: BTreeMap::from([("instansi".to_string(), vec!["Dinas".to_string()])]),
+            meta: BTreeMap::new(),
         }
     }
 
@@ -387,10 +542,34 @@ mod tests {
         assert_eq!(cache.last_indexed(), 12);
         assert!(first == index(&records, None));
         let (_, listed) = first.iter().find(|(p, _)| p == PARTS_FILE).unwrap();
+        let listed: serde_json::Value = serde_json::from_slice(listed).unwrap();
         assert_eq!(
-            String::from_utf8_lossy(listed),
-            r#"{"bagian":["bagian-2/","bagian-3/"]}"#
+            listed["bagian"],
+            serde_json::json!(["bagian-2/", "bagian-3/"])
         );
+        assert_eq!(
+            listed["saringan"],
+            serde_json::json!([{"kunci": "instansi", "label": "Instansi"}])
+        );
+        // Every part's entry is preloaded at the address Pagefind asks for (its tag), with
+        // its metadata; these parts are small, so their index too.
+        let tag = listed["tanda"].as_str().unwrap();
+        let muat: Vec<&str> = listed["muat"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        for part in ["", "bagian-2/", "bagian-3/"] {
+            assert!(muat.contains(&format!("{part}pagefind-entry.json?ts={tag}").as_str()));
+            assert!(
+                muat.iter()
+                    .any(|m| m.starts_with(&format!("{part}pagefind.id_"))
+                        && m.ends_with(".pf_meta"))
+            );
+            assert!(muat.iter().any(|m| m.starts_with(&format!("{part}index/"))));
+        }
+        assert!(!muat.iter().any(|m| m.contains("fragment/")), "{muat:?}");
 
         // One page's text changes: its part is updated in place (and the others' word lists),
         // the bundle is a fresh one's.
@@ -430,6 +609,59 @@ mod tests {
         assert_eq!(list(&split[0]), "1 2 bpjs keterangan");
         assert_eq!(list(&split[1]), "0 adopsi anak pengangkatan");
         assert!(split[2].is_empty(), "a part without pages gets no list");
+    }
+
+    #[test]
+    fn a_large_index_is_not_preloaded_and_the_tag_follows_the_entries() {
+        let file = |p: &str, n: usize| (format!("{DIR}{p}"), vec![b'x'; n]);
+        let small = vec![
+            file("pagefind-entry.json", 10),
+            file("pagefind.id_1.pf_meta", 10),
+            file("index/id_1.pf_index", 1000),
+            file("fragment/id_1.pf_fragment", 10),
+            file("bagian-2/pagefind-entry.json", 10),
+            file("bagian-2/index/id_2.pf_index", PRELOAD_INDEX_BYTES),
+            file("bagian-2/index/id_3.pf_index", 1),
+            file("bagian-2/filter/id_4.pf_filter", 1),
+        ];
+        let (tag, list) = preload_list(&small);
+        assert_eq!(
+            list,
+            [
+                "bagian-2/filter/id_4.pf_filter".to_string(),
+                format!("bagian-2/pagefind-entry.json?ts={tag}"),
+                "index/id_1.pf_index".to_string(),
+                format!("pagefind-entry.json?ts={tag}"),
+                "pagefind.id_1.pf_meta".to_string(),
+            ]
+        );
+        let mut changed = small.clone();
+        changed[4].1.push(b'y');
+        assert_ne!(preload_list(&changed).0, tag);
+    }
+
+    #[test]
+    fn the_word_list_holds_page_words_commonest_first() {
+        let mut a = record(0, "Adopsi &amp; pengangkatan anak.");
+        a.meta
+            .insert("sinonim".to_string(), "bantuan sosial".to_string());
+        let b = record(1, "Pengangkatan pegawai; e-KTP 12.");
+        let words = word_list(&[a, b]);
+        // On both pages first ("layanan", "nomor", "pengangkatan", "sop"), then the others.
+        assert_eq!(
+            &words[..4],
+            ["layanan", "nomor", "pengangkatan", "sop"],
+            "{words:?}"
+        );
+        for w in [
+            "adopsi", "anak", "bantuan", "sosial", "e-ktp", "ktp", "pegawai",
+        ] {
+            assert!(words.contains(&w.to_string()), "{w} in {words:?}");
+        }
+        // No numbers, no bits of escapes, no words under three letters.
+        for w in ["12", "amp", "e", "0"] {
+            assert!(!words.contains(&w.to_string()), "{w} in {words:?}");
+        }
     }
 
     #[test]

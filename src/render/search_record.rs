@@ -4,7 +4,8 @@
 //! Why not let Pagefind read the pages: it parses HTML on one thread while holding its index
 //! lock (1,000 SOPs: adding the pages took 0.67–0.71 s, adding their records 0.35–0.5 s).
 //! Records are written here on all cores and handed over whole; their text is the page's text
-//! in reading order, so excerpts read like the page.
+//! in reading order, so excerpts read like the page, except an SOP's identity (instansi,
+//! bidang, number, dates, signer), which comes last (see `sop`).
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use rayon::prelude::*;
 use crate::model::org::{Bidang, Instansi};
 use crate::model::sop::{Jenis, Keterkaitan, Sop};
 use crate::model::{Halaman, Site};
+use crate::render::sinonim::{Sinonim, words};
 use crate::render::{html, search};
 
 /// One searchable page.
@@ -27,9 +29,31 @@ pub struct SearchRecord {
     /// Pagefind's excerpts are HTML (hits wrapped in `<mark>`) cut from this text, and its
     /// script escapes `<` and `>` but not `&`, so "&lt;" written in content would show as "<".
     pub text: String,
-    /// Filters shown beside a result: `instansi` and, for SOPs, `bidang`.
+    /// Filters: what the search page offers to narrow results by ([`FILTERS`]) and what it
+    /// shows beside a result (`bidang`), and the record's [`search::KIND`].
     pub filters: BTreeMap<String, Vec<String>>,
+    /// Data shown with a result besides its title ([`META_PERSYARATAN`], [`META_WAKTU`]) and
+    /// the words of synonyms it lacks ([`META_SINONIM`]). Plain text, not escaped: the page's
+    /// script shows it as text. Pagefind searches these words too but never cuts an excerpt
+    /// from them.
+    pub meta: BTreeMap<String, String>,
 }
+
+/// The filters the search page offers, each a key of a record's `filters`, with its label;
+/// sopan.js builds one selector per entry and needs no other change. The public/internal
+/// filter (`layanan`) is one more line here once the model has `layanan:` (see `sop_filters`).
+pub const FILTERS: &[(&str, &str)] = &[("instansi", "Instansi")];
+
+/// Meta key of an SOP's requirements (what a citizen brings), one per line.
+pub const META_PERSYARATAN: &str = "persyaratan";
+/// Meta key of an SOP's total time, as its page says it.
+pub const META_WAKTU: &str = "waktu";
+/// Meta key of the synonym forms a page lacks of the groups its text holds a form of.
+pub const META_SINONIM: &str = "sinonim";
+/// [`META_SINONIM`] for the groups its title holds a form of: weighted like the title by the
+/// page's script ("bansos" ranks "Bantuan Sosial bagi Korban Bencana" above a page that
+/// mentions bantuan sosial once).
+pub const META_SINONIM_JUDUL: &str = "sinonim_judul";
 
 /// Every searchable page of `site`, in URL order, URLs from the site's root.
 pub fn records(site: &Site) -> Vec<SearchRecord> {
@@ -39,8 +63,62 @@ pub fn records(site: &Site) -> Vec<SearchRecord> {
         .map(|&(i, b, s)| sop(i, b, s))
         .collect();
     all.extend(site.halaman.iter().map(|h| halaman(site, h)));
+    let sinonim = Sinonim::with_project(&site.settings.sinonim);
+    all.par_iter_mut().for_each(|r| {
+        // Forms for the title's words rank like the title; the rest like the text.
+        let in_title = sinonim.extra_terms(&words(&r.title));
+        let in_text: Vec<String> = sinonim
+            .extra_terms(&words(&r.text))
+            .into_iter()
+            .filter(|f| !in_title.contains(f))
+            .collect();
+        for (key, forms) in [(META_SINONIM_JUDUL, in_title), (META_SINONIM, in_text)] {
+            if !forms.is_empty() {
+                r.meta.insert(key.to_string(), forms.join(" "));
+            }
+        }
+    });
     all.sort_by(|a, b| a.url.cmp(&b.url));
     all
+}
+
+/// The filters of an SOP's record. Each entry of [`FILTERS`] must have its key here.
+fn sop_filters(i: &Instansi, b: &Bidang, _s: &Sop) -> BTreeMap<String, Vec<String>> {
+    [
+        ("instansi", instansi_name(i)),
+        ("bidang", b.nama.clone()),
+        (search::KIND, search::KIND_SOP.to_string()),
+        // With `layanan:` in the model, the public/internal filter is this line (and its entry
+        // in FILTERS):
+        // ("layanan", if _s.layanan.is_some() { "Layanan publik" } else { "Prosedur internal" }.into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), vec![v]))
+    .collect()
+}
+
+/// What a citizen brings: the documents the first step needs. (With `layanan:` in the model,
+/// its `persyaratan` comes first.)
+fn persyaratan(s: &Sop) -> Vec<String> {
+    s.langkah
+        .first()
+        .map(|l| l.kelengkapan.clone())
+        .unwrap_or_default()
+}
+
+/// The meta of an SOP's record: its requirements and its total time, as the page shows them.
+fn sop_meta(s: &Sop) -> BTreeMap<String, String> {
+    let mut meta = BTreeMap::new();
+    let items: Vec<String> = persyaratan(s)
+        .iter()
+        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .collect();
+    if !items.is_empty() {
+        meta.insert(META_PERSYARATAN.to_string(), items.join("\n"));
+    }
+    meta.insert(META_WAKTU.to_string(), s.total_waktu.teks());
+    meta
 }
 
 fn instansi_name(i: &Instansi) -> String {
@@ -49,39 +127,7 @@ fn instansi_name(i: &Instansi) -> String {
 
 fn sop(i: &Instansi, b: &Bidang, s: &Sop) -> SearchRecord {
     let mut t = Text::default();
-    t.sentence(&instansi_name(i));
     t.sentence(&s.nama);
-    match &s.seksi {
-        Some(seksi) => t.sentence(&format!("{} · {seksi}", b.nama)),
-        None => t.sentence(&b.nama),
-    }
-    t.labelled(
-        "Nomor SOP",
-        if s.nomor.is_empty() {
-            "belum bernomor"
-        } else {
-            &s.nomor
-        },
-    );
-    for (label, tanggal) in [
-        ("Tanggal pembuatan", s.tanggal_pembuatan),
-        ("Tanggal revisi", s.tanggal_revisi),
-        ("Tanggal efektif", s.tanggal_efektif),
-    ] {
-        if let Some(tanggal) = tanggal {
-            t.labelled(label, &tanggal.indonesia());
-        }
-    }
-    let p = &s.disahkan_oleh;
-    let mut signer = p.jabatan.clone();
-    if !p.nama.is_empty() {
-        signer.push_str(&format!(" — {}", p.nama));
-    }
-    if let Some(nip) = &p.nip {
-        signer.push_str(&format!(" (NIP {})", nip.grouped()));
-    }
-    t.labelled("Disahkan oleh", &signer);
-
     t.labelled("Perkiraan waktu", &s.total_waktu.teks());
     t.labelled("Jumlah langkah", &s.langkah.len().to_string());
     t.list("Yang terlibat", &s.pelaksana);
@@ -127,15 +173,46 @@ fn sop(i: &Instansi, b: &Bidang, s: &Sop) -> SearchRecord {
     t.items("Peringatan", &s.peringatan);
     t.items("Pencatatan dan pendataan", &s.pencatatan_pendataan);
 
+    // The identity last: a result already shows the instansi, bidang and name, so an excerpt
+    // cut around a hit in the name shows the summary that follows it, not the letterhead.
+    t.sentence(&instansi_name(i));
+    match &s.seksi {
+        Some(seksi) => t.sentence(&format!("{} · {seksi}", b.nama)),
+        None => t.sentence(&b.nama),
+    }
+    t.labelled(
+        "Nomor SOP",
+        if s.nomor.is_empty() {
+            "belum bernomor"
+        } else {
+            &s.nomor
+        },
+    );
+    for (label, tanggal) in [
+        ("Tanggal pembuatan", s.tanggal_pembuatan),
+        ("Tanggal revisi", s.tanggal_revisi),
+        ("Tanggal efektif", s.tanggal_efektif),
+    ] {
+        if let Some(tanggal) = tanggal {
+            t.labelled(label, &tanggal.indonesia());
+        }
+    }
+    let p = &s.disahkan_oleh;
+    let mut signer = p.jabatan.clone();
+    if !p.nama.is_empty() {
+        signer.push_str(&format!(" — {}", p.nama));
+    }
+    if let Some(nip) = &p.nip {
+        signer.push_str(&format!(" (NIP {})", nip.grouped()));
+    }
+    t.labelled("Disahkan oleh", &signer);
+
     SearchRecord {
         url: s.id.url(),
         title: s.nama.clone(),
         text: t.0,
-        filters: BTreeMap::from([
-            ("instansi".to_string(), vec![instansi_name(i)]),
-            ("bidang".to_string(), vec![b.nama.clone()]),
-            (search::KIND.to_string(), vec![search::KIND_SOP.to_string()]),
-        ]),
+        filters: sop_filters(i, b, s),
+        meta: sop_meta(s),
     }
 }
 
@@ -177,6 +254,7 @@ fn halaman(site: &Site, h: &Halaman) -> SearchRecord {
         title: h.judul(),
         text: t.0,
         filters,
+        meta: BTreeMap::new(),
     }
 }
 

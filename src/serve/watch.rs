@@ -273,7 +273,8 @@ impl Watcher {
         }
     }
 
-    /// Files under `content/` and `themes/`, and `sopan.yaml`; never editor temp files.
+    /// Files under `content/` and `themes/`, `sopan.yaml` and `sinonim.yaml`; never editor
+    /// temp files.
     fn relevant(&self, p: &Path) -> bool {
         let Ok(rel) = p.strip_prefix(&self.root) else {
             return false;
@@ -284,7 +285,7 @@ impl Watcher {
         };
         let top = top.as_os_str();
         let inside = top == "content" || top == "themes";
-        if !(inside || (rel.as_os_str() == "sopan.yaml")) {
+        if !(inside || rel.as_os_str() == "sopan.yaml" || rel.as_os_str() == "sinonim.yaml") {
             return false;
         }
         !is_temp_file(p)

@@ -5,6 +5,7 @@ mod support;
 mod batas;
 mod boundary;
 mod build;
+mod cari;
 mod cli;
 mod content;
 mod fuzz;
