@@ -40,9 +40,9 @@ pub struct SearchRecord {
 }
 
 /// The filters the search page offers, each a key of a record's `filters`, with its label;
-/// sopan.js builds one selector per entry and needs no other change. The public/internal
-/// filter (`layanan`) is one more line here once the model has `layanan:` (see `sop_filters`).
-pub const FILTERS: &[(&str, &str)] = &[("instansi", "Instansi")];
+/// sopan.js builds one selector per entry and needs no other change: instansi, and public
+/// service or internal procedure (an SOP with `layanan:` is a public service).
+pub const FILTERS: &[(&str, &str)] = &[("instansi", "Instansi"), ("layanan", "Jenis SOP")];
 
 /// Meta key of an SOP's requirements (what a citizen brings), one per line.
 pub const META_PERSYARATAN: &str = "persyaratan";
@@ -83,26 +83,24 @@ pub fn records(site: &Site) -> Vec<SearchRecord> {
 }
 
 /// The filters of an SOP's record. Each entry of [`FILTERS`] must have its key here.
-fn sop_filters(i: &Instansi, b: &Bidang, _s: &Sop) -> BTreeMap<String, Vec<String>> {
+fn sop_filters(i: &Instansi, b: &Bidang, s: &Sop) -> BTreeMap<String, Vec<String>> {
     [
         ("instansi", instansi_name(i)),
         ("bidang", b.nama.clone()),
         (search::KIND, search::KIND_SOP.to_string()),
-        // With `layanan:` in the model, the public/internal filter is this line (and its entry
-        // in FILTERS):
-        // ("layanan", if _s.layanan.is_some() { "Layanan publik" } else { "Prosedur internal" }.into()),
+        ("layanan", s.jenis_label().to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), vec![v]))
     .collect()
 }
 
-/// What a citizen brings: the documents the first step needs. (With `layanan:` in the model,
-/// its `persyaratan` comes first.)
+/// What a citizen brings: the public service's `persyaratan`. An internal procedure has none to
+/// show (its first step's kelengkapan are the office's papers, not the citizen's).
 fn persyaratan(s: &Sop) -> Vec<String> {
-    s.langkah
-        .first()
-        .map(|l| l.kelengkapan.clone())
+    s.layanan
+        .as_ref()
+        .map(|l| l.persyaratan.clone())
         .unwrap_or_default()
 }
 
@@ -117,7 +115,7 @@ fn sop_meta(s: &Sop) -> BTreeMap<String, String> {
     if !items.is_empty() {
         meta.insert(META_PERSYARATAN.to_string(), items.join("\n"));
     }
-    meta.insert(META_WAKTU.to_string(), s.total_waktu.teks());
+    meta.insert(META_WAKTU.to_string(), s.waktu_teks());
     meta
 }
 
@@ -128,14 +126,28 @@ fn instansi_name(i: &Instansi) -> String {
 fn sop(i: &Instansi, b: &Bidang, s: &Sop) -> SearchRecord {
     let mut t = Text::default();
     t.sentence(&s.nama);
+    t.sentence(s.jenis_label());
+    // A public service's summary first, as its page shows it: what a citizen searches for.
+    if let Some(l) = &s.layanan {
+        t.list("Persyaratan", &l.persyaratan);
+        t.labelled("Waktu", &s.waktu_teks());
+        for (label, value) in [
+            ("Biaya", &l.biaya),
+            ("Produk", &l.produk),
+            ("Tempat", &l.tempat),
+            ("Jam", &l.jam),
+        ] {
+            if let Some(v) = value {
+                t.labelled(label, v);
+            }
+        }
+        t.list("Pengaduan", &l.pengaduan);
+    }
     t.labelled("Perkiraan waktu", &s.total_waktu.teks());
     t.labelled("Jumlah langkah", &s.langkah.len().to_string());
     t.list("Yang terlibat", &s.pelaksana);
     if let Some(last) = s.langkah.last() {
         t.list("Hasil akhir", &last.output);
-    }
-    if let Some(first) = s.langkah.first() {
-        t.list("Dokumen yang perlu disiapkan", &first.kelengkapan);
     }
     if let Some(note) = html::waktu_catatan(&s.total_waktu) {
         t.sentence(&note);

@@ -139,27 +139,28 @@ if (expect.all) {
   await context.close();
 }
 
-// 4. The instansi filter narrows the results to that instansi, and "Semua" undoes it.
-if (expect.filter) {
-  const { query, instansi, count } = expect.filter;
+// 4. Each filter (instansi; public service or internal procedure) narrows the results, and
+// "Semua" undoes it.
+for (const { query, key, value, count } of [expect.filter ?? []].flat()) {
   const context = await browser.newContext();
   const page = await context.newPage();
   watch(page, "saringan");
   await page.goto(url(query));
   if (await results(page, `filter "${query}"`)) {
     const all = await countLine(page);
+    const select = `#saring-${key}`;
     try {
-      await page.waitForFunction((v) => [...document.querySelectorAll("#saring-instansi option")].some((o) => o.value === v), instansi, { timeout: 15000 });
-    } catch { fail(`filter: "${instansi}" is not offered`); }
+      await page.waitForFunction(([sel, v]) => [...document.querySelectorAll(`${sel} option`)].some((o) => o.value === v), [select, value], { timeout: 15000 });
+    } catch { fail(`filter: "${value}" is not offered in ${select}`); }
     if (await page.$eval("#saring-cari", (b) => b.hidden)) fail("filter: the filter bar is hidden");
-    await page.selectOption("#saring-instansi", instansi);
+    await page.selectOption(select, value);
     await page.waitForFunction((n) => document.querySelector("#hasil-cari .jumlah-hasil")?.textContent.startsWith(`${n} SOP`), count, { timeout: 15000 })
-      .catch(() => fail(`filter: count is not ${count} after choosing "${instansi}"`));
+      .catch(() => fail(`filter: count is not ${count} after choosing "${value}"`));
     const where = await page.$$eval("#hasil-cari ol.daftar-hasil > li > .kartu-meta", (s) => s.map((x) => x.textContent));
-    notes.push({ filter: instansi, where });
-    if (where.length === 0 || !where.every((w) => w.startsWith(instansi))) fail(`filter: results from elsewhere: ${where.join(" | ")}`);
-    if (new URL(page.url()).searchParams.get("instansi") !== instansi) fail("filter: the address does not keep the filter");
-    await page.selectOption("#saring-instansi", "");
+    notes.push({ filter: value, where });
+    if (key === "instansi" && (where.length === 0 || !where.every((w) => w.startsWith(value)))) fail(`filter: results from elsewhere: ${where.join(" | ")}`);
+    if (new URL(page.url()).searchParams.get(key) !== value) fail("filter: the address does not keep the filter");
+    await page.selectOption(select, "");
     await page.waitForFunction((line) => document.querySelector("#hasil-cari .jumlah-hasil")?.textContent === line, all, { timeout: 15000 })
       .catch(() => fail("filter: choosing “Semua” does not bring every result back"));
   }

@@ -18,12 +18,22 @@ fn with_search_fixture(p: &Project) {
     .write("content/uji-cari/umum/_bidang.yaml", "nama: Bagian Umum\nurutan: 1\n")
     .write(
         "content/uji-cari/umum/bebas-narkoba.yaml",
-        "nomor: \"7/SOP\"\nnama: Rekomendasi Surat Keterangan Bebas Narkoba\npelaksana: [Staf]\nlangkah:\n  - kegiatan: Menerima berkas pemohon\n    pelaksana: Staf\n    kelengkapan: [\"Fotokopi <b>KTP</b> & KK\", \"Pas foto <img src=x onerror=alert(1)>\"]\n    waktu: 1 hari\n  - kegiatan: Menyerahkan rekomendasi\n    pelaksana: Staf\n    waktu: 2 jam\n",
+        "nomor: \"7/SOP\"\nnama: Rekomendasi Surat Keterangan Bebas Narkoba\npelaksana: [Staf]\nlangkah:\n  - kegiatan: Menerima berkas pemohon\n    pelaksana: Staf\n    kelengkapan: [Berkas pemohon]\n    waktu: 1 hari\n  - kegiatan: Menyerahkan rekomendasi\n    pelaksana: Staf\n    waktu: 2 jam\nlayanan:\n  persyaratan: [\"Fotokopi <b>KTP</b> & KK\", \"Pas foto <img src=x onerror=alert(1)>\"]\n",
     )
     .write(
         "sinonim.yaml",
         "# Tambahan proyek\nsingkatan:\n  SKBN: surat keterangan bebas narkoba\nsinonim:\n  - [pas foto, foto diri]\n",
     );
+}
+
+/// How many of Tanah Laut's example SOPs are public services (have `layanan:`).
+fn public_tanah_laut(p: &Project) -> usize {
+    let loaded = sopan::load_and_validate(p.path()).unwrap();
+    loaded
+        .site
+        .sops()
+        .filter(|s| s.id.to_string().starts_with("tanah-laut-dinsos/") && s.layanan.is_some())
+        .count()
 }
 
 /// The record of the fixture's SOP, as the build indexes it.
@@ -151,7 +161,11 @@ fn search_finds_the_service_in_a_real_browser() {
         ],
         "typing": [{"query": "adopsi", "expect": "Adopsi"}],
         "all": {"query": "tanah laut", "count": 23},
-        "filter": {"query": "sosial", "instansi": "Dinas Sosial Kota Banjarbaru", "count": 1},
+        "filter": [
+            {"query": "sosial", "key": "instansi", "value": "Dinas Sosial Kota Banjarbaru", "count": 1},
+            // Tanah Laut's public services (the SOPs with `layanan:`), not its internal procedures.
+            {"query": "tanah laut", "key": "layanan", "value": "Layanan publik", "count": public_tanah_laut(&p)},
+        ],
         "facts": [{
             "query": "skbn",
             "expect": "Bebas Narkoba",
