@@ -549,7 +549,10 @@ mod tests {
         );
         assert_eq!(
             listed["saringan"],
-            serde_json::json!([{"kunci": "instansi", "label": "Instansi"}])
+            serde_json::json!([
+                {"kunci": "instansi", "label": "Instansi"},
+                {"kunci": "layanan", "label": "Jenis SOP"}
+            ])
         );
         // Every part's entry is preloaded at the address Pagefind asks for (its tag), with
         // its metadata; these parts are small, so their index too.

@@ -241,14 +241,18 @@ impl<'a> PdfFile<'a> {
         })
     }
 
-    /// Object `num`.
-    pub fn object(&self, num: u32) -> Result<Object<'a>, ReadError> {
-        let at = self
-            .offsets
+    /// Where object `num` starts.
+    fn offset(&self, num: u32) -> Result<usize, ReadError> {
+        self.offsets
             .get(num as usize)
             .copied()
             .flatten()
-            .ok_or_else(|| format!("objek {num} tidak ada"))?;
+            .ok_or_else(|| format!("objek {num} tidak ada"))
+    }
+
+    /// Object `num`.
+    pub fn object(&self, num: u32) -> Result<Object<'a>, ReadError> {
+        let at = self.offset(num)?;
         let mut lx = Lexer::new(self.data, at);
         let (Obj::Int(n), Obj::Int(_)) = (lx.obj()?, lx.obj()?) else {
             return Err(format!("objek {num} tidak sah"));
@@ -295,12 +299,7 @@ impl<'a> PdfFile<'a> {
 
     /// The bytes of object `num` from its number to the end of its `endobj`.
     pub(crate) fn object_span(&self, num: u32) -> Result<std::ops::Range<usize>, ReadError> {
-        let at = self
-            .offsets
-            .get(num as usize)
-            .copied()
-            .flatten()
-            .ok_or_else(|| format!("objek {num} tidak ada"))?;
+        let at = self.offset(num)?;
         // A stream may hold the word, so search after its data.
         let from = match self.object(num)?.stream {
             Some(s) => s.as_ptr() as usize - self.data.as_ptr() as usize + s.len(),
