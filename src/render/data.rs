@@ -1,4 +1,5 @@
-//! Open data: one JSON file per SOP (`instansi/bidang/slug.json`) and `data.json` listing all.
+//! Open data: one JSON file per SOP (`instansi/bidang/slug.json`), `data.json` listing all, and
+//! `data.csv` with one row per SOP for spreadsheets.
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -96,6 +97,70 @@ pub fn render(site: &Site, out: &mut Output) {
         });
     }
     out.insert("data.json", json(&index));
+    out.insert("data.csv", csv(site));
+}
+
+/// The columns of `data.csv`, in order.
+pub(crate) const CSV_KOLOM: [&str; 15] = [
+    "id",
+    "nama",
+    "instansi",
+    "pemerintah",
+    "bidang",
+    "jenis",
+    "nomor",
+    "tanggal_pembuatan",
+    "tanggal_revisi",
+    "tanggal_efektif",
+    "jumlah_langkah",
+    "waktu_teks",
+    "total_waktu_teks",
+    "url",
+    "pdf",
+];
+
+/// One row per SOP, RFC 4180 (CRLF, fields with `,` `"` or a line break quoted, `"` doubled),
+/// UTF-8 without a byte-order mark. Addresses are absolute when `base_url` is set, else paths.
+fn csv(site: &Site) -> Vec<u8> {
+    let origin = site
+        .settings
+        .base_url
+        .as_deref()
+        .map(|u| u.trim_end_matches('/'))
+        .unwrap_or("");
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let tanggal =
+        |t: Option<crate::model::tanggal::Tanggal>| t.map(|t| t.iso()).unwrap_or_default();
+    // Writing into a Vec cannot fail, and every row has the header's length.
+    let row = |w: &mut csv::Writer<Vec<u8>>, r: &[String]| {
+        w.write_record(r).expect("a CSV row into memory");
+    };
+    row(&mut w, &CSV_KOLOM.map(String::from));
+    for (i, b, s) in site.sops_placed() {
+        row(
+            &mut w,
+            &[
+                s.id.to_string(),
+                s.nama.clone(),
+                i.nama.clone(),
+                i.pemerintah.clone(),
+                b.nama.clone(),
+                jenis_prosedur(s).to_string(),
+                s.nomor.clone(),
+                tanggal(s.tanggal_pembuatan),
+                tanggal(s.tanggal_revisi),
+                tanggal(s.tanggal_efektif),
+                s.langkah.len().to_string(),
+                s.waktu_teks(),
+                s.total_waktu.teks(),
+                format!("{origin}{}", s.id.url()),
+                format!("{origin}/{}", s.id.pdf_path()),
+            ],
+        );
+    }
+    w.into_inner().expect("a CSV in memory")
 }
 
 fn sop_file<'a>(i: &'a Instansi, b: &'a Bidang, s: &'a Sop) -> SopFile<'a> {
