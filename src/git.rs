@@ -92,6 +92,9 @@ pub struct Commit {
     /// Committer time: seconds since 1970 plus the committer's UTC offset, so the date is the
     /// one the committer saw.
     pub local_secs: i64,
+    /// Author time, the same way: when the change was written, which a rebase or a cherry-pick
+    /// keeps while it moves the committer time (the history dates versions by it).
+    pub author_local_secs: i64,
     /// The first line of its message.
     pub summary: String,
 }
@@ -168,6 +171,11 @@ impl Repo {
             .find_commit(id)
             .map_err(|e| git_error(&doing(), e))?;
         let time = c.time().map_err(|e| git_error(&doing(), e))?;
+        let author = c
+            .author()
+            .map_err(|e| git_error(&doing(), e))?
+            .time()
+            .map_err(|e| git_error(&doing(), e))?;
         let summary = c
             .message()
             .map(|m| m.summary().to_string())
@@ -177,6 +185,7 @@ impl Repo {
             tree: c.tree_id().map_err(|e| git_error(&doing(), e))?.detach(),
             parents: c.parent_ids().map(|p| p.detach()).collect(),
             local_secs: time.seconds + i64::from(time.offset),
+            author_local_secs: author.seconds + i64::from(author.offset),
             summary,
         })
     }

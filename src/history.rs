@@ -1,4 +1,4 @@
-//! History: each SOP's versions from the project's git repository (commit date, message, tags,
+//! History: each SOP's versions from the project's git repository (author date, message, tags,
 //! and the SOP as it was), for the site's "Riwayat perubahan" and its diff pages. Without git, or
 //! in a shallow clone, the site says that no history is available.
 //!
@@ -33,7 +33,8 @@ pub struct Version {
     pub commit: String,
     /// Its first seven hex digits.
     pub short: String,
-    /// The commit date (committer's local date).
+    /// The author date (the author's local date): when the change was written, not when it was
+    /// last rebased or cherry-picked.
     pub date: Option<Tanggal>,
     /// The first line of the commit message.
     pub message: String,
@@ -177,7 +178,7 @@ fn versions(
             out.entry(id.clone()).or_default().push(Version {
                 commit: c.id.to_string(),
                 short: c.short(),
-                date: Tanggal::from_unix(c.local_secs),
+                date: Tanggal::from_unix(c.author_local_secs),
                 message: c.summary.clone(),
                 tags: tags.get(&c.id).cloned().unwrap_or_default(),
                 sop,

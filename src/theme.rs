@@ -60,6 +60,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/audit.html",
     "static/style.css",
     "static/sopan.js",
+    "static/bagikan.js",
 ];
 
 /// The files of the theme in use, by theme-relative `/`-separated path.

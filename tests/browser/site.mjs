@@ -154,6 +154,79 @@ for (const { url, ids } of expect.first_screen ?? []) {
   await context.close();
 }
 
+// 3c. The flow on a phone (360 px): the vertical diagram is shown, one symbol per step, and the
+//     official images are not (they stay one tap away); each decision link lands on its step.
+//     At 1280 px the official images show and the vertical diagram does not. axe runs on both,
+//     and the copy-link button (bagikan.js) appears and answers.
+for (const { url, langkah, keputusan, shot } of expect.alur ?? []) {
+  for (const width of [360, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 800 } });
+    const page = await context.newPage();
+    watch(page, `alur ${width}`);
+    await page.goto(base + url);
+    const seen = await page.evaluate(() => {
+      const shown = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+      return {
+        vertical: shown(document.querySelector(".alur-ponsel")),
+        steps: [...document.querySelectorAll("ol.alur-v > li")].filter(shown).length,
+        symbols: [...document.querySelectorAll("ol.alur-v .alur-v-bentuk")].filter((b) => b.getBoundingClientRect().width > 20).length,
+        diamonds: document.querySelectorAll("ol.alur-v > li.keputusan").length,
+        images: [...document.querySelectorAll(".alur-resmi img")].filter(shown).length,
+        fullSize: [...document.querySelectorAll(".alur-penuh a")].filter(shown).length,
+        copy: shown(document.querySelector(".salin-tautan")),
+        wide: document.documentElement.scrollWidth,
+      };
+    });
+    notes.push({ alur: url, width, seen });
+    if (seen.wide > width) fail(`${url} at ${width}px scrolls sideways (${seen.wide}px)`);
+    if (!seen.copy) fail(`${url} at ${width}px: the "Salin tautan" button is not shown with JavaScript`);
+    if (width === 360) {
+      if (!seen.vertical || seen.steps !== langkah || seen.symbols !== langkah) fail(`${url} at 360px: vertical flow ${JSON.stringify(seen)}`);
+      if (seen.diamonds !== keputusan) fail(`${url}: ${seen.diamonds} decisions, expected ${keputusan}`);
+      if (seen.images !== 0) fail(`${url} at 360px: ${seen.images} official image(s) in the way`);
+      if (seen.fullSize < 1) fail(`${url} at 360px: no link to the official pages at full size`);
+      // Every decision link: the step it names is the target, and it is on screen.
+      const links = await page.$$eval("ol.alur-v .alur-v-cabang a", (as) => as.map((a) => a.getAttribute("href")));
+      if (links.length < keputusan) fail(`${url}: only ${links.length} decision links`);
+      for (const [k, href] of links.entries()) {
+        await page.locator("ol.alur-v .alur-v-cabang a").nth(k).click();
+        await page.waitForTimeout(100);
+        const landed = await page.evaluate(() => {
+          const t = document.querySelector(":target");
+          if (!t) return null;
+          const r = t.getBoundingClientRect();
+          return { id: t.id, top: Math.round(r.top), text: t.querySelector(".kegiatan")?.textContent.trim() ?? "" };
+        });
+        notes.push({ decision: href, landed });
+        if (!landed || `#${landed.id}` !== href || landed.top < 0 || landed.top > 700 || !landed.text) {
+          fail(`${url}: decision link ${href} landed on ${JSON.stringify(landed)}`);
+        }
+      }
+      await page.goto(base + url);
+    } else {
+      if (seen.vertical) fail(`${url} at ${width}px: the vertical flow shows on a wide screen`);
+      await page.locator(".alur-resmi img").first().scrollIntoViewIfNeeded();
+      const loaded = await page.$eval(".alur-resmi img", (img) => img.decode().then(() => img.naturalWidth, () => 0));
+      if (seen.images < 1 || loaded === 0) fail(`${url} at ${width}px: official flow images not shown (${seen.images}, ${loaded})`);
+    }
+    await page.click(".salin-tautan");
+    try {
+      await page.waitForFunction(() => document.querySelector(".salin-status")?.textContent.includes("autan"), null, { timeout: 3000 });
+    } catch { fail(`${url} at ${width}px: "Salin tautan" says nothing`); }
+    await page.evaluate(() => { const h = document.getElementById("judul-alur"); scrollTo(0, h.getBoundingClientRect().top + scrollY - 8); });
+    await page.screenshot({ path: `${shots}/${shot}-${width}.png` });
+    await context.close();
+    const axeContext = await browser.newContext({ bypassCSP: true, viewport: { width, height: 800 } });
+    const axePage = await axeContext.newPage();
+    await axePage.goto(base + url);
+    await axePage.addScriptTag({ path: axePath });
+    const result = await axePage.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    for (const v of result.violations) fail(`axe ${url} at ${width}px: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.length} node(s)`);
+    notes.push({ axe: `${url} @${width}`, violations: result.violations.map((v) => `${v.id}:${v.impact}`) });
+    await axeContext.close();
+  }
+}
+
 // 4. Mobile first: no horizontal scrolling at 320 or 360 px; screenshots at 320, 360 and 1280 px.
 for (const width of [320, 360, 1280]) {
   const context = await browser.newContext({ viewport: { width, height: 800 } });

@@ -17,6 +17,12 @@ fn link_to(page: &str, part: &str) -> Option<String> {
 
 /// Runs git in `dir` with a fixed author, committer and date, so commit ids are stable.
 fn git(dir: &Path, args: &[&str], date: &str) {
+    git_dated(dir, args, date, date);
+}
+
+/// [`git`] with an author date apart from the committer date, as a rebase or a cherry-pick
+/// leaves them.
+fn git_dated(dir: &Path, args: &[&str], author: &str, committer: &str) {
     let status = Command::new("git")
         .args([
             "-c",
@@ -32,8 +38,8 @@ fn git(dir: &Path, args: &[&str], date: &str) {
         .env("GIT_AUTHOR_EMAIL", "sekretariat@example.go.id")
         .env("GIT_COMMITTER_NAME", "Sekretariat")
         .env("GIT_COMMITTER_EMAIL", "sekretariat@example.go.id")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
+        .env("GIT_AUTHOR_DATE", author)
+        .env("GIT_COMMITTER_DATE", committer)
         .status()
         .expect("git runs");
     assert!(status.success(), "git {args:?}");
@@ -753,4 +759,83 @@ fn diff_of_an_unknown_sop_is_an_error_even_when_each_side_holds_one() {
     // Named SOPs that exist still compare.
     let r = p.run(&["diff", "kep-2022", "HEAD~1", "--", "surat-masuk"]);
     assert_eq!(r.code, 1, "{r:?}");
+}
+
+#[test]
+fn history_last_update_and_recent_revisions_are_dated_by_author_not_committer() {
+    let p = Project::base();
+    let d = p.path();
+    git(d, &["init", "-q"], "2022-07-01T09:00:00+08:00");
+    git(d, &["add", "-A"], "2022-07-01T09:00:00+08:00");
+    git(
+        d,
+        &["commit", "-q", "-m", "SOP 2022"],
+        "2022-07-01T09:00:00+08:00",
+    );
+    // Written on 15 March 2025, rebased onto main on 9 September 2025.
+    p.write("content/dinas/umum/surat-masuk.yaml", SOP_2023);
+    git_dated(
+        d,
+        &["commit", "-q", "-am", "Revisi surat masuk"],
+        "2025-03-15T10:00:00+08:00",
+        "2025-09-09T10:00:00+08:00",
+    );
+    // An SOP whose written date is later than its commit: the later one is its last update.
+    p.write(
+        "content/dinas/umum/surat-keluar.yaml",
+        &format!("tanggal_revisi: 2026-01-05\n{SURAT_KELUAR}"),
+    );
+    git(d, &["add", "-A"], "2025-10-01T10:00:00+08:00");
+    git(
+        d,
+        &["commit", "-q", "-m", "SOP surat keluar"],
+        "2025-10-01T10:00:00+08:00",
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{r:?}");
+
+    let page = p.read("output/dinas/umum/surat-masuk/index.html");
+    assert!(
+        page.contains("<span class=\"versi-tanggal\">15 Maret 2025</span>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("09 September 2025"),
+        "the committer date is not shown"
+    );
+    assert!(
+        page.contains(
+            "<p class=\"diperbarui\">Terakhir diperbarui: <time datetime=\"2025-03-15\">15 Maret 2025</time></p>"
+        ),
+        "the commit is later than the written 2023-05-01: {page}"
+    );
+    let keluar = p.read("output/dinas/umum/surat-keluar/index.html");
+    assert!(
+        keluar.contains("<time datetime=\"2026-01-05\">05 Januari 2026</time>"),
+        "the written date is later than the commit: {keluar}"
+    );
+
+    // The home page's recent revisions come from git: newest commit first, by author date.
+    let home = p.read("output/index.html");
+    let recent = home
+        .split("id=\"judul-terbaru\"")
+        .nth(1)
+        .expect("Revisi terbaru");
+    let keluar_at = recent.find("Surat Keluar").expect("surat keluar listed");
+    let masuk_at = recent.find("Surat Masuk").expect("surat masuk listed");
+    assert!(keluar_at < masuk_at, "{recent}");
+    assert!(recent.contains("diubah 15 Maret 2025"), "{recent}");
+    assert!(recent.contains("diubah 01 Oktober 2025"), "{recent}");
+    assert!(!recent.contains("September"), "{recent}");
+
+    // Without git, the recent revisions come from the dates written in the content.
+    std::fs::remove_dir_all(d.join(".git")).unwrap();
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let home = p.read("output/index.html");
+    let recent = home
+        .split("id=\"judul-terbaru\"")
+        .nth(1)
+        .expect("Revisi terbaru");
+    assert!(recent.contains("direvisi 05 Januari 2026"), "{recent}");
+    assert!(recent.contains("direvisi 01 Mei 2023"), "{recent}");
 }

@@ -312,7 +312,8 @@ fn search_index_is_built_in_indonesian() {
     assert!(entry["languages"]["id"].is_object(), "{entry}");
     assert!(entry["languages"]["id"]["page_count"].as_u64().unwrap() >= 25);
     assert!(p.path().join("output/pagefind/pagefind.js").is_file());
-    assert!(p.path().join("output/sitemap.xml").is_file());
+    // No `base_url` in the example: no sitemap (see the base_url tests below), robots still.
+    assert!(!p.path().join("output/sitemap.xml").exists());
     assert!(p.read("output/robots.txt").contains("User-agent"));
     assert!(p.path().join("output/404.html").is_file());
 }
@@ -459,6 +460,11 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
                 "ids": ["persyaratan", "waktu", "biaya", "pengaduan"],
             },
         ],
+        // A phone reads the flow as a vertical diagram whose decisions jump to their steps; a
+        // wide screen shows the official pages.
+        "alur": [
+            {"url": "/tanah-laut-dinsos/pemberdayaan-sosial/tanda-daftar-lks/", "langkah": 9, "keputusan": 2, "shot": "alur"},
+        ],
         "screens": {
             "beranda": "/",
             "sop": "/tanah-laut-dinsos/sekretariat/surat-masuk/",
@@ -473,6 +479,7 @@ fn a_real_browser_searches_opens_results_and_finds_no_serious_accessibility_issu
         .collect();
     assert!(shots_made.contains("beranda-360.png") && shots_made.contains("sop-1280.png"));
     assert!(shots_made.contains("layanan-360.png") && shots_made.contains("layanan-320.png"));
+    assert!(shots_made.contains("alur-360.png") && shots_made.contains("alur-1280.png"));
 }
 
 #[test]
@@ -804,4 +811,339 @@ fn public_services_come_first_and_every_card_and_page_says_which_it_is() {
         .unwrap();
     assert!(persyaratan.contains("Tidak disebutkan"), "{persyaratan}");
     assert!(!persyaratan.contains("Laporan"), "{persyaratan}");
+}
+
+/// Every `<loc>` of a sitemap.
+fn locs(xml: &str) -> Vec<String> {
+    xml.split("<loc>")
+        .skip(1)
+        .filter_map(|s| s.split("</loc>").next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The `content` of a page's `<meta property="…">`.
+fn meta_property<'a>(html: &'a str, property: &str) -> Option<&'a str> {
+    let start = html.find(&format!("<meta property=\"{property}\" content=\""))?;
+    let rest = &html[start..];
+    let value = rest.split("content=\"").nth(1)?;
+    value.split('"').next()
+}
+
+const LKS: &str = "tanah-laut-dinsos/pemberdayaan-sosial/tanda-daftar-lks";
+
+#[test]
+fn without_base_url_no_sitemap_canonical_or_open_graph_and_a_warning_says_why() {
+    let p = Project::example();
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("peringatan: sitemap.xml tidak dibuat karena `base_url` belum diisi"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("bantuan: tambahkan mis. `base_url:"));
+    assert!(!p.path().join("output/sitemap.xml").exists());
+    let robots = p.read("output/robots.txt");
+    assert!(
+        robots.contains("User-agent: *") && !robots.contains("Sitemap:"),
+        "{robots}"
+    );
+    for (path, html) in text_files(&p.path().join("output")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        assert!(!html.contains("rel=\"canonical\""), "{path}");
+        assert!(!html.contains("og:"), "{path}");
+        assert!(
+            !html.contains("sitemap.xml"),
+            "{path} links a sitemap that is not there"
+        );
+    }
+    // The print footer names the page by its path instead.
+    let page = p.read(&format!("output/{LKS}/index.html"));
+    assert!(
+        page.contains(&format!("Dicetak dari /{LKS}/ · keadaan situs per ")),
+        "{page}"
+    );
+}
+
+#[test]
+fn with_base_url_the_sitemap_lists_absolute_urls_and_pages_carry_canonical_and_open_graph() {
+    let p = Project::example();
+    let yaml = p.read("sopan.yaml");
+    p.write(
+        "sopan.yaml",
+        &format!("{yaml}\nbase_url: https://sop.contoh.go.id/portal/\n"),
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("sitemap.xml tidak dibuat"),
+        "{}",
+        r.stderr
+    );
+    let out = p.path().join("output");
+    let xml = p.read("output/sitemap.xml");
+    let urls = locs(&xml);
+    let pages = text_files(&out)
+        .iter()
+        .filter(|(path, _)| path.ends_with("index.html"))
+        .count();
+    assert_eq!(urls.len(), pages, "one <loc> per page");
+    for u in &urls {
+        assert!(u.starts_with("https://sop.contoh.go.id/portal/"), "{u}");
+        assert!(u.ends_with('/') && !u.contains("index.html"), "{u}");
+    }
+    assert!(urls.contains(&format!("https://sop.contoh.go.id/portal/{LKS}/")));
+    assert!(
+        p.read("output/robots.txt")
+            .contains("Sitemap: https://sop.contoh.go.id/portal/sitemap.xml\n")
+    );
+
+    let page = p.read(&format!("output/{LKS}/index.html"));
+    let kanonik = format!("https://sop.contoh.go.id/portal/{LKS}/");
+    assert!(
+        page.contains(&format!("<link rel=\"canonical\" href=\"{kanonik}\">")),
+        "{page}"
+    );
+    assert_eq!(meta_property(&page, "og:url"), Some(kanonik.as_str()));
+    let title = page
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .unwrap();
+    assert_eq!(meta_property(&page, "og:title"), Some(title));
+    assert!(title.starts_with("Tanda Daftar dan Ijin Operasional LKS"));
+    assert_eq!(
+        meta_property(&page, "og:description"),
+        Some(meta_description(&page))
+    );
+    assert!(!meta_description(&page).is_empty());
+    assert_eq!(
+        meta_property(&page, "og:site_name"),
+        Some("Portal SOP Dinas Sosial")
+    );
+    // Sharing and printing use the same absolute address.
+    assert!(
+        page.contains(
+            "https://wa.me/?text=Tanda%20Daftar%20dan%20Ijin%20Operasional%20LKS%20%E2%80%94%20https%3A%2F%2Fsop.contoh.go.id%2Fportal%2Ftanah-laut-dinsos%2Fpemberdayaan-sosial%2Ftanda-daftar-lks%2F"
+        ),
+        "{page}"
+    );
+    assert!(page.contains(&format!("data-url=\"{kanonik}\"")));
+    assert!(page.contains(&format!("Dicetak dari {kanonik} · keadaan situs per ")));
+    // The home page's canonical address is the site's root; the 404 page has none.
+    let home = p.read("output/index.html");
+    assert!(home.contains("<link rel=\"canonical\" href=\"https://sop.contoh.go.id/portal/\">"));
+    assert_eq!(
+        meta_property(&home, "og:title"),
+        Some("Portal SOP Dinas Sosial")
+    );
+    assert!(!p.read("output/404.html").contains("rel=\"canonical\""));
+    // Markup in a title stays escaped in Open Graph too.
+    let p2 = example_with_injection();
+    let yaml = p2.read("sopan.yaml");
+    p2.write(
+        "sopan.yaml",
+        &format!("{yaml}\nbase_url: https://sop.contoh.go.id\n"),
+    );
+    assert_eq!(p2.run(&["build", "--quiet"]).code, 0);
+    let attack = p2.read("output/uji-simbol/umum/serangan/index.html");
+    let og = meta_property(&attack, "og:title").unwrap();
+    assert!(og.contains("&lt;img src=x onerror=alert(1)&gt;"), "{og}");
+    assert!(!og.contains('<') && !og.contains('>'), "{og}");
+}
+
+#[test]
+fn open_data_csv_has_one_row_per_sop_and_quotes_commas_quotes_and_line_breaks() {
+    let p = Project::example();
+    // A line break in a name cannot reach the PDF (Typst draws no "\n"), so the CSV writer's
+    // quoting of one is a unit test of `render::data`; here `,` and `"` go end to end.
+    let tricky = "Surat \"Khusus\", satu, dua";
+    p.write(
+        "content/tanah-laut-dinsos/sekretariat/surat-khusus.yaml",
+        &format!(
+            "nomor: \"800/9, A\"\nnama: {}\npelaksana: [Staf]\nlangkah:\n  - kegiatan: Mulai\n    pelaksana: Staf\n    waktu: 5 menit\n  - kegiatan: Selesai\n    pelaksana: Staf\n    waktu: 5 menit\n",
+            serde_json::to_string(tricky).unwrap()
+        ),
+    );
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = std::fs::read(p.path().join("output/data.csv")).unwrap();
+    assert!(
+        !bytes.starts_with(&[0xEF, 0xBB, 0xBF]),
+        "no byte-order mark"
+    );
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.starts_with("id,nama,instansi,pemerintah,bidang,jenis,nomor,"));
+    assert!(
+        text.contains(",\"Surat \"\"Khusus\"\", satu, dua\","),
+        "RFC 4180 quoting: {text}"
+    );
+    assert!(text.contains(",\"800/9, A\","));
+    assert!(text.ends_with("\r\n"));
+
+    let index: serde_json::Value = serde_json::from_str(&p.read("output/data.json")).unwrap();
+    let jumlah = index["jumlah_sop"].as_u64().unwrap() as usize;
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(header.len(), 15);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), jumlah, "one row per SOP");
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| &r[col("id")] == "tanah-laut-dinsos/sekretariat/surat-khusus")
+        .expect("the new SOP's row");
+    assert_eq!(&row[col("nama")], tricky);
+    assert_eq!(&row[col("nomor")], "800/9, A");
+    assert_eq!(&row[col("jenis")], "prosedur_internal");
+    assert_eq!(&row[col("jumlah_langkah")], "2");
+    assert_eq!(&row[col("waktu_teks")], "10 menit");
+    assert_eq!(
+        &row[col("url")],
+        "/tanah-laut-dinsos/sekretariat/surat-khusus/"
+    );
+    let lks = rows
+        .iter()
+        .find(|r| &r[col("id")] == LKS)
+        .expect("tanda-daftar-lks");
+    assert_eq!(&lks[col("jenis")], "layanan_publik");
+    assert_eq!(&lks[col("tanggal_pembuatan")], "2022-07-01");
+    assert_eq!(&lks[col("instansi")], "Dinas Sosial");
+    // Every page says where the open data is and that its licence is not set.
+    let home = p.read("output/index.html");
+    assert!(home.contains("href=\"/data.csv\""));
+    assert!(home.contains("Lisensi belum ditetapkan di sopan.yaml"));
+}
+
+/// `pdftotext` of one page of a PDF.
+fn pdf_page_text(pdf: &Path, page: usize) -> String {
+    let n = page.to_string();
+    let out = Command::new("pdftotext")
+        .args(["-f", &n, "-l", &n, "-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdf_page_count(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo runs");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count")
+}
+
+#[test]
+fn flow_captions_number_the_pages_as_the_pdf_does() {
+    let p = Project::example();
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let out = p.path().join("output");
+    let mut checked = 0;
+    let mut after_flow = 0;
+    for (path, html) in text_files(&out) {
+        let Some(dir) = path.strip_suffix("/index.html") else {
+            continue;
+        };
+        let pdf = out.join(format!("{dir}.pdf"));
+        if !html.contains("class=\"alur-resmi\"") || !pdf.is_file() {
+            continue;
+        }
+        let total = pdf_page_count(&pdf);
+        // The captions, in order: "Halaman 2 dari 3 dokumen resmi."
+        let captioned: Vec<(usize, usize)> = html
+            .split("<figcaption>Halaman ")
+            .skip(1)
+            .map(|c| {
+                let (k, rest) = c.split_once(" dari ").unwrap();
+                let n = rest.split(' ').next().unwrap();
+                (k.parse().unwrap(), n.parse().unwrap())
+            })
+            .collect();
+        assert!(!captioned.is_empty(), "{path}");
+        // The PDF's flow pages are those whose table has the Mutu Baku columns.
+        let flow_pages: Vec<usize> = (1..=total)
+            .filter(|&k| pdf_page_text(&pdf, k).contains("Mutu Baku"))
+            .collect();
+        assert_eq!(
+            captioned.iter().map(|c| c.0).collect::<Vec<_>>(),
+            flow_pages,
+            "{path}: captions against the PDF's flow pages"
+        );
+        for (k, n) in &captioned {
+            assert_eq!(*n, total, "{path}: page total");
+            let text = pdf_page_text(&pdf, *k);
+            assert!(
+                text.contains(&format!("halaman {k} dari {total}")),
+                "{path}: page {k}'s own footer: {text}"
+            );
+            // The same numbers in the image's alternative text, link and phone link.
+            assert!(html.contains(&format!("halaman {k} dari {total} dokumen resmi;")));
+            assert!(html.contains(&format!(">halaman {k} dari {total}</a>")));
+        }
+        if flow_pages.last() < Some(&total) {
+            after_flow += 1;
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} SOP pages checked");
+    assert!(
+        after_flow >= 1,
+        "an SOP with pages after its flow (identifikasi) was checked"
+    );
+}
+
+#[test]
+fn the_vertical_flow_has_one_symbol_per_step_and_decisions_link_their_targets() {
+    let p = Project::example();
+    assert_eq!(p.run(&["build", "--quiet"]).code, 0);
+    let page = p.read(&format!("output/{LKS}/index.html"));
+    let list = page
+        .split("<ol class=\"alur-v\">")
+        .nth(1)
+        .and_then(|s| s.split("</ol>").next())
+        .expect("the vertical flow");
+    let steps = page.matches("<li id=\"langkah-").count();
+    assert_eq!(list.matches("class=\"alur-v-langkah ").count(), steps);
+    assert!(list.contains("<li class=\"alur-v-langkah terminator\" id=\"alur-1\">"));
+    assert_eq!(list.matches("alur-v-langkah keputusan").count(), 2);
+    // Step 2 (FO SLRT): Ya to step 3, Tidak back to step 1; step 4: Ya 5, Tidak back to 3.
+    assert!(
+        list.contains(
+            "<span class=\"label\">Ya</span> <a href=\"#langkah-3\">lanjut ke langkah 3</a>"
+        ),
+        "{list}"
+    );
+    assert!(list.contains(
+        "<span class=\"label\">Tidak</span> <a href=\"#langkah-1\">kembali ke langkah 1</a>"
+    ));
+    assert!(list.contains("<a href=\"#langkah-5\">lanjut ke langkah 5</a>"));
+    assert!(list.contains("<a href=\"#langkah-3\">kembali ke langkah 3</a>"));
+    assert!(list.contains("Pelaksana: FO SLRT"));
+    for target in list.split("href=\"#").skip(1) {
+        let id = target.split('"').next().unwrap();
+        assert!(
+            page.contains(&format!("<li id=\"{id}\">")),
+            "#{id} is a step"
+        );
+    }
+    // The official pages stay one tap away, full size.
+    assert!(page.contains(&format!(
+        "<a href=\"/{LKS}/alur-1.svg\">halaman 2 dari 3</a>"
+    )));
+    assert!(page.contains(&format!("href=\"/{LKS}.pdf#page=2\"")));
 }

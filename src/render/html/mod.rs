@@ -1,5 +1,5 @@
 //! HTML: the citizens' site rendered with Tera from the theme's templates (autoescaped), plus
-//! the theme's static files, 404, sitemap and robots. Content reaches HTML only through
+//! the theme's static files, 404, sitemap (only with `base_url`) and robots. Content reaches HTML only through
 //! escaping templates; Markdown pages are sanitised with ammonia.
 
 use std::collections::HashMap;
@@ -11,10 +11,12 @@ use sha2::{Digest, Sha256};
 use tera::{Context, Tera};
 
 use crate::error::Error;
+use crate::history::History;
 use crate::kept::Kept;
 use crate::model::layanan::{Layanan, Potongan, potong_tautan, tel_url, wa_url};
 use crate::model::org::{Bidang, Instansi, Pejabat};
-use crate::model::sop::{Jenis, Keterkaitan, Sop, Tujuan};
+use crate::model::sop::{Jenis, Keterkaitan, Langkah, Sop, Tujuan};
+use crate::model::tanggal::Tanggal;
 use crate::model::waktu::TotalWaktu;
 use crate::model::{Halaman, Site};
 use crate::output::{Blob, Output};
@@ -88,6 +90,20 @@ struct Crumb {
 struct SiteCtx<'a> {
     judul: &'a str,
     deskripsi: Option<&'a str>,
+    /// Whether `sitemap.xml` is written (only with `base_url`: it must list absolute URLs).
+    sitemap: bool,
+    /// The pinned date of this build ("6 Desember 2026"), for the print footer.
+    per: String,
+}
+
+/// What every page knows of its own address.
+#[derive(Serialize)]
+struct PageCtx {
+    /// Its absolute URL, when `base_url` is set (canonical link, Open Graph, print footer).
+    kanonik: Option<String>,
+    /// Its path from the site's root, `base` included ("/sop/dinas/"), for the print footer
+    /// when there is no `base_url`.
+    path: String,
 }
 
 #[derive(Serialize)]
@@ -138,6 +154,12 @@ impl Ctx<'_> {
         format!("{}{path}", self.base)
     }
 
+    /// The absolute URL of a path below the site's root ("/dinas/"), when `base_url` is set.
+    fn absolute(&self, path: &str) -> Option<String> {
+        let base = self.site.settings.base_url.as_deref()?;
+        Some(format!("{}{path}", base.trim_end_matches('/')))
+    }
+
     fn page(
         &self,
         template: &str,
@@ -150,9 +172,20 @@ impl Ctx<'_> {
             &SiteCtx {
                 judul: &self.site.settings.judul,
                 deskripsi: self.site.settings.deskripsi.as_deref(),
+                sitemap: self.site.settings.base_url.is_some(),
+                per: self.extras.audit.per.indonesia(),
             },
         );
         ctx.insert("base", &self.base);
+        let url_path = page_url_path(path);
+        ctx.insert(
+            "halaman_ini",
+            &PageCtx {
+                // The 404 page is served at every missing address: it has no address of its own.
+                kanonik: url_path.as_deref().and_then(|u| self.absolute(u)),
+                path: self.url(url_path.as_deref().unwrap_or("/")),
+            },
+        );
         let umum: Vec<PageLink> = self
             .site
             .halaman
@@ -184,6 +217,7 @@ impl Ctx<'_> {
             .tera
             .render(template, &ctx)
             .map_err(|e| template_error(&format!("menyusun `{path}`"), e))?;
+        let html = open_graph_text(html);
         let blob = Blob::new(html.into_bytes());
         if let Some((cache, key)) = key {
             cache.put(key, Arc::clone(&blob));
@@ -198,6 +232,46 @@ impl Ctx<'_> {
             .get(&(instansi.to_string(), name_key(text)))
             .cloned()
     }
+}
+
+/// The URL path of an output page: "a/b/index.html" is "/a/b/"; `None` for a page that is not
+/// an `index.html` (the 404 page).
+fn page_url_path(path: &str) -> Option<String> {
+    let dir = path.strip_suffix("index.html")?;
+    Some(format!("/{dir}"))
+}
+
+/// Fills the Open Graph title and description a page's head asks for (an empty
+/// `<meta property="og:title" content="">`, written only with `base_url`) from its `<title>` and
+/// its description, already escaped by the template: a theme writes each once, for its blocks.
+fn open_graph_text(html: String) -> String {
+    let between = |from: &str, to: &str| -> Option<String> {
+        let start = html.find(from)? + from.len();
+        let len = html[start..].find(to)?;
+        Some(html[start..start + len].to_string())
+    };
+    let head_end = html.find("</head>").unwrap_or(0);
+    let empty_title = "<meta property=\"og:title\" content=\"\">";
+    let empty_desc = "<meta property=\"og:description\" content=\"\">";
+    if !html[..head_end].contains(empty_title) && !html[..head_end].contains(empty_desc) {
+        return html;
+    }
+    let title = between("<title>", "</title>").unwrap_or_default();
+    let desc = between("<meta name=\"description\" content=\"", "\"").unwrap_or_default();
+    // Escaped text of an element is also a safe attribute value: the escape covers `"` and `'`.
+    html.replacen(
+        empty_title,
+        &format!("<meta property=\"og:title\" content=\"{}\">", title.trim()),
+        1,
+    )
+    .replacen(
+        empty_desc,
+        &format!(
+            "<meta property=\"og:description\" content=\"{}\">",
+            desc.trim()
+        ),
+        1,
+    )
 }
 
 fn name_key(text: &str) -> String {
@@ -343,7 +417,7 @@ fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
         tanggal_label: &'static str,
         jenis: &'static str,
         #[serde(skip)]
-        key: (crate::model::tanggal::Tanggal, String),
+        key: (Tanggal, String),
     }
     let list: Vec<I> = ctx
         .site
@@ -366,16 +440,27 @@ fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
         .flat_map(|i| i.sops().filter(|s| s.layanan_publik()).map(move |s| (i, s)))
         .map(|(i, s)| card(ctx, i, s))
         .collect();
+    // With git history, what changed last is what was committed last (by author date); else
+    // the dates written in the content.
+    let from_git = matches!(ctx.extras.history, History::Available(_))
+        && ctx
+            .site
+            .sops()
+            .any(|s| !ctx.extras.history.of(&s.id).is_empty());
     let mut recent: Vec<Recent> = ctx
         .site
         .instansi
         .iter()
         .flat_map(|i| i.sops().map(move |s| (i, s)))
         .filter_map(|(i, s)| {
-            let (t, label) = match (s.tanggal_revisi, s.tanggal_efektif) {
-                (Some(t), _) => (t, "direvisi"),
-                (None, Some(t)) => (t, "berlaku"),
-                _ => return None,
+            let (t, label) = if from_git {
+                (latest_commit(ctx, s)?, "diubah")
+            } else {
+                match (s.tanggal_revisi, s.tanggal_efektif) {
+                    (Some(t), _) => (t, "direvisi"),
+                    (None, Some(t)) => (t, "berlaku"),
+                    _ => return None,
+                }
             };
             Some(Recent {
                 nama: s.nama.clone(),
@@ -395,6 +480,30 @@ fn index(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {
     c.insert("layanan", &layanan);
     c.insert("terbaru", &recent);
     ctx.page("index.html", c, out, "index.html")
+}
+
+/// The author date of the newest committed version of `s`, if git knows it.
+fn latest_commit(ctx: &Ctx, s: &Sop) -> Option<Tanggal> {
+    ctx.extras
+        .history
+        .of(&s.id)
+        .iter()
+        .filter_map(|v| v.date)
+        .max()
+}
+
+/// When `s` last changed: the latest of its written dates and of its commits' author dates.
+/// Both are fixed by the content and its history, so two builds agree.
+fn terakhir_diperbarui(ctx: &Ctx, s: &Sop) -> Option<Tanggal> {
+    [
+        s.tanggal_pembuatan,
+        s.tanggal_revisi,
+        s.tanggal_efektif,
+        latest_commit(ctx, s),
+    ]
+    .into_iter()
+    .flatten()
+    .max()
 }
 
 fn crumbs(ctx: &Ctx, parts: &[(&str, String)]) -> Vec<Crumb> {
@@ -588,6 +697,143 @@ struct Alur {
     alt: String,
     lebar: u32,
     tinggi: u32,
+    /// Its page in the SOP's PDF (the identity page is page 1).
+    halaman: usize,
+    /// The PDF's page count.
+    total: usize,
+    /// The PDF opened at that page.
+    pdf_url: String,
+}
+
+/// The page count of a PDF, from its page tree's `/Count` (typst writes the tree root
+/// uncompressed, `<</Type/Pages/Count 3/Kids[…]>>`).
+fn pdf_pages(pdf: &[u8]) -> Option<usize> {
+    let at = pdf.windows(11).position(|w| w == b"/Type/Pages")?;
+    let dict = &pdf[at..pdf.len().min(at + 200)];
+    let end = dict
+        .windows(2)
+        .position(|w| w == b">>")
+        .unwrap_or(dict.len());
+    let dict = &dict[..end];
+    let count = dict.windows(6).position(|w| w == b"/Count")? + 6;
+    let digits: String = dict[count..]
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .map(|&b| char::from(b))
+        .collect();
+    digits.parse().ok()
+}
+
+/// One step of the vertical flow a phone shows: the symbol the PDF draws for it, who does it,
+/// and where a decision leads.
+#[derive(Serialize)]
+struct AlurLangkah {
+    nomor: usize,
+    kegiatan: String,
+    pelaksana: String,
+    /// `terminator`, `proses` or `keputusan`: the shape.
+    simbol: &'static str,
+    /// "Mulai", "Proses", "Keputusan", "Selesai": the shape in words.
+    jenis: &'static str,
+    /// A decision's answers, Ya first.
+    cabang: Vec<Cabang>,
+}
+
+#[derive(Serialize)]
+struct Cabang {
+    /// "Ya" or "Tidak".
+    label: &'static str,
+    /// "lanjut ke langkah 3", "kembali ke langkah 1", "prosedur selesai".
+    teks: String,
+    /// The step it leads to on this page ("#langkah-3"); none for the end.
+    url: Option<String>,
+}
+
+/// The vertical flow of `s`, read as the PDF's flow reads it: a decision's missing Ya goes on to
+/// the next step (or ends the last one), a missing Tidak ends the procedure.
+fn alur_langkah(s: &Sop) -> Vec<AlurLangkah> {
+    let last = s.langkah.len();
+    let cabang = |label, t: Tujuan, l: &Langkah| Cabang {
+        label,
+        teks: tujuan(Some(t), l.nomor),
+        url: match t {
+            Tujuan::Langkah(n) => Some(format!("#langkah-{n}")),
+            Tujuan::Selesai => None,
+        },
+    };
+    s.langkah
+        .iter()
+        .map(|l| {
+            let (simbol, jenis) = match l.jenis {
+                Jenis::Mulai => ("terminator", "Mulai"),
+                Jenis::Selesai => ("terminator", "Selesai"),
+                Jenis::Proses => ("proses", "Proses"),
+                Jenis::Keputusan => ("keputusan", "Keputusan"),
+            };
+            let cabang = if l.jenis == Jenis::Keputusan {
+                let next = if l.nomor < last {
+                    Tujuan::Langkah(l.nomor + 1)
+                } else {
+                    Tujuan::Selesai
+                };
+                vec![
+                    cabang("Ya", l.ya.unwrap_or(next), l),
+                    cabang("Tidak", l.tidak.unwrap_or(Tujuan::Selesai), l),
+                ]
+            } else {
+                Vec::new()
+            };
+            AlurLangkah {
+                nomor: l.nomor,
+                kegiatan: l.kegiatan.clone(),
+                pelaksana: l.pelaksana.join(" bersama "),
+                simbol,
+                jenis,
+                cabang,
+            }
+        })
+        .collect()
+}
+
+/// Sharing a page: a WhatsApp message and the address to copy.
+#[derive(Serialize)]
+struct Bagikan {
+    /// `https://wa.me/?text=…`: the SOP's name and its address.
+    whatsapp: String,
+    /// The address shared: absolute with `base_url`, else the path (the copy button's script
+    /// uses the address the reader sees then).
+    url: String,
+    /// Whether `url` is absolute.
+    lengkap: bool,
+}
+
+/// Percent-encoding of a URL query value (RFC 3986 unreserved characters kept).
+fn encode_query(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3);
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn bagikan(ctx: &Ctx, s: &Sop) -> Bagikan {
+    let (url, lengkap) = match ctx.absolute(&s.id.url()) {
+        Some(u) => (u, true),
+        None => (ctx.url(&s.id.url()), false),
+    };
+    Bagikan {
+        whatsapp: format!(
+            "https://wa.me/?text={}",
+            encode_query(&format!("{} — {url}", s.nama))
+        ),
+        url,
+        lengkap,
+    }
 }
 
 /// Width and height from an SVG's `viewBox`, for the `<img>` size attributes.
@@ -683,6 +929,12 @@ fn sop(
         pdf: FileRef,
         json_url: String,
         riwayat: history::Riwayat,
+        /// The flow as a phone shows it, one symbol per step.
+        alur_langkah: Vec<AlurLangkah>,
+        /// "Terakhir diperbarui": the date in words and as ISO.
+        diperbarui: Option<Tgl>,
+        diperbarui_iso: Option<String>,
+        bagikan: Bagikan,
     }
     let tanggal = [
         ("Tanggal pembuatan", s.tanggal_pembuatan),
@@ -723,24 +975,34 @@ fn sop(
             }
         })
         .collect();
+    let pdf_url = ctx.url(&format!("/{}", s.id.pdf_path()));
     let mut alur = Vec::new();
     for k in 1.. {
         let path = format!("{}/alur-{k}.svg", s.id);
         let Some(svg) = files.get(&path) else { break };
         let (lebar, tinggi) = svg_size(svg);
+        // The flow pages follow the identity page: flow page k is page k + 1 of the PDF, and
+        // the caption counts as the PDF's own footer does.
         alur.push(Alur {
             url: ctx.url(&format!("/{path}")),
             alt: String::new(),
             lebar,
             tinggi,
+            halaman: k + 1,
+            total: 0,
+            pdf_url: format!("{pdf_url}#page={}", k + 1),
         });
     }
-    let n = alur.len();
-    for (k, a) in alur.iter_mut().enumerate() {
+    let total = files
+        .get(&s.id.pdf_path())
+        .and_then(pdf_pages)
+        .unwrap_or(alur.len() + 1)
+        .max(alur.len() + 1);
+    for a in &mut alur {
+        a.total = total;
         a.alt = format!(
-            "Diagram alir SOP {}, halaman {} dari {n}; isi langkahnya tertulis lengkap di daftar langkah.",
-            s.nama,
-            k + 1
+            "Diagram alir SOP {}, halaman {} dari {total} dokumen resmi; isi langkahnya tertulis lengkap di daftar langkah.",
+            s.nama, a.halaman
         );
     }
     let keterkaitan = s
@@ -796,6 +1058,13 @@ fn sop(
         pdf,
         json_url: ctx.url(&format!("/{}", s.id.json_path())),
         riwayat: history::riwayat(ctx, s),
+        alur_langkah: alur_langkah(s),
+        diperbarui: terakhir_diperbarui(ctx, s).map(|t| Tgl {
+            label: "Terakhir diperbarui",
+            teks: t.indonesia(),
+        }),
+        diperbarui_iso: terakhir_diperbarui(ctx, s).map(|t| t.iso()),
+        bagikan: bagikan(ctx, s),
     };
     let mut c = Context::new();
     c.insert("i", &IRef::of(i));
@@ -938,38 +1207,39 @@ fn halaman(ctx: &Ctx, h: &Halaman, out: &mut Output) -> Result<(), Error> {
     )
 }
 
+/// `sitemap.xml` (absolute URLs only, as the protocol requires) and `robots.txt` naming it,
+/// when `base_url` is set; without it only `robots.txt`, and a warning saying what to fill in.
 fn sitemap(ctx: &Ctx, out: &mut Output) {
-    let origin = ctx.site.settings.base_url.clone().unwrap_or_default();
-    let origin = match origin
-        .find("://")
-        .and_then(|i| origin[i + 3..].find('/').map(|j| i + 3 + j))
-    {
-        Some(cut) => origin[..cut].to_string(),
-        None => origin,
-    };
+    let mut robots = String::from("User-agent: *\nAllow: /\n");
+    if ctx.site.settings.base_url.is_none() {
+        // `serve` renders again on every save: say it once per run.
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| eprintln!("{}", SITEMAP_WARNING));
+        out.insert("robots.txt", robots.into_bytes());
+        return;
+    }
     let mut urls: Vec<String> = out
         .iter()
         .filter(|(p, _)| p.ends_with("index.html"))
-        .map(|(p, _)| format!("{}/{}", ctx.base, p.trim_end_matches("index.html")))
+        .filter_map(|(p, _)| ctx.absolute(&page_url_path(p)?))
         .collect();
     urls.sort();
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for u in urls {
-        xml.push_str(&format!(
-            "  <url><loc>{}</loc></url>\n",
-            escape_xml(&format!("{origin}{u}"))
-        ));
+        xml.push_str(&format!("  <url><loc>{}</loc></url>\n", escape_xml(&u)));
     }
     xml.push_str("</urlset>\n");
     out.insert("sitemap.xml", xml.into_bytes());
-    let mut robots = String::from("User-agent: *\nAllow: /\n");
-    if !origin.is_empty() {
-        robots.push_str(&format!("Sitemap: {origin}{}/sitemap.xml\n", ctx.base));
+    if let Some(map) = ctx.absolute("/sitemap.xml") {
+        robots.push_str(&format!("Sitemap: {map}\n"));
     }
     out.insert("robots.txt", robots.into_bytes());
 }
+
+/// Printed when a build leaves `sitemap.xml` out.
+pub(crate) const SITEMAP_WARNING: &str = "peringatan: sitemap.xml tidak dibuat karena `base_url` belum diisi di sopan.yaml (peta situs hanya boleh berisi alamat lengkap)\n  = bantuan: tambahkan mis. `base_url: https://sop.contoh.go.id` ke sopan.yaml; tanpa itu tautan kanonik dan Open Graph juga tidak dibuat";
 
 fn escape_xml(s: &str) -> String {
     s.replace('&', "&amp;")
