@@ -266,6 +266,24 @@ mod tests {
     }
 
     #[test]
+    fn notes_show_the_other_place_under_the_same_gutter() {
+        let mut sources = Sources::default();
+        let text: String = (1..=10).map(|i| format!("k{i}: v\n")).collect();
+        sources.insert("a.yaml".into(), text);
+        let d = Diagnostic::error(
+            Span::at("a.yaml", 10, 1, 3),
+            "kunci `k10` tertulis dua kali",
+        )
+        .note(Some(Span::at("a.yaml", 2, 1, 2)), "pertama ditulis di sini")
+        .note(None, "rincian")
+        .hint("hapus salah satunya");
+        assert_eq!(
+            render(&d, &sources, false),
+            "error: kunci `k10` tertulis dua kali\n  --> a.yaml:10:1\n   |\n10 | k10: v\n   | ^^^\n  ::: a.yaml:2:1\n   |\n 2 | k2: v\n   | -- pertama ditulis di sini\n   = catatan: rincian\n   = bantuan: hapus salah satunya\n"
+        );
+    }
+
+    #[test]
     fn renders_caret_under_the_column() {
         let mut sources = Sources::default();
         sources.insert("a.yaml".into(), "nama: x\npelaksan: y\n".into());

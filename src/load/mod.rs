@@ -94,7 +94,7 @@ pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loade
         Some(text) => {
             let (raw, mut d) =
                 yaml::parse::<RawSettings>(FileKind::Settings, Path::new("sopan.yaml"), &text);
-            let mut f = Fields::new(Path::new("sopan.yaml"), &mut d);
+            let mut f = Fields::new(Path::new("sopan.yaml"), &mut d).with_text(&text);
             let s = crate::load::org::resolve_settings(&mut f, raw.unwrap_or_default(), root);
             l.diags.extend(d);
             s
@@ -369,7 +369,8 @@ impl Loader<'_> {
             }
             Err(e) => {
                 let bytes = e.as_bytes();
-                let (line, col) = utf8_position(bytes, e.utf8_error().valid_up_to());
+                let at = e.utf8_error().valid_up_to();
+                let (line, col) = utf8_position(bytes, at);
                 // The line is quoted with the bad bytes shown as `�`.
                 let mut lossy = String::from_utf8_lossy(bytes).into_owned();
                 if lossy.starts_with('\u{feff}') {
@@ -379,7 +380,10 @@ impl Loader<'_> {
                 self.diags.push(
                     Diagnostic::error(
                         Span::at(rel, line, col, 1),
-                        "berkas bukan teks UTF-8: karakter di sini tidak terbaca",
+                        format!(
+                            "berkas bukan teks UTF-8: byte 0x{:02X} di sini tidak terbaca",
+                            bytes[at]
+                        ),
                     )
                     .hint("simpan ulang berkas dengan pengodean UTF-8 di penyunting teks Anda (mis. Notepad: Simpan Sebagai → Pengodean UTF-8)"),
                 );
@@ -427,7 +431,7 @@ impl Loader<'_> {
             Some(text) => {
                 let (raw, mut d) =
                     yaml::parse::<RawInstansi>(FileKind::Instansi, &head_path, &text);
-                let mut f = Fields::new(&head_path, &mut d);
+                let mut f = Fields::new(&head_path, &mut d).with_text(&text);
                 let raw = raw.unwrap_or_default();
                 let i = org::resolve_instansi(&mut f, raw, id, rel, &self.root);
                 self.pejabat.append(&mut f.pejabat);
@@ -506,7 +510,7 @@ impl Loader<'_> {
             let kp = rel.join("_keputusan.yaml");
             self.read(&kp, false).map(|text| {
                 let (raw, mut d) = yaml::parse::<RawKeputusan>(FileKind::Keputusan, &kp, &text);
-                let mut f = Fields::new(&kp, &mut d);
+                let mut f = Fields::new(&kp, &mut d).with_text(&text);
                 let k = org::resolve_keputusan(
                     &mut f,
                     raw.unwrap_or_default(),
@@ -542,7 +546,7 @@ impl Loader<'_> {
         let mut bidang = match self.read(&head_path, true) {
             Some(text) => {
                 let (raw, mut d) = yaml::parse::<RawBidang>(FileKind::Bidang, &head_path, &text);
-                let mut f = Fields::new(&head_path, &mut d);
+                let mut f = Fields::new(&head_path, &mut d).with_text(&text);
                 let b = org::resolve_bidang(&mut f, raw.unwrap_or_default(), id);
                 self.diags.extend(d);
                 b
@@ -655,7 +659,7 @@ mod tests {
         let mut bytes = text.to_vec();
         bytes.push(0xe9);
         // "é" is two bytes but one column.
-        assert_eq!(utf8_position(&bytes, text.len()), (2, 22));
+        assert_eq!(utf8_position(&bytes, text.len()), (2, 19));
         assert_eq!(utf8_position(b"\xef\xbb\xbfa\xff", 4), (1, 2));
         assert_eq!(utf8_position(b"\xff", 0), (1, 1));
     }

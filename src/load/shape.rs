@@ -53,7 +53,18 @@ pub(crate) fn folded_item(
             format!("butir `{item}` menjorok terlalu dalam dan tergabung ke nilai di atasnya"),
         )
         .note(
-            Some(Span::at(file, start.0, start.1, 1)),
+            Some(Span::at(
+                file,
+                start.0,
+                start.1,
+                first
+                    .chars()
+                    .skip(start.1 as usize - 1)
+                    .collect::<String>()
+                    .trim_end()
+                    .chars()
+                    .count() as u32,
+            )),
             format!("terbaca sebagai satu nilai: `{shown}`"),
         )
         .hint(hint),

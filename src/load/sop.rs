@@ -51,7 +51,10 @@ pub fn resolve_sop(
     let nomor = f.text(&raw.nomor).unwrap_or_default();
     facts.nomor_span = raw.nomor.as_ref().map(|n| f.span(&n.referenced, &nomor));
     if nomor.is_empty() {
-        let span = facts.nomor_span.clone().unwrap_or_else(|| f.file_span());
+        let span = facts
+            .nomor_span
+            .clone()
+            .unwrap_or_else(|| f.key_span("nomor"));
         f.error(
             Diagnostic::warning(span, "nomor SOP kosong (boleh untuk draf)")
                 .hint("isi `nomor:` sesuai tata naskah dinas sebelum SOP disahkan"),

@@ -254,7 +254,12 @@ fn parser_words(raw: &str) -> (&'static str, &'static str) {
             "hapus `...` di tengah berkas",
         ),
         (
-            "multiple documents",
+            "illegal placement of ':'",
+            "`:` di tempat yang tidak diharapkan; mungkin `[` atau `{` di atasnya belum ditutup",
+            "tutup `[` atau `{` yang dibuka sebelumnya, atau apit teks berisi `:` dengan tanda kutip",
+        ),
+        (
+            "multiple YAML documents",
             "berkas berisi lebih dari satu dokumen (`---`)",
             "satu berkas berisi satu SOP; hapus `---` di tengah berkas atau pisahkan ke berkas lain",
         ),
@@ -472,5 +477,77 @@ fn token_len(text: &str, line: u32, col: u32) -> usize {
         rest.chars().count().max(1)
     } else {
         n.max(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::schema::RawSop;
+
+    fn first(text: &str) -> Diagnostic {
+        let (_, d) = parse::<RawSop>(FileKind::Sop, Path::new("a.yaml"), text);
+        d.into_iter().next().expect("a diagnostic")
+    }
+
+    fn at(d: &Diagnostic) -> (u32, u32) {
+        let s = d.span.as_ref().unwrap();
+        (s.line, s.col)
+    }
+
+    #[test]
+    fn a_tab_is_placed_on_its_own_line_and_column() {
+        let d = first("nama: a\nlangkah:\n  - kegiatan: a\n \tpelaksana: b\n");
+        assert_eq!(at(&d), (4, 2), "{d:?}");
+        assert!(d.message.contains("tab"));
+    }
+
+    #[test]
+    fn indentation_mistakes_are_told_as_such() {
+        let d = first("langkah:\n  - kegiatan: a\n        pelaksana: b\n");
+        assert_eq!(at(&d), (3, 9), "{d:?}");
+        assert!(d.message.contains("menjorok lebih dalam"), "{}", d.message);
+        assert_eq!(
+            d.notes[0].span.as_ref().map(|s| (s.line, s.col)),
+            Some((2, 5))
+        );
+        assert!(d.hints[0].contains("hapus 4 spasi"), "{:?}", d.hints);
+        let d = first("langkah:\n  - kegiatan: a\n  pelaksana: b\n");
+        assert_eq!(at(&d), (3, 3), "{d:?}");
+        assert!(d.hints[0].contains("tambahkan 2 spasi"), "{:?}", d.hints);
+        // A colon inside a value is still a quoting matter.
+        let d = first("langkah:\n  - kegiatan: Catatan: periksa\n");
+        assert!(d.hints[0].contains("tanda kutip"), "{:?}", d.hints);
+    }
+
+    #[test]
+    fn a_duplicate_key_names_both_places_and_reading_goes_on() {
+        let (raw, d) = parse::<RawSop>(
+            FileKind::Sop,
+            Path::new("a.yaml"),
+            "nama: A\nnomor: 1\nnama: B\n",
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(at(&d[0]), (3, 1));
+        assert_eq!(d[0].notes[0].span.as_ref().map(|s| s.line), Some(1));
+        // The first one is read; the rest of the file too.
+        let raw = raw.expect("read despite the duplicate");
+        assert_eq!(raw.nama.unwrap().value.0, "A");
+        assert_eq!(raw.nomor.unwrap().value.0, "1");
+    }
+
+    #[test]
+    fn known_parser_messages_have_indonesian_words_and_unknown_ones_a_marked_detail() {
+        let (m, _) =
+            parser_words("while parsing a block collection, did not find expected '-' indicator");
+        assert!(m.contains("`- `"), "{m}");
+        let (m, _) = parser_words("something nobody has seen");
+        assert_eq!(m, GENERIC);
+        let d = first("nama: a\n---\nnama: b\n");
+        assert!(
+            d.message.contains("lebih dari satu dokumen"),
+            "{}",
+            d.message
+        );
     }
 }

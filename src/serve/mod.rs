@@ -356,8 +356,8 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             o.len(),
             t.elapsed().as_millis()
         ),
-        Err(text) => eprint!(
-            "{text}Belum ada situs: setiap halaman menampilkan galat di atas sampai isinya berhasil dibangun\n"
+        Err(text) => eprintln!(
+            "{text}Belum ada situs: setiap halaman menampilkan galat di atas sampai isinya berhasil dibangun"
         ),
     }
     let shared = Arc::new(Shared {
@@ -412,7 +412,7 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
                 } else {
                     "belum ada situs: setiap halaman menampilkan galat di atas"
                 };
-                eprint!("{text}({served})\n");
+                eprintln!("{text}({served})");
             }
         }
         let (generation, to_index) = shared.publish(result, base);
