@@ -58,6 +58,18 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     /// How to fix it ("maksud Anda `dasar_hukum`?"), each printed as a `bantuan:` line.
     pub hints: Vec<String>,
+    /// Secondary places and details ("pertama ditulis di sini", the YAML reader's own words),
+    /// each printed as a `catatan:` line, with its source line when it has a place.
+    pub notes: Vec<Note>,
+}
+
+/// A secondary remark of a diagnostic: another place involved, or a detail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// Where, when the remark is about another place of the file.
+    pub span: Option<Span>,
+    /// What, in Bahasa Indonesia (or a library's own words, marked as such).
+    pub text: String,
 }
 
 impl Diagnostic {
@@ -68,6 +80,7 @@ impl Diagnostic {
             message: message.into(),
             span: span.into(),
             hints: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -78,12 +91,22 @@ impl Diagnostic {
             message: message.into(),
             span: span.into(),
             hints: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
     /// Adds a `bantuan:` line.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
+        self
+    }
+
+    /// Adds a `catatan:` line about another place (`span`) or, without one, a detail.
+    pub fn note(mut self, span: Option<Span>, text: impl Into<String>) -> Self {
+        self.notes.push(Note {
+            span,
+            text: text.into(),
+        });
         self
     }
 

@@ -107,7 +107,37 @@ impl Commit {
 }
 
 fn git_error(doing: &str, e: impl std::fmt::Display) -> Error {
-    Error::new(format!("gagal {doing}")).cause(e)
+    Error::new(format!("gagal {doing}")).cause(gix_words(&e.to_string()))
+}
+
+/// What gix said, in Indonesian where its words are known; otherwise its text, marked as
+/// gix's own (a detail for whoever looks into the repository).
+fn gix_words(text: &str) -> String {
+    let input = text
+        .split_once("input=\"")
+        .and_then(|(_, r)| r.strip_suffix('"'))
+        .unwrap_or("");
+    if let Some(n) = text
+        .split_once("NthAncestor(")
+        .and_then(|(_, r)| r.split_once(')'))
+        .map(|(n, _)| n)
+    {
+        return format!("riwayat git tidak sepanjang itu: commit itu tidak punya leluhur ke-{n}");
+    }
+    if text.contains("couldn't parse revision") || text.contains("could not be found") {
+        return format!(
+            "tidak ada tag, cabang atau commit bernama `{}`",
+            input.trim()
+        );
+    }
+    if text.contains("NthParent") {
+        return "commit itu tidak punya induk sebanyak itu".to_string();
+    }
+    if text.contains("ambiguous") || text.contains("Ambiguous") {
+        return "awalan hash itu cocok dengan lebih dari satu objek; tulis lebih banyak digit"
+            .to_string();
+    }
+    format!("rincian dari gix: {text}")
 }
 
 impl Repo {
@@ -150,14 +180,15 @@ impl Repo {
             .rev_parse_single(rev)
             .map_err(|e| {
                 Error::new(format!("revisi git `{rev}` tidak ditemukan"))
-                    .cause(e)
+                    .cause(gix_words(&e.to_string()))
                     .hint("sebutkan tag, cabang atau commit yang ada, mis. `HEAD~1`, `v2022`; lihat `git log --oneline`")
             })?
             .object()
             .map_err(|e| git_error(&format!("membaca revisi `{rev}`"), e))?
             .peel_to_commit()
             .map_err(|e| {
-                Error::new(format!("revisi git `{rev}` bukan commit")).cause(e)
+                Error::new(format!("revisi git `{rev}` bukan commit"))
+                    .cause(gix_words(&e.to_string()))
             })?
             .id;
         self.commit(id)
@@ -487,8 +518,24 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::{LOGO_MAX_BYTES, read_limit, safe_name};
+    use super::{LOGO_MAX_BYTES, gix_words, read_limit, safe_name};
     use crate::load::MAX_FILE_BYTES;
+
+    #[test]
+    fn gix_errors_are_said_in_indonesian() {
+        assert_eq!(
+            gix_words("delegate.traverse(NthAncestor(5)) failed, input=\"~5\""),
+            "riwayat git tidak sepanjang itu: commit itu tidak punya leluhur ke-5"
+        );
+        assert_eq!(
+            gix_words("couldn't parse revision, input=\"nope\""),
+            "tidak ada tag, cabang atau commit bernama `nope`"
+        );
+        assert_eq!(
+            gix_words("something new"),
+            "rincian dari gix: something new"
+        );
+    }
 
     #[test]
     fn only_files_loading_reads_are_extracted_each_within_its_limit() {

@@ -91,7 +91,13 @@ pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         } else {
             None
         };
-        gutter = span.line.to_string().len();
+        // Wide enough for every line number shown, the notes' included.
+        let widest = d
+            .notes
+            .iter()
+            .filter_map(|n| n.span.as_ref().map(|s| s.line))
+            .fold(span.line, u32::max);
+        gutter = widest.to_string().len();
         let pad = " ".repeat(gutter);
         if span.line > 0 {
             let _ = writeln!(
@@ -114,12 +120,63 @@ pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
             let _ = writeln!(
                 out,
                 "{} {bar} {shown}",
-                p.wrap("1;34", &span.line.to_string())
+                p.wrap("1;34", &format!("{:>gutter$}", span.line))
             );
             let avail = shown.chars().count().saturating_sub(start).max(1);
             let width = (span.len.max(1) as usize).min(avail);
             let caret = format!("{}{}", " ".repeat(start), "^".repeat(width));
             let _ = writeln!(out, "{pad} {bar} {}", p.wrap(code, &caret));
+        }
+    }
+    for n in &d.notes {
+        match &n.span {
+            // Another place of a file: its `file:line:col` and its line, as rustc's `:::`.
+            Some(at) if at.line > 0 => {
+                let pad = " ".repeat(gutter);
+                let _ = writeln!(
+                    out,
+                    "{pad}{} {}:{}:{}",
+                    p.wrap("1;34", ":::"),
+                    printable(&display_path(&at.file)),
+                    at.line,
+                    at.col
+                );
+                if let Some(text) = sources.line(&at.file, at.line) {
+                    let bar = p.wrap("1;34", "|");
+                    let (shown, start) = window(
+                        &printable(&text.replace('\t', " ")),
+                        at.col.saturating_sub(1) as usize,
+                    );
+                    let num = format!("{:>gutter$}", at.line);
+                    let _ = writeln!(out, "{pad} {bar}");
+                    let _ = writeln!(out, "{} {bar} {shown}", p.wrap("1;34", &num));
+                    let avail = shown.chars().count().saturating_sub(start).max(1);
+                    let width = (at.len.max(1) as usize).min(avail);
+                    let _ = writeln!(
+                        out,
+                        "{pad} {bar} {}{} {}",
+                        " ".repeat(start),
+                        p.wrap("1;34", &"-".repeat(width)),
+                        printable(&n.text)
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "{pad} {} {}",
+                        p.wrap("1;34", "= catatan:"),
+                        printable(&n.text)
+                    );
+                }
+            }
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "{} {} {}",
+                    " ".repeat(gutter),
+                    p.wrap("1;34", "= catatan:"),
+                    printable(&n.text)
+                );
+            }
         }
     }
     for h in &d.hints {
@@ -206,6 +263,24 @@ mod tests {
         );
         assert_eq!(printable_with("a\nb\x7f", true), "a\nb\u{2421}");
         assert_eq!(printable("biasa — saja"), "biasa — saja");
+    }
+
+    #[test]
+    fn notes_show_the_other_place_under_the_same_gutter() {
+        let mut sources = Sources::default();
+        let text: String = (1..=10).map(|i| format!("k{i}: v\n")).collect();
+        sources.insert("a.yaml".into(), text);
+        let d = Diagnostic::error(
+            Span::at("a.yaml", 10, 1, 3),
+            "kunci `k10` tertulis dua kali",
+        )
+        .note(Some(Span::at("a.yaml", 2, 1, 2)), "pertama ditulis di sini")
+        .note(None, "rincian")
+        .hint("hapus salah satunya");
+        assert_eq!(
+            render(&d, &sources, false),
+            "error: kunci `k10` tertulis dua kali\n  --> a.yaml:10:1\n   |\n10 | k10: v\n   | ^^^\n  ::: a.yaml:2:1\n   |\n 2 | k2: v\n   | -- pertama ditulis di sini\n   = catatan: rincian\n   = bantuan: hapus salah satunya\n"
+        );
     }
 
     #[test]

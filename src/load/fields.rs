@@ -30,6 +30,8 @@ pub struct Fields<'a> {
     pub diags: &'a mut Vec<Diagnostic>,
     /// Signer blocks written in this file.
     pub pejabat: Vec<PejabatAt>,
+    /// The file's text, when at hand: places a key (not only its value).
+    text: Option<&'a str>,
 }
 
 impl<'a> Fields<'a> {
@@ -39,6 +41,29 @@ impl<'a> Fields<'a> {
             file: file.to_path_buf(),
             diags,
             pejabat: Vec::new(),
+            text: None,
+        }
+    }
+
+    /// The reader, knowing the file's text (see [`Fields::key_span`]).
+    pub fn with_text(mut self, text: &'a str) -> Self {
+        self.text = Some(text);
+        self
+    }
+
+    /// Where top-level `key` is written: its own line when the text is at hand and the key is
+    /// there (`langkah:` with nothing after it, `langkah: []`), else the start of the file, so
+    /// every report has a line to show.
+    pub fn key_span(&self, key: &str) -> Span {
+        let found = self.text.and_then(|t| {
+            t.split('\n').position(|l| {
+                l.strip_prefix(key)
+                    .is_some_and(|r| r.trim_start_matches(' ').starts_with(':'))
+            })
+        });
+        match found {
+            Some(i) => Span::at(&self.file, i as u32 + 1, 1, key.chars().count() as u32),
+            None => Span::at(&self.file, 1, 1, 1),
         }
     }
 
@@ -83,9 +108,11 @@ impl<'a> Fields<'a> {
         if let Some(t) = self.text(v) {
             return t;
         }
-        let span = match v {
-            Some(s) => self.span(&s.referenced, key),
-            None => self.span_or_file(parent, key),
+        let span = match (v, parent) {
+            (Some(s), _) => self.span(&s.referenced, key),
+            (None, Some(p)) => self.span_or_file(Some(p), key),
+            // A top-level key: the start of the file (no line is worse than line 1).
+            (None, None) => self.key_span(key),
         };
         self.error(
             Diagnostic::error(span, format!("{what}: `{key}` wajib diisi"))

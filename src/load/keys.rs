@@ -8,7 +8,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
-use serde_saphyr::granit_parser::{Event, Parser};
+use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
 use crate::diag::{Diagnostic, Span};
 use crate::load::schema::{
@@ -135,6 +135,8 @@ enum Frame<'a> {
     Map {
         path: Vec<Cow<'a, str>>,
         key: Option<Cow<'a, str>>,
+        /// Keys read so far, each with its line, column and width, to find one written twice.
+        seen: Vec<(Cow<'a, str>, u32, u32, u32)>,
     },
     Seq {
         path: Vec<Cow<'a, str>>,
@@ -145,7 +147,7 @@ enum Frame<'a> {
 fn child_path<'a>(stack: &[Frame<'a>]) -> Vec<Cow<'a, str>> {
     match stack.last() {
         None => Vec::new(),
-        Some(Frame::Map { path, key }) => {
+        Some(Frame::Map { path, key, .. }) => {
             let mut p = path.clone();
             p.push(key.clone().unwrap_or(Cow::Borrowed("?")));
             p
@@ -158,8 +160,9 @@ fn child_path<'a>(stack: &[Frame<'a>]) -> Vec<Cow<'a, str>> {
     }
 }
 
-/// Reports every key that the schema does not know, with the nearest valid one. Syntax errors
-/// end the scan silently: the deserialiser reports them with their location.
+/// Reports every key that the schema does not know, with the nearest valid one, and every key
+/// written twice in one mapping, with both places. Syntax errors end the scan silently: the
+/// deserialiser reports them with their location.
 pub fn check_keys(kind: FileKind, file: &std::path::Path, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
@@ -174,7 +177,11 @@ pub fn check_keys(kind: FileKind, file: &std::path::Path, text: &str) -> Vec<Dia
         match event {
             Event::MappingStart(..) => {
                 let path = child_path(&stack);
-                stack.push(Frame::Map { path, key: None });
+                stack.push(Frame::Map {
+                    path,
+                    key: None,
+                    seen: Vec::new(),
+                });
             }
             Event::SequenceStart(..) => {
                 let path = child_path(&stack);
@@ -184,28 +191,58 @@ pub fn check_keys(kind: FileKind, file: &std::path::Path, text: &str) -> Vec<Dia
                 stack.pop();
                 value_done(&mut stack);
             }
-            Event::Scalar(value, ..) => match stack.last_mut() {
-                Some(Frame::Map { path, key }) if key.is_none() => {
-                    if let Some(keys) = allowed(kind, path)
-                        && !keys.contains(&value.as_ref())
-                    {
+            Event::Scalar(value, style, ..) => {
+                if style == ScalarStyle::Plain
+                    && let Some(d) = crate::load::shape::folded_item(
+                        file,
+                        text,
+                        (span.start.line() as u32, span.start.col() as u32 + 1),
+                        span.end.line() as u32,
+                        &value,
+                    )
+                {
+                    out.push(d);
+                }
+                match stack.last_mut() {
+                    Some(Frame::Map { path, key, seen }) if key.is_none() => {
                         let line = span.start.line() as u32;
                         let col = span.start.col() as u32 + 1;
                         let len = value.chars().count() as u32;
-                        let d = Diagnostic::error(
-                            Span::at(file, line, col, len),
-                            format!("kunci `{value}` tidak dikenal di {}", place(path)),
+                        if let Some((_, l1, c1, n1)) = seen.iter().find(|(k, ..)| *k == value) {
+                            out.push(
+                            Diagnostic::error(
+                                Span::at(file, line, col, len),
+                                format!("kunci `{value}` tertulis dua kali di {}", place(path)),
+                            )
+                            .note(
+                                Some(Span::at(file, *l1, *c1, *n1)),
+                                format!("pertama ditulis di sini (baris {l1}, kolom {c1}); yang ini diabaikan"),
+                            )
+                            .hint(format!(
+                                "hapus salah satu `{value}:`, atau gabungkan isinya di bawah satu kunci"
+                            )),
                         );
-                        let d = match nearest(&value, keys.iter().copied()) {
-                            Some(k) => d.hint(format!("maksud Anda `{k}`?")),
-                            None => d.hint(format!("kunci yang dikenal: {}", keys.join(", "))),
-                        };
-                        out.push(d);
+                        } else {
+                            seen.push((value.clone(), line, col, len));
+                        }
+                        if let Some(keys) = allowed(kind, path)
+                            && !keys.contains(&value.as_ref())
+                        {
+                            let d = Diagnostic::error(
+                                Span::at(file, line, col, len),
+                                format!("kunci `{value}` tidak dikenal di {}", place(path)),
+                            );
+                            let d = match nearest(&value, keys.iter().copied()) {
+                                Some(k) => d.hint(format!("maksud Anda `{k}`?")),
+                                None => d.hint(format!("kunci yang dikenal: {}", keys.join(", "))),
+                            };
+                            out.push(d);
+                        }
+                        *key = Some(value);
                     }
-                    *key = Some(value);
+                    _ => value_done(&mut stack),
                 }
-                _ => value_done(&mut stack),
-            },
+            }
             Event::Alias(_) => value_done(&mut stack),
             _ => {}
         }

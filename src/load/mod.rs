@@ -10,6 +10,7 @@ pub mod layanan;
 pub(crate) mod markdown;
 pub mod org;
 pub mod schema;
+pub(crate) mod shape;
 pub mod sinonim;
 pub mod sop;
 pub mod yaml;
@@ -93,7 +94,7 @@ pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loade
         Some(text) => {
             let (raw, mut d) =
                 yaml::parse::<RawSettings>(FileKind::Settings, Path::new("sopan.yaml"), &text);
-            let mut f = Fields::new(Path::new("sopan.yaml"), &mut d);
+            let mut f = Fields::new(Path::new("sopan.yaml"), &mut d).with_text(&text);
             let s = crate::load::org::resolve_settings(&mut f, raw.unwrap_or_default(), root);
             l.diags.extend(d);
             s
@@ -163,7 +164,7 @@ pub fn sop_from_text(
 ) -> (Option<crate::model::sop::Sop>, Vec<Diagnostic>) {
     let (raw, mut d) = yaml::parse::<RawSop>(FileKind::Sop, path, text);
     let sop = raw.map(|raw| {
-        let mut f = Fields::new(path, &mut d);
+        let mut f = Fields::new(path, &mut d).with_text(text);
         // Another version's instansi defaults are not at hand; a diff does not compare them.
         resolve_sop(&mut f, id, raw, kepala, None).0
     });
@@ -200,6 +201,19 @@ fn link_names(site: &mut Site) {
             }
         }
     }
+}
+
+/// The 1-based line and column (in characters) of byte `at`, everything before it being UTF-8.
+fn utf8_position(bytes: &[u8], at: usize) -> (u32, u32) {
+    let before = std::str::from_utf8(&bytes[..at.min(bytes.len())]).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[start..]
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .count()
+        + 1;
+    (line as u32, col as u32)
 }
 
 /// Editor droppings and hidden files: never content.
@@ -354,13 +368,24 @@ impl Loader<'_> {
                 Some(text)
             }
             Err(e) => {
+                let bytes = e.as_bytes();
                 let at = e.utf8_error().valid_up_to();
+                let (line, col) = utf8_position(bytes, at);
+                // The line is quoted with the bad bytes shown as `�`.
+                let mut lossy = String::from_utf8_lossy(bytes).into_owned();
+                if lossy.starts_with('\u{feff}') {
+                    lossy.remove(0);
+                }
+                self.sources.insert(rel.to_path_buf(), lossy);
                 self.diags.push(
                     Diagnostic::error(
-                        Span::file(rel),
-                        format!("berkas bukan teks UTF-8 (byte ke-{at} tidak valid)"),
+                        Span::at(rel, line, col, 1),
+                        format!(
+                            "berkas bukan teks UTF-8: byte 0x{:02X} di sini tidak terbaca",
+                            bytes[at]
+                        ),
                     )
-                    .hint("simpan ulang berkas dengan pengodean UTF-8 di penyunting teks Anda"),
+                    .hint("simpan ulang berkas dengan pengodean UTF-8 di penyunting teks Anda (mis. Notepad: Simpan Sebagai → Pengodean UTF-8)"),
                 );
                 None
             }
@@ -406,7 +431,7 @@ impl Loader<'_> {
             Some(text) => {
                 let (raw, mut d) =
                     yaml::parse::<RawInstansi>(FileKind::Instansi, &head_path, &text);
-                let mut f = Fields::new(&head_path, &mut d);
+                let mut f = Fields::new(&head_path, &mut d).with_text(&text);
                 let raw = raw.unwrap_or_default();
                 let i = org::resolve_instansi(&mut f, raw, id, rel, &self.root);
                 self.pejabat.append(&mut f.pejabat);
@@ -485,7 +510,7 @@ impl Loader<'_> {
             let kp = rel.join("_keputusan.yaml");
             self.read(&kp, false).map(|text| {
                 let (raw, mut d) = yaml::parse::<RawKeputusan>(FileKind::Keputusan, &kp, &text);
-                let mut f = Fields::new(&kp, &mut d);
+                let mut f = Fields::new(&kp, &mut d).with_text(&text);
                 let k = org::resolve_keputusan(
                     &mut f,
                     raw.unwrap_or_default(),
@@ -521,7 +546,7 @@ impl Loader<'_> {
         let mut bidang = match self.read(&head_path, true) {
             Some(text) => {
                 let (raw, mut d) = yaml::parse::<RawBidang>(FileKind::Bidang, &head_path, &text);
-                let mut f = Fields::new(&head_path, &mut d);
+                let mut f = Fields::new(&head_path, &mut d).with_text(&text);
                 let b = org::resolve_bidang(&mut f, raw.unwrap_or_default(), id);
                 self.diags.extend(d);
                 b
@@ -601,7 +626,7 @@ impl Loader<'_> {
                     None => yaml::parse::<RawSop>(FileKind::Sop, child, text),
                 };
                 let sop = raw.map(|raw| {
-                    let mut f = Fields::new(child, &mut d);
+                    let mut f = Fields::new(child, &mut d).with_text(text);
                     let sop_id = SopId::new(instansi, id, slug);
                     let (sop, facts) = resolve_sop(&mut f, sop_id.clone(), raw, kepala, layanan);
                     (sop_id, sop, facts, std::mem::take(&mut f.pejabat))
@@ -620,5 +645,22 @@ impl Loader<'_> {
         sops.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.slug.cmp(&b.1.id.slug)));
         bidang.sop = sops.into_iter().map(|(_, s)| s).collect();
         Ok(Some(bidang))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_byte_is_placed_by_line_and_character_column() {
+        assert_eq!(utf8_position(b"nama: R\xe9sak\n", 7), (1, 8));
+        let text = "nomor: 1\nnama: Pen\u{e9}rimaan R".as_bytes();
+        let mut bytes = text.to_vec();
+        bytes.push(0xe9);
+        // "é" is two bytes but one column.
+        assert_eq!(utf8_position(&bytes, text.len()), (2, 19));
+        assert_eq!(utf8_position(b"\xef\xbb\xbfa\xff", 4), (1, 2));
+        assert_eq!(utf8_position(b"\xff", 0), (1, 1));
     }
 }

@@ -126,7 +126,7 @@ pub fn resolve_instansi(
     let kepala = match &raw.kepala {
         Some(k) => f.pejabat(k, "kepala"),
         None => {
-            let span = f.file_span();
+            let span = f.key_span("kepala");
             f.error(
                 Diagnostic::error(
                     span,
@@ -287,7 +287,7 @@ pub fn resolve_keputusan(
     let mengingat = f.list(&raw.mengingat);
     for (key, list) in [("menimbang", &menimbang), ("mengingat", &mengingat)] {
         if list.is_empty() {
-            let span = f.file_span();
+            let span = f.key_span(key);
             f.error(
                 Diagnostic::error(
                     span,

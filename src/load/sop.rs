@@ -5,6 +5,7 @@ use crate::diag::{Diagnostic, Span};
 use crate::load::fields::Fields;
 use crate::load::keys::nearest;
 use crate::load::schema::{KetItem, RawIdentifikasi, RawLangkah, RawSop, S};
+use crate::load::shape::{flow_list, split_actors};
 use crate::model::id::SopId;
 use crate::model::layanan::LayananBawaan;
 use crate::model::org::Pejabat;
@@ -50,7 +51,10 @@ pub fn resolve_sop(
     let nomor = f.text(&raw.nomor).unwrap_or_default();
     facts.nomor_span = raw.nomor.as_ref().map(|n| f.span(&n.referenced, &nomor));
     if nomor.is_empty() {
-        let span = facts.nomor_span.clone().unwrap_or_else(|| f.file_span());
+        let span = facts
+            .nomor_span
+            .clone()
+            .unwrap_or_else(|| f.key_span("nomor"));
         f.error(
             Diagnostic::warning(span, "nomor SOP kosong (boleh untuk draf)")
                 .hint("isi `nomor:` sesuai tata naskah dinas sebelum SOP disahkan"),
@@ -127,7 +131,13 @@ pub fn resolve_sop(
         }
     }
 
-    let pelaksana_at = f.list_at(&raw.pelaksana);
+    let step_actors: Vec<String> = raw
+        .langkah
+        .iter()
+        .flat_map(|l| l.value.iter())
+        .flat_map(|s| f.list(&s.value.pelaksana))
+        .collect();
+    let pelaksana_at = joined_actors(f, f.list_at(&raw.pelaksana), &step_actors);
     let mut pelaksana: Vec<String> = Vec::new();
     for (span, a) in &pelaksana_at {
         if pelaksana.contains(a) {
@@ -143,7 +153,7 @@ pub fn resolve_sop(
     let raw_steps: Vec<S<RawLangkah>> = raw.langkah.map(|l| l.value).unwrap_or_default();
     if raw_steps.is_empty() {
         f.error(
-            Diagnostic::error(f.file_span(), "SOP tidak punya langkah")
+            Diagnostic::error(f.key_span("langkah"), "SOP tidak punya langkah")
                 .hint("tambahkan `langkah:` dengan sedikitnya satu butir `- kegiatan: …`"),
         );
     }
@@ -270,14 +280,33 @@ fn resolve_step(
         f.error(
             Diagnostic::error(span, format!("{what}: `pelaksana` wajib diisi")).hint(format!(
                 "pilih dari daftar pelaksana: {}",
-                pelaksana.join(", ")
+                listed(pelaksana)
             )),
         );
     }
     for (span, a) in &actors {
-        match pelaksana.iter().position(|p| p == a) {
-            Some(k) => acted[k] = true,
-            None => {
+        // `pelaksana: Pemohon, Petugas` in a step: one text to YAML, two listed actors.
+        let parts = split_actors(a).filter(|parts| parts.iter().all(|p| pelaksana.contains(p)));
+        match (pelaksana.iter().position(|p| p == a), parts) {
+            (Some(k), _) => acted[k] = true,
+            (None, Some(parts)) => {
+                for p in &parts {
+                    if let Some(k) = pelaksana.iter().position(|x| x == p) {
+                        acted[k] = true;
+                    }
+                }
+                f.error(
+                    Diagnostic::error(
+                        span.clone(),
+                        format!(
+                            "{what}: `{a}` adalah {} pelaksana yang ditulis sebagai satu teks",
+                            parts.len()
+                        ),
+                    )
+                    .hint(format!("tulis `pelaksana: {}`", flow_list(&parts))),
+                );
+            }
+            (None, None) => {
                 let d = Diagnostic::error(
                     span.clone(),
                     format!("{what}: pelaksana `{a}` tidak ada di daftar `pelaksana`"),
@@ -286,7 +315,7 @@ fn resolve_step(
                     Some(near) => d.hint(format!("maksud Anda `{near}`?")),
                     None => d.hint(format!(
                         "tambahkan `{a}` ke daftar `pelaksana` di atas, atau pilih dari: {}",
-                        pelaksana.join(", ")
+                        listed(pelaksana)
                     )),
                 };
                 f.error(d);
@@ -383,7 +412,7 @@ fn resolve_step(
                 let span = f.span(&w.referenced, &teks);
                 f.error(
                     Diagnostic::warning(span, format!("{what}: waktu `{teks}` tidak terbaca ({why}); dihitung \"tidak diketahui\""))
-                        .hint(format!("bentuk yang dikenal: {}", waktu::ACCEPTED_FORMS)),
+                        .hint(why.hint().unwrap_or_else(|| format!("bentuk yang dikenal: {}", waktu::ACCEPTED_FORMS))),
                 );
                 None
             }
@@ -402,6 +431,64 @@ fn resolve_step(
         output: f.list(&r.output),
         keterangan: f.text(&r.keterangan),
     }
+}
+
+/// The actors as a reader tells them apart: each in backticks (a name may hold a comma).
+fn listed(pelaksana: &[String]) -> String {
+    pelaksana
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The SOP's `pelaksana` list with every item that joins names the steps use
+/// (`pelaksana: Pemohon, Petugas` when steps say `Pemohon`) taken apart, each such item
+/// reported with the list as it should be written. An item the steps use whole ("Kepala
+/// Bagian Umum dan Keuangan") is a name and stays.
+fn joined_actors(
+    f: &mut Fields,
+    items: Vec<(Span, String)>,
+    step_actors: &[String],
+) -> Vec<(Span, String)> {
+    let used = |n: &String| step_actors.contains(n);
+    let split: Vec<Option<Vec<String>>> = items
+        .iter()
+        .map(|(_, a)| {
+            split_actors(a).filter(|parts| {
+                !used(a)
+                    && parts
+                        .iter()
+                        .any(|p| used(p) && !items.iter().any(|(_, x)| x == p))
+            })
+        })
+        .collect();
+    if split.iter().all(Option::is_none) {
+        return items;
+    }
+    let mut out = Vec::new();
+    for ((span, a), parts) in items.iter().zip(&split) {
+        match parts {
+            Some(parts) => out.extend(parts.iter().map(|p| (span.clone(), p.clone()))),
+            None => out.push((span.clone(), a.clone())),
+        }
+    }
+    let all: Vec<String> = out.iter().map(|(_, a)| a.clone()).collect();
+    for ((span, a), parts) in items.iter().zip(&split) {
+        if let Some(parts) = parts {
+            f.error(
+                Diagnostic::error(
+                    span.clone(),
+                    format!(
+                        "`{a}` adalah {} pelaksana yang ditulis sebagai satu teks, sedangkan langkah menyebut mereka satu per satu",
+                        parts.len()
+                    ),
+                )
+                .hint(format!("tulis `pelaksana: {}`", flow_list(&all))),
+            );
+        }
+    }
+    out
 }
 
 const JENIS_KEGIATAN: [&str; 3] = ["Rutin", "Pelayanan", "Penugasan"];

@@ -35,15 +35,48 @@ pub enum WaktuError {
     Trailing(String),
     /// A range whose end is before its start.
     BadRange,
+    /// Hours and minutes written as a clock (`1:30`): the minutes it stands for.
+    JamMenit(u64),
+}
+
+impl WaktuError {
+    /// How to write what was meant, when that can be told (`1:30 jam` → `90 menit`).
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            WaktuError::JamMenit(m) => {
+                let (h, rest) = (m / 60, m % 60);
+                // As decimal hours when that is short: 90 → `1,5 jam`, 75 → `1,25 jam`.
+                let jam = if rest == 0 {
+                    Some(format!("{h} jam"))
+                } else if rest * 100 % 60 == 0 {
+                    let frac = format!("{:02}", rest * 100 / 60);
+                    Some(format!("{h},{} jam", frac.trim_end_matches('0')))
+                } else {
+                    None
+                };
+                Some(match jam {
+                    Some(j) => format!("tulis `{m} menit` atau `{j}`"),
+                    None => format!("tulis `{m} menit`"),
+                })
+            }
+            _ => None,
+        }
+    }
 }
 
 impl std::fmt::Display for WaktuError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             WaktuError::NoAmount => f.write_str("tidak ada angka"),
+            WaktuError::UnknownUnit(u) if u.is_empty() => {
+                f.write_str("tidak ada satuan yang dikenal setelah angka")
+            }
             WaktuError::UnknownUnit(u) => write!(f, "satuan `{u}` tidak dikenal"),
             WaktuError::Trailing(t) => write!(f, "ada teks lebih `{t}`"),
             WaktuError::BadRange => f.write_str("rentang terbalik (awal lebih besar dari akhir)"),
+            WaktuError::JamMenit(_) => {
+                f.write_str("jam dan menit ditulis dengan `:` seperti pada jam dinding")
+            }
         }
     }
 }
@@ -163,6 +196,15 @@ fn read(norm: &str) -> Result<Option<Reading<'_>>, WaktuError> {
         }
     }
     let (lo, rest) = number(s).ok_or(WaktuError::NoAmount)?;
+    // "1:30 jam", "0:45": a clock reading, not a unit.
+    if let Some(r) = rest.strip_prefix(':')
+        && let Some((m, _)) = number(r)
+        && lo.fract() == 0.0
+        && m.fract() == 0.0
+        && m < 60.0
+    {
+        return Err(WaktuError::JamMenit(lo as u64 * 60 + m as u64));
+    }
     let lo_text = &s[..s.len() - rest.len()];
     let mut rest = rest.trim_start();
     let mut hi = None;
@@ -510,6 +552,28 @@ mod tests {
             Err(WaktuError::Trailing("lagi".into()))
         );
         assert_eq!(parse("10-5"), Err(WaktuError::BadRange));
+    }
+
+    #[test]
+    fn a_clock_time_is_told_as_such_with_what_to_write() {
+        for (text, menit, hint) in [
+            ("1:30 jam", 90, "tulis `90 menit` atau `1,5 jam`"),
+            ("0:45", 45, "tulis `45 menit` atau `0,75 jam`"),
+            ("2:00 jam", 120, "tulis `120 menit` atau `2 jam`"),
+            ("1:10", 70, "tulis `70 menit`"),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e, WaktuError::JamMenit(menit), "{text}");
+            assert_eq!(e.hint().as_deref(), Some(hint), "{text}");
+            assert!(!e.to_string().contains("``"), "{e}");
+        }
+        // What the hints say is read.
+        assert_eq!(min("1,5 jam"), (90, 90));
+        assert_eq!(min("0,75 jam"), (45, 45));
+        assert_eq!(
+            parse("5/menit").unwrap_err().to_string(),
+            "tidak ada satuan yang dikenal setelah angka"
+        );
     }
 
     #[test]

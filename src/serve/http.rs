@@ -872,6 +872,7 @@ fn route(target: &str, shared: &Shared) -> Route {
                 "generasi": s.generation,
                 "indeks": s.search_generation,
                 "galat": s.error,
+                "situs": s.output_generation > 0,
             });
             drop(s);
             Route::Reply(Reply::new(
@@ -920,10 +921,20 @@ fn events(w: &mut TimedWrite, shared: &Shared, mut seen: u64, head_only: bool, e
 }
 
 fn file(shared: &Shared, path: &str, raw_path: &str) -> Reply {
-    let (output, base, generation) = {
+    let (output, base, generation, built) = {
         let s = shared.lock();
-        (Arc::clone(&s.output), s.base.clone(), s.generation)
+        (
+            Arc::clone(&s.output),
+            s.base.clone(),
+            s.generation,
+            s.output_generation > 0,
+        )
     };
+    if !built {
+        // No build has succeeded yet: every page is the overlay's host, so the browser shows
+        // the diagnostics and reloads into the site once the content builds.
+        return Reply::new(503, "text/html; charset=utf-8", inject(NO_SITE, generation));
+    }
     // The site's links carry the `base_url` path; the server answers both with and without it.
     let rel = path.strip_prefix(base.as_str()).unwrap_or(path);
     let rel = rel.trim_start_matches('/');
@@ -961,6 +972,10 @@ fn file(shared: &Shared, path: &str, raw_path: &str) -> Reply {
         .unwrap_or_else(|| b"<!DOCTYPE html><title>404</title>Halaman tidak ditemukan".to_vec());
     Reply::new(404, "text/html; charset=utf-8", body)
 }
+
+/// The page served while no build has succeeded: the script injected into it shows the
+/// diagnostics over it and reloads it after the first good build.
+const NO_SITE: &[u8] = b"<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\"><title>Situs belum dapat dibangun</title></head><body><h1>Situs belum dapat dibangun</h1><p>Isi proyek masih mengandung galat. Perbaiki berkas yang disebut, lalu simpan: halaman ini dimuat ulang dengan sendirinya.</p></body></html>\n";
 
 /// Adds the live-reload script before `</body>`: external, so the pages' Content-Security-Policy
 /// (`script-src 'self'`) allows it, and it knows which build the page came from.

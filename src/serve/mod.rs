@@ -247,7 +247,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
     let sops = loaded.site.sops().count();
     if loaded.diags.has_errors() {
         let text = format!(
-            "{report}Pembangunan gagal, situs terakhir yang berhasil tetap disajikan: {}\n",
+            "{report}Pembangunan gagal: {}\n",
             report::summary(sops, &loaded.diags)
         );
         return Built {
@@ -356,7 +356,9 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             o.len(),
             t.elapsed().as_millis()
         ),
-        Err(text) => eprint!("{text}"),
+        Err(text) => eprintln!(
+            "{text}Belum ada situs: setiap halaman menampilkan galat di atas sampai isinya berhasil dibangun"
+        ),
     }
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
@@ -404,7 +406,14 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
                 o.len(),
                 t.elapsed().as_millis()
             ),
-            Err(text) => eprint!("{text}"),
+            Err(text) => {
+                let served = if shared.lock().output_generation > 0 {
+                    "situs terakhir yang berhasil tetap disajikan"
+                } else {
+                    "belum ada situs: setiap halaman menampilkan galat di atas"
+                };
+                eprintln!("{text}({served})");
+            }
         }
         let (generation, to_index) = shared.publish(result, base);
         // The page being edited reloads first; its search index follows from the search

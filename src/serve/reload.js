@@ -10,7 +10,7 @@
     if (box) { box.remove(); box = null; }
   }
 
-  function show(text) {
+  function show(text, site) {
     hide();
     box = document.createElement("div");
     box.id = "sopan-galat";
@@ -20,7 +20,9 @@
     s.background = "rgba(20, 20, 20, 0.94)"; s.color = "#fff"; s.padding = "1.5rem";
     s.font = "14px/1.45 ui-monospace, monospace";
     const title = document.createElement("p");
-    title.textContent = "Pembangunan gagal — situs terakhir yang berhasil tetap ditampilkan di belakang ini. Perbaiki berkasnya lalu simpan.";
+    title.textContent = site
+      ? "Pembangunan gagal — situs terakhir yang berhasil tetap ditampilkan di belakang ini. Perbaiki berkasnya lalu simpan."
+      : "Pembangunan gagal — situs belum pernah berhasil dibangun. Perbaiki berkasnya lalu simpan: halaman ini dimuat ulang dengan sendirinya.";
     title.style.font = "bold 16px/1.4 system-ui, sans-serif";
     const pre = document.createElement("pre");
     pre.style.whiteSpace = "pre-wrap";
@@ -33,7 +35,7 @@
     try {
       const r = await fetch("/__sopan/status", { cache: "no-store" });
       const st = await r.json();
-      if (st.galat) show(st.galat); else hide();
+      if (st.galat) show(st.galat, st.situs !== false); else hide();
     } catch (_) { /* server restarting */ }
   }
 

@@ -293,6 +293,74 @@ fn a_real_browser_shows_the_error_overlay_then_reloads_after_the_fix() {
     );
 }
 
+/// `serve` started on content that does not build: every page is the overlay's host (the
+/// diagnostics over a placeholder, 503) and the same tab becomes the site once a save builds.
+#[test]
+fn serve_started_on_broken_content_shows_the_errors_then_the_site_after_the_fix() {
+    let p = Project::base();
+    p.write(SOP, "nama: Surat Masuk\nlangkah: [\n");
+    let s = Served::start(&p);
+    for path in ["/", PAGE, "/tidak-ada/", "/cari/"] {
+        let (status, body) = s.get(path);
+        assert_eq!(status, 503, "{path}: {body}");
+        assert!(
+            body.contains("Situs belum dapat dibangun"),
+            "{path}: {body}"
+        );
+        assert!(
+            body.contains("/__sopan/reload.js"),
+            "{path}: no live reload: {body}"
+        );
+    }
+    let (_, status) = s.get("/__sopan/status");
+    let st: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(st["situs"], false, "{st}");
+    let galat = st["galat"]
+        .as_str()
+        .expect("the diagnostics for the overlay");
+    assert!(galat.contains("surat-masuk.yaml:2:"), "{galat}");
+    assert!(s.log().contains("Belum ada situs"), "{}", s.log());
+    let since = s.generation();
+    let mut events = s.events(since);
+    p.write(SOP, crate::support::GOOD_SOP);
+    assert_eq!(events.next(LONG).as_deref(), Some("reload"), "{}", s.log());
+    let (status, body) = s.get(PAGE);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Menerima surat"), "{body}");
+    assert!(s.error().is_none());
+}
+
+#[test]
+fn a_real_browser_opened_on_broken_content_shows_the_overlay_then_the_site() {
+    let Some(chromium) = crate::site::browser() else {
+        return;
+    };
+    let p = Project::base();
+    let good = p.path().join("good.yaml");
+    std::fs::write(&good, crate::support::GOOD_SOP).unwrap();
+    p.write(
+        SOP,
+        "nama: Surat Masuk\nlangkah:\n  - kegiatan: a\n\tpelaksana: b\n",
+    );
+    let s = Served::start(&p);
+    let shots = crate::support::screenshots();
+    let url = format!("http://{}", s.addr);
+    let sop = p.path().join(SOP);
+    crate::support::browser_script(
+        &chromium,
+        "serve.mjs",
+        &[
+            url.as_ref(),
+            PAGE.as_ref(),
+            sop.as_os_str(),
+            good.as_os_str(),
+            shots.as_os_str(),
+            "rusak-sejak-awal".as_ref(),
+        ],
+        || s.log(),
+    );
+}
+
 #[test]
 fn after_an_edit_serve_serves_exactly_what_a_fresh_build_writes() {
     let p = Project::base();

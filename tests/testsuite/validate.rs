@@ -13,6 +13,157 @@ fn report(sop: &str) -> String {
 
 const HEAD: &str = "nomor: 800/02/2024\nnama: Rusak\npelaksana: [Pemohon, Petugas]\n";
 
+/// Two good steps, for cases whose defect is elsewhere.
+const STEPS: &str =
+    "langkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n  - kegiatan: b\n    pelaksana: Petugas\n";
+
+/// Runs `check` with `sop` as `umum/rusak.yaml`, expecting exit `code`; returns the report.
+fn report_exit(sop: &[u8], code: i32) -> String {
+    let p = Project::base();
+    std::fs::write(p.path().join("content/dinas/umum/rusak.yaml"), sop).unwrap();
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, code, "{}", r.stderr);
+    r.stderr
+}
+
+/// The `file:line:col` of the first diagnostic of a report.
+fn first_place(report: &str) -> &str {
+    let at = report.find("--> ").expect("a located diagnostic") + 4;
+    report[at..].lines().next().unwrap()
+}
+
+#[test]
+fn an_over_indented_list_item_is_not_merged_silently() {
+    let r = report_exit(
+        format!("{HEAD}dasar_hukum:\n  - UU 1\n  - UU 2\n    - UU 3\n  - UU 4\n{STEPS}").as_bytes(),
+        0,
+    );
+    assert_eq!(first_place(&r), "content/dinas/umum/rusak.yaml:7:5");
+    insta::assert_snapshot!("over_indented_item", r);
+}
+
+#[test]
+fn actors_on_one_line_get_the_list_to_write_not_a_contradiction() {
+    let r = report(&format!(
+        "nomor: 1\nnama: Rusak\npelaksana: Pemohon, Petugas\n{STEPS}"
+    ));
+    assert!(!r.contains("tidak ada di daftar"), "{r}");
+    assert!(r.contains("tulis `pelaksana: [Pemohon, Petugas]`"), "{r}");
+    insta::assert_snapshot!("actors_one_line", r);
+}
+
+#[test]
+fn an_over_indented_actor_list_gets_the_list_to_write() {
+    let r = report(&format!(
+        "nomor: 1\nnama: Rusak\npelaksana:\n  - Pemohon\n    - Petugas\n{STEPS}"
+    ));
+    assert!(!r.contains("tidak ada di daftar"), "{r}");
+    insta::assert_snapshot!("actors_over_indented", r);
+}
+
+#[test]
+fn a_step_with_actors_on_one_line_gets_the_flow_list() {
+    let r = report(&format!(
+        "{HEAD}langkah:\n  - kegiatan: a\n    pelaksana: Pemohon, Petugas\n  - kegiatan: b\n    pelaksana: Petugas & Pemohon\n"
+    ));
+    assert!(!r.contains("maksud Anda"), "{r}");
+    assert!(!r.contains("tidak melakukan"), "{r}");
+    insta::assert_snapshot!("step_actors_one_line", r);
+}
+
+#[test]
+fn an_actor_name_with_dan_used_whole_is_a_name() {
+    let r = report_exit(
+        b"nomor: 1\nnama: A\npelaksana: [Pemohon, Kepala Bagian Umum dan Keuangan]\nlangkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n  - kegiatan: b\n    pelaksana: Kepala Bagian Umum dan Keuangan\n",
+        0,
+    );
+    assert!(!r.contains("warning"), "{r}");
+}
+
+#[test]
+fn a_tab_is_reported_where_it_is() {
+    let r = report(&format!(
+        "{HEAD}langkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n  \t  waktu: 1 jam\n"
+    ));
+    assert_eq!(first_place(&r), "content/dinas/umum/rusak.yaml:7:3");
+    insta::assert_snapshot!("tab", r);
+}
+
+#[test]
+fn a_file_not_in_utf8_is_reported_at_the_bad_byte() {
+    let r = report_exit(b"nomor: 1\nnama: Pen\xe9rimaan\n", 1);
+    assert_eq!(first_place(&r), "content/dinas/umum/rusak.yaml:2:10");
+    insta::assert_snapshot!("not_utf8", r);
+}
+
+#[test]
+fn a_key_written_twice_names_both_places() {
+    let r = report(&format!("{HEAD}nama: Lagi\n{STEPS}"));
+    assert_eq!(first_place(&r), "content/dinas/umum/rusak.yaml:4:1");
+    assert!(r.contains("rusak.yaml:2:1"), "{r}");
+    assert!(!r.contains("DuplicateKeyPolicy"), "{r}");
+    insta::assert_snapshot!("duplicate_key", r);
+}
+
+#[test]
+fn an_over_indented_key_is_told_as_indentation_not_quoting() {
+    let r = report(&format!(
+        "{HEAD}langkah:\n  - kegiatan: a\n      pelaksana: Pemohon\n"
+    ));
+    assert!(!r.contains("tanda kutip"), "{r}");
+    insta::assert_snapshot!("over_indented_key", r);
+}
+
+#[test]
+fn a_key_at_the_dash_column_is_told_in_indonesian() {
+    let r = report(&format!(
+        "{HEAD}langkah:\n  - kegiatan: a\n  pelaksana: Pemohon\n"
+    ));
+    assert!(!r.contains("while parsing"), "{r}");
+    assert!(!r.contains("indicator"), "{r}");
+    insta::assert_snapshot!("dedented_key", r);
+}
+
+#[test]
+fn a_clock_time_gets_the_forms_to_write() {
+    let r = report_exit(
+        format!("{HEAD}langkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n    waktu: 1:30 jam\n  - kegiatan: b\n    pelaksana: Petugas\n").as_bytes(),
+        0,
+    );
+    assert!(!r.contains("``"), "{r}");
+    insta::assert_snapshot!("waktu_clock", r);
+}
+
+#[test]
+fn every_parser_message_is_in_indonesian() {
+    for (case, text) in [
+        ("flow", "nama: [a, b\n"),
+        ("quote", "nama: \"abc\n"),
+        ("block", "nama: a\n  - b\n"),
+        ("anchor", "nama: *x\n"),
+        ("docs", "nama: a\n---\nnama: b\n"),
+        ("tag", "nama: !x a\n"),
+    ] {
+        let r = report_exit(text.as_bytes(), 1);
+        for english in [
+            "while ",
+            "did not",
+            "expected",
+            "found",
+            "invalid",
+            "unclosed",
+            "unexpected",
+            "mapping",
+        ] {
+            assert!(
+                !r.contains(english) || r.contains("pesan asli"),
+                "{case}: {r}"
+            );
+        }
+        assert!(r.contains("rusak.yaml:"), "{case}: no line: {r}");
+    }
+}
+
 #[test]
 fn rejects_typo_key_with_suggestion() {
     let r = report(&format!(
