@@ -697,6 +697,7 @@ pub(crate) fn route(
             *below_total.entry(s.page).or_insert(0) += 1;
         }
     }
+    let into_conns = plan_into_conns(nodes, plan, grid, &runs, &lane_x, &run_of);
     let mut below_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
@@ -812,8 +813,12 @@ pub(crate) fn route(
             let cb = top + CONN_H;
             let lo = cell.x0 + CONN_W / 2.0 + CLEAR;
             let hi = cell.x1 - CONN_W / 2.0 - CLEAR;
+            let planned = into_conns.get(&k).copied();
             if e.style == Style::Down {
-                let cx = free_x(&d, t.page, t.x, top, (lo, hi), (avoid(t.page), t.x));
+                let cx = planned.map_or_else(
+                    || free_x(&d, t.page, t.x, top, (lo, hi), (avoid(t.page), t.x)),
+                    |p| p.x,
+                );
                 let c = conn_at(&mut d, t.page, cx, top);
                 let pts = if (cx - t.x).abs() > 0.05 {
                     let jy = t.top - SHAFT;
@@ -832,29 +837,19 @@ pub(crate) fn route(
                 // Keep the connector inside the column, off the lanes and the line coming
                 // down into the symbol's top; a short jog joins it to the lane, each
                 // connector's jog at its own height.
-                let mut centre_too = avoid(t.page).clone();
-                centre_too.push((t.x, cell.y0, t.top));
-                let want = if lo <= hi { lx.clamp(lo, hi) } else { t.x };
-                let cx = free_x(&d, t.page, want, top, (lo, hi), (&centre_too, lx));
-                let here = d
-                    .conns
-                    .iter()
-                    .filter(|c| {
-                        c.page == t.page
-                            && (c.rect.y0 - top).abs() < 0.01
-                            && c.to == to
-                            && c.rect.x1 > cell.x0
-                            && c.rect.x0 < cell.x1
-                            && (c.rect.x0 + c.rect.x1) / 2.0 != t.x
-                    })
-                    .count();
+                let (cx, jy) = match planned {
+                    Some(p) => (p.x, p.jog),
+                    None => {
+                        let mut centre_too = avoid(t.page).clone();
+                        centre_too.push((t.x, cell.y0, t.top));
+                        let want = if lo <= hi { lx.clamp(lo, hi) } else { t.x };
+                        let cx = free_x(&d, t.page, want, top, (lo, hi), (&centre_too, lx));
+                        (cx, (t.top - 0.6 * MM).max(cb + 0.3 * MM))
+                    }
+                };
                 let c = conn_at(&mut d, t.page, cx, top);
                 let mut pts = vec![(cx, cb)];
                 if (cx - lx).abs() > 0.05 {
-                    // Between the downward edge's jog (`SHAFT` above the symbol) and the symbol.
-                    let jy = (t.top - 0.6 * MM - 0.45 * MM * here as f64)
-                        .max(t.top - SHAFT + 0.45 * MM)
-                        .max(cb + 0.3 * MM);
                     pts.push((cx, jy));
                     pts.push((lx, jy));
                 }
@@ -925,6 +920,227 @@ pub(crate) fn route(
         });
     }
     d
+}
+
+/// Where the connector of a page-crossing edge sits on its target's page: its centre, and
+/// for a lane the height of the jog that joins it to the lane.
+#[derive(Clone, Copy, Debug)]
+struct IntoConn {
+    x: f64,
+    jog: f64,
+}
+
+/// The target-side connectors of every symbol that page-crossing edges enter: all of one
+/// symbol's share its top inset, planned together in one row in the order their lines go on
+/// (left lanes outermost first, the downward edge, right lanes), each as near its line as the
+/// others allow, clear of the lanes passing by and of a line coming straight down into the
+/// symbol. Placing them one by one let the first ones crowd out the last (the generated
+/// flows' "penghubung menimpa penghubung lain"). A symbol whose row cannot take them all is
+/// left out: those edges fall back to the one-by-one search.
+fn plan_into_conns<'g>(
+    nodes: &[Node],
+    plan: &Plan,
+    grid: impl Fn(usize) -> &'g Grid,
+    runs: &[LaneRun],
+    lane_x: &dyn Fn(usize) -> f64,
+    run_of: &BTreeMap<(usize, usize), usize>,
+) -> BTreeMap<usize, IntoConn> {
+    let mut into: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (k, e) in plan.edges.iter().enumerate() {
+        if nodes[e.src].page != nodes[e.tgt].page {
+            into.entry(e.tgt).or_default().push(k);
+        }
+    }
+    let mut out = BTreeMap::new();
+    let half = CONN_W / 2.0;
+    for (&tg, ks) in &into {
+        let t = &nodes[tg];
+        let cell = grid(t.page).cell(t);
+        let top = cell.y0 + CLEAR;
+        let cb = top + CONN_H;
+        let (lo, hi) = (cell.x0 + half + CLEAR, cell.x1 - half - CLEAR);
+        if lo > hi {
+            continue;
+        }
+        // The x each edge's line goes on at: its lane, or the symbol's centre.
+        let line_x = |k: usize| match plan.edges[k].style {
+            Style::Down => t.x,
+            _ => lane_x(run_of[&(k, t.page)]),
+        };
+        let mut ks = ks.clone();
+        ks.sort_by(|&a, &b| line_x(a).total_cmp(&line_x(b)).then(a.cmp(&b)));
+        // Spans no connector centre may take: lanes of other edges through the inset, a
+        // line coming down into the symbol on this page; each lane's own track only for the
+        // others' shafts (a shaft on it would run along the lane).
+        let mut common: Vec<(f64, f64)> = Vec::new();
+        let reach = half + 0.3 * MM;
+        for (i, r) in runs.iter().enumerate() {
+            if r.page != t.page || r.y1 <= top || r.y0 >= cb + 0.3 * MM {
+                continue;
+            }
+            if !ks.contains(&r.edge) {
+                let x = lane_x(i);
+                common.push((x - reach, x + reach));
+            }
+        }
+        // A line straight down into the symbol crosses the whole inset; one with a jog
+        // only its lowest part, under the connectors (lanes keep off its centre line).
+        let down_into = |straight: bool| {
+            plan.edges.iter().any(|e| {
+                let s = &nodes[e.src];
+                e.tgt == tg
+                    && e.style == Style::Down
+                    && s.page == t.page
+                    && (!straight || (s.x - t.x).abs() < 0.05)
+            })
+        };
+        let down_here = down_into(false);
+        if down_into(true) {
+            common.push((t.x - half - 0.4 * MM, t.x + half + 0.4 * MM));
+        }
+        let blocked_for = |k: usize| {
+            let mut b = common.clone();
+            for &o in &ks {
+                if o != k && plan.edges[o].style != Style::Down {
+                    let x = line_x(o);
+                    b.push((x - 0.5 * MM, x + 0.5 * MM));
+                }
+            }
+            if plan.edges[k].style != Style::Down {
+                b.push((t.x - 0.5 * MM, t.x + 0.5 * MM));
+            }
+            b
+        };
+        // In the order their lines go on; when one side is too crowded, its innermost lane
+        // may take a place on the other side of the centre (its jog then crosses over).
+        let lanes = |style: Style| ks.iter().filter(|&&k| plan.edges[k].style == style).count();
+        let mut orders = vec![ks.clone()];
+        let (nl, nr) = (lanes(Style::LaneLeft), lanes(Style::LaneRight));
+        if nl > 0 && nl >= nr {
+            // The innermost left lane goes just right of the downward edge.
+            let mut o = ks.clone();
+            let k = o.remove(nl - 1);
+            let at = o
+                .iter()
+                .position(|&j| plan.edges[j].style == Style::LaneRight)
+                .unwrap_or(o.len());
+            o.insert(at, k);
+            orders.push(o);
+        }
+        if nr > 0 && nr >= nl {
+            let mut o = ks.clone();
+            let k = o.remove(o.len() - nr);
+            o.insert(nl, k);
+            orders.push(o);
+        }
+        let placed = orders.into_iter().find_map(|order| {
+            let wish: Vec<f64> = order.iter().map(|&k| line_x(k).clamp(lo, hi)).collect();
+            let blocked: Vec<Vec<(f64, f64)>> = order.iter().map(|&k| blocked_for(k)).collect();
+            pack(&wish, &blocked, (lo, hi), CONN_W + 0.6 * MM).map(|xs| (order, xs))
+        });
+        let Some((order, xs)) = placed else {
+            continue;
+        };
+        // Jogs: on each side the outermost lane's highest, so no jog crosses another
+        // connector's shaft; all under a downward edge's jog (`SHAFT` above the symbol). A
+        // lane whose connector sits across the centre jogs above them all, clear of the
+        // downward edge's jog and arrowhead.
+        let any_down = down_here || ks.iter().any(|&k| plan.edges[k].style == Style::Down);
+        let y_lo = if any_down {
+            (t.top - SHAFT + 0.45 * MM).max(cb + 0.3 * MM)
+        } else {
+            cb + 0.4 * MM
+        };
+        let y_hi = (t.top - 0.6 * MM).max(y_lo);
+        let at = |k: usize| xs[order.iter().position(|&o| o == k).unwrap_or(0)];
+        let across = |k: usize| match plan.edges[k].style {
+            Style::LaneLeft => at(k) > t.x,
+            Style::LaneRight => at(k) < t.x,
+            Style::Down => false,
+        };
+        let side = |style: Style| -> Vec<usize> {
+            let mut v: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&k| plan.edges[k].style == style && !across(k))
+                .collect();
+            v.sort_by(|&a, &b| {
+                let (a, b) = (line_x(a), line_x(b));
+                if style == Style::LaneLeft {
+                    a.total_cmp(&b)
+                } else {
+                    b.total_cmp(&a)
+                }
+            });
+            v
+        };
+        let (left, right) = (side(Style::LaneLeft), side(Style::LaneRight));
+        let mut n_across = 0;
+        for (i, &k) in order.iter().enumerate() {
+            let rank = left
+                .iter()
+                .position(|&o| o == k)
+                .map(|r| (r, left.len()))
+                .or_else(|| right.iter().position(|&o| o == k).map(|r| (r, right.len())));
+            let jog = if across(k) {
+                n_across += 1;
+                cb + 0.3 * MM + 0.45 * MM * (n_across - 1) as f64
+            } else {
+                rank.map_or(y_hi, |(r, n)| {
+                    let step = if n > 1 {
+                        (0.45 * MM).min((y_hi - y_lo) / (n - 1) as f64)
+                    } else {
+                        0.0
+                    };
+                    y_hi - step * (n - 1 - r) as f64
+                })
+            };
+            out.insert(k, IntoConn { x: xs[i], jog });
+        }
+    }
+    out
+}
+
+/// Centres for a row of connectors, in the order given (left to right): each as near its wish
+/// as the others allow, at least `gap` apart, within lo..hi and outside its blocked spans
+/// (open intervals). None when they do not fit.
+fn pack(
+    wish: &[f64],
+    blocked: &[Vec<(f64, f64)>],
+    (lo, hi): (f64, f64),
+    gap: f64,
+) -> Option<Vec<f64>> {
+    let up = |i: usize, mut x: f64| {
+        while let Some(&(_, b)) = blocked[i].iter().find(|&&(a, b)| x > a && x < b) {
+            x = b;
+        }
+        x
+    };
+    let down = |i: usize, mut x: f64| {
+        while let Some(&(a, _)) = blocked[i].iter().find(|&&(a, b)| x > a && x < b) {
+            x = a;
+        }
+        x
+    };
+    let n = wish.len();
+    let mut p = vec![0.0; n];
+    // Left to right: no nearer than `gap` to the one before; then right to left, pulled
+    // back under `hi` and the one after.
+    for i in 0..n {
+        let prev = if i > 0 { p[i - 1] + gap } else { lo };
+        p[i] = up(i, wish[i].max(prev));
+    }
+    for i in (0..n).rev() {
+        let next = if i + 1 < n { p[i + 1] - gap } else { hi };
+        // Rounding must not move one that already fits.
+        if p[i] > next + 1e-6 {
+            p[i] = down(i, next);
+        }
+        if p[i] < lo - 1e-6 {
+            return None;
+        }
+    }
+    Some(p)
 }
 
 /// The x nearest `want` (within lo..hi) where a connector with its top at `top` overlaps no
