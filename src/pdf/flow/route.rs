@@ -511,6 +511,68 @@ pub(crate) fn route(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
+    route_once(nodes, plan, grids, width).0
+}
+
+/// As `route`, first making room where a symbol's top inset cannot take the off-page
+/// connectors coming in: such a symbol (with the rest of its step on that page) moves down
+/// its cell by `TIER`, into the row's free height, for a second row of connectors; then the
+/// edges are routed again. Only documents with such a symbol pay for the second routing.
+pub(crate) fn route_fitting(
+    nodes: &mut [Node],
+    plan: &Plan,
+    grids: &[Grid],
+    width: &dyn Fn(&str) -> f64,
+) -> Drawing {
+    let (d, crowded) = route_once(nodes, plan, grids, width);
+    let empty = Grid::default();
+    let mut moved = false;
+    for tg in crowded {
+        let t = &nodes[tg];
+        let cell = grids.get(t.page.wrapping_sub(1)).unwrap_or(&empty).cell(t);
+        let step: Vec<usize> = (0..nodes.len())
+            .filter(|&i| {
+                let n = &nodes[i];
+                n.sop == t.sop && n.step == t.step && n.page == t.page
+            })
+            .collect();
+        // What the cell keeps under the lowest symbol: a decision's label room and the
+        // cell's bottom inset (as symbol.typ and flow.typ lay it out); and the symbol must
+        // still sit where the template put it (not moved already).
+        let low = step
+            .iter()
+            .map(|&i| nodes[i].bottom)
+            .fold(f64::MIN, f64::max);
+        let keep = if step.iter().any(|&i| nodes[i].kind == "keputusan") {
+            3.5 * MM + 3.0 * MM
+        } else {
+            3.0 * MM
+        };
+        if cell.y1 - low - TIER < keep || t.top > cell.y0 + 7.0 * MM + 0.01 {
+            continue;
+        }
+        for i in step {
+            let n = &mut nodes[i];
+            n.top += TIER;
+            n.cy += TIER;
+            n.bottom += TIER;
+            moved = true;
+        }
+    }
+    if moved {
+        route_once(nodes, plan, grids, width).0
+    } else {
+        d
+    }
+}
+
+/// Routes once; also returns the symbols whose top inset could not take their connectors.
+fn route_once(
+    nodes: &[Node],
+    plan: &Plan,
+    grids: &[Grid],
+    width: &dyn Fn(&str) -> f64,
+) -> (Drawing, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
     let mut d = Drawing::default();
@@ -697,7 +759,7 @@ pub(crate) fn route(
             *below_total.entry(s.page).or_insert(0) += 1;
         }
     }
-    let into_conns = plan_into_conns(nodes, plan, grid, &runs, &lane_x, &run_of);
+    let (into_conns, crowded) = plan_into_conns(nodes, plan, grid, &runs, &lane_x, &run_of);
     let mut below_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
@@ -809,11 +871,11 @@ pub(crate) fn route(
             d.wires.push(wire(s.page, pts, vec![e.src], Some(c)));
             // Target page: a connector in the target row's top inset, then a shaft.
             let cell = grid(t.page).cell(t);
-            let top = cell.y0 + CLEAR;
+            let planned = into_conns.get(&k).copied();
+            let top = planned.map_or(cell.y0 + CLEAR, |p| p.top);
             let cb = top + CONN_H;
             let lo = cell.x0 + CONN_W / 2.0 + CLEAR;
             let hi = cell.x1 - CONN_W / 2.0 - CLEAR;
-            let planned = into_conns.get(&k).copied();
             if e.style == Style::Down {
                 let cx = planned.map_or_else(
                     || free_x(&d, t.page, t.x, top, (lo, hi), (avoid(t.page), t.x)),
@@ -919,24 +981,32 @@ pub(crate) fn route(
             cell,
         });
     }
-    d
+    (d, crowded)
 }
 
-/// Where the connector of a page-crossing edge sits on its target's page: its centre, and
-/// for a lane the height of the jog that joins it to the lane.
+/// Where the connector of a page-crossing edge sits on its target's page: its centre and
+/// top, and for a lane the height of the jog that joins it to the lane.
 #[derive(Clone, Copy, Debug)]
 struct IntoConn {
     x: f64,
+    top: f64,
     jog: f64,
 }
+
+/// Room a second row of target-side connectors takes: a connector and the gap where the
+/// first row's lines turn off to their lanes.
+pub(crate) const TIER: f64 = CONN_H + 1.2 * MM;
 
 /// The target-side connectors of every symbol that page-crossing edges enter: all of one
 /// symbol's share its top inset, planned together in one row in the order their lines go on
 /// (left lanes outermost first, the downward edge, right lanes), each as near its line as the
 /// others allow, clear of the lanes passing by and of a line coming straight down into the
 /// symbol. Placing them one by one let the first ones crowd out the last (the generated
-/// flows' "penghubung menimpa penghubung lain"). A symbol whose row cannot take them all is
-/// left out: those edges fall back to the one-by-one search.
+/// flows' "penghubung menimpa penghubung lain"). When one row cannot take them and the inset
+/// is `TIER` taller (see `route_fitting`), the outermost lanes take a first row and turn off
+/// to their lanes at once, the others a second row between those lanes. Also returns the
+/// symbols whose inset could not take them all (their edges fall back to the one-by-one
+/// search).
 fn plan_into_conns<'g>(
     nodes: &[Node],
     plan: &Plan,
@@ -944,7 +1014,7 @@ fn plan_into_conns<'g>(
     runs: &[LaneRun],
     lane_x: &dyn Fn(usize) -> f64,
     run_of: &BTreeMap<(usize, usize), usize>,
-) -> BTreeMap<usize, IntoConn> {
+) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
     let mut into: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (k, e) in plan.edges.iter().enumerate() {
         if nodes[e.src].page != nodes[e.tgt].page {
@@ -952,7 +1022,10 @@ fn plan_into_conns<'g>(
         }
     }
     let mut out = BTreeMap::new();
+    let mut crowded = Vec::new();
     let half = CONN_W / 2.0;
+    let reach = half + 0.3 * MM;
+    let gap = CONN_W + 0.6 * MM;
     for (&tg, ks) in &into {
         let t = &nodes[tg];
         let cell = grid(t.page).cell(t);
@@ -960,6 +1033,7 @@ fn plan_into_conns<'g>(
         let cb = top + CONN_H;
         let (lo, hi) = (cell.x0 + half + CLEAR, cell.x1 - half - CLEAR);
         if lo > hi {
+            crowded.push(tg);
             continue;
         }
         // The x each edge's line goes on at: its lane, or the symbol's centre.
@@ -969,38 +1043,35 @@ fn plan_into_conns<'g>(
         };
         let mut ks = ks.clone();
         ks.sort_by(|&a, &b| line_x(a).total_cmp(&line_x(b)).then(a.cmp(&b)));
-        // Spans no connector centre may take: lanes of other edges through the inset, a
-        // line coming down into the symbol on this page; each lane's own track only for the
-        // others' shafts (a shaft on it would run along the lane).
-        let mut common: Vec<(f64, f64)> = Vec::new();
-        let reach = half + 0.3 * MM;
-        for (i, r) in runs.iter().enumerate() {
-            if r.page != t.page || r.y1 <= top || r.y0 >= cb + 0.3 * MM {
-                continue;
+        // Spans no connector centre in the band y0..y1 may take: lanes of other edges
+        // through it, a line coming straight down into the symbol on this page (one with a
+        // jog crosses only under the connectors; lanes keep off its centre line); each
+        // lane's own track only for the others' shafts (a shaft on it would run along it).
+        let straight_down = plan.edges.iter().any(|e| {
+            let s = &nodes[e.src];
+            e.tgt == tg && e.style == Style::Down && s.page == t.page && (s.x - t.x).abs() < 0.05
+        });
+        let down_here = plan
+            .edges
+            .iter()
+            .any(|e| e.tgt == tg && e.style == Style::Down && nodes[e.src].page == t.page);
+        let common = |y0: f64, y1: f64| {
+            let mut b: Vec<(f64, f64)> = Vec::new();
+            for (i, r) in runs.iter().enumerate() {
+                if r.page == t.page && r.y1 > y0 && r.y0 < y1 + 0.3 * MM && !ks.contains(&r.edge)
+                {
+                    let x = lane_x(i);
+                    b.push((x - reach, x + reach));
+                }
             }
-            if !ks.contains(&r.edge) {
-                let x = lane_x(i);
-                common.push((x - reach, x + reach));
+            if straight_down {
+                b.push((t.x - half - 0.4 * MM, t.x + half + 0.4 * MM));
             }
-        }
-        // A line straight down into the symbol crosses the whole inset; one with a jog
-        // only its lowest part, under the connectors (lanes keep off its centre line).
-        let down_into = |straight: bool| {
-            plan.edges.iter().any(|e| {
-                let s = &nodes[e.src];
-                e.tgt == tg
-                    && e.style == Style::Down
-                    && s.page == t.page
-                    && (!straight || (s.x - t.x).abs() < 0.05)
-            })
+            b
         };
-        let down_here = down_into(false);
-        if down_into(true) {
-            common.push((t.x - half - 0.4 * MM, t.x + half + 0.4 * MM));
-        }
-        let blocked_for = |k: usize| {
-            let mut b = common.clone();
-            for &o in &ks {
+        let blocked_for = |k: usize, row: &[usize], base: &[(f64, f64)]| {
+            let mut b = base.to_vec();
+            for &o in row {
                 if o != k && plan.edges[o].style != Style::Down {
                     let x = line_x(o);
                     b.push((x - 0.5 * MM, x + 0.5 * MM));
@@ -1011,11 +1082,17 @@ fn plan_into_conns<'g>(
             }
             b
         };
+        let fit = |row: &[usize], base: &[(f64, f64)]| {
+            let wish: Vec<f64> = row.iter().map(|&k| line_x(k).clamp(lo, hi)).collect();
+            let blocked: Vec<Vec<(f64, f64)>> =
+                row.iter().map(|&k| blocked_for(k, row, base)).collect();
+            pack(&wish, &blocked, (lo, hi), gap)
+        };
         // In the order their lines go on; when one side is too crowded, its innermost lane
         // may take a place on the other side of the centre (its jog then crosses over).
         let lanes = |style: Style| ks.iter().filter(|&&k| plan.edges[k].style == style).count();
-        let mut orders = vec![ks.clone()];
         let (nl, nr) = (lanes(Style::LaneLeft), lanes(Style::LaneRight));
+        let mut orders = vec![ks.clone()];
         if nl > 0 && nl >= nr {
             // The innermost left lane goes just right of the downward edge.
             let mut o = ks.clone();
@@ -1033,14 +1110,61 @@ fn plan_into_conns<'g>(
             o.insert(nl, k);
             orders.push(o);
         }
-        let placed = orders.into_iter().find_map(|order| {
-            let wish: Vec<f64> = order.iter().map(|&k| line_x(k).clamp(lo, hi)).collect();
-            let blocked: Vec<Vec<(f64, f64)>> = order.iter().map(|&k| blocked_for(k)).collect();
-            pack(&wish, &blocked, (lo, hi), CONN_W + 0.6 * MM).map(|xs| (order, xs))
-        });
-        let Some((order, xs)) = placed else {
-            continue;
+        let base = common(top, cb);
+        let one_row = orders
+            .into_iter()
+            .find_map(|order| fit(&order, &base).map(|xs| (order, xs)));
+        let (order, xs, row_top) = if let Some((order, xs)) = one_row {
+            (order, xs, top)
+        } else {
+            // Two rows, if the inset has the room: the m outermost lanes of each side first.
+            let top2 = cb + TIER - CONN_H;
+            let room = t.top - (top2 + CONN_H) >= SHAFT + 0.3 * MM;
+            let two = (1..=nl.max(nr)).filter(|_| room).find_map(|m| {
+                let first: Vec<usize> = ks
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &k)| match plan.edges[k].style {
+                        Style::LaneLeft => i < m.min(nl),
+                        Style::LaneRight => i >= ks.len() - m.min(nr),
+                        Style::Down => false,
+                    })
+                    .map(|(_, &k)| k)
+                    .collect();
+                let second: Vec<usize> =
+                    ks.iter().copied().filter(|k| !first.contains(k)).collect();
+                let xs1 = fit(&first, &base)?;
+                // The first row's lanes pass the second row.
+                let mut base2 = common(top2, top2 + CONN_H);
+                for &k in &first {
+                    let x = line_x(k);
+                    base2.push((x - reach, x + reach));
+                }
+                let xs2 = fit(&second, &base2)?;
+                Some((first, xs1, second, xs2))
+            });
+            let Some((first, xs1, second, xs2)) = two else {
+                crowded.push(tg);
+                continue;
+            };
+            // The first row turns off to its lanes just under itself, the outermost highest.
+            for (side, list) in [
+                (Style::LaneLeft, first.clone()),
+                (Style::LaneRight, first.iter().rev().copied().collect()),
+            ] {
+                let mut r = 0;
+                for k in list {
+                    if plan.edges[k].style == side {
+                        let i = first.iter().position(|&o| o == k).unwrap_or(0);
+                        let jog = cb + 0.3 * MM + 0.3 * MM * r as f64;
+                        out.insert(k, IntoConn { x: xs1[i], top, jog });
+                        r += 1;
+                    }
+                }
+            }
+            (second, xs2, top2)
         };
+        let cb = row_top + CONN_H;
         // Jogs: on each side the outermost lane's highest, so no jog crosses another
         // connector's shaft; all under a downward edge's jog (`SHAFT` above the symbol). A
         // lane whose connector sits across the centre jogs above them all, clear of the
@@ -1095,10 +1219,17 @@ fn plan_into_conns<'g>(
                     y_hi - step * (n - 1 - r) as f64
                 })
             };
-            out.insert(k, IntoConn { x: xs[i], jog });
+            out.insert(
+                k,
+                IntoConn {
+                    x: xs[i],
+                    top: row_top,
+                    jog,
+                },
+            );
         }
     }
-    out
+    (out, crowded)
 }
 
 /// Centres for a row of connectors, in the order given (left to right): each as near its wish
