@@ -599,6 +599,7 @@ fn route_once(
             }
         }
     }
+    let top_entry = top_entries(nodes, plan);
     // Lane runs first, so lanes sharing a column side get tracks of their own.
     let mut runs: Vec<LaneRun> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
@@ -635,8 +636,10 @@ fn route_once(
         } else {
             let bottom = grid(s.page).table_bottom(s.x, s.bottom + 3.0 * MM);
             runs.push(run(s.page, s, s.cy, bottom + CLEAR));
-            let top = grid(t.page).cell(t).y0;
-            runs.push(run(t.page, t, top, t.cy));
+            if !top_entry[k] {
+                let top = grid(t.page).cell(t).y0;
+                runs.push(run(t.page, t, top, t.cy));
+            }
         }
     }
     // Greedy interval colouring per (page, column, side); then spread the tracks in the room.
@@ -672,7 +675,13 @@ fn route_once(
     let lane_x = |i: usize| {
         let r = &runs[i];
         let (k, n) = tracks[i];
-        let (lo, hi) = (SHAFT, r.room - RULE_GAP);
+        // Three or more tracks in one side's room take all of it: from the shortest shaft
+        // the checker accepts to just outside the rule's clearance it checks.
+        let (lo, hi) = if n >= 3 {
+            (ARROW_LEN + 0.45 * MM, r.room - 0.95 * RULE_GAP)
+        } else {
+            (SHAFT, r.room - RULE_GAP)
+        };
         let off = if n <= 1 || hi <= lo {
             hi.max(lo.min(r.room * 0.75))
         } else {
@@ -705,7 +714,9 @@ fn route_once(
         }
         let side = if e.style == Style::LaneRight { 1 } else { -1 };
         sides.entry((e.src, side)).or_default().0 = true;
-        sides.entry((e.tgt, side)).or_default().1.push(k);
+        if !top_entry[k] {
+            sides.entry((e.tgt, side)).or_default().1.push(k);
+        }
     }
     for ((node, _), (has_exit, mut incoming)) in sides {
         let n = &nodes[node];
@@ -759,7 +770,8 @@ fn route_once(
             *below_total.entry(s.page).or_insert(0) += 1;
         }
     }
-    let (into_conns, crowded) = plan_into_conns(nodes, plan, grid, &runs, &lane_x, &run_of);
+    let (into_conns, crowded) =
+        plan_into_conns(nodes, plan, grid, (&runs, &lane_x, &run_of), &top_entry);
     let mut below_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
@@ -876,7 +888,7 @@ fn route_once(
             let cb = top + CONN_H;
             let lo = cell.x0 + CONN_W / 2.0 + CLEAR;
             let hi = cell.x1 - CONN_W / 2.0 - CLEAR;
-            if e.style == Style::Down {
+            if e.style == Style::Down || top_entry[k] {
                 let cx = planned.map_or_else(
                     || free_x(&d, t.page, t.x, top, (lo, hi), (avoid(t.page), t.x)),
                     |p| p.x,
@@ -984,6 +996,40 @@ fn route_once(
     (d, crowded)
 }
 
+/// Page-crossing lanes that enter their target from the top on its page, as a downward edge
+/// would: one per symbol that no downward edge enters, when three or more lanes enter or
+/// leave one of its sides (a narrow column's side has room for few lane tracks; the
+/// connector already breaks the line, so on its page it may come in from above).
+fn top_entries(nodes: &[Node], plan: &Plan) -> Vec<bool> {
+    let mut top = vec![false; plan.edges.len()];
+    let mut down_in = vec![false; nodes.len()];
+    let mut load: BTreeMap<(usize, i8), usize> = BTreeMap::new();
+    for e in &plan.edges {
+        if e.style == Style::Down {
+            down_in[e.tgt] = true;
+            continue;
+        }
+        let side = if e.style == Style::LaneRight { 1 } else { -1 };
+        *load.entry((e.tgt, side)).or_default() += 1;
+        *load.entry((e.src, side)).or_default() += 1;
+    }
+    let mut taken = vec![false; nodes.len()];
+    for (k, e) in plan.edges.iter().enumerate() {
+        let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
+        if e.style == Style::Down || s.page == t.page || down_in[e.tgt] || taken[e.tgt] {
+            continue;
+        }
+        let side = if e.style == Style::LaneRight { 1 } else { -1 };
+        let here = load.get(&(e.tgt, side)).copied().unwrap_or(0);
+        let there = load.get(&(e.tgt, -side)).copied().unwrap_or(0);
+        if here >= 3 && here >= there {
+            top[k] = true;
+            taken[e.tgt] = true;
+        }
+    }
+    top
+}
+
 /// Where the connector of a page-crossing edge sits on its target's page: its centre and
 /// top, and for a lane the height of the jog that joins it to the lane.
 #[derive(Clone, Copy, Debug)]
@@ -1011,10 +1057,18 @@ fn plan_into_conns<'g>(
     nodes: &[Node],
     plan: &Plan,
     grid: impl Fn(usize) -> &'g Grid,
-    runs: &[LaneRun],
-    lane_x: &dyn Fn(usize) -> f64,
-    run_of: &BTreeMap<(usize, usize), usize>,
+    (runs, lane_x, run_of): (&[LaneRun], &dyn Fn(usize) -> f64, &BTreeMap<(usize, usize), usize>),
+    top_entry: &[bool],
 ) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
+    // How each edge enters on this page: a lane entering from the top is drawn as a
+    // downward edge here.
+    let style = |k: usize| {
+        if top_entry[k] {
+            Style::Down
+        } else {
+            plan.edges[k].style
+        }
+    };
     let mut into: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (k, e) in plan.edges.iter().enumerate() {
         if nodes[e.src].page != nodes[e.tgt].page {
@@ -1037,7 +1091,7 @@ fn plan_into_conns<'g>(
             continue;
         }
         // The x each edge's line goes on at: its lane, or the symbol's centre.
-        let line_x = |k: usize| match plan.edges[k].style {
+        let line_x = |k: usize| match style(k) {
             Style::Down => t.x,
             _ => lane_x(run_of[&(k, t.page)]),
         };
@@ -1055,6 +1109,7 @@ fn plan_into_conns<'g>(
             .edges
             .iter()
             .any(|e| e.tgt == tg && e.style == Style::Down && nodes[e.src].page == t.page);
+        let enters_top = down_here || ks.iter().any(|&k| style(k) == Style::Down);
         let common = |y0: f64, y1: f64| {
             let mut b: Vec<(f64, f64)> = Vec::new();
             for (i, r) in runs.iter().enumerate() {
@@ -1072,12 +1127,12 @@ fn plan_into_conns<'g>(
         let blocked_for = |k: usize, row: &[usize], base: &[(f64, f64)]| {
             let mut b = base.to_vec();
             for &o in row {
-                if o != k && plan.edges[o].style != Style::Down {
+                if o != k && style(o) != Style::Down {
                     let x = line_x(o);
                     b.push((x - 0.5 * MM, x + 0.5 * MM));
                 }
             }
-            if plan.edges[k].style != Style::Down {
+            if style(k) != Style::Down && enters_top {
                 b.push((t.x - 0.5 * MM, t.x + 0.5 * MM));
             }
             b
@@ -1090,7 +1145,7 @@ fn plan_into_conns<'g>(
         };
         // In the order their lines go on; when one side is too crowded, its innermost lane
         // may take a place on the other side of the centre (its jog then crosses over).
-        let lanes = |style: Style| ks.iter().filter(|&&k| plan.edges[k].style == style).count();
+        let lanes = |want: Style| ks.iter().filter(|&&k| style(k) == want).count();
         let (nl, nr) = (lanes(Style::LaneLeft), lanes(Style::LaneRight));
         let mut orders = vec![ks.clone()];
         if nl > 0 && nl >= nr {
@@ -1099,7 +1154,7 @@ fn plan_into_conns<'g>(
             let k = o.remove(nl - 1);
             let at = o
                 .iter()
-                .position(|&j| plan.edges[j].style == Style::LaneRight)
+                .position(|&j| style(j) == Style::LaneRight)
                 .unwrap_or(o.len());
             o.insert(at, k);
             orders.push(o);
@@ -1124,7 +1179,7 @@ fn plan_into_conns<'g>(
                 let first: Vec<usize> = ks
                     .iter()
                     .enumerate()
-                    .filter(|&(i, &k)| match plan.edges[k].style {
+                    .filter(|&(i, &k)| match style(k) {
                         Style::LaneLeft => i < m.min(nl),
                         Style::LaneRight => i >= ks.len() - m.min(nr),
                         Style::Down => false,
@@ -1154,7 +1209,7 @@ fn plan_into_conns<'g>(
             ] {
                 let mut r = 0;
                 for k in list {
-                    if plan.edges[k].style == side {
+                    if style(k) == side {
                         let i = first.iter().position(|&o| o == k).unwrap_or(0);
                         let jog = cb + 0.3 * MM + 0.3 * MM * r as f64;
                         out.insert(k, IntoConn { x: xs1[i], top, jog });
@@ -1169,7 +1224,7 @@ fn plan_into_conns<'g>(
         // connector's shaft; all under a downward edge's jog (`SHAFT` above the symbol). A
         // lane whose connector sits across the centre jogs above them all, clear of the
         // downward edge's jog and arrowhead.
-        let any_down = down_here || ks.iter().any(|&k| plan.edges[k].style == Style::Down);
+        let any_down = down_here || ks.iter().any(|&k| style(k) == Style::Down);
         let y_lo = if any_down {
             (t.top - SHAFT + 0.45 * MM).max(cb + 0.3 * MM)
         } else {
@@ -1177,20 +1232,20 @@ fn plan_into_conns<'g>(
         };
         let y_hi = (t.top - 0.6 * MM).max(y_lo);
         let at = |k: usize| xs[order.iter().position(|&o| o == k).unwrap_or(0)];
-        let across = |k: usize| match plan.edges[k].style {
+        let across = |k: usize| match style(k) {
             Style::LaneLeft => at(k) > t.x,
             Style::LaneRight => at(k) < t.x,
             Style::Down => false,
         };
-        let side = |style: Style| -> Vec<usize> {
+        let side = |want: Style| -> Vec<usize> {
             let mut v: Vec<usize> = order
                 .iter()
                 .copied()
-                .filter(|&k| plan.edges[k].style == style && !across(k))
+                .filter(|&k| style(k) == want && !across(k))
                 .collect();
             v.sort_by(|&a, &b| {
                 let (a, b) = (line_x(a), line_x(b));
-                if style == Style::LaneLeft {
+                if want == Style::LaneLeft {
                     a.total_cmp(&b)
                 } else {
                     b.total_cmp(&a)
