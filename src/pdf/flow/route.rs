@@ -1109,7 +1109,10 @@ fn plan_into_conns<'g>(
             .edges
             .iter()
             .any(|e| e.tgt == tg && e.style == Style::Down && nodes[e.src].page == t.page);
-        let enters_top = down_here || ks.iter().any(|&k| style(k) == Style::Down);
+        // A line whose last run comes down the centre from the connectors' row: a
+        // straight downward edge or a downward one's connector. (A downward edge with a jog
+        // comes in under the connectors; a lane's shaft on the centre then jogs above it.)
+        let centre_taken = straight_down || ks.iter().any(|&k| style(k) == Style::Down);
         let common = |y0: f64, y1: f64| {
             let mut b: Vec<(f64, f64)> = Vec::new();
             for (i, r) in runs.iter().enumerate() {
@@ -1132,7 +1135,7 @@ fn plan_into_conns<'g>(
                     b.push((x - 0.5 * MM, x + 0.5 * MM));
                 }
             }
-            if style(k) != Style::Down && enters_top {
+            if style(k) != Style::Down && centre_taken {
                 b.push((t.x - 0.5 * MM, t.x + 0.5 * MM));
             }
             b
@@ -1236,7 +1239,7 @@ fn plan_into_conns<'g>(
             Style::LaneLeft => at(k) > t.x,
             Style::LaneRight => at(k) < t.x,
             Style::Down => false,
-        };
+        } || (down_here && style(k) != Style::Down && (at(k) - t.x).abs() < 0.6 * MM);
         let side = |want: Style| -> Vec<usize> {
             let mut v: Vec<usize> = order
                 .iter()
@@ -1254,6 +1257,18 @@ fn plan_into_conns<'g>(
             v
         };
         let (left, right) = (side(Style::LaneLeft), side(Style::LaneRight));
+        // Those jogging above the rest keep above a downward edge's jog too.
+        let n_high = order.iter().filter(|&&k| across(k)).count();
+        let high_room = if any_down {
+            t.top - SHAFT - 0.25 * MM - (cb + 0.3 * MM)
+        } else {
+            y_lo - 0.25 * MM - (cb + 0.3 * MM)
+        };
+        let high_step = if n_high > 1 {
+            (0.45 * MM).min(high_room.max(0.0) / (n_high - 1) as f64)
+        } else {
+            0.0
+        };
         let mut n_across = 0;
         for (i, &k) in order.iter().enumerate() {
             let rank = left
@@ -1263,7 +1278,7 @@ fn plan_into_conns<'g>(
                 .or_else(|| right.iter().position(|&o| o == k).map(|r| (r, right.len())));
             let jog = if across(k) {
                 n_across += 1;
-                cb + 0.3 * MM + 0.45 * MM * (n_across - 1) as f64
+                cb + 0.3 * MM + high_step * (n_across - 1) as f64
             } else {
                 rank.map_or(y_hi, |(r, n)| {
                     let step = if n > 1 {
