@@ -2,7 +2,7 @@
 //! arrowhead, label and off-page connector goes. A pure function of the symbols' positions and
 //! the table's rules, so the layout checker and the tests read exactly what gets drawn.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One millimetre in points.
 pub(crate) const MM: f64 = 72.0 / 25.4;
@@ -511,7 +511,7 @@ pub(crate) fn route(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
-    route_once(nodes, plan, grids, width).0
+    route_once(nodes, plan, grids, width, &BTreeSet::new()).0
 }
 
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
@@ -524,54 +524,101 @@ pub(crate) fn route_fitting(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
-    let (d, crowded) = route_once(nodes, plan, grids, width);
     let empty = Grid::default();
-    let mut moved = false;
-    for tg in crowded {
-        let t = &nodes[tg];
-        let cell = grids.get(t.page.wrapping_sub(1)).unwrap_or(&empty).cell(t);
-        let step: Vec<usize> = (0..nodes.len())
-            .filter(|&i| {
-                let n = &nodes[i];
-                n.sop == t.sop && n.step == t.step && n.page == t.page
-            })
-            .collect();
-        // What the cell keeps under the lowest symbol: a decision's label room and the
-        // cell's bottom inset (as symbol.typ and flow.typ lay it out); and the symbol must
-        // still sit where the template put it (not moved already).
-        let low = step
-            .iter()
-            .map(|&i| nodes[i].bottom)
-            .fold(f64::MIN, f64::max);
-        let keep = if step.iter().any(|&i| nodes[i].kind == "keputusan") {
-            3.5 * MM + 3.0 * MM
-        } else {
-            3.0 * MM
-        };
-        if cell.y1 - low - TIER < keep || t.top > cell.y0 + 7.0 * MM + 0.01 {
-            continue;
+    let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
+    let mut above: BTreeSet<usize> = BTreeSet::new();
+    let mut moved: BTreeSet<usize> = BTreeSet::new();
+    let (mut d, mut crowded) = route_once(nodes, plan, grids, width, &above);
+    // At most twice more: moving a symbol down may not suffice, and then the row above may.
+    for _ in 0..2 {
+        let mut changed = false;
+        for &tg in &crowded {
+            if !moved.contains(&tg) && make_room(nodes, grid(nodes[tg].page), tg) {
+                moved.insert(tg);
+                changed = true;
+            } else if !above.contains(&tg) && foot_above_free(nodes, grid(nodes[tg].page), tg) {
+                above.insert(tg);
+                changed = true;
+            }
         }
-        for i in step {
-            let n = &mut nodes[i];
-            n.top += TIER;
-            n.cy += TIER;
-            n.bottom += TIER;
-            moved = true;
+        if !changed {
+            break;
         }
+        (d, crowded) = route_once(nodes, plan, grids, width, &above);
     }
-    if moved {
-        route_once(nodes, plan, grids, width).0
+    d
+}
+
+/// Moves the symbol `tg` (with the rest of its step on that page) down its cell by `TIER`,
+/// if the cell keeps what it needs under the lowest of them: a decision's label room and the
+/// cell's bottom inset (as symbol.typ and flow.typ lay it out). Only a symbol still where the
+/// template put it moves.
+fn make_room(nodes: &mut [Node], grid: &Grid, tg: usize) -> bool {
+    let t = &nodes[tg];
+    let cell = grid.cell(t);
+    if t.top > cell.y0 + 7.0 * MM + 0.01 {
+        return false;
+    }
+    let step: Vec<usize> = (0..nodes.len())
+        .filter(|&i| {
+            let n = &nodes[i];
+            n.sop == t.sop && n.step == t.step && n.page == t.page
+        })
+        .collect();
+    let low = step
+        .iter()
+        .map(|&i| nodes[i].bottom)
+        .fold(f64::MIN, f64::max);
+    let keep = if step.iter().any(|&i| nodes[i].kind == "keputusan") {
+        3.5 * MM + 3.0 * MM
     } else {
-        d
+        3.0 * MM
+    };
+    if cell.y1 - low - TIER < keep {
+        return false;
     }
+    for i in step {
+        let n = &mut nodes[i];
+        n.top += TIER;
+        n.cy += TIER;
+        n.bottom += TIER;
+    }
+    true
+}
+
+/// Whether the foot of the cell above `tg` (same column, a step's row on the same page) is
+/// free for a row of connectors: no symbol, its label room or its exits, no text there.
+fn foot_above_free(nodes: &[Node], grid: &Grid, tg: usize) -> bool {
+    let t = &nodes[tg];
+    let cell = grid.cell(t);
+    let band = Rect::new(cell.x0, cell.y0 - ABOVE - CLEAR, cell.x1, cell.y0 - 0.01);
+    let step_row_above = nodes.iter().any(|n| {
+        n.page == t.page && !n.end && (grid.cell(n).y1 - cell.y0).abs() < 0.05 && n.step != t.step
+    });
+    // The rule above the band: the row above is tall enough.
+    let rule_in_band = grid
+        .h
+        .iter()
+        .any(|&(y, x0, x1)| y > band.y0 && y < band.y1 && x0 <= t.x && t.x <= x1);
+    step_row_above
+        && !rule_in_band
+        && !grid.texts.iter().any(|r| r.overlaps(&band))
+        && !nodes.iter().any(|n| {
+            let under = if n.kind == "keputusan" { 3.5 } else { 1.5 } * MM;
+            n.page == t.page
+                && Rect::new(n.x - n.w / 2.0, n.top, n.x + n.w / 2.0, n.bottom + under)
+                    .overlaps(&band)
+        })
 }
 
 /// Routes once; also returns the symbols whose top inset could not take their connectors.
+/// `above`: symbols whose incoming connectors may also use the foot of the row above.
 fn route_once(
     nodes: &[Node],
     plan: &Plan,
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
+    above: &BTreeSet<usize>,
 ) -> (Drawing, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
@@ -637,7 +684,8 @@ fn route_once(
             let bottom = grid(s.page).table_bottom(s.x, s.bottom + 3.0 * MM);
             runs.push(run(s.page, s, s.cy, bottom + CLEAR));
             if !top_entry[k] {
-                let top = grid(t.page).cell(t).y0;
+                let y0 = grid(t.page).cell(t).y0;
+                let top = if above.contains(&e.tgt) { y0 - ABOVE } else { y0 };
                 runs.push(run(t.page, t, top, t.cy));
             }
         }
@@ -771,7 +819,7 @@ fn route_once(
         }
     }
     let (into_conns, crowded) =
-        plan_into_conns(nodes, plan, grid, (&runs, &lane_x, &run_of), &top_entry);
+        plan_into_conns(nodes, plan, grid, (&runs, &lane_x, &run_of), (&top_entry, above));
     let mut below_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
@@ -1043,6 +1091,10 @@ struct IntoConn {
 /// first row's lines turn off to their lanes.
 pub(crate) const TIER: f64 = CONN_H + 1.2 * MM;
 
+/// How far above its row a first row of target-side connectors starts when the row above
+/// lends its foot: the connectors, and under them two jogs clear of the row's rule.
+pub(crate) const ABOVE: f64 = CONN_H + 0.9 * MM + RULE_GAP;
+
 /// The target-side connectors of every symbol that page-crossing edges enter: all of one
 /// symbol's share its top inset, planned together in one row in the order their lines go on
 /// (left lanes outermost first, the downward edge, right lanes), each as near its line as the
@@ -1058,7 +1110,7 @@ fn plan_into_conns<'g>(
     plan: &Plan,
     grid: impl Fn(usize) -> &'g Grid,
     (runs, lane_x, run_of): (&[LaneRun], &dyn Fn(usize) -> f64, &BTreeMap<(usize, usize), usize>),
-    top_entry: &[bool],
+    (top_entry, above): (&[bool], &BTreeSet<usize>),
 ) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
     // How each edge enters on this page: a lane entering from the top is drawn as a
     // downward edge here.
@@ -1175,10 +1227,25 @@ fn plan_into_conns<'g>(
         let (order, xs, row_top) = if let Some((order, xs)) = one_row {
             (order, xs, top)
         } else {
-            // Two rows, if the inset has the room: the m outermost lanes of each side first.
-            let top2 = cb + TIER - CONN_H;
-            let room = t.top - (top2 + CONN_H) >= SHAFT + 0.3 * MM;
-            let two = (1..=nl.max(nr)).filter(|_| room).find_map(|m| {
+            // Two rows, if the inset has the room (or the row above lends its foot): the m
+            // outermost lanes of each side first.
+            let up = above.contains(&tg);
+            let (top1, top2) = if up {
+                (cell.y0 - ABOVE, top)
+            } else {
+                (top, cb + TIER - CONN_H)
+            };
+            let room = up || t.top - (top2 + CONN_H) >= SHAFT + 0.3 * MM;
+            let most = if up { 2 } else { nl.max(nr) };
+            let base1 = if up {
+                // Whatever of the row above comes down this column passes the centre.
+                let mut b = common(top1, top1 + CONN_H);
+                b.push((t.x - half - 0.4 * MM, t.x + half + 0.4 * MM));
+                b
+            } else {
+                base.clone()
+            };
+            let two = (1..=most).filter(|_| room).find_map(|m| {
                 let first: Vec<usize> = ks
                     .iter()
                     .enumerate()
@@ -1191,7 +1258,7 @@ fn plan_into_conns<'g>(
                     .collect();
                 let second: Vec<usize> =
                     ks.iter().copied().filter(|k| !first.contains(k)).collect();
-                let xs1 = fit(&first, &base)?;
+                let xs1 = fit(&first, &base1)?;
                 // The first row's lanes pass the second row.
                 let mut base2 = common(top2, top2 + CONN_H);
                 for &k in &first {
@@ -1214,8 +1281,15 @@ fn plan_into_conns<'g>(
                 for k in list {
                     if style(k) == side {
                         let i = first.iter().position(|&o| o == k).unwrap_or(0);
-                        let jog = cb + 0.3 * MM + 0.3 * MM * r as f64;
-                        out.insert(k, IntoConn { x: xs1[i], top, jog });
+                        let jog = top1 + CONN_H + 0.3 * MM + 0.3 * MM * r as f64;
+                        out.insert(
+                            k,
+                            IntoConn {
+                                x: xs1[i],
+                                top: top1,
+                                jog,
+                            },
+                        );
                         r += 1;
                     }
                 }
