@@ -2,7 +2,7 @@
 //! arrowhead, label and off-page connector goes. A pure function of the symbols' positions and
 //! the table's rules, so the layout checker and the tests read exactly what gets drawn.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// One millimetre in points.
 pub(crate) const MM: f64 = 72.0 / 25.4;
@@ -504,14 +504,15 @@ struct LaneRun {
 }
 
 /// Routes every edge of `plan` into lines, arrowheads, connectors and labels. `grids[p]` is
-/// page p+1's table; `width` measures a label at `LABEL_PT`.
+/// page p+1's table; `width` measures a label at `LABEL_PT`. (The build uses `route_fitting`.)
+#[cfg(test)]
 pub(crate) fn route(
     nodes: &[Node],
     plan: &Plan,
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
-    route_once(nodes, plan, grids, width, &BTreeSet::new()).0
+    route_once(nodes, plan, grids, width).0
 }
 
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
@@ -525,28 +526,17 @@ pub(crate) fn route_fitting(
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
     let empty = Grid::default();
-    let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
-    let mut above: BTreeSet<usize> = BTreeSet::new();
-    let mut moved: BTreeSet<usize> = BTreeSet::new();
-    let (mut d, mut crowded) = route_once(nodes, plan, grids, width, &above);
-    // At most twice more: moving a symbol down may not suffice, and then the row above may.
-    for _ in 0..2 {
-        let mut changed = false;
-        for &tg in &crowded {
-            if !moved.contains(&tg) && make_room(nodes, grid(nodes[tg].page), tg) {
-                moved.insert(tg);
-                changed = true;
-            } else if !above.contains(&tg) && foot_above_free(nodes, grid(nodes[tg].page), tg) {
-                above.insert(tg);
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-        (d, crowded) = route_once(nodes, plan, grids, width, &above);
+    let (d, crowded) = route_once(nodes, plan, grids, width);
+    let mut moved = false;
+    for tg in crowded {
+        let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
+        moved |= make_room(nodes, grid, tg);
     }
-    d
+    if moved {
+        route_once(nodes, plan, grids, width).0
+    } else {
+        d
+    }
 }
 
 /// Moves the symbol `tg` (with the rest of its step on that page) down its cell by `TIER`,
@@ -586,39 +576,12 @@ fn make_room(nodes: &mut [Node], grid: &Grid, tg: usize) -> bool {
     true
 }
 
-/// Whether the foot of the cell above `tg` (same column, a step's row on the same page) is
-/// free for a row of connectors: no symbol, its label room or its exits, no text there.
-fn foot_above_free(nodes: &[Node], grid: &Grid, tg: usize) -> bool {
-    let t = &nodes[tg];
-    let cell = grid.cell(t);
-    let band = Rect::new(cell.x0, cell.y0 - ABOVE - CLEAR, cell.x1, cell.y0 - 0.01);
-    let step_row_above = nodes.iter().any(|n| {
-        n.page == t.page && !n.end && (grid.cell(n).y1 - cell.y0).abs() < 0.05 && n.step != t.step
-    });
-    // The rule above the band: the row above is tall enough.
-    let rule_in_band = grid
-        .h
-        .iter()
-        .any(|&(y, x0, x1)| y > band.y0 && y < band.y1 && x0 <= t.x && t.x <= x1);
-    step_row_above
-        && !rule_in_band
-        && !grid.texts.iter().any(|r| r.overlaps(&band))
-        && !nodes.iter().any(|n| {
-            let under = if n.kind == "keputusan" { 3.5 } else { 1.5 } * MM;
-            n.page == t.page
-                && Rect::new(n.x - n.w / 2.0, n.top, n.x + n.w / 2.0, n.bottom + under)
-                    .overlaps(&band)
-        })
-}
-
 /// Routes once; also returns the symbols whose top inset could not take their connectors.
-/// `above`: symbols whose incoming connectors may also use the foot of the row above.
 fn route_once(
     nodes: &[Node],
     plan: &Plan,
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
-    above: &BTreeSet<usize>,
 ) -> (Drawing, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
@@ -684,8 +647,7 @@ fn route_once(
             let bottom = grid(s.page).table_bottom(s.x, s.bottom + 3.0 * MM);
             runs.push(run(s.page, s, s.cy, bottom + CLEAR));
             if !top_entry[k] {
-                let y0 = grid(t.page).cell(t).y0;
-                let top = if above.contains(&e.tgt) { y0 - ABOVE } else { y0 };
+                let top = grid(t.page).cell(t).y0;
                 runs.push(run(t.page, t, top, t.cy));
             }
         }
@@ -819,7 +781,7 @@ fn route_once(
         }
     }
     let (into_conns, crowded) =
-        plan_into_conns(nodes, plan, grid, (&runs, &lane_x, &run_of), (&top_entry, above));
+        plan_into_conns(nodes, plan, grid, (&runs, &lane_x, &run_of), &top_entry);
     let mut below_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
@@ -1091,26 +1053,27 @@ struct IntoConn {
 /// first row's lines turn off to their lanes.
 pub(crate) const TIER: f64 = CONN_H + 1.2 * MM;
 
-/// How far above its row a first row of target-side connectors starts when the row above
-/// lends its foot: the connectors, and under them two jogs clear of the row's rule.
-pub(crate) const ABOVE: f64 = CONN_H + 0.9 * MM + RULE_GAP;
-
 /// The target-side connectors of every symbol that page-crossing edges enter: all of one
 /// symbol's share its top inset, planned together in one row in the order their lines go on
 /// (left lanes outermost first, the downward edge, right lanes), each as near its line as the
 /// others allow, clear of the lanes passing by and of a line coming straight down into the
 /// symbol. Placing them one by one let the first ones crowd out the last (the generated
 /// flows' "penghubung menimpa penghubung lain"). When one row cannot take them and the inset
-/// is `TIER` taller (see `route_fitting`), the outermost lanes take a first row and turn off
-/// to their lanes at once, the others a second row between those lanes. Also returns the
-/// symbols whose inset could not take them all (their edges fall back to the one-by-one
-/// search).
+/// is `TIER` taller (symbol.typ keeps that room above a step more branches jump into than
+/// one row fits; `route_fitting` moves a symbol down its cell for it), the outermost lanes
+/// take a first row and turn off to their lanes at once, the others a second row between
+/// those lanes. Also returns the symbols whose inset could not take them all (their edges
+/// fall back to the one-by-one search).
 fn plan_into_conns<'g>(
     nodes: &[Node],
     plan: &Plan,
     grid: impl Fn(usize) -> &'g Grid,
-    (runs, lane_x, run_of): (&[LaneRun], &dyn Fn(usize) -> f64, &BTreeMap<(usize, usize), usize>),
-    (top_entry, above): (&[bool], &BTreeSet<usize>),
+    (runs, lane_x, run_of): (
+        &[LaneRun],
+        &dyn Fn(usize) -> f64,
+        &BTreeMap<(usize, usize), usize>,
+    ),
+    top_entry: &[bool],
 ) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
     // How each edge enters on this page: a lane entering from the top is drawn as a
     // downward edge here.
@@ -1168,8 +1131,7 @@ fn plan_into_conns<'g>(
         let common = |y0: f64, y1: f64| {
             let mut b: Vec<(f64, f64)> = Vec::new();
             for (i, r) in runs.iter().enumerate() {
-                if r.page == t.page && r.y1 > y0 && r.y0 < y1 + 0.3 * MM && !ks.contains(&r.edge)
-                {
+                if r.page == t.page && r.y1 > y0 && r.y0 < y1 + 0.3 * MM && !ks.contains(&r.edge) {
                     let x = lane_x(i);
                     b.push((x - reach, x + reach));
                 }
@@ -1227,25 +1189,10 @@ fn plan_into_conns<'g>(
         let (order, xs, row_top) = if let Some((order, xs)) = one_row {
             (order, xs, top)
         } else {
-            // Two rows, if the inset has the room (or the row above lends its foot): the m
-            // outermost lanes of each side first.
-            let up = above.contains(&tg);
-            let (top1, top2) = if up {
-                (cell.y0 - ABOVE, top)
-            } else {
-                (top, cb + TIER - CONN_H)
-            };
-            let room = up || t.top - (top2 + CONN_H) >= SHAFT + 0.3 * MM;
-            let most = if up { 2 } else { nl.max(nr) };
-            let base1 = if up {
-                // Whatever of the row above comes down this column passes the centre.
-                let mut b = common(top1, top1 + CONN_H);
-                b.push((t.x - half - 0.4 * MM, t.x + half + 0.4 * MM));
-                b
-            } else {
-                base.clone()
-            };
-            let two = (1..=most).filter(|_| room).find_map(|m| {
+            // Two rows, if the inset has the room: the m outermost lanes of each side first.
+            let (top1, top2) = (top, cb + TIER - CONN_H);
+            let room = t.top - (top2 + CONN_H) >= SHAFT + 0.3 * MM;
+            let two = (1..=nl.max(nr)).filter(|_| room).find_map(|m| {
                 let first: Vec<usize> = ks
                     .iter()
                     .enumerate()
@@ -1258,7 +1205,7 @@ fn plan_into_conns<'g>(
                     .collect();
                 let second: Vec<usize> =
                     ks.iter().copied().filter(|k| !first.contains(k)).collect();
-                let xs1 = fit(&first, &base1)?;
+                let xs1 = fit(&first, &base)?;
                 // The first row's lanes pass the second row.
                 let mut base2 = common(top2, top2 + CONN_H);
                 for &k in &first {
