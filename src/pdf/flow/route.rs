@@ -1053,6 +1053,13 @@ struct IntoConn {
 /// first row's lines turn off to their lanes.
 pub(crate) const TIER: f64 = CONN_H + 1.2 * MM;
 
+/// The lane runs, each run's track x, and the run of each (edge, page).
+type Lanes<'a> = (
+    &'a [LaneRun],
+    &'a dyn Fn(usize) -> f64,
+    &'a BTreeMap<(usize, usize), usize>,
+);
+
 /// The target-side connectors of every symbol that page-crossing edges enter: all of one
 /// symbol's share its top inset, planned together in one row in the order their lines go on
 /// (left lanes outermost first, the downward edge, right lanes), each as near its line as the
@@ -1068,11 +1075,7 @@ fn plan_into_conns<'g>(
     nodes: &[Node],
     plan: &Plan,
     grid: impl Fn(usize) -> &'g Grid,
-    (runs, lane_x, run_of): (
-        &[LaneRun],
-        &dyn Fn(usize) -> f64,
-        &BTreeMap<(usize, usize), usize>,
-    ),
+    (runs, lane_x, run_of): Lanes<'_>,
     top_entry: &[bool],
 ) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
     // How each edge enters on this page: a lane entering from the top is drawn as a
