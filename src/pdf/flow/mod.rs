@@ -452,14 +452,14 @@ fn finish_with(
     footer: Option<(&str, FooterPlace)>,
     total: Option<usize>,
 ) -> (PagedDocument, Vec<Violation>) {
-    let nodes = nodes(&doc);
+    let mut nodes = nodes(&doc);
     if nodes.is_empty() && footer.is_none() {
         return (doc, Vec::new());
     }
     let Some(fonts) = find_fonts(doc.pages()) else {
         return (doc, Vec::new());
     };
-    let (drawing, violations) = layout(&doc, &nodes, &fonts);
+    let (drawing, violations) = layout(&doc, &mut nodes, &fonts);
     let total = total.unwrap_or(doc.pages().len());
     let mut pages: EcoVec<Page> = doc.pages().iter().cloned().collect();
     for (i, page) in pages.make_mut().iter_mut().enumerate() {
@@ -489,8 +489,9 @@ fn finish_with(
 }
 
 /// Routes and checks the flowcharts of a laid-out document. Only the pages that carry
-/// symbols are read for their table.
-fn layout(doc: &PagedDocument, nodes: &[Node], fonts: &Fonts) -> (Drawing, Vec<Violation>) {
+/// symbols are read for their table. A symbol may move down its cell to make room for
+/// incoming off-page connectors (`route::route_fitting`), so `nodes` is what gets drawn.
+fn layout(doc: &PagedDocument, nodes: &mut [Node], fonts: &Fonts) -> (Drawing, Vec<Violation>) {
     if nodes.is_empty() {
         return (Drawing::default(), Vec::new());
     }
@@ -509,7 +510,7 @@ fn layout(doc: &PagedDocument, nodes: &[Node], fonts: &Fonts) -> (Drawing, Vec<V
     let plan = route::plan(nodes);
     let size = Abs::pt(LABEL_PT);
     let width = |s: &str| Canvas::text_width(&fonts.regular, size, s).to_pt();
-    let drawing = route::route(nodes, &plan, &grids, &width);
+    let drawing = route::route_fitting(nodes, &plan, &grids, &width);
     let violations = check::check(nodes, &drawing, &grids);
     (drawing, violations)
 }

@@ -504,13 +504,85 @@ struct LaneRun {
 }
 
 /// Routes every edge of `plan` into lines, arrowheads, connectors and labels. `grids[p]` is
-/// page p+1's table; `width` measures a label at `LABEL_PT`.
+/// page p+1's table; `width` measures a label at `LABEL_PT`. (The build uses `route_fitting`.)
+#[cfg(test)]
 pub(crate) fn route(
     nodes: &[Node],
     plan: &Plan,
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
+    route_once(nodes, plan, grids, width).0
+}
+
+/// As `route`, first making room where a symbol's top inset cannot take the off-page
+/// connectors coming in: such a symbol (with the rest of its step on that page) moves down
+/// its cell by `TIER`, into the row's free height, for a second row of connectors; then the
+/// edges are routed again. Only documents with such a symbol pay for the second routing.
+pub(crate) fn route_fitting(
+    nodes: &mut [Node],
+    plan: &Plan,
+    grids: &[Grid],
+    width: &dyn Fn(&str) -> f64,
+) -> Drawing {
+    let empty = Grid::default();
+    let (d, crowded) = route_once(nodes, plan, grids, width);
+    let mut moved = false;
+    for tg in crowded {
+        let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
+        moved |= make_room(nodes, grid, tg);
+    }
+    if moved {
+        route_once(nodes, plan, grids, width).0
+    } else {
+        d
+    }
+}
+
+/// Moves the symbol `tg` (with the rest of its step on that page) down its cell by `TIER`,
+/// if the cell keeps what it needs under the lowest of them: a decision's label room and the
+/// cell's bottom inset (as symbol.typ and flow.typ lay it out). Only a symbol still where the
+/// template put it moves.
+fn make_room(nodes: &mut [Node], grid: &Grid, tg: usize) -> bool {
+    let t = &nodes[tg];
+    let cell = grid.cell(t);
+    if t.top > cell.y0 + 7.0 * MM + 0.01 {
+        return false;
+    }
+    let step: Vec<usize> = (0..nodes.len())
+        .filter(|&i| {
+            let n = &nodes[i];
+            n.sop == t.sop && n.step == t.step && n.page == t.page
+        })
+        .collect();
+    let low = step
+        .iter()
+        .map(|&i| nodes[i].bottom)
+        .fold(f64::MIN, f64::max);
+    let keep = if step.iter().any(|&i| nodes[i].kind == "keputusan") {
+        3.5 * MM + 3.0 * MM
+    } else {
+        3.0 * MM
+    };
+    if cell.y1 - low - TIER < keep {
+        return false;
+    }
+    for i in step {
+        let n = &mut nodes[i];
+        n.top += TIER;
+        n.cy += TIER;
+        n.bottom += TIER;
+    }
+    true
+}
+
+/// Routes once; also returns the symbols whose top inset could not take their connectors.
+fn route_once(
+    nodes: &[Node],
+    plan: &Plan,
+    grids: &[Grid],
+    width: &dyn Fn(&str) -> f64,
+) -> (Drawing, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
     let mut d = Drawing::default();
@@ -537,6 +609,7 @@ pub(crate) fn route(
             }
         }
     }
+    let top_entry = top_entries(nodes, plan);
     // Lane runs first, so lanes sharing a column side get tracks of their own.
     let mut runs: Vec<LaneRun> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
@@ -573,8 +646,10 @@ pub(crate) fn route(
         } else {
             let bottom = grid(s.page).table_bottom(s.x, s.bottom + 3.0 * MM);
             runs.push(run(s.page, s, s.cy, bottom + CLEAR));
-            let top = grid(t.page).cell(t).y0;
-            runs.push(run(t.page, t, top, t.cy));
+            if !top_entry[k] {
+                let top = grid(t.page).cell(t).y0;
+                runs.push(run(t.page, t, top, t.cy));
+            }
         }
     }
     // Greedy interval colouring per (page, column, side); then spread the tracks in the room.
@@ -610,7 +685,13 @@ pub(crate) fn route(
     let lane_x = |i: usize| {
         let r = &runs[i];
         let (k, n) = tracks[i];
-        let (lo, hi) = (SHAFT, r.room - RULE_GAP);
+        // Three or more tracks in one side's room take all of it: from the shortest shaft
+        // the checker accepts to just outside the rule's clearance it checks.
+        let (lo, hi) = if n >= 3 {
+            (ARROW_LEN + 0.45 * MM, r.room - 0.95 * RULE_GAP)
+        } else {
+            (SHAFT, r.room - RULE_GAP)
+        };
         let off = if n <= 1 || hi <= lo {
             hi.max(lo.min(r.room * 0.75))
         } else {
@@ -643,7 +724,9 @@ pub(crate) fn route(
         }
         let side = if e.style == Style::LaneRight { 1 } else { -1 };
         sides.entry((e.src, side)).or_default().0 = true;
-        sides.entry((e.tgt, side)).or_default().1.push(k);
+        if !top_entry[k] {
+            sides.entry((e.tgt, side)).or_default().1.push(k);
+        }
     }
     for ((node, _), (has_exit, mut incoming)) in sides {
         let n = &nodes[node];
@@ -697,6 +780,8 @@ pub(crate) fn route(
             *below_total.entry(s.page).or_insert(0) += 1;
         }
     }
+    let (into_conns, crowded) =
+        plan_into_conns(nodes, plan, grid, (&runs, &lane_x, &run_of), &top_entry);
     let mut below_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {
@@ -808,12 +893,16 @@ pub(crate) fn route(
             d.wires.push(wire(s.page, pts, vec![e.src], Some(c)));
             // Target page: a connector in the target row's top inset, then a shaft.
             let cell = grid(t.page).cell(t);
-            let top = cell.y0 + CLEAR;
+            let planned = into_conns.get(&k).copied();
+            let top = planned.map_or(cell.y0 + CLEAR, |p| p.top);
             let cb = top + CONN_H;
             let lo = cell.x0 + CONN_W / 2.0 + CLEAR;
             let hi = cell.x1 - CONN_W / 2.0 - CLEAR;
-            if e.style == Style::Down {
-                let cx = free_x(&d, t.page, t.x, top, (lo, hi), (avoid(t.page), t.x));
+            if e.style == Style::Down || top_entry[k] {
+                let cx = planned.map_or_else(
+                    || free_x(&d, t.page, t.x, top, (lo, hi), (avoid(t.page), t.x)),
+                    |p| p.x,
+                );
                 let c = conn_at(&mut d, t.page, cx, top);
                 let pts = if (cx - t.x).abs() > 0.05 {
                     let jy = t.top - SHAFT;
@@ -832,29 +921,19 @@ pub(crate) fn route(
                 // Keep the connector inside the column, off the lanes and the line coming
                 // down into the symbol's top; a short jog joins it to the lane, each
                 // connector's jog at its own height.
-                let mut centre_too = avoid(t.page).clone();
-                centre_too.push((t.x, cell.y0, t.top));
-                let want = if lo <= hi { lx.clamp(lo, hi) } else { t.x };
-                let cx = free_x(&d, t.page, want, top, (lo, hi), (&centre_too, lx));
-                let here = d
-                    .conns
-                    .iter()
-                    .filter(|c| {
-                        c.page == t.page
-                            && (c.rect.y0 - top).abs() < 0.01
-                            && c.to == to
-                            && c.rect.x1 > cell.x0
-                            && c.rect.x0 < cell.x1
-                            && (c.rect.x0 + c.rect.x1) / 2.0 != t.x
-                    })
-                    .count();
+                let (cx, jy) = match planned {
+                    Some(p) => (p.x, p.jog),
+                    None => {
+                        let mut centre_too = avoid(t.page).clone();
+                        centre_too.push((t.x, cell.y0, t.top));
+                        let want = if lo <= hi { lx.clamp(lo, hi) } else { t.x };
+                        let cx = free_x(&d, t.page, want, top, (lo, hi), (&centre_too, lx));
+                        (cx, (t.top - 0.6 * MM).max(cb + 0.3 * MM))
+                    }
+                };
                 let c = conn_at(&mut d, t.page, cx, top);
                 let mut pts = vec![(cx, cb)];
                 if (cx - lx).abs() > 0.05 {
-                    // Between the downward edge's jog (`SHAFT` above the symbol) and the symbol.
-                    let jy = (t.top - 0.6 * MM - 0.45 * MM * here as f64)
-                        .max(t.top - SHAFT + 0.45 * MM)
-                        .max(cb + 0.3 * MM);
                     pts.push((cx, jy));
                     pts.push((lx, jy));
                 }
@@ -924,7 +1003,369 @@ pub(crate) fn route(
             cell,
         });
     }
-    d
+    (d, crowded)
+}
+
+/// Page-crossing lanes that enter their target from the top on its page, as a downward edge
+/// would: one per symbol that no downward edge enters, when three or more lanes enter or
+/// leave one of its sides (a narrow column's side has room for few lane tracks; the
+/// connector already breaks the line, so on its page it may come in from above).
+fn top_entries(nodes: &[Node], plan: &Plan) -> Vec<bool> {
+    let mut top = vec![false; plan.edges.len()];
+    let mut down_in = vec![false; nodes.len()];
+    let mut load: BTreeMap<(usize, i8), usize> = BTreeMap::new();
+    for e in &plan.edges {
+        if e.style == Style::Down {
+            down_in[e.tgt] = true;
+            continue;
+        }
+        let side = if e.style == Style::LaneRight { 1 } else { -1 };
+        *load.entry((e.tgt, side)).or_default() += 1;
+        *load.entry((e.src, side)).or_default() += 1;
+    }
+    let mut taken = vec![false; nodes.len()];
+    for (k, e) in plan.edges.iter().enumerate() {
+        let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
+        if e.style == Style::Down || s.page == t.page || down_in[e.tgt] || taken[e.tgt] {
+            continue;
+        }
+        let side = if e.style == Style::LaneRight { 1 } else { -1 };
+        let here = load.get(&(e.tgt, side)).copied().unwrap_or(0);
+        let there = load.get(&(e.tgt, -side)).copied().unwrap_or(0);
+        if here >= 3 && here >= there {
+            top[k] = true;
+            taken[e.tgt] = true;
+        }
+    }
+    top
+}
+
+/// Where the connector of a page-crossing edge sits on its target's page: its centre and
+/// top, and for a lane the height of the jog that joins it to the lane.
+#[derive(Clone, Copy, Debug)]
+struct IntoConn {
+    x: f64,
+    top: f64,
+    jog: f64,
+}
+
+/// Room a second row of target-side connectors takes: a connector and the gap where the
+/// first row's lines turn off to their lanes.
+pub(crate) const TIER: f64 = CONN_H + 1.2 * MM;
+
+/// The lane runs, each run's track x, and the run of each (edge, page).
+type Lanes<'a> = (
+    &'a [LaneRun],
+    &'a dyn Fn(usize) -> f64,
+    &'a BTreeMap<(usize, usize), usize>,
+);
+
+/// The target-side connectors of every symbol that page-crossing edges enter: all of one
+/// symbol's share its top inset, planned together in one row in the order their lines go on
+/// (left lanes outermost first, the downward edge, right lanes), each as near its line as the
+/// others allow, clear of the lanes passing by and of a line coming straight down into the
+/// symbol. Placing them one by one let the first ones crowd out the last (the generated
+/// flows' "penghubung menimpa penghubung lain"). When one row cannot take them and the inset
+/// is `TIER` taller (symbol.typ keeps that room above a step more branches jump into than
+/// one row fits; `route_fitting` moves a symbol down its cell for it), the outermost lanes
+/// take a first row and turn off to their lanes at once, the others a second row between
+/// those lanes. Also returns the symbols whose inset could not take them all (their edges
+/// fall back to the one-by-one search).
+fn plan_into_conns<'g>(
+    nodes: &[Node],
+    plan: &Plan,
+    grid: impl Fn(usize) -> &'g Grid,
+    (runs, lane_x, run_of): Lanes<'_>,
+    top_entry: &[bool],
+) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
+    // How each edge enters on this page: a lane entering from the top is drawn as a
+    // downward edge here.
+    let style = |k: usize| {
+        if top_entry[k] {
+            Style::Down
+        } else {
+            plan.edges[k].style
+        }
+    };
+    let mut into: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (k, e) in plan.edges.iter().enumerate() {
+        if nodes[e.src].page != nodes[e.tgt].page {
+            into.entry(e.tgt).or_default().push(k);
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut crowded = Vec::new();
+    let half = CONN_W / 2.0;
+    let reach = half + 0.3 * MM;
+    let gap = CONN_W + 0.6 * MM;
+    for (&tg, ks) in &into {
+        let t = &nodes[tg];
+        let cell = grid(t.page).cell(t);
+        let top = cell.y0 + CLEAR;
+        let cb = top + CONN_H;
+        let (lo, hi) = (cell.x0 + half + CLEAR, cell.x1 - half - CLEAR);
+        if lo > hi {
+            crowded.push(tg);
+            continue;
+        }
+        // The x each edge's line goes on at: its lane, or the symbol's centre.
+        let line_x = |k: usize| match style(k) {
+            Style::Down => t.x,
+            _ => lane_x(run_of[&(k, t.page)]),
+        };
+        let mut ks = ks.clone();
+        ks.sort_by(|&a, &b| line_x(a).total_cmp(&line_x(b)).then(a.cmp(&b)));
+        // Spans no connector centre in the band y0..y1 may take: lanes of other edges
+        // through it, a line coming straight down into the symbol on this page (one with a
+        // jog crosses only under the connectors; lanes keep off its centre line); each
+        // lane's own track only for the others' shafts (a shaft on it would run along it).
+        let straight_down = plan.edges.iter().any(|e| {
+            let s = &nodes[e.src];
+            e.tgt == tg && e.style == Style::Down && s.page == t.page && (s.x - t.x).abs() < 0.05
+        });
+        let down_here = plan
+            .edges
+            .iter()
+            .any(|e| e.tgt == tg && e.style == Style::Down && nodes[e.src].page == t.page);
+        // A line whose last run comes down the centre from the connectors' row: a
+        // straight downward edge or a downward one's connector. (A downward edge with a jog
+        // comes in under the connectors; a lane's shaft on the centre then jogs above it.)
+        let centre_taken = straight_down || ks.iter().any(|&k| style(k) == Style::Down);
+        let common = |y0: f64, y1: f64| {
+            let mut b: Vec<(f64, f64)> = Vec::new();
+            for (i, r) in runs.iter().enumerate() {
+                if r.page == t.page && r.y1 > y0 && r.y0 < y1 + 0.3 * MM && !ks.contains(&r.edge) {
+                    let x = lane_x(i);
+                    b.push((x - reach, x + reach));
+                }
+            }
+            if straight_down {
+                b.push((t.x - half - 0.4 * MM, t.x + half + 0.4 * MM));
+            }
+            b
+        };
+        let blocked_for = |k: usize, row: &[usize], base: &[(f64, f64)]| {
+            let mut b = base.to_vec();
+            for &o in row {
+                if o != k && style(o) != Style::Down {
+                    let x = line_x(o);
+                    b.push((x - 0.5 * MM, x + 0.5 * MM));
+                }
+            }
+            if style(k) != Style::Down && centre_taken {
+                b.push((t.x - 0.5 * MM, t.x + 0.5 * MM));
+            }
+            b
+        };
+        let fit = |row: &[usize], base: &[(f64, f64)]| {
+            let wish: Vec<f64> = row.iter().map(|&k| line_x(k).clamp(lo, hi)).collect();
+            let blocked: Vec<Vec<(f64, f64)>> =
+                row.iter().map(|&k| blocked_for(k, row, base)).collect();
+            pack(&wish, &blocked, (lo, hi), gap)
+        };
+        // In the order their lines go on; when one side is too crowded, its innermost lane
+        // may take a place on the other side of the centre (its jog then crosses over).
+        let lanes = |want: Style| ks.iter().filter(|&&k| style(k) == want).count();
+        let (nl, nr) = (lanes(Style::LaneLeft), lanes(Style::LaneRight));
+        let mut orders = vec![ks.clone()];
+        if nl > 0 && nl >= nr {
+            // The innermost left lane goes just right of the downward edge.
+            let mut o = ks.clone();
+            let k = o.remove(nl - 1);
+            let at = o
+                .iter()
+                .position(|&j| style(j) == Style::LaneRight)
+                .unwrap_or(o.len());
+            o.insert(at, k);
+            orders.push(o);
+        }
+        if nr > 0 && nr >= nl {
+            let mut o = ks.clone();
+            let k = o.remove(o.len() - nr);
+            o.insert(nl, k);
+            orders.push(o);
+        }
+        let base = common(top, cb);
+        let one_row = orders
+            .into_iter()
+            .find_map(|order| fit(&order, &base).map(|xs| (order, xs)));
+        let (order, xs, row_top) = if let Some((order, xs)) = one_row {
+            (order, xs, top)
+        } else {
+            // Two rows, if the inset has the room: the m outermost lanes of each side first.
+            let (top1, top2) = (top, cb + TIER - CONN_H);
+            let room = t.top - (top2 + CONN_H) >= SHAFT + 0.3 * MM;
+            let two = (1..=nl.max(nr)).filter(|_| room).find_map(|m| {
+                let first: Vec<usize> = ks
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &k)| match style(k) {
+                        Style::LaneLeft => i < m.min(nl),
+                        Style::LaneRight => i >= ks.len() - m.min(nr),
+                        Style::Down => false,
+                    })
+                    .map(|(_, &k)| k)
+                    .collect();
+                let second: Vec<usize> =
+                    ks.iter().copied().filter(|k| !first.contains(k)).collect();
+                let xs1 = fit(&first, &base)?;
+                // The first row's lanes pass the second row.
+                let mut base2 = common(top2, top2 + CONN_H);
+                for &k in &first {
+                    let x = line_x(k);
+                    base2.push((x - reach, x + reach));
+                }
+                let xs2 = fit(&second, &base2)?;
+                Some((first, xs1, second, xs2))
+            });
+            let Some((first, xs1, second, xs2)) = two else {
+                crowded.push(tg);
+                continue;
+            };
+            // The first row turns off to its lanes just under itself, the outermost highest.
+            for (side, list) in [
+                (Style::LaneLeft, first.clone()),
+                (Style::LaneRight, first.iter().rev().copied().collect()),
+            ] {
+                let mut r = 0;
+                for k in list {
+                    if style(k) == side {
+                        let i = first.iter().position(|&o| o == k).unwrap_or(0);
+                        let jog = top1 + CONN_H + 0.3 * MM + 0.3 * MM * r as f64;
+                        out.insert(
+                            k,
+                            IntoConn {
+                                x: xs1[i],
+                                top: top1,
+                                jog,
+                            },
+                        );
+                        r += 1;
+                    }
+                }
+            }
+            (second, xs2, top2)
+        };
+        let cb = row_top + CONN_H;
+        // Jogs: on each side the outermost lane's highest, so no jog crosses another
+        // connector's shaft; all under a downward edge's jog (`SHAFT` above the symbol). A
+        // lane whose connector sits across the centre jogs above them all, clear of the
+        // downward edge's jog and arrowhead.
+        let any_down = down_here || ks.iter().any(|&k| style(k) == Style::Down);
+        let y_lo = if any_down {
+            (t.top - SHAFT + 0.45 * MM).max(cb + 0.3 * MM)
+        } else {
+            cb + 0.4 * MM
+        };
+        let y_hi = (t.top - 0.6 * MM).max(y_lo);
+        let at = |k: usize| xs[order.iter().position(|&o| o == k).unwrap_or(0)];
+        let across = |k: usize| match style(k) {
+            Style::LaneLeft => at(k) > t.x,
+            Style::LaneRight => at(k) < t.x,
+            Style::Down => false,
+        } || (down_here && style(k) != Style::Down && (at(k) - t.x).abs() < 0.6 * MM);
+        let side = |want: Style| -> Vec<usize> {
+            let mut v: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&k| style(k) == want && !across(k))
+                .collect();
+            v.sort_by(|&a, &b| {
+                let (a, b) = (line_x(a), line_x(b));
+                if want == Style::LaneLeft {
+                    a.total_cmp(&b)
+                } else {
+                    b.total_cmp(&a)
+                }
+            });
+            v
+        };
+        let (left, right) = (side(Style::LaneLeft), side(Style::LaneRight));
+        // Those jogging above the rest keep above a downward edge's jog too.
+        let n_high = order.iter().filter(|&&k| across(k)).count();
+        let high_room = if any_down {
+            t.top - SHAFT - 0.25 * MM - (cb + 0.3 * MM)
+        } else {
+            y_lo - 0.25 * MM - (cb + 0.3 * MM)
+        };
+        let high_step = if n_high > 1 {
+            (0.45 * MM).min(high_room.max(0.0) / (n_high - 1) as f64)
+        } else {
+            0.0
+        };
+        let mut n_across = 0;
+        for (i, &k) in order.iter().enumerate() {
+            let rank = left
+                .iter()
+                .position(|&o| o == k)
+                .map(|r| (r, left.len()))
+                .or_else(|| right.iter().position(|&o| o == k).map(|r| (r, right.len())));
+            let jog = if across(k) {
+                n_across += 1;
+                cb + 0.3 * MM + high_step * (n_across - 1) as f64
+            } else {
+                rank.map_or(y_hi, |(r, n)| {
+                    let step = if n > 1 {
+                        (0.45 * MM).min((y_hi - y_lo) / (n - 1) as f64)
+                    } else {
+                        0.0
+                    };
+                    y_hi - step * (n - 1 - r) as f64
+                })
+            };
+            out.insert(
+                k,
+                IntoConn {
+                    x: xs[i],
+                    top: row_top,
+                    jog,
+                },
+            );
+        }
+    }
+    (out, crowded)
+}
+
+/// Centres for a row of connectors, in the order given (left to right): each as near its wish
+/// as the others allow, at least `gap` apart, within lo..hi and outside its blocked spans
+/// (open intervals). None when they do not fit.
+fn pack(
+    wish: &[f64],
+    blocked: &[Vec<(f64, f64)>],
+    (lo, hi): (f64, f64),
+    gap: f64,
+) -> Option<Vec<f64>> {
+    let up = |i: usize, mut x: f64| {
+        while let Some(&(_, b)) = blocked[i].iter().find(|&&(a, b)| x > a && x < b) {
+            x = b;
+        }
+        x
+    };
+    let down = |i: usize, mut x: f64| {
+        while let Some(&(a, _)) = blocked[i].iter().find(|&&(a, b)| x > a && x < b) {
+            x = a;
+        }
+        x
+    };
+    let n = wish.len();
+    let mut p = vec![0.0; n];
+    // Left to right: no nearer than `gap` to the one before; then right to left, pulled
+    // back under `hi` and the one after.
+    for i in 0..n {
+        let prev = if i > 0 { p[i - 1] + gap } else { lo };
+        p[i] = up(i, wish[i].max(prev));
+    }
+    for i in (0..n).rev() {
+        let next = if i + 1 < n { p[i + 1] - gap } else { hi };
+        // Rounding must not move one that already fits.
+        if p[i] > next + 1e-6 {
+            p[i] = down(i, next);
+        }
+        if p[i] < lo - 1e-6 {
+            return None;
+        }
+    }
+    Some(p)
 }
 
 /// The x nearest `want` (within lo..hi) where a connector with its top at `top` overlaps no

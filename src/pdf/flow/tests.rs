@@ -120,6 +120,17 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
     let actor_x0 = x_table + 8.0 + keg;
     let table_x1 = x_table + avail;
     let last = steps.len();
+    // As flow.typ counts the branches jumping into each step, and symbol.typ keeps a second
+    // row of connectors' room above a step with more than one row takes.
+    let mut masuk = vec![0usize; last + 2];
+    for (k, st) in steps.iter().enumerate() {
+        for b in [st.ya, st.tidak].into_iter().flatten() {
+            if b != 0 && b != k + 2 && b <= last {
+                masuk[b] += 1;
+            }
+        }
+    }
+    let fits = ((cw - 6.0) / 5.0).floor() as usize + 1;
     let mut nodes = Vec::new();
     let mut grids: Vec<Grid> = Vec::new();
     let mut page = 1;
@@ -165,7 +176,8 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
         };
         let ends = st.kind == "keputusan" && (st.ya == Some(0) || st.tidak == Some(0));
         let label_room = if st.kind == "keputusan" { 3.5 } else { 0.0 };
-        let sym_h = 7.0 + h + label_room + if ends { 5.0 + h * 0.8 } else { 0.0 } + 3.0;
+        let extra = if masuk[nomor] >= fits { TIER / MM } else { 0.0 };
+        let sym_h = 7.0 + extra + h + label_room + if ends { 5.0 + h * 0.8 } else { 0.0 } + 3.0;
         let row_h = (st.text_h + 2.4).max(sym_h);
         if y + row_h > page_bottom && y > page_rows_top + header + 0.1 {
             finish_page(grids.last_mut().unwrap(), page_rows_top, y);
@@ -192,7 +204,7 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
             };
             let (out, ends) = outs_for(st, nomor, last, decider);
             let x = actor_x0 + cw * (a as f64 + 0.5);
-            let top = y + 7.0;
+            let top = y + 7.0 + extra;
             nodes.push(Node {
                 sop: 0,
                 step: nomor as i64,
@@ -241,9 +253,9 @@ fn width(s: &str) -> f64 {
 }
 
 fn violations(steps: &[GenStep], n_actors: usize) -> Vec<super::check::Violation> {
-    let (nodes, grids) = lay_out(steps, n_actors);
+    let (mut nodes, grids) = lay_out(steps, n_actors);
     let p = plan(&nodes);
-    let d = route(&nodes, &p, &grids, &width);
+    let d = route_fitting(&mut nodes, &p, &grids, &width);
     super::check::check(&nodes, &d, &grids)
 }
 
@@ -315,14 +327,14 @@ mod generated {
 
     proptest! {
         #![proptest_config(ProptestConfig {
-            cases: std::env::var("SOPAN_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000),
+            // At least 1,000 cases; `SOPAN_FUZZ_CASES=N` runs more.
+            cases: std::env::var("SOPAN_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000).max(1000),
             ..ProptestConfig::default()
         })]
 
         /// 1,000 generated flows: random steps, actors, joint steps, forward and backward
         /// decisions, `selesai` targets and tall rows route with no violation at all.
         #[test]
-        #[ignore = "21 of 1,000 generated flows still have violations (mostly 3-4 connectors into one narrow column): see violation_census"]
         fn generated_flows_route_without_violations((steps, n_actors) in flow()) {
             let v = violations(&steps, n_actors);
             prop_assert!(v.is_empty(), "{v:#?}\n{steps:#?}");
@@ -331,9 +343,10 @@ mod generated {
 }
 
 /// Counts the checker's findings by kind over 1,000 generated flows (the same 1,000 every
-/// run; `--nocapture` prints them) and holds the router to today's count: 21 flows, nearly
-/// all three or four off-page connectors into one narrow column. The strict test above (0 of
-/// 1,000) is the goal.
+/// run; `--nocapture` prints them) and holds the router to none. Before the target-side
+/// connectors of a symbol were planned together (and a crowded symbol made room under its
+/// connectors) 21 flows had findings, nearly all three or four off-page connectors into one
+/// column; the strict test above draws fresh flows every run.
 #[test]
 fn violation_census() {
     use proptest::strategy::{Strategy, ValueTree};
@@ -362,7 +375,7 @@ fn violation_census() {
         eprintln!("{n:5} {k}");
     }
     assert!(
-        bad <= 21,
+        bad == 0,
         "{bad} of 1000 generated flows with violations: {kinds:#?}"
     );
 }
@@ -391,8 +404,9 @@ fn first_case_of_a_violation() {
                     s.tidak
                 );
             }
-            let (nodes, grids) = lay_out(&steps, n);
-            let d = route(&nodes, &plan(&nodes), &grids, &width);
+            let (mut nodes, grids) = lay_out(&steps, n);
+            let p = plan(&nodes);
+            let d = route_fitting(&mut nodes, &p, &grids, &width);
             let r = |v: f64| (v / MM * 10.0).round() / 10.0;
             for w in d.wires.iter().filter(|w| w.page == x.page) {
                 let pts: Vec<(f64, f64)> = w.pts.iter().map(|p| (r(p.0), r(p.1))).collect();
@@ -542,4 +556,234 @@ fn two_lanes_into_one_side_do_not_share_a_segment_and_crossings_get_gaps() {
         "{} pieces for {lines} lines",
         pieces.len()
     );
+}
+
+/// A generated step in short: its actors, kind, Ya and Tidak targets (0 is `selesai`) and
+/// text height (mm).
+fn g(
+    actors: &[usize],
+    kind: &'static str,
+    ya: Option<usize>,
+    tidak: Option<usize>,
+    text_h: f64,
+) -> GenStep {
+    GenStep {
+        actors: actors.to_vec(),
+        kind,
+        ya,
+        tidak,
+        text_h,
+    }
+}
+
+/// Lays a flow out and routes it as the build does: the findings, the symbols as drawn (a
+/// crowded one may have moved down its cell) and the drawing.
+fn routed(
+    steps: &[GenStep],
+    n_actors: usize,
+) -> (Vec<super::check::Violation>, Vec<Node>, Drawing) {
+    let (mut nodes, grids) = lay_out(steps, n_actors);
+    let p = plan(&nodes);
+    let d = route_fitting(&mut nodes, &p, &grids, &width);
+    (super::check::check(&nodes, &d, &grids), nodes, d)
+}
+
+/// Generated flow 107 of the census: three page-crossing edges (a downward one and two
+/// lanes) into step 17 at the top of page 6. Placed one by one, the downward edge's
+/// connector found no free spot and sat on the other two ("penghubung menimpa penghubung
+/// lain"); planned together they share the row.
+#[test]
+fn connectors_into_one_symbol_share_its_inset_in_one_row() {
+    let steps = vec![
+        g(&[1], "mulai", None, None, 21.0),
+        g(&[0], "proses", None, None, 37.7),
+        g(&[0], "proses", None, None, 14.4),
+        g(&[0], "proses", None, None, 28.2),
+        g(&[1], "proses", None, None, 47.1),
+        g(&[0, 1], "proses", None, None, 8.8),
+        g(&[0], "keputusan", Some(5), Some(0), 65.2),
+        g(&[1], "proses", None, None, 36.7),
+        g(&[0], "proses", None, None, 49.6),
+        g(&[1], "proses", None, None, 54.2),
+        g(&[0], "keputusan", Some(13), Some(17), 59.9),
+        g(&[1], "keputusan", Some(13), Some(0), 29.0),
+        g(&[0], "keputusan", Some(14), Some(20), 49.9),
+        g(&[1], "proses", None, None, 55.3),
+        g(&[1], "keputusan", Some(5), Some(17), 12.9),
+        g(&[0], "proses", None, None, 67.0),
+        g(&[1], "proses", None, None, 51.2),
+        g(&[1, 0], "proses", None, None, 4.3),
+        g(&[1], "proses", None, None, 51.2),
+        g(&[0], "proses", None, None, 10.2),
+        g(&[1], "keputusan", Some(22), Some(2), 27.4),
+        g(&[0], "proses", None, None, 36.4),
+        g(&[0], "proses", None, None, 42.9),
+        g(&[1], "selesai", None, None, 17.0),
+    ];
+    let (v, nodes, d) = routed(&steps, 2);
+    assert!(v.is_empty(), "{v:#?}");
+    let t = nodes.iter().find(|n| n.step == 17 && !n.end).unwrap();
+    let into: Vec<&Conn> = d
+        .conns
+        .iter()
+        .filter(|c| c.page == t.page && c.to == 17)
+        .collect();
+    assert_eq!(into.len(), 3);
+    assert!(
+        into.iter()
+            .all(|c| (c.rect.y0 - into[0].rect.y0).abs() < 0.01)
+    );
+}
+
+/// Generated flow 38 of the census: four lanes from later pages into step 3 of an 8-actor
+/// SOP (16 mm columns), one row of connectors fits three. The template keeps a second row's
+/// room above a step that many branches jump into (symbol.typ, mirrored by `lay_out`); the
+/// outer lanes' connectors take the first row and turn off at once, the rest the second.
+#[test]
+fn a_step_many_branches_jump_into_gets_a_second_row_of_connectors() {
+    let steps = vec![
+        g(&[2, 5], "mulai", None, None, 15.5),
+        g(&[5, 3], "proses", None, None, 24.0),
+        g(&[5], "proses", None, None, 45.2),
+        g(&[6], "proses", None, None, 56.6),
+        g(&[4], "keputusan", Some(3), Some(3), 38.2),
+        g(&[3], "proses", None, None, 26.5),
+        g(&[7, 1], "proses", None, None, 61.2),
+        g(&[2, 1], "proses", None, None, 24.6),
+        g(&[7, 2], "proses", None, None, 20.2),
+        g(&[2], "proses", None, None, 56.3),
+        g(&[1], "keputusan", Some(3), Some(3), 41.4),
+        g(&[5, 7], "proses", None, None, 5.7),
+        g(&[0, 1, 7], "selesai", None, None, 50.7),
+    ];
+    let (v, nodes, d) = routed(&steps, 8);
+    assert!(v.is_empty(), "{v:#?}");
+    let t = nodes.iter().find(|n| n.step == 3 && !n.end).unwrap();
+    let mut tops: Vec<i64> = d
+        .conns
+        .iter()
+        .filter(|c| c.page == t.page && c.to == 3)
+        .map(|c| (c.rect.y0 * 10.0).round() as i64)
+        .collect();
+    assert_eq!(tops.len(), 4);
+    tops.dedup();
+    assert_eq!(tops.len(), 2, "two rows of connectors");
+}
+
+/// Seeded generated flow: a symbol whose top inset cannot take its connectors though no step
+/// jumps into it often enough for the template's extra room (a line straight down into its
+/// top splits the inset). Routed as laid out it has findings; the symbol moves down its
+/// (tall) cell by `TIER` and the connectors take two rows.
+#[test]
+fn a_crowded_symbol_moves_down_its_cell_for_a_second_row() {
+    let steps = vec![
+        g(&[4], "mulai", None, None, 39.4),
+        g(&[1, 0], "keputusan", Some(15), Some(1), 44.8),
+        g(&[4], "proses", None, None, 45.4),
+        g(&[1, 2], "keputusan", Some(3), Some(19), 9.6),
+        g(&[1], "keputusan", Some(6), Some(0), 28.8),
+        g(&[1], "keputusan", Some(1), Some(21), 23.8),
+        g(&[1, 5], "proses", None, None, 61.5),
+        g(&[3], "proses", None, None, 66.3),
+        g(&[3, 0], "proses", None, None, 25.9),
+        g(&[1, 3, 5], "proses", None, None, 52.9),
+        g(&[2, 1], "keputusan", Some(12), Some(0), 52.3),
+        g(&[5], "proses", None, None, 59.4),
+        g(&[5, 4], "proses", None, None, 18.4),
+        g(&[5, 4], "keputusan", Some(15), Some(10), 21.3),
+        g(&[5], "proses", None, None, 52.8),
+        g(&[4], "proses", None, None, 31.9),
+        g(&[4, 2], "keputusan", Some(18), Some(21), 36.6),
+        g(&[4, 2], "proses", None, None, 8.5),
+        g(&[4, 1], "keputusan", Some(12), Some(21), 57.8),
+        g(&[2, 5, 4], "proses", None, None, 57.9),
+        g(&[4, 1], "proses", None, None, 48.0),
+        g(&[5], "selesai", None, None, 4.4),
+    ];
+    let (laid, grids) = lay_out(&steps, 6);
+    let p = plan(&laid);
+    let plain = super::check::check(&laid, &route(&laid, &p, &grids, &width), &grids);
+    assert!(!plain.is_empty());
+    let (v, nodes, _) = routed(&steps, 6);
+    assert!(v.is_empty(), "{v:#?}");
+    let moved: Vec<f64> = nodes
+        .iter()
+        .zip(&laid)
+        .map(|(a, b)| a.top - b.top)
+        .filter(|dy| dy.abs() > 0.01)
+        .collect();
+    assert!(!moved.is_empty());
+    assert!(moved.iter().all(|dy| (dy - TIER).abs() < 0.01), "{moved:?}");
+}
+
+/// Seeded generated flow: three lanes from later pages into the right side of step 2's
+/// rightmost symbol in a 16 mm column, which no downward edge enters. Their connectors and
+/// tracks did not fit (lines on one another, connectors on one another); one of them now
+/// comes in from the top on its page.
+#[test]
+fn a_crowded_symbols_lane_from_another_page_enters_from_the_top() {
+    let steps = vec![
+        g(&[6], "mulai", None, None, 13.1),
+        g(&[7, 6, 1], "proses", None, None, 9.5),
+        g(&[2], "proses", None, None, 36.7),
+        g(&[1, 5], "proses", None, None, 38.6),
+        g(&[6], "keputusan", Some(6), Some(14), 31.8),
+        g(&[1, 4], "proses", None, None, 31.6),
+        g(&[7, 2, 0], "proses", None, None, 15.5),
+        g(&[4, 1], "keputusan", Some(12), Some(2), 42.2),
+        g(&[0, 3], "proses", None, None, 6.1),
+        g(&[0, 5, 6], "proses", None, None, 58.6),
+        g(&[2], "keputusan", Some(1), Some(2), 11.4),
+        g(&[1, 4, 5], "keputusan", Some(13), Some(4), 23.0),
+        g(&[5, 3], "proses", None, None, 45.2),
+        g(&[1, 4], "keputusan", Some(15), Some(12), 49.1),
+        g(&[6, 3, 7], "proses", None, None, 7.2),
+        g(&[2], "keputusan", Some(17), Some(2), 19.0),
+        g(&[7, 5], "keputusan", Some(18), Some(0), 55.3),
+        g(&[4], "proses", None, None, 27.3),
+        g(&[4, 5], "selesai", None, None, 48.9),
+    ];
+    let (v, nodes, d) = routed(&steps, 8);
+    assert!(v.is_empty(), "{v:#?}");
+    let p = plan(&nodes);
+    let from_top = nodes.iter().enumerate().any(|(i, t)| {
+        !p.edges.iter().any(|e| e.tgt == i && e.style == Style::Down)
+            && d.arrows
+                .iter()
+                .any(|a| a.page == t.page && a.dir == Dir::Down && a.tip == (t.x, t.top))
+    });
+    assert!(from_top);
+}
+
+/// Seeded generated flow: three page-crossing lanes into a decision in a 16 mm column whose
+/// downward edge comes in with a jog under the connectors. Kept off the centre, the three
+/// connectors did not fit; a lane's connector now takes the centre and jogs above the
+/// downward edge's jog.
+#[test]
+fn a_lane_connector_takes_the_centre_over_a_jogging_downward_edge() {
+    let steps = vec![
+        g(&[3, 0], "mulai", None, None, 23.7),
+        g(&[5, 1], "proses", None, None, 46.2),
+        g(&[7, 1], "proses", None, None, 45.4),
+        g(&[0], "keputusan", Some(11), Some(0), 43.5),
+        g(&[3, 2, 6], "keputusan", Some(0), Some(14), 4.6),
+        g(&[2], "proses", None, None, 30.0),
+        g(&[2], "keputusan", Some(11), Some(13), 26.2),
+        g(&[1, 7], "proses", None, None, 17.3),
+        g(&[1, 6], "keputusan", Some(14), Some(14), 45.4),
+        g(&[0], "proses", None, None, 15.1),
+        g(&[4], "keputusan", Some(12), Some(3), 12.8),
+        g(&[4], "proses", None, None, 66.7),
+        g(&[3], "proses", None, None, 32.4),
+        g(&[2], "keputusan", Some(15), Some(7), 13.1),
+        g(&[6, 3, 0], "proses", None, None, 7.7),
+        g(&[4, 2], "proses", None, None, 59.5),
+        g(&[2, 5, 7], "selesai", None, None, 61.2),
+    ];
+    let (v, nodes, d) = routed(&steps, 8);
+    assert!(v.is_empty(), "{v:#?}");
+    let t = nodes.iter().find(|n| n.step == 14 && !n.end).unwrap();
+    assert!(d.conns.iter().any(|c| c.page == t.page
+        && c.to == 14
+        && ((c.rect.x0 + c.rect.x1) / 2.0 - t.x).abs() < 0.6 * MM));
 }
