@@ -526,6 +526,16 @@ const SYMBOL: usize = COLS + 1;
 /// What `cost` adds up besides the columns being tried: the header and each column's sum.
 type Fixed = (f64, [f64; COLS]);
 
+/// A text column's look ahead: from which width (its bits), that width's class, the next
+/// step to try, and the steps found so far that wrap it otherwise (with their heights).
+#[derive(Default)]
+struct Ahead {
+    width: u64,
+    class: u32,
+    next: f64,
+    found: Vec<(f64, usize)>,
+}
+
 struct Solver<'a> {
     t: &'a Table,
     size: f64,
@@ -828,6 +838,7 @@ impl<'a> Solver<'a> {
         // cannot help: those columns are not tried (most of the solver's time otherwise).
         let full: [f64; COLS] = std::array::from_fn(|c| self.natural(c));
         let heads = self.natural_heads();
+        let mut ahead: [Ahead; COLS] = Default::default();
         while free >= step {
             let mut best: Option<(f64, usize, f64)> = None;
             // The other columns stay as they are while one is tried at up to 40 widths.
@@ -840,24 +851,58 @@ impl<'a> Solver<'a> {
                 if c != ACTOR && w[c] >= full[c] {
                     continue;
                 }
-                let now = self.class(c, w[c]);
-                let mut k = 1.0;
-                while k * step * unit <= free && k <= 40.0 {
-                    let mut t = w;
-                    t[c] += k * step;
-                    let cost = if c == ACTOR {
-                        self.cost_actor(fixed, &w, t[c])
-                    } else {
-                        // Wrapped the same: the very same cost, no gain.
-                        let s = self.slot(c, t[c]);
-                        let (at, class) = self.slots[s as usize];
-                        if class == now {
-                            k += 1.0;
-                            continue;
+                if c == ACTOR {
+                    let mut k = 1.0;
+                    while k * step * unit <= free && k <= 40.0 {
+                        let gain = current - self.cost_actor(fixed, &w, w[c] + k * step);
+                        if gain > 1e-6 {
+                            let rate = gain / (k * step * unit);
+                            if best.is_none_or(|b| rate > b.0) {
+                                best = Some((rate, c, k * step));
+                            }
+                            break;
                         }
-                        self.cost_varied(fixed, [(c, at)])
+                        k += 1.0;
+                    }
+                    continue;
+                }
+                // The widths ahead that wrap this column otherwise than now (any other leaves
+                // the cost exactly as it is: no gain), found as far as needed and kept while
+                // the column keeps its width.
+                if ahead[c].width != w[c].to_bits() {
+                    ahead[c] = Ahead {
+                        width: w[c].to_bits(),
+                        class: self.class(c, w[c]),
+                        next: 1.0,
+                        found: Vec::new(),
                     };
-                    let gain = current - cost;
+                }
+                let mut i = 0;
+                loop {
+                    if i == ahead[c].found.len() {
+                        let a = &mut ahead[c];
+                        let mut more = false;
+                        while a.next <= 40.0 && a.next * step <= free {
+                            let k = a.next;
+                            a.next += 1.0;
+                            let s = self.slot(c, w[c] + k * step);
+                            let (at, class) = self.slots[s as usize];
+                            if class != a.class {
+                                a.found.push((k, at));
+                                more = true;
+                                break;
+                            }
+                        }
+                        if !more {
+                            break;
+                        }
+                    }
+                    let (k, at) = ahead[c].found[i];
+                    i += 1;
+                    if k * step * unit > free {
+                        break;
+                    }
+                    let gain = current - self.cost_varied(fixed, [(c, at)]);
                     if gain > 1e-6 {
                         let rate = gain / (k * step * unit);
                         if best.is_none_or(|b| rate > b.0) {
@@ -865,7 +910,6 @@ impl<'a> Solver<'a> {
                         }
                         break;
                     }
-                    k += 1.0;
                 }
             }
             let Some((_, c, d)) = best else { break };
