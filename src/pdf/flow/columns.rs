@@ -26,8 +26,6 @@
 //! label room under a diamond, a decision's own end terminator): change both together.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
-use std::rc::Rc;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -121,14 +119,38 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
 
 impl Metrics {
     fn width(&self, s: &str, bold: bool) -> f64 {
+        s.chars().map(|c| self.advance(c, bold)).sum()
+    }
+
+    fn advance(&self, c: char, bold: bool) -> f64 {
         let t = if bold { &self.bold } else { &self.regular };
-        s.chars()
-            .map(|c| match c {
-                '\u{ad}' | '\u{200b}' => 0.0,
-                c => t.get(c as usize).copied().unwrap_or(0.6),
-            })
-            .map(f64::from)
-            .sum()
+        f64::from(match c {
+            '\u{ad}' | '\u{200b}' => 0.0,
+            c => t.get(c as usize).copied().unwrap_or(0.6),
+        })
+    }
+
+    /// The widest part of `text` as `parts` splits its words: `width` of each, without
+    /// building them (`fitted` asks this of every text for every plan tried).
+    fn widest(&self, text: &str, bold: bool) -> f64 {
+        let mut widest = f64::NEG_INFINITY;
+        for token in text.split_whitespace() {
+            let mut w = -0.0;
+            let mut open = false;
+            for c in token.chars() {
+                w += self.advance(c, bold);
+                open = true;
+                if matches!(c, '-' | '/') {
+                    widest = widest.max(w);
+                    w = -0.0;
+                    open = false;
+                }
+            }
+            if open {
+                widest = widest.max(w);
+            }
+        }
+        widest
     }
 }
 
@@ -148,6 +170,9 @@ struct Word {
 struct Para {
     words: Vec<Word>,
     indent: f64,
+    /// The narrowest line width (em, indent left out) that `lines` fills with the whole
+    /// paragraph: one line from there on, without wrapping word by word.
+    one_line: f64,
 }
 
 /// A token split after each hyphen and slash: Typst (UAX #14) may break there.
@@ -175,17 +200,36 @@ fn para(text: &str, indent: f64, bold: bool) -> Para {
         for (k, p) in parts.iter().enumerate() {
             words.push(Word {
                 width: m.width(p, bold),
-                pieces: syllables(p).iter().map(|s| m.width(s, bold)).collect(),
+                pieces: syllable_widths(p, bold),
                 space: k == last,
             });
         }
     }
-    Para { words, indent }
+    // `lines` on a line wide enough for all: each test it makes, at its largest.
+    let (mut x, mut gap, mut one_line) = (0.0_f64, 0.0, 0.0_f64);
+    for w in &words {
+        if x > 0.0 {
+            one_line = one_line.max(x + gap + w.width);
+            x += gap + w.width;
+        } else {
+            one_line = one_line.max(w.width);
+            x = w.width;
+        }
+        gap = if w.space { 0.278 } else { 0.0 };
+    }
+    Para {
+        words,
+        indent,
+        one_line,
+    }
 }
 
 /// Lines of one paragraph wrapped first-fit into `width` em.
 fn lines(p: &Para, width: f64) -> usize {
     let width = (width - p.indent).max(0.5);
+    if p.one_line <= width {
+        return 1;
+    }
     let space = 0.278;
     let hyphen = 0.333;
     let mut n = 1;
@@ -228,6 +272,38 @@ fn lines(p: &Para, width: f64) -> usize {
 /// "Pertanggungjawaban" → per·tang·gung·ja·wa·ban.
 fn syllables(word: &str) -> Vec<String> {
     let chars: Vec<char> = word.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    for c in syllable_cuts(&chars) {
+        out.push(chars[start..c].iter().collect());
+        start = c;
+    }
+    out.push(chars[start..].iter().collect());
+    out
+}
+
+/// The widths (em) of `word`'s syllables: `width` of each of `syllables(word)`, without
+/// building them (every word of a table is measured, few are ever broken).
+fn syllable_widths(word: &str, bold: bool) -> Vec<f64> {
+    let m = &*METRICS;
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = Vec::with_capacity(1);
+    let mut start = 0;
+    let width = |s: &[char]| s.iter().map(|&c| m.advance(c, bold)).sum();
+    // Fewer than four letters have no break (two must stay on either side).
+    if chars.len() >= 4 {
+        for c in syllable_cuts(&chars) {
+            out.push(width(&chars[start..c]));
+            start = c;
+        }
+    }
+    out.push(width(&chars[start..]));
+    out
+}
+
+/// Where `chars` break into syllables (indices of each syllable's first character after the
+/// first).
+fn syllable_cuts(chars: &[char]) -> Vec<usize> {
     let vowel = |c: char| "aiueoAIUEO".contains(c);
     let letter = |c: char| c.is_alphabetic();
     // Consonant units: ng, ny, kh, sy are one consonant.
@@ -245,22 +321,22 @@ fn syllables(word: &str) -> Vec<String> {
     let mut i = 0;
     while i < chars.len() {
         if vowel(chars[i]) {
-            // The consonant run after this vowel, up to the next vowel.
-            let mut units = Vec::new();
+            // The consonant run after this vowel, up to the next vowel: the cut goes before
+            // its first unit when it has one, before its second when it has more.
+            let (mut units, mut cut) = (0, None);
             let mut j = i + 1;
             while j < chars.len() && letter(chars[j]) && !vowel(chars[j]) {
-                units.push(j);
+                units += 1;
+                if units <= 2 {
+                    cut = Some(j);
+                }
                 j += if digraph(j) { 2 } else { 1 };
             }
-            if j < chars.len() && vowel(chars[j]) {
-                let cut = match units.len() {
-                    0 => None,
-                    1 => Some(units[0]),
-                    _ => Some(units[1]),
-                };
-                if let Some(c) = cut {
-                    cuts.push(c);
-                }
+            if j < chars.len()
+                && vowel(chars[j])
+                && let Some(c) = cut
+            {
+                cuts.push(c);
             }
             i = j.max(i + 1);
         } else {
@@ -269,14 +345,7 @@ fn syllables(word: &str) -> Vec<String> {
     }
     // Never leave fewer than two letters on either side.
     cuts.retain(|&c| c >= 2 && c + 2 <= chars.len());
-    let mut out = Vec::new();
-    let mut start = 0;
-    for c in cuts {
-        out.push(chars[start..c].iter().collect());
-        start = c;
-    }
-    out.push(chars[start..].iter().collect());
-    out
+    cuts
 }
 
 /// `word` with a soft hyphen at its syllable breaks and zero-width breaks inside any syllable
@@ -309,6 +378,9 @@ fn breakable(word: &str, width: f64, bold: bool) -> String {
 /// `text` with break opportunities in every word wider than `width` em; unchanged otherwise.
 fn fitted(text: &str, width: f64, bold: bool) -> Option<String> {
     let m = &*METRICS;
+    if m.widest(text, bold) <= width {
+        return None;
+    }
     let too_wide = |w: &str| parts(w).iter().any(|p| m.width(p, bold) > width);
     if !text.split_whitespace().any(too_wide) {
         return None;
@@ -437,15 +509,54 @@ fn symbol_height(actor: f64, (decision, ends): (bool, bool)) -> f64 {
 /// Widths: the six text columns, then the actor column.
 type Widths = [f64; COLS + 1];
 
-/// Every row's cell height in one column at one width, and their sum.
-type Heights = (Vec<f64>, f64);
+/// A width as the cache keys it: tenths of a millimetre.
+fn key(w: f64) -> usize {
+    (w * 10.0).round().max(0.0) as usize
+}
+
+/// Not computed yet, in `Solver::index`.
+const NONE: u32 = u32::MAX;
+
+/// The symbol kinds (decision, ends) in the order `Solver::symbol_heights` lists them.
+const KINDS: [(bool, bool); 4] = [(false, false), (false, true), (true, false), (true, true)];
+
+/// The row's symbol in `Solver::best`, a column never left out.
+const SYMBOL: usize = COLS + 1;
+
+/// What `cost` adds up besides the columns being tried: the header and each column's sum.
+type Fixed = (f64, [f64; COLS]);
+
+/// A text column's look ahead: from which width (its bits), that width's class, the next
+/// step to try, and the steps found so far that wrap it otherwise (with their heights).
+#[derive(Default)]
+struct Ahead {
+    width: u64,
+    class: u32,
+    next: f64,
+    found: Vec<(f64, usize)>,
+}
 
 struct Solver<'a> {
     t: &'a Table,
     size: f64,
-    /// Per column and width (0.1 mm): every row's cell height and their sum. The solver tries
-    /// thousands of width sets but few widths per column, so wrapping is done once per width.
-    cache: RefCell<rustc_hash::FxHashMap<(usize, i64), Rc<Heights>>>,
+    /// Per column (the actor headers last), per width in 0.1 mm: its slot, or `NONE`. The
+    /// solver tries thousands of width sets but few widths per column, so wrapping is done
+    /// once per width; a dense table, as a hash map's lookups were most of the solver's time.
+    index: [Vec<u32>; COLS + 1],
+    /// Per slot: where its cell heights start in `pool` (their sum follows them), and its
+    /// class: the first slot of the column with the very same heights. A width of the same
+    /// class as the current one leaves the table's cost exactly as it is.
+    slots: Vec<(usize, u32)>,
+    classes: rustc_hash::FxHashMap<(usize, Vec<u64>), u32>,
+    pool: Vec<f64>,
+    /// Per row: its symbol's kind as an index into `KINDS` (or `None`).
+    kinds: Vec<Option<usize>>,
+    /// Per row, the three tallest of its cells and its symbol (0 without one) at the widths
+    /// being improved, with their columns (`SYMBOL` for the symbol), tallest first: the
+    /// tallest of a row without one or two columns is the first of these not left out.
+    best: Vec<[(f64, usize); 3]>,
+    /// Per row, its tallest cell at those widths (the symbol left out).
+    cells: Vec<f64>,
 }
 
 impl<'a> Solver<'a> {
@@ -453,72 +564,191 @@ impl<'a> Solver<'a> {
         Solver {
             t,
             size,
-            cache: RefCell::default(),
+            index: Default::default(),
+            slots: Vec::new(),
+            classes: Default::default(),
+            pool: Vec::new(),
+            kinds: t
+                .symbol
+                .iter()
+                .map(|s| s.map(|k| KINDS.iter().position(|&x| x == k).unwrap_or(0)))
+                .collect(),
+            best: Vec::new(),
+            cells: Vec::new(),
         }
     }
 
-    /// Cell heights of column `c` (the actor headers for `ACTOR`) at width `w`.
-    fn heights(&self, c: usize, w: f64) -> Rc<(Vec<f64>, f64)> {
-        let key = (c, (w * 10.0).round() as i64);
-        if let Some(h) = self.cache.borrow().get(&key) {
-            return h.clone();
+    /// The slot of column `c` (the actor headers for `ACTOR`) at width `w`, computed when new.
+    fn slot(&mut self, c: usize, w: f64) -> u32 {
+        let k = key(w);
+        if let Some(&s) = self.index[c].get(k)
+            && s != NONE
+        {
+            return s;
         }
-        let v: Vec<f64> = if c == ACTOR {
-            self.t
-                .heads
-                .iter()
-                .map(|h| cell_height(std::slice::from_ref(h), w, self.size))
-                .collect()
+        if self.index[c].len() <= k {
+            self.index[c].resize(k + 1, NONE);
+        }
+        let at = self.pool.len();
+        let mut sum = 0.0;
+        if c == ACTOR {
+            for h in &self.t.heads {
+                let v = cell_height(std::slice::from_ref(h), w, self.size);
+                self.pool.push(v);
+                sum += v;
+            }
         } else {
-            self.t
-                .rows
-                .iter()
-                .map(|r| cell_height(&r[c], w, self.size))
-                .collect()
-        };
-        let sum = v.iter().sum();
-        let h = Rc::new((v, sum));
-        self.cache.borrow_mut().insert(key, h.clone());
-        h
+            for r in &self.t.rows {
+                let v = cell_height(&r[c], w, self.size);
+                self.pool.push(v);
+                sum += v;
+            }
+        }
+        self.pool.push(sum);
+        let s = self.slots.len() as u32;
+        let bits = self.pool[at..].iter().map(|v| v.to_bits()).collect();
+        let class = *self.classes.entry((c, bits)).or_insert(s);
+        self.slots.push((at, class));
+        self.index[c][k] = s;
+        s
     }
 
-    fn header(&self, w: &Widths) -> f64 {
+    /// Where the cell heights of column `c` at width `w` start in `pool`.
+    fn heights(&mut self, c: usize, w: f64) -> usize {
+        let s = self.slot(c, w);
+        self.slots[s as usize].0
+    }
+
+    fn class(&mut self, c: usize, w: f64) -> u32 {
+        let s = self.slot(c, w);
+        self.slots[s as usize].1
+    }
+
+    fn header(&mut self, w: &Widths) -> f64 {
         let one = (METRICS.cap * self.size * PT) + 2.0 * INSET_Y;
-        let actors = self
-            .heights(ACTOR, w[ACTOR])
-            .0
-            .iter()
-            .fold(one, |a, &b| a.max(b));
+        let at = self.heights(ACTOR, w[ACTOR]);
+        let n = self.t.heads.len();
+        let actors = self.pool[at..at + n].iter().fold(one, |a, &b| a.max(b));
         one + actors
     }
 
-    fn columns(&self, w: &Widths) -> [Rc<(Vec<f64>, f64)>; COLS] {
+    /// Where each text column's heights at `w` start in `pool`.
+    fn columns(&mut self, w: &Widths) -> [usize; COLS] {
         std::array::from_fn(|c| self.heights(c, w[c]))
     }
 
-    fn row_of(&self, cols: &[Rc<(Vec<f64>, f64)>; COLS], r: usize, w: &Widths) -> f64 {
-        let mut h = self.t.symbol[r].map_or(0.0, |kind| symbol_height(w[ACTOR], kind));
-        for c in cols {
-            h = h.max(c.0[r]);
+    /// The symbol's room for each of `KINDS` in an actor column `actor` wide.
+    fn symbol_heights(actor: f64) -> [f64; 4] {
+        KINDS.map(|k| symbol_height(actor, k))
+    }
+
+    fn row_of(&self, cols: &[usize; COLS], sym: &[f64; 4], r: usize) -> f64 {
+        let mut h = self.kinds[r].map_or(0.0, |k| sym[k]);
+        for &at in cols {
+            h = h.max(self.pool[at + r]);
         }
         h
     }
 
     #[cfg(test)]
-    fn row(&self, r: usize, w: &Widths) -> f64 {
-        self.row_of(&self.columns(w), r, w)
+    fn row(&mut self, r: usize, w: &Widths) -> f64 {
+        let cols = self.columns(w);
+        self.row_of(&cols, &Self::symbol_heights(w[ACTOR]), r)
     }
 
     /// Table height, plus a small share of every cell's height so that growing a column that
     /// is not yet the tallest in its rows still counts (it will be once the others shrink).
-    fn cost(&self, w: &Widths) -> f64 {
+    fn cost(&mut self, w: &Widths) -> f64 {
         let cols = self.columns(w);
+        let sym = Self::symbol_heights(w[ACTOR]);
         let mut total = self.header(w);
-        for r in 0..self.t.rows.len() {
-            total += self.row_of(&cols, r, w);
+        let n = self.t.rows.len();
+        for r in 0..n {
+            total += self.row_of(&cols, &sym, r);
         }
         for c in [KEG, KEL, OUT, KET, WAKTU] {
-            total += 0.05 * cols[c].1;
+            total += 0.05 * self.pool[cols[c] + n];
+        }
+        total
+    }
+
+    /// Takes `w` as the widths to improve on: fills `best` and returns what `cost` adds up
+    /// besides the rows.
+    fn fix(&mut self, w: &Widths) -> Fixed {
+        let cols = self.columns(w);
+        let sym = Self::symbol_heights(w[ACTOR]);
+        let head = self.header(w);
+        let n = self.t.rows.len();
+        self.best.clear();
+        self.cells.clear();
+        for r in 0..n {
+            let cells = cols
+                .iter()
+                .fold(0.0, |h: f64, &at| h.max(self.pool[at + r]));
+            self.cells.push(cells);
+            let mut top = [
+                (self.kinds[r].map_or(0.0, |k| sym[k]), SYMBOL),
+                (-1.0, SYMBOL),
+                (-1.0, SYMBOL),
+            ];
+            for (c, &at) in cols.iter().enumerate() {
+                let v = self.pool[at + r];
+                if v > top[0].0 {
+                    top = [(v, c), top[0], top[1]];
+                } else if v > top[1].0 {
+                    top = [top[0], (v, c), top[1]];
+                } else if v > top[2].0 {
+                    top[2] = (v, c);
+                }
+            }
+            self.best.push(top);
+        }
+        (head, cols.map(|at| self.pool[at + n]))
+    }
+
+    /// `cost` of the widths last given to `fix`, with the text columns of `changed` (column,
+    /// start of its heights in `pool`) at other widths. The same sums in the same order, so
+    /// the same value to the last bit (a row's maximum is exact in any order), without going
+    /// over the other columns again for every width tried.
+    fn cost_varied<const N: usize>(
+        &self,
+        (head, sums): Fixed,
+        changed: [(usize, usize); N],
+    ) -> f64 {
+        let n = self.best.len();
+        let mut total = head;
+        for (r, top) in self.best.iter().enumerate() {
+            let mut h = top
+                .iter()
+                .find(|t| !changed.iter().any(|x| x.0 == t.1))
+                .map_or(0.0, |t| t.0);
+            for (_, at) in changed {
+                h = h.max(self.pool[at + r]);
+            }
+            total += h;
+        }
+        for c in [KEG, KEL, OUT, KET, WAKTU] {
+            let sum = changed
+                .iter()
+                .find(|x| x.0 == c)
+                .map_or(sums[c], |&(_, at)| self.pool[at + n]);
+            total += 0.05 * sum;
+        }
+        total
+    }
+
+    /// `cost` of the widths last given to `fix` with the actor columns `actor` wide: the
+    /// header and the symbols change, the text columns stay.
+    fn cost_actor(&mut self, (_, sums): Fixed, w: &Widths, actor: f64) -> f64 {
+        let mut t = *w;
+        t[ACTOR] = actor;
+        let sym = Self::symbol_heights(actor);
+        let mut total = self.header(&t);
+        for (r, &cells) in self.cells.iter().enumerate() {
+            total += self.kinds[r].map_or(0.0, |k| sym[k]).max(cells);
+        }
+        for c in [KEG, KEL, OUT, KET, WAKTU] {
+            total += 0.05 * sums[c];
         }
         total
     }
@@ -546,15 +776,16 @@ impl<'a> Solver<'a> {
     }
 
     /// Total height (mm) of the table and its pages, rows being unbreakable.
-    fn pages(&self, w: &Widths, page: f64) -> (f64, usize) {
+    fn pages(&mut self, w: &Widths, page: f64) -> (f64, usize) {
         let head = self.header(w);
         let room = page - head;
         let mut pages = 1;
         let mut used = 0.0;
         let mut total = head;
         let cols = self.columns(w);
+        let sym = Self::symbol_heights(w[ACTOR]);
         for r in 0..self.t.rows.len() {
-            let h = self.row_of(&cols, r, w);
+            let h = self.row_of(&cols, &sym, r);
             total += h;
             if used > 0.0 && used + h > room {
                 pages += 1;
@@ -592,7 +823,7 @@ impl<'a> Solver<'a> {
             + 2.0 * INSET_X
     }
 
-    fn solve(&self, avail: f64, actor_floor: f64) -> Widths {
+    fn solve(&mut self, avail: f64, actor_floor: f64) -> Widths {
         let n = self.t.n_actors as f64;
         let mut w: Widths = [0.0; COLS + 1];
         for (c, v) in w.iter_mut().enumerate().take(COLS) {
@@ -607,8 +838,11 @@ impl<'a> Solver<'a> {
         // cannot help: those columns are not tried (most of the solver's time otherwise).
         let full: [f64; COLS] = std::array::from_fn(|c| self.natural(c));
         let heads = self.natural_heads();
+        let mut ahead: [Ahead; COLS] = Default::default();
         while free >= step {
             let mut best: Option<(f64, usize, f64)> = None;
+            // The other columns stay as they are while one is tried at up to 40 widths.
+            let fixed = self.fix(&w);
             for c in [KEG, KEL, WAKTU, OUT, KET, ACTOR] {
                 let unit = if c == ACTOR { n.max(1.0) } else { 1.0 };
                 if c == ACTOR && (self.t.n_actors == 0 || w[ACTOR] >= 30.0 || w[ACTOR] >= heads) {
@@ -617,11 +851,58 @@ impl<'a> Solver<'a> {
                 if c != ACTOR && w[c] >= full[c] {
                     continue;
                 }
-                let mut k = 1.0;
-                while k * step * unit <= free && k <= 40.0 {
-                    let mut t = w;
-                    t[c] += k * step;
-                    let gain = current - self.cost(&t);
+                if c == ACTOR {
+                    let mut k = 1.0;
+                    while k * step * unit <= free && k <= 40.0 {
+                        let gain = current - self.cost_actor(fixed, &w, w[c] + k * step);
+                        if gain > 1e-6 {
+                            let rate = gain / (k * step * unit);
+                            if best.is_none_or(|b| rate > b.0) {
+                                best = Some((rate, c, k * step));
+                            }
+                            break;
+                        }
+                        k += 1.0;
+                    }
+                    continue;
+                }
+                // The widths ahead that wrap this column otherwise than now (any other leaves
+                // the cost exactly as it is: no gain), found as far as needed and kept while
+                // the column keeps its width.
+                if ahead[c].width != w[c].to_bits() {
+                    ahead[c] = Ahead {
+                        width: w[c].to_bits(),
+                        class: self.class(c, w[c]),
+                        next: 1.0,
+                        found: Vec::new(),
+                    };
+                }
+                let mut i = 0;
+                loop {
+                    if i == ahead[c].found.len() {
+                        let a = &mut ahead[c];
+                        let mut more = false;
+                        while a.next <= 40.0 && a.next * step <= free {
+                            let k = a.next;
+                            a.next += 1.0;
+                            let s = self.slot(c, w[c] + k * step);
+                            let (at, class) = self.slots[s as usize];
+                            if class != a.class {
+                                a.found.push((k, at));
+                                more = true;
+                                break;
+                            }
+                        }
+                        if !more {
+                            break;
+                        }
+                    }
+                    let (k, at) = ahead[c].found[i];
+                    i += 1;
+                    if k * step * unit > free {
+                        break;
+                    }
+                    let gain = current - self.cost_varied(fixed, [(c, at)]);
                     if gain > 1e-6 {
                         let rate = gain / (k * step * unit);
                         if best.is_none_or(|b| rate > b.0) {
@@ -629,7 +910,6 @@ impl<'a> Solver<'a> {
                         }
                         break;
                     }
-                    k += 1.0;
                 }
             }
             let Some((_, c, d)) = best else { break };
@@ -641,12 +921,15 @@ impl<'a> Solver<'a> {
         // height (a Kegiatan left narrow while a long list took the width, say).
         for _ in 0..60 {
             let mut best: Option<(f64, usize, usize, f64)> = None;
+            let fixed = self.fix(&w);
             for from in [KEG, KEL, WAKTU, OUT, KET] {
+                let from_now = self.class(from, w[from]);
                 for to in [KEG, KEL, WAKTU, OUT, KET] {
                     // A column already on one line per paragraph gains nothing from more width.
                     if from == to || w[to] >= full[to] {
                         continue;
                     }
+                    let to_now = self.class(to, w[to]);
                     for d in [1.0, 2.0, 4.0, 8.0, 16.0] {
                         if w[from] - d < mins[from] {
                             break;
@@ -654,7 +937,13 @@ impl<'a> Solver<'a> {
                         let mut t = w;
                         t[from] -= d;
                         t[to] += d;
-                        let gain = current - self.cost(&t);
+                        let (sa, sb) = (self.slot(from, t[from]), self.slot(to, t[to]));
+                        let ((a, ca), (b, cb)) = (self.slots[sa as usize], self.slots[sb as usize]);
+                        // Both wrapped the same: the very same cost, no gain.
+                        if ca == from_now && cb == to_now {
+                            continue;
+                        }
+                        let gain = current - self.cost_varied(fixed, [(from, a), (to, b)]);
                         if gain > 1e-6 && best.is_none_or(|b| gain > b.0) {
                             best = Some((gain, from, to, d));
                         }
@@ -702,7 +991,7 @@ pub fn plan(sop: &Sop, width: f64, height: f64) -> Kolom {
     let page = height - MARGIN_Y - TITLE;
     let t = measure(sop);
     let (floor_size, actor_floor) = floor(t.n_actors, avail);
-    let base = Solver::new(&t, floor_size);
+    let mut base = Solver::new(&t, floor_size);
     let widths = base.solve(avail, actor_floor);
     // The pages the floor may well need (the estimate taken at its word): larger type must fit
     // in as many even with the estimate's margin of error.
@@ -712,7 +1001,7 @@ pub fn plan(sop: &Sop, width: f64, height: f64) -> Kolom {
     // Larger type only when it keeps the pages and breaks no more words (a header wrapping
     // mid-word reads worse than smaller type).
     for s in SIZES.into_iter().filter(|&s| s > floor_size) {
-        let solver = Solver::new(&t, s);
+        let mut solver = Solver::new(&t, s);
         let w = solver.solve(avail, actor_floor);
         if solver.pages(&w, page * SAFETY).1 <= pages {
             let k = kolom(sop, &w, s);
@@ -913,7 +1202,7 @@ mod tests {
                     let k = plan(s, 330.0, 215.0);
                     planning += start.elapsed();
                     let t = measure(s);
-                    let solver = Solver::new(&t, k.ukuran);
+                    let mut solver = Solver::new(&t, k.ukuran);
                     let w: Widths = [
                         k.no,
                         k.kegiatan,
