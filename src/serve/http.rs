@@ -116,7 +116,10 @@ pub(crate) fn run(listener: TcpListener, shared: Arc<Shared>, hosts: Vec<String>
     let local = match listener.local_addr() {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("peringatan: alamat server HTTP tidak diketahui: {e}");
+            eprintln!(
+                "peringatan: alamat server HTTP tidak diketahui: {}",
+                crate::error::io_words(&e)
+            );
             return;
         }
     };
@@ -133,7 +136,10 @@ pub(crate) fn run(listener: TcpListener, shared: Arc<Shared>, hosts: Vec<String>
             Err(e) => {
                 // Out of file descriptors and the like: wait for connections to close
                 // rather than spin.
-                eprintln!("peringatan: koneksi HTTP tidak diterima: {e}");
+                eprintln!(
+                    "peringatan: koneksi HTTP tidak diterima: {}",
+                    crate::error::io_words(&e)
+                );
                 std::thread::sleep(Duration::from_millis(50));
                 continue;
             }
@@ -156,7 +162,10 @@ pub(crate) fn run(listener: TcpListener, shared: Arc<Shared>, hosts: Vec<String>
             .name("sopan-http-conn".into())
             .spawn(move || connection(stream, &shared, &settings, ticket));
         if let Err(e) = spawned {
-            eprintln!("peringatan: koneksi HTTP tidak dilayani: {e}");
+            eprintln!(
+                "peringatan: koneksi HTTP tidak dilayani: {}",
+                crate::error::io_words(&e)
+            );
         }
     }
 }
