@@ -1214,3 +1214,32 @@ mod identity {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// sopan's identity fitting and the template's own estimate lay every example identity
+    /// page out alike: the same step and shares, so the same page (compared as SVG).
+    #[test]
+    fn identity_fit_lays_out_as_the_template_estimate() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::load_and_validate(root).unwrap().site;
+        let r = PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
+        let mut steps = std::collections::BTreeSet::new();
+        for (i, b, s) in site.sops_placed() {
+            let data = r.sop_data(&site, i, b, s);
+            let mut json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+            let fit = json["identitas"].take();
+            steps.insert(fit["langkah"].to_string());
+            let without = serde_json::to_vec(&json).unwrap();
+            let page = |data: Vec<u8>| {
+                let doc = r.compile("/sop.typ", data, "uji").unwrap();
+                typst_svg_page(&doc.pages()[0])
+            };
+            assert!(page(data) == page(without), "{}: {fit}", s.id);
+        }
+        // The example has pages at several steps, so the test covers more than the first.
+        assert!(steps.len() >= 3, "{steps:?}");
+    }
+}
