@@ -345,11 +345,10 @@ fn completions_are_printed_for_every_shell() {
         let r = p.run(&["completions", shell]);
         assert_eq!(r.code, 0, "{shell}: {r:?}");
         assert!(r.stdout.contains(marker), "{shell}: {}", r.stdout);
-        // The commands and their options are offered; the internal worker is not.
+        // The commands and their options are offered.
         for word in ["check", "build", "skema", "--format", "--color"] {
             assert!(r.stdout.contains(word), "{shell}: no {word}");
         }
-        assert!(!r.stdout.contains("__pekerja-pdf"), "{shell}");
     }
     let r = p.run(&["completions", "tcsh"]);
     assert_eq!(r.code, 2);
