@@ -44,6 +44,18 @@ pub struct Cli {
     /// Version flag with an Indonesian description.
     #[arg(short = 'V', long = "version", action = ArgAction::Version, help = "Tampilkan versi sopan")]
     version: Option<bool>,
+    /// Warna di terminal: auto (bawaan: hanya di terminal, dan tidak bila NO_COLOR diisi),
+    /// always (selalu) atau never (tidak pernah)
+    #[arg(
+        long = "color",
+        value_name = "KAPAN",
+        global = true,
+        default_value = "auto",
+        value_parser = ["auto", "always", "never"],
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    pub color: String,
 }
 
 /// The subcommands.
@@ -79,10 +91,16 @@ pub enum Command {
     },
     /// Memeriksa semua berkas: menampilkan setiap galat dan peringatan beserta letaknya
     #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
+    #[command(
+        after_help = "Bentuk json: satu objek {\"version\": 1, \"diagnostics\": [...], \"summary\": {...}} di layar (stdout);\nsetiap diagnostik berisi file, line, column, severity, message, hint, labels.\nRinciannya: README bagian \"check --format json\".\n\nKode keluar: 0 tanpa galat, 1 ada galat, 2 galat lain."
+    )]
     Check {
         /// Folder proyek (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
         #[arg(value_name = "FOLDER", default_value = ".", hide_default_value = true)]
         dir: PathBuf,
+        /// Bentuk keluaran: teks (bawaan) atau json (untuk editor dan CI)
+        #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "json"], hide_default_value = true, hide_possible_values = true)]
+        format: String,
     },
     /// Memeriksa lalu membangun semua keluaran ke folder output
     #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
@@ -146,6 +164,40 @@ pub enum Command {
         /// Bentuk keluaran: teks (bawaan) atau json
         #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "json"], hide_default_value = true, hide_possible_values = true)]
         format: String,
+    },
+    /// Mencetak JSON Schema berkas isi (untuk pelengkapan otomatis di VS Code), atau
+    /// menuliskannya ke proyek
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Opsi",
+        after_help = "Jenis: sop, instansi, bidang, keputusan, sopan, sinonim, peraturan-dicabut.\nTanpa JENIS: semua skema dalam satu objek JSON, berkunci nama berkasnya (sop.json, ...).\n\nContoh:\n  sopan skema sop > sop.json\n  sopan skema --tulis      perbarui .sopan/skema/ di proyek (setelah sopan diperbarui)"
+    )]
+    Skema {
+        /// Jenis berkas (bawaan: semua)
+        #[arg(value_name = "JENIS")]
+        jenis: Option<String>,
+        /// Tulis semua skema ke `.sopan/skema/` di proyek (dan `.vscode/settings.json` bila belum ada)
+        #[arg(long, conflicts_with = "jenis")]
+        tulis: bool,
+        /// Folder proyek untuk --tulis (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
+        #[arg(
+            long = "proyek",
+            value_name = "FOLDER",
+            default_value = ".",
+            hide_default_value = true
+        )]
+        dir: PathBuf,
+    },
+    /// Mencetak skrip pelengkapan perintah (tab) untuk shell: bash, zsh, fish atau powershell
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Opsi",
+        after_help = "Contoh:\n  sopan completions bash > ~/.local/share/bash-completion/completions/sopan\n  sopan completions zsh > ~/.zfunc/_sopan\n  sopan completions fish > ~/.config/fish/completions/sopan.fish\n  sopan completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// Shell: bash, zsh, fish atau powershell
+        #[arg(value_name = "SHELL", value_parser = ["bash", "zsh", "fish", "powershell"], hide_possible_values = true)]
+        shell: String,
     },
     /// Internal: a PDF worker process of `build` (reads jobs on stdin)
     #[command(name = "__pekerja-pdf", hide = true)]

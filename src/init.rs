@@ -3,7 +3,9 @@
 use std::path::Path;
 
 use crate::error::Error;
+use crate::load::keys::FileKind;
 use crate::model::id::{is_valid_slug, slugify};
+use crate::skema;
 
 const SOPAN_YAML: &str = "\
 # Pengaturan situs. Semua kunci boleh dihapus: nilai bawaannya dipakai.
@@ -53,19 +55,39 @@ pub fn init(dir: &Path) -> Result<(), Error> {
         &format!("000.1/001/SEKR/{}", today.tahun),
         &today.iso(),
     );
-    let files: [(&str, &str); 5] = [
-        ("sopan.yaml", SOPAN_YAML),
-        (".gitignore", GITIGNORE),
-        ("content/dinas-contoh/_instansi.yaml", INSTANSI_YAML),
-        ("content/dinas-contoh/sekretariat/_bidang.yaml", BIDANG_YAML),
-        ("content/dinas-contoh/sekretariat/surat-masuk.yaml", &sop),
+    let files: [(&str, Option<FileKind>, &str); 5] = [
+        ("sopan.yaml", Some(FileKind::Settings), SOPAN_YAML),
+        (".gitignore", None, GITIGNORE),
+        (
+            "content/dinas-contoh/_instansi.yaml",
+            Some(FileKind::Instansi),
+            INSTANSI_YAML,
+        ),
+        (
+            "content/dinas-contoh/sekretariat/_bidang.yaml",
+            Some(FileKind::Bidang),
+            BIDANG_YAML,
+        ),
+        (
+            "content/dinas-contoh/sekretariat/surat-masuk.yaml",
+            Some(FileKind::Sop),
+            &sop,
+        ),
     ];
-    for (path, text) in files {
+    for (path, kind, text) in files {
         if path == ".gitignore" && dir.join(path).exists() {
             continue;
         }
-        write_new(&dir.join(path), text)?;
+        let text = match kind {
+            Some(kind) => format!("{}{text}", skema::modeline(kind, path)),
+            None => text.to_string(),
+        };
+        write_new(&dir.join(path), &text)?;
     }
+    // Completion in VS Code: the schemas beside the content (they work offline and match this
+    // sopan's loader) and the settings that map them to the files.
+    skema::write_into(dir)?;
+    skema::write_vscode_settings(dir)?;
     eprintln!("Proyek baru dibuat di {}", dir.display());
     eprintln!(
         "Langkah berikutnya: `sopan check {0}` lalu `sopan build {0}`",
@@ -125,8 +147,21 @@ pub fn new_sop(dir: &Path, id: &str, nama: Option<&str>, bidang_baru: bool) -> R
     let nama = nama.map(str::to_string).unwrap_or_else(|| title_case(slug));
     let path = bidang_dir.join(format!("{slug}.yaml"));
     let today = crate::audit::command::today().iso();
-    write_new(&path, &skeleton(&nama, slug, "", &today))?;
+    let rel = format!("content/{instansi}/{bidang}/{slug}.yaml");
+    write_new(
+        &path,
+        &format!(
+            "{}{}",
+            skema::modeline(FileKind::Sop, &rel),
+            skeleton(&nama, slug, "", &today)
+        ),
+    )?;
     eprintln!("SOP baru: {}", path.display());
+    // The skeleton's first line names the schema files: a project made before they existed
+    // gets them now (`sopan skema --tulis` refreshes them).
+    if !dir.join(skema::PROJECT_DIR).is_dir() {
+        skema::write_into(dir)?;
+    }
     Ok(())
 }
 
@@ -169,9 +204,15 @@ fn new_bidang(content: &Path, instansi: &str, bidang: &str) -> Result<(), Error>
         + 1;
     let nama = serde_json::to_string(&title_case(bidang)).unwrap_or_default();
     let path = instansi_dir.join(bidang).join("_bidang.yaml");
+    let modeline = skema::modeline(
+        FileKind::Bidang,
+        &format!("content/{instansi}/{bidang}/_bidang.yaml"),
+    );
     write_new(
         &path,
-        &format!("nama: {nama}   # nama bidang seperti di struktur organisasi\nurutan: {urutan}\n"),
+        &format!(
+            "{modeline}nama: {nama}   # nama bidang seperti di struktur organisasi\nurutan: {urutan}\n"
+        ),
     )?;
     eprintln!("Bidang baru: {}", path.display());
     Ok(())
@@ -233,7 +274,7 @@ fn skeleton(nama: &str, slug: &str, nomor: &str, tanggal: &str) -> String {
     let nama_yaml = serde_json::to_string(nama).unwrap_or_else(|_| format!("\"{slug}\""));
     format!(
         "\
-# SOP `{slug}`. Kunci dan bentuknya: lihat README bagian \"Isi\".
+# SOP `{slug}`. Kunci dan bentuknya: docs/panduan.md di repositori sopan, juga di /panduan/ situs hasil `sopan build`.
 nomor: \"{nomor}\"                 # sesuai tata naskah dinas; boleh kosong untuk draf
 nama: {nama_yaml}
 tanggal_pembuatan: {tanggal}   # TAHUN-BULAN-HARI

@@ -22,6 +22,7 @@ pub mod render;
 pub mod report;
 pub mod serve;
 pub mod settings;
+pub mod skema;
 mod sync;
 pub mod theme;
 pub mod validate;
@@ -48,6 +49,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Ok(cli) => cli,
         Err(e) => return clap_error(e),
     };
+    report::set_color(report::ColorChoice::parse(&cli.color));
     let result = match cli.command {
         Command::Init { dir } => init::init(&dir).map(|()| 0),
         Command::New {
@@ -57,7 +59,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             bidang_baru,
         } => project_root(&dir, "new ID --proyek")
             .and_then(|dir| init::new_sop(&dir, &id, nama.as_deref(), bidang_baru).map(|()| 0)),
-        Command::Check { dir } => project_root(&dir, "check").and_then(|dir| check(&dir)),
+        Command::Check { dir, format } => {
+            project_root(&dir, "check").and_then(|dir| check(&dir, &format))
+        }
+        Command::Skema { jenis, tulis, dir } => {
+            if tulis {
+                project_root(&dir, "skema --tulis --proyek")
+                    .and_then(|root| skema::command(None, Some(&root)))
+            } else {
+                skema::command(jenis.as_deref(), None)
+            }
+        }
+        Command::Completions { shell } => completions(&shell),
         Command::Build { dir, out, quiet } => project_root(&dir, "build").and_then(|dir| {
             keep_freed_memory(&args);
             let out = out.unwrap_or_else(|| dir.join("output"));
@@ -271,11 +284,98 @@ fn print_diagnostics(loaded: &Loaded) {
     let _ = std::io::stderr().write_all(text.as_bytes());
 }
 
-/// `sopan check`: print every problem and a summary; exit 1 on errors.
-fn check(root: &Path) -> Result<i32, Error> {
+/// `sopan completions SHELL`: the shell's completion script on stdout.
+fn completions(shell: &str) -> Result<i32, Error> {
+    use clap::CommandFactory as _;
+    use clap_complete::Shell;
+    let shell = match shell {
+        "bash" => Shell::Bash,
+        "zsh" => Shell::Zsh,
+        "fish" => Shell::Fish,
+        _ => Shell::PowerShell,
+    };
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "sopan", &mut out);
+    std::io::stdout()
+        .write_all(&out)
+        .map_err(|e| Error::io("gagal menulis ke layar", e))?;
+    Ok(0)
+}
+
+/// Version of the `check --format json` layout; raised only when a field changes meaning or
+/// goes away (new fields may be added without it).
+const CHECK_JSON_VERSION: u32 = 1;
+
+/// `check --format json`: every diagnostic as data, for editors and CI. Field names are
+/// English and stable (README, "Keluaran mesin"); messages and hints stay in Bahasa Indonesia.
+fn check_json(diags: &diag::Diagnostics, sops: usize) -> String {
+    use serde_json::{Value, json};
+    let items: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            // Line 0 is "the file as a whole": no line or column to point at.
+            let at = d.span.as_ref().filter(|s| s.line > 0);
+            let file = d.span.as_ref().map(|s| diag::display_path(&s.file));
+            let labels: Vec<Value> = d
+                .span
+                .iter()
+                .map(|s| {
+                    json!({
+                        "file": diag::display_path(&s.file),
+                        "line": at.map(|s| s.line),
+                        "column": at.map(|s| s.col),
+                        "length": at.map(|s| s.len.max(1)),
+                        "primary": true,
+                        "message": Value::Null,
+                    })
+                })
+                .collect();
+            json!({
+                "file": file,
+                "line": at.map(|s| s.line),
+                "column": at.map(|s| s.col),
+                "end_column": at.map(|s| s.col + s.len.max(1)),
+                "severity": match d.severity {
+                    diag::Severity::Error => "error",
+                    diag::Severity::Warning => "warning",
+                },
+                "message": d.message,
+                "hint": if d.hints.is_empty() { Value::Null } else { Value::String(d.hints.join("\n")) },
+                "hints": d.hints,
+                "labels": labels,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "version": CHECK_JSON_VERSION,
+        "diagnostics": items,
+        "summary": {
+            "sops": sops,
+            "errors": diags.errors(),
+            "warnings": diags.warnings(),
+        },
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// `sopan check`: print every problem and a summary; exit 1 on errors. With `format` `json`,
+/// one JSON document on stdout instead (nothing on stderr unless the check could not run).
+fn check(root: &Path, format: &str) -> Result<i32, Error> {
     let loaded = load_and_validate(root)?;
-    print_diagnostics(&loaded);
     let sops = loaded.site.sops().count();
+    if format == "json" {
+        std::io::stdout()
+            .write_all(check_json(&loaded.diags, sops).as_bytes())
+            .map_err(|e| Error::io("gagal menulis ke layar", e))?;
+        return Ok(if loaded.diags.has_errors() {
+            EXIT_ERRORS
+        } else {
+            0
+        });
+    }
+    print_diagnostics(&loaded);
     let verdict = if loaded.diags.has_errors() {
         "Pemeriksaan gagal"
     } else {

@@ -6,9 +6,55 @@ use std::io::IsTerminal;
 
 use crate::diag::{Diagnostic, Diagnostics, Severity, Sources, display_path};
 
-/// Whether to colour output: only on a terminal, and never when `NO_COLOR` is set.
+/// The `--color` choice of this run: 0 auto, 1 always, 2 never. A process runs one command,
+/// so one setting made where the arguments are read serves every printer.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// When to colour: `--color auto|always|never`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// On a terminal, unless `NO_COLOR` is set (https://no-color.org).
+    Auto,
+    /// Always, even into a pipe (`less -R`, CI logs that show colours).
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Reads `auto`, `always`, `never`; anything else is `Auto` (clap has checked it).
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "always" => ColorChoice::Always,
+            "never" => ColorChoice::Never,
+            _ => ColorChoice::Auto,
+        }
+    }
+}
+
+/// Sets the choice for the rest of the process.
+pub fn set_color(choice: ColorChoice) {
+    let v = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(v, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The one decision on colour: `--color`, else colour only on a terminal and never when
+/// `NO_COLOR` is set (to any value). `terminal` says whether the stream written is one.
+pub fn color_for(terminal: bool) -> bool {
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
+}
+
+/// Whether to colour diagnostics, which go to stderr.
 pub fn use_color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+    color_for(std::io::stderr().is_terminal())
 }
 
 /// ANSI colouring that can be switched off.

@@ -78,9 +78,9 @@ pub fn run(o: &DiffOptions) -> Result<i32, Error> {
             crate::render::html::diff_report(&theme, &d)?
         }
         _ => {
-            let color = o.out.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none();
+            // Into a file only when asked for (`--color always`): a report file is read later.
+            let color =
+                crate::report::color_for(o.out.is_none() && std::io::stdout().is_terminal());
             teks::render(&d, color)
         }
     };

@@ -28,11 +28,22 @@ pub const PROJECT_FILE: &str = "sinonim.yaml";
 type Groups = Vec<S<Vec<S<Text>>>>;
 
 /// `sinonim.yaml` as written.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    description = "Sinonim dan singkatan untuk pencarian situs (`sinonim.yaml` di folder proyek), menambah daftar bawaan sopan."
+)]
 pub struct RawSinonim {
     /// Abbreviation → what it stands for.
+    #[schemars(
+        with = "Option<BTreeMap<String, Text>>",
+        description = "Singkatan dan kepanjangannya, mis. `SKCK: surat keterangan catatan kepolisian`."
+    )]
     pub singkatan: Option<S<BTreeMap<String, S<Text>>>>,
     /// Groups of forms that mean the same.
+    #[schemars(
+        with = "Option<Vec<Vec<Text>>>",
+        description = "Kelompok kata atau frasa yang bermakna sama, mis. `- [difabel, disabilitas]`."
+    )]
     pub sinonim: Option<S<Groups>>,
 }
 

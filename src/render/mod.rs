@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod html;
+pub mod panduan;
 pub mod search;
 pub mod search_record;
 pub mod sinonim;
@@ -91,6 +92,8 @@ pub fn build(
 
     let t = Instant::now();
     html::render(site, ctx.theme, ctx.extras, &mut out, ctx.pages)?;
+    // The staff guide at /panduan/ and the schemas at /skema/ (src/render/panduan.rs).
+    panduan::render(site, ctx.theme, ctx.extras, &mut out)?;
     for (path, bytes) in index {
         out.insert(path, bytes);
     }

@@ -179,7 +179,17 @@ fn usage_errors_and_help_are_all_indonesian() {
         "{}",
         r.stderr
     );
-    for sub in ["build", "diff", "serve", "audit", "new", "init", "check"] {
+    for sub in [
+        "build",
+        "diff",
+        "serve",
+        "audit",
+        "new",
+        "init",
+        "check",
+        "skema",
+        "completions",
+    ] {
         let r = p.run(&[sub, "--help"]);
         assert_eq!(r.code, 0);
         for english in CLAP_ENGLISH {
@@ -294,4 +304,80 @@ fn diff_writes_every_format_to_the_file_named_and_html_outside_the_project() {
         .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
         .collect();
     assert!(stray.is_empty(), "{stray:?}");
+}
+
+/// A project with one error and one warning, for the machine-readable report.
+fn one_error_one_warning() -> Project {
+    let p = Project::base();
+    p.write(
+        "content/dinas/umum/surat-masuk.yaml",
+        &GOOD_SOP.replace("nomor: 800/01/2024\n", "nomor: \"\"\ndasar_hokum: [a]\n"),
+    );
+    p
+}
+
+#[test]
+fn check_format_json_is_stable_data() {
+    let p = one_error_one_warning();
+    let r = p.run(&["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(r.stderr, "", "nothing but the document: {}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["summary"]["errors"], 1, "{doc:#}");
+    assert_eq!(doc["summary"]["warnings"], 1, "{doc:#}");
+    insta::assert_snapshot!("check_format_json", r.stdout);
+    // A clean project: exit 0, an empty list.
+    let r = Project::base().run(&["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn completions_are_printed_for_every_shell() {
+    let p = Project::empty();
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef sopan"),
+        ("fish", "complete -c sopan"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let r = p.run(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {r:?}");
+        assert!(r.stdout.contains(marker), "{shell}: {}", r.stdout);
+        // The commands and their options are offered.
+        for word in ["check", "build", "skema", "format", "color"] {
+            assert!(r.stdout.contains(word), "{shell}: no {word}");
+        }
+    }
+    let r = p.run(&["completions", "tcsh"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+}
+
+#[test]
+fn color_always_and_never_override_the_terminal_and_no_color() {
+    let p = one_error_one_warning();
+    // The test runner is no terminal and sets NO_COLOR: auto means no colour.
+    let r = p.run(&["check"]);
+    assert!(!r.stderr.contains('\x1b'), "{}", r.stderr);
+    let r = p.run(&["check", "--color", "always"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("\x1b[1;31merror:"), "{:?}", r.stderr);
+    let r = p.run(&["--color", "never", "check"]);
+    assert!(!r.stderr.contains('\x1b'), "{:?}", r.stderr);
+    // diff's terminal report goes through the same switch.
+    p.write("lama.yaml", GOOD_SOP);
+    p.write("baru.yaml", &GOOD_SOP.replace("5 menit", "10 menit"));
+    let r = p.run(&["diff", "lama.yaml", "baru.yaml", "--color", "always"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.contains('\x1b'), "{:?}", r.stdout);
+    let r = p.run(&["diff", "lama.yaml", "baru.yaml", "--color", "never"]);
+    assert!(
+        !r.stdout.contains('\x1b') && r.stdout.contains("10 menit"),
+        "{:?}",
+        r.stdout
+    );
+    let r = p.run(&["check", "--color", "kadang"]);
+    assert_eq!(r.code, 2);
 }

@@ -18,4 +18,5 @@ mod revisi;
 mod serve;
 mod serve_batas;
 mod site;
+mod skema;
 mod validate;

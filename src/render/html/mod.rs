@@ -1248,6 +1248,27 @@ fn escape_xml(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A Markdown page that is not content (the staff guide, `render::panduan`): rendered by the
+/// same pipeline and template as the `halaman/*.md` pages, into an output of its own.
+pub(crate) fn markdown_page(
+    site: &Site,
+    theme: &Theme,
+    extras: &Extras,
+    page: &Halaman,
+) -> Result<Output, Error> {
+    let ctx = Ctx {
+        site,
+        tera: tera(theme)?,
+        base: base_path(site.settings.base_url.as_deref()),
+        names: HashMap::new(),
+        extras,
+        cache: None,
+    };
+    let mut out = Output::new();
+    halaman(&ctx, page, &mut out)?;
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

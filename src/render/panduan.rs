@@ -1,0 +1,36 @@
+//! The staff guide (`docs/panduan.md`, in Bahasa Indonesia) published at `/panduan/`, and the
+//! content files' JSON Schemas at `/skema/`: every site carries the manual for the version of
+//! sopan that built it, next to the schemas its editors can point at.
+
+use crate::error::Error;
+use crate::model::{Halaman, Site};
+use crate::output::Output;
+use crate::render::Extras;
+use crate::theme::Theme;
+
+/// The guide's text, compiled into the binary (the project need not hold it).
+pub const TEKS: &str = include_str!("../../docs/panduan.md");
+
+/// Where the guide is published.
+pub const PATH: &str = "panduan/index.html";
+
+/// Renders the guide like a `halaman` page, moved to `/panduan/`, and adds the schemas.
+pub fn render(site: &Site, theme: &Theme, extras: &Extras, out: &mut Output) -> Result<(), Error> {
+    let page = Halaman {
+        instansi: None,
+        slug: "panduan".into(),
+        teks: TEKS.into(),
+        sumber: "docs/panduan.md".into(),
+    };
+    let rendered = crate::render::html::markdown_page(site, theme, extras, &page)?;
+    let at = format!("{}index.html", page.url().trim_start_matches('/'));
+    let html = rendered.get(&at).ok_or_else(|| {
+        Error::new(format!("halaman panduan tidak terbentuk (`{at}`)"))
+            .hint("ini galat sopan, bukan galat isi SOP")
+    })?;
+    out.insert(PATH, html.to_vec());
+    for (path, bytes) in crate::skema::site_files() {
+        out.insert(path, bytes);
+    }
+    Ok(())
+}
