@@ -154,7 +154,7 @@ mod tests {
             "{r}"
         );
         assert!(r.contains("maksud Anda `build`?"), "{r}");
-        assert!(r.contains("Penggunaan: sopan <PERINTAH>"), "{r}");
+        assert!(r.contains("Penggunaan: sopan [OPSI] <PERINTAH>"), "{r}");
     }
 
     #[test]

@@ -91,9 +91,10 @@ pub fn build(
     };
 
     let t = Instant::now();
-    html::render(site, ctx.theme, ctx.extras, &mut out, ctx.pages)?;
-    // The staff guide at /panduan/ and the schemas at /skema/ (src/render/panduan.rs).
+    // The staff guide at /panduan/ and the schemas at /skema/ (src/render/panduan.rs), before
+    // the pages: the sitemap lists every page already in the output.
     panduan::render(site, ctx.theme, ctx.extras, &mut out)?;
+    html::render(site, ctx.theme, ctx.extras, &mut out, ctx.pages)?;
     for (path, bytes) in index {
         out.insert(path, bytes);
     }
