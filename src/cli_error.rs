@@ -67,7 +67,7 @@ pub(crate) fn usage_error(e: &clap::Error) -> String {
         ErrorKind::NoEquals => format!("`{arg}` memerlukan `=` sebelum nilainya"),
         _ => "pemakaian perintah tidak benar".into(),
     };
-    let mut out = format!("error: {message}\n");
+    let mut out = format!("galat: {message}\n");
     if let Some(usage) = text(ContextKind::Usage) {
         out.push_str(&format!("\n  {}\n", indonesian(usage.trim())));
     }
@@ -150,7 +150,7 @@ mod tests {
         let r = report(&["sopan", "bulid"]);
         assert_indonesian(&r);
         assert!(
-            r.starts_with("error: perintah `bulid` tidak dikenal\n"),
+            r.starts_with("galat: perintah `bulid` tidak dikenal\n"),
             "{r}"
         );
         assert!(r.contains("maksud Anda `build`?"), "{r}");

@@ -47,7 +47,7 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Messages name files and quote values: shown, never obeyed by the terminal.
         use crate::report::printable;
-        write!(f, "error: {}", printable(&self.message))?;
+        write!(f, "galat: {}", printable(&self.message))?;
         for c in &self.causes {
             write!(f, "\n  penyebab: {}", printable(c))?;
         }

@@ -119,8 +119,8 @@ pub fn render(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
     let (label, code) = match d.severity {
-        Severity::Error => ("error", "1;31"),
-        Severity::Warning => ("warning", "1;33"),
+        Severity::Error => ("galat", "1;31"),
+        Severity::Warning => ("peringatan", "1;33"),
     };
     let _ = writeln!(
         out,
@@ -305,7 +305,7 @@ mod tests {
         );
         assert_eq!(
             text,
-            "error: nilai `\u{241b}[31mmerah` salah\n --> a\u{241b}[2J\u{fffd}.yaml:1:7\n  |\n1 | nama: \u{241b}]0;judul\u{2407}x\u{240d}y\n  |       ^^^\n  = bantuan: ganti `\u{fffd}2J`\n"
+            "galat: nilai `\u{241b}[31mmerah` salah\n --> a\u{241b}[2J\u{fffd}.yaml:1:7\n  |\n1 | nama: \u{241b}]0;judul\u{2407}x\u{240d}y\n  |       ^^^\n  = bantuan: ganti `\u{fffd}2J`\n"
         );
         assert_eq!(printable_with("a\nb\x7f", true), "a\nb\u{2421}");
         assert_eq!(printable("biasa — saja"), "biasa — saja");
@@ -325,7 +325,7 @@ mod tests {
         .hint("hapus salah satunya");
         assert_eq!(
             render(&d, &sources, false),
-            "error: kunci `k10` tertulis dua kali\n  --> a.yaml:10:1\n   |\n10 | k10: v\n   | ^^^\n  ::: a.yaml:2:1\n   |\n 2 | k2: v\n   | -- pertama ditulis di sini\n   = catatan: rincian\n   = bantuan: hapus salah satunya\n"
+            "galat: kunci `k10` tertulis dua kali\n  --> a.yaml:10:1\n   |\n10 | k10: v\n   | ^^^\n  ::: a.yaml:2:1\n   |\n 2 | k2: v\n   | -- pertama ditulis di sini\n   = catatan: rincian\n   = bantuan: hapus salah satunya\n"
         );
     }
 
@@ -341,7 +341,7 @@ mod tests {
         let text = render(&d, &sources, false);
         assert_eq!(
             text,
-            "error: kunci `pelaksan` tidak dikenal\n --> a.yaml:2:1\n  |\n2 | pelaksan: y\n  | ^^^^^^^^\n  = bantuan: maksud Anda `pelaksana`?\n"
+            "galat: kunci `pelaksan` tidak dikenal\n --> a.yaml:2:1\n  |\n2 | pelaksan: y\n  | ^^^^^^^^\n  = bantuan: maksud Anda `pelaksana`?\n"
         );
     }
 }

@@ -857,7 +857,7 @@ pub fn render(
         for (path, blob) in files? {
             if let Some(id) = path.strip_suffix(&format!("/{LAYOUT_NOTES}")) {
                 for line in String::from_utf8_lossy(blob.bytes()).lines() {
-                    eprintln!("warning: tata letak SOP `{id}`: {line}");
+                    eprintln!("peringatan: tata letak SOP `{id}`: {line}");
                 }
                 continue;
             }

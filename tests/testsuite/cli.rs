@@ -41,7 +41,7 @@ fn unknown_command_is_a_usage_error() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr
-            .starts_with("error: perintah `bangun` tidak dikenal"),
+            .starts_with("galat: perintah `bangun` tidak dikenal"),
         "{}",
         r.stderr
     );
@@ -167,7 +167,7 @@ fn usage_errors_and_help_are_all_indonesian() {
                 r.stderr
             );
         }
-        assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+        assert!(r.stderr.starts_with("galat: "), "{}", r.stderr);
     }
     let r = p.run(&["bulid"]);
     assert!(r.stderr.contains("maksud Anda `build`?"), "{}", r.stderr);
@@ -352,7 +352,7 @@ fn completions_are_printed_for_every_shell() {
     }
     let r = p.run(&["completions", "tcsh"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.starts_with("error: "), "{}", r.stderr);
+    assert!(r.stderr.starts_with("galat: "), "{}", r.stderr);
 }
 
 #[test]
@@ -363,7 +363,7 @@ fn color_always_and_never_override_the_terminal_and_no_color() {
     assert!(!r.stderr.contains('\x1b'), "{}", r.stderr);
     let r = p.run(&["check", "--color", "always"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("\x1b[1;31merror:"), "{:?}", r.stderr);
+    assert!(r.stderr.contains("\x1b[1;31mgalat:"), "{:?}", r.stderr);
     let r = p.run(&["--color", "never", "check"]);
     assert!(!r.stderr.contains('\x1b'), "{:?}", r.stderr);
     // diff's terminal report goes through the same switch.

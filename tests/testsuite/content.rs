@@ -7,7 +7,7 @@ fn example_content_has_no_errors() {
     let p = Project::example();
     let r = p.run(&["check"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(!r.stderr.contains("error:"), "{}", r.stderr);
+    assert!(!r.stderr.contains("galat:"), "{}", r.stderr);
 }
 
 #[test]

@@ -610,7 +610,7 @@ fn an_oversized_old_version_is_skipped_by_history_and_diff_never_read_nor_writte
         "2024-03-02T10:00:00+08:00",
     );
     let warning = format!(
-        "warning: versi `content/dinas/umum/surat-masuk.yaml` di revisi {} terlalu besar \
+        "peringatan: versi `content/dinas/umum/surat-masuk.yaml` di revisi {} terlalu besar \
          (5.0 MB; batasnya 1 MB) dan dilewati",
         short(d, "HEAD~1")
     );
@@ -664,7 +664,7 @@ fn an_oversized_old_version_is_skipped_by_history_and_diff_never_read_nor_writte
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         r.stderr.contains(&format!(
-            "warning: versi `content/dinas/_instansi.yaml` di revisi {} terlalu besar",
+            "peringatan: versi `content/dinas/_instansi.yaml` di revisi {} terlalu besar",
             short(d, "HEAD~1")
         )),
         "{}",
@@ -702,7 +702,7 @@ fn a_committed_symlink_is_never_followed_by_history_or_diff() {
     );
     let rev = short(d, "HEAD~1");
     let warning = |path: &str| {
-        format!("warning: versi `{path}` di revisi {rev} adalah tautan simbolik dan dilewati")
+        format!("peringatan: versi `{path}` di revisi {rev} adalah tautan simbolik dan dilewati")
     };
 
     let r = p.run(&["build"]);
@@ -732,14 +732,14 @@ fn diff_of_an_unknown_sop_is_an_error_even_when_each_side_holds_one() {
     assert_eq!(r.stdout, "");
     assert_eq!(
         r.stderr,
-        "error: SOP `tidak-ada` tidak ada di kedua versi\n  = bantuan: sebutkan id SOP \
+        "galat: SOP `tidak-ada` tidak ada di kedua versi\n  = bantuan: sebutkan id SOP \
          (`instansi/bidang/slug`), `bidang/slug`, slug, atau path berkasnya\n"
     );
     let r = p.run(&["diff", "kep-2022", "HEAD~1", "--", "umum/surat-masukk"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert_eq!(
         r.stderr,
-        "error: SOP `umum/surat-masukk` tidak ada di kedua versi\n  = bantuan: maksud Anda \
+        "galat: SOP `umum/surat-masukk` tidak ada di kedua versi\n  = bantuan: maksud Anda \
          `umum/surat-masuk`?\n"
     );
     let r = p.run(&[
@@ -753,7 +753,7 @@ fn diff_of_an_unknown_sop_is_an_error_even_when_each_side_holds_one() {
     assert_eq!(r.code, 2, "{r:?}");
     assert_eq!(
         r.stderr,
-        "error: SOP `content/dinas/umum/surat-kluar.yaml` tidak ada di kedua versi\n  = bantuan: \
+        "galat: SOP `content/dinas/umum/surat-kluar.yaml` tidak ada di kedua versi\n  = bantuan: \
          maksud Anda `content/dinas/umum/surat-keluar.yaml`?\n"
     );
     // Named SOPs that exist still compare.

@@ -77,7 +77,7 @@ fn an_actor_name_with_dan_used_whole_is_a_name() {
         b"nomor: 1\nnama: A\npelaksana: [Pemohon, Kepala Bagian Umum dan Keuangan]\nlangkah:\n  - kegiatan: a\n    pelaksana: Pemohon\n  - kegiatan: b\n    pelaksana: Kepala Bagian Umum dan Keuangan\n",
         0,
     );
-    assert!(!r.contains("warning"), "{r}");
+    assert!(!r.contains("peringatan:"), "{r}");
 }
 
 #[test]
@@ -299,11 +299,11 @@ fn accepts_every_example_block_of_the_schema_page() {
     let errors: Vec<&str> = r
         .stderr
         .lines()
-        .filter(|l| l.starts_with("error:"))
+        .filter(|l| l.starts_with("galat:"))
         .collect();
     assert_eq!(
         errors,
-        vec!["error: langkah 2: `ya: 3` tidak menunjuk langkah yang ada"]
+        vec!["galat: langkah 2: `ya: 3` tidak menunjuk langkah yang ada"]
     );
 }
 
