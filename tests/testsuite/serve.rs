@@ -214,8 +214,10 @@ fn edit_break_fix_add_and_delete_while_serving() {
         error.contains("content/dinas/umum/surat-masuk.yaml:"),
         "located: {error}"
     );
+    // The server writes its terminal first, but this test reads it on another thread, which
+    // may lag a moment behind the event.
     assert!(
-        s.log().contains("surat-masuk.yaml:"),
+        wait_until(LONG, || s.log().contains("surat-masuk.yaml:")),
         "terminal shows it too"
     );
 
