@@ -61,6 +61,15 @@ pub fn resolve_sop(
         );
     }
     let nama = f.required(&raw.nama, "nama", None, "SOP");
+    // The name heads the PDF, its footer and its title; Typst cannot set a line break there.
+    if nama.contains('\n') {
+        let span = f.key_span("nama");
+        f.error(
+            Diagnostic::error(span, "nama SOP harus satu baris").hint(
+                "tulis nama dalam satu baris; `|` menyimpan baris baru, `>` menggabungkannya",
+            ),
+        );
+    }
     if let Some(u) = &raw.urutan {
         match u.value.0.trim().parse::<i64>() {
             Ok(n) => facts.urutan = Some(n),

@@ -507,3 +507,23 @@ fn rejects_service_keys_the_instansi_defaults_do_not_take() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     insta::assert_snapshot!("layanan_instansi_keys", r.stderr);
 }
+
+#[test]
+fn a_name_on_two_lines_is_a_located_error_not_a_template_failure() {
+    let r = report(&format!(
+        "nomor: 800/02/2024\nnama: |\n  Layanan Surat\n  Keterangan\npelaksana: [Pemohon, Petugas]\n{STEPS}"
+    ));
+    assert!(
+        r.contains("galat: nama SOP harus satu baris") && r.contains("rusak.yaml:2:"),
+        "{r}"
+    );
+    assert!(r.contains("`>` menggabungkannya"), "{r}");
+    // Folded with `>`, the same name is one line and builds.
+    let p = Project::base();
+    p.write(
+        "content/dinas/umum/lipat.yaml",
+        &format!("nomor: 800/03/2024\nnama: >\n  Layanan Surat\n  Keterangan\npelaksana: [Pemohon, Petugas]\n{STEPS}"),
+    );
+    let b = p.run(&["build", "--quiet"]);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+}
