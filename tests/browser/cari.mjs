@@ -4,7 +4,7 @@
 // Serves the folder itself as a web host does (HTTP/1.1 keep-alive, gzip for text), so the
 // phone-profile time is the one a visitor sees. Prints one JSON report on stdout (with the
 // measured times); exits 1 when any check fails.
-import { chromium } from "playwright-core";
+import { launchChromium, watcher } from "./common.mjs";
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
@@ -40,19 +40,9 @@ const failures = [];
 const notes = [];
 const fail = (m) => failures.push(m);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 
-function watch(page, label) {
-  page.on("console", (m) => { if (m.type() === "error") fail(`${label}: console error: ${m.text()}`); });
-  page.on("pageerror", (e) => fail(`${label}: page error: ${e.message}`));
-  page.on("dialog", async (d) => { fail(`${label}: a dialog opened (${d.message()})`); await d.dismiss(); });
-  page.on("requestfailed", (r) => fail(`${label}: request failed ${r.url()}`));
-  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) fail(`${label}: request outside the site: ${r.url()}`); });
-}
+const watch = watcher(base, fail);
 
 const url = (q, extra = "") => `${base}/cari/?q=${encodeURIComponent(q)}${extra}`;
 const titles = (page) => page.$$eval("#hasil-cari ol.daftar-hasil > li > a", (as) => as.map((a) => a.textContent.trim()));

@@ -5,18 +5,14 @@
 // With `rusak-sejak-awal` the server was started on broken content: the page opened first
 // must already show the overlay (no site behind it), and the fix must turn it into the site.
 // Prints one JSON report on stdout; exits 1 when any check fails.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./common.mjs";
 import { readFileSync, writeFileSync } from "node:fs";
 
 const [base, pagePath, sopFile, goodFile, shots, mode] = process.argv.slice(2);
 const failures = [];
 const fail = (m) => failures.push(m);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
 page.on("console", (m) => {
   // The placeholder served while nothing has built is a 503 on purpose.

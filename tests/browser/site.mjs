@@ -1,7 +1,7 @@
 // Real-browser checks of a built sopan site, run by the Rust test suite:
 //   node site.mjs <base-url> <screenshot-dir> <expectations.json>
 // Prints one JSON report on stdout; exits 1 when any check fails.
-import { chromium } from "playwright-core";
+import { launchChromium, watcher } from "./common.mjs";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
@@ -12,19 +12,9 @@ const failures = [];
 const notes = [];
 const fail = (m) => failures.push(m);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 
-function watch(page, label) {
-  page.on("console", (m) => { if (m.type() === "error") fail(`${label}: console error: ${m.text()}`); });
-  page.on("pageerror", (e) => fail(`${label}: page error: ${e.message}`));
-  page.on("dialog", async (d) => { fail(`${label}: a dialog opened (${d.message()})`); await d.dismiss(); });
-  page.on("requestfailed", (r) => fail(`${label}: request failed ${r.url()}`));
-  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) fail(`${label}: request outside the site: ${r.url()}`); });
-}
+const watch = watcher(base, fail);
 
 // 1. Search from the home page, as a citizen would, then open the result.
 if (expect.searches?.length) {
