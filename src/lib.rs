@@ -405,9 +405,9 @@ fn pdf_processes(sops: usize) -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
-/// `sopan build`: check, then render into memory and write `out` atomically.
+/// `sopan build`: check, then render into memory and write `out` atomically. `root` is a
+/// project ([`project_root`] found it).
 fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
-    load::require_project(root)?;
     output::check_target(root, out)?;
     let _lock = output::BuildLock::take(out)?;
     output::recover(out)?;

@@ -145,7 +145,7 @@ pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loade
 }
 
 /// Fails unless `root` is a sopan project (a folder with `content/`).
-pub fn require_project(root: &Path) -> Result<(), Error> {
+pub(crate) fn require_project(root: &Path) -> Result<(), Error> {
     if root.join("content").is_dir() {
         return Ok(());
     }
