@@ -8,7 +8,7 @@ fn main() {
     let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(50);
     let loaded = sopan::load_and_validate(&root).expect("loads");
     let site = &loaded.site;
-    let theme = sopan::theme::Theme::load(&root, &site.settings.tema).expect("theme");
+    let theme = sopan::pipeline::theme::Theme::load(&root, &site.settings.tema).expect("theme");
     let r = sopan::pdf::renderer::PdfRenderer::new(site, &theme, &root).expect("renderer");
     let mut t = [Duration::ZERO; 5];
     let mut bytes = [0usize; 2];

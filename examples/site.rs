@@ -16,9 +16,9 @@ fn main() {
     let load = t.elapsed();
     let rss_load = peak_rss_mib();
     let site = &loaded.site;
-    let theme = sopan::theme::Theme::load(&root, &site.settings.tema).expect("theme");
+    let theme = sopan::pipeline::theme::Theme::load(&root, &site.settings.tema).expect("theme");
     let extras = sopan::extras(&root, &loaded, None);
-    let mut files = sopan::output::Output::new();
+    let mut files = sopan::pipeline::output::Output::new();
     for s in site.sops() {
         files.insert(s.id.pdf_path(), b"%PDF-1.7 pengganti".to_vec());
         files.insert(
@@ -29,14 +29,14 @@ fn main() {
     for _ in 0..runs {
         let mut out = files.clone();
         let t = Instant::now();
-        sopan::render::html::render(site, &theme, &extras, &mut out, None).expect("pages");
+        sopan::site::html::render(site, &theme, &extras, &mut out, None).expect("pages");
         let html = t.elapsed();
         let rss_html = peak_rss_mib();
         let t = Instant::now();
-        let records = sopan::render::search_record::records(site);
+        let records = sopan::site::search::record::records(site);
         let rec = t.elapsed();
         let n = records.len();
-        let index = sopan::render::search::index(records, None).expect("index");
+        let index = sopan::site::search::index::index(records, None).expect("index");
         let search = t.elapsed();
         println!(
             "{} pages: load {} ms, HTML {} ms, search {} ms ({n} records {} ms, {} files); together {} ms; peak memory after load {rss_load} MiB, HTML {rss_html} MiB, search {} MiB",

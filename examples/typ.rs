@@ -3,7 +3,7 @@
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let src = std::fs::read(&args[1]).unwrap();
-    let mut theme = sopan::theme::Theme::embedded();
+    let mut theme = sopan::pipeline::theme::Theme::embedded();
     theme.insert("typst/scratch.typ", src);
     let today = typst::foundations::Datetime::from_ymd(2024, 1, 1).unwrap();
     let base = sopan::pdf::world::Base::new(&theme, vec![], today).unwrap();

@@ -5,27 +5,16 @@
 //! load → validate → history and audit → render (data, PDF, HTML, search) → write.
 
 pub mod audit;
-pub mod cli;
-mod cli_error;
-pub mod diag;
+pub mod cmd;
+pub mod core;
 pub mod diff;
-pub mod error;
-pub mod git;
 pub mod history;
-pub mod init;
-pub mod kept;
 pub mod load;
 pub mod model;
-pub mod output;
 pub mod pdf;
-pub mod render;
-pub mod report;
+pub mod pipeline;
 pub mod serve;
-pub mod settings;
-pub mod skema;
-mod sync;
-pub mod theme;
-pub mod validate;
+pub mod site;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal as _, Write as _};
@@ -33,9 +22,14 @@ use std::path::Path;
 
 use clap::Parser as _;
 
-use crate::cli::{Cli, Command};
-use crate::error::Error;
+use crate::cmd::cli::{Cli, Command};
+use crate::cmd::{cli_error, init};
+use crate::core::error::Error;
+use crate::core::{diag, report};
+use crate::history::git;
 use crate::load::Loaded;
+use crate::load::{skema, validate};
+use crate::pipeline::{output, theme};
 
 /// Exit code when content has errors (or a command could not complete).
 pub const EXIT_ERRORS: i32 = 1;
@@ -83,7 +77,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             format,
             out,
             dir,
-        } => diff::command::run(&diff::command::DiffOptions {
+        } => cmd::diff::run(&cmd::diff::DiffOptions {
             lama: &lama,
             baru: baru.as_deref(),
             only: &sop,
@@ -93,7 +87,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
             proyek: &find_root(&dir).unwrap_or(dir),
         }),
         Command::Audit { dir, per, format } => project_root(&dir, "audit")
-            .and_then(|dir| audit::command::run(&dir, per.as_deref(), &format)),
+            .and_then(|dir| cmd::audit::run(&dir, per.as_deref(), &format)),
         Command::PekerjaPdf => pdf::worker::serve_stdin(),
         Command::Serve {
             dir,
@@ -256,7 +250,7 @@ pub fn extras(
     root: &Path,
     loaded: &Loaded,
     history: Option<&history::HistoryCache>,
-) -> render::Extras {
+) -> pipeline::Extras {
     let repo = git::Repo::discover(root);
     let head = repo.as_ref().and_then(git::Repo::head);
     let history = history::collect_cached(repo.as_ref(), head.as_ref(), &loaded.site, history);
@@ -276,7 +270,7 @@ pub fn extras(
             hari: 1,
         });
     let audit = audit::audit(&loaded.site, &loaded.sources, &loaded.dicabut, per);
-    render::Extras { history, audit }
+    pipeline::Extras { history, audit }
 }
 
 fn print_diagnostics(loaded: &Loaded) {
@@ -430,7 +424,7 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
     let t = std::time::Instant::now();
     let extras = extras(root, &loaded, None);
     log("riwayat git dan audit", t.elapsed());
-    let ctx = render::BuildContext {
+    let ctx = pipeline::BuildContext {
         extras: &extras,
         root,
         theme: &theme,
@@ -441,7 +435,7 @@ fn build(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         defer_search: false,
         processes: pdf_processes(sops),
     };
-    let output = render::build(&loaded.site, &ctx, &mut log)?;
+    let output = pipeline::build(&loaded.site, &ctx, &mut log)?;
     let t = std::time::Instant::now();
     output.write_to(out)?;
     log("menulis keluaran", t.elapsed());

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use crate::audit::peraturan::{Kutipan, kutipan};
-use crate::diag::Diagnostic;
+use crate::core::diag::Diagnostic;
 use crate::load::fields::Fields;
 use crate::load::keys::FileKind;
 use crate::load::schema::RawPencabutan;

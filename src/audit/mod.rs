@@ -2,7 +2,6 @@
 //! output, unreadable times, actors that never act, SOPs not revised for over two years, and
 //! legal bases citing repealed regulations (from a data file the project can extend).
 
-pub mod command;
 pub mod dicabut;
 pub mod peraturan;
 
@@ -11,7 +10,7 @@ use serde::Serialize;
 
 use crate::audit::dicabut::Pencabutan;
 use crate::audit::peraturan::kutipan;
-use crate::diag::{Sources, Span, display_path};
+use crate::core::diag::{Sources, Span, display_path};
 use crate::model::Site;
 use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;

@@ -3,7 +3,7 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use crate::error::Error;
+use crate::core::error::Error;
 use crate::model::tanggal::Tanggal;
 
 /// Runs the audit: exit 0 without findings, 1 with findings or content errors.
@@ -19,11 +19,15 @@ pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
     if loaded.diags.has_errors() {
         eprint!(
             "{}",
-            crate::report::render_all(&loaded.diags, &loaded.sources, crate::report::use_color())
+            crate::core::report::render_all(
+                &loaded.diags,
+                &loaded.sources,
+                crate::core::report::use_color()
+            )
         );
         eprintln!(
             "Audit dibatalkan: {}",
-            crate::report::summary(loaded.site.sops().count(), &loaded.diags)
+            crate::core::report::summary(loaded.site.sops().count(), &loaded.diags)
         );
         return Ok(crate::EXIT_ERRORS);
     }
@@ -33,7 +37,7 @@ pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
             + "\n"
     } else {
         // Names and values quoted from content: shown, never obeyed by the terminal.
-        crate::report::printable_with(&crate::audit::render_text(&a), true).into_owned()
+        crate::core::report::printable_with(&crate::audit::render_text(&a), true).into_owned()
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
     Ok(if a.temuan.is_empty() {

@@ -120,7 +120,7 @@ pub(crate) fn indonesian(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Cli;
+    use crate::cmd::cli::Cli;
     use clap::Parser as _;
 
     fn report(args: &[&str]) -> String {

@@ -4,9 +4,9 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
+use crate::core::error::Error;
 use crate::diff::project::{diff_versions, unknown};
 use crate::diff::{sides, teks};
-use crate::error::Error;
 
 /// What the user asked for.
 pub struct DiffOptions<'a> {
@@ -73,14 +73,14 @@ pub fn run(o: &DiffOptions) -> Result<i32, Error> {
             } else {
                 Path::new(".")
             };
-            let tema = crate::settings::tema_of(root);
-            let theme = crate::theme::Theme::load(root, &tema)?;
-            crate::render::html::diff_report(&theme, &d)?
+            let tema = crate::model::settings::tema_of(root);
+            let theme = crate::pipeline::theme::Theme::load(root, &tema)?;
+            crate::site::html::diff_report(&theme, &d)?
         }
         _ => {
             // Into a file only when asked for (`--color always`): a report file is read later.
             let color =
-                crate::report::color_for(o.out.is_none() && std::io::stdout().is_terminal());
+                crate::core::report::color_for(o.out.is_none() && std::io::stdout().is_terminal());
             teks::render(&d, color)
         }
     };
@@ -98,7 +98,7 @@ pub fn run(o: &DiffOptions) -> Result<i32, Error> {
                     Error::io(format!("gagal membuat folder `{}`", dir.display()), e)
                 })?;
             }
-            crate::output::write_file_atomic(&path, report.as_bytes())?;
+            crate::pipeline::output::write_file_atomic(&path, report.as_bytes())?;
             eprintln!("Laporan perbandingan ditulis ke {}", path.display());
         }
         None => {

@@ -2,10 +2,10 @@
 
 use std::path::Path;
 
-use crate::error::Error;
+use crate::core::error::Error;
 use crate::load::keys::FileKind;
+use crate::load::skema;
 use crate::model::id::{is_valid_slug, slugify};
-use crate::skema;
 
 const SOPAN_YAML: &str = "\
 # Pengaturan situs. Semua kunci boleh dihapus: nilai bawaannya dipakai.
@@ -48,7 +48,7 @@ pub fn init(dir: &Path) -> Result<(), Error> {
             .hint("pilih folder lain: `sopan init FOLDER-BARU`"));
         }
     }
-    let today = crate::audit::command::today();
+    let today = crate::cmd::audit::today();
     let sop = skeleton(
         "Surat Masuk",
         "surat-masuk",
@@ -146,7 +146,7 @@ pub fn new_sop(dir: &Path, id: &str, nama: Option<&str>, bidang_baru: bool) -> R
     }
     let nama = nama.map(str::to_string).unwrap_or_else(|| title_case(slug));
     let path = bidang_dir.join(format!("{slug}.yaml"));
-    let today = crate::audit::command::today().iso();
+    let today = crate::cmd::audit::today().iso();
     let rel = format!("content/{instansi}/{bidang}/{slug}.yaml");
     write_new(
         &path,

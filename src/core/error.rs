@@ -46,7 +46,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Messages name files and quote values: shown, never obeyed by the terminal.
-        use crate::report::printable;
+        use crate::core::report::printable;
         write!(f, "galat: {}", printable(&self.message))?;
         for c in &self.causes {
             write!(f, "\n  penyebab: {}", printable(c))?;

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::Mutex;
 
-use crate::sync::lock;
+use crate::core::sync::lock;
 
 /// A map shared by the threads of a build, emptied of what the last build did not use.
 pub struct Kept<K, V> {

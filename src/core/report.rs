@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 
-use crate::diag::{Diagnostic, Diagnostics, Severity, Sources, display_path};
+use crate::core::diag::{Diagnostic, Diagnostics, Severity, Sources, display_path};
 
 /// The `--color` choice of this run: 0 auto, 1 always, 2 never. A process runs one command,
 /// so one setting made where the arguments are read serves every printer.
@@ -276,7 +276,7 @@ pub fn summary(sops: usize, diags: &Diagnostics) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Span;
+    use crate::core::diag::Span;
 
     #[test]
     fn long_lines_are_cut_around_the_column() {

@@ -3,7 +3,6 @@
 //! renderers for the terminal (`teks`), HTML (site and report) and JSON.
 
 pub mod align;
-pub mod command;
 pub mod project;
 pub mod sides;
 pub mod teks;

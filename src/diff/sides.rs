@@ -5,9 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::core::error::Error;
 use crate::diff::project::Versi;
-use crate::error::Error;
-use crate::git::Repo;
+use crate::history::git::Repo;
 use crate::load::{kepala_from_text, sop_from_text};
 use crate::model::id::SopId;
 use crate::model::org::Pejabat;
@@ -35,14 +35,14 @@ fn file(path: &Path) -> Result<Versi, Error> {
     let (id, kepala) = place_of(path);
     let label = path.display().to_string();
     let (sop, diags) = sop_from_text(path, &text, id, &kepala);
-    let mut all = crate::diag::Diagnostics::new();
+    let mut all = crate::core::diag::Diagnostics::new();
     all.extend(diags);
     if all.has_errors() || sop.is_none() {
-        let mut sources = crate::diag::Sources::default();
+        let mut sources = crate::core::diag::Sources::default();
         sources.insert(path.to_path_buf(), text);
         eprint!(
             "{}",
-            crate::report::render_all(&all, &sources, crate::report::use_color())
+            crate::core::report::render_all(&all, &sources, crate::core::report::use_color())
         );
         return Err(Error::new(format!(
             "`{label}` berisi galat, jadi tidak dapat dibandingkan"
@@ -87,7 +87,11 @@ fn project(root: &Path, label: &str) -> Result<Versi, Error> {
     if loaded.diags.has_errors() {
         eprint!(
             "{}",
-            crate::report::render_all(&loaded.diags, &loaded.sources, crate::report::use_color())
+            crate::core::report::render_all(
+                &loaded.diags,
+                &loaded.sources,
+                crate::core::report::use_color()
+            )
         );
         return Err(Error::new(format!(
             "versi `{label}` berisi galat, jadi tidak dapat dibandingkan"
@@ -123,14 +127,14 @@ fn revision(rev: &str, proyek: &Path) -> Result<Versi, Error> {
     // Oversized files and links are never written; the loader then sees them as absent.
     let skipped = repo.extract(&commit, &root)?;
     if !skipped.is_empty() {
-        let mut all = crate::diag::Diagnostics::new();
+        let mut all = crate::core::diag::Diagnostics::new();
         all.extend(skipped);
         eprint!(
             "{}",
-            crate::report::render_all(
+            crate::core::report::render_all(
                 &all,
-                &crate::diag::Sources::default(),
-                crate::report::use_color()
+                &crate::core::diag::Sources::default(),
+                crate::core::report::use_color()
             )
         );
     }

@@ -5,10 +5,10 @@
 
 use std::fmt::Write as _;
 
+use crate::core::report::{Paint, printable as v};
 use crate::diff::project::ProjectDiff;
 use crate::diff::words::{Potongan, Tanda};
 use crate::diff::{Butir, Nasib, SopDiff, Ubah};
-use crate::report::{Paint, printable as v};
 
 const RED: &str = "31";
 const GREEN: &str = "32";

@@ -50,7 +50,7 @@ fn sop(yaml: &str) -> Sop {
     );
     let errors: Vec<_> = diags
         .iter()
-        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .filter(|d| d.severity == crate::core::diag::Severity::Error)
         .collect();
     assert!(errors.is_empty(), "{errors:?}");
     s.expect("parsed")

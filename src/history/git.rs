@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use gix::ObjectId;
 
-use crate::diag::Diagnostic;
-use crate::error::Error;
+use crate::core::diag::Diagnostic;
+use crate::core::error::Error;
 
 /// The largest logo read from a revision: the loader's own limit for logos, so that a revision
 /// with a logo the working copy accepts still loads.
@@ -263,7 +263,7 @@ impl Repo {
 
     /// The entries of a tree (empty when it cannot be read).
     fn entries(&self, tree: ObjectId) -> std::sync::Arc<Entries> {
-        if let Some(e) = crate::sync::lock(&self.trees).get(&tree) {
+        if let Some(e) = crate::core::sync::lock(&self.trees).get(&tree) {
             return std::sync::Arc::clone(e);
         }
         let mut out = Entries::new();
@@ -284,7 +284,7 @@ impl Repo {
             }
         }
         let out = std::sync::Arc::new(out);
-        crate::sync::lock(&self.trees).insert(tree, std::sync::Arc::clone(&out));
+        crate::core::sync::lock(&self.trees).insert(tree, std::sync::Arc::clone(&out));
         out
     }
 

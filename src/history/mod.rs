@@ -3,13 +3,15 @@
 //! in a shallow clone, the site says that no history is available.
 //!
 //! A version bigger than the content limit, or committed as a symbolic link, is listed without
-//! its content and never read (see [`crate::git`]); a warning naming the file and the commit is
+//! its content and never read (see [`crate::history::git`]); a warning naming the file and the commit is
 //! printed on stderr each time the history is read.
+
+pub mod git;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::git::{Commit, Repo};
+use crate::history::git::{Commit, Repo};
 use crate::load::sop_from_text;
 use crate::model::Site;
 use crate::model::id::SopId;
@@ -77,7 +79,7 @@ pub fn collect_cached(
     let head = head.map(|c| c.id.to_string()).unwrap_or_default();
     let files: Vec<&str> = site.sops().map(|s| s.sumber.as_str()).collect();
     let key = format!("{head}\n{}", files.join("\n"));
-    let mut kept = crate::sync::lock(&cache.kept);
+    let mut kept = crate::core::sync::lock(&cache.kept);
     if let Some((k, h)) = kept.as_ref()
         && *k == key
     {
@@ -98,24 +100,24 @@ fn collect(repo: Option<&Repo>, site: &Site) -> History {
             "repositori ini klon dangkal (shallow clone), riwayatnya terpotong".into(),
         );
     }
-    let mut skipped = crate::diag::Diagnostics::new();
+    let mut skipped = crate::core::diag::Diagnostics::new();
     let found = versions(repo, site, &mut skipped);
     // The caller prints only the content's diagnostics, so skipped versions are reported here,
     // once per reading (`serve` reads again only when HEAD or the set of SOP files changes).
     if !skipped.is_empty() {
         // One `_instansi.yaml` link is met once per SOP version of its commit: say it once.
         let mut seen = std::collections::BTreeSet::new();
-        let mut once = crate::diag::Diagnostics::new();
+        let mut once = crate::core::diag::Diagnostics::new();
         once.extend(
             skipped
                 .iter()
                 .filter(|d| seen.insert(d.message.clone()))
                 .cloned(),
         );
-        let text = crate::report::render_all(
+        let text = crate::core::report::render_all(
             &once,
-            &crate::diag::Sources::default(),
-            crate::report::use_color(),
+            &crate::core::diag::Sources::default(),
+            crate::core::report::use_color(),
         );
         eprint!("{text}");
     }
@@ -129,8 +131,8 @@ fn collect(repo: Option<&Repo>, site: &Site) -> History {
 fn versions(
     repo: &Repo,
     site: &Site,
-    skipped: &mut crate::diag::Diagnostics,
-) -> Result<BTreeMap<SopId, Vec<Version>>, crate::error::Error> {
+    skipped: &mut crate::core::diag::Diagnostics,
+) -> Result<BTreeMap<SopId, Vec<Version>>, crate::core::error::Error> {
     let limit = crate::load::MAX_FILE_BYTES;
     let log = repo.log()?;
     let tags = repo.tags();
@@ -195,7 +197,7 @@ fn kepala_at(
     c: &Commit,
     instansi: &str,
     cache: &mut BTreeMap<gix::ObjectId, Pejabat>,
-    skipped: &mut crate::diag::Diagnostics,
+    skipped: &mut crate::core::diag::Diagnostics,
 ) -> Pejabat {
     let path = format!("content/{instansi}/_instansi.yaml");
     let kid = match repo.file_id(c, &path) {

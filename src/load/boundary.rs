@@ -114,14 +114,14 @@ impl Boundary {
         let link = match std::fs::symlink_metadata(path) {
             Ok(m) => m.file_type().is_symlink(),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Refusal::Missing),
-            Err(e) => return Err(Refusal::Io(crate::error::io_words(&e))),
+            Err(e) => return Err(Refusal::Io(crate::core::error::io_words(&e))),
         };
         let real = match path.canonicalize() {
             Ok(r) => r,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && link => {
                 return Err(Refusal::Dangling);
             }
-            Err(e) => return Err(Refusal::Io(crate::error::io_words(&e))),
+            Err(e) => return Err(Refusal::Io(crate::core::error::io_words(&e))),
         };
         if self.holds(&real) {
             Ok(real)
@@ -134,21 +134,22 @@ impl Boundary {
     /// bytes.
     pub(crate) fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, Refusal> {
         let real = self.resolve(path)?;
-        let meta = std::fs::metadata(&real).map_err(|e| Refusal::Io(crate::error::io_words(&e)))?;
+        let meta =
+            std::fs::metadata(&real).map_err(|e| Refusal::Io(crate::core::error::io_words(&e)))?;
         if !meta.is_file() {
             return Err(Refusal::NotAFile);
         }
         if meta.len() > limit {
             return Err(Refusal::TooLarge(meta.len()));
         }
-        let file =
-            std::fs::File::open(&real).map_err(|e| Refusal::Io(crate::error::io_words(&e)))?;
+        let file = std::fs::File::open(&real)
+            .map_err(|e| Refusal::Io(crate::core::error::io_words(&e)))?;
         let mut bytes = Vec::with_capacity(meta.len() as usize);
         // One byte past the limit tells a file that grew (or lied about its size) from one
         // that fits.
         file.take(limit + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| Refusal::Io(crate::error::io_words(&e)))?;
+            .map_err(|e| Refusal::Io(crate::core::error::io_words(&e)))?;
         if bytes.len() as u64 > limit {
             return Err(Refusal::TooLarge(bytes.len() as u64));
         }

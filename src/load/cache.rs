@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
-use crate::kept::Kept;
+use crate::core::diag::Diagnostic;
+use crate::core::kept::Kept;
 use crate::load::keys::FileKind;
 use crate::load::schema::RawSop;
 use crate::load::yaml;

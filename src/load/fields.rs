@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_saphyr::Location;
 
-use crate::diag::{Diagnostic, Span};
+use crate::core::diag::{Diagnostic, Span};
 use crate::load::schema::{List, RawPejabat, S, Text};
 use crate::load::yaml::span_of;
 use crate::model::nip::Nip;

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle};
 
-use crate::diag::{Diagnostic, Span};
+use crate::core::diag::{Diagnostic, Span};
 use crate::load::schema::{
     RawBidang, RawIdentifikasi, RawInstansi, RawKeputusan, RawKontak, RawLangkah, RawLayanan,
     RawLayananBawaan, RawMargin, RawPejabat, RawPenanggungJawab, RawPencabutan, RawSettings,

@@ -2,7 +2,7 @@
 //! `_instansi.yaml`: tempat, jam, kontak, pengaduan) are applied here and nowhere else, and the
 //! values that become links (telepon, WhatsApp, e-mail) are checked with their location.
 
-use crate::diag::Diagnostic;
+use crate::core::diag::Diagnostic;
 use crate::load::fields::Fields;
 use crate::load::schema::{RawKontak, RawLayanan, RawLayananBawaan, S, Text};
 use crate::model::layanan::{Kontak, Layanan, LayananBawaan, tel_url, wa_url};

@@ -12,7 +12,9 @@ pub mod org;
 pub mod schema;
 pub(crate) mod shape;
 pub mod sinonim;
+pub mod skema;
 pub mod sop;
+pub mod validate;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -20,8 +22,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diag::{Diagnostic, Diagnostics, Sources, Span, display_path};
-use crate::error::Error;
+use crate::core::diag::{Diagnostic, Diagnostics, Sources, Span, display_path};
+use crate::core::error::Error;
 use crate::load::boundary::{Boundary, Refusal};
 use crate::load::fields::{Fields, PejabatAt};
 use crate::load::keys::{FileKind, nearest};

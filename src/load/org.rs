@@ -2,12 +2,12 @@
 
 use std::path::Path;
 
-use crate::diag::Diagnostic;
+use crate::core::diag::Diagnostic;
 use crate::load::fields::Fields;
 use crate::load::schema::{RawBidang, RawInstansi, RawKeputusan, RawSettings};
 use crate::model::org::{Bidang, Instansi, Keputusan, Pejabat};
+use crate::model::settings::{Kertas, Settings};
 use crate::model::terbilang::terbilang;
-use crate::settings::{Kertas, Settings};
 
 /// `sopan.yaml` with defaults. `root` is the project root, to check the theme exists.
 pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settings {
@@ -31,7 +31,7 @@ pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settin
         }
     }
     if let (Some(t), Some(at)) = (f.text(&raw.tema), &raw.tema) {
-        if !crate::theme::is_theme_name(&t) {
+        if !crate::pipeline::theme::is_theme_name(&t) {
             // A path (`/tmp/x`, `../../x`) would make the site publish a folder from outside
             // the project.
             let span = f.span(&at.referenced, &t);
@@ -40,7 +40,7 @@ pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settin
                     span,
                     format!("`tema` harus nama folder di `themes/`, bukan `{t}`"),
                 )
-                .hint(crate::theme::THEME_NAME_HINT),
+                .hint(crate::pipeline::theme::THEME_NAME_HINT),
             );
         } else {
             let dir = root.join("themes").join(&t);
@@ -199,7 +199,7 @@ pub fn resolve_instansi(
                 Diagnostic::error(span, format!("berkas logo `{l}` tidak ditemukan")).hint(
                     format!(
                         "letakkan `{l}` di folder `{}`",
-                        crate::diag::display_path(dir)
+                        crate::core::diag::display_path(dir)
                     ),
                 ),
             );
@@ -307,10 +307,12 @@ pub fn resolve_keputusan(
         customary_diktum(instansi_nama, pemerintah, bidang)
     } else {
         let names: Vec<&str> = bidang.iter().map(|b| b.nama.as_str()).collect();
-        let kedua = written.iter().find(|(_, t)| crate::validate::is_kedua(t));
+        let kedua = written
+            .iter()
+            .find(|(_, t)| crate::load::validate::is_kedua(t));
         if let Some((span, text)) = kedua {
             // A KEDUA typed by hand goes stale when a bidang is added, renamed or reordered.
-            let problems = crate::validate::kedua_problems(text, &names);
+            let problems = crate::load::validate::kedua_problems(text, &names);
             if !problems.is_empty() {
                 let listed: Vec<String> = names
                     .iter()

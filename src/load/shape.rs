@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::diag::{Diagnostic, Span};
+use crate::core::diag::{Diagnostic, Span};
 
 /// A plain scalar written from `start` to `end` (1-based lines) whose continuation lines hold
 /// a `- `: an over-indented list item folded into the value above. Returns the warning at the

@@ -14,12 +14,12 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use crate::diag::Diagnostic;
+use crate::core::diag::Diagnostic;
 use crate::load::fields::Fields;
 use crate::load::keys::FileKind;
 use crate::load::schema::{S, Text};
 use crate::load::yaml;
-use crate::render::sinonim::{Sinonim, words};
+use crate::site::sinonim::{Sinonim, words};
 
 /// The project's file, at the project's top beside `sopan.yaml`.
 pub const PROJECT_FILE: &str = "sinonim.yaml";
@@ -130,7 +130,7 @@ mod tests {
         let mut diags = Vec::new();
         let groups = parse(
             Path::new(PROJECT_FILE),
-            crate::render::sinonim::BAWAAN,
+            crate::site::sinonim::BAWAAN,
             &mut diags,
         );
         assert!(diags.is_empty(), "{diags:?}");

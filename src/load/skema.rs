@@ -15,7 +15,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::core::error::Error;
 use crate::load::keys::FileKind;
 use crate::load::schema::{KetItem, Many, Text};
 

@@ -1,7 +1,7 @@
 //! Raw SOP → model `Sop`: defaults (signer, jenis, decision targets) applied here and nowhere
 //! else, and every per-file rule of the schema checked with its location.
 
-use crate::diag::{Diagnostic, Span};
+use crate::core::diag::{Diagnostic, Span};
 use crate::load::fields::Fields;
 use crate::load::keys::nearest;
 use crate::load::schema::{KetItem, RawIdentifikasi, RawLangkah, RawSop, S};
@@ -208,7 +208,7 @@ pub fn resolve_sop(
         .map(|l| crate::load::layanan::resolve_layanan(f, l, layanan));
     let sop = Sop {
         id,
-        sumber: crate::diag::display_path(&f.file),
+        sumber: crate::core::diag::display_path(&f.file),
         nomor,
         nama,
         seksi: f.text(&raw.seksi),

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::core::diag::{Diagnostic, Diagnostics};
 use crate::load::Loaded;
 use crate::load::keys::nearest;
 use crate::model::id::SopId;
@@ -100,7 +100,7 @@ fn person_key(nama: &str) -> String {
 }
 
 fn one_nip_per_person(loaded: &Loaded, out: &mut Diagnostics) {
-    let mut first: BTreeMap<String, (&str, &crate::diag::Span)> = BTreeMap::new();
+    let mut first: BTreeMap<String, (&str, &crate::core::diag::Span)> = BTreeMap::new();
     for p in &loaded.pejabat {
         let Some(nip) = &p.pejabat.nip else { continue };
         let key = person_key(&p.pejabat.nama);
@@ -122,7 +122,7 @@ fn one_nip_per_person(loaded: &Loaded, out: &mut Diagnostics) {
                 )
                 .hint(format!(
                     "di {}:{} tertulis {}; satu orang hanya punya satu NIP",
-                    crate::diag::display_path(&at.file),
+                    crate::core::diag::display_path(&at.file),
                     at.line,
                     crate::model::nip::Nip::parse(seen)
                         .map(|n| n.grouped())

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::de::DeserializeOwned;
 use serde_saphyr::{Error as YamlError, Location};
 
-use crate::diag::{Diagnostic, Span};
+use crate::core::diag::{Diagnostic, Span};
 use crate::load::keys::{FileKind, check_keys};
 
 /// Converts a serde-saphyr location into a span in `file`.

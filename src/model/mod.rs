@@ -6,6 +6,7 @@ pub mod layanan;
 pub mod nip;
 pub mod org;
 pub mod pangkat;
+pub mod settings;
 pub mod sop;
 pub mod tanggal;
 pub mod terbilang;
@@ -15,8 +16,8 @@ use serde::Serialize;
 
 use crate::model::id::SopId;
 use crate::model::org::{Bidang, Instansi};
+use crate::model::settings::Settings;
 use crate::model::sop::Sop;
-use crate::settings::Settings;
 
 /// Everything a build renders.
 #[derive(Clone, Debug, Serialize)]

@@ -41,7 +41,7 @@ pub struct Settings {
     /// The project's search synonyms (`sinonim.yaml`, not `sopan.yaml`); the shipped ones are
     /// added where the index is written.
     #[serde(skip)]
-    pub sinonim: crate::render::sinonim::Sinonim,
+    pub sinonim: crate::site::sinonim::Sinonim,
 }
 
 /// Page margins in millimetres. The default is the tata naskah dinas one for the left and

@@ -14,19 +14,19 @@ use typst::foundations::{Datetime, Smart};
 use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
-use crate::error::Error;
-use crate::kept::Kept;
+use crate::core::error::Error;
+use crate::core::kept::Kept;
 use crate::model::Site;
 use crate::model::org::{Bidang, Instansi, Keputusan};
+use crate::model::settings::Kertas;
 use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;
 use crate::model::terbilang::diktum_label;
-use crate::output::{Blob, Output};
 use crate::pdf::flow;
 use crate::pdf::svg::writer::GlyphCache;
 use crate::pdf::world::Base;
-use crate::settings::Kertas;
-use crate::theme::Theme;
+use crate::pipeline::output::{Blob, Output};
+use crate::pipeline::theme::Theme;
 
 /// Paper size in millimetres, portrait.
 #[derive(Clone, Copy, Serialize)]
@@ -131,7 +131,7 @@ struct BookDoc<'a> {
     diktum: Vec<DiktumDoc>,
     bidang: Vec<LampiranBidang<'a>>,
     jumlah_sop: usize,
-    margin: crate::settings::Margin,
+    margin: crate::model::settings::Margin,
 }
 
 fn tanggal(t: Option<Tanggal>) -> String {
@@ -202,7 +202,7 @@ fn wilayah(pemerintah: &str) -> String {
 /// The decree part's data; `pages` are the page counts of `i`'s SOP PDFs in book order (for
 /// the daftar isi).
 fn book_doc<'a>(
-    settings: &crate::settings::Settings,
+    settings: &crate::model::settings::Settings,
     i: &'a Instansi,
     k: &'a Keputusan,
     pages: &[usize],
@@ -234,7 +234,7 @@ fn book_doc<'a>(
     let diktum = k
         .diktum
         .iter()
-        .map(|t| match crate::validate::enumeration(t) {
+        .map(|t| match crate::load::validate::enumeration(t) {
             Some((teks, butir)) => DiktumDoc { teks, butir },
             None => DiktumDoc {
                 teks: t.clone(),
@@ -309,7 +309,7 @@ const BOOK_PAGE: &str = "Halaman {n} dari {total}";
 
 /// Where the page numbers of the decree part go: its margins (`margin:` of `sopan.yaml`, as
 /// `keputusan.typ` sets them).
-fn book_footer(m: crate::settings::Margin) -> flow::FooterPlace {
+fn book_footer(m: crate::model::settings::Margin) -> flow::FooterPlace {
     flow::FooterPlace {
         right: Abs::mm(m.kanan as f64),
         bottom: Abs::mm(m.bawah as f64),
@@ -611,7 +611,7 @@ impl PdfRenderer {
         &self,
         i: &Instansi,
         k: &Keputusan,
-        margin: crate::settings::Margin,
+        margin: crate::model::settings::Margin,
         head: &PagedDocument,
         parts: Vec<crate::pdf::book::Part>,
     ) -> Result<Vec<u8>, Error> {

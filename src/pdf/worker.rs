@@ -15,9 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::core::error::Error;
 use crate::pdf::renderer::{Files, PdfRenderer, RendererSetup, SopJob, WorkerSetup};
-use crate::theme::Theme;
+use crate::pipeline::theme::Theme;
 
 /// The hidden subcommand a worker runs as.
 pub const COMMAND: &str = "__pekerja-pdf";

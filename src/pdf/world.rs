@@ -11,8 +11,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::error::Error;
-use crate::theme::Theme;
+use crate::core::error::Error;
+use crate::pipeline::theme::Theme;
 
 /// The virtual path where each document finds its data.
 pub const DATA_PATH: &str = "/data.json";

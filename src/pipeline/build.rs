@@ -2,21 +2,17 @@
 //! in-memory `Output`. No stage touches the disk except to read the project's own logos.
 //! The PDFs are made in `crate::pdf`; this folder holds the site (HTML, open data, search).
 
-pub mod data;
-pub mod html;
-pub mod panduan;
-pub mod search;
-pub mod search_record;
-pub mod sinonim;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::error::Error;
+use crate::site::search::{index as search, record as search_record};
+use crate::site::{data, html, panduan};
+
+use crate::core::error::Error;
 use crate::model::Site;
-use crate::output::Output;
 use crate::pdf::renderer as pdf;
-use crate::theme::Theme;
+use crate::pipeline::output::Output;
+use crate::pipeline::theme::Theme;
 
 /// What the site shows beside the content itself: each SOP's git history and the audit.
 pub struct Extras {
@@ -91,7 +87,7 @@ pub fn build(
     };
 
     let t = Instant::now();
-    // The staff guide at /panduan/ and the schemas at /skema/ (src/render/panduan.rs), before
+    // The staff guide at /panduan/ and the schemas at /skema/ (src/site/panduan.rs), before
     // the pages: the sitemap lists every page already in the output.
     panduan::render(site, ctx.theme, ctx.extras, &mut out)?;
     html::render(site, ctx.theme, ctx.extras, &mut out, ctx.pages)?;

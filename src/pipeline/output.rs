@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::error::Error;
+use crate::core::error::Error;
 
 /// Name of the marker file that says a folder was written by sopan (and may be replaced).
 pub const MARKER: &str = ".sopan-output";
@@ -267,7 +267,7 @@ pub fn check_target(root: &Path, out: &Path) -> Result<(), Error> {
 /// A path as the user wrote it, without the `./` that `FOLDER/output` gains from the default
 /// `FOLDER` of `.`.
 fn shown(path: &Path) -> String {
-    match crate::diag::display_path(path.strip_prefix(".").unwrap_or(path)) {
+    match crate::core::diag::display_path(path.strip_prefix(".").unwrap_or(path)) {
         s if s.is_empty() => ".".into(),
         s => s,
     }

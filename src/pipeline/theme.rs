@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::error::Error;
+use crate::core::error::Error;
 use crate::load::boundary::{Boundary, Refusal};
 
 /// The largest theme file read (a font is a few hundred kB, a logo or background image a few
@@ -88,7 +88,7 @@ impl Theme {
         if !is_theme_name(tema) {
             return Err(Error::new(format!(
                 "tema `{}` bukan nama folder di `themes/`",
-                crate::report::printable(tema)
+                crate::core::report::printable(tema)
             ))
             .hint(THEME_NAME_HINT));
         }
@@ -101,7 +101,7 @@ impl Theme {
             let (message, hint) = refusal.message(MAX_THEME_FILE);
             Error::new(format!(
                 "berkas tema `{}`: {message}",
-                crate::diag::display_path(rel)
+                crate::core::diag::display_path(rel)
             ))
             .hint(hint)
         };
@@ -138,7 +138,7 @@ impl Theme {
             let entry = entry.map_err(|e| {
                 Error::new(format!(
                     "gagal membaca tema `{}`",
-                    crate::report::printable(tema)
+                    crate::core::report::printable(tema)
                 ))
                 .cause(e)
             })?;
@@ -153,7 +153,7 @@ impl Theme {
             let rel = path
                 .strip_prefix(&dir)
                 .expect("walkdir stays inside its root");
-            let key = crate::diag::display_path(rel);
+            let key = crate::core::diag::display_path(rel);
             let bytes = boundary
                 .read(&path, MAX_THEME_FILE)
                 .map_err(|r| refused(&rel_of(&path), r))?;

@@ -41,7 +41,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use super::Shared;
-use crate::sync::lock;
+use crate::core::sync::lock;
 
 /// The client script: reloads after a good build, shows the diagnostics after a bad one.
 const RELOAD_JS: &str = include_str!("reload.js");
@@ -118,7 +118,7 @@ pub(crate) fn run(listener: TcpListener, shared: Arc<Shared>, hosts: Vec<String>
         Err(e) => {
             eprintln!(
                 "peringatan: alamat server HTTP tidak diketahui: {}",
-                crate::error::io_words(&e)
+                crate::core::error::io_words(&e)
             );
             return;
         }
@@ -138,7 +138,7 @@ pub(crate) fn run(listener: TcpListener, shared: Arc<Shared>, hosts: Vec<String>
                 // rather than spin.
                 eprintln!(
                     "peringatan: koneksi HTTP tidak diterima: {}",
-                    crate::error::io_words(&e)
+                    crate::core::error::io_words(&e)
                 );
                 std::thread::sleep(Duration::from_millis(50));
                 continue;
@@ -164,7 +164,7 @@ pub(crate) fn run(listener: TcpListener, shared: Arc<Shared>, hosts: Vec<String>
         if let Err(e) = spawned {
             eprintln!(
                 "peringatan: koneksi HTTP tidak dilayani: {}",
-                crate::error::io_words(&e)
+                crate::core::error::io_words(&e)
             );
         }
     }
@@ -790,7 +790,7 @@ struct Reply {
 /// The bytes of a reply: a file of the served site is shared, not copied.
 enum Body {
     Owned(Vec<u8>),
-    Shared(Arc<crate::output::Blob>),
+    Shared(Arc<crate::pipeline::output::Blob>),
 }
 
 impl Reply {
@@ -1040,7 +1040,7 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::Output;
+    use crate::pipeline::output::Output;
     use std::sync::Condvar;
 
     #[test]

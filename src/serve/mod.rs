@@ -13,13 +13,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::error::Error;
-use crate::output::Output;
+use crate::core::error::Error;
+use crate::core::report;
+use crate::core::sync::lock;
 use crate::pdf::renderer::PdfCache;
-use crate::render::search::SearchCache;
-use crate::render::search_record::SearchRecord;
-use crate::sync::lock;
-use crate::{load_and_validate_with, render, report, theme};
+use crate::pipeline::output::Output;
+use crate::pipeline::theme;
+use crate::site::search::index as search_index;
+use crate::site::search::index::SearchCache;
+use crate::site::search::record::SearchRecord;
+use crate::{load_and_validate_with, pipeline, site};
 
 /// What `sopan serve` was asked for.
 pub struct ServeOptions {
@@ -83,9 +86,9 @@ impl Shared {
         let mut to_index = false;
         match result {
             Ok(mut output) => {
-                let indexed = output.blobs_under(render::search::DIR).next().is_some();
+                let indexed = output.blobs_under(search_index::DIR).next().is_some();
                 if !indexed {
-                    for (path, blob) in s.output.blobs_under(render::search::DIR) {
+                    for (path, blob) in s.output.blobs_under(search_index::DIR) {
                         output.insert_blob(path, Arc::clone(blob));
                     }
                 }
@@ -115,7 +118,7 @@ impl Shared {
             return;
         }
         let mut output = Output::clone(&s.output);
-        output.remove_under(render::search::DIR);
+        output.remove_under(search_index::DIR);
         for (path, bytes) in files {
             output.insert(path, bytes);
         }
@@ -128,7 +131,7 @@ impl Shared {
 #[derive(Default)]
 struct Caches {
     pdf: PdfCache,
-    pages: render::html::PageCache,
+    pages: site::html::PageCache,
     search: Arc<SearchCache>,
     history: crate::history::HistoryCache,
     parsed: crate::load::cache::ParseCache,
@@ -170,7 +173,7 @@ impl SearchThread {
                     };
                     let t = Instant::now();
                     let pages = job.records.len();
-                    match render::search::index(job.records, Some(&cache)) {
+                    match search_index::index(job.records, Some(&cache)) {
                         Ok(files) => {
                             shared.publish_search(job.generation, files);
                             eprintln!(
@@ -242,7 +245,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
         }
     };
     log("memuat dan memeriksa isi", t.elapsed());
-    let base = render::html::base_path(loaded.site.settings.base_url.as_deref());
+    let base = site::html::base_path(loaded.site.settings.base_url.as_deref());
     let report = report::render_all(&loaded.diags, &loaded.sources, false);
     let sops = loaded.site.sops().count();
     if loaded.diags.has_errors() {
@@ -261,7 +264,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
     let extras = crate::extras(root, &loaded, Some(&cache.history));
     log("riwayat git dan audit", t.elapsed());
     let built = theme::Theme::load(root, &loaded.site.settings.tema).and_then(|theme| {
-        let ctx = render::BuildContext {
+        let ctx = pipeline::BuildContext {
             extras: &extras,
             root,
             theme: &theme,
@@ -272,7 +275,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
             defer_search,
             processes: 0,
         };
-        render::build(&loaded.site, &ctx, &mut log)
+        pipeline::build(&loaded.site, &ctx, &mut log)
     });
     cache.pdf.finish_build();
     cache.pages.finish();
@@ -280,7 +283,7 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
     let result = match built {
         Ok(output) => {
             if defer_search {
-                records = render::search_record::records(&loaded.site);
+                records = site::search::record::records(&loaded.site);
             }
             // Warnings are printed when they change, not after every save.
             let mut last = lock(&LAST_WARNINGS);

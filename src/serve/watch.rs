@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher as _};
 
-use crate::error::Error;
+use crate::core::error::Error;
 
 /// Quiet time that ends a burst of events (an editor's save is several events).
 const SETTLE: Duration = Duration::from_millis(30);

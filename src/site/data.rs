@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::model::Site;
 use crate::model::org::{Bidang, Instansi};
 use crate::model::sop::Sop;
-use crate::output::Output;
+use crate::pipeline::output::Output;
 
 #[derive(Serialize)]
 struct SopFile<'a> {

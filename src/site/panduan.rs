@@ -2,11 +2,11 @@
 //! content files' JSON Schemas at `/skema/`: every site carries the manual for the version of
 //! sopan that built it, next to the schemas its editors can point at.
 
-use crate::error::Error;
+use crate::core::error::Error;
 use crate::model::{Halaman, Site};
-use crate::output::Output;
-use crate::render::Extras;
-use crate::theme::Theme;
+use crate::pipeline::Extras;
+use crate::pipeline::output::Output;
+use crate::pipeline::theme::Theme;
 
 /// The guide's text, compiled into the binary (the project need not hold it).
 pub const TEKS: &str = include_str!("../../docs/panduan.md");
@@ -22,14 +22,14 @@ pub fn render(site: &Site, theme: &Theme, extras: &Extras, out: &mut Output) -> 
         teks: TEKS.into(),
         sumber: "docs/panduan.md".into(),
     };
-    let rendered = crate::render::html::markdown_page(site, theme, extras, &page)?;
+    let rendered = crate::site::html::markdown_page(site, theme, extras, &page)?;
     let at = format!("{}index.html", page.url().trim_start_matches('/'));
     let html = rendered.get(&at).ok_or_else(|| {
         Error::new(format!("halaman panduan tidak terbentuk (`{at}`)"))
             .hint("ini galat sopan, bukan galat isi SOP")
     })?;
     out.insert(PATH, html.to_vec());
-    for (path, bytes) in crate::skema::site_files() {
+    for (path, bytes) in crate::load::skema::site_files() {
         out.insert(path, bytes);
     }
     Ok(())

@@ -37,10 +37,10 @@ fn public_tanah_laut(p: &Project) -> usize {
 }
 
 /// The record of the fixture's SOP, as the build indexes it.
-fn fixture_record(p: &Project) -> sopan::render::search_record::SearchRecord {
+fn fixture_record(p: &Project) -> sopan::site::search::record::SearchRecord {
     let loaded = sopan::load_and_validate(p.path()).unwrap();
     assert!(!loaded.diags.has_errors(), "{:?}", loaded.diags);
-    sopan::render::search_record::records(&loaded.site)
+    sopan::site::search::record::records(&loaded.site)
         .into_iter()
         .find(|r| r.url.ends_with("/bebas-narkoba/"))
         .expect("the fixture's record")

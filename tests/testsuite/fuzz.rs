@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use proptest::prelude::*;
-use sopan::diag::{Diagnostics, Sources};
+use sopan::core::diag::{Diagnostics, Sources};
 use sopan::model::id::SopId;
 use sopan::model::org::Pejabat;
 
@@ -31,7 +31,7 @@ fn exercise(text: &str) {
     sources.insert(path.to_path_buf(), text.to_string());
     let mut all = Diagnostics::new();
     all.extend(diags);
-    let _ = sopan::report::render_all(&all, &sources, true);
+    let _ = sopan::core::report::render_all(&all, &sources, true);
     let (seed, _) =
         sopan::load::sop_from_text(path, SEED, SopId::new("i", "b", "x"), &Pejabat::default());
     if let (Some(a), Some(b)) = (seed, sop) {
@@ -64,7 +64,7 @@ fn in_a_project(text: &str) {
     write("content/i/b/x.yaml", text);
     write("content/i/b/y.yaml", SEED);
     let loaded = sopan::load_and_validate(root).unwrap();
-    let _ = sopan::report::render_all(&loaded.diags, &loaded.sources, false);
+    let _ = sopan::core::report::render_all(&loaded.diags, &loaded.sources, false);
     let _ = sopan::extras(root, &loaded, None);
 }
 
@@ -196,7 +196,7 @@ fn the_seed_reads_without_errors() {
     assert!(
         diags
             .iter()
-            .all(|d| d.severity != sopan::diag::Severity::Error),
+            .all(|d| d.severity != sopan::core::diag::Severity::Error),
         "{diags:?}"
     );
 }

@@ -6,7 +6,7 @@ use std::process::Command;
 use sopan::model::Site;
 use sopan::pdf::renderer::{FlowNode, PdfRenderer, flow_nodes, typst_svg_page};
 use sopan::pdf::svg::writer::page_svg;
-use sopan::theme::Theme;
+use sopan::pipeline::theme::Theme;
 
 use crate::support::Project;
 

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use sopan::model::Site;
 use sopan::pdf::renderer::{FlowNode, PdfRenderer, flow_nodes};
-use sopan::theme::Theme;
+use sopan::pipeline::theme::Theme;
 
 use crate::support::Project;
 
@@ -239,7 +239,7 @@ fn generated_sops_laid_out_by_typst_have_no_layout_violation() {
     let errors: Vec<String> = l
         .diags
         .iter()
-        .filter(|d| d.severity == sopan::diag::Severity::Error)
+        .filter(|d| d.severity == sopan::core::diag::Severity::Error)
         .map(|d| d.message.clone())
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");

@@ -178,9 +178,12 @@ fn the_book_opens_with_a_cover_and_a_linked_daftar_isi_whose_pages_are_right() {
         String::from_utf8_lossy(&check.stdout)
     );
     // Joined in-process from freshly compiled SOPs: the same bytes as the build wrote.
-    let renderer =
-        sopan::pdf::renderer::PdfRenderer::new(&site, &sopan::theme::Theme::embedded(), p.path())
-            .unwrap();
+    let renderer = sopan::pdf::renderer::PdfRenderer::new(
+        &site,
+        &sopan::pipeline::theme::Theme::embedded(),
+        p.path(),
+    )
+    .unwrap();
     let book = renderer.book(&site, i).unwrap().unwrap();
     assert!(book == std::fs::read(&path).unwrap(), "book differs");
 }

@@ -256,7 +256,7 @@ fn a_keterkaitan_sop_is_a_link_to_its_page_when_the_site_has_an_address() {
 /// names' underlines, as (length in pt) per segment.
 fn underline_segments(slug: &str) -> Vec<f64> {
     use sopan::pdf::renderer::PdfRenderer;
-    use sopan::theme::Theme;
+    use sopan::pipeline::theme::Theme;
     use typst::layout::{Abs, Frame, FrameItem};
     use typst::visualize::Geometry;
     fn walk(frame: &Frame, out: &mut Vec<f64>) {

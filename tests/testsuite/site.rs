@@ -547,7 +547,7 @@ fn every_sop_page_is_searchable_by_its_text_and_the_bundle_is_the_one_written() 
     let p = built();
     let loaded = sopan::load_and_validate(p.path()).unwrap();
     let site = &loaded.site;
-    let records = sopan::render::search_record::records(site);
+    let records = sopan::site::search::record::records(site);
     assert_eq!(
         records.len(),
         site.sops().count() + site.halaman.len(),
@@ -592,7 +592,7 @@ fn every_sop_page_is_searchable_by_its_text_and_the_bundle_is_the_one_written() 
     assert!(!hal.text.is_empty() && !hal.title.is_empty());
 
     // What `build` wrote under pagefind/ is the bundle of these records.
-    let mut bundle = sopan::render::search::index(records, None).unwrap();
+    let mut bundle = sopan::site::search::index::index(records, None).unwrap();
     bundle.sort();
     assert!(bundle.len() > 10);
     for (path, bytes) in &bundle {

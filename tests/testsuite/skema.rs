@@ -102,7 +102,7 @@ fn all_example_content_validates_against_the_schemas() {
     files.push((root.clone(), root.join("sopan.yaml")));
     // The lists shipped in the binary have the same shape as a project's own.
     files.push((root.clone(), root.join("src/audit/dicabut.yaml")));
-    files.push((root.clone(), root.join("src/render/sinonim.yaml")));
+    files.push((root.clone(), root.join("src/site/sinonim.yaml")));
     let mut checked = std::collections::BTreeMap::<&str, usize>::new();
     for (base, path) in &files {
         let rel = path

@@ -42,7 +42,7 @@ use std::sync::LazyLock;
 use serde::Serialize;
 
 use crate::model::sop::{Jenis, Langkah, Sop, Tujuan};
-use crate::theme::Theme;
+use crate::pipeline::theme::Theme;
 
 /// Millimetres per point.
 const PT: f64 = 25.4 / 72.0;

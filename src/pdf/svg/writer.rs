@@ -22,7 +22,7 @@ use typst::visualize::{
 };
 use typst_layout::Page;
 
-use crate::sync::lock;
+use crate::core::sync::lock;
 
 /// Glyph outlines in font units, read once per process: the same few hundred glyphs of the
 /// theme's fonts draw every flowchart. `None`: the glyph has no outline (a space).

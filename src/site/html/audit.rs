@@ -6,8 +6,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{Ctx, crumbs};
-use crate::error::Error;
-use crate::output::Output;
+use crate::core::error::Error;
+use crate::pipeline::output::Output;
 
 /// Renders `audit/index.html`.
 pub(super) fn page(ctx: &Ctx, out: &mut Output) -> Result<(), Error> {

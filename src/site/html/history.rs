@@ -6,14 +6,14 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{Ctx, IRef, sop_crumbs, template_error, tera};
+use crate::core::error::Error;
 use crate::diff::diff_sop;
 use crate::diff::project::ProjectDiff;
-use crate::error::Error;
 use crate::history::{History, Version};
 use crate::model::org::{Bidang, Instansi};
 use crate::model::sop::Sop;
-use crate::output::Output;
-use crate::theme::Theme;
+use crate::pipeline::output::Output;
+use crate::pipeline::theme::Theme;
 
 /// The history section of an SOP page.
 #[derive(Serialize)]

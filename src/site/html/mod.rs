@@ -10,18 +10,18 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::{Context, Tera};
 
-use crate::error::Error;
+use crate::core::error::Error;
+use crate::core::kept::Kept;
 use crate::history::History;
-use crate::kept::Kept;
 use crate::model::layanan::{Layanan, Potongan, potong_tautan, tel_url, wa_url};
 use crate::model::org::{Bidang, Instansi, Pejabat};
 use crate::model::sop::{Jenis, Keterkaitan, Langkah, Sop, Tujuan};
 use crate::model::tanggal::Tanggal;
 use crate::model::waktu::TotalWaktu;
 use crate::model::{Halaman, Site};
-use crate::output::{Blob, Output};
-use crate::render::Extras;
-use crate::theme::Theme;
+use crate::pipeline::Extras;
+use crate::pipeline::output::{Blob, Output};
+use crate::pipeline::theme::Theme;
 
 mod audit;
 mod history;

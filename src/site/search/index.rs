@@ -19,9 +19,9 @@ use std::sync::Mutex;
 
 use pagefind::api::PagefindIndex;
 
-use crate::error::Error;
-use crate::render::search_record::SearchRecord;
-use crate::sync::lock;
+use crate::core::error::Error;
+use crate::core::sync::lock;
+use crate::site::search::record::SearchRecord;
 
 /// Pagefind indexes kept between builds of a `serve` session, one per part: when only the text
 /// of existing pages changed, just those are indexed again. Pagefind replaces a page in place,
@@ -216,7 +216,7 @@ pub fn index_in_parts(
     if let Some(e) = failed {
         return Err(Error::new("gagal membangun indeks pencarian (Pagefind)").cause(e));
     }
-    let offered: Vec<serde_json::Value> = crate::render::search_record::FILTERS
+    let offered: Vec<serde_json::Value> = crate::site::search::record::FILTERS
         .iter()
         .map(|(key, label)| serde_json::json!({ "kunci": key, "label": label }))
         .collect();
@@ -252,11 +252,11 @@ fn word_list(records: &[SearchRecord]) -> Vec<String> {
             [
                 r.title.as_str(),
                 r.text.as_str(),
-                meta(crate::render::search_record::META_SINONIM),
-                meta(crate::render::search_record::META_SINONIM_JUDUL),
+                meta(crate::site::search::record::META_SINONIM),
+                meta(crate::site::search::record::META_SINONIM_JUDUL),
             ]
             .iter()
-            .flat_map(|t| crate::render::sinonim::words(&html_unescape(t)))
+            .flat_map(|t| crate::site::sinonim::words(&html_unescape(t)))
             .flat_map(|w| {
                 // "e-ktp" is searched as one word and as its parts.
                 let parts: Vec<String> = if w.contains('-') {
@@ -371,8 +371,8 @@ fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
             for r in part {
                 let meta = |k: &str| r.meta.get(k).map_or("", String::as_str);
                 let sinonim = [
-                    meta(crate::render::search_record::META_SINONIM),
-                    meta(crate::render::search_record::META_SINONIM_JUDUL),
+                    meta(crate::site::search::record::META_SINONIM),
+                    meta(crate::site::search::record::META_SINONIM_JUDUL),
                 ];
                 for w in r
                     .text
@@ -476,7 +476,7 @@ fn part_files(
 ) -> impl Iterator<Item = (String, Vec<u8>)> {
     let dir = part_dir(k);
     files.into_iter().filter_map(move |f| {
-        let name = crate::diag::display_path(&f.filename);
+        let name = crate::core::diag::display_path(&f.filename);
         let name = name.trim_start_matches('/');
         let name = name.strip_prefix(DIR).unwrap_or(name);
         let index_data = name == "pagefind-entry.json"

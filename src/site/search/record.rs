@@ -14,8 +14,9 @@ use rayon::prelude::*;
 use crate::model::org::{Bidang, Instansi};
 use crate::model::sop::{Jenis, Keterkaitan, Sop};
 use crate::model::{Halaman, Site};
-use crate::render::sinonim::{Sinonim, words};
-use crate::render::{html, search};
+use crate::site::html;
+use crate::site::search::index as search;
+use crate::site::sinonim::{Sinonim, words};
 
 /// One searchable page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,0 +1,8 @@
+//! What every part of sopan shares: located diagnostics and their printer, operational
+//! errors, and small helpers for locks and caches.
+
+pub mod diag;
+pub mod error;
+pub mod kept;
+pub mod report;
+pub(crate) mod sync;
