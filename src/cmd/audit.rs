@@ -13,9 +13,12 @@ pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
             Error::new(format!("tanggal acuan `{p}` tidak valid: {why}"))
                 .hint("tulis `--per YYYY-MM-DD`, mis. `--per 2026-01-31`")
         })?,
-        None => crate::model::tanggal::source_date_epoch().unwrap_or_else(today),
+        None => crate::core::env::get()
+            .source_date_epoch
+            .and_then(Tanggal::from_unix)
+            .unwrap_or_else(today),
     };
-    let loaded = crate::load_and_validate(root)?;
+    let loaded = crate::pipeline::load_and_validate(root)?;
     if loaded.diags.has_errors() {
         eprint!(
             "{}",
@@ -29,7 +32,7 @@ pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
             "Audit dibatalkan: {}",
             crate::core::report::summary(loaded.site.sops().count(), &loaded.diags)
         );
-        return Ok(crate::EXIT_ERRORS);
+        return Ok(crate::cmd::EXIT_ERRORS);
     }
     let a = crate::audit::audit(&loaded.site, &loaded.sources, &loaded.dicabut, per);
     let text = if format == "json" {
@@ -43,7 +46,7 @@ pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
     Ok(if a.temuan.is_empty() {
         0
     } else {
-        crate::EXIT_ERRORS
+        crate::cmd::EXIT_ERRORS
     })
 }
 

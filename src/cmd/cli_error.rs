@@ -3,6 +3,8 @@
 //! clap's English text is never shown. Help keeps clap's layout with its few English words
 //! ("Usage", "[OPTIONS]", "[default: …]", "[possible values: …]") replaced.
 
+use std::io::Write as _;
+
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 
 /// The Indonesian report of a usage error: the message, hints and usage, as printed.
@@ -115,6 +117,31 @@ pub(crate) fn indonesian(text: &str) -> String {
         .replace("<COMMAND>", "<PERINTAH>")
         .replace("[default: ", "[bawaan: ")
         .replace("[possible values: ", "[pilihan: ")
+}
+
+/// Prints clap's help, version and usage errors, all in Bahasa Indonesia.
+pub(crate) fn clap_error(e: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = write!(std::io::stdout(), "{}", indonesian(&e.to_string()));
+            0
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand | ErrorKind::MissingSubcommand => {
+            let _ = write!(std::io::stderr(), "{}", indonesian(&command_help()));
+            crate::cmd::EXIT_USAGE
+        }
+        _ => {
+            let _ = write!(std::io::stderr(), "{}", usage_error(&e));
+            crate::cmd::EXIT_USAGE
+        }
+    }
+}
+
+/// The top-level help, as printed when no command is given.
+fn command_help() -> String {
+    use clap::CommandFactory as _;
+    crate::cmd::cli::Cli::command().render_help().to_string()
 }
 
 #[cfg(test)]

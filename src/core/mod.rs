@@ -2,6 +2,7 @@
 //! errors, and small helpers for locks and caches.
 
 pub mod diag;
+pub(crate) mod env;
 pub mod error;
 pub mod kept;
 pub mod report;

@@ -48,7 +48,7 @@ pub fn color_for(terminal: bool) -> bool {
     match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
         1 => true,
         2 => false,
-        _ => terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        _ => terminal && !crate::core::env::get().no_color,
     }
 }
 

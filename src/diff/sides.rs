@@ -83,7 +83,7 @@ fn place_of(path: &Path) -> (SopId, Pejabat) {
 }
 
 fn project(root: &Path, label: &str) -> Result<Versi, Error> {
-    let loaded = crate::load_and_validate(root)?;
+    let loaded = crate::pipeline::load_and_validate(root)?;
     if loaded.diags.has_errors() {
         eprint!(
             "{}",

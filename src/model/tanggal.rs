@@ -106,16 +106,6 @@ pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// The date of `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention).
-pub fn source_date_epoch() -> Option<Tanggal> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Tanggal::from_unix(secs)
-}
-
 impl Tanggal {
     /// The date of a Unix time in seconds (UTC).
     pub fn from_unix(secs: i64) -> Option<Self> {

@@ -278,11 +278,7 @@ pub fn pinned_date(dates: impl IntoIterator<Item = Option<Tanggal>>) -> Datetime
 }
 
 fn source_date_epoch() -> Option<Datetime> {
-    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
+    let secs = crate::core::env::get().source_date_epoch?;
     let (y, m, d) = crate::model::tanggal::civil_from_days(secs.div_euclid(86_400));
     let y = i32::try_from(y).ok()?;
     let secs_of_day = secs.rem_euclid(86_400);

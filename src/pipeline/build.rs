@@ -1,59 +1,54 @@
-//! Render: the build as one top-down list of named stages, from the validated `Site` to an
-//! in-memory `Output`. No stage touches the disk except to read the project's own logos.
-//! The PDFs are made in `crate::pdf`; this folder holds the site (HTML, open data, search).
+//! The stage list: from the validated `Site` to an in-memory `Output`, as named, timed stages
+//! (open data; PDFs and decree books beside the search index; the guide and the pages). No
+//! stage touches the disk except to read the project's own logos. The PDFs are made in
+//! `crate::pdf`, the site in `crate::site`; [`crate::pipeline`] runs this list for both
+//! `build` and `serve`.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::site::search::{index as search, record as search_record};
-use crate::site::{data, html, panduan};
-
 use crate::core::error::Error;
 use crate::model::Site;
 use crate::pdf::renderer as pdf;
+use crate::pipeline::Extras;
 use crate::pipeline::output::Output;
 use crate::pipeline::theme::Theme;
+use crate::site::search::{index as search, record as search_record};
+use crate::site::{data, html, panduan};
 
-/// What the site shows beside the content itself: each SOP's git history and the audit.
-pub struct Extras {
-    /// Versions of each SOP from git, or why there are none.
-    pub history: crate::history::History,
-    /// The audit of every SOP, as of a pinned date.
-    pub audit: crate::audit::Audit,
-}
-
-/// What a build needs besides the site.
-pub struct BuildContext<'a> {
+/// What the stages need besides the site; the pipeline fills it from its mode.
+pub(crate) struct BuildContext<'a> {
     /// History and audit shown on the site.
-    pub extras: &'a Extras,
+    pub(crate) extras: &'a Extras,
     /// Project root (logos are read relative to it).
-    pub root: &'a Path,
+    pub(crate) root: &'a Path,
     /// The theme in use.
-    pub theme: &'a Theme,
+    pub(crate) theme: &'a Theme,
     /// Show a progress bar (only on a terminal).
-    pub progress: bool,
+    pub(crate) progress: bool,
     /// PDFs of earlier builds to reuse (`serve`); `None` compiles everything.
-    pub cache: Option<&'a pdf::PdfCache>,
+    pub(crate) cache: Option<&'a pdf::PdfCache>,
     /// Pages of earlier builds to reuse (`serve`); `None` renders every page.
-    pub pages: Option<&'a html::PageCache>,
+    pub(crate) pages: Option<&'a html::PageCache>,
     /// The search index of the previous build to update (`serve`); `None` indexes afresh.
-    pub search: Option<&'a search::SearchCache>,
+    pub(crate) search: Option<&'a search::SearchCache>,
     /// Leave the search index out (no `pagefind/` files): `serve` shows a rebuilt site first
     /// and indexes the site's search records afterwards, on its search thread.
-    pub defer_search: bool,
-    /// Compile SOP PDFs in this many worker processes (0 or 1: in threads of this process).
-    pub processes: usize,
+    pub(crate) defer_search: bool,
+    /// Compile SOP PDFs in this many worker processes (0 or 1: in threads of this process);
+    /// decided once, by [`crate::pipeline::Mode::pdf_processes`].
+    pub(crate) processes: usize,
 }
 
 /// Runs every stage; `log` receives each stage's name and duration.
-pub fn build(
+pub(crate) fn stages(
     site: &Site,
     ctx: &BuildContext,
     log: &mut dyn FnMut(&str, Duration),
 ) -> Result<Output, Error> {
     let mut out = Output::new();
     // Read first: a bad setting of the search index fails the build before the PDFs.
-    let per_part = search::records_per_part()?;
+    let per_part = crate::core::env::get().records_per_part()?;
 
     let t = Instant::now();
     data::render(site, &mut out);
@@ -101,7 +96,7 @@ pub fn build(
 
 /// The search index of the site (`pagefind/…` files), from its search records, in parts of
 /// `per_part` records. `cache` lets `serve` index only the pages that changed.
-pub fn search_bundle(
+fn search_bundle(
     site: &Site,
     cache: Option<&search::SearchCache>,
     per_part: usize,
@@ -124,7 +119,7 @@ fn render_pdfs(
             .filter(|i| i.keputusan.is_some())
             .count();
     let bar = progress_bar(ctx.progress, docs as u64);
-    let workers = if ctx.processes > 1 && ctx.cache.is_none() {
+    let workers = if ctx.processes > 1 {
         pdf::Workers::Processes(
             ctx.processes,
             pdf::WorkerSetup {

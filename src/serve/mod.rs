@@ -16,13 +16,12 @@ use std::time::{Duration, Instant};
 use crate::core::error::Error;
 use crate::core::report;
 use crate::core::sync::lock;
-use crate::pdf::renderer::PdfCache;
+use crate::pipeline::cache::Caches;
 use crate::pipeline::output::Output;
-use crate::pipeline::theme;
 use crate::site::search::index as search_index;
 use crate::site::search::index::SearchCache;
 use crate::site::search::record::SearchRecord;
-use crate::{load_and_validate_with, pipeline, site};
+use crate::{pipeline, site};
 
 /// What `sopan serve` was asked for.
 pub struct ServeOptions {
@@ -127,16 +126,6 @@ impl Shared {
     }
 }
 
-/// What a serve session keeps between builds.
-#[derive(Default)]
-struct Caches {
-    pdf: PdfCache,
-    pages: site::html::PageCache,
-    search: Arc<SearchCache>,
-    history: crate::history::HistoryCache,
-    parsed: crate::load::cache::ParseCache,
-}
-
 /// The warnings last printed to the terminal.
 static LAST_WARNINGS: Mutex<String> = Mutex::new(String::new());
 
@@ -221,19 +210,23 @@ struct Built {
     leftovers: Box<dyn std::any::Any>,
 }
 
-/// One build into memory. Content errors and operational errors both come back as the text
-/// the terminal and the browser overlay show (without colour). With `defer_search` a good build
-/// comes back without its search index.
-fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
+/// One build into memory, through the pipeline's stages with the session's caches. Content
+/// errors and operational errors both come back as the text the terminal and the browser
+/// overlay show (without colour). With `defer_search` a good build comes back without its
+/// search index.
+fn build_once(root: &Path, caches: &Caches, defer_search: bool) -> Built {
     // `SOPAN_WAKTU=1` prints each stage's time (for benchmarks), as `build` does.
-    let timed = std::env::var_os("SOPAN_WAKTU").is_some();
+    let timed = crate::core::env::get().waktu;
     let mut log = |stage: &str, took: Duration| {
         if timed {
             eprintln!("  {stage}: {} ms", took.as_millis());
         }
     };
-    let t = Instant::now();
-    let loaded = match load_and_validate_with(root, Some(&cache.parsed)) {
+    let mode = pipeline::Mode::Memory {
+        caches,
+        defer_search,
+    };
+    let loaded = match pipeline::load(root, &mode, &mut log) {
         Ok(l) => l,
         Err(e) => {
             return Built {
@@ -244,7 +237,6 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
             };
         }
     };
-    log("memuat dan memeriksa isi", t.elapsed());
     let base = site::html::base_path(loaded.site.settings.base_url.as_deref());
     let report = report::render_all(&loaded.diags, &loaded.sources, false);
     let sops = loaded.site.sops().count();
@@ -260,46 +252,27 @@ fn build_once(root: &Path, cache: &Caches, defer_search: bool) -> Built {
             leftovers: Box::new(loaded),
         };
     }
-    let t = Instant::now();
-    let extras = crate::extras(root, &loaded, Some(&cache.history));
-    log("riwayat git dan audit", t.elapsed());
-    let built = theme::Theme::load(root, &loaded.site.settings.tema).and_then(|theme| {
-        let ctx = pipeline::BuildContext {
-            extras: &extras,
-            root,
-            theme: &theme,
-            progress: false,
-            cache: Some(&cache.pdf),
-            pages: Some(&cache.pages),
-            search: Some(&cache.search),
-            defer_search,
-            processes: 0,
-        };
-        pipeline::build(&loaded.site, &ctx, &mut log)
-    });
-    cache.pdf.finish_build();
-    cache.pages.finish();
-    let mut records = Vec::new();
-    let result = match built {
-        Ok(output) => {
-            if defer_search {
-                records = site::search::record::records(&loaded.site);
-            }
+    match pipeline::render(root, &loaded, &mode, &mut log) {
+        Ok(rendered) => {
             // Warnings are printed when they change, not after every save.
             let mut last = lock(&LAST_WARNINGS);
             if *last != report {
                 eprint!("{report}");
                 *last = report;
             }
-            Ok(output)
+            Built {
+                result: Ok(rendered.output),
+                base,
+                records: rendered.records,
+                leftovers: Box::new((loaded, rendered.extras)),
+            }
         }
-        Err(e) => Err(e.to_string()),
-    };
-    Built {
-        result,
-        base,
-        records,
-        leftovers: Box::new((loaded, extras)),
+        Err(e) => Built {
+            result: Err(e.to_string()),
+            base,
+            records: Vec::new(),
+            leftovers: Box::new(loaded),
+        },
     }
 }
 

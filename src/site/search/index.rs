@@ -74,29 +74,6 @@ pub const KIND_HALAMAN: &str = "Halaman";
 /// [`KIND`] of a part's word list.
 pub const KIND_WORDS: &str = "kata";
 
-/// Records per part of the index unless `SOPAN_HALAMAN_PER_INDEKS` says otherwise. Below it a
-/// site is indexed whole: each part costs a browser a few more requests per search.
-pub const RECORDS_PER_PART: usize = 500;
-
-/// The environment variable that sets the records per part (tests, very large sites).
-pub const PER_PART_VAR: &str = "SOPAN_HALAMAN_PER_INDEKS";
-
-/// Records per part: [`PER_PART_VAR`] if set, else [`RECORDS_PER_PART`].
-pub fn records_per_part() -> Result<usize, Error> {
-    match std::env::var(PER_PART_VAR) {
-        Err(_) => Ok(RECORDS_PER_PART),
-        Ok(v) => match v.trim().parse::<usize>() {
-            Ok(n) if n > 0 => Ok(n),
-            _ => Err(Error::new(format!(
-                "{PER_PART_VAR}={v:?} bukan bilangan bulat positif"
-            ))
-            .hint(format!(
-                "isi dengan jumlah halaman per bagian indeks, misalnya {PER_PART_VAR}={RECORDS_PER_PART}"
-            ))),
-        },
-    }
-}
-
 /// How many parts `records` records make at `per_part` records each.
 pub fn part_count(records: usize, per_part: usize) -> usize {
     records.div_ceil(per_part.max(1)).max(1)
@@ -134,12 +111,12 @@ fn new_index() -> Result<PagefindIndex, String> {
 
 /// Indexes `records` (in their order, which fixes Pagefind's page numbers) and returns the
 /// Pagefind bundle, paths under `pagefind/`. `cache` lets `serve` index only what changed.
-/// Parts of [`records_per_part`] records.
+/// Parts of [`crate::core::env::Env::records_per_part`] records.
 pub fn index(
     records: Vec<SearchRecord>,
     cache: Option<&SearchCache>,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    index_in_parts(records, cache, records_per_part()?)
+    index_in_parts(records, cache, crate::core::env::get().records_per_part()?)
 }
 
 /// [`index`] with `per_part` records per part.
