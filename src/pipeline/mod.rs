@@ -1,10 +1,10 @@
 //! The build pipeline: `sopan.yaml` and `content/` → load and validate → git history and audit
-//! → the stage list ([`build`]: open data, PDFs, search index, pages) → an in-memory
+//! → the stage list ([`stages`]: open data, PDFs, search index, pages) → an in-memory
 //! [`Output`]. `sopan build` writes that output to disk, `sopan serve` serves it; both run the
 //! same stages and differ only in their [`Mode`] (as zola's `Site::build` with a build mode).
 //! The theme, the output and the caches of `serve` live here too.
 
-mod build;
+mod stages;
 pub(crate) mod cache;
 pub mod output;
 pub mod theme;
@@ -177,7 +177,7 @@ fn render_stages(
         Mode::Disk { progress } => (*progress, false),
         Mode::Memory { defer_search, .. } => (false, *defer_search),
     };
-    let ctx = build::BuildContext {
+    let ctx = stages::BuildContext {
         extras: &extras,
         root,
         theme: &theme,
@@ -188,7 +188,7 @@ fn render_stages(
         defer_search,
         processes: mode.pdf_processes(site.sops().count()),
     };
-    let output = build::stages(site, &ctx, log)?;
+    let output = stages::stages(site, &ctx, log)?;
     let records = if defer_search {
         crate::site::search::record::records(site)
     } else {
