@@ -4,9 +4,9 @@
 //! same stages and differ only in their [`Mode`] (as zola's `Site::build` with a build mode).
 //! The theme, the output and the caches of `serve` live here too.
 
-mod stages;
 pub(crate) mod cache;
 pub mod output;
+mod stages;
 pub mod theme;
 
 use std::path::Path;
