@@ -7,6 +7,7 @@ pub mod cache;
 pub mod fields;
 pub mod keys;
 pub mod layanan;
+mod loader;
 pub(crate) mod markdown;
 pub mod org;
 pub mod schema;
@@ -18,7 +19,6 @@ pub mod validate;
 pub mod yaml;
 
 use std::path::Path;
-
 
 use crate::core::diag::{Diagnostic, Diagnostics, Sources, Span};
 use crate::core::error::Error;
@@ -32,7 +32,6 @@ use crate::model::id::SopId;
 use crate::model::org::Pejabat;
 use crate::model::sop::Keterkaitan;
 
-mod loader;
 use loader::Loader;
 /// The largest content file read. An SOP file is a few kB; a bigger one is a mistake (or hostile)
 /// and is refused before it is read, so memory stays bounded.

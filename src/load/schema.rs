@@ -9,6 +9,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Location, Spanned};
+
 mod sop;
 
 pub use sop::{RawIdentifikasi, RawLangkah, RawPenanggungJawab, RawSop, RawTahapan};

@@ -20,15 +20,16 @@ use crate::pipeline::output::{Blob, Output};
 use crate::pipeline::theme::Theme;
 
 mod audit;
-mod history;
-pub use history::diff_report;
 mod halaman;
+mod history;
 mod index;
 mod org;
 mod sop;
+
 pub use halaman::markdown;
 pub(crate) use halaman::markdown_page;
 use halaman::{halaman, sitemap};
+pub use history::diff_report;
 use index::index;
 use org::{bidang, instansi};
 use sop::sop;

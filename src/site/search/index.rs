@@ -14,7 +14,6 @@
 //! the site, so it falls back only when one whole index would. The page's script searches only
 //! [`KIND_SOP`] and [`KIND_HALAMAN`] records, so the list itself is never a result.
 
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 
 use pagefind::api::PagefindIndex;
@@ -22,6 +21,12 @@ use pagefind::api::PagefindIndex;
 use crate::core::error::Error;
 use crate::core::sync::lock;
 use crate::site::search::record::SearchRecord;
+
+mod preload;
+mod words;
+
+use preload::preload_list;
+use words::{add_word_lists, is_word_list, word_list};
 
 /// Pagefind indexes kept between builds of a `serve` session, one per part: when only the text
 /// of existing pages changed, just those are indexed again. Pagefind replaces a page in place,
@@ -214,190 +219,6 @@ pub fn index_in_parts(
     ));
     Ok(bundle)
 }
-
-/// The words of the pages (titles, text, synonyms), for [`WORDS_FILE`]: those with a letter,
-/// 3 to 30 characters, the ones on most pages first (ties alphabetical, so every build writes
-/// the same list), at most [`MAX_WORDS`].
-fn word_list(records: &[SearchRecord]) -> Vec<String> {
-    use rayon::prelude::*;
-    use std::collections::{BTreeSet, HashMap};
-    let per_page: Vec<BTreeSet<String>> = records
-        .par_iter()
-        .filter(|r| !is_word_list(r))
-        .map(|r| {
-            let meta = |k: &str| r.meta.get(k).map_or("", String::as_str);
-            [
-                r.title.as_str(),
-                r.text.as_str(),
-                meta(crate::site::search::record::META_SINONIM),
-                meta(crate::site::search::record::META_SINONIM_JUDUL),
-            ]
-            .iter()
-            .flat_map(|t| crate::site::sinonim::words(&html_unescape(t)))
-            .flat_map(|w| {
-                // "e-ktp" is searched as one word and as its parts.
-                let parts: Vec<String> = if w.contains('-') {
-                    w.split('-').map(str::to_string).collect()
-                } else {
-                    Vec::new()
-                };
-                std::iter::once(w).chain(parts)
-            })
-            .filter(|w| (3..=30).contains(&w.chars().count()) && w.chars().any(char::is_alphabetic))
-            .collect()
-        })
-        .collect();
-    let mut count: HashMap<&str, usize> = HashMap::new();
-    for page in &per_page {
-        for w in page {
-            *count.entry(w).or_default() += 1;
-        }
-    }
-    let mut words: Vec<(&str, usize)> = count.into_iter().collect();
-    words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    words
-        .into_iter()
-        .take(MAX_WORDS)
-        .map(|(w, _)| w.to_string())
-        .collect()
-}
-
-/// Index parts whose index chunks together are at most this size have them preloaded: every
-/// search of a small site needs most of them.
-const PRELOAD_INDEX_BYTES: usize = 64 * 1024;
-
-/// What the page's script asks the browser for as soon as it knows a search is coming (paths
-/// under [`DIR`]): each part's entry, metadata and filters, which Pagefind fetches one after the
-/// other before any search, and a small part's whole index. The entry's address carries
-/// `?ts=` with the returned tag (Pagefind's `metaCacheTag`, a hash of the entries), so it is
-/// the address Pagefind asks for and still changes with every index.
-fn preload_list(bundle: &[(String, Vec<u8>)]) -> (String, Vec<String>) {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut entries = bundle
-        .iter()
-        .filter(|(p, _)| p.ends_with("pagefind-entry.json"))
-        .collect::<Vec<_>>();
-    entries.sort();
-    for (p, bytes) in entries {
-        for b in p.bytes().chain(bytes.iter().copied()) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    let tag = format!("{h:016x}");
-    // Paths under DIR: "index/…" for the first part, "bagian-2/index/…" for the others.
-    let split = |p: &str| -> Option<(String, String)> {
-        let rel = p.strip_prefix(DIR)?;
-        let part = if rel.starts_with("bagian-") {
-            rel.split_once('/').map_or("", |(d, _)| d)
-        } else {
-            ""
-        };
-        let inner = rel[part.len()..].trim_start_matches('/');
-        Some((part.to_string(), inner.to_string()))
-    };
-    let mut index_bytes: BTreeMap<String, usize> = BTreeMap::new();
-    for (p, bytes) in bundle {
-        if let Some((part, inner)) = split(p)
-            && inner.starts_with("index/")
-        {
-            *index_bytes.entry(part).or_default() += bytes.len();
-        }
-    }
-    let mut list: Vec<String> = bundle
-        .iter()
-        .filter_map(|(p, _)| {
-            let (part, inner) = split(p)?;
-            let rel = &p[DIR.len()..];
-            if inner == "pagefind-entry.json" {
-                Some(format!("{rel}?ts={tag}"))
-            } else if (inner.ends_with(".pf_meta") && !inner.contains('/'))
-                || inner.starts_with("filter/")
-                || (inner.starts_with("index/")
-                    && index_bytes
-                        .get(&part)
-                        .is_some_and(|&n| n <= PRELOAD_INDEX_BYTES))
-            {
-                Some(rel.to_string())
-            } else {
-                None
-            }
-        })
-        .collect();
-    list.sort();
-    (tag, list)
-}
-
-/// Undoes the escaping of a record's text (`&amp;`, `&lt;`, `&gt;`).
-fn html_unescape(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// Appends to each part (that has pages) a record of the words the other parts have and it
-/// lacks; see the module's note. Words are compared lowercased, without the punctuation around
-/// them, as Pagefind indexes them; the list is sorted, so it is the same on every build.
-fn add_word_lists(split: &mut [Vec<SearchRecord>]) {
-    use rayon::prelude::*;
-    use std::collections::BTreeSet;
-    let words: Vec<BTreeSet<String>> = split
-        .par_iter()
-        .map(|part| {
-            let mut seen = std::collections::HashSet::new();
-            for r in part {
-                let meta = |k: &str| r.meta.get(k).map_or("", String::as_str);
-                let sinonim = [
-                    meta(crate::site::search::record::META_SINONIM),
-                    meta(crate::site::search::record::META_SINONIM_JUDUL),
-                ];
-                for w in r
-                    .text
-                    .split_whitespace()
-                    .chain(sinonim.iter().flat_map(|s| s.split_whitespace()))
-                {
-                    let w = w.trim_matches(|c: char| !c.is_alphanumeric());
-                    if !w.is_empty() {
-                        seen.insert(w);
-                    }
-                }
-            }
-            seen.into_iter().map(str::to_lowercase).collect()
-        })
-        .collect();
-    for (k, part) in split.iter_mut().enumerate() {
-        if part.is_empty() {
-            continue;
-        }
-        let others: BTreeSet<&String> = words
-            .iter()
-            .enumerate()
-            .filter(|&(j, _)| j != k)
-            .flat_map(|(_, w)| w.iter())
-            .filter(|w| !words[k].contains(*w))
-            .collect();
-        let text = others
-            .into_iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ");
-        part.push(SearchRecord {
-            url: format!("/{DIR}kata-{}/", k + 1),
-            title: String::new(),
-            text,
-            filters: BTreeMap::from([(KIND.to_string(), vec![KIND_WORDS.to_string()])]),
-            meta: BTreeMap::new(),
-        });
-    }
-}
-
-/// Whether `r` is a part's word list rather than a page.
-fn is_word_list(r: &SearchRecord) -> bool {
-    r.filters
-        .get(KIND)
-        .is_some_and(|k| k.iter().any(|v| v == KIND_WORDS))
-}
-
 /// Indexes one part's records, updating `kept` (a part of an earlier build) when it holds the
 /// same pages in the same order. Returns the part's files, its index to keep and how many
 /// records it indexed.
@@ -467,6 +288,9 @@ fn part_files(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
+    use super::preload::PRELOAD_INDEX_BYTES;
     use super::*;
 
     #[test]
