@@ -1,5 +1,5 @@
 //! A project's `sinonim.yaml`: search synonyms and abbreviations that extend the list shipped
-//! with sopan (`render::sinonim`), read through the project boundary and checked like every
+//! with sopan (`site::sinonim`), read through the project boundary and checked like every
 //! content file (located errors, unknown keys with the nearest one, Bahasa Indonesia).
 //!
 //! ```yaml

@@ -106,7 +106,7 @@ pub(super) fn escape_xml(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// A Markdown page that is not content (the staff guide, `render::panduan`): rendered by the
+/// A Markdown page that is not content (the staff guide, `site::panduan`): rendered by the
 /// same pipeline and template as the `halaman/*.md` pages, into an output of its own.
 pub(crate) fn markdown_page(
     site: &Site,

@@ -333,7 +333,7 @@ mod tests {
             bundle.sort();
             bundle
         };
-        // In URL order, as `search_record::records` gives them.
+        // In URL order, as `record::records` gives them.
         let mut records: Vec<SearchRecord> = (0..12)
             .map(|k| record(k, "Menerima surat masuk."))
             .collect();
