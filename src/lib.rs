@@ -5,16 +5,23 @@
 //! `load` (+ validate) → `history` and `audit` → `pipeline` stages (`pdf`, `site`) → write or
 //! serve; `cmd` holds the commands, `core` what they all share, `model` the content model.
 
+// What the binary and the integration tests do not name is `pub(crate)`; rustc's
+// `unreachable_pub` keeps it so. `pdf` and `serve` are being reworked on other branches and
+// keep their own `pub` items for now.
+#![warn(unreachable_pub)]
+
 pub mod audit;
-pub mod cmd;
+mod cmd;
 pub mod core;
 pub mod diff;
-pub mod history;
+mod history;
 pub mod load;
 pub mod model;
+#[allow(unreachable_pub)]
 pub mod pdf;
 pub mod pipeline;
-pub mod serve;
+#[allow(unreachable_pub)]
+mod serve;
 pub mod site;
 
 use std::ffi::OsString;

@@ -11,7 +11,7 @@ use crate::load::schema::RawPencabutan;
 use crate::load::yaml;
 
 /// The project's file that extends the shipped list.
-pub const PROJECT_FILE: &str = "peraturan-dicabut.yaml";
+pub(crate) const PROJECT_FILE: &str = "peraturan-dicabut.yaml";
 
 /// The shipped list, as data.
 const SHIPPED: &str = include_str!("dicabut.yaml");
@@ -29,7 +29,7 @@ pub struct Pencabutan {
 
 impl Pencabutan {
     /// "yang telah dicabut oleh …".
-    pub fn akibat(&self) -> String {
+    pub(crate) fn akibat(&self) -> String {
         format!("yang telah dicabut oleh {}", self.oleh)
     }
 }
@@ -37,7 +37,7 @@ impl Pencabutan {
 /// The project's entries (first, so they win) followed by the shipped ones. `project` is the
 /// text of the project's `peraturan-dicabut.yaml`, read by the loader like every content file
 /// (size limit, UTF-8, kept for reports); `None` when there is none.
-pub fn load(project: Option<&str>, diags: &mut Vec<Diagnostic>) -> Vec<Pencabutan> {
+pub(crate) fn load(project: Option<&str>, diags: &mut Vec<Diagnostic>) -> Vec<Pencabutan> {
     let mut out = project
         .map(|text| parse(Path::new(PROJECT_FILE), text, diags))
         .unwrap_or_default();
@@ -46,7 +46,7 @@ pub fn load(project: Option<&str>, diags: &mut Vec<Diagnostic>) -> Vec<Pencabuta
 }
 
 /// The shipped list alone.
-pub fn shipped() -> Vec<Pencabutan> {
+pub(crate) fn shipped() -> Vec<Pencabutan> {
     let mut diags = Vec::new();
     let list = parse(
         Path::new("peraturan-dicabut.yaml (bawaan sopan)"),

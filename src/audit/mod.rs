@@ -2,7 +2,7 @@
 //! output, unreadable times, actors that never act, SOPs not revised for over two years, and
 //! legal bases citing repealed regulations (from a data file the project can extend).
 
-pub mod dicabut;
+pub(crate) mod dicabut;
 pub mod peraturan;
 
 use rayon::prelude::*;
@@ -16,7 +16,7 @@ use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;
 
 /// SOPs not revised for this many years are flagged.
-pub const YEARS_STALE: u16 = 2;
+pub(crate) const YEARS_STALE: u16 = 2;
 
 /// What kind of finding.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -270,7 +270,7 @@ fn finding(
 }
 
 /// The audit as a terminal report in Bahasa Indonesia, grouped by SOP.
-pub fn render_text(a: &Audit) -> String {
+pub(crate) fn render_text(a: &Audit) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let sops: std::collections::BTreeSet<&str> = a.temuan.iter().map(|t| t.id.as_str()).collect();

@@ -7,7 +7,7 @@ use crate::core::error::Error;
 use crate::model::tanggal::Tanggal;
 
 /// Runs the audit: exit 0 without findings, 1 with findings or content errors.
-pub fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
+pub(crate) fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
     let per = match per {
         Some(p) => Tanggal::parse_iso(p.trim()).map_err(|why| {
             Error::new(format!("tanggal acuan `{p}` tidak valid: {why}"))

@@ -34,7 +34,7 @@ Penggunaan: {usage}
     subcommand_help_heading = "Perintah",
     next_help_heading = "Opsi"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The command to run.
     #[command(subcommand)]
     pub command: Command,
@@ -60,7 +60,7 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Membuat proyek baru berisi satu instansi, satu bidang dan satu SOP contoh
     #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
     Init {

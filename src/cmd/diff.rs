@@ -9,7 +9,7 @@ use crate::diff::project::{diff_versions, unknown};
 use crate::diff::{sides, teks};
 
 /// What the user asked for.
-pub struct DiffOptions<'a> {
+pub(crate) struct DiffOptions<'a> {
     /// Old side.
     pub lama: &'a str,
     /// New side; the working copy when absent.
@@ -25,7 +25,7 @@ pub struct DiffOptions<'a> {
 }
 
 /// Runs the comparison: exit 0 with no differences, 1 with.
-pub fn run(o: &DiffOptions) -> Result<i32, Error> {
+pub(crate) fn run(o: &DiffOptions) -> Result<i32, Error> {
     let old = sides::read(o.lama, o.proyek)?;
     let new = match o.baru {
         Some(b) => sides::read(b, o.proyek)?,

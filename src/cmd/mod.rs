@@ -2,14 +2,14 @@
 //! one command's arguments into calls of the library and its result into output on the
 //! terminal and an exit code. The work itself lives in the other folders.
 
-pub mod audit;
+pub(crate) mod audit;
 pub(crate) mod build;
 pub(crate) mod check;
-pub mod cli;
+pub(crate) mod cli;
 pub(crate) mod cli_error;
 pub(crate) mod completions;
-pub mod diff;
-pub mod init;
+pub(crate) mod diff;
+pub(crate) mod init;
 pub(crate) mod new;
 pub(crate) mod skema;
 pub(crate) mod worker;
@@ -25,9 +25,9 @@ use crate::core::report;
 use crate::load::Loaded;
 
 /// Exit code when content has errors (or a command could not complete).
-pub const EXIT_ERRORS: i32 = 1;
+pub(crate) const EXIT_ERRORS: i32 = 1;
 /// Exit code for wrong usage and operational failures.
-pub const EXIT_USAGE: i32 = 2;
+pub(crate) const EXIT_USAGE: i32 = 2;
 
 /// Runs the command `cli` names; `args` are the arguments it was parsed from (`build` and
 /// `serve` may restart the process with them).

@@ -57,15 +57,15 @@ pub struct Diagnostic {
     /// Where; `None` for problems of the project as a whole.
     pub span: Option<Span>,
     /// How to fix it ("maksud Anda `dasar_hukum`?"), each printed as a `bantuan:` line.
-    pub hints: Vec<String>,
+    pub(crate) hints: Vec<String>,
     /// Secondary places and details ("pertama ditulis di sini", the YAML reader's own words),
     /// each printed as a `catatan:` line, with its source line when it has a place.
-    pub notes: Vec<Note>,
+    pub(crate) notes: Vec<Note>,
 }
 
 /// A secondary remark of a diagnostic: another place involved, or a detail.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Note {
+pub(crate) struct Note {
     /// Where, when the remark is about another place of the file.
     pub span: Option<Span>,
     /// What, in Bahasa Indonesia (or a library's own words, marked as such).
@@ -111,7 +111,7 @@ impl Diagnostic {
     }
 
     /// Adds a hint only when there is one.
-    pub fn maybe_hint(self, hint: Option<String>) -> Self {
+    pub(crate) fn maybe_hint(self, hint: Option<String>) -> Self {
         match hint {
             Some(h) => self.hint(h),
             None => self,
@@ -197,7 +197,7 @@ impl IntoIterator for Diagnostics {
 }
 
 /// Shows a path relative to the project with `/` separators on every platform.
-pub fn display_path(p: &Path) -> String {
+pub(crate) fn display_path(p: &Path) -> String {
     p.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()

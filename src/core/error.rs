@@ -9,7 +9,7 @@ pub struct Error {
     /// What failed, e.g. "gagal menulis `output/data.json`".
     pub message: String,
     /// Underlying causes, outermost first.
-    pub causes: Vec<String>,
+    pub(crate) causes: Vec<String>,
     /// How to fix it.
     pub hint: Option<String>,
 }
@@ -26,7 +26,7 @@ impl Error {
 
     /// Adds a cause ("Penyebab: …"). An I/O error is said in Indonesian by its kind, not in the
     /// operating system's English.
-    pub fn cause(mut self, cause: impl fmt::Display) -> Self {
+    pub(crate) fn cause(mut self, cause: impl fmt::Display) -> Self {
         self.causes.push(os_words(&cause.to_string()));
         self
     }
@@ -77,7 +77,7 @@ fn os_words(text: &str) -> String {
 
 /// An I/O error in Bahasa Indonesia, by its kind; the system's own code only where the kind
 /// says nothing ("galat sistem operasi 28").
-pub fn io_words(e: &std::io::Error) -> String {
+pub(crate) fn io_words(e: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     let words = match e.kind() {
         K::NotFound => "berkas atau folder itu tidak ada",

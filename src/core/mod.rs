@@ -3,7 +3,7 @@
 
 pub mod diag;
 pub(crate) mod env;
-pub mod error;
-pub mod kept;
+pub(crate) mod error;
+pub(crate) mod kept;
 pub mod report;
 pub(crate) mod sync;

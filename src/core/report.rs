@@ -12,7 +12,7 @@ static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
 /// When to colour: `--color auto|always|never`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// On a terminal, unless `NO_COLOR` is set (https://no-color.org).
     Auto,
     /// Always, even into a pipe (`less -R`, CI logs that show colours).
@@ -23,7 +23,7 @@ pub enum ColorChoice {
 
 impl ColorChoice {
     /// Reads `auto`, `always`, `never`; anything else is `Auto` (clap has checked it).
-    pub fn parse(s: &str) -> Self {
+    pub(crate) fn parse(s: &str) -> Self {
         match s {
             "always" => ColorChoice::Always,
             "never" => ColorChoice::Never,
@@ -33,7 +33,7 @@ impl ColorChoice {
 }
 
 /// Sets the choice for the rest of the process.
-pub fn set_color(choice: ColorChoice) {
+pub(crate) fn set_color(choice: ColorChoice) {
     let v = match choice {
         ColorChoice::Auto => 0,
         ColorChoice::Always => 1,
@@ -44,7 +44,7 @@ pub fn set_color(choice: ColorChoice) {
 
 /// The one decision on colour: `--color`, else colour only on a terminal and never when
 /// `NO_COLOR` is set (to any value). `terminal` says whether the stream written is one.
-pub fn color_for(terminal: bool) -> bool {
+pub(crate) fn color_for(terminal: bool) -> bool {
     match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
         1 => true,
         2 => false,
@@ -53,7 +53,7 @@ pub fn color_for(terminal: bool) -> bool {
 }
 
 /// Whether to colour diagnostics, which go to stderr.
-pub fn use_color() -> bool {
+pub(crate) fn use_color() -> bool {
     color_for(std::io::stderr().is_terminal())
 }
 
@@ -80,7 +80,7 @@ impl Paint {
 /// bidirectional overrides (which reorder what is shown, as in "Trojan Source") as `�`. File
 /// names and values come from content anyone can write; printed raw they could forge or hide
 /// lines of a report. A newline is kept only where `keep_newline` says so.
-pub fn printable_with(s: &str, keep_newline: bool) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable_with(s: &str, keep_newline: bool) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| {
         (c.is_control() && !(keep_newline && c == '\n'))
             || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
@@ -100,7 +100,7 @@ pub fn printable_with(s: &str, keep_newline: bool) -> std::borrow::Cow<'_, str> 
 }
 
 /// [`printable_with`] for one line (a newline shown as `␊`).
-pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     printable_with(s, false)
 }
 

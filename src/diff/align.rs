@@ -10,7 +10,7 @@ const ALIKE: f32 = 0.5;
 
 /// How each old item relates to the new ones.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Alignment {
+pub(crate) struct Alignment {
     /// `(old index, new index)` of every item found on both sides, by old index.
     pub pairs: Vec<(usize, usize)>,
     /// The pairs whose order relative to the others changed (by old index).
@@ -19,19 +19,19 @@ pub struct Alignment {
 
 impl Alignment {
     /// The new index of old item `i`, if it is still there.
-    pub fn new_of(&self, i: usize) -> Option<usize> {
+    pub(crate) fn new_of(&self, i: usize) -> Option<usize> {
         self.pairs.iter().find(|p| p.0 == i).map(|p| p.1)
     }
 
     /// The old index of new item `j`, if it was there before.
-    pub fn old_of(&self, j: usize) -> Option<usize> {
+    pub(crate) fn old_of(&self, j: usize) -> Option<usize> {
         self.pairs.iter().find(|p| p.1 == j).map(|p| p.0)
     }
 }
 
 /// Aligns `old` with `new`: first the longest run of equal texts in order, then equal texts
 /// out of order (moves), then the most alike remaining pairs.
-pub fn align(old: &[String], new: &[String]) -> Alignment {
+pub(crate) fn align(old: &[String], new: &[String]) -> Alignment {
     let ok: Vec<String> = old.iter().map(|s| normal(s)).collect();
     let nk: Vec<String> = new.iter().map(|s| normal(s)).collect();
     let mut pairs = Vec::new();

@@ -2,11 +2,11 @@
 //! by item, actors, steps aligned by content, total time): a pure function over the model, with
 //! renderers for the terminal (`teks`), HTML (site and report) and JSON.
 
-pub mod align;
-pub mod project;
-pub mod sides;
-pub mod teks;
-pub mod words;
+pub(crate) mod align;
+pub(crate) mod project;
+pub(crate) mod sides;
+pub(crate) mod teks;
+pub(crate) mod words;
 
 use std::collections::BTreeMap;
 
@@ -25,7 +25,7 @@ pub struct SopDiff {
     /// Its nama on the new side.
     pub nama: String,
     /// Identity fields that changed: nomor, nama, seksi, dates, signers, identifikasi.
-    pub identitas: Vec<Ubah>,
+    pub(crate) identitas: Vec<Ubah>,
     /// The boxes with any item changed (every item listed, unchanged ones for context).
     pub daftar: Vec<Daftar>,
     /// Actors added, removed, renamed.
@@ -86,13 +86,13 @@ pub struct Daftar {
     /// The box as the form names it.
     pub kolom: String,
     /// Every item of both versions, in reading order.
-    pub butir: Vec<Butir>,
+    pub(crate) butir: Vec<Butir>,
 }
 
 /// One item of a box.
 #[derive(Clone, Debug, Serialize)]
 #[serde(tag = "perubahan", rename_all = "snake_case")]
-pub enum Butir {
+pub(crate) enum Butir {
     /// In both versions.
     Sama {
         /// The text.
@@ -123,11 +123,11 @@ pub enum Butir {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Pelaksana {
     /// New actors.
-    pub tambah: Vec<String>,
+    pub(crate) tambah: Vec<String>,
     /// Actors gone.
-    pub hapus: Vec<String>,
+    pub(crate) hapus: Vec<String>,
     /// Actors renamed: every step the old name acted in is acted by the new one.
-    pub ganti_nama: Vec<Sebelum>,
+    pub(crate) ganti_nama: Vec<Sebelum>,
 }
 
 impl Pelaksana {
@@ -157,13 +157,13 @@ pub struct LangkahDiff {
     /// Unchanged, added, removed or changed.
     pub nasib: Nasib,
     /// Its number in the old version.
-    pub nomor_lama: Option<usize>,
+    pub(crate) nomor_lama: Option<usize>,
     /// Its number in the new version.
-    pub nomor_baru: Option<usize>,
+    pub(crate) nomor_baru: Option<usize>,
     /// Kegiatan (the new text when it changed).
     pub kegiatan: String,
     /// Taken from another place in the order.
-    pub dipindah: bool,
+    pub(crate) dipindah: bool,
     /// The fields that changed (kegiatan first).
     pub kolom: Vec<Ubah>,
 }

@@ -8,7 +8,7 @@ use crate::model::sop::Sop;
 
 /// One side of a comparison: a label for people and the SOPs it holds.
 #[derive(Clone, Debug)]
-pub struct Versi {
+pub(crate) struct Versi {
     /// "HEAD (1a2b3c4)", "content/…/surat-masuk.yaml", "proyek-lama".
     pub label: String,
     /// The SOPs, any order.
@@ -17,7 +17,7 @@ pub struct Versi {
 
 /// An SOP named in a listing.
 #[derive(Clone, Debug, Serialize)]
-pub struct SopRef {
+pub(crate) struct SopRef {
     /// Its id.
     pub id: String,
     /// Its nama.
@@ -26,7 +26,7 @@ pub struct SopRef {
 
 /// What differs between two versions of a project.
 #[derive(Clone, Debug, Serialize)]
-pub struct ProjectDiff {
+pub(crate) struct ProjectDiff {
     /// The old side's label.
     pub lama: String,
     /// The new side's label.
@@ -43,14 +43,14 @@ pub struct ProjectDiff {
 
 impl ProjectDiff {
     /// Whether the versions say the same.
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.ditambah.is_empty() && self.dihapus.is_empty() && self.berubah.is_empty()
     }
 }
 
 /// Whether `id` is one the user asked for: the whole id, its tail (`bidang/slug`, `slug`), or
 /// the file path (`content/…/slug.yaml`).
-pub fn wanted(id: &str, only: &[String]) -> bool {
+pub(crate) fn wanted(id: &str, only: &[String]) -> bool {
     only.is_empty() || only.iter().any(|w| names(id, w))
 }
 
@@ -69,7 +69,7 @@ fn names(id: &str, w: &str) -> bool {
 
 /// The names of `only` that choose no SOP of either side, each with the nearest SOP written the
 /// same way (slug, `bidang/slug`, id or path), when one is near.
-pub fn unknown(old: &Versi, new: &Versi, only: &[String]) -> Vec<(String, Option<String>)> {
+pub(crate) fn unknown(old: &Versi, new: &Versi, only: &[String]) -> Vec<(String, Option<String>)> {
     let ids: Vec<String> = old
         .sops
         .iter()
@@ -128,7 +128,7 @@ fn nearest_sop(w: &str, ids: &[String]) -> Option<String> {
 /// Compares two versions. When both hold exactly one SOP (two files), they are compared
 /// whatever their ids, unless `only` names neither; otherwise SOPs are paired by id. `only`
 /// limits the SOPs compared.
-pub fn diff_versions(old: &Versi, new: &Versi, only: &[String]) -> ProjectDiff {
+pub(crate) fn diff_versions(old: &Versi, new: &Versi, only: &[String]) -> ProjectDiff {
     let mut d = ProjectDiff {
         lama: old.label.clone(),
         baru: new.label.clone(),

@@ -13,7 +13,7 @@ use crate::model::id::SopId;
 use crate::model::org::Pejabat;
 
 /// Reads one side. An existing file or folder wins over a revision of the same name.
-pub fn read(arg: &str, proyek: &Path) -> Result<Versi, Error> {
+pub(crate) fn read(arg: &str, proyek: &Path) -> Result<Versi, Error> {
     let path = Path::new(arg);
     if path.is_file() {
         return file(path);
@@ -25,7 +25,7 @@ pub fn read(arg: &str, proyek: &Path) -> Result<Versi, Error> {
 }
 
 /// The working copy of the project: the default new side.
-pub fn working_copy(proyek: &Path) -> Result<Versi, Error> {
+pub(crate) fn working_copy(proyek: &Path) -> Result<Versi, Error> {
     project(proyek, "salinan kerja")
 }
 

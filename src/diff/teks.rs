@@ -16,7 +16,7 @@ const YELLOW: &str = "33";
 const BOLD: &str = "1";
 
 /// Renders the whole comparison.
-pub fn render(d: &ProjectDiff, color: bool) -> String {
+pub(crate) fn render(d: &ProjectDiff, color: bool) -> String {
     let p = Paint { on: color };
     let mut out = String::new();
     let _ = writeln!(

@@ -21,11 +21,11 @@ pub struct Potongan {
     /// In both, removed or added.
     pub tanda: Tanda,
     /// The words, with the spaces between them.
-    pub teks: String,
+    pub(crate) teks: String,
 }
 
 /// The word-level difference of `old` and `new` as runs, neighbours of one mark merged.
-pub fn words(old: &str, new: &str) -> Vec<Potongan> {
+pub(crate) fn words(old: &str, new: &str) -> Vec<Potongan> {
     let diff = TextDiff::from_words(old, new);
     let mut out: Vec<Potongan> = Vec::new();
     for change in diff.iter_all_changes() {
@@ -87,7 +87,7 @@ fn absorb_lone_spaces(runs: Vec<Potongan>) -> Vec<Potongan> {
 
 /// How alike two texts are, word by word: 0.0 (nothing shared) to 1.0 (equal, ignoring case and
 /// spacing).
-pub fn similarity(a: &str, b: &str) -> f32 {
+pub(crate) fn similarity(a: &str, b: &str) -> f32 {
     let (a, b) = (normal(a), normal(b));
     if a == b {
         return 1.0;
@@ -96,14 +96,14 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 }
 
 /// Whether two texts have a word in common (ignoring case).
-pub fn shares_word(a: &str, b: &str) -> bool {
+pub(crate) fn shares_word(a: &str, b: &str) -> bool {
     let (a, b) = (normal(a), normal(b));
     let theirs: std::collections::BTreeSet<&str> = b.split(' ').collect();
     a.split(' ').any(|w| !w.is_empty() && theirs.contains(w))
 }
 
 /// Lower case with single spaces: what "the same text" means when aligning.
-pub fn normal(s: &str) -> String {
+pub(crate) fn normal(s: &str) -> String {
     s.split_whitespace()
         .map(str::to_lowercase)
         .collect::<Vec<_>>()

@@ -34,7 +34,7 @@ type Entries = BTreeMap<String, (ObjectId, Kind)>;
 
 /// Why a file of a revision was left unread.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Skipped {
+pub(crate) enum Skipped {
     /// Bigger than `limit` bytes (its size from the object header; the blob was not inflated).
     TooBig {
         /// The file's size in bytes.
@@ -49,7 +49,7 @@ pub enum Skipped {
 impl Skipped {
     /// The warning saying that the version of `path` (relative to the project) in `commit` was
     /// skipped, and why.
-    pub fn warning(&self, path: &str, commit: &Commit) -> Diagnostic {
+    pub(crate) fn warning(&self, path: &str, commit: &Commit) -> Diagnostic {
         let short = commit.short();
         match *self {
             Skipped::TooBig { size, limit } => Diagnostic::warning(
@@ -71,7 +71,7 @@ impl Skipped {
 }
 
 /// A repository and where the project sits in it.
-pub struct Repo {
+pub(crate) struct Repo {
     repo: gix::Repository,
     /// The project folder relative to the work tree, `""` or ending in `/`.
     prefix: String,
@@ -82,26 +82,26 @@ pub struct Repo {
 
 /// What sopan needs of a commit.
 #[derive(Clone, Debug)]
-pub struct Commit {
+pub(crate) struct Commit {
     /// Its id.
     pub id: ObjectId,
     /// Its root tree.
     pub tree: ObjectId,
     /// Its parents.
-    pub parents: Vec<ObjectId>,
+    pub(crate) parents: Vec<ObjectId>,
     /// Committer time: seconds since 1970 plus the committer's UTC offset, so the date is the
     /// one the committer saw.
-    pub local_secs: i64,
+    pub(crate) local_secs: i64,
     /// Author time, the same way: when the change was written, which a rebase or a cherry-pick
     /// keeps while it moves the committer time (the history dates versions by it).
-    pub author_local_secs: i64,
+    pub(crate) author_local_secs: i64,
     /// The first line of its message.
     pub summary: String,
 }
 
 impl Commit {
     /// The first seven hex digits of its id.
-    pub fn short(&self) -> String {
+    pub(crate) fn short(&self) -> String {
         self.id.to_hex_with_len(7).to_string()
     }
 }
@@ -142,7 +142,7 @@ fn gix_words(text: &str) -> String {
 
 impl Repo {
     /// The repository holding `root`, if there is one.
-    pub fn discover(root: &Path) -> Option<Repo> {
+    pub(crate) fn discover(root: &Path) -> Option<Repo> {
         let repo = gix::discover(root).ok()?;
         let workdir = repo.workdir()?.canonicalize().ok()?;
         let root = root.canonicalize().ok()?;
@@ -163,18 +163,18 @@ impl Repo {
     }
 
     /// Whether this is a shallow clone, whose history stops early.
-    pub fn is_shallow(&self) -> bool {
+    pub(crate) fn is_shallow(&self) -> bool {
         self.repo.is_shallow().unwrap_or(false)
     }
 
     /// The commit HEAD points at, if any.
-    pub fn head(&self) -> Option<Commit> {
+    pub(crate) fn head(&self) -> Option<Commit> {
         let id = self.repo.head_id().ok()?.detach();
         self.commit(id).ok()
     }
 
     /// The commit a revision names: `HEAD~3`, `v2022`, a hash.
-    pub fn resolve(&self, rev: &str) -> Result<Commit, Error> {
+    pub(crate) fn resolve(&self, rev: &str) -> Result<Commit, Error> {
         let id = self
             .repo
             .rev_parse_single(rev)
@@ -195,7 +195,7 @@ impl Repo {
     }
 
     /// Reads one commit.
-    pub fn commit(&self, id: ObjectId) -> Result<Commit, Error> {
+    pub(crate) fn commit(&self, id: ObjectId) -> Result<Commit, Error> {
         let doing = || format!("membaca commit {}", id.to_hex_with_len(7));
         let c = self
             .repo
@@ -222,7 +222,7 @@ impl Repo {
     }
 
     /// Every ancestor of HEAD (HEAD included), newest first; ties by id, so the order is stable.
-    pub fn log(&self) -> Result<Vec<Commit>, Error> {
+    pub(crate) fn log(&self) -> Result<Vec<Commit>, Error> {
         let Some(head) = self.head() else {
             return Ok(Vec::new());
         };
@@ -241,7 +241,7 @@ impl Repo {
     }
 
     /// The tags naming each commit.
-    pub fn tags(&self) -> BTreeMap<ObjectId, Vec<String>> {
+    pub(crate) fn tags(&self) -> BTreeMap<ObjectId, Vec<String>> {
         let mut out: BTreeMap<ObjectId, Vec<String>> = BTreeMap::new();
         let Ok(refs) = self.repo.references() else {
             return out;
@@ -304,7 +304,7 @@ impl Repo {
 
     /// The bytes of the file at `path` (relative to the project) in `commit`: `Ok(None)` when
     /// there is none (or it cannot be read), `Err` when it is a link or bigger than `limit`.
-    pub fn file(
+    pub(crate) fn file(
         &self,
         commit: &Commit,
         path: &str,
@@ -318,7 +318,7 @@ impl Repo {
 
     /// The id of the file at `path` in `commit` (`Ok(None)` when there is none, `Err` for a
     /// link).
-    pub fn file_id(&self, commit: &Commit, path: &str) -> Result<Option<ObjectId>, Skipped> {
+    pub(crate) fn file_id(&self, commit: &Commit, path: &str) -> Result<Option<ObjectId>, Skipped> {
         match self.at(commit.tree, path) {
             Some((id, Kind::File)) => Ok(Some(id)),
             Some((_, Kind::Link)) => Err(Skipped::Link),
@@ -334,7 +334,7 @@ impl Repo {
     /// The bytes of a file by its id, when it is no bigger than `limit` (checked from the
     /// object's header first, so an oversized blob is never inflated); `Ok(None)` when it cannot
     /// be read.
-    pub fn blob(&self, id: ObjectId, limit: u64) -> Result<Option<Vec<u8>>, Skipped> {
+    pub(crate) fn blob(&self, id: ObjectId, limit: u64) -> Result<Option<Vec<u8>>, Skipped> {
         let Some(size) = self.size(id) else {
             return Ok(None);
         };
@@ -346,7 +346,12 @@ impl Repo {
 
     /// Paths (relative to the project) of files under `dir` that differ between the two
     /// commits; every file under it when `old` is `None`.
-    pub fn changed(&self, new: &Commit, old: Option<&Commit>, dir: &str) -> BTreeSet<String> {
+    pub(crate) fn changed(
+        &self,
+        new: &Commit,
+        old: Option<&Commit>,
+        dir: &str,
+    ) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         let a = self
             .at(new.tree, dir)
@@ -397,7 +402,7 @@ impl Repo {
     /// YAML, Markdown and logo images under `content/`, and an empty folder per theme (loading
     /// only checks that the chosen theme's folder exists). Links and files over the limit are
     /// not written; the warnings saying so are returned.
-    pub fn extract(&self, commit: &Commit, dest: &Path) -> Result<Vec<Diagnostic>, Error> {
+    pub(crate) fn extract(&self, commit: &Commit, dest: &Path) -> Result<Vec<Diagnostic>, Error> {
         let mut skipped = Vec::new();
         for name in ["sopan.yaml", crate::audit::dicabut::PROJECT_FILE] {
             match self.at(commit.tree, name) {

@@ -6,7 +6,7 @@
 //! its content and never read (see [`crate::history::git`]); a warning naming the file and the commit is
 //! printed on stderr each time the history is read.
 
-pub mod git;
+pub(crate) mod git;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,7 +41,7 @@ pub struct Version {
     /// The first line of the commit message.
     pub message: String,
     /// Tags naming the commit (e.g. one per decree).
-    pub tags: Vec<String>,
+    pub(crate) tags: Vec<String>,
     /// The SOP as it was; `None` when that version could not be read or was skipped (too big,
     /// a symbolic link).
     pub sop: Option<Sop>,
@@ -67,7 +67,7 @@ pub struct HistoryCache {
 
 /// The history of every SOP of `site` from `repo` (the repository holding the project, if any,
 /// at `head`), through `cache` when there is one.
-pub fn collect_cached(
+pub(crate) fn collect_cached(
     repo: Option<&Repo>,
     head: Option<&Commit>,
     site: &Site,

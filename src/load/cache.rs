@@ -15,7 +15,7 @@ type Parsed = (Option<RawSop>, Vec<Diagnostic>);
 
 /// SOP files parsed by earlier loads; entries the last load did not use are dropped.
 #[derive(Default)]
-pub struct ParseCache(Kept<PathBuf, (Arc<str>, Arc<Parsed>)>);
+pub(crate) struct ParseCache(Kept<PathBuf, (Arc<str>, Arc<Parsed>)>);
 
 impl ParseCache {
     /// `yaml::parse` of an SOP file, from the cache when its text is unchanged.
@@ -33,7 +33,7 @@ impl ParseCache {
     }
 
     /// Drops what the last load did not read (a deleted SOP leaves nothing behind).
-    pub fn finish_load(&self) {
+    pub(crate) fn finish_load(&self) {
         self.0.finish();
     }
 }

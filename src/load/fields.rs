@@ -15,28 +15,28 @@ use crate::model::tanggal::Tanggal;
 
 /// A signer block read with where its parts were written, for cross-file checks.
 #[derive(Clone, Debug)]
-pub struct PejabatAt {
+pub(crate) struct PejabatAt {
     /// The signer.
-    pub pejabat: Pejabat,
+    pub(crate) pejabat: Pejabat,
     /// Where the NIP was written (or the block, when there is no NIP).
     pub span: Span,
 }
 
 /// The reader for one file: its path and the problems found in it.
-pub struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     /// Path relative to the project root.
     pub file: PathBuf,
     /// Problems, appended in reading order.
     pub diags: &'a mut Vec<Diagnostic>,
     /// Signer blocks written in this file.
-    pub pejabat: Vec<PejabatAt>,
+    pub(crate) pejabat: Vec<PejabatAt>,
     /// The file's text, when at hand: places a key (not only its value).
     text: Option<&'a str>,
 }
 
 impl<'a> Fields<'a> {
     /// A reader for `file`.
-    pub fn new(file: &Path, diags: &'a mut Vec<Diagnostic>) -> Self {
+    pub(crate) fn new(file: &Path, diags: &'a mut Vec<Diagnostic>) -> Self {
         Fields {
             file: file.to_path_buf(),
             diags,
@@ -46,7 +46,7 @@ impl<'a> Fields<'a> {
     }
 
     /// The reader, knowing the file's text (see [`Fields::key_span`]).
-    pub fn with_text(mut self, text: &'a str) -> Self {
+    pub(crate) fn with_text(mut self, text: &'a str) -> Self {
         self.text = Some(text);
         self
     }
@@ -54,7 +54,7 @@ impl<'a> Fields<'a> {
     /// Where top-level `key` is written: its own line when the text is at hand and the key is
     /// there (`langkah:` with nothing after it, `langkah: []`), else the start of the file, so
     /// every report has a line to show.
-    pub fn key_span(&self, key: &str) -> Span {
+    pub(crate) fn key_span(&self, key: &str) -> Span {
         let found = self.text.and_then(|t| {
             t.split('\n').position(|l| {
                 l.strip_prefix(key)
@@ -68,17 +68,17 @@ impl<'a> Fields<'a> {
     }
 
     /// The span of a located value whose text is `text`.
-    pub fn span(&self, loc: &Location, text: &str) -> Span {
+    pub(crate) fn span(&self, loc: &Location, text: &str) -> Span {
         span_of(&self.file, loc, text.chars().count().max(1))
     }
 
     /// The whole-file span.
-    pub fn file_span(&self) -> Span {
+    pub(crate) fn file_span(&self) -> Span {
         Span::file(&self.file)
     }
 
     /// A span for a located value, or the file when there is none.
-    pub fn span_or_file(&self, loc: Option<&Location>, text: &str) -> Span {
+    pub(crate) fn span_or_file(&self, loc: Option<&Location>, text: &str) -> Span {
         match loc {
             Some(l) if l.line() > 0 => self.span(l, text),
             _ => self.file_span(),
@@ -86,19 +86,19 @@ impl<'a> Fields<'a> {
     }
 
     /// Records an error.
-    pub fn error(&mut self, d: Diagnostic) {
+    pub(crate) fn error(&mut self, d: Diagnostic) {
         self.diags.push(d);
     }
 
     /// Trimmed text, `None` when absent or empty.
-    pub fn text(&self, v: &Option<S<Text>>) -> Option<String> {
+    pub(crate) fn text(&self, v: &Option<S<Text>>) -> Option<String> {
         v.as_ref()
             .map(|s| s.value.0.trim().to_string())
             .filter(|s| !s.is_empty())
     }
 
     /// A required text: an error at `parent` (or the file) naming `key` when absent or empty.
-    pub fn required(
+    pub(crate) fn required(
         &mut self,
         v: &Option<S<Text>>,
         key: &str,
@@ -122,12 +122,12 @@ impl<'a> Fields<'a> {
     }
 
     /// A list of non-empty trimmed items (a lone string is a list of one).
-    pub fn list(&self, v: &Option<S<List>>) -> Vec<String> {
+    pub(crate) fn list(&self, v: &Option<S<List>>) -> Vec<String> {
         self.list_at(v).into_iter().map(|(_, t)| t).collect()
     }
 
     /// Like `list`, with each item's span (the field's when the item has none).
-    pub fn list_at(&self, v: &Option<S<List>>) -> Vec<(Span, String)> {
+    pub(crate) fn list_at(&self, v: &Option<S<List>>) -> Vec<(Span, String)> {
         let Some(list) = v else { return Vec::new() };
         list.value
             .items
@@ -142,7 +142,7 @@ impl<'a> Fields<'a> {
     }
 
     /// An optional ISO date; an error for a date that is malformed or does not exist.
-    pub fn date(&mut self, v: &Option<S<Text>>, key: &str) -> Option<Tanggal> {
+    pub(crate) fn date(&mut self, v: &Option<S<Text>>, key: &str) -> Option<Tanggal> {
         let s = v.as_ref()?;
         let text = s.value.0.trim();
         if text.is_empty() {
@@ -162,7 +162,7 @@ impl<'a> Fields<'a> {
     }
 
     /// A signer block; `what` names it in messages ("disahkan_oleh").
-    pub fn pejabat(&mut self, raw: &S<RawPejabat>, what: &str) -> Pejabat {
+    pub(crate) fn pejabat(&mut self, raw: &S<RawPejabat>, what: &str) -> Pejabat {
         let loc = Some(&raw.referenced);
         let r = &raw.value;
         let jabatan = self.required(&r.jabatan, "jabatan", loc, what);

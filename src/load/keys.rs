@@ -19,7 +19,7 @@ use crate::load::schema::{
 
 /// Which of the content files a text is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
+pub(crate) enum FileKind {
     /// `sopan.yaml`.
     Settings,
     /// `_instansi.yaml`.
@@ -38,7 +38,7 @@ pub enum FileKind {
 
 /// The field names a derived `Deserialize` struct accepts, captured from the `fields` argument
 /// serde passes to `deserialize_struct`.
-pub fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+pub(crate) fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     struct Probe<'a>(&'a mut &'static [&'static str]);
     #[derive(Debug)]
     struct Stop;
@@ -80,7 +80,7 @@ pub fn fields_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
 
 /// The keys allowed in the mapping at `path` (keys, `*` for list items) of a file of `kind`;
 /// `None` where the schema has no mapping (then nothing is checked).
-pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static str]> {
+pub(crate) fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static str]> {
     let p: Vec<&str> = path.iter().map(|s| s.as_ref()).collect();
     Some(match (kind, p.as_slice()) {
         (FileKind::Settings, []) => fields_of::<RawSettings>(),
@@ -107,7 +107,10 @@ pub fn allowed(kind: FileKind, path: &[Cow<str>]) -> Option<&'static [&'static s
 }
 
 /// The nearest valid key to a misspelt one, if any is close enough to be a likely typo.
-pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let w = word.to_lowercase();
     candidates
         .into_iter()
@@ -163,7 +166,7 @@ fn child_path<'a>(stack: &[Frame<'a>]) -> Vec<Cow<'a, str>> {
 /// Reports every key that the schema does not know, with the nearest valid one, and every key
 /// written twice in one mapping, with both places. Syntax errors end the scan silently: the
 /// deserialiser reports them with their location.
-pub fn check_keys(kind: FileKind, file: &std::path::Path, text: &str) -> Vec<Diagnostic> {
+pub(crate) fn check_keys(kind: FileKind, file: &std::path::Path, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     // A finished value in a mapping makes the next scalar a key again.

@@ -8,7 +8,7 @@ use crate::load::schema::{RawKontak, RawLayanan, RawLayananBawaan, S, Text};
 use crate::model::layanan::{Kontak, Layanan, LayananBawaan, tel_url, wa_url};
 
 /// The instansi's defaults from its `layanan:` block.
-pub fn resolve_bawaan(f: &mut Fields, raw: &S<RawLayananBawaan>) -> LayananBawaan {
+pub(crate) fn resolve_bawaan(f: &mut Fields, raw: &S<RawLayananBawaan>) -> LayananBawaan {
     let r = &raw.value;
     LayananBawaan {
         tempat: f.text(&r.tempat),
@@ -24,7 +24,7 @@ pub fn resolve_bawaan(f: &mut Fields, raw: &S<RawLayananBawaan>) -> LayananBawaa
 
 /// An SOP's `layanan:` with the instansi's defaults (`bawaan`) filling what it leaves out:
 /// tempat, jam and pengaduan as a whole, kontak key by key.
-pub fn resolve_layanan(
+pub(crate) fn resolve_layanan(
     f: &mut Fields,
     raw: &S<RawLayanan>,
     bawaan: Option<&LayananBawaan>,

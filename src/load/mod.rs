@@ -3,20 +3,20 @@
 //! problem; the caller decides from the diagnostics whether to go on.
 
 pub(crate) mod boundary;
-pub mod cache;
-pub mod fields;
-pub mod keys;
-pub mod layanan;
+pub(crate) mod cache;
+pub(crate) mod fields;
+pub(crate) mod keys;
+pub(crate) mod layanan;
 mod loader;
 pub(crate) mod markdown;
-pub mod org;
-pub mod schema;
+pub(crate) mod org;
+pub(crate) mod schema;
 pub(crate) mod shape;
-pub mod sinonim;
-pub mod skema;
-pub mod sop;
-pub mod validate;
-pub mod yaml;
+pub(crate) mod sinonim;
+pub(crate) mod skema;
+pub(crate) mod sop;
+pub(crate) mod validate;
+pub(crate) mod yaml;
 
 use std::path::Path;
 
@@ -35,13 +35,13 @@ use crate::model::sop::Keterkaitan;
 use loader::Loader;
 /// The largest content file read. An SOP file is a few kB; a bigger one is a mistake (or hostile)
 /// and is refused before it is read, so memory stays bounded.
-pub const MAX_FILE_BYTES: u64 = 1_048_576;
+pub(crate) const MAX_FILE_BYTES: u64 = 1_048_576;
 
 /// The largest logo read (an instansi's emblem; a scanned one can be a few MB).
-pub const MAX_LOGO_BYTES: u64 = 5 * 1_048_576;
+pub(crate) const MAX_LOGO_BYTES: u64 = 5 * 1_048_576;
 
 /// The folder name reserved for free Markdown pages (rendered by the site, not SOPs).
-pub const PAGES_DIR: &str = "halaman";
+pub(crate) const PAGES_DIR: &str = "halaman";
 
 /// What loading a project gives: the site, the texts read, the problems, and the facts the
 /// cross-file checks need.
@@ -56,7 +56,7 @@ pub struct Loaded {
     /// Facts per SOP (nomor span, links), for `validate`.
     pub facts: Vec<(SopId, SopFacts)>,
     /// Every signer block written, for `validate`.
-    pub pejabat: Vec<PejabatAt>,
+    pub(crate) pejabat: Vec<PejabatAt>,
     /// Repealed regulations for the audit: the project's `peraturan-dicabut.yaml`, then the
     /// shipped list.
     pub dicabut: Vec<crate::audit::dicabut::Pencabutan>,
@@ -68,7 +68,7 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
 }
 
 /// [`load`], reusing SOP files parsed by earlier loads (`serve`).
-pub fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loaded, Error> {
+pub(crate) fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loaded, Error> {
     require_project(root)?;
     let content = root.join("content");
     let (Some(top), Some(inside)) = (Boundary::new(root, root), Boundary::new(root, &content))
@@ -173,7 +173,7 @@ pub fn sop_from_text(
 
 /// The head of an instansi (the default signer) from the text of an `_instansi.yaml`, as another
 /// version of it said; a blank official when it cannot be read.
-pub fn kepala_from_text(text: &str) -> Pejabat {
+pub(crate) fn kepala_from_text(text: &str) -> Pejabat {
     let path = Path::new("_instansi.yaml");
     let (raw, mut d) = yaml::parse::<RawInstansi>(FileKind::Instansi, path, text);
     let mut f = Fields::new(path, &mut d);

@@ -10,7 +10,7 @@ use crate::model::settings::{Kertas, Settings};
 use crate::model::terbilang::terbilang;
 
 /// `sopan.yaml` with defaults. `root` is the project root, to check the theme exists.
-pub fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settings {
+pub(crate) fn resolve_settings(f: &mut Fields, raw: RawSettings, root: &Path) -> Settings {
     let mut s = Settings::default();
     if let Some(j) = f.text(&raw.judul) {
         s.judul = j;
@@ -114,7 +114,7 @@ fn theme_inside(root: &Path, dir: &Path) -> bool {
 
 /// `_instansi.yaml` of the instansi `id`; `dir` is its folder relative to the project `root`.
 /// Its bidang and decree are filled in by the loader once they are read.
-pub fn resolve_instansi(
+pub(crate) fn resolve_instansi(
     f: &mut Fields,
     raw: RawInstansi,
     id: &str,
@@ -232,7 +232,7 @@ pub fn resolve_instansi(
 }
 
 /// `_bidang.yaml`; the folder name `id` is the default order key after `urutan`.
-pub fn resolve_bidang(f: &mut Fields, raw: RawBidang, id: &str) -> Bidang {
+pub(crate) fn resolve_bidang(f: &mut Fields, raw: RawBidang, id: &str) -> Bidang {
     let nama = f.required(&raw.nama, "nama", None, "bidang");
     let urutan = match &raw.urutan {
         Some(u) => match u.value.0.trim().parse::<i64>() {
@@ -257,7 +257,7 @@ pub fn resolve_bidang(f: &mut Fields, raw: RawBidang, id: &str) -> Bidang {
 }
 
 /// `_keputusan.yaml`; needs the instansi's bidang (with their SOPs) for the customary diktum.
-pub fn resolve_keputusan(
+pub(crate) fn resolve_keputusan(
     f: &mut Fields,
     raw: RawKeputusan,
     kepala: &Pejabat,

@@ -12,14 +12,14 @@ use serde_saphyr::{Location, Spanned};
 
 mod sop;
 
-pub use sop::{RawIdentifikasi, RawLangkah, RawPenanggungJawab, RawSop, RawTahapan};
+pub(crate) use sop::{RawIdentifikasi, RawLangkah, RawPenanggungJawab, RawSop, RawTahapan};
 
 /// A value and where it was written.
-pub type S<T> = Spanned<T>;
+pub(crate) type S<T> = Spanned<T>;
 
 /// Any scalar read as text: `nomor: 36` and `nomor: "36"` are the same thing to a Sekretariat.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Text(pub String);
+pub(crate) struct Text(pub String);
 
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -58,7 +58,7 @@ impl<'de> Deserialize<'de> for Text {
 /// One value or a list of them (`kelengkapan: Proposal` or `kelengkapan: [A, B]`). Items
 /// written as a lone scalar have no location of their own: the caller uses the field's.
 #[derive(Clone, Debug, Default)]
-pub struct Many<T> {
+pub(crate) struct Many<T> {
     /// The items, each with its location when written as a list item.
     pub items: Vec<(Option<Location>, T)>,
 }
@@ -119,11 +119,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Many<T> {
 }
 
 /// A list of text items.
-pub type List = Many<Text>;
+pub(crate) type List = Many<Text>;
 
 /// A Keterkaitan item: free text, or `{ sop: bidang/slug }`.
 #[derive(Clone, Debug)]
-pub enum KetItem {
+pub(crate) enum KetItem {
     /// Free text.
     Teks(String),
     /// An explicit link; `None` when the mapping had no `sop` key.
@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for KetItem {
 #[schemars(
     description = "Pengaturan situs (`sopan.yaml` di folder proyek). Semua kunci boleh dihapus: nilai bawaannya dipakai."
 )]
-pub struct RawSettings {
+pub(crate) struct RawSettings {
     #[schemars(
         with = "Option<Text>",
         description = "Judul situs, mis. `Portal SOP Dinas Sosial`."
@@ -182,7 +182,7 @@ pub struct RawSettings {
         with = "Option<Text>",
         description = "Kalimat singkat tentang situs (untuk mesin pencari)."
     )]
-    pub deskripsi: Option<S<Text>>,
+    pub(crate) deskripsi: Option<S<Text>>,
     #[schemars(
         with = "Option<Text>",
         description = "Alamat situs yang sudah terbit, tanpa garis miring di akhir, mis. `https://sop.example.go.id` (untuk peta situs dan tautan di PDF)."
@@ -194,7 +194,7 @@ pub struct RawSettings {
     )]
     pub tema: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Ukuran kertas PDF: `F4` (215 x 330 mm, bawaan) atau `A4`.", extend("examples" = ["F4", "A4"]))]
-    pub kertas: Option<S<Text>>,
+    pub(crate) kertas: Option<S<Text>>,
     #[schemars(
         with = "Option<RawMargin>",
         description = "Margin halaman PDF dalam milimeter."
@@ -205,7 +205,7 @@ pub struct RawSettings {
 /// `margin:` of `sopan.yaml`: millimetres, each optional.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Margin halaman PDF dalam milimeter; setiap sisi boleh dihapus.")]
-pub struct RawMargin {
+pub(crate) struct RawMargin {
     #[schemars(with = "Option<Text>", description = "Margin kiri (mm).")]
     pub kiri: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Margin kanan (mm).")]
@@ -213,13 +213,13 @@ pub struct RawMargin {
     #[schemars(with = "Option<Text>", description = "Margin atas (mm).")]
     pub atas: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Margin bawah (mm).")]
-    pub bawah: Option<S<Text>>,
+    pub(crate) bawah: Option<S<Text>>,
 }
 
 /// A signer block (`kepala`, `disahkan_oleh`, `disusun_oleh`, `penandatangan`).
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Pejabat penandatangan: jabatan, nama, pangkat/golongan dan NIP.")]
-pub struct RawPejabat {
+pub(crate) struct RawPejabat {
     #[schemars(
         with = "Option<Text>",
         description = "Jabatan, mis. `Kepala Dinas Sosial`."
@@ -244,7 +244,7 @@ pub struct RawPejabat {
 #[schemars(
     description = "Data instansi (`_instansi.yaml`): kop surat dan penandatangan bawaan setiap SOP."
 )]
-pub struct RawInstansi {
+pub(crate) struct RawInstansi {
     #[schemars(
         with = "Option<Text>",
         description = "Baris pertama kop, mis. `Pemerintah Kabupaten Tanah Laut`."
@@ -288,7 +288,7 @@ pub struct RawInstansi {
 #[schemars(
     description = "Nilai bawaan untuk setiap SOP pelayanan publik (SOP yang punya `layanan:`), kecuali SOP-nya menulis sendiri."
 )]
-pub struct RawLayananBawaan {
+pub(crate) struct RawLayananBawaan {
     #[schemars(
         with = "Option<Text>",
         description = "Tempat layanan, mis. alamat loket."
@@ -313,7 +313,7 @@ pub struct RawLayananBawaan {
 #[schemars(
     description = "Standar pelayanan: yang pertama dicari warga. Adanya kunci ini (walau kosong) menjadikan SOP sebagai pelayanan publik."
 )]
-pub struct RawLayanan {
+pub(crate) struct RawLayanan {
     #[schemars(
         with = "Option<List>",
         description = "Persyaratan yang harus dibawa pemohon (teks atau daftar)."
@@ -359,7 +359,7 @@ pub struct RawLayanan {
 /// `kontak:` of a `layanan:` block; each optional.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Kontak layanan; setiap kunci boleh dihapus.")]
-pub struct RawKontak {
+pub(crate) struct RawKontak {
     #[schemars(with = "Option<Text>", description = "Nomor telepon.")]
     pub telepon: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Nomor WhatsApp.")]
@@ -371,7 +371,7 @@ pub struct RawKontak {
 /// One entry of `peraturan-dicabut.yaml`: a repealed regulation and what repealed it.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Satu peraturan yang sudah dicabut dan peraturan yang mencabutnya.")]
-pub struct RawPencabutan {
+pub(crate) struct RawPencabutan {
     #[schemars(
         with = "Option<Text>",
         description = "Peraturan yang dicabut, seperti ditulis di `dasar_hukum`, mis. `Peraturan Menteri Sosial Nomor 8 Tahun 2012`."
@@ -389,7 +389,7 @@ pub struct RawPencabutan {
 /// `_bidang.yaml`.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Data bidang (`_bidang.yaml`).")]
-pub struct RawBidang {
+pub(crate) struct RawBidang {
     #[schemars(
         with = "Option<Text>",
         description = "Nama bidang seperti di struktur organisasi, mis. `Sekretariat`."
@@ -399,7 +399,7 @@ pub struct RawBidang {
         with = "Option<Text>",
         description = "Urutan bidang di buku dan situs (angka; 1 = pertama)."
     )]
-    pub urutan: Option<S<Text>>,
+    pub(crate) urutan: Option<S<Text>>,
 }
 
 /// `_keputusan.yaml`.
@@ -407,7 +407,7 @@ pub struct RawBidang {
 #[schemars(
     description = "Keputusan penetapan SOP (`_keputusan.yaml`): menjadi halaman depan buku keputusan."
 )]
-pub struct RawKeputusan {
+pub(crate) struct RawKeputusan {
     #[schemars(with = "Option<Text>", description = "Nomor keputusan.")]
     pub nomor: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Tahun keputusan, mis. `2022`.")]

@@ -22,7 +22,7 @@ use crate::load::yaml;
 use crate::site::sinonim::{Sinonim, words};
 
 /// The project's file, at the project's top beside `sopan.yaml`.
-pub const PROJECT_FILE: &str = "sinonim.yaml";
+pub(crate) const PROJECT_FILE: &str = "sinonim.yaml";
 
 /// A list of groups of forms, each located.
 type Groups = Vec<S<Vec<S<Text>>>>;
@@ -32,7 +32,7 @@ type Groups = Vec<S<Vec<S<Text>>>>;
 #[schemars(
     description = "Sinonim dan singkatan untuk pencarian situs (`sinonim.yaml` di folder proyek), menambah daftar bawaan sopan."
 )]
-pub struct RawSinonim {
+pub(crate) struct RawSinonim {
     /// Abbreviation → what it stands for.
     #[schemars(
         with = "Option<BTreeMap<String, Text>>",
@@ -50,14 +50,14 @@ pub struct RawSinonim {
 /// The project's groups (the shipped ones are added where the index is written). `project` is
 /// the text of the project's `sinonim.yaml`, read by the loader like `sopan.yaml`; `None` when
 /// there is none.
-pub fn load(project: Option<&str>, diags: &mut Vec<Diagnostic>) -> Sinonim {
+pub(crate) fn load(project: Option<&str>, diags: &mut Vec<Diagnostic>) -> Sinonim {
     project
         .map(|text| Sinonim::from_groups(parse(Path::new(PROJECT_FILE), text, diags)))
         .unwrap_or_default()
 }
 
 /// The groups of a `sinonim.yaml` at `path`, forms as written; every problem into `diags`.
-pub fn parse(path: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Vec<String>> {
+pub(crate) fn parse(path: &Path, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Vec<String>> {
     let (raw, mut d) = yaml::parse::<RawSinonim>(FileKind::Sinonim, path, text);
     let raw = raw.unwrap_or_default();
     let mut f = Fields::new(path, &mut d);

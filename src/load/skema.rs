@@ -20,7 +20,7 @@ use crate::load::keys::FileKind;
 use crate::load::schema::{KetItem, Many, Text};
 
 /// Every kind of content file, in the order `sopan skema` lists them.
-pub const ALL: [FileKind; 7] = [
+pub(crate) const ALL: [FileKind; 7] = [
     FileKind::Sop,
     FileKind::Instansi,
     FileKind::Bidang,
@@ -31,13 +31,13 @@ pub const ALL: [FileKind; 7] = [
 ];
 
 /// Where `init` and `sopan skema --tulis` put the schemas inside a project.
-pub const PROJECT_DIR: &str = ".sopan/skema";
+pub(crate) const PROJECT_DIR: &str = ".sopan/skema";
 
 /// Where the site publishes them.
-pub const SITE_DIR: &str = "skema";
+pub(crate) const SITE_DIR: &str = "skema";
 
 /// The name a user types for a kind (`sopan skema sop`), also the schema's file stem.
-pub fn name(kind: FileKind) -> &'static str {
+pub(crate) fn name(kind: FileKind) -> &'static str {
     match kind {
         FileKind::Sop => "sop",
         FileKind::Instansi => "instansi",
@@ -50,7 +50,7 @@ pub fn name(kind: FileKind) -> &'static str {
 }
 
 /// The schema's file name, e.g. `sop.json`.
-pub fn file_name(kind: FileKind) -> String {
+pub(crate) fn file_name(kind: FileKind) -> String {
     format!("{}.json", name(kind))
 }
 
@@ -58,7 +58,7 @@ pub fn file_name(kind: FileKind) -> String {
 /// SOP files share their folder with `_bidang.yaml`: the `!` pattern leaves it out where the
 /// YAML extension knows negation, and the first-line `$schema` comment every skeleton carries
 /// wins over these settings anyway.
-pub fn globs(kind: FileKind) -> &'static [&'static str] {
+pub(crate) fn globs(kind: FileKind) -> &'static [&'static str] {
     match kind {
         FileKind::Sop => &["content/*/*/*.yaml", "!content/*/*/_bidang.yaml"],
         FileKind::Instansi => &["content/*/_instansi.yaml"],
@@ -71,7 +71,7 @@ pub fn globs(kind: FileKind) -> &'static [&'static str] {
 }
 
 /// A kind from its name, or an error listing the names.
-pub fn parse(jenis: &str) -> Result<FileKind, Error> {
+pub(crate) fn parse(jenis: &str) -> Result<FileKind, Error> {
     let j = jenis.trim().trim_end_matches(".json").to_lowercase();
     ALL.into_iter()
         .find(|k| name(*k) == j || (j == "dicabut" && *k == FileKind::Dicabut))
@@ -86,7 +86,7 @@ pub fn parse(jenis: &str) -> Result<FileKind, Error> {
 }
 
 /// The JSON Schema (draft 7, which the YAML extension reads fully) of a kind of file.
-pub fn schema(kind: FileKind) -> Value {
+pub(crate) fn schema(kind: FileKind) -> Value {
     let mut settings = SchemaSettings::draft07();
     // Inline everything: descriptions then sit beside each key, where editors show them.
     settings.inline_subschemas = true;
@@ -127,7 +127,7 @@ fn title(kind: FileKind) -> &'static str {
 }
 
 /// A schema as the text written to files and printed: pretty, ending in a newline.
-pub fn text(kind: FileKind) -> String {
+pub(crate) fn text(kind: FileKind) -> String {
     let mut s = serde_json::to_string_pretty(&schema(kind)).unwrap_or_default();
     s.push('\n');
     s
@@ -226,7 +226,7 @@ impl JsonSchema for KetItem {
 /// root, `/`-separated): the YAML extension then completes the file even without the
 /// workspace settings (a folder opened above the project, another editor with the same
 /// language server).
-pub fn modeline(kind: FileKind, rel: &str) -> String {
+pub(crate) fn modeline(kind: FileKind, rel: &str) -> String {
     let depth = rel.matches('/').count();
     format!(
         "# yaml-language-server: $schema={}{PROJECT_DIR}/{}\n",
@@ -236,7 +236,7 @@ pub fn modeline(kind: FileKind, rel: &str) -> String {
 }
 
 /// `.vscode/settings.json`: each schema file of `.sopan/skema/` mapped to its files.
-pub fn vscode_settings() -> String {
+pub(crate) fn vscode_settings() -> String {
     let mut map = serde_json::Map::new();
     for kind in ALL {
         let globs: Vec<Value> = globs(kind)
@@ -260,7 +260,7 @@ pub fn vscode_settings() -> String {
 }
 
 /// Writes every schema into `root/.sopan/skema/`, replacing older ones; returns the paths.
-pub fn write_into(root: &Path) -> Result<Vec<PathBuf>, Error> {
+pub(crate) fn write_into(root: &Path) -> Result<Vec<PathBuf>, Error> {
     let dir = root.join(PROJECT_DIR);
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::io(format!("gagal membuat folder `{}`", dir.display()), e))?;
@@ -280,7 +280,7 @@ pub fn write_into(root: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Writes `.vscode/settings.json` unless the project has one (its owner's settings win).
 /// Returns whether it was written.
-pub fn write_vscode_settings(root: &Path) -> Result<bool, Error> {
+pub(crate) fn write_vscode_settings(root: &Path) -> Result<bool, Error> {
     let path = root.join(".vscode/settings.json");
     if path.exists() {
         return Ok(false);
@@ -294,7 +294,7 @@ pub fn write_vscode_settings(root: &Path) -> Result<bool, Error> {
 }
 
 /// Every schema for the site, under `/skema/`.
-pub fn site_files() -> Vec<(String, Vec<u8>)> {
+pub(crate) fn site_files() -> Vec<(String, Vec<u8>)> {
     ALL.into_iter()
         .map(|k| (format!("{SITE_DIR}/{}", file_name(k)), text(k).into_bytes()))
         .collect()

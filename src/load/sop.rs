@@ -14,7 +14,7 @@ use crate::model::waktu::{self, TotalWaktu, Waktu};
 
 /// Steps one SOP may have. Real SOPs have tens; thousands would only make a flowchart nobody can
 /// read and a PDF that takes minutes, so more is an error rather than a slow build.
-pub const MAX_LANGKAH: usize = 200;
+pub(crate) const MAX_LANGKAH: usize = 200;
 
 /// A `sop:` link waiting for every SOP to be loaded before it can be checked.
 #[derive(Clone, Debug)]
@@ -31,16 +31,16 @@ pub struct PendingLink {
 #[derive(Clone, Debug, Default)]
 pub struct SopFacts {
     /// Where `nomor` was written.
-    pub nomor_span: Option<Span>,
+    pub(crate) nomor_span: Option<Span>,
     /// `sop:` links to check.
     pub links: Vec<PendingLink>,
     /// Explicit order inside the bidang.
-    pub urutan: Option<i64>,
+    pub(crate) urutan: Option<i64>,
 }
 
 /// Builds the model SOP from its raw file. `kepala` is the instansi's head, the default signer;
 /// `layanan` the instansi's defaults for public services.
-pub fn resolve_sop(
+pub(crate) fn resolve_sop(
     f: &mut Fields,
     id: SopId,
     raw: RawSop,

@@ -10,7 +10,7 @@ use crate::load::keys::nearest;
 use crate::model::id::SopId;
 
 /// Checks the rules that need the whole site; the diagnostics are added to `loaded.diags`.
-pub fn validate(loaded: &mut Loaded) {
+pub(crate) fn validate(loaded: &mut Loaded) {
     let mut out = Diagnostics::new();
     links(loaded, &mut out);
     duplicate_nomor(loaded, &mut out);
@@ -137,13 +137,13 @@ fn one_nip_per_person(loaded: &Loaded, out: &mut Diagnostics) {
 /// Whether a diktum is the one naming the parts of the attachment (the customary KEDUA:
 /// "… terdiri dari 3 (tiga) bagian, yaitu: 1. …"). Any "terdiri" counts, listed or not, so a
 /// KEDUA worded otherwise never gets a generated one beside it.
-pub fn is_kedua(text: &str) -> bool {
+pub(crate) fn is_kedua(text: &str) -> bool {
     text.to_lowercase().contains("terdiri")
 }
 
 /// An inline numbered list taken apart: "… yaitu: 1. A; 2. B; 3. C" → ("… yaitu:", [A, B, C]).
 /// `None` unless the numbers run 1, 2, … from the first.
-pub fn enumeration(text: &str) -> Option<(String, Vec<String>)> {
+pub(crate) fn enumeration(text: &str) -> Option<(String, Vec<String>)> {
     // Positions of "1. ", "2. ", … each after a space, a colon or the start.
     let mut marks = Vec::new();
     let mut from = 0;
@@ -235,7 +235,7 @@ fn named_bidang(item: &str, bidang: &[&str]) -> Option<usize> {
 
 /// How a written KEDUA differs from the content: items naming no bidang, bidang it leaves out,
 /// another order than the Lampiran's. Empty when it agrees (or lists nothing to compare).
-pub fn kedua_problems(kedua: &str, bidang: &[&str]) -> Vec<String> {
+pub(crate) fn kedua_problems(kedua: &str, bidang: &[&str]) -> Vec<String> {
     let Some((_, items)) = enumeration(kedua) else {
         return Vec::new();
     };

@@ -10,7 +10,7 @@ use crate::core::diag::{Diagnostic, Span};
 use crate::load::keys::{FileKind, check_keys};
 
 /// Converts a serde-saphyr location into a span in `file`.
-pub fn span_of(file: &Path, loc: &Location, len: usize) -> Span {
+pub(crate) fn span_of(file: &Path, loc: &Location, len: usize) -> Span {
     Span::at(
         file,
         loc.line() as u32,
@@ -21,7 +21,7 @@ pub fn span_of(file: &Path, loc: &Location, len: usize) -> Span {
 
 /// Parses `text` as a file of `kind`. Returns the value (if the YAML could be read at all) and
 /// every problem found; unknown keys do not stop the parse.
-pub fn parse<T: DeserializeOwned + Default>(
+pub(crate) fn parse<T: DeserializeOwned + Default>(
     kind: FileKind,
     file: &Path,
     text: &str,

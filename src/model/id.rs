@@ -7,7 +7,7 @@ use serde::{Serialize, Serializer};
 /// Top-level folders of the site that sopan writes itself (search, audit, theme files, the
 /// search index, the JSON Schema, verification and the staff guide) or keeps for what comes
 /// next: an instansi folder of one of these names would be overwritten by them.
-pub const RESERVED_TOP: &[&str] = &[
+pub(crate) const RESERVED_TOP: &[&str] = &[
     "api",
     "audit",
     "cari",
@@ -44,7 +44,7 @@ impl SopId {
 
     /// Resolves a `sop:` link written inside `instansi`: `bidang/slug`, or a full
     /// `instansi/bidang/slug`.
-    pub fn resolve_link(instansi: &str, link: &str) -> Option<Self> {
+    pub(crate) fn resolve_link(instansi: &str, link: &str) -> Option<Self> {
         let parts: Vec<&str> = link.trim().trim_matches('/').split('/').collect();
         match parts.as_slice() {
             [b, s] => Some(SopId::new(instansi, b, s)),
@@ -54,7 +54,7 @@ impl SopId {
     }
 
     /// The open-data JSON path: `instansi/bidang/slug.json`.
-    pub fn json_path(&self) -> String {
+    pub(crate) fn json_path(&self) -> String {
         format!("{self}.json")
     }
 
@@ -83,7 +83,7 @@ impl Serialize for SopId {
 
 /// Whether a folder or file name is usable as an id part: lowercase ASCII letters, digits and
 /// single dashes, so it is the same in every URL and on every file system.
-pub fn is_valid_slug(s: &str) -> bool {
+pub(crate) fn is_valid_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
@@ -93,7 +93,7 @@ pub fn is_valid_slug(s: &str) -> bool {
 }
 
 /// A usable slug made from any name: "Surat Masuk (Baru)" → "surat-masuk-baru".
-pub fn slugify(s: &str) -> String {
+pub(crate) fn slugify(s: &str) -> String {
     let mut out = String::new();
     for c in s.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_alphanumeric() {

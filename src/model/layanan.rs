@@ -58,7 +58,7 @@ impl Kontak {
 
 /// The `tel:` address of a written phone number: its digits, with a leading `+` kept
 /// ("(0512) 2021374" → "tel:05122021374"); `None` when it has too few digits to dial.
-pub fn tel_url(nomor: &str) -> Option<String> {
+pub(crate) fn tel_url(nomor: &str) -> Option<String> {
     let digits: String = nomor.chars().filter(char::is_ascii_digit).collect();
     if digits.len() < 5 {
         return None;
@@ -73,7 +73,7 @@ pub fn tel_url(nomor: &str) -> Option<String> {
 
 /// The WhatsApp link of an Indonesian mobile number: `https://wa.me/62…` with the leading 0
 /// (or +62, 62) replaced by the country code. `None` when it is not such a number.
-pub fn wa_url(nomor: &str) -> Option<String> {
+pub(crate) fn wa_url(nomor: &str) -> Option<String> {
     let t = nomor.trim();
     if t.chars()
         .any(|c| !(c.is_ascii_digit() || matches!(c, ' ' | '-' | '+' | '(' | ')' | '.')))
@@ -94,9 +94,9 @@ pub fn wa_url(nomor: &str) -> Option<String> {
 
 /// A piece of a free text: plain, or a web address that may be linked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Potongan {
+pub(crate) struct Potongan {
     /// The text of the piece.
-    pub teks: String,
+    pub(crate) teks: String,
     /// Set when the piece is an `https://` or `http://` address.
     pub url: Option<String>,
 }
@@ -104,7 +104,7 @@ pub struct Potongan {
 /// Splits a text into plain pieces and web addresses ("SP4N-LAPOR! https://www.lapor.go.id"),
 /// so a template can link the addresses and print the rest as text. Only `http(s)://` words
 /// become links: never `javascript:` or a path.
-pub fn potong_tautan(teks: &str) -> Vec<Potongan> {
+pub(crate) fn potong_tautan(teks: &str) -> Vec<Potongan> {
     let mut out: Vec<Potongan> = Vec::new();
     let mut plain = String::new();
     for (k, word) in teks.split(' ').enumerate() {

@@ -2,14 +2,14 @@
 //! serialised as-is for templates and open data.
 
 pub mod id;
-pub mod layanan;
-pub mod nip;
+pub(crate) mod layanan;
+pub(crate) mod nip;
 pub mod org;
-pub mod pangkat;
-pub mod settings;
-pub mod sop;
-pub mod tanggal;
-pub mod terbilang;
+pub(crate) mod pangkat;
+pub(crate) mod settings;
+pub(crate) mod sop;
+pub(crate) mod tanggal;
+pub(crate) mod terbilang;
 pub mod waktu;
 
 use serde::Serialize;
@@ -39,9 +39,9 @@ pub struct Halaman {
     /// File name without `.md`.
     pub slug: String,
     /// The Markdown text.
-    pub teks: String,
+    pub(crate) teks: String,
     /// Source file relative to the project root.
-    pub sumber: String,
+    pub(crate) sumber: String,
 }
 
 impl Halaman {

@@ -56,7 +56,7 @@ impl Nip {
     }
 
     /// "19670601 199401 1 002".
-    pub fn grouped(&self) -> String {
+    pub(crate) fn grouped(&self) -> String {
         let d = &self.0;
         format!("{} {} {} {}", &d[0..8], &d[8..14], &d[14..15], &d[15..18])
     }

@@ -69,7 +69,7 @@ pub struct Bidang {
     /// "Bidang Rehabilitasi dan Perlindungan Jaminan Sosial".
     pub nama: String,
     /// Order in the decree attachment and on the site.
-    pub urutan: i64,
+    pub(crate) urutan: i64,
     /// SOPs sorted by slug.
     pub sop: Vec<Sop>,
 }
@@ -92,7 +92,7 @@ pub struct Keputusan {
     /// Articles KESATU, KEDUA, …; the customary ones when the file has none.
     pub diktum: Vec<String>,
     /// Whether `diktum` was generated rather than written.
-    pub diktum_bawaan: bool,
+    pub(crate) diktum_bawaan: bool,
     /// Signer; the instansi's kepala unless given.
     pub penandatangan: Pejabat,
 }

@@ -2,7 +2,7 @@
 //! signature block ("Pembina Utama Tk.I (IV/b)") is a typo worth a warning.
 
 /// Golongan/ruang and its pangkat, e.g. ("IV/b", "Pembina Tingkat I").
-pub const PANGKAT: &[(&str, &str)] = &[
+pub(crate) const PANGKAT: &[(&str, &str)] = &[
     ("I/a", "Juru Muda"),
     ("I/b", "Juru Muda Tingkat I"),
     ("I/c", "Juru"),
@@ -33,7 +33,7 @@ fn normalise(s: &str) -> String {
 
 /// For "Pembina Utama Tk.I (IV/b)": `Some(("IV/b", "Pembina Tingkat I"))` when the name does
 /// not match the golongan in brackets; `None` when it matches or cannot be read.
-pub fn mismatch(pangkat: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn mismatch(pangkat: &str) -> Option<(&'static str, &'static str)> {
     let open = pangkat.rfind('(')?;
     let close = pangkat[open..].find(')')? + open;
     let gol = pangkat[open + 1..close].trim().replace(' ', "");

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 /// Paper size for the PDFs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub enum Kertas {
+pub(crate) enum Kertas {
     /// Indonesian F4 / Folio, 215 x 330 mm (the default many tata naskah dinas mandate).
     #[default]
     F4,
@@ -14,7 +14,7 @@ pub enum Kertas {
 
 impl Kertas {
     /// Reads `F4` / `A4` (any case).
-    pub fn parse(s: &str) -> Option<Self> {
+    pub(crate) fn parse(s: &str) -> Option<Self> {
         match s.trim().to_ascii_uppercase().as_str() {
             "F4" | "FOLIO" => Some(Kertas::F4),
             "A4" => Some(Kertas::A4),
@@ -29,13 +29,13 @@ pub struct Settings {
     /// Site title.
     pub judul: String,
     /// Site description.
-    pub deskripsi: Option<String>,
+    pub(crate) deskripsi: Option<String>,
     /// Absolute base URL for sitemap and QR codes, without trailing slash.
     pub base_url: Option<String>,
     /// Theme folder under `themes/`.
     pub tema: String,
     /// Paper size.
-    pub kertas: Kertas,
+    pub(crate) kertas: Kertas,
     /// Margins of the decree part of a decree book (`margin:` in `sopan.yaml`).
     pub margin: Margin,
     /// The project's search synonyms (`sinonim.yaml`, not `sopan.yaml`); the shipped ones are
@@ -56,7 +56,7 @@ pub struct Margin {
     /// Top, mm.
     pub atas: u32,
     /// Bottom, mm.
-    pub bawah: u32,
+    pub(crate) bawah: u32,
 }
 
 impl Default for Margin {
@@ -86,7 +86,7 @@ impl Default for Settings {
 
 /// The theme a project names in `sopan.yaml` (`default` when none or unreadable): for commands
 /// that render without loading the whole project.
-pub fn tema_of(root: &std::path::Path) -> String {
+pub(crate) fn tema_of(root: &std::path::Path) -> String {
     let path = std::path::Path::new("sopan.yaml");
     // Through the project boundary, as every read of the project: `sopan.yaml` may be a link.
     crate::load::boundary::Boundary::new(root, root)

@@ -14,13 +14,13 @@ pub struct Sop {
     /// `instansi/bidang/slug`.
     pub id: SopId,
     /// Source file relative to the project root.
-    pub sumber: String,
+    pub(crate) sumber: String,
     /// Nomor SOP; empty in a draft.
     pub nomor: String,
     /// Nama (judul) SOP.
     pub nama: String,
     /// Optional seksi line under the bidang in the header.
-    pub seksi: Option<String>,
+    pub(crate) seksi: Option<String>,
     /// Tanggal Pembuatan.
     pub tanggal_pembuatan: Option<Tanggal>,
     /// Tanggal Revisi.
@@ -63,7 +63,7 @@ impl Sop {
     }
 
     /// "Layanan publik" or "Prosedur internal", as cards and pages label it.
-    pub fn jenis_label(&self) -> &'static str {
+    pub(crate) fn jenis_label(&self) -> &'static str {
         if self.layanan_publik() {
             "Layanan publik"
         } else {
@@ -116,7 +116,7 @@ pub enum Jenis {
 
 impl Jenis {
     /// The YAML words, in order.
-    pub const NAMES: [&'static str; 4] = ["mulai", "proses", "keputusan", "selesai"];
+    pub(crate) const NAMES: [&'static str; 4] = ["mulai", "proses", "keputusan", "selesai"];
 
     /// Reads a YAML word.
     pub fn parse(s: &str) -> Option<Self> {
@@ -173,19 +173,19 @@ pub struct Identifikasi {
     /// Fungsi.
     pub fungsi: Option<String>,
     /// Sub Fungsi.
-    pub sub_fungsi: Option<String>,
+    pub(crate) sub_fungsi: Option<String>,
     /// Output.
     pub output: Option<String>,
     /// Aspek.
-    pub aspek: Option<String>,
+    pub(crate) aspek: Option<String>,
     /// Jenis Kegiatan: Rutin, Pelayanan or Penugasan.
-    pub jenis_kegiatan: Option<String>,
+    pub(crate) jenis_kegiatan: Option<String>,
     /// Penanggung Jawab: produk.
-    pub penanggung_jawab_produk: Option<String>,
+    pub(crate) penanggung_jawab_produk: Option<String>,
     /// Penanggung Jawab: kegiatan.
-    pub penanggung_jawab_kegiatan: Option<String>,
+    pub(crate) penanggung_jawab_kegiatan: Option<String>,
     /// Scope (Ruang Lingkup).
-    pub ruang_lingkup: Option<String>,
+    pub(crate) ruang_lingkup: Option<String>,
     /// B. Identifikasi Kegiatan.
     pub kegiatan: Tahapan,
     /// C. Identifikasi Langkah.
@@ -200,5 +200,5 @@ pub struct Tahapan {
     /// Langkah Utama.
     pub utama: Vec<String>,
     /// Langkah Akhir.
-    pub akhir: Vec<String>,
+    pub(crate) akhir: Vec<String>,
 }

@@ -4,7 +4,7 @@
 use serde::{Serialize, Serializer};
 
 /// Indonesian month names, January first.
-pub const BULAN: [&str; 12] = [
+pub(crate) const BULAN: [&str; 12] = [
     "Januari",
     "Februari",
     "Maret",
@@ -36,7 +36,7 @@ fn leap(year: u32) -> bool {
 }
 
 /// Days in `month` of `year`, or 0 for a month that does not exist.
-pub fn days_in_month(year: u32, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -60,7 +60,7 @@ impl Tanggal {
     }
 
     /// Parses exactly `YYYY-MM-DD`.
-    pub fn parse_iso(s: &str) -> Result<Self, &'static str> {
+    pub(crate) fn parse_iso(s: &str) -> Result<Self, &'static str> {
         let b = s.as_bytes();
         let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
         if b.len() != 10
@@ -77,7 +77,7 @@ impl Tanggal {
     }
 
     /// "01 Juli 2022", the form used on the official pages.
-    pub fn indonesia(&self) -> String {
+    pub(crate) fn indonesia(&self) -> String {
         format!(
             "{:02} {} {}",
             self.hari,
@@ -87,14 +87,14 @@ impl Tanggal {
     }
 
     /// "2022-07-01".
-    pub fn iso(&self) -> String {
+    pub(crate) fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.tahun, self.bulan, self.hari)
     }
 }
 
 /// The civil date `(year, month, day)` of a day counted from 1970-01-01 (Howard Hinnant's
 /// algorithm).
-pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -108,13 +108,13 @@ pub fn civil_from_days(days: i64) -> (i64, u8, u8) {
 
 impl Tanggal {
     /// The date of a Unix time in seconds (UTC).
-    pub fn from_unix(secs: i64) -> Option<Self> {
+    pub(crate) fn from_unix(secs: i64) -> Option<Self> {
         let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
         Tanggal::new(u32::try_from(y).ok()?, u32::from(m), u32::from(d))
     }
 
     /// The same day `years` years earlier (29 February falls back to the 28th).
-    pub fn years_before(&self, years: u16) -> Self {
+    pub(crate) fn years_before(&self, years: u16) -> Self {
         let tahun = self.tahun.saturating_sub(years);
         let hari = self
             .hari

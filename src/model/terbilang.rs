@@ -6,7 +6,7 @@ const SATUAN: [&str; 12] = [
 ];
 
 /// "tiga", "dua belas", "seratus dua puluh satu" (up to 999 999).
-pub fn terbilang(n: u32) -> String {
+pub(crate) fn terbilang(n: u32) -> String {
     match n {
         0..=11 => SATUAN[n as usize].to_string(),
         12..=19 => format!("{} belas", SATUAN[(n - 10) as usize]),
@@ -27,7 +27,7 @@ fn join(head: String, rest: u32) -> String {
 }
 
 /// Diktum labels: KESATU, KEDUA, … KESEPULUH, then KESEBELAS, KEDUA BELAS, ….
-pub fn diktum_label(i: usize) -> String {
+pub(crate) fn diktum_label(i: usize) -> String {
     let n = i as u32 + 1;
     if n == 1 {
         "KESATU".to_string()

@@ -17,11 +17,11 @@ pub struct Durasi {
     /// Lower bound in minutes.
     pub menit_min: u64,
     /// Upper bound in minutes.
-    pub menit_max: u64,
+    pub(crate) menit_max: u64,
     /// Written in working days ("1 hari kerja", "2 HK").
-    pub hari_kerja: bool,
+    pub(crate) hari_kerja: bool,
     /// Written as a maximum ("Mak. 1 Minggu", "paling lama 2 hari").
-    pub maksimal: bool,
+    pub(crate) maksimal: bool,
 }
 
 /// Why a waktu text could not be read.
@@ -82,7 +82,7 @@ impl std::fmt::Display for WaktuError {
 }
 
 /// The forms accepted, for the `bantuan:` line of an unreadable waktu.
-pub const ACCEPTED_FORMS: &str = "`15 menit`, `1 jam`, `2 hari`, `1 hari kerja`, `1 minggu`, \
+pub(crate) const ACCEPTED_FORMS: &str = "`15 menit`, `1 jam`, `2 hari`, `1 hari kerja`, `1 minggu`, \
 `1 bulan`, `Mak. 1 minggu`, `960-1440` (menit), atau angka saja (menit)";
 
 /// The prefixes accepted before the amount, each with how it is printed: the maximum forms
@@ -149,7 +149,7 @@ fn normalise(text: &str) -> String {
 /// A waktu as the form prints it: the unit always written, in lower case and in full
 /// ("5" → "5 menit", "1.Jam" → "1 jam", "2 HK" → "2 hari kerja", "Mak. 1 Minggu" →
 /// "maks. 1 minggu"). A text that cannot be read is printed as written (whitespace collapsed).
-pub fn tampil(text: &str) -> String {
+pub(crate) fn tampil(text: &str) -> String {
     let norm = normalise(text);
     match read(&norm) {
         Ok(Some(r)) => {
@@ -172,7 +172,7 @@ pub fn tampil(text: &str) -> String {
 }
 
 /// Whether `text` is a bare number (or range) read as minutes, with no unit written.
-pub fn tanpa_satuan(text: &str) -> bool {
+pub(crate) fn tanpa_satuan(text: &str) -> bool {
     matches!(read(&normalise(text)), Ok(Some(r)) if r.unit.is_none())
 }
 
@@ -293,7 +293,8 @@ fn unit(s: &str) -> Result<(f64, bool, Option<&'static str>, &str), WaktuError> 
 }
 
 /// Formats minutes as "2 hari 3 jam 15 menit" (zero parts left out; "0 menit" for zero).
-pub fn format_menit(total: u64) -> String {
+#[cfg(test)]
+pub(crate) fn format_menit(total: u64) -> String {
     format_durasi(total, "hari")
 }
 
@@ -321,18 +322,18 @@ pub struct TotalWaktu {
     /// Sum of lower bounds, in minutes.
     pub menit_min: u64,
     /// Sum of upper bounds, in minutes.
-    pub menit_max: u64,
+    pub(crate) menit_max: u64,
     /// Steps whose time was read.
-    pub langkah_terhitung: usize,
+    pub(crate) langkah_terhitung: usize,
     /// Steps with a waktu that could not be read: the total is then a lower bound.
-    pub langkah_tidak_terbaca: usize,
+    pub(crate) langkah_tidak_terbaca: usize,
     /// Steps with no waktu written.
     pub langkah_tanpa_waktu: usize,
     /// Some part was written in working days.
-    pub hari_kerja: bool,
+    pub(crate) hari_kerja: bool,
     /// Some part of a day or more was written in calendar time ("2 hari", "1 minggu"): the
     /// total's days are then not all working days.
-    pub hari_biasa: bool,
+    pub(crate) hari_biasa: bool,
 }
 
 impl TotalWaktu {
@@ -364,7 +365,7 @@ impl TotalWaktu {
     /// when the steps count working days. A step without a time, or with one that cannot be
     /// read, is unknown and never counts as zero: the total is then a lower bound, "lebih dari
     /// 51 menit (2 langkah tanpa waktu)", and "tidak diketahui" when no step's time is known.
-    pub fn teks(&self) -> String {
+    pub(crate) fn teks(&self) -> String {
         let mut missing = Vec::new();
         if self.langkah_tanpa_waktu > 0 {
             missing.push(format!("{} langkah tanpa waktu", self.langkah_tanpa_waktu));
@@ -408,14 +409,14 @@ impl TotalWaktu {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Waktu {
     /// The text as the author wrote it (revisions and the audit quote it as written).
-    pub teks: String,
+    pub(crate) teks: String,
     /// The reading, `None` when unreadable ("unknown", never zero).
-    pub durasi: Option<Durasi>,
+    pub(crate) durasi: Option<Durasi>,
 }
 
 impl Waktu {
     /// The time as the form prints it (see [`tampil`]): "5" → "5 menit", "1.Jam" → "1 jam".
-    pub fn tampil(&self) -> String {
+    pub(crate) fn tampil(&self) -> String {
         tampil(&self.teks)
     }
 }

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::core::error::Error;
 
 /// Name of the marker file that says a folder was written by sopan (and may be replaced).
-pub const MARKER: &str = ".sopan-output";
+pub(crate) const MARKER: &str = ".sopan-output";
 
 /// The bytes of one output file, shared rather than copied: `serve` hands the PDFs and
 /// flowcharts of unchanged SOPs from one build to the next (copying 330 MB of them took 0.4 s
@@ -37,7 +37,7 @@ impl Blob {
     }
 
     /// SHA-256 of the bytes, computed on first use.
-    pub fn sha256(&self) -> [u8; 32] {
+    pub(crate) fn sha256(&self) -> [u8; 32] {
         *self
             .sha256
             .get_or_init(|| Sha256::digest(&self.bytes).into())
@@ -70,7 +70,7 @@ impl Output {
     }
 
     /// Adds (or replaces) a file with bytes shared with another build.
-    pub fn insert_blob(&mut self, path: impl Into<String>, blob: Arc<Blob>) {
+    pub(crate) fn insert_blob(&mut self, path: impl Into<String>, blob: Arc<Blob>) {
         self.files.insert(path.into(), blob);
     }
 
@@ -90,7 +90,7 @@ impl Output {
     }
 
     /// Paths and shared bytes of the files under `prefix` (a folder path ending in `/`).
-    pub fn blobs_under<'a>(
+    pub(crate) fn blobs_under<'a>(
         &'a self,
         prefix: &'a str,
     ) -> impl Iterator<Item = (&'a str, &'a Arc<Blob>)> + 'a {
@@ -104,7 +104,7 @@ impl Output {
     }
 
     /// Removes every file under `prefix` (a folder path ending in `/`).
-    pub fn remove_under(&mut self, prefix: &str) {
+    pub(crate) fn remove_under(&mut self, prefix: &str) {
         self.files.retain(|p, _| !p.starts_with(prefix));
     }
 
@@ -126,7 +126,7 @@ impl Output {
     /// Replaces `dir` with exactly these files. The new tree is written beside `dir` and swapped
     /// in by renames, so a failed or killed build leaves the previous output whole. A non-empty
     /// `dir` that sopan did not write is never touched.
-    pub fn write_to(&self, dir: &Path) -> Result<(), Error> {
+    pub(crate) fn write_to(&self, dir: &Path) -> Result<(), Error> {
         if dir.exists() && !dir.join(MARKER).exists() && !is_empty_dir(dir) {
             return Err(Error::new(format!(
                 "folder keluaran `{}` sudah berisi berkas lain yang bukan buatan sopan",
@@ -230,7 +230,7 @@ impl Output {
 /// `content/` or `themes/` (the next build would read the site as content or publish it as
 /// theme files), or a symbolic link (the swap would replace the link, not fill the folder it
 /// names).
-pub fn check_target(root: &Path, out: &Path) -> Result<(), Error> {
+pub(crate) fn check_target(root: &Path, out: &Path) -> Result<(), Error> {
     let shown = shown(out);
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
         return Err(Error::new(format!(
@@ -315,13 +315,13 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
 /// system's (released when the process ends, however it ends); its file `.<out>.kunci` stays
 /// beside the output folder.
 #[derive(Debug)]
-pub struct BuildLock {
+pub(crate) struct BuildLock {
     _file: std::fs::File,
 }
 
 impl BuildLock {
     /// Takes the lock of `out`, or says who holds it.
-    pub fn take(out: &Path) -> Result<BuildLock, Error> {
+    pub(crate) fn take(out: &Path) -> Result<BuildLock, Error> {
         let path = sibling(out, "kunci", "output");
         std::fs::create_dir_all(parent_of(out)).map_err(|e| {
             Error::io(
@@ -358,7 +358,7 @@ impl BuildLock {
 /// [`Output::write_to`] (where folders cannot be exchanged in one step) left aside as
 /// `.<dir>.lama`. `build` calls it first, so even a build that then fails on content leaves
 /// the previous output where it was.
-pub fn recover(dir: &Path) -> Result<(), Error> {
+pub(crate) fn recover(dir: &Path) -> Result<(), Error> {
     let old = sibling(dir, "lama", "output");
     if !dir.exists() && old.join(MARKER).exists() {
         std::fs::rename(&old, dir)
@@ -384,7 +384,7 @@ fn exchange(_: &Path, _: &Path) -> bool {
 /// Whether `path` is a regular file holding exactly `bytes` (never follows a symlink).
 /// Writes one file so that readers see the old bytes or the new, never half: a sibling temporary
 /// file renamed over the target.
-pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let tmp = sibling(path, "sementara", "keluaran");
     std::fs::write(&tmp, bytes)
         .and_then(|()| std::fs::rename(&tmp, path))

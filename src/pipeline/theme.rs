@@ -182,7 +182,7 @@ impl Theme {
 
     /// Feeds every file under each of `dirs` (name, length, bytes) into `h`, so a cache keyed
     /// on it changes with any template or font of the theme.
-    pub fn digest_into(&self, dirs: &[&str], h: &mut sha2::Sha256) {
+    pub(crate) fn digest_into(&self, dirs: &[&str], h: &mut sha2::Sha256) {
         use sha2::Digest;
         for dir in dirs {
             for (name, bytes) in self.under(dir) {

@@ -72,7 +72,7 @@ fn json<T: Serialize>(v: &T) -> Vec<u8> {
 }
 
 /// Adds the open-data files of `site` to `out`.
-pub fn render(site: &Site, out: &mut Output) {
+pub(crate) fn render(site: &Site, out: &mut Output) {
     // One file per SOP, on all cores (a `serve` save writes all of them again).
     let all = site.sops_placed();
     let files: Vec<(String, Vec<u8>)> = all

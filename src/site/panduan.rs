@@ -9,13 +9,18 @@ use crate::pipeline::output::Output;
 use crate::pipeline::theme::Theme;
 
 /// The guide's text, compiled into the binary (the project need not hold it).
-pub const TEKS: &str = include_str!("../../docs/panduan.md");
+pub(crate) const TEKS: &str = include_str!("../../docs/panduan.md");
 
 /// Where the guide is published.
-pub const PATH: &str = "panduan/index.html";
+pub(crate) const PATH: &str = "panduan/index.html";
 
 /// Renders the guide like a `halaman` page, moved to `/panduan/`, and adds the schemas.
-pub fn render(site: &Site, theme: &Theme, extras: &Extras, out: &mut Output) -> Result<(), Error> {
+pub(crate) fn render(
+    site: &Site,
+    theme: &Theme,
+    extras: &Extras,
+    out: &mut Output,
+) -> Result<(), Error> {
     let page = Halaman {
         instansi: None,
         slug: "panduan".into(),

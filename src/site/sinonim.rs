@@ -20,12 +20,12 @@ pub(crate) const BAWAAN: &str = include_str!("sinonim.yaml");
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sinonim {
     /// The groups, each sorted, in the order first written.
-    pub kelompok: Vec<Vec<String>>,
+    pub(crate) kelompok: Vec<Vec<String>>,
 }
 
 impl Sinonim {
     /// The groups `groups` (forms as written), normalised and merged where they share a form.
-    pub fn from_groups(groups: impl IntoIterator<Item = Vec<String>>) -> Sinonim {
+    pub(crate) fn from_groups(groups: impl IntoIterator<Item = Vec<String>>) -> Sinonim {
         let mut merged: Vec<BTreeSet<String>> = Vec::new();
         for g in groups {
             let mut set: BTreeSet<String> = g
@@ -56,7 +56,7 @@ impl Sinonim {
     }
 
     /// The shipped list.
-    pub fn bawaan() -> &'static Sinonim {
+    pub(crate) fn bawaan() -> &'static Sinonim {
         static LIST: OnceLock<Sinonim> = OnceLock::new();
         LIST.get_or_init(|| {
             let mut diags = Vec::new();
@@ -71,7 +71,7 @@ impl Sinonim {
     }
 
     /// The shipped list extended by `project`'s groups.
-    pub fn with_project(project: &Sinonim) -> Sinonim {
+    pub(crate) fn with_project(project: &Sinonim) -> Sinonim {
         Sinonim::from_groups(
             Sinonim::bawaan()
                 .kelompok
@@ -83,7 +83,7 @@ impl Sinonim {
 
     /// The forms a text of words `text` (from [`words`]) lacks of every group it holds a form
     /// of, sorted and without repeats.
-    pub fn extra_terms(&self, text: &[String]) -> Vec<String> {
+    pub(crate) fn extra_terms(&self, text: &[String]) -> Vec<String> {
         let present: HashSet<&str> = text.iter().map(String::as_str).collect();
         let holds = |form: &str| {
             let want: Vec<&str> = form.split(' ').collect();
@@ -111,7 +111,7 @@ impl Sinonim {
 
 /// The words of `s` as search compares them: lowercased runs of letters and digits, a hyphen
 /// inside a word kept ("e-ktp"), everything else a separator.
-pub fn words(s: &str) -> Vec<String> {
+pub(crate) fn words(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     for raw in s.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
         let w = raw.trim_matches('-');

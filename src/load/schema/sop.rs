@@ -9,7 +9,7 @@ use serde_saphyr::Spanned;
 /// `<slug>.yaml`: one SOP.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Satu SOP (`<slug>.yaml`).")]
-pub struct RawSop {
+pub(crate) struct RawSop {
     #[schemars(
         with = "Option<Text>",
         description = "Nomor SOP sesuai tata naskah dinas; boleh kosong untuk draf. Tulis dalam tanda kutip."
@@ -21,14 +21,14 @@ pub struct RawSop {
         with = "Option<Text>",
         description = "Urutan SOP di dalam bidang (angka; bawaan: menurut nama berkas)."
     )]
-    pub urutan: Option<S<Text>>,
+    pub(crate) urutan: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Nama SOP, mis. `Surat Masuk`.")]
     pub nama: Option<S<Text>>,
     #[schemars(
         with = "Option<Text>",
         description = "Baris di bawah nama bidang pada kop SOP, mis. `Seksi Rehabilitasi Anak` (boleh dihapus)."
     )]
-    pub seksi: Option<S<Text>>,
+    pub(crate) seksi: Option<S<Text>>,
     #[schemars(
         with = "Option<Text>",
         description = "Tanggal pembuatan, TAHUN-BULAN-HARI, mis. `2024-01-15`."
@@ -125,7 +125,7 @@ where
 /// One step.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Satu langkah (baris) prosedur.")]
-pub struct RawLangkah {
+pub(crate) struct RawLangkah {
     #[schemars(with = "Option<Text>", description = "Uraian kegiatan langkah ini.")]
     pub kegiatan: Option<S<Text>>,
     #[schemars(
@@ -167,26 +167,26 @@ pub struct RawLangkah {
 /// The Identifikasi worksheets.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Lembar Kerja Identifikasi (tugas, fungsi, kegiatan) — boleh dihapus.")]
-pub struct RawIdentifikasi {
+pub(crate) struct RawIdentifikasi {
     #[schemars(with = "Option<Text>", description = "Tugas.")]
     pub tugas: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Fungsi.")]
     pub fungsi: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Subfungsi.")]
-    pub sub_fungsi: Option<S<Text>>,
+    pub(crate) sub_fungsi: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Output kegiatan.")]
     pub output: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Aspek.")]
-    pub aspek: Option<S<Text>>,
+    pub(crate) aspek: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Jenis kegiatan: `Rutin`, `Pelayanan` atau `Penugasan`.", extend("examples" = ["Rutin", "Pelayanan", "Penugasan"]))]
-    pub jenis_kegiatan: Option<S<Text>>,
+    pub(crate) jenis_kegiatan: Option<S<Text>>,
     #[schemars(
         with = "Option<RawPenanggungJawab>",
         description = "Penanggung jawab produk dan kegiatan."
     )]
-    pub penanggung_jawab: Option<S<RawPenanggungJawab>>,
+    pub(crate) penanggung_jawab: Option<S<RawPenanggungJawab>>,
     #[schemars(with = "Option<Text>", description = "Ruang lingkup.")]
-    pub ruang_lingkup: Option<S<Text>>,
+    pub(crate) ruang_lingkup: Option<S<Text>>,
     #[schemars(
         with = "Option<RawTahapan>",
         description = "Kegiatan: awal, utama dan akhir."
@@ -202,7 +202,7 @@ pub struct RawIdentifikasi {
 /// Penanggung Jawab: produk and kegiatan.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Penanggung jawab produk dan kegiatan.")]
-pub struct RawPenanggungJawab {
+pub(crate) struct RawPenanggungJawab {
     #[schemars(with = "Option<Text>", description = "Penanggung jawab produk.")]
     pub produk: Option<S<Text>>,
     #[schemars(with = "Option<Text>", description = "Penanggung jawab kegiatan.")]
@@ -212,7 +212,7 @@ pub struct RawPenanggungJawab {
 /// Langkah Awal / Utama / Akhir.
 #[derive(Clone, Debug, Default, Deserialize, schemars::JsonSchema)]
 #[schemars(description = "Langkah awal, utama dan akhir.")]
-pub struct RawTahapan {
+pub(crate) struct RawTahapan {
     #[schemars(
         with = "Option<List>",
         description = "Langkah awal (teks atau daftar)."
@@ -227,5 +227,5 @@ pub struct RawTahapan {
         with = "Option<List>",
         description = "Langkah akhir (teks atau daftar)."
     )]
-    pub akhir: Option<S<List>>,
+    pub(crate) akhir: Option<S<List>>,
 }

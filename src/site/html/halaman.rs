@@ -13,7 +13,7 @@ use crate::pipeline::output::Output;
 use crate::pipeline::theme::Theme;
 
 /// Markdown to sanitised HTML: raw HTML in the source is cleaned, links get `rel=noopener`.
-pub fn markdown(text: &str) -> String {
+pub(crate) fn markdown(text: &str) -> String {
     let parser = pulldown_cmark::Parser::new_ext(text, pulldown_cmark::Options::ENABLE_TABLES);
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);

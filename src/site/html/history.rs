@@ -140,7 +140,7 @@ pub(super) fn diff_pages(
 }
 
 /// The self-contained side-by-side report of `sopan diff --format html`.
-pub fn diff_report(theme: &Theme, d: &ProjectDiff) -> Result<String, Error> {
+pub(crate) fn diff_report(theme: &Theme, d: &ProjectDiff) -> Result<String, Error> {
     let t = tera(theme)?;
     let mut c = Context::new();
     c.insert("r", d);

@@ -26,10 +26,9 @@ mod index;
 mod org;
 mod sop;
 
-pub use halaman::markdown;
 pub(crate) use halaman::markdown_page;
 use halaman::{halaman, sitemap};
-pub use history::diff_report;
+pub(crate) use history::diff_report;
 use index::index;
 use org::{bidang, instansi};
 use sop::sop;
@@ -320,7 +319,7 @@ pub(crate) fn wilayah(i: &Instansi) -> String {
 
 /// The path part of `base_url` ("/sop" for "https://example.go.id/sop"), so the site also works
 /// below a sub-path.
-pub fn base_path(base_url: Option<&str>) -> String {
+pub(crate) fn base_path(base_url: Option<&str>) -> String {
     let Some(u) = base_url else {
         return String::new();
     };
@@ -334,7 +333,7 @@ pub fn base_path(base_url: Option<&str>) -> String {
 /// Pages rendered by earlier builds of `serve`, by a SHA-256 of the theme's templates, the
 /// template and the page's whole context: a page whose data did not change is not rendered
 /// again (Tera was two thirds of the 0.1 s a save spent on the pages of 1,000 SOPs).
-pub type PageCache = Kept<[u8; 32], Arc<Blob>>;
+pub(crate) type PageCache = Kept<[u8; 32], Arc<Blob>>;
 
 #[derive(Serialize)]
 struct IRef {
@@ -434,6 +433,7 @@ fn sop_crumbs(ctx: &Ctx, i: &Instansi, b: &Bidang, s: &Sop, more: &[(&str, Strin
 
 #[cfg(test)]
 mod tests {
+    use super::halaman::markdown;
     use super::*;
 
     #[test]

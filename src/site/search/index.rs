@@ -41,7 +41,7 @@ pub struct SearchCache {
 
 impl SearchCache {
     /// How many records the last build indexed; the others were kept from the build before.
-    pub fn last_indexed(&self) -> usize {
+    pub(crate) fn last_indexed(&self) -> usize {
         self.indexed.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
@@ -58,11 +58,11 @@ pub const DIR: &str = "pagefind/";
 /// What the page's script needs before it searches: the index's further parts (folders under
 /// [`DIR`]; empty for a site indexed whole) and the filters it offers, as
 /// `{"bagian": ["bagian-2/", …], "saringan": [{"kunci": "instansi", "label": "Instansi"}]}`.
-pub const PARTS_FILE: &str = "pagefind/sopan-bagian.json";
+pub(crate) const PARTS_FILE: &str = "pagefind/sopan-bagian.json";
 
 /// The site's words for "maksud Anda …?" (`{"kata": [...]}`), most pages first: the page's
 /// script picks the nearest to a word that no page holds.
-pub const WORDS_FILE: &str = "pagefind/sopan-kata.json";
+pub(crate) const WORDS_FILE: &str = "pagefind/sopan-kata.json";
 
 /// At most this many words in [`WORDS_FILE`] (the commonest): it is loaded with the index.
 const MAX_WORDS: usize = 20_000;
@@ -71,16 +71,16 @@ const MAX_WORDS: usize = 20_000;
 const LANGUAGE: &str = "id";
 
 /// The filter telling what a record is; the page's script searches SOPs and free pages only.
-pub const KIND: &str = "jenis";
+pub(crate) const KIND: &str = "jenis";
 /// [`KIND`] of an SOP page's record.
-pub const KIND_SOP: &str = "SOP";
+pub(crate) const KIND_SOP: &str = "SOP";
 /// [`KIND`] of a free page's record.
-pub const KIND_HALAMAN: &str = "Halaman";
+pub(crate) const KIND_HALAMAN: &str = "Halaman";
 /// [`KIND`] of a part's word list.
-pub const KIND_WORDS: &str = "kata";
+pub(crate) const KIND_WORDS: &str = "kata";
 
 /// How many parts `records` records make at `per_part` records each.
-pub fn part_count(records: usize, per_part: usize) -> usize {
+pub(crate) fn part_count(records: usize, per_part: usize) -> usize {
     records.div_ceil(per_part.max(1)).max(1)
 }
 
@@ -125,7 +125,7 @@ pub fn index(
 }
 
 /// [`index`] with `per_part` records per part.
-pub fn index_in_parts(
+pub(crate) fn index_in_parts(
     records: Vec<SearchRecord>,
     cache: Option<&SearchCache>,
     per_part: usize,

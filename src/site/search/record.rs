@@ -43,18 +43,18 @@ pub struct SearchRecord {
 /// The filters the search page offers, each a key of a record's `filters`, with its label;
 /// sopan.js builds one selector per entry and needs no other change: instansi, and public
 /// service or internal procedure (an SOP with `layanan:` is a public service).
-pub const FILTERS: &[(&str, &str)] = &[("instansi", "Instansi"), ("layanan", "Jenis SOP")];
+pub(crate) const FILTERS: &[(&str, &str)] = &[("instansi", "Instansi"), ("layanan", "Jenis SOP")];
 
 /// Meta key of an SOP's requirements (what a citizen brings), one per line.
-pub const META_PERSYARATAN: &str = "persyaratan";
+pub(crate) const META_PERSYARATAN: &str = "persyaratan";
 /// Meta key of an SOP's total time, as its page says it.
-pub const META_WAKTU: &str = "waktu";
+pub(crate) const META_WAKTU: &str = "waktu";
 /// Meta key of the synonym forms a page lacks of the groups its text holds a form of.
-pub const META_SINONIM: &str = "sinonim";
+pub(crate) const META_SINONIM: &str = "sinonim";
 /// [`META_SINONIM`] for the groups its title holds a form of: weighted like the title by the
 /// page's script ("bansos" ranks "Bantuan Sosial bagi Korban Bencana" above a page that
 /// mentions bantuan sosial once).
-pub const META_SINONIM_JUDUL: &str = "sinonim_judul";
+pub(crate) const META_SINONIM_JUDUL: &str = "sinonim_judul";
 
 /// Every searchable page of `site`, in URL order, URLs from the site's root.
 pub fn records(site: &Site) -> Vec<SearchRecord> {
