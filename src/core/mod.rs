@@ -1,5 +1,6 @@
 //! What every part of sopan shares: located diagnostics and their printer, operational
-//! errors, and small helpers for locks and caches.
+//! errors, the environment read once (`env`: every `SOPAN_*` variable and
+//! `SOURCE_DATE_EPOCH`), and small helpers for locks and caches.
 
 pub mod diag;
 pub(crate) mod env;
