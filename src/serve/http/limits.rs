@@ -525,7 +525,10 @@ mod tests {
         held.push(served(limits.admit(b)));
         held.push(served(limits.admit(b)));
         // The total is full.
-        assert!(matches!(limits.admit(c), Admission::Refused(_, Refused::Full)));
+        assert!(matches!(
+            limits.admit(c),
+            Admission::Refused(_, Refused::Full)
+        ));
         // A's connections become event streams: its page share frees up, its stream share
         // fills.
         held[0].count_as_stream().unwrap();
@@ -558,11 +561,13 @@ mod tests {
         assert_eq!(automatic_error(not_found), None);
         assert_eq!(automatic_error(b"%PDF-1.7\r\n\r\n"), None);
 
-        let text = |status, line: &str| {
-            String::from_utf8(refusal(status, line.as_bytes())).unwrap()
-        };
+        let text =
+            |status, line: &str| String::from_utf8(refusal(status, line.as_bytes())).unwrap();
         let r = text(StatusCode::BAD_REQUEST, "GET / HTTP/3\r\n");
-        assert!(r.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"), "{r}");
+        assert!(
+            r.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"),
+            "{r}"
+        );
         assert!(r.contains("\r\nX-Content-Type-Options: nosniff\r\n"), "{r}");
         assert!(r.ends_with("\r\n\r\nVersi HTTP tidak didukung.\n"), "{r}");
         let r = text(StatusCode::BAD_REQUEST, "halo\r\n");
@@ -570,7 +575,10 @@ mod tests {
         assert!(r.contains("Content-Length: 31\r\n"), "{r}");
         let r = text(StatusCode::BAD_REQUEST, "GET / HTTP/1.1\r\n");
         assert!(r.starts_with("HTTP/1.1 400 "), "{r}");
-        let r = text(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, "GET / HTTP/1.1\r\n");
+        let r = text(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "GET / HTTP/1.1\r\n",
+        );
         assert!(r.starts_with("HTTP/1.1 431 "), "{r}");
     }
 

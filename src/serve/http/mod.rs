@@ -202,7 +202,10 @@ impl Conn {
         // header (RFC 9112 3.2.2).
         let host = match req.uri().authority() {
             Some(a) => Some(a.as_str()),
-            None => req.headers().get(header::HOST).and_then(|h| h.to_str().ok()),
+            None => req
+                .headers()
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok()),
         };
         let http11 = req.version() == Version::HTTP_11;
         if hosts > 1 || (host.is_none() && (http11 || hosts > 0)) {
@@ -258,17 +261,23 @@ impl Conn {
         };
         let mut res = Response::new(body);
         let h = res.headers_mut();
-        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+        h.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/event-stream"),
+        );
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-        h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         res
     }
 }
 
 /// The 503 of a connection or event stream over the limits.
 fn busy(why: Refused) -> Response<Body> {
-    let reply = Reply::text(StatusCode::SERVICE_UNAVAILABLE, why.text())
-        .with(header::RETRY_AFTER, "2");
+    let reply =
+        Reply::text(StatusCode::SERVICE_UNAVAILABLE, why.text()).with(header::RETRY_AFTER, "2");
     closing(reply)
 }
 
@@ -283,10 +292,16 @@ fn response(reply: Reply, close: bool) -> Response<Body> {
     let mut res = Response::new(Either::Left(Full::new(reply.body)));
     *res.status_mut() = reply.status;
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(reply.content_type),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // nosniff: a browser must not run a served `.txt` or a 404 as script or HTML.
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     for (name, value) in reply.extra {
         // Values are ours or the client's own path (which hyper read as valid).
         if let Ok(v) = HeaderValue::from_str(&value) {

@@ -34,7 +34,11 @@ pub(super) struct Reply {
 }
 
 impl Reply {
-    pub(super) fn new(status: StatusCode, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
+    pub(super) fn new(
+        status: StatusCode,
+        content_type: &'static str,
+        body: impl Into<Bytes>,
+    ) -> Reply {
         Reply {
             status,
             content_type,
@@ -365,8 +369,14 @@ pub(super) mod tests {
     #[test]
     fn status_events_and_missing_pages() {
         let shared = shared_with(&["index.html"]);
-        assert!(matches!(route("/__sopan/events?sejak=4", &shared), Route::Events(4)));
-        assert!(matches!(route("/__sopan/events", &shared), Route::Events(1)));
+        assert!(matches!(
+            route("/__sopan/events?sejak=4", &shared),
+            Route::Events(4)
+        ));
+        assert!(matches!(
+            route("/__sopan/events", &shared),
+            Route::Events(1)
+        ));
         match route("/tidak-ada", &shared) {
             Route::Reply(r) => assert_eq!(r.status, StatusCode::NOT_FOUND),
             Route::Events(_) => panic!(),
@@ -374,7 +384,10 @@ pub(super) mod tests {
         match route("/__sopan/status", &shared) {
             Route::Reply(r) => {
                 let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
-                assert_eq!((v["generasi"].as_u64(), v["situs"].as_bool()), (Some(1), Some(true)));
+                assert_eq!(
+                    (v["generasi"].as_u64(), v["situs"].as_bool()),
+                    (Some(1), Some(true))
+                );
             }
             Route::Events(_) => panic!(),
         }

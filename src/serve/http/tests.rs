@@ -63,12 +63,18 @@ fn heads_that_parsers_could_read_two_ways_are_refused_with_a_readable_400() {
     for raw in &bad {
         let r = exchange(&addr, raw);
         assert_eq!(status(&r), "400", "{raw:?}: {r}");
-        assert!(r.contains("\r\nX-Content-Type-Options: nosniff\r\n"), "{raw:?}: {r}");
+        assert!(
+            r.contains("\r\nX-Content-Type-Options: nosniff\r\n"),
+            "{raw:?}: {r}"
+        );
         assert!(r.contains("\r\nConnection: close\r\n"), "{raw:?}: {r}");
         assert!(!r.contains("ERROR"), "{raw:?}: {r}");
     }
     // Tabs and spaces around a value are fine.
-    let r = exchange(&addr, &format!("GET / HTTP/1.1\r\nHost:\t {addr} \r\nConnection: close\r\n\r\n"));
+    let r = exchange(
+        &addr,
+        &format!("GET / HTTP/1.1\r\nHost:\t {addr} \r\nConnection: close\r\n\r\n"),
+    );
     assert_eq!(status(&r), "200", "{r}");
 }
 
@@ -79,13 +85,19 @@ fn versions_sizes_methods_and_absolute_targets() {
     assert!(r.starts_with("HTTP/1.1 505 "), "{r}");
     assert!(r.contains("Versi HTTP tidak didukung"), "{r}");
     // A head over 16 KB, sent whole or with no end: 431, read by the client (no reset).
-    let big = format!("GET / HTTP/1.1\r\nHost: {addr}\r\nX-A: {}\r\n\r\n", "a".repeat(20_000));
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nX-A: {}\r\n\r\n",
+        "a".repeat(20_000)
+    );
     let r = exchange(&addr, &big);
     assert!(r.starts_with("HTTP/1.1 431 "), "{r}");
     assert!(r.contains("nosniff") && !r.contains("ERROR"), "{r}");
     let endless = format!("GET / HTTP/1.1\r\n{}", "X-A: b\r\n".repeat(20_000));
     let r = exchange(&addr, &endless);
-    assert!(r.starts_with("HTTP/1.1 431 ") && !r.contains("ERROR"), "{r}");
+    assert!(
+        r.starts_with("HTTP/1.1 431 ") && !r.contains("ERROR"),
+        "{r}"
+    );
     let r = exchange(&addr, &format!("get / HTTP/1.1\r\nHost: {addr}\r\n\r\n"));
     assert_eq!(status(&r), "405", "{r}");
     // A proxy's absolute form: its authority is the host that counts.
@@ -130,14 +142,21 @@ fn an_event_stream_wakes_when_a_new_site_is_published() {
     let addr = start(Arc::clone(&shared), &[]);
     let mut c = TcpStream::connect(&addr).unwrap();
     c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(c, "GET /__sopan/events?sejak=1 HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+    write!(
+        c,
+        "GET /__sopan/events?sejak=1 HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+    )
+    .unwrap();
     let mut c = BufReader::new(c);
     let mut head = String::new();
     while !head.ends_with("\r\n\r\n") {
         c.read_line(&mut head).unwrap();
     }
     assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
-    assert!(head.contains("Content-Type: text/event-stream\r\n"), "{head}");
+    assert!(
+        head.contains("Content-Type: text/event-stream\r\n"),
+        "{head}"
+    );
     let next_data = |c: &mut BufReader<TcpStream>| {
         let mut line = String::new();
         loop {
@@ -156,7 +175,11 @@ fn an_event_stream_wakes_when_a_new_site_is_published() {
     shared.publish(Ok(output), String::new());
     assert_eq!(next_data(&mut c), "reload");
     // Woken by the swap, not by the 15 s keep-open comment.
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
