@@ -17,14 +17,14 @@
 //!   `Transfer-Encoding` and `Content-Length` is not kept alive, and bodies are framed by the
 //!   protocol, never read as requests.
 //!
-//! Ours, on top ([`limits`] and this module):
+//! Ours, on top ([`limits`], [`guard`] and this module):
 //!
 //! - **Connections**: at most 384 page connections, 64 from one client address, and, counted
 //!   apart, 128 live-reload event streams, 32 from one address ([`limits::CAPS`]). A refused
 //!   connection gets a 503 with `Retry-After` that reaches it; over 1,024 refusals at once (a
 //!   flood), connections are closed unanswered.
 //! - **Slow readers**: a whole reply must be taken within 60 s (one message, for an event
-//!   stream), not per write ([`limits::ReplyClock`]); hyper has no write timeout.
+//!   stream), not per write ([`guard::ReplyClock`]); hyper has no write timeout.
 //! - **Closes that do not lose the reply**: a connection is closed after ending our side and
 //!   reading what the client still sends, for up to 2 s (a close with unread bytes is a reset,
 //!   which can destroy the reply before the client reads it). A request with a body (never
@@ -46,6 +46,7 @@
 //! Not handled: TLS, HTTP/2, request bodies (never read), and IPv6 clients are limited per
 //! address, not per /64 network.
 
+mod guard;
 mod limits;
 mod routes;
 
@@ -60,7 +61,8 @@ use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode, Version};
 use hyper_util::rt::{TokioIo, TokioTimer};
 
-use self::limits::{Admission, Guarded, Limits, Refused, ReplyClock, Ticket};
+use self::guard::{Guarded, ReplyClock};
+use self::limits::{Admission, Limits, Refused, Ticket};
 use self::routes::{EventStream, Reply, Route};
 use super::Shared;
 

@@ -16,7 +16,7 @@ use hyper::header::HeaderName;
 use hyper::{StatusCode, header};
 use tokio::sync::mpsc;
 
-use super::limits::ReplyClock;
+use super::guard::ReplyClock;
 use crate::serve::Shared;
 
 /// The client script: reloads after a good build, shows the diagnostics after a bad one.
