@@ -54,26 +54,29 @@ pub(crate) struct State {
     pub(crate) base: String,
 }
 
-/// `State` shared between the builder and the HTTP threads; waiters are woken on each build.
+/// `State` shared between the builder and the HTTP server; the server's waiters (event
+/// streams) are woken on each build through a watch of the generation.
 pub(crate) struct Shared {
     state: Mutex<State>,
-    changed: Condvar,
+    changed: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
+    pub(crate) fn new(state: State) -> Shared {
+        let generation = state.generation;
+        Shared {
+            state: Mutex::new(state),
+            changed: tokio::sync::watch::Sender::new(generation),
+        }
+    }
+
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
         lock(&self.state)
     }
 
-    /// Waits until the generation passes `seen` or `timeout` elapses; returns the generation and
-    /// whether the site is currently broken.
-    pub(crate) fn wait_past(&self, seen: u64, timeout: Duration) -> (u64, bool) {
-        let guard = self.lock();
-        let (guard, _) = self
-            .changed
-            .wait_timeout_while(guard, timeout, |s| s.generation <= seen)
-            .unwrap_or_else(PoisonError::into_inner);
-        (guard.generation, guard.error.is_some())
+    /// The generation, seen changing after each build (good or bad) is published.
+    pub(crate) fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changed.subscribe()
     }
 
     /// Serves a build's result (browsers reload). Returns its generation and whether it is a
@@ -105,7 +108,7 @@ impl Shared {
         s.base = base;
         let generation = s.generation;
         drop(s);
-        self.changed.notify_all();
+        self.changed.send_replace(generation);
         (generation, to_index)
     }
 
@@ -336,17 +339,14 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             "{text}Belum ada situs: setiap halaman menampilkan galat di atas sampai isinya berhasil dibangun"
         ),
     }
-    let shared = Arc::new(Shared {
-        state: Mutex::new(State {
-            output: Arc::new(Output::new()),
-            error: None,
-            generation: 0,
-            output_generation: 0,
-            search_generation: 0,
-            base: String::new(),
-        }),
-        changed: Condvar::new(),
-    });
+    let shared = Arc::new(Shared::new(State {
+        output: Arc::new(Output::new()),
+        error: None,
+        generation: 0,
+        output_generation: 0,
+        search_generation: 0,
+        base: String::new(),
+    }));
     shared.publish(first, base);
     let search = SearchThread::start(Arc::clone(&shared), Arc::clone(&cache.search))?;
 

@@ -583,7 +583,8 @@ fn requests_other_than_get_and_head_and_broken_ones_get_a_clear_status() {
     assert!(raw(&big).starts_with("HTTP/1.1 431 "));
     // A folder without its slash is redirected, the path kept as written.
     let moved = raw("GET /tanah-laut-dinsos%2Fsekretariat HTTP/1.0\r\n\r\n");
-    assert!(moved.starts_with("HTTP/1.1 301 "), "{moved}");
+    // hyper answers an HTTP/1.0 request with an HTTP/1.0 status line (RFC 9110 2.5 allows it).
+    assert_eq!(moved.get(9..13), Some("301 "), "{moved}");
     assert!(
         moved.contains("Location: /tanah-laut-dinsos%2Fsekretariat/\r\n"),
         "{moved}"
