@@ -6,8 +6,7 @@
 //! serve; `cmd` holds the commands, `core` what they all share, `model` the content model.
 
 // What the binary and the integration tests do not name is `pub(crate)`; rustc's
-// `unreachable_pub` keeps it so. `pdf` and `serve` are being reworked on other branches and
-// keep their own `pub` items for now.
+// `unreachable_pub` keeps it so. `pdf` keeps its own `pub` items until its branches land.
 #![warn(unreachable_pub)]
 
 pub mod audit;
@@ -20,8 +19,6 @@ pub mod model;
 #[allow(unreachable_pub)]
 pub mod pdf;
 pub mod pipeline;
-#[allow(unreachable_pub)]
-mod serve;
 pub mod site;
 
 use std::ffi::OsString;

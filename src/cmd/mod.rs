@@ -11,6 +11,7 @@ pub(crate) mod completions;
 pub(crate) mod diff;
 pub(crate) mod init;
 pub(crate) mod new;
+pub(crate) mod serve;
 pub(crate) mod skema;
 pub(crate) mod worker;
 
@@ -87,7 +88,7 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
             hosts,
         } => project_root(&dir, "serve").and_then(|root| {
             keep_freed_memory(args);
-            crate::serve::serve(&crate::serve::ServeOptions {
+            crate::cmd::serve::serve(&crate::cmd::serve::ServeOptions {
                 root,
                 bind,
                 port,

@@ -24,7 +24,7 @@ use crate::site::search::record::SearchRecord;
 use crate::{pipeline, site};
 
 /// What `sopan serve` was asked for.
-pub struct ServeOptions {
+pub(crate) struct ServeOptions {
     /// Project root.
     pub root: PathBuf,
     /// Address to bind (127.0.0.1 unless asked otherwise).
@@ -279,21 +279,9 @@ fn build_once(root: &Path, caches: &Caches, defer_search: bool) -> Built {
     }
 }
 
-/// Sends responses at once: a large body goes out after its head in a second write, and with
-/// Nagle's algorithm against the client's delayed ACK a keep-alive request could then wait
-/// about 40 ms (seen with tiny_http: 1,100 requests/s at most with 50 connections). Linux
-/// gives accepted connections the listener's `TCP_NODELAY`.
-#[cfg(target_os = "linux")]
-fn no_delay(listener: &std::net::TcpListener) {
-    let _ = rustix::net::sockopt::set_tcp_nodelay(listener, true);
-}
-
-#[cfg(not(target_os = "linux"))]
-fn no_delay(_: &std::net::TcpListener) {}
-
 /// Runs the server until the process is stopped (Ctrl-C). Nothing is written to disk, so
 /// stopping at any moment loses nothing.
-pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
+pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     if !opts.root.is_dir() {
         return Err(Error::new(format!(
             "folder proyek `{}` tidak ditemukan",
@@ -308,13 +296,12 @@ pub fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     })?;
     // Bind first: a busy port is reported before a long first build, not after it.
     let addr = format!("{}:{}", opts.bind, opts.port);
-    let server = std::net::TcpListener::bind(&addr)
-        .inspect(no_delay)
-        .map_err(|e| {
-            Error::new(format!("gagal membuka server di `{addr}`"))
-                .cause(e)
-                .hint("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
-        })?;
+    // The server sets TCP_NODELAY on each accepted connection (http/mod.rs).
+    let server = std::net::TcpListener::bind(&addr).map_err(|e| {
+        Error::new(format!("gagal membuka server di `{addr}`"))
+            .cause(e)
+            .hint("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
+    })?;
     // Watching starts before the first build: a file saved while it runs, or just after the
     // address is printed, is rebuilt rather than missed (a test that saved at once lost its
     // change when watching began only after the server was announced).

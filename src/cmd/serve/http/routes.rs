@@ -17,7 +17,7 @@ use hyper::{StatusCode, header};
 use tokio::sync::mpsc;
 
 use super::guard::ReplyClock;
-use crate::serve::Shared;
+use crate::cmd::serve::Shared;
 
 /// The client script: reloads after a good build, shows the diagnostics after a bad one.
 const RELOAD_JS: &str = include_str!("../reload.js");
@@ -301,8 +301,8 @@ impl Body for EventStream {
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::cmd::serve::State;
     use crate::pipeline::output::Output;
-    use crate::serve::State;
 
     /// A served site holding `files`, each a tiny page.
     pub(crate) fn shared_with(files: &[&str]) -> Shared {
