@@ -15,7 +15,15 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
         .collect();
     paths.sort();
-    let pdfs: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let pdfs: Vec<Vec<u8>> = paths
+        .iter()
+        .map(|p| {
+            let pdf = std::fs::read(p).unwrap();
+            sopan::pdf::book::classic::classic(&pdf)
+                .unwrap()
+                .into_owned()
+        })
+        .collect();
     let head = pdfs.first().expect("at least one SOP PDF").clone();
     for _ in 0..runs {
         let t = Instant::now();

@@ -5,10 +5,13 @@
 //! for the shifted offsets. One pass over the bytes, no object is re-encoded but the catalog;
 //! the decree book inherits the flag from its decree part's catalog.
 
+use super::book::classic::classic;
 use super::book::pdf_file::{Dict, Obj, PdfFile, ReadError};
 
 /// `pdf` with `/ViewerPreferences << … /DisplayDocTitle true >>` in its catalog.
+/// A file with cross-reference or object streams comes out in classic form.
 pub(crate) fn display_doc_title(pdf: &[u8]) -> Result<Vec<u8>, ReadError> {
+    let pdf = &*classic(pdf)?;
     let file = PdfFile::parse(pdf)?;
     let root = file.root()?;
     let mut catalog = file.dict(root)?;

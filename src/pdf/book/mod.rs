@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+pub mod classic;
 pub mod pdf_file;
 
 use pdf_file::{Dict, Obj, PdfFile, PdfWriter};
@@ -25,7 +26,7 @@ pub struct Source<'a> {
 }
 
 impl<'a> Source<'a> {
-    /// Reads a PDF sopan wrote.
+    /// Reads a PDF in classic form (`classic::classic` first for any other).
     pub fn parse(pdf: &'a [u8]) -> Result<Self, String> {
         let file = PdfFile::parse(pdf)?;
         let (pages, nodes) = file.pages()?;
@@ -153,7 +154,9 @@ pub fn join<'a>(
     parts: &[Part<'a>],
     stamp: Option<&'a Stamp>,
 ) -> Result<Vec<u8>, String> {
-    let head = Source::parse(head)?;
+    // Typst writes classic tables today; `classic` reads whatever a later version writes.
+    let head = classic::classic(head)?;
+    let head = Source::parse(&head)?;
     let total = head.page_count() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
     let size = head.file.byte_len()
         + parts
@@ -164,13 +167,16 @@ pub fn join<'a>(
     if let Some(stamp) = stamp {
         j.stamp = Some(Stamping::new(&mut j.w, stamp));
     }
-    // The links' annotations are numbered now, so the decree part's pages can list them, and
-    // written once the pages they open exist.
+    // The links' annotations and their `Link` structure elements are numbered now, so the
+    // decree part's pages and its top structure element can list them, and written once the
+    // pages they open exist.
     for l in links.iter().filter(|l| l.target < total) {
-        let num = j.w.alloc();
-        j.links.push((l.clone(), num));
+        let annot = j.w.alloc();
+        let elem = j.w.alloc();
+        j.links.push((l.clone(), annot, elem));
     }
     let head_pages = j.copy(&head, None, "")?;
+    j.head_pages = head_pages.clone();
     let mut marks: Vec<(usize, String, u32)> = head_marks
         .iter()
         .filter_map(|m| Some((m.level, m.title.clone(), *head_pages.get(m.page)?)))
@@ -183,7 +189,7 @@ pub fn join<'a>(
             marks.extend(part.marks.iter().map(|(l, t)| (*l, t.clone(), first)));
         }
     }
-    j.write_links();
+    j.write_links()?;
     j.finish(&head.file, marks)
 }
 
@@ -294,8 +300,12 @@ struct Joiner<'a> {
     info: Option<u32>,
     /// Streams already written, by the hash of their content (see `content_key`).
     streams: HashMap<[u8; 32], u32>,
-    /// The daftar isi's links and their annotation objects.
-    links: Vec<(Link, u32)>,
+    /// The daftar isi's links, their annotation objects and their `Link` structure elements.
+    links: Vec<(Link, u32, u32)>,
+    /// The decree part's pages, where the links sit.
+    head_pages: Vec<u32>,
+    /// The decree part's top structure element, parent of the links' elements.
+    link_parent: Option<u32>,
 }
 
 impl<'a> Joiner<'a> {
@@ -322,16 +332,33 @@ impl<'a> Joiner<'a> {
             info: None,
             streams: HashMap::new(),
             links: Vec::new(),
+            head_pages: Vec::new(),
+            link_parent: None,
         }
     }
 
     /// The daftar isi's link annotations, each opening the top of its page (PDF/A: printable,
-    /// no border; `Contents` says where it leads).
-    fn write_links(&mut self) {
-        for (l, num) in std::mem::take(&mut self.links) {
-            let Some(&page) = self.pages.get(l.target) else {
-                continue;
+    /// no border; `Contents` says where it leads), each tagged: a `Link` structure element
+    /// holding the annotation (`OBJR`), reached from the annotation through its
+    /// `StructParent` key in the parent tree, so the book stays a valid tagged PDF. The
+    /// elements hang at the end of the decree part's top element: the daftar isi's own text
+    /// carries no tags to put them beside (its entries are laid out by Typst, the links are
+    /// added here from the entries' markers).
+    fn write_links(&mut self) -> Result<(), String> {
+        for (l, annot, elem) in std::mem::take(&mut self.links) {
+            let (Some(&page), Some(&on)) = (self.pages.get(l.target), self.head_pages.get(l.page))
+            else {
+                return Err(format!(
+                    "tautan daftar isi ke halaman {} tidak ada",
+                    l.target + 1
+                ));
             };
+            let parent = self
+                .link_parent
+                .ok_or("bagian keputusan tanpa pohon struktur")?;
+            let key = self.next_key;
+            self.next_key += 1;
+            let contents = text_bytes(&format!("Ke halaman {}", l.target + 1));
             let mut d = b"<</Type/Annot/Subtype/Link/Rect[".to_vec();
             d.extend_from_slice(
                 format!(
@@ -341,15 +368,26 @@ impl<'a> Joiner<'a> {
                 .as_bytes(),
             );
             d.extend_from_slice(b"]/Border[0 0 0]/F 4/Contents");
-            d.extend_from_slice(&text_bytes(&format!("Ke halaman {}", l.target + 1)));
+            d.extend_from_slice(&contents);
+            d.extend_from_slice(format!("/StructParent {key}/P {on} 0 R").as_bytes());
             d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
             match self.heights.get(&page) {
                 Some(h) => h.write(&mut d, &|n| n),
                 None => d.extend_from_slice(b"null"),
             }
             d.extend_from_slice(b" 0]>>");
-            self.write_raw(num, &d);
+            self.write_raw(annot, &d);
+            let mut e = format!(
+                "<</Type/StructElem/S/Link/P {parent} 0 R/Pg {on} 0 R/K[<</Type/OBJR/Obj {annot} 0 R/Pg {on} 0 R>>]/Alt"
+            )
+            .into_bytes();
+            e.extend_from_slice(&contents);
+            e.extend_from_slice(b">>");
+            self.write_raw(elem, &e);
+            self.parent_tree
+                .push((key, format!("{elem} 0 R").into_bytes()));
         }
+        Ok(())
     }
 
     /// Copies the pages and structure of `src` and returns its pages' new numbers; the decree
@@ -509,8 +547,8 @@ impl<'a> Joiner<'a> {
                     let annots: Vec<Obj> = self
                         .links
                         .iter()
-                        .filter(|(l, _)| l.page == k)
-                        .map(|(_, num)| Obj::Owned(format!("{num} 0 R").into_bytes()))
+                        .filter(|(l, _, _)| l.page == k)
+                        .map(|(_, num, _)| Obj::Owned(format!("{num} 0 R").into_bytes()))
                         .collect();
                     if !annots.is_empty() {
                         match d.get(b"Annots") {
@@ -539,6 +577,21 @@ impl<'a> Joiner<'a> {
                     if tops.contains(&old) {
                         if d.has_name(b"S", b"Document") {
                             d.set(b"S", Obj::Name(b"Part"));
+                        }
+                        // The daftar isi's links join the decree part's first top element.
+                        if title.is_none() && tops.first() == Some(&old) && !self.links.is_empty() {
+                            self.link_parent = Some(new);
+                            let mut kids = match d.get(b"K") {
+                                Some(Obj::Array(items)) => items.clone(),
+                                Some(other) => vec![other.clone()],
+                                None => Vec::new(),
+                            };
+                            kids.extend(
+                                self.links
+                                    .iter()
+                                    .map(|l| Obj::Owned(format!("{} 0 R", l.2).into_bytes())),
+                            );
+                            d.set(b"K", Obj::Array(kids));
                         }
                         if let Some(t) = title {
                             d.set(b"T", Obj::Owned(text_bytes(t)));

@@ -1,7 +1,8 @@
 //! Reading the PDF files sopan writes itself (Typst through krilla: a classic cross-reference
 //! table, plain object dictionaries, streams of known length) into `Obj` trees that borrow the
 //! file's bytes, and writing objects back with their references renumbered. The decree book is
-//! joined from these files (see `book.rs`) without laying any page out again.
+//! joined from these files (see `mod.rs`) without laying any page out again. A file with
+//! cross-reference or object streams is first rewritten into this form by `classic`.
 
 /// A PDF object. Numbers, names and strings keep their bytes as written, so copying an object
 /// never re-encodes it.
@@ -185,18 +186,14 @@ pub struct PdfFile<'a> {
 pub type ReadError = String;
 
 impl<'a> PdfFile<'a> {
-    /// Reads the cross-reference table and the trailer.
+    /// Reads the cross-reference table and the trailer of a file in classic form: one table,
+    /// no incremental updates. Anything else (cross-reference streams, object streams,
+    /// `/Prev` chains) is first rewritten by `classic::classic`.
     pub fn parse(data: &'a [u8]) -> Result<Self, ReadError> {
-        let tail = &data[data.len().saturating_sub(64)..];
-        let at = find_last(tail, b"startxref").ok_or("tidak ada startxref")?;
-        let mut lx = Lexer::new(tail, at + b"startxref".len());
-        let xref = match lx.obj()? {
-            Obj::Int(n) => usize::try_from(n).map_err(|_| "startxref tidak sah")?,
-            _ => return Err("startxref tidak sah".into()),
-        };
+        let xref = super::classic::startxref(data)?;
         let mut lx = Lexer::new(data, xref);
         if !lx.keyword(b"xref") {
-            return Err("hanya tabel xref klasik yang didukung".into());
+            return Err("bukan tabel xref klasik (baca lewat `classic`)".into());
         }
         let mut offsets = Vec::new();
         loop {
@@ -233,6 +230,9 @@ impl<'a> PdfFile<'a> {
         let Obj::Dict(trailer) = lx.obj()? else {
             return Err("trailer tidak sah".into());
         };
+        if trailer.get(b"Prev").is_some() || trailer.get(b"XRefStm").is_some() {
+            return Err("berkas dengan pembaruan bertahap (baca lewat `classic`)".into());
+        }
         Ok(PdfFile {
             data,
             offsets,
@@ -287,6 +287,38 @@ impl<'a> PdfFile<'a> {
             );
         }
         Ok(Object { value, stream })
+    }
+
+    /// A reader of the objects at `offsets` (index = object number), without a trailer: for
+    /// files whose cross-reference is read elsewhere (`classic`).
+    pub(crate) fn from_offsets(data: &'a [u8], offsets: Vec<Option<usize>>) -> Self {
+        PdfFile {
+            data,
+            offsets,
+            trailer: Dict::default(),
+            xref: data.len(),
+        }
+    }
+
+    /// The stream object that starts at byte `at` (a cross-reference stream, which no table
+    /// lists): its dictionary and its data as stored. Its `Length` must be direct.
+    pub(crate) fn object_at(data: &'a [u8], at: usize) -> Result<(Dict<'a>, &'a [u8]), ReadError> {
+        let mut lx = Lexer::new(data, at);
+        let (Obj::Int(num), Obj::Int(_)) = (lx.obj()?, lx.obj()?) else {
+            return Err("aliran xref tidak sah".into());
+        };
+        let num = u32::try_from(num)
+            .ok()
+            .filter(|&n| n as usize <= data.len())
+            .ok_or("aliran xref tidak sah")?;
+        let mut offsets = vec![None; num as usize + 1];
+        offsets[num as usize] = Some(at);
+        let file = PdfFile::from_offsets(data, offsets);
+        let obj = file.object(num)?;
+        match (obj.value, obj.stream) {
+            (Obj::Dict(d), Some(s)) => Ok((d, s)),
+            _ => Err("aliran xref tidak sah".into()),
+        }
     }
 
     /// The dictionary of object `num`.
@@ -384,10 +416,6 @@ fn parse_int(word: &[u8]) -> Option<i64> {
     Some(if negative { -v } else { v })
 }
 
-fn find_last(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
 /// The class of every byte: 1 white space, 2 delimiter, 0 regular (one lookup per byte; the
 /// lexer spends its time scanning).
 const CLASS: [u8; 256] = {
@@ -416,13 +444,13 @@ fn is_delim(b: u8) -> bool {
 }
 
 /// Reads objects from PDF syntax.
-struct Lexer<'a> {
+pub(crate) struct Lexer<'a> {
     data: &'a [u8],
-    pos: usize,
+    pub(crate) pos: usize,
 }
 
 impl<'a> Lexer<'a> {
-    fn new(data: &'a [u8], pos: usize) -> Self {
+    pub(crate) fn new(data: &'a [u8], pos: usize) -> Self {
         Lexer { data, pos }
     }
 
@@ -430,7 +458,7 @@ impl<'a> Lexer<'a> {
         self.data.get(self.pos).copied()
     }
 
-    fn skip_ws(&mut self) {
+    pub(crate) fn skip_ws(&mut self) {
         while let Some(b) = self.peek() {
             if is_ws(b) {
                 self.pos += 1;
@@ -448,7 +476,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Consumes `word` when it comes next as a whole token.
-    fn keyword(&mut self, word: &[u8]) -> bool {
+    pub(crate) fn keyword(&mut self, word: &[u8]) -> bool {
         self.skip_ws();
         let end = self.pos + word.len();
         if self.data.get(self.pos..end) == Some(word)
@@ -471,7 +499,7 @@ impl<'a> Lexer<'a> {
         &self.data[start..self.pos]
     }
 
-    fn obj(&mut self) -> Result<Obj<'a>, ReadError> {
+    pub(crate) fn obj(&mut self) -> Result<Obj<'a>, ReadError> {
         self.obj_at_depth(0)
     }
 
