@@ -10,6 +10,36 @@
 //! page numbers on the SOPs' pages (`Stamp`), the daftar isi's links to the pages it lists
 //! (`Link`: Typst drops a link to a page its own document does not have), and one copy of each
 //! resource the documents share (the logo on every identity page: `content_key`).
+//!
+//! The cover is page 1 of the book, as a PDF viewer counts it, and prints no number: the
+//! decree part's footers start at "Halaman 2 dari N" (`renderer::without_cover_number`), so
+//! the daftar isi, the footers and the viewer agree on every page number.
+//!
+//! # Typst upgrade checklist
+//! The joiner reads what `typst-pdf` (krilla) writes. When bumping `typst`/`typst-pdf`:
+//! - **File form.** `classic::classic` borrows a classic-table file and rewrites one with
+//!   cross-reference or object streams; a rewrite costs a copy per SOP, so re-time
+//!   `examples/join` (1,000 SOPs: about 1 s) and see whether the new default needs an option.
+//!   Other stream filters than `FlateDecode` in those streams are refused by name.
+//! - **`/DisplayDocTitle`** (`title.rs`): still written by sopan? Typst 0.15 writes it only
+//!   for PDF/UA-1; drop `title.rs` if a plain export gets it. It expects the viewer
+//!   preferences inline in the catalog.
+//! - **Structure tree shape** (`Joiner::copy`): one top `Document` element under
+//!   `StructTreeRoot/K`, a `ParentTree` number tree, an `IDTree`, table `Headers` attributes
+//!   naming ids (`prefix_ids`), a `RoleMap`. Check with `qpdf --check` and the tests named
+//!   below; a new kind of id reference would need prefixing too.
+//! - **Links**: Typst drops a link to a page its own document lacks, hence the daftar isi's
+//!   `<sopan-daftar>` markers (`toc_links`); Keterkaitan `sop:` links are Typst's own URI
+//!   links, tagged by Typst, and only renumbered here.
+//! - **Metadata**: `with_npages` edits `<xmpTPg:NPages>` in an unfiltered XMP stream; a
+//!   compressed XMP stream would keep the decree part's count (PDF/A validators notice).
+//! - **Layout APIs** used around the join: `PagedDocument::new` (cover and footers),
+//!   the introspector queries of `toc_links` and `renderer::heading_marks`, and
+//!   `flow::footer_glyphs` (the stamps' glyph outlines from the document's regular font).
+//! - **Run**: `cargo test --lib book`, `cargo test --test testsuite pdf_buku` (joins
+//!   qpdf-compressed SOP PDFs into the same book; tagged links; cover; the book equal to an
+//!   in-process join), `pdf_halaman_alur` (flow pages recorded), and build the example twice
+//!   to compare `keputusan.pdf` byte for byte.
 
 use std::collections::{BTreeMap, HashMap};
 
