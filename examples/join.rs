@@ -36,7 +36,7 @@ fn main() {
             })
             .collect();
         let parsed = t.elapsed();
-        let book = sopan::pdf::book::join(&head, &[], &[], &parts, None).unwrap();
+        let book = sopan::pdf::book::join(&head, &[], &parts, None).unwrap();
         println!(
             "{} PDFs: parse {:.0} ms, join {:.0} ms, {} KB",
             pdfs.len(),

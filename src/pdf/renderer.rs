@@ -616,7 +616,7 @@ impl PdfRenderer {
         head: &PagedDocument,
         parts: Vec<crate::pdf::book::Part>,
     ) -> Result<Vec<u8>, Error> {
-        use crate::pdf::book::{Stamp, join, toc_links};
+        use crate::pdf::book::{Stamp, join};
         let what = format!("buku keputusan `{}`", i.id);
         let failed = |e: String| Error::new(format!("gagal menyusun {what}")).cause(e);
         let total = head.pages().len() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
@@ -649,14 +649,7 @@ impl PdfRenderer {
                 y: place.bottom.to_pt() * 0.7 - cap,
             }
         });
-        join(
-            &head_pdf,
-            &heading_marks(&doc),
-            &toc_links(&doc),
-            &parts,
-            stamp.as_ref(),
-        )
-        .map_err(failed)
+        join(&head_pdf, &heading_marks(&doc), &parts, stamp.as_ref()).map_err(failed)
     }
 }
 

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::pdf::{page_count, page_text, pdf_text};
 use crate::pdf_buku::{BOOK, built_example, links};
+use crate::support::Project;
 
 /// Every object of `path` through qpdf's JSON, by reference ("12 0 R"), and the pages in order.
 fn objects(path: &Path) -> (Map<String, Value>, Vec<String>) {
@@ -103,8 +104,28 @@ fn sop_pdfs_with_object_and_cross_reference_streams_join_into_the_same_book() {
 }
 
 #[test]
-fn the_daftar_isi_links_are_tagged_link_elements_and_the_cover_is_not_numbered() {
-    let p = built_example();
+fn the_books_links_are_tagged_link_elements_and_the_cover_is_not_numbered() {
+    // The example with a site address and one Keterkaitan `sop:` item, which the SOP's
+    // identity page prints as a link.
+    let p = Project::example();
+    let yaml = p.read("sopan.yaml");
+    p.write(
+        "sopan.yaml",
+        &format!("{yaml}base_url: https://sop.example.go.id\n"),
+    );
+    let sop = "content/tanah-laut-dinsos/sekretariat/e-lapor.yaml";
+    let text = p.read(sop);
+    assert!(text.contains("keterkaitan:\n"));
+    p.write(
+        sop,
+        &text.replacen(
+            "keterkaitan:\n",
+            "keterkaitan:\n  - sop: sekretariat/laporan-tahunan\n",
+            1,
+        ),
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let path = p.path().join(BOOK);
     qpdf_check(&path);
     let (objects, pages) = objects(&path);
@@ -126,16 +147,47 @@ fn the_daftar_isi_links_are_tagged_link_elements_and_the_cover_is_not_numbered()
             .unwrap_or_else(|| panic!("no parent tree entry {key}"));
         nums[2 * at + 1].clone()
     };
-    let toc = obj(&Value::String(pages[1].clone()));
-    let annots: Vec<Value> = toc["/Annots"]
-        .as_array()
-        .unwrap()
+    // Every link of the book, with the page it is on: the daftar isi's and the Keterkaitan's.
+    let mut all = Vec::new();
+    for page in &pages {
+        let d = obj(&Value::String(page.clone()));
+        for a in d["/Annots"].as_array().into_iter().flatten() {
+            if obj(a)["/Subtype"] == "/Link" {
+                all.push((a.clone(), page.clone()));
+            }
+        }
+    }
+    let toc: Vec<&Value> = all
         .iter()
-        .filter(|a| obj(a)["/Subtype"] == "/Link")
-        .cloned()
+        .filter(|(_, pg)| *pg == pages[1])
+        .map(|(a, _)| a)
         .collect();
-    assert!(annots.len() > 20, "{}", annots.len());
-    for a in &annots {
+    assert!(toc.len() > 20, "{}", toc.len());
+    for a in &toc {
+        let annot = obj(a);
+        assert!(
+            annot.get("/A").is_none(),
+            "a placeholder URI is left: {annot}"
+        );
+        assert!(
+            annot["/Contents"]
+                .as_str()
+                .is_some_and(|t| t.contains("Ke halaman")),
+            "{annot}"
+        );
+    }
+    let uri: Vec<&(Value, String)> = all
+        .iter()
+        .filter(|(a, _)| obj(a)["/A"]["/S"] == "/URI")
+        .collect();
+    assert_eq!(uri.len(), 1, "the Keterkaitan link");
+    assert!(
+        obj(&uri[0].0)["/A"]["/URI"]
+            .as_str()
+            .unwrap()
+            .ends_with("sop.example.go.id/tanah-laut-dinsos/sekretariat/laporan-tahunan/")
+    );
+    for (a, page) in &all {
         let annot = obj(a);
         let key = annot["/StructParent"]
             .as_i64()
@@ -143,31 +195,30 @@ fn the_daftar_isi_links_are_tagged_link_elements_and_the_cover_is_not_numbered()
         let elem_ref = parent_of(key);
         let elem = obj(&elem_ref);
         assert_eq!(elem["/S"], "/Link", "{elem}");
-        assert!(
-            elem["/Alt"]
-                .as_str()
-                .is_some_and(|t| t.contains("Ke halaman")),
-            "{elem}"
-        );
-        // The element holds the annotation (OBJR) ...
+        // The element holds the annotation (OBJR) and the link's text ...
         let kids = elem["/K"].as_array().unwrap();
         assert!(
             kids.iter()
-                .any(|k| k["/Type"] == "/OBJR" && k["/Obj"] == *a && k["/Pg"] == pages[1]),
+                .any(|k| k["/Type"] == "/OBJR" && k["/Obj"] == *a && k["/Pg"] == *page),
             "{elem}"
+        );
+        assert!(
+            kids.iter().any(|k| k.get("/Type").is_none()),
+            "the link element has no content: {elem}"
         );
         // ... and is in the tree: its parent lists it, and the parents lead to the root.
         let parent = obj(&elem["/P"]);
-        assert!(
-            parent["/K"].as_array().unwrap().contains(&elem_ref),
-            "the parent does not list {elem_ref}"
-        );
+        let listed = match &parent["/K"] {
+            Value::Array(k) => k.contains(&elem_ref),
+            k => *k == elem_ref,
+        };
+        assert!(listed, "the parent does not list {elem_ref}");
         let mut up = elem["/P"].clone();
         let mut steps = 0;
         while obj(&up)["/Type"] != "/StructTreeRoot" {
             up = obj(&up)["/P"].clone();
             steps += 1;
-            assert!(steps < 10, "{elem_ref} is not under the structure root");
+            assert!(steps < 40, "{elem_ref} is not under the structure root");
         }
     }
     // The keys are unique and below ParentTreeNextKey.

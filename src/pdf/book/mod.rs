@@ -7,8 +7,9 @@
 //! structure tree becomes a `Part` of one `Document`, its ids prefixed so they stay unique, its
 //! parent tree renumbered), the decree part's metadata (XMP with the book's page count, output
 //! intent, language, document ids). What it adds: a new page tree and bookmarks, the book's
-//! page numbers on the SOPs' pages (`Stamp`), the daftar isi's links to the pages it lists
-//! (`Link`: Typst drops a link to a page its own document does not have), and one copy of each
+//! page numbers on the SOPs' pages (`Stamp`), the daftar isi's links pointed at the pages they
+//! list (`TOC_LINK`: Typst drops a link to a page its own document does not have, so the
+//! template links each entry to a placeholder URI; Typst tags it), and one copy of each
 //! resource the documents share (the logo on every identity page: `content_key`).
 //!
 //! The cover is page 1 of the book, as a PDF viewer counts it, and prints no number: the
@@ -29,12 +30,14 @@
 //!   naming ids (`prefix_ids`), a `RoleMap`. Check with `qpdf --check` and the tests named
 //!   below; a new kind of id reference would need prefixing too.
 //! - **Links**: Typst drops a link to a page its own document lacks, hence the daftar isi's
-//!   `<sopan-daftar>` markers (`toc_links`); Keterkaitan `sop:` links are Typst's own URI
-//!   links, tagged by Typst, and only renumbered here.
+//!   placeholder URIs (`TOC_LINK`), rewritten here into destinations; their tags (a `Link`
+//!   element around the entry, an `OBJR`, the annotation's `StructParent`) are Typst's, as
+//!   are the Keterkaitan `sop:` links'. Check that Typst still writes a URI action (not a
+//!   `Launch` or a named destination) and still tags links.
 //! - **Metadata**: `with_npages` edits `<xmpTPg:NPages>` in an unfiltered XMP stream; a
 //!   compressed XMP stream would keep the decree part's count (PDF/A validators notice).
 //! - **Layout APIs** used around the join: `PagedDocument::new` (cover and footers),
-//!   the introspector queries of `toc_links` and `renderer::heading_marks`, and
+//!   the introspector query of `renderer::heading_marks`, and
 //!   `flow::footer_glyphs` (the stamps' glyph outlines from the document's regular font).
 //! - **Run**: `cargo test --lib book`, `cargo test --test testsuite pdf_buku` (joins
 //!   qpdf-compressed SOP PDFs into the same book; tagged links; cover; the book equal to an
@@ -89,74 +92,9 @@ pub struct HeadMark {
     pub page: usize,
 }
 
-/// A daftar isi entry of the decree part, linked to the book page it names.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Link {
-    /// Its page within the decree part, from 0.
-    pub page: usize,
-    /// Its rectangle in PDF points from the page's bottom left: x0, y0, x1, y1.
-    pub rect: [f64; 4],
-    /// The book page it opens, from 0.
-    pub target: usize,
-}
-
-/// The daftar isi entries of a laid-out decree part, from its `<sopan-daftar>` markers (one at
-/// each entry's top left, one at its bottom right, both carrying the entry's book page).
-pub fn toc_links(doc: &typst_layout::PagedDocument) -> Vec<Link> {
-    use typst::foundations::{Label, Selector, Value};
-    use typst::introspection::MetadataElem;
-    let Some(label) = Label::new(typst::utils::PicoStr::intern("sopan-daftar")) else {
-        return Vec::new();
-    };
-    let introspector = doc.introspector();
-    let int = |d: &typst::foundations::Dict, k: &str| match d.get(k) {
-        Ok(Value::Int(i)) => *i,
-        _ => -1,
-    };
-    // Entry number → (page, corner, book page) of each marker.
-    // (page, corner, book page, x, y) per marker.
-    type Corner = (usize, i64, i64, f64, f64);
-    let mut corners: BTreeMap<i64, Vec<Corner>> = BTreeMap::new();
-    for c in introspector
-        .elements()
-        .query(&Selector::Label(label))
-        .iter()
-    {
-        let Some(meta) = c.to_packed::<MetadataElem>() else {
-            continue;
-        };
-        let Value::Dict(d) = &meta.value else {
-            continue;
-        };
-        let Some(pos) = c.location().and_then(|l| introspector.position(l)) else {
-            continue;
-        };
-        corners.entry(int(d, "k")).or_default().push((
-            pos.page.get() - 1,
-            int(d, "a"),
-            int(d, "hal"),
-            pos.point.x.to_pt(),
-            pos.point.y.to_pt(),
-        ));
-    }
-    corners
-        .values()
-        .filter_map(|marks| {
-            let a = marks.iter().find(|m| m.1 == 0)?;
-            let b = marks.iter().find(|m| m.1 == 1)?;
-            // An entry is an unbreakable block: both corners on one page.
-            if a.0 != b.0 || a.2 < 1 {
-                return None;
-            }
-            let height = doc.pages().get(a.0)?.frame.height().to_pt();
-            Some(Link {
-                page: a.0,
-                rect: [a.3, height - b.4, b.3, height - a.4],
-                target: (a.2 - 1) as usize,
-            })
-        })
-        .collect()
-}
+/// The URI prefix of a daftar isi entry's link in the decree part, before the book page it
+/// opens (from 1): `keputusan.typ` writes it, the join turns it into a destination.
+pub const TOC_LINK: &str = "sopan:halaman/";
 
 /// A character's outline (PDF path operators in points from the glyph's origin) and advance
 /// in points.
@@ -180,7 +118,6 @@ pub struct Stamp {
 pub fn join<'a>(
     head: &'a [u8],
     head_marks: &[HeadMark],
-    links: &[Link],
     parts: &[Part<'a>],
     stamp: Option<&'a Stamp>,
 ) -> Result<Vec<u8>, String> {
@@ -197,16 +134,7 @@ pub fn join<'a>(
     if let Some(stamp) = stamp {
         j.stamp = Some(Stamping::new(&mut j.w, stamp));
     }
-    // The links' annotations and their `Link` structure elements are numbered now, so the
-    // decree part's pages and its top structure element can list them, and written once the
-    // pages they open exist.
-    for l in links.iter().filter(|l| l.target < total) {
-        let annot = j.w.alloc();
-        let elem = j.w.alloc();
-        j.links.push((l.clone(), annot, elem));
-    }
     let head_pages = j.copy(&head, None, "")?;
-    j.head_pages = head_pages.clone();
     let mut marks: Vec<(usize, String, u32)> = head_marks
         .iter()
         .filter_map(|m| Some((m.level, m.title.clone(), *head_pages.get(m.page)?)))
@@ -330,12 +258,9 @@ struct Joiner<'a> {
     info: Option<u32>,
     /// Streams already written, by the hash of their content (see `content_key`).
     streams: HashMap<[u8; 32], u32>,
-    /// The daftar isi's links, their annotation objects and their `Link` structure elements.
-    links: Vec<(Link, u32, u32)>,
-    /// The decree part's pages, where the links sit.
-    head_pages: Vec<u32>,
-    /// The decree part's top structure element, parent of the links' elements.
-    link_parent: Option<u32>,
+    /// The daftar isi's link annotations, written once the pages they open exist: number,
+    /// the annotation without its closing `>>`, book page opened (from 1).
+    links: Vec<(u32, Vec<u8>, usize)>,
 }
 
 impl<'a> Joiner<'a> {
@@ -362,60 +287,24 @@ impl<'a> Joiner<'a> {
             info: None,
             streams: HashMap::new(),
             links: Vec::new(),
-            head_pages: Vec::new(),
-            link_parent: None,
         }
     }
 
-    /// The daftar isi's link annotations, each opening the top of its page (PDF/A: printable,
-    /// no border; `Contents` says where it leads), each tagged: a `Link` structure element
-    /// holding the annotation (`OBJR`), reached from the annotation through its
-    /// `StructParent` key in the parent tree, so the book stays a valid tagged PDF. The
-    /// elements hang at the end of the decree part's top element: the daftar isi's own text
-    /// carries no tags to put them beside (its entries are laid out by Typst, the links are
-    /// added here from the entries' markers).
+    /// The daftar isi's link annotations, each opening the top of the page it names.
     fn write_links(&mut self) -> Result<(), String> {
-        for (l, annot, elem) in std::mem::take(&mut self.links) {
-            let (Some(&page), Some(&on)) = (self.pages.get(l.target), self.head_pages.get(l.page))
-            else {
-                return Err(format!(
-                    "tautan daftar isi ke halaman {} tidak ada",
-                    l.target + 1
-                ));
-            };
-            let parent = self
-                .link_parent
-                .ok_or("bagian keputusan tanpa pohon struktur")?;
-            let key = self.next_key;
-            self.next_key += 1;
-            let contents = text_bytes(&format!("Ke halaman {}", l.target + 1));
-            let mut d = b"<</Type/Annot/Subtype/Link/Rect[".to_vec();
-            d.extend_from_slice(
-                format!(
-                    "{:.2} {:.2} {:.2} {:.2}",
-                    l.rect[0], l.rect[1], l.rect[2], l.rect[3]
-                )
-                .as_bytes(),
-            );
-            d.extend_from_slice(b"]/Border[0 0 0]/F 4/Contents");
-            d.extend_from_slice(&contents);
-            d.extend_from_slice(format!("/StructParent {key}/P {on} 0 R").as_bytes());
+        for (num, mut d, target) in std::mem::take(&mut self.links) {
+            let page = target
+                .checked_sub(1)
+                .and_then(|k| self.pages.get(k))
+                .copied()
+                .ok_or_else(|| format!("daftar isi menunjuk halaman {target} yang tidak ada"))?;
             d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
             match self.heights.get(&page) {
                 Some(h) => h.write(&mut d, &|n| n),
                 None => d.extend_from_slice(b"null"),
             }
             d.extend_from_slice(b" 0]>>");
-            self.write_raw(annot, &d);
-            let mut e = format!(
-                "<</Type/StructElem/S/Link/P {parent} 0 R/Pg {on} 0 R/K[<</Type/OBJR/Obj {annot} 0 R/Pg {on} 0 R>>]/Alt"
-            )
-            .into_bytes();
-            e.extend_from_slice(&contents);
-            e.extend_from_slice(b">>");
-            self.write_raw(elem, &e);
-            self.parent_tree
-                .push((key, format!("{elem} 0 R").into_bytes()));
+            self.write_raw(num, &d);
         }
         Ok(())
     }
@@ -571,28 +460,6 @@ impl<'a> Joiner<'a> {
                 }
             }
             if let Obj::Dict(d) = &mut obj.value {
-                if title.is_none()
-                    && let Some(&k) = page_index.get(&old)
-                {
-                    let annots: Vec<Obj> = self
-                        .links
-                        .iter()
-                        .filter(|(l, _, _)| l.page == k)
-                        .map(|(_, num, _)| Obj::Owned(format!("{num} 0 R").into_bytes()))
-                        .collect();
-                    if !annots.is_empty() {
-                        match d.get(b"Annots") {
-                            Some(Obj::Array(have)) => {
-                                let mut all = have.clone();
-                                all.extend(annots);
-                                d.set(b"Annots", Obj::Array(all));
-                            }
-                            None => d.set(b"Annots", Obj::Array(annots)),
-                            // An indirect array Typst does not write: left as it is.
-                            Some(_) => {}
-                        }
-                    }
-                }
                 if is_page(old) {
                     shift(d, b"StructParents", key_offset);
                     if let Some(Obj::Array(b)) = d.get(b"MediaBox")
@@ -602,26 +469,24 @@ impl<'a> Joiner<'a> {
                     }
                 } else if d.has_name(b"Type", b"Annot") {
                     shift(d, b"StructParent", key_offset);
+                    // A daftar isi entry: written once the page it opens is numbered.
+                    if title.is_none()
+                        && let Some(target) = toc_target(d)
+                    {
+                        d.0.retain(|(k, _)| *k != b"A");
+                        let text = format!("Ke halaman {target}");
+                        d.set(b"Contents", Obj::Owned(text_bytes(&text)));
+                        let mut bytes = Vec::new();
+                        obj.value.write(&mut bytes, &lookup);
+                        bytes.truncate(bytes.len() - 2);
+                        self.links.push((new, bytes, target));
+                        continue;
+                    }
                 } else if d.has_name(b"Type", b"StructElem") {
                     prefix_ids(d, id_prefix);
                     if tops.contains(&old) {
                         if d.has_name(b"S", b"Document") {
                             d.set(b"S", Obj::Name(b"Part"));
-                        }
-                        // The daftar isi's links join the decree part's first top element.
-                        if title.is_none() && tops.first() == Some(&old) && !self.links.is_empty() {
-                            self.link_parent = Some(new);
-                            let mut kids = match d.get(b"K") {
-                                Some(Obj::Array(items)) => items.clone(),
-                                Some(other) => vec![other.clone()],
-                                None => Vec::new(),
-                            };
-                            kids.extend(
-                                self.links
-                                    .iter()
-                                    .map(|l| Obj::Owned(format!("{} 0 R", l.2).into_bytes())),
-                            );
-                            d.set(b"K", Obj::Array(kids));
                         }
                         if let Some(t) = title {
                             d.set(b"T", Obj::Owned(text_bytes(t)));
@@ -825,6 +690,17 @@ impl<'a> Joiner<'a> {
         self.write_raw(root, &r);
         Some(root)
     }
+}
+
+/// The book page (from 1) a daftar isi link opens: its URI action's `TOC_LINK` target.
+fn toc_target(annot: &Dict) -> Option<usize> {
+    let action = annot.get(b"A")?.as_dict()?;
+    let Some(Obj::Str(uri)) = action.get(b"URI") else {
+        return None;
+    };
+    let uri = decode_string(uri);
+    let page = uri.strip_prefix(TOC_LINK.as_bytes())?;
+    std::str::from_utf8(page).ok()?.parse().ok()
 }
 
 fn shift(d: &mut Dict, key: &[u8], by: i64) {
@@ -1079,11 +955,16 @@ mod tests {
     /// A one-page tagged PDF as Typst writes them: a Document with one table header cell whose
     /// id is `U1`, a parent tree, an id tree, XMP metadata and an information dictionary.
     fn tiny(title: &str) -> Vec<u8> {
+        tiny_with(title, "", &[])
+    }
+
+    /// `tiny` with `page` added to its page's dictionary and `extra` objects from number 13.
+    fn tiny_with(title: &str, page: &str, extra: &[&str]) -> Vec<u8> {
         let xmp = "<x><xmpTPg:NPages>1</xmpTPg:NPages></x>";
         let objects = [
             "<</Type/Catalog/Pages 2 0 R/StructTreeRoot 4 0 R/Metadata 8 0 R/Lang(id)>>".to_string(),
             "<</Type/Pages/Count 1/Kids[3 0 R]>>".into(),
-            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 100 200]/StructParents 0/Contents 7 0 R/Resources<</XObject<</Im0 10 0 R>>>>>>".into(),
+            format!("<</Type/Page/Parent 2 0 R/MediaBox[0 0 100 200]/StructParents 0{page}/Contents 7 0 R/Resources<</XObject<</Im0 10 0 R>>>>>>"),
             "<</Type/StructTreeRoot/K[5 0 R]/ParentTree<</Nums[0[6 0 R]]>>/IDTree<</Names[(U1)6 0 R]>>/RoleMap<</Datetime/Span>>>>".into(),
             "<</Type/StructElem/S/Document/P 4 0 R/K[6 0 R]>>".into(),
             "<</Type/StructElem/S/TH/P 5 0 R/ID(U1)/A[<</O/Table/Headers[(U1)]>>]/K[0]/Pg 3 0 R>>".into(),
@@ -1095,6 +976,10 @@ mod tests {
             "[/ICCBased 12 0 R]".into(),
             "<</N 3/Length 4>>\nstream\nicc!\nendstream".into(),
         ];
+        let objects: Vec<String> = objects
+            .into_iter()
+            .chain(extra.iter().map(|e| e.to_string()))
+            .collect();
         let mut out = b"%PDF-1.7\n".to_vec();
         let mut offsets = Vec::new();
         for (k, body) in objects.iter().enumerate() {
@@ -1145,7 +1030,7 @@ mod tests {
             title: t.into(),
             page: 0,
         });
-        let book = join(&head, &marks, &[], &parts, None).unwrap();
+        let book = join(&head, &marks, &parts, None).unwrap();
         let f = PdfFile::parse(&book).unwrap();
         let (pages, nodes) = f.pages().unwrap();
         assert_eq!((pages.len(), nodes.len()), (3, 1));
@@ -1253,7 +1138,7 @@ mod tests {
             x: 10.0,
             y: 20.0,
         };
-        let book = join(&head, &[], &[], &parts, Some(&stamp)).unwrap();
+        let book = join(&head, &[], &parts, Some(&stamp)).unwrap();
         let f = PdfFile::parse(&book).unwrap();
         let (pages, _) = f.pages().unwrap();
         // The decree part is numbered by its own layout; the part's page gets "2/2".
@@ -1287,5 +1172,45 @@ mod tests {
         let res = page.get(b"Resources").unwrap().as_dict().unwrap();
         let xobjects = res.get(b"XObject").unwrap().as_dict().unwrap();
         assert_eq!(xobjects.0.len(), 12, "the page's logo and the 11 glyphs");
+    }
+
+    #[test]
+    fn a_daftar_isi_link_opens_the_book_page_it_names_and_keeps_its_tags() {
+        let head = tiny_with(
+            "Keputusan",
+            "/Annots[13 0 R]",
+            &[
+                "<</Type/Annot/Subtype/Link/Rect[1 2 3 4]/StructParent 1/A<</Type/Action/S/URI/URI(sopan:halaman/3)>>/Contents(sopan:halaman/3)>>",
+            ],
+        );
+        let (a, b) = (tiny("A"), tiny("B"));
+        let parts = [("A", &a), ("B", &b)].map(|(title, pdf)| Part {
+            source: Source::parse(pdf).unwrap(),
+            title,
+            marks: Vec::new(),
+        });
+        let book = join(&head, &[], &parts, None).unwrap();
+        let f = PdfFile::parse(&book).unwrap();
+        let (pages, _) = f.pages().unwrap();
+        let Some(Obj::Array(annots)) = f.dict(pages[0]).unwrap().get(b"Annots").cloned() else {
+            panic!("no annotations")
+        };
+        let link = f.dict(first_ref(&annots[0])).unwrap();
+        assert!(link.get(b"A").is_none(), "the placeholder URI stays");
+        let Some(Obj::Array(dest)) = link.get(b"Dest") else {
+            panic!("no destination")
+        };
+        assert_eq!(dest[0], Obj::Ref(pages[2]));
+        assert_eq!(string(link.get(b"Contents")), b"Ke halaman 3");
+        // Its structure key is the decree part's own: it comes first.
+        assert_eq!(link.get_int(b"StructParent"), Some(1));
+        // A link to a page the book lacks is an error, not a dead link.
+        let head = tiny_with(
+            "Keputusan",
+            "/Annots[13 0 R]",
+            &["<</Type/Annot/Subtype/Link/Rect[1 2 3 4]/A<</S/URI/URI(sopan:halaman/9)>>>>"],
+        );
+        let err = join(&head, &[], &parts, None).err().unwrap();
+        assert!(err.contains("halaman 9"), "{err}");
     }
 }
