@@ -5,6 +5,10 @@
 //! another tool) that compresses objects into streams is read the same way instead of
 //! breaking the decree book. Rewriting once, up front, keeps the joiner's objects borrowing
 //! one byte buffer (an object decoded from a stream would otherwise have to outlive it).
+//! Measured with `examples/join` on 1,000 generated SOPs passed through
+//! `qpdf --object-streams=generate` (43 MB instead of 88 MB): the rewrite takes 0.37–0.69 s,
+//! the join after it 0.55–0.60 s as for Typst's own files, peak RSS 297 MB instead of 204 MB;
+//! Typst's classic files cost 5 ms (a check of each file's end).
 //!
 //! Read: `/Type/XRef` streams with `/W`, `/Index`, `/Prev` and PNG predictors (what qpdf,
 //! pdf-lib and Acrobat write), hybrid files (`/XRefStm`), incremental updates (`/Prev`
