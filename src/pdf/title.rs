@@ -116,4 +116,18 @@ mod tests {
             )])))
         );
     }
+
+    #[test]
+    fn a_file_with_object_and_cross_reference_streams_comes_out_classic_with_the_flag() {
+        let pdf = crate::pdf::book::classic::tests::compressed();
+        let out = display_doc_title(&pdf).unwrap();
+        let file = PdfFile::parse(&out).unwrap();
+        let catalog = file.dict(file.root().unwrap()).unwrap();
+        let Some(Obj::Dict(prefs)) = catalog.get(b"ViewerPreferences") else {
+            panic!("no preferences");
+        };
+        assert_eq!(prefs.get(b"DisplayDocTitle"), Some(&Obj::Bool(true)));
+        // The objects that were inside the object stream are still there.
+        assert_eq!(file.pages().unwrap().0, [3]);
+    }
 }

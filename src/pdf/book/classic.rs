@@ -431,13 +431,13 @@ fn paeth(a: u8, b: u8, c: u8) -> u8 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// A file whose objects 2 and 3 live in an object stream and whose cross-reference is a
     /// stream with a PNG "up" predictor, compressed: the shape qpdf writes with
     /// `--object-streams=generate`.
-    fn compressed() -> Vec<u8> {
+    pub(crate) fn compressed() -> Vec<u8> {
         use std::io::Write as _;
         let zip = |b: &[u8]| {
             let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
