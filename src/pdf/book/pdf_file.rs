@@ -6,15 +6,15 @@
 //!
 //! Kept rather than moved to `lopdf` (0.47, J-F-Liu/lopdf, maintained: 0.39 to 0.47 in the
 //! last releases), measured on 1,000 generated SOPs (`examples/gen`, 88 MB of PDFs; release
-//! build, 2 cores shared with other jobs, 3 runs each): this joiner parses them in 18–26 ms
-//! and writes the whole book (structure tree, bookmarks, links, page stamps, shared logo)
-//! in 0.86–1.03 s at 204 MB peak RSS (88 MB of it the input files); lopdf's load of the same
-//! files took 3.2–5.9 s, and its merge (renumber, one page tree, save) 2.2–4.5 s more, at
-//! 1.7 GB peak, without any of the structure, bookmark, link or stamp work. lopdf decodes
-//! every object into owned trees and encodes them again on save; the joiner copies the bytes
-//! of what it does not change. Its output was byte-identical across runs too, so determinism
-//! did not decide it; speed, memory and ~90 crates in its default tree (encryption, chrono,
-//! rand) did. The probe that measured it was a throwaway program outside this crate.
+//! builds, 2 cores shared with other jobs, runs interleaved, 3 each): this joiner parses them
+//! in 8–18 ms and writes the whole book (structure tree, bookmarks, links, page stamps, one
+//! shared logo) in 0.51–0.63 s at 204 MB peak RSS (88 MB of it the input files); lopdf's
+//! load of the same files took 1.1–2.0 s and its merge (renumber, one page tree, save)
+//! 1.4–1.5 s more, at 1.7 GB peak, without any structure, bookmark, link or stamp work.
+//! lopdf decodes every object into owned trees and encodes them again on save; the joiner
+//! copies the bytes of what it does not change. lopdf's output was byte-identical across
+//! runs too, so determinism did not decide it; speed, memory and ~90 crates in its default
+//! tree (encryption, chrono, rand) did. The probe was a throwaway program outside this crate.
 
 pub(crate) use super::lexer::Lexer;
 
