@@ -576,7 +576,8 @@ impl PdfRenderer {
                 sops.push(self.sop(site, i, b, s)?.1);
             }
         }
-        let sops: Vec<&[u8]> = sops.iter().map(Vec::as_slice).collect();
+        let sops = classic_forms(i, sops.iter().map(Vec::as_slice))?;
+        let sops: Vec<&[u8]> = sops.iter().map(|c| &**c).collect();
         let parts = book_parts(i, &sops)?;
         let head = self.book_head(i, self.book_data(site, i, k, &parts))?;
         self.book_from(i, k, site.settings.margin, &head, parts)
@@ -611,11 +612,12 @@ impl PdfRenderer {
         head: &PagedDocument,
         parts: Vec<crate::pdf::book::Part>,
     ) -> Result<Vec<u8>, Error> {
-        use crate::pdf::book::{Stamp, join, toc_links};
+        use crate::pdf::book::{Stamp, join};
         let what = format!("buku keputusan `{}`", i.id);
         let failed = |e: String| Error::new(format!("gagal menyusun {what}")).cause(e);
         let total = head.pages().len() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
-        let doc = flow::finish_within(head.clone(), (BOOK_PAGE, book_footer(margin)), total);
+        let numbered = flow::finish_within(head.clone(), (BOOK_PAGE, book_footer(margin)), total);
+        let doc = without_cover_number(head, numbered);
         let dates = std::iter::once(k.tanggal).chain(
             i.sops()
                 .flat_map(|s| [s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]),
@@ -643,15 +645,35 @@ impl PdfRenderer {
                 y: place.bottom.to_pt() * 0.7 - cap,
             }
         });
-        join(
-            &head_pdf,
-            &heading_marks(&doc),
-            &toc_links(&doc),
-            &parts,
-            stamp.as_ref(),
-        )
-        .map_err(failed)
+        join(&head_pdf, &heading_marks(&doc), &parts, stamp.as_ref()).map_err(failed)
     }
+}
+
+/// The book's pages numbered (`numbered`), but the cover as laid out (`head`'s first page): the
+/// cover counts as page 1, as a PDF viewer counts it, but prints no "Halaman 1 dari N", so the
+/// daftar isi's page numbers, the footers and the viewer's page numbers all agree.
+fn without_cover_number(head: &PagedDocument, numbered: PagedDocument) -> PagedDocument {
+    let (Some(cover), false) = (head.pages().first(), numbered.pages().is_empty()) else {
+        return numbered;
+    };
+    let mut pages: typst::ecow::EcoVec<typst_layout::Page> =
+        numbered.pages().iter().cloned().collect();
+    pages.make_mut()[0] = cover.clone();
+    let info = typst::model::Document::info(&numbered).clone();
+    PagedDocument::new(pages, info)
+}
+
+/// The SOP PDFs of `i`'s book in the classic form the joiner reads: the same bytes for what
+/// Typst writes today, a rewrite for cross-reference or object streams.
+fn classic_forms<'a>(
+    i: &Instansi,
+    pdfs: impl Iterator<Item = &'a [u8]>,
+) -> Result<Vec<std::borrow::Cow<'a, [u8]>>, Error> {
+    pdfs.map(|pdf| {
+        crate::pdf::book::classic::classic(pdf)
+            .map_err(|e| Error::new(format!("gagal menyusun buku keputusan `{}`", i.id)).cause(e))
+    })
+    .collect()
 }
 
 /// The SOP PDFs of `i`'s book (`sops`, in bidang order) read for joining, each with the
@@ -893,10 +915,13 @@ pub fn render_books(
                     .sops()
                     .map(|s| out_ref.blob(&format!("{}.pdf", s.id)))
                     .collect();
-                let sops: Vec<&[u8]> = blobs
-                    .iter()
-                    .map(|b| b.map(|b| b.bytes()).unwrap_or_default())
-                    .collect();
+                let sops = classic_forms(
+                    i,
+                    blobs
+                        .iter()
+                        .map(|b| b.map(|b| b.bytes()).unwrap_or_default()),
+                )?;
+                let sops: Vec<&[u8]> = sops.iter().map(|c| &**c).collect();
                 // Read before the decree part is laid out: its daftar isi needs their lengths.
                 let parts = book_parts(i, &sops)?;
                 let data = renderer.book_data(site, i, k, &parts);
@@ -970,19 +995,31 @@ pub fn flow_nodes(doc: &PagedDocument) -> Vec<FlowNode> {
 
 /// The flow pages of an SOP document as SVG (for the site), from the same layout as the PDF.
 /// A page the fast writer cannot draw (an image, a clip, a gradient) goes through `typst-svg`.
+/// Each records the PDF page it shows (`data-halaman` on its root): the identity section may
+/// take more than one page, so the site's captions ("halaman 3 dari 4") read the page from
+/// here rather than counting.
 pub fn flow_svgs(doc: &PagedDocument, glyphs: &GlyphCache) -> Vec<Vec<u8>> {
     let mut pages: Vec<usize> = flow_nodes(doc).iter().map(|n| n.page).collect();
     pages.sort_unstable();
     pages.dedup();
     pages
         .into_iter()
-        .filter_map(|p| doc.pages().get(p.checked_sub(1)?))
-        .map(|page| {
-            crate::pdf::svg::writer::page_svg(page, glyphs)
-                .unwrap_or_else(|| typst_svg_page(page))
-                .into_bytes()
+        .filter_map(|p| Some((p, doc.pages().get(p.checked_sub(1)?)?)))
+        .map(|(p, page)| {
+            let svg = crate::pdf::svg::writer::page_svg(page, glyphs)
+                .unwrap_or_else(|| typst_svg_page(page));
+            let body = svg.strip_prefix("<svg").unwrap_or(&svg);
+            format!("<svg data-halaman=\"{p}\"{body}").into_bytes()
         })
         .collect()
+}
+
+/// The PDF page a flow SVG of `flow_svgs` shows, from its `data-halaman`.
+pub fn flow_svg_page(svg: &[u8]) -> Option<usize> {
+    let head = &svg[..svg.len().min(80)];
+    let at = head.windows(14).position(|w| w == b"data-halaman=\"")? + 14;
+    let end = head[at..].iter().position(|&b| b == b'"')? + at;
+    std::str::from_utf8(&head[at..end]).ok()?.parse().ok()
 }
 
 /// A page as `typst-svg` draws it, compacted: the fallback of the fast writer, and the

@@ -5,10 +5,13 @@
 //! for the shifted offsets. One pass over the bytes, no object is re-encoded but the catalog;
 //! the decree book inherits the flag from its decree part's catalog.
 
+use super::book::classic::classic;
 use super::book::pdf_file::{Dict, Obj, PdfFile, ReadError};
 
 /// `pdf` with `/ViewerPreferences << … /DisplayDocTitle true >>` in its catalog.
+/// A file with cross-reference or object streams comes out in classic form.
 pub(crate) fn display_doc_title(pdf: &[u8]) -> Result<Vec<u8>, ReadError> {
+    let pdf = &*classic(pdf)?;
     let file = PdfFile::parse(pdf)?;
     let root = file.root()?;
     let mut catalog = file.dict(root)?;
@@ -112,5 +115,19 @@ mod tests {
                 Obj::Bool(true)
             )])))
         );
+    }
+
+    #[test]
+    fn a_file_with_object_and_cross_reference_streams_comes_out_classic_with_the_flag() {
+        let pdf = crate::pdf::book::classic::tests::compressed();
+        let out = display_doc_title(&pdf).unwrap();
+        let file = PdfFile::parse(&out).unwrap();
+        let catalog = file.dict(file.root().unwrap()).unwrap();
+        let Some(Obj::Dict(prefs)) = catalog.get(b"ViewerPreferences") else {
+            panic!("no preferences");
+        };
+        assert_eq!(prefs.get(b"DisplayDocTitle"), Some(&Obj::Bool(true)));
+        // The objects that were inside the object stream are still there.
+        assert_eq!(file.pages().unwrap().0, [3]);
     }
 }

@@ -12,6 +12,8 @@ mod fuzz;
 mod pdf;
 mod pdf_alur;
 mod pdf_buku;
+mod pdf_buku_objek;
+mod pdf_halaman_alur;
 mod pdf_identitas;
 mod pdf_kolom;
 mod revisi;

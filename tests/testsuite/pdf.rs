@@ -404,8 +404,9 @@ fn decree_book_has_decree_lampiran_and_every_sop_with_bookmarks() {
         0,
         "the SOP's own PDF has no book number"
     );
-    // The decree part counts pages over the whole book.
-    assert!(text.contains(&format!("Halaman 1 dari {total}")), "{text}");
+    // The decree part counts pages over the whole book; the cover counts but is not numbered.
+    assert!(!text.contains(&format!("Halaman 1 dari {total}")), "{text}");
+    assert!(text.contains(&format!("Halaman 2 dari {total}")), "{text}");
     assert!(text.contains(&format!("Halaman {head_pages} dari {total}")));
     // Tagged: one Part per document (the decree part, then each SOP) in one Document, and the
     // SOPs' text reachable through the structure tree.

@@ -8,10 +8,10 @@ use serde_json::Value;
 use crate::pdf::{page_count, page_text, pdf_text, squash};
 use crate::support::Project;
 
-const BOOK: &str = "output/tanah-laut-dinsos/keputusan.pdf";
+pub(crate) const BOOK: &str = "output/tanah-laut-dinsos/keputusan.pdf";
 
 /// The example built once per test that needs it.
-fn built_example() -> Project {
+pub(crate) fn built_example() -> Project {
     let p = Project::example();
     let r = p.run(&["build", "--quiet"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -20,7 +20,7 @@ fn built_example() -> Project {
 
 /// The link annotations of page `page` (from 1) as (rectangle, page opened from 1), through
 /// qpdf's JSON (objects and the page list).
-fn links(path: &Path, page: usize) -> Vec<([f64; 4], usize)> {
+pub(crate) fn links(path: &Path, page: usize) -> Vec<([f64; 4], usize)> {
     let out = Command::new("qpdf")
         .args(["--json=2", "--json-key=pages", "--json-key=qpdf"])
         .arg(path)

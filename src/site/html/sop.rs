@@ -305,23 +305,24 @@ pub(super) fn sop(
         let path = format!("{}/alur-{k}.svg", s.id);
         let Some(svg) = files.get(&path) else { break };
         let (lebar, tinggi) = svg_size(svg);
-        // The flow pages follow the identity page: flow page k is page k + 1 of the PDF, and
-        // the caption counts as the PDF's own footer does.
+        // The PDF page the PDF stage recorded in the SVG (the identity section may take more
+        // than one page); the caption counts as the PDF's own footer does.
+        let halaman = crate::pdf::renderer::flow_svg_page(svg).unwrap_or(k + 1);
         alur.push(Alur {
             url: ctx.url(&format!("/{path}")),
             alt: String::new(),
             lebar,
             tinggi,
-            halaman: k + 1,
+            halaman,
             total: 0,
-            pdf_url: format!("{pdf_url}#page={}", k + 1),
+            pdf_url: format!("{pdf_url}#page={halaman}"),
         });
     }
     let total = files
         .get(&s.id.pdf_path())
         .and_then(pdf_pages)
         .unwrap_or(alur.len() + 1)
-        .max(alur.len() + 1);
+        .max(alur.iter().map(|a| a.halaman).max().unwrap_or(0));
     for a in &mut alur {
         a.total = total;
         a.alt = format!(

@@ -1,0 +1,554 @@
+//! The book being written: each document's objects copied and renumbered once, its pages,
+//! structure tree, parent tree and ids joined into the book's, then the page tree, the
+//! structure root, the bookmarks and the catalog written.
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter};
+use super::stamping::Stamping;
+use super::strings::{decode_string, literal, prefix_ids, prefixed, text_bytes};
+use super::trees::{name_tree, number_tree};
+use super::{Source, TOC_LINK};
+
+/// A book being written.
+pub(super) struct Joiner<'a> {
+    pub(super) w: PdfWriter,
+    /// The book's page numbers on the parts' pages.
+    pub(super) stamp: Option<Stamping<'a>>,
+    /// The book's page count, for its XMP metadata.
+    total: usize,
+    pages_root: u32,
+    struct_root: u32,
+    document: u32,
+    pages: Vec<u32>,
+    /// Page heights, for bookmarks that open at the top of a page.
+    heights: HashMap<u32, Obj<'a>>,
+    /// Top structure elements of every document, in order.
+    parts: Vec<u32>,
+    /// Parent tree entries (key, value with new references).
+    parent_tree: Vec<(i64, Vec<u8>)>,
+    next_key: i64,
+    /// Structure ids (prefixed) and their elements.
+    ids: BTreeMap<Vec<u8>, u32>,
+    role_map: Vec<(&'a [u8], Obj<'a>)>,
+    /// The decree part's catalog entries kept in the book, with new references.
+    catalog: Vec<(&'a [u8], Vec<u8>)>,
+    info: Option<u32>,
+    /// Streams already written, by the hash of their content (see `content_key`).
+    streams: HashMap<[u8; 32], u32>,
+    /// The daftar isi's link annotations, written once the pages they open exist: number,
+    /// the annotation without its closing `>>`, book page opened (from 1).
+    links: Vec<(u32, Vec<u8>, usize)>,
+}
+
+impl<'a> Joiner<'a> {
+    pub(super) fn new(total: usize, size: usize) -> Self {
+        let mut w = PdfWriter::with_capacity(size);
+        let pages_root = w.alloc();
+        let struct_root = w.alloc();
+        let document = w.alloc();
+        Joiner {
+            w,
+            stamp: None,
+            total,
+            pages_root,
+            struct_root,
+            document,
+            pages: Vec::new(),
+            heights: HashMap::new(),
+            parts: Vec::new(),
+            parent_tree: Vec::new(),
+            next_key: 0,
+            ids: BTreeMap::new(),
+            role_map: Vec::new(),
+            catalog: Vec::new(),
+            info: None,
+            streams: HashMap::new(),
+            links: Vec::new(),
+        }
+    }
+
+    /// The daftar isi's link annotations, each opening the top of the page it names.
+    pub(super) fn write_links(&mut self) -> Result<(), String> {
+        for (num, mut d, target) in std::mem::take(&mut self.links) {
+            let page = target
+                .checked_sub(1)
+                .and_then(|k| self.pages.get(k))
+                .copied()
+                .ok_or_else(|| format!("daftar isi menunjuk halaman {target} yang tidak ada"))?;
+            d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
+            match self.heights.get(&page) {
+                Some(h) => h.write(&mut d, &|n| n),
+                None => d.extend_from_slice(b"null"),
+            }
+            d.extend_from_slice(b" 0]>>");
+            self.write_raw(num, &d);
+        }
+        Ok(())
+    }
+
+    /// Copies the pages and structure of `src` and returns its pages' new numbers; the decree
+    /// part (`title` none) also gives the book its catalog entries and document information.
+    pub(super) fn copy(
+        &mut self,
+        src: &Source<'a>,
+        title: Option<&str>,
+        id_prefix: &str,
+    ) -> Result<Vec<u32>, String> {
+        let file = &src.file;
+        let catalog = file.dict(file.root()?)?;
+        // New number of each old object, 0 while not yet numbered.
+        let mut map = vec![0u32; file.size()];
+        let slot = |n: u32| n as usize;
+        for &n in &src.nodes {
+            if let Some(m) = map.get_mut(slot(n)) {
+                *m = self.pages_root;
+            }
+        }
+        let key_offset = self.next_key;
+        let mut queue: Vec<u32> = Vec::new();
+        let mut tops = Vec::new();
+        let mut parent_entries = Vec::new();
+        let mut ids = Vec::new();
+        if let Some(sr) = catalog.get_ref(b"StructTreeRoot") {
+            let root = file.dict(sr)?;
+            // The document's top elements hang from the book's `Document` instead.
+            if let Some(m) = map.get_mut(slot(sr)) {
+                *m = self.document;
+            }
+            if let Some(k) = root.get(b"K") {
+                k.refs(&mut tops);
+                queue.extend(&tops);
+            }
+            let mut max_key = -1;
+            if let Some(pt) = root.get(b"ParentTree") {
+                for (key, value) in number_tree(file, pt, 0)? {
+                    max_key = max_key.max(key);
+                    value.refs(&mut queue);
+                    parent_entries.push((key, value));
+                }
+            }
+            let next = root.get_int(b"ParentTreeNextKey").unwrap_or(0);
+            self.next_key += next.max(max_key + 1);
+            if let Some(tree) = root.get(b"IDTree") {
+                for (id, value) in name_tree(file, tree, 0)? {
+                    if let Obj::Ref(r) = value {
+                        queue.push(r);
+                        ids.push((prefixed(id_prefix, id), r));
+                    }
+                }
+            }
+            if let Some(Obj::Dict(rm)) = root.get(b"RoleMap") {
+                for (k, v) in &rm.0 {
+                    if !self.role_map.iter().any(|(have, _)| have == k) {
+                        self.role_map.push((k, v.clone()));
+                    }
+                }
+            }
+        }
+        queue.extend(&src.pages);
+        let info = file.trailer.get_ref(b"Info");
+        let mut kept_catalog = Vec::new();
+        if title.is_none() {
+            for key in [
+                &b"Metadata"[..],
+                b"OutputIntents",
+                b"Lang",
+                b"MarkInfo",
+                b"ViewerPreferences",
+            ] {
+                if let Some(v) = catalog.get(key) {
+                    v.refs(&mut queue);
+                    kept_catalog.push((key, v.clone()));
+                }
+            }
+            queue.extend(info);
+        }
+        // Number every reachable object once, keeping what was read for the writing below. A
+        // stream the book already holds (the logo on every SOP's identity page, a colour
+        // profile) takes the number of that copy.
+        let mut objects = Vec::new();
+        let mut keys = HashMap::new();
+        while let Some(old) = queue.pop() {
+            let m = map
+                .get_mut(slot(old))
+                .ok_or_else(|| format!("objek {old} tidak ada"))?;
+            if *m != 0 {
+                continue;
+            }
+            let obj = file.object(old)?;
+            let key = match obj.stream {
+                Some(_) => content_key(file, old, 0, &mut keys)?,
+                None => None,
+            };
+            if let Some(&n) = key.and_then(|k| self.streams.get(&k)) {
+                map[slot(old)] = n;
+                continue;
+            }
+            let n = self.w.alloc();
+            map[slot(old)] = n;
+            if let Some(k) = key {
+                self.streams.insert(k, n);
+            }
+            obj.value.refs(&mut queue);
+            objects.push((old, obj));
+        }
+        // In the source's order, so the output does not depend on the walk.
+        objects.sort_unstable_by_key(|(old, _)| *old);
+        let lookup = |n: u32| map.get(slot(n)).copied().unwrap_or(0);
+        let page_index: HashMap<u32, usize> =
+            src.pages.iter().enumerate().map(|(k, &p)| (p, k)).collect();
+        let is_page = |n: u32| page_index.contains_key(&n);
+        // The parts' pages get the book's page numbers, the decree part has its own.
+        let stamping = self.stamp.as_ref().filter(|_| title.is_some());
+        let mut resource_objects = Vec::new();
+        if stamping.is_some() {
+            for (old, obj) in &objects {
+                if is_page(*old)
+                    && let Some(r) = obj.value.as_dict().and_then(|d| d.get_ref(b"Resources"))
+                {
+                    resource_objects.push(r);
+                }
+            }
+        }
+        let first_page = self.pages.len();
+        for (old, mut obj) in objects {
+            let new = lookup(old);
+            if let (Some(st), Obj::Dict(d)) = (stamping, &mut obj.value) {
+                if resource_objects.contains(&old) {
+                    d.set(b"XObject", Obj::Owned(st.xobjects(d, file, &lookup)?));
+                }
+                if let Some(&k) = page_index.get(&old) {
+                    if let Some(mut res) = d.get(b"Resources").and_then(Obj::as_dict).cloned() {
+                        res.set(b"XObject", Obj::Owned(st.xobjects(&res, file, &lookup)?));
+                        d.set(b"Resources", Obj::Dict(res));
+                    }
+                    let overlay = self.w.alloc();
+                    let content = st.content(first_page + k + 1, self.total);
+                    let empty = Obj::Dict(Dict::default());
+                    self.w.write(overlay, &empty, Some(&content), &|n| n);
+                    let mut contents = vec![Obj::Owned(format!("{} 0 R", st.save).into_bytes())];
+                    match d.get(b"Contents") {
+                        Some(Obj::Array(items)) => contents.extend(items.iter().cloned()),
+                        Some(other) => contents.push(other.clone()),
+                        None => {}
+                    }
+                    contents.push(Obj::Owned(format!("{overlay} 0 R").into_bytes()));
+                    d.set(b"Contents", Obj::Array(contents));
+                }
+            }
+            if let Obj::Dict(d) = &mut obj.value {
+                if is_page(old) {
+                    shift(d, b"StructParents", key_offset);
+                    if let Some(Obj::Array(b)) = d.get(b"MediaBox")
+                        && let Some(h) = b.get(3)
+                    {
+                        self.heights.insert(new, h.clone());
+                    }
+                } else if d.has_name(b"Type", b"Annot") {
+                    shift(d, b"StructParent", key_offset);
+                    // A daftar isi entry: written once the page it opens is numbered.
+                    if title.is_none()
+                        && let Some(target) = toc_target(d)
+                    {
+                        d.0.retain(|(k, _)| *k != b"A");
+                        let text = format!("Ke halaman {target}");
+                        d.set(b"Contents", Obj::Owned(text_bytes(&text)));
+                        let mut bytes = Vec::new();
+                        obj.value.write(&mut bytes, &lookup);
+                        bytes.truncate(bytes.len() - 2);
+                        self.links.push((new, bytes, target));
+                        continue;
+                    }
+                } else if d.has_name(b"Type", b"StructElem") {
+                    prefix_ids(d, id_prefix);
+                    if tops.contains(&old) {
+                        if d.has_name(b"S", b"Document") {
+                            d.set(b"S", Obj::Name(b"Part"));
+                        }
+                        if let Some(t) = title {
+                            d.set(b"T", Obj::Owned(text_bytes(t)));
+                        }
+                    }
+                }
+                if Some(old) == info {
+                    self.info = Some(new);
+                }
+            }
+            if let (Obj::Dict(d), Some(data)) = (&obj.value, obj.stream)
+                && d.has_name(b"Type", b"Metadata")
+                && d.get(b"Filter").is_none()
+            {
+                let xmp = with_npages(data, self.total);
+                self.w.write(new, &obj.value, Some(&xmp), &lookup);
+            } else {
+                self.w.write(new, &obj.value, obj.stream, &lookup);
+            }
+        }
+        for (key, value) in parent_entries {
+            let mut bytes = Vec::new();
+            value.write(&mut bytes, &lookup);
+            self.parent_tree.push((key + key_offset, bytes));
+        }
+        self.parts.extend(tops.iter().map(|&t| lookup(t)));
+        for (key, value) in kept_catalog {
+            let mut bytes = Vec::new();
+            value.write(&mut bytes, &lookup);
+            self.catalog.push((key, bytes));
+        }
+        for (id, old) in ids {
+            self.ids.insert(id, lookup(old));
+        }
+        let pages: Vec<u32> = src.pages.iter().map(|&p| lookup(p)).collect();
+        self.pages.extend(&pages);
+        Ok(pages)
+    }
+
+    pub(super) fn finish(
+        mut self,
+        head: &PdfFile<'a>,
+        marks: Vec<(usize, String, u32)>,
+    ) -> Result<Vec<u8>, String> {
+        let id = |n: u32| n;
+        let total = self.pages.len();
+        // Page tree.
+        let mut pages = Dict::default();
+        pages.set(b"Type", Obj::Name(b"Pages"));
+        pages.set(b"Count", Obj::Int(total as i64));
+        pages.set(
+            b"Kids",
+            Obj::Array(self.pages.iter().map(|&p| Obj::Ref(p)).collect()),
+        );
+        self.w.write(self.pages_root, &Obj::Dict(pages), None, &id);
+        // Structure: one Document of Parts.
+        let mut doc = Dict::default();
+        doc.set(b"Type", Obj::Name(b"StructElem"));
+        doc.set(b"S", Obj::Name(b"Document"));
+        doc.set(b"P", Obj::Ref(self.struct_root));
+        doc.set(
+            b"K",
+            Obj::Array(self.parts.iter().map(|&p| Obj::Ref(p)).collect()),
+        );
+        self.w.write(self.document, &Obj::Dict(doc), None, &id);
+        let mut root = Vec::new();
+        root.extend_from_slice(b"<</Type/StructTreeRoot");
+        if !self.role_map.is_empty() {
+            root.extend_from_slice(b"/RoleMap");
+            Obj::Dict(Dict(self.role_map.clone())).write(&mut root, &id);
+        }
+        root.extend_from_slice(format!("/K[{} 0 R]/ParentTree<</Nums[", self.document).as_bytes());
+        self.parent_tree.sort_by_key(|(k, _)| *k);
+        for (k, (key, value)) in self.parent_tree.iter().enumerate() {
+            if k > 0 {
+                root.push(b' ');
+            }
+            root.extend_from_slice(format!("{key} ").as_bytes());
+            root.extend_from_slice(value);
+        }
+        root.extend_from_slice(format!("]>>/ParentTreeNextKey {}", self.next_key).as_bytes());
+        if !self.ids.is_empty() {
+            root.extend_from_slice(b"/IDTree<</Names[");
+            for (k, (name, num)) in self.ids.iter().enumerate() {
+                if k > 0 {
+                    root.push(b' ');
+                }
+                root.extend_from_slice(&literal(name));
+                root.extend_from_slice(format!(" {num} 0 R").as_bytes());
+            }
+            root.extend_from_slice(b"]>>");
+        }
+        root.extend_from_slice(b">>");
+        self.write_raw(self.struct_root, &root);
+        // Bookmarks.
+        let outlines = self.outlines(&marks);
+        // Catalog.
+        let catalog = self.w.alloc();
+        let mut c = Dict::default();
+        c.set(b"Type", Obj::Name(b"Catalog"));
+        c.set(b"Pages", Obj::Ref(self.pages_root));
+        for (key, value) in &self.catalog {
+            c.set(key, Obj::Owned(value.clone()));
+        }
+        c.set(b"StructTreeRoot", Obj::Ref(self.struct_root));
+        if let Some(o) = outlines {
+            c.set(b"Outlines", Obj::Ref(o));
+            c.set(b"PageMode", Obj::Name(b"UseOutlines"));
+        }
+        self.w.write(catalog, &Obj::Dict(c), None, &id);
+        let mut trailer = Dict::default();
+        trailer.set(b"Root", Obj::Ref(catalog));
+        if let Some(info) = self.info {
+            trailer.set(b"Info", Obj::Ref(info));
+        }
+        // The decree part's document ids, which its XMP metadata names too.
+        if let Some(ids) = head.trailer.get(b"ID") {
+            trailer.set(b"ID", ids.clone());
+        }
+        self.w.finish(&trailer)
+    }
+
+    /// Writes an object already serialised.
+    fn write_raw(&mut self, num: u32, bytes: &[u8]) {
+        self.w.write(num, &Obj::Owned(bytes.to_vec()), None, &|n| n);
+    }
+
+    /// The outline tree from (level, title, page) in reading order; returns its root.
+    fn outlines(&mut self, marks: &[(usize, String, u32)]) -> Option<u32> {
+        if marks.is_empty() {
+            return None;
+        }
+        let root = self.w.alloc();
+        let nums: Vec<u32> = marks.iter().map(|_| self.w.alloc()).collect();
+        // Parent of each item: the nearest earlier item of a lower level.
+        let mut parent: Vec<Option<usize>> = Vec::with_capacity(marks.len());
+        let mut stack: Vec<usize> = Vec::new();
+        for (k, (level, _, _)) in marks.iter().enumerate() {
+            while stack.last().is_some_and(|&s| marks[s].0 >= *level) {
+                stack.pop();
+            }
+            parent.push(stack.last().copied());
+            stack.push(k);
+        }
+        let children = |p: Option<usize>| -> Vec<usize> {
+            (0..marks.len()).filter(|&k| parent[k] == p).collect()
+        };
+        let top = children(None);
+        for k in 0..marks.len() {
+            let siblings = children(parent[k]);
+            let at = siblings.iter().position(|&s| s == k).unwrap_or(0);
+            let kids = children(Some(k));
+            let (_, title, page) = &marks[k];
+            let mut d = Vec::new();
+            d.extend_from_slice(b"<</Title");
+            d.extend_from_slice(&text_bytes(title));
+            let up = parent[k].map_or(root, |p| nums[p]);
+            d.extend_from_slice(format!("/Parent {up} 0 R").as_bytes());
+            if at > 0 {
+                d.extend_from_slice(format!("/Prev {} 0 R", nums[siblings[at - 1]]).as_bytes());
+            }
+            if let Some(&next) = siblings.get(at + 1) {
+                d.extend_from_slice(format!("/Next {} 0 R", nums[next]).as_bytes());
+            }
+            if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+                // Closed: a book's bidang list stays folded until opened.
+                d.extend_from_slice(
+                    format!(
+                        "/First {} 0 R/Last {} 0 R/Count -{}",
+                        nums[first],
+                        nums[last],
+                        kids.len()
+                    )
+                    .as_bytes(),
+                );
+            }
+            let mut top_y = Vec::new();
+            match self.heights.get(page) {
+                Some(h) => h.write(&mut top_y, &|n| n),
+                None => top_y.extend_from_slice(b"null"),
+            }
+            d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
+            d.extend_from_slice(&top_y);
+            d.extend_from_slice(b" 0]>>");
+            self.write_raw(nums[k], &d);
+        }
+        let mut r = Vec::new();
+        r.extend_from_slice(b"<</Type/Outlines");
+        if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
+            r.extend_from_slice(
+                format!(
+                    "/First {} 0 R/Last {} 0 R/Count {}",
+                    nums[first],
+                    nums[last],
+                    top.len()
+                )
+                .as_bytes(),
+            );
+        }
+        r.extend_from_slice(b">>");
+        self.write_raw(root, &r);
+        Some(root)
+    }
+}
+
+/// The book page (from 1) a daftar isi link opens: its URI action's `TOC_LINK` target.
+fn toc_target(annot: &Dict) -> Option<usize> {
+    let action = annot.get(b"A")?.as_dict()?;
+    let Some(Obj::Str(uri)) = action.get(b"URI") else {
+        return None;
+    };
+    let uri = decode_string(uri);
+    let page = uri.strip_prefix(TOC_LINK.as_bytes())?;
+    std::str::from_utf8(page).ok()?.parse().ok()
+}
+
+fn shift(d: &mut Dict, key: &[u8], by: i64) {
+    if let Some(Obj::Int(n)) = d.get_mut(key) {
+        *n += by;
+    }
+}
+
+/// The hash of a stream's content: its dictionary with every reference replaced by the
+/// hash of what it refers to, and its bytes. Two streams with the same key are the same
+/// resource, whatever their object numbers. None for what must stay apart: anything tied to
+/// a page or to the structure tree, or nested deeper than a resource ever is.
+fn content_key(
+    file: &PdfFile,
+    num: u32,
+    depth: usize,
+    memo: &mut HashMap<u32, Option<[u8; 32]>>,
+) -> Result<Option<[u8; 32]>, String> {
+    use sha2::{Digest, Sha256};
+    if let Some(&k) = memo.get(&num) {
+        return Ok(k);
+    }
+    if depth > 8 {
+        return Ok(None);
+    }
+    // Marks the object as in progress: a reference cycle yields no key.
+    memo.insert(num, None);
+    let obj = file.object(num)?;
+    if let Obj::Dict(d) = &obj.value
+        && (d.get(b"StructParent").is_some()
+            || d.get(b"StructParents").is_some()
+            || d.has_name(b"Type", b"Page")
+            || d.has_name(b"Type", b"StructElem"))
+    {
+        return Ok(None);
+    }
+    let mut h = Sha256::new();
+    let mut bytes = Vec::new();
+    obj.value.write(&mut bytes, &|_| 0);
+    h.update(&bytes);
+    let mut refs = Vec::new();
+    obj.value.refs(&mut refs);
+    for r in refs {
+        match content_key(file, r, depth + 1, memo)? {
+            Some(k) => h.update(k),
+            None => return Ok(None),
+        }
+    }
+    if let Some(data) = obj.stream {
+        h.update(b"stream");
+        h.update(data);
+    }
+    let key = Some(<[u8; 32]>::from(h.finalize()));
+    memo.insert(num, key);
+    Ok(key)
+}
+
+/// The XMP packet with `<xmpTPg:NPages>` set to the book's page count.
+fn with_npages(xmp: &[u8], total: usize) -> Vec<u8> {
+    let open: &[u8] = b"<xmpTPg:NPages>";
+    let close: &[u8] = b"</xmpTPg:NPages>";
+    let Some(start) = xmp.windows(open.len()).position(|w| w == open) else {
+        return xmp.to_vec();
+    };
+    let from = start + open.len();
+    let Some(len) = xmp[from..].windows(close.len()).position(|w| w == close) else {
+        return xmp.to_vec();
+    };
+    let mut out = xmp[..from].to_vec();
+    out.extend_from_slice(total.to_string().as_bytes());
+    out.extend_from_slice(&xmp[from + len..]);
+    out
+}
