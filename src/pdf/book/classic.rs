@@ -24,7 +24,7 @@ use super::pdf_file::{Dict, Lexer, Obj, PdfFile, ReadError};
 
 /// Where an object is: at a byte offset, or inside an object stream (its number and index).
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Entry {
+pub(crate) enum Entry {
     Free,
     At(usize),
     InStream(u32, usize),
@@ -57,8 +57,9 @@ pub(crate) fn startxref(data: &[u8]) -> Result<usize, ReadError> {
     }
 }
 
-/// A classic table's entries (object number, offset or free) and its trailer.
-fn classic_section(data: &[u8], at: usize) -> Result<(Vec<(usize, Entry)>, Dict<'_>), ReadError> {
+/// A classic table's entries (object number, offset or free) and its trailer; also what
+/// [`super::pdf_file::PdfFile::parse`] reads.
+pub(crate) fn classic_section(data: &[u8], at: usize) -> Result<(Vec<(usize, Entry)>, Dict<'_>), ReadError> {
     let mut lx = Lexer::new(data, at);
     if !lx.keyword(b"xref") {
         return Err("tabel xref tidak ditemukan".into());

@@ -205,45 +205,21 @@ impl<'a> PdfFile<'a> {
     /// `/Prev` chains) is first rewritten by `classic::classic`.
     pub fn parse(data: &'a [u8]) -> Result<Self, ReadError> {
         let xref = super::classic::startxref(data)?;
-        let mut lx = Lexer::new(data, xref);
-        if !lx.keyword(b"xref") {
-            return Err("bukan tabel xref klasik (baca lewat `classic`)".into());
-        }
+        let (entries, trailer) = super::classic::classic_section(data, xref)?;
         let mut offsets = Vec::new();
-        loop {
-            lx.skip_ws();
-            if lx.keyword(b"trailer") {
-                break;
-            }
-            let (Obj::Int(first), Obj::Int(count)) = (lx.obj()?, lx.obj()?) else {
-                return Err("bagian xref tidak sah".into());
+        for (num, entry) in entries {
+            let super::classic::Entry::At(off) = entry else {
+                continue;
             };
-            for k in 0..count {
-                lx.skip_ws();
-                let entry = data
-                    .get(lx.pos..lx.pos + 18)
-                    .ok_or("entri xref terpotong")?;
-                lx.pos += 18;
-                if entry[17] == b'n' {
-                    let off = std::str::from_utf8(&entry[..10])
-                        .ok()
-                        .and_then(|s| s.parse().ok())
-                        .ok_or("entri xref tidak sah")?;
-                    let num = usize::try_from(first + k).map_err(|_| "nomor objek tidak sah")?;
-                    if num >= offsets.len() {
-                        // Object numbers are dense; a wild one is an error, not an allocation.
-                        if num > data.len() {
-                            return Err("nomor objek tidak sah".into());
-                        }
-                        offsets.resize(num + 1, None);
-                    }
-                    offsets[num] = Some(off);
+            if num >= offsets.len() {
+                // Object numbers are dense; a wild one is an error, not an allocation.
+                if num > data.len() {
+                    return Err("nomor objek tidak sah".into());
                 }
+                offsets.resize(num + 1, None);
             }
+            offsets[num] = Some(off);
         }
-        let Obj::Dict(trailer) = lx.obj()? else {
-            return Err("trailer tidak sah".into());
-        };
         if trailer.get(b"Prev").is_some() || trailer.get(b"XRefStm").is_some() {
             return Err("berkas dengan pembaruan bertahap (baca lewat `classic`)".into());
         }
