@@ -30,16 +30,15 @@ pub use crate::pipeline::{extras, load_and_validate};
 /// Runs the CLI with `args` and returns the process exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     let args: Vec<OsString> = args.into_iter().collect();
+    // The PDF worker (`sopan __pekerja-pdf`, spawned by `build`) is not a command users type:
+    // kept out of clap, it appears in no help and no completion script.
+    if args.get(1).is_some_and(|a| a == pdf::worker::COMMAND) && args.len() == 2 {
+        return cmd::report_result(cmd::worker::run());
+    }
     let cli = match cmd::cli::Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return cmd::cli_error::clap_error(e),
     };
     core::report::set_color(core::report::ColorChoice::parse(&cli.color));
-    match cmd::run(cli, &args) {
-        Ok(code) => code,
-        Err(e) => {
-            eprintln!("{e}");
-            cmd::EXIT_USAGE
-        }
-    }
+    cmd::report_result(cmd::run(cli, &args))
 }

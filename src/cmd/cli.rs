@@ -199,9 +199,6 @@ pub(crate) enum Command {
         #[arg(value_name = "SHELL", value_parser = ["bash", "zsh", "fish", "powershell"], hide_possible_values = true)]
         shell: String,
     },
-    /// Internal: a PDF worker process of `build` (reads jobs on stdin)
-    #[command(name = "__pekerja-pdf", hide = true)]
-    PekerjaPdf,
     /// Menyajikan situs di memori, memantau berkas, membangun ulang tiap kali disimpan dan
     /// memuat ulang peramban
     #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]

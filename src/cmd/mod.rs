@@ -78,7 +78,6 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
         Command::Audit { dir, per, format } => {
             project_root(&dir, "audit").and_then(|dir| audit::run(&dir, per.as_deref(), &format))
         }
-        Command::PekerjaPdf => worker::run(),
         Command::Serve {
             dir,
             port,
@@ -97,6 +96,18 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
                 hosts,
             })
         }),
+    }
+}
+
+/// A command's exit code, or its operational error printed (the one place they are) and
+/// [`EXIT_USAGE`].
+pub(crate) fn report_result(result: Result<i32, Error>) -> i32 {
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{e}");
+            EXIT_USAGE
+        }
     }
 }
 

@@ -349,6 +349,8 @@ fn completions_are_printed_for_every_shell() {
         for word in ["check", "build", "skema", "format", "color"] {
             assert!(r.stdout.contains(word), "{shell}: no {word}");
         }
+        // The PDF worker is spawned by `build`, never typed: not offered.
+        assert!(!r.stdout.contains("pekerja"), "{shell}: {}", r.stdout);
     }
     let r = p.run(&["completions", "tcsh"]);
     assert_eq!(r.code, 2);
