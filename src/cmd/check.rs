@@ -22,19 +22,34 @@ fn check_json(diags: &diag::Diagnostics, sops: usize) -> String {
             // Line 0 is "the file as a whole": no line or column to point at.
             let at = d.span.as_ref().filter(|s| s.line > 0);
             let file = d.span.as_ref().map(|s| diag::display_path(&s.file));
+            let label = |s: &diag::Span, primary: bool, message: Value| {
+                let at = Some(s).filter(|s| s.line > 0);
+                json!({
+                    "file": diag::display_path(&s.file),
+                    "line": at.map(|s| s.line),
+                    "column": at.map(|s| s.col),
+                    "length": at.map(|s| s.len.max(1)),
+                    "primary": primary,
+                    "message": message,
+                })
+            };
+            // The primary place, then each note that has a place of its own (e.g. "pertama
+            // ditulis di sini" at the first of two duplicate keys) as a secondary label.
             let labels: Vec<Value> = d
                 .span
                 .iter()
-                .map(|s| {
-                    json!({
-                        "file": diag::display_path(&s.file),
-                        "line": at.map(|s| s.line),
-                        "column": at.map(|s| s.col),
-                        "length": at.map(|s| s.len.max(1)),
-                        "primary": true,
-                        "message": Value::Null,
-                    })
-                })
+                .map(|s| label(s, true, Value::Null))
+                .chain(d.notes.iter().filter_map(|n| {
+                    n.span
+                        .as_ref()
+                        .map(|s| label(s, false, Value::String(n.text.clone())))
+                }))
+                .collect();
+            let notes: Vec<&str> = d
+                .notes
+                .iter()
+                .filter(|n| n.span.is_none())
+                .map(|n| n.text.as_str())
                 .collect();
             json!({
                 "file": file,
@@ -49,6 +64,7 @@ fn check_json(diags: &diag::Diagnostics, sops: usize) -> String {
                 "hint": if d.hints.is_empty() { Value::Null } else { Value::String(d.hints.join("\n")) },
                 "hints": d.hints,
                 "labels": labels,
+                "notes": notes,
             })
         })
         .collect();

@@ -334,6 +334,30 @@ fn check_format_json_is_stable_data() {
 }
 
 #[test]
+fn check_format_json_carries_the_notes_as_labels_and_notes() {
+    let p = Project::base();
+    // A key written twice: the report points at the second and notes the first.
+    p.write(
+        "content/dinas/umum/surat-masuk.yaml",
+        &GOOD_SOP.replace("nomor: 800/01/2024\n", "nomor: 800/01/2024\nnomor: 800/02/2024\n"),
+    );
+    let r = p.run(&["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let d = &doc["diagnostics"][0];
+    let labels = d["labels"].as_array().unwrap();
+    assert_eq!(labels.len(), 2, "{d:#}");
+    assert_eq!(labels[0]["primary"], true, "{d:#}");
+    assert_eq!(labels[1]["primary"], false, "{d:#}");
+    assert!(labels[1]["message"].as_str().is_some_and(|m| !m.is_empty()), "{d:#}");
+    assert!(
+        labels[1]["line"].as_u64() < labels[0]["line"].as_u64(),
+        "the first place is above the second: {d:#}"
+    );
+    assert!(d["notes"].is_array(), "{d:#}");
+}
+
+#[test]
 fn completions_are_printed_for_every_shell() {
     let p = Project::empty();
     for (shell, marker) in [
