@@ -774,10 +774,20 @@ fn route_once(
         style == Style::Down && cell.y1 - (s.bottom + 1.2 * MM) >= CONN_H + CLEAR
     };
     let mut below_total: BTreeMap<usize, usize> = BTreeMap::new();
-    for e in &plan.edges {
+    // The x each under-table edge comes down the table at (its lane, or the symbol's centre
+    // for a downward edge): a connector routed before it must not be shifted onto that line,
+    // which runs down past the table's bottom to its own connector or jog.
+    let mut below_lines: BTreeMap<usize, Vec<(usize, f64)>> = BTreeMap::new();
+    for (k, e) in plan.edges.iter().enumerate() {
         let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
         if s.page != t.page && !in_cell(s, e.style) {
             *below_total.entry(s.page).or_insert(0) += 1;
+            let x0 = if e.style == Style::Down {
+                s.x
+            } else {
+                lane_x(run_of[&(k, s.page)])
+            };
+            below_lines.entry(s.page).or_default().push((k, x0));
         }
     }
     let (into_conns, crowded) =
@@ -868,17 +878,27 @@ fn route_once(
             } else {
                 // Under the table, every connector of the page in one row; a connector
                 // shifted sideways (another is at its x) is joined by a jog of its own height.
+                let edge = k;
                 let k = below_seen.entry(s.page).or_insert(0);
                 let n = below_total.get(&s.page).copied().unwrap_or(1);
                 let tb = g.table_bottom(x0, cell.y1);
                 let ctop = tb + RULE_GAP + 0.7 * MM * n as f64 + 0.5 * MM;
+                let mut lines = avoid(s.page).clone();
+                lines.extend(
+                    below_lines
+                        .get(&s.page)
+                        .into_iter()
+                        .flatten()
+                        .filter(|&&(o, _)| o > edge)
+                        .map(|&(_, x)| (x, tb, ctop + CONN_H)),
+                );
                 let cx = free_x(
                     &d,
                     s.page,
                     x0,
                     ctop,
                     (x0 - 30.0 * MM, x0 + 30.0 * MM),
-                    (avoid(s.page), x0),
+                    (&lines, x0),
                 );
                 if (cx - x0).abs() > 0.05 {
                     let jy = tb + RULE_GAP + 0.7 * MM * *k as f64;
