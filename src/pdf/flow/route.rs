@@ -205,6 +205,18 @@ pub(crate) fn seg_hits_polygon(a: P, b: P, poly: &[P]) -> bool {
 /// Whether two convex polygons overlap with positive area.
 pub(crate) fn polys_overlap(a: &[P], b: &[P]) -> bool {
     const EPS: f64 = 0.05;
+    // Bounding boxes clearly apart: some edge's axis separates the polygons too, so the full
+    // test would say no as well; most pairs the label search and the checker try end here.
+    let bbox = |p: &[P]| {
+        p.iter().fold(
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+            |(x0, x1, y0, y1), q| (x0.min(q.0), x1.max(q.0), y0.min(q.1), y1.max(q.1)),
+        )
+    };
+    let ((ax0, ax1, ay0, ay1), (bx0, bx1, by0, by1)) = (bbox(a), bbox(b));
+    if bx0 - ax1 > 1e-6 || ax0 - bx1 > 1e-6 || by0 - ay1 > 1e-6 || ay0 - by1 > 1e-6 {
+        return false;
+    }
     for poly in [a, b] {
         for i in 0..poly.len() {
             let (p, q) = (poly[i], poly[(i + 1) % poly.len()]);
@@ -1489,12 +1501,36 @@ fn place_label(
         .collect();
     let step = 0.4 * MM;
     let mut best: Option<(f64, f64, f64)> = None;
+    // Lower bounds that skip spots which cannot beat the best found so far (the same spot
+    // wins as without them): the gap to the box around the own segments is at most the gap
+    // to any of them, and a row is no nearer than its vertical gaps (minus a rounding margin).
+    let own_box = own.iter().fold(None, |acc: Option<Rect>, &(a, b)| {
+        let s = seg_box(a, b);
+        Some(acc.map_or(s, |r| {
+            Rect::new(r.x0.min(s.x0), r.y0.min(s.y0), r.x1.max(s.x1), r.y1.max(s.y1))
+        }))
+    });
+    let gap_y = |r: &Rect, o: &Rect| (o.y0 - r.y1).max(r.y0 - o.y1).max(0.0);
+    let point = Rect::new(anchor.0, anchor.1, anchor.0, anchor.1);
     let mut y = room.y0 + h_up;
     while y + h_down <= room.y1 {
+        if let (Some((bd, _, _)), Some(ob)) = (best, own_box) {
+            let r = label_rect(room.x0, y, lw);
+            if gap_y(&r, &ob) + 0.25 * gap_y(&r, &point) - 1e-6 >= bd - 1e-9 {
+                y += step;
+                continue;
+            }
+        }
         let mut x = room.x0;
         while x + lw <= room.x1 {
             let r = label_rect(x, y, lw);
-            let d_anchor = rect_dist(&r, &Rect::new(anchor.0, anchor.1, anchor.0, anchor.1));
+            let d_anchor = rect_dist(&r, &point);
+            if let (Some((bd, _, _)), Some(ob)) = (best, own_box)
+                && rect_dist(&r, &ob) + 0.25 * d_anchor >= bd - 1e-9
+            {
+                x += step;
+                continue;
+            }
             let d_own = own
                 .iter()
                 .map(|&(a, b)| rect_dist(&r, &seg_box(a, b)))
