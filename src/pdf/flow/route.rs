@@ -1507,7 +1507,12 @@ fn place_label(
     let own_box = own.iter().fold(None, |acc: Option<Rect>, &(a, b)| {
         let s = seg_box(a, b);
         Some(acc.map_or(s, |r| {
-            Rect::new(r.x0.min(s.x0), r.y0.min(s.y0), r.x1.max(s.x1), r.y1.max(s.y1))
+            Rect::new(
+                r.x0.min(s.x0),
+                r.y0.min(s.y0),
+                r.x1.max(s.x1),
+                r.y1.max(s.y1),
+            )
         }))
     });
     let gap_y = |r: &Rect, o: &Rect| (o.y0 - r.y1).max(r.y0 - o.y1).max(0.0);
