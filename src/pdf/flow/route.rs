@@ -1538,14 +1538,6 @@ fn place_label(
         let mut x = room.x0;
         while x + lw <= room.x1 {
             let r = label_rect(x, y, lw);
-            // First without square roots: the larger of a gap's two sides is no more than
-            // the gap (minus a rounding margin).
-            if let (Some((bd, _, _)), Some(ob)) = (best, own_box)
-                && gap_max(&r, &ob) + 0.25 * gap_max(&r, &point) - 1e-6 >= bd - 1e-9
-            {
-                x += step;
-                continue;
-            }
             let d_anchor = rect_dist(&r, &point);
             if let (Some((bd, _, _)), Some(ob)) = (best, own_box)
                 && rect_dist(&r, &ob) + 0.25 * d_anchor >= bd - 1e-9
@@ -1592,13 +1584,6 @@ fn rules_near(g: &Grid, r: &Rect) -> bool {
 
 fn seg_box(a: P, b: P) -> Rect {
     Rect::new(a.0.min(b.0), a.1.min(b.1), a.0.max(b.0), a.1.max(b.1))
-}
-
-/// The larger of the horizontal and vertical gaps between two boxes: at most `rect_dist`.
-fn gap_max(r: &Rect, o: &Rect) -> f64 {
-    let dx = (o.x0 - r.x1).max(r.x0 - o.x1).max(0.0);
-    let dy = (o.y0 - r.y1).max(r.y0 - o.y1).max(0.0);
-    dx.max(dy)
 }
 
 /// The gap between two boxes (0 when they touch or overlap).
