@@ -86,6 +86,8 @@ pub(crate) fn check(nodes: &[Node], d: &Drawing, grids: &[Grid]) -> Vec<Violatio
             );
         }
     }
+    // Each symbol's outline once (the loops below ask for it per segment, label and connector).
+    let outlines: Vec<Vec<P>> = nodes.iter().map(Node::outline).collect();
     for (wi, w) in d.wires.iter().enumerate() {
         let g = grid(w.page);
         let name = wire_name(w.from, w.to, w.join);
@@ -95,7 +97,7 @@ pub(crate) fn check(nodes: &[Node], d: &Drawing, grids: &[Grid]) -> Vec<Violatio
                 if n.page != w.page || w.ends.contains(&ni) {
                     continue;
                 }
-                if seg_hits_polygon(a, b, &n.outline()) {
+                if seg_hits_polygon(a, b, &outlines[ni]) {
                     report(
                         w.sop,
                         w.from,
@@ -222,7 +224,8 @@ pub(crate) fn check(nodes: &[Node], d: &Drawing, grids: &[Grid]) -> Vec<Violatio
         let rp = rect_poly(&r);
         let hits_symbol = nodes
             .iter()
-            .any(|n| n.page == l.page && polys_overlap(&rp, &n.outline()));
+            .zip(&outlines)
+            .any(|(n, o)| n.page == l.page && polys_overlap(&rp, o));
         let hits_text = g.texts.iter().any(|t| t.overlaps(&r));
         let hits_label = d
             .labels
@@ -262,7 +265,8 @@ pub(crate) fn check(nodes: &[Node], d: &Drawing, grids: &[Grid]) -> Vec<Violatio
             || g.texts.iter().any(|t| t.overlaps(&c.rect))
             || nodes
                 .iter()
-                .any(|n| n.page == c.page && polys_overlap(&cp, &n.outline()))
+                .zip(&outlines)
+                .any(|(n, o)| n.page == c.page && polys_overlap(&cp, o))
         {
             report(
                 c.sop,

@@ -115,7 +115,12 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
     let cw = ((avail - fixed - 62.0) / n_actors as f64).clamp(14.0, 24.0);
     let keg = avail - fixed - cw * n_actors as f64;
     // As flow.typ and symbol.typ size the symbols.
-    let w = ((cw - 6.0).min(16.0)).min(cw - 10.0).max(cw * 0.5);
+    // As symbol.typ: 5 mm each side for lanes in wide columns, 4.6 mm in narrow ones (at
+    // least two lane tracks a side), never under a third of the column.
+    let w = ((cw - 6.0).min(16.0))
+        .min(cw - 10.0)
+        .max((cw * 0.5).min(cw - 9.2))
+        .max(cw * 0.35);
     let h = 7.0f64.min(w * 0.62);
     let actor_x0 = x_table + 8.0 + keg;
     let table_x1 = x_table + avail;
@@ -124,8 +129,12 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
     // row of connectors' room above a step with more than one row takes.
     let mut masuk = vec![0usize; last + 2];
     for (k, st) in steps.iter().enumerate() {
-        for b in [st.ya, st.tidak].into_iter().flatten() {
-            if b != 0 && b != k + 2 && b <= last {
+        let ends = st.ya == Some(0) || st.tidak == Some(0);
+        for (i, b) in [st.ya, st.tidak].into_iter().enumerate() {
+            let Some(b) = b else { continue };
+            // A branch to the next step is a lane (not the line straight down) as Tidak, or
+            // as the Ya of a decision with a `selesai` branch.
+            if b != 0 && (b != k + 2 || i == 1 || ends) && b <= last {
                 masuk[b] += 1;
             }
         }
@@ -264,7 +273,7 @@ mod generated {
     use proptest::prelude::*;
 
     pub(super) fn flow() -> impl Strategy<Value = (Vec<GenStep>, usize)> {
-        (1usize..=8, 1usize..=25).prop_flat_map(|(n_actors, n_steps)| {
+        (1usize..=10, 1usize..=25).prop_flat_map(|(n_actors, n_steps)| {
             let step = (
                 proptest::collection::vec(0..n_actors, 1..=n_actors.min(3)),
                 0u8..100,
@@ -330,9 +339,7 @@ mod generated {
             // At least 1,000 cases; `SOPAN_FUZZ_CASES=N` runs more.
             cases: std::env::var("SOPAN_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(1000).max(1000),
             // A fixed seed other than the census's, so CI checks 1,000 more flows the same
-            // way every run; `SOPAN_FUZZ_SEED=N` explores others. Fresh seeds still find about
-            // one flow in 15,000 (a connector under the table shifted onto a downward edge's
-            // line): the next routing fix.
+            // way every run; `SOPAN_FUZZ_SEED=N` explores others.
             rng_seed: proptest::test_runner::RngSeed::Fixed(
                 std::env::var("SOPAN_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(2026),
             ),
@@ -793,4 +800,96 @@ fn a_lane_connector_takes_the_centre_over_a_jogging_downward_edge() {
     assert!(d.conns.iter().any(|c| c.page == t.page
         && c.to == 14
         && ((c.rect.x0 + c.rect.x1) / 2.0 - t.x).abs() < 0.6 * MM));
+}
+
+/// Seed 24 of `SOPAN_FUZZ_SEED`: five edges leave page 2 under the table into step 11 (four
+/// Tidak lanes and step 10's downward edge). Step 9's connector, shifted off the connectors
+/// already there, landed on the x where step 10's downward line comes down to its own jog
+/// later ("berimpit dengan garis dari langkah 10"); a connector now keeps off the lines of
+/// the edges routed after it.
+#[test]
+fn an_under_table_connector_keeps_off_the_line_of_a_later_downward_edge() {
+    let steps = vec![
+        g(&[0], "mulai", None, None, 44.0),
+        g(&[0], "keputusan", Some(3), Some(0), 48.6),
+        g(&[0], "keputusan", Some(4), Some(0), 47.6),
+        g(&[0], "keputusan", Some(5), Some(11), 28.9),
+        g(&[0], "keputusan", Some(6), Some(11), 2.0),
+        g(&[0], "proses", None, None, 2.0),
+        g(&[0], "keputusan", Some(8), Some(11), 27.2),
+        g(&[0], "proses", None, None, 2.0),
+        g(&[0], "keputusan", Some(10), Some(11), 2.0),
+        g(&[0], "proses", None, None, 2.0),
+        g(&[0], "keputusan", Some(12), Some(0), 2.0),
+        g(&[0], "keputusan", Some(13), Some(0), 2.0),
+        g(&[0], "proses", None, None, 2.0),
+        g(&[0], "proses", None, None, 2.0),
+        g(&[0], "keputusan", Some(16), Some(0), 2.0),
+        g(&[0], "keputusan", Some(17), Some(0), 2.0),
+        g(&[0], "keputusan", Some(18), Some(0), 2.0),
+        g(&[0], "keputusan", Some(19), Some(0), 2.0),
+        g(&[0], "keputusan", Some(20), Some(0), 2.0),
+        g(&[0], "keputusan", Some(21), Some(0), 2.0),
+        g(&[0], "keputusan", Some(22), Some(0), 2.0),
+        g(&[0], "selesai", None, None, 2.0),
+    ];
+    let (v, nodes, d) = routed(&steps, 1);
+    assert!(v.is_empty(), "{v:#?}");
+    let ten = nodes.iter().find(|n| n.step == 10).unwrap();
+    let under: Vec<&Conn> = d
+        .conns
+        .iter()
+        .filter(|c| c.page == ten.page && c.to == 11)
+        .collect();
+    assert_eq!(under.len(), 5);
+    // Only step 10's own connector may sit on its line.
+    for c in under.iter().filter(|c| c.from != 10) {
+        assert!(
+            c.rect.x1 + 0.3 * MM < ten.x || c.rect.x0 - 0.3 * MM > ten.x,
+            "{c:?} on x {}",
+            ten.x
+        );
+    }
+}
+
+/// Strict test's seed with 10 actors (14 mm columns): step 16 branches to step 17 both ways,
+/// Ya straight down and Tidak as a lane, and step 12's Tidak lane comes in too, all from
+/// other pages. The template counted the Tidak branch to the next step as the line from the
+/// step before, kept no second row's room, and the three connectors did not fit one row
+/// (two on one another); a branch to the next step that is a lane now counts.
+#[test]
+fn a_tidak_lane_into_the_next_step_counts_for_the_second_row_of_connectors() {
+    let steps = vec![
+        g(&[1], "mulai", None, None, 45.2),
+        g(&[2], "keputusan", Some(3), Some(0), 59.4),
+        g(&[6], "keputusan", Some(4), Some(12), 25.9),
+        g(&[2, 3], "proses", None, None, 29.9),
+        g(&[4], "proses", None, None, 59.0),
+        g(&[7, 9, 3], "proses", None, None, 55.7),
+        g(&[2, 6, 0], "proses", None, None, 35.6),
+        g(&[0], "proses", None, None, 62.5),
+        g(&[6, 7], "proses", None, None, 17.4),
+        g(&[6, 8, 0], "proses", None, None, 43.2),
+        g(&[1], "proses", None, None, 27.0),
+        g(&[4, 2], "keputusan", Some(4), Some(17), 19.6),
+        g(&[4, 9], "proses", None, None, 47.7),
+        g(&[6], "proses", None, None, 40.7),
+        g(&[3], "keputusan", Some(11), Some(11), 55.2),
+        g(&[5], "keputusan", Some(17), Some(17), 39.0),
+        g(&[1, 5], "keputusan", Some(18), Some(0), 7.6),
+        g(&[1], "selesai", None, None, 22.4),
+    ];
+    let (v, nodes, d) = routed(&steps, 10);
+    assert!(v.is_empty(), "{v:#?}");
+    let t = nodes.iter().find(|n| n.step == 17 && n.actor == 5).unwrap();
+    let mut tops: Vec<i64> = d
+        .conns
+        .iter()
+        .filter(|c| c.page == t.page && c.to == 17)
+        .map(|c| (c.rect.y0 * 10.0).round() as i64)
+        .collect();
+    assert_eq!(tops.len(), 3);
+    tops.sort_unstable();
+    tops.dedup();
+    assert_eq!(tops.len(), 2, "two rows of connectors");
 }
