@@ -28,6 +28,8 @@ pub(crate) struct BuildContext<'a> {
     pub(crate) progress: bool,
     /// PDFs of earlier builds to reuse (`serve`); `None` compiles everything.
     pub(crate) cache: Option<&'a pdf::PdfCache>,
+    /// The build cache on disk (`sopan build`); `None` compiles everything.
+    pub(crate) disk: Option<&'a crate::pipeline::disk_cache::DiskCache>,
     /// Pages of earlier builds to reuse (`serve`); `None` renders every page.
     pub(crate) pages: Option<&'a html::PageCache>,
     /// The search index of the previous build to update (`serve`); `None` indexes afresh.
@@ -70,9 +72,12 @@ pub(crate) fn stages(
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         (pdfs, search)
     });
-    let (sops, books) = pdfs?;
-    log("PDF dan diagram SVG (Typst)", sops);
-    log("buku keputusan (digabung dari PDF SOP)", books);
+    let ((sops, sop_counts), (books, book_counts)) = pdfs?;
+    log(&format!("PDF dan diagram SVG (Typst{sop_counts})"), sops);
+    log(
+        &format!("buku keputusan (digabung dari PDF SOP{book_counts})"),
+        books,
+    );
     let index = match search? {
         Some((index, took)) => {
             log("indeks pencarian (Pagefind, bersamaan dengan PDF)", took);
@@ -105,12 +110,18 @@ fn search_bundle(
 }
 
 /// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.
-/// Returns how long the SOPs and the books took.
+/// Returns how long the SOPs and the books took, each with how many documents were compiled
+/// and taken from the build cache (", 1 disusun, 999 dari cache"; empty without the cache).
 fn render_pdfs(
     site: &Site,
     ctx: &BuildContext,
     out: &mut Output,
-) -> Result<(Duration, Duration), Error> {
+) -> Result<((Duration, String), (Duration, String)), Error> {
+    let counts = || ctx.disk.map(|d| d.counts()).unwrap_or_default();
+    let shown = |(hits0, made0): (usize, usize), (hits, made): (usize, usize)| match ctx.disk {
+        Some(_) => format!(", {} disusun, {} dari cache", made - made0, hits - hits0),
+        None => String::new(),
+    };
     let renderer = pdf::PdfRenderer::new(site, ctx.theme, ctx.root)?;
     let docs = site.sops().count()
         + site
@@ -132,12 +143,16 @@ fn render_pdfs(
         pdf::Workers::Threads
     };
     let t = Instant::now();
-    pdf::render(site, &renderer, out, ctx.cache, workers, &|| bar.inc(1))?;
-    let sops = t.elapsed();
+    let before = counts();
+    pdf::render(site, &renderer, out, ctx.cache, ctx.disk, workers, &|| {
+        bar.inc(1)
+    })?;
+    let sops = (t.elapsed(), shown(before, counts()));
     let t = Instant::now();
-    pdf::render_books(site, &renderer, out, ctx.cache, &|| bar.inc(1))?;
+    let before = counts();
+    pdf::render_books_cached(site, &renderer, out, ctx.cache, ctx.disk, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    Ok((sops, t.elapsed()))
+    Ok((sops, (t.elapsed(), shown(before, counts()))))
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {
