@@ -37,7 +37,14 @@ pub(crate) fn run(
         }
     };
     let progress = !quiet && std::io::stderr().is_terminal();
-    let loaded = pipeline::load(root, &Mode::Disk { progress, cache: None }, &mut log)?;
+    let loaded = pipeline::load(
+        root,
+        &Mode::Disk {
+            progress,
+            cache: None,
+        },
+        &mut log,
+    )?;
     crate::cmd::print_diagnostics(&loaded);
     let sops = loaded.site.sops().count();
     if loaded.diags.has_errors() {

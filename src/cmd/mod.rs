@@ -63,9 +63,13 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
         } => project_root(&dir, "build").and_then(|dir| {
             keep_freed_memory(args);
             let out = out.unwrap_or_else(|| dir.join("output"));
-            let cache = cache
-                .unwrap_or_else(|| dir.join(crate::pipeline::disk_cache::DEFAULT_DIR));
-            build::run(&dir, &out, &build::CacheOptions { dir: cache, bersih }, quiet)
+            let cache = cache.unwrap_or_else(|| dir.join(crate::pipeline::disk_cache::DEFAULT_DIR));
+            build::run(
+                &dir,
+                &out,
+                &build::CacheOptions { dir: cache, bersih },
+                quiet,
+            )
         }),
         Command::Diff {
             lama,

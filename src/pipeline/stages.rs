@@ -109,14 +109,13 @@ fn search_bundle(
     search::index_in_parts(search_record::records(site), cache, per_part)
 }
 
+/// How long a kind of document took, and what the build cache did for it.
+type Timed = (Duration, String);
+
 /// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.
 /// Returns how long the SOPs and the books took, each with how many documents were compiled
 /// and taken from the build cache (", 1 disusun, 999 dari cache"; empty without the cache).
-fn render_pdfs(
-    site: &Site,
-    ctx: &BuildContext,
-    out: &mut Output,
-) -> Result<((Duration, String), (Duration, String)), Error> {
+fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(Timed, Timed), Error> {
     let counts = || ctx.disk.map(|d| d.counts()).unwrap_or_default();
     let shown = |(hits0, made0): (usize, usize), (hits, made): (usize, usize)| match ctx.disk {
         Some(_) => format!(", {} disusun, {} dari cache", made - made0, hits - hits0),

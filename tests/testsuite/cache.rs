@@ -97,11 +97,7 @@ fn an_edited_sop_alone_is_compiled_again() {
     let before = pdf_text(&p.path().join(format!("output/{id}.pdf")));
     assert!(!before.contains("Kuncicache"));
     let text = p.read(&file);
-    let edited = text.replacen(
-        "- kegiatan: ",
-        "- kegiatan: Kuncicache ",
-        1,
-    );
+    let edited = text.replacen("- kegiatan: ", "- kegiatan: Kuncicache ", 1);
     assert_ne!(text, edited, "the SOP has steps");
     p.write(&file, &edited);
     let r = ok(p.run(&["build"]));
@@ -109,10 +105,7 @@ fn an_edited_sop_alone_is_compiled_again() {
     assert_eq!(pdf_counts(&r), (1, sops - 1), "{}", r.stderr);
     assert_eq!(book_counts(&r), (1, 0), "{}", r.stderr);
     let after = pdf_text(&p.path().join(format!("output/{id}.pdf")));
-    assert!(
-        after.contains("Kuncicache"),
-        "{after}"
-    );
+    assert!(after.contains("Kuncicache"), "{after}");
     let clean = ok(p.run(&["build", "--out", "bersih", "--bersih"]));
     assert_eq!(pdf_counts(&clean), (sops, 0));
     assert!(tree(&p.path().join("output")) == tree(&p.path().join("bersih")));
@@ -167,10 +160,9 @@ fn another_theme_compiles_every_document_again() {
     let p = Project::base();
     ok(p.run(&["build"]));
     let pdf = p.path().join("output/dinas/umum/surat-masuk.pdf");
-    let template = std::fs::read_to_string(
-        crate::support::repo_root().join("themes/default/typst/sop.typ"),
-    )
-    .unwrap();
+    let template =
+        std::fs::read_to_string(crate::support::repo_root().join("themes/default/typst/sop.typ"))
+            .unwrap();
     let changed = template.replace(
         "#set document(title: d.sop.nama,",
         "#set document(title: d.sop.nama + \" (tema merah)\",",
@@ -254,7 +246,10 @@ fn the_cache_stays_out_of_the_output_the_search_index_and_git() {
     let sops = p.built_sops().len();
     assert!(sops >= 1);
     for (path, bytes) in &out {
-        assert!(!path.contains(".sopan/") && !path.contains("dokumen/"), "{path}");
+        assert!(
+            !path.contains(".sopan/") && !path.contains("dokumen/"),
+            "{path}"
+        );
         if path.ends_with(".pdf") {
             continue;
         }
