@@ -902,8 +902,13 @@ pub(crate) fn render(
         }
     }
     let workers = match workers {
-        // Worker processes pay off for many documents only (see `Mode::pdf_processes`).
-        Workers::Processes(..) if disk.is_some() && jobs.len() < MIN_FOR_PROCESSES => {
+        // Worker processes pay off for many documents only (see `Mode::pdf_processes`);
+        // `SOPAN_PEKERJA` still decides when set.
+        Workers::Processes(..)
+            if disk.is_some()
+                && jobs.len() < MIN_FOR_PROCESSES
+                && crate::core::env::get().pekerja.is_none() =>
+        {
             Workers::Threads
         }
         w => w,
