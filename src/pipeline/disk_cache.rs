@@ -1,7 +1,7 @@
 //! The persistent build cache of `sopan build` (`.sopan/cache/` in the project, `--cache DIR`
 //! elsewhere): the files of each compiled document (an SOP's PDF and flowchart SVGs, a decree
-//! book) under a hash of everything it was made from, so a build after a small edit compiles
-//! only the documents that changed.
+//! book) and of each part of the search index, under a hash of everything they were made from,
+//! so a build after a small edit compiles and indexes only what changed.
 //!
 //! An entry is one file, `dokumen/<key>.sopan`: a magic line, the build stamp of the sopan that
 //! wrote it, its key, the files' paths, lengths and SHA-256s, a SHA-256 over all of that, then
@@ -134,9 +134,22 @@ impl DiskCache {
             .insert(*key);
     }
 
-    /// The files stored under `key`, when its entry is whole and was written by this sopan
-    /// (else a warning naming the entry, and `None`: the caller compiles the document).
+    /// [`DiskCache::fetch`] for a document, counted for the stage times.
     pub(crate) fn get(&self, key: &[u8; 32]) -> Option<Shared> {
+        let files = self.fetch(key)?;
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(files)
+    }
+
+    /// [`DiskCache::store`] for a compiled document, counted for the stage times.
+    pub(crate) fn put(&self, key: &[u8; 32], files: &Shared) {
+        self.compiled.fetch_add(1, Ordering::Relaxed);
+        self.store(key, files);
+    }
+
+    /// The files stored under `key`, when its entry is whole and was written by this sopan
+    /// (else a warning naming the entry, and `None`: the caller makes the files again).
+    pub(crate) fn fetch(&self, key: &[u8; 32]) -> Option<Shared> {
         self.mark(key);
         if self.fresh {
             return None;
@@ -151,10 +164,7 @@ impl DiskCache {
             }
         };
         match decode(bytes, key) {
-            Ok(files) => {
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                Some(files)
-            }
+            Ok(files) => Some(files),
             Err(why) => {
                 warn(&path, &why);
                 None
@@ -162,11 +172,10 @@ impl DiskCache {
         }
     }
 
-    /// Stores a compiled document's files under `key`, atomically. A failed write costs only
-    /// a later compile: it is a warning, not an error.
-    pub(crate) fn put(&self, key: &[u8; 32], files: &Shared) {
+    /// Stores files under `key`, atomically. A failed write costs only a later compile: it is
+    /// a warning, not an error.
+    pub(crate) fn store(&self, key: &[u8; 32], files: &Shared) {
         self.mark(key);
-        self.compiled.fetch_add(1, Ordering::Relaxed);
         let path = self.path(key);
         let tmp = self
             .dir

@@ -64,7 +64,7 @@ pub(crate) fn stages(
                 return Ok(None);
             }
             let t = Instant::now();
-            search_bundle(site, ctx.search, per_part).map(|files| Some((files, t.elapsed())))
+            search_bundle(site, ctx, per_part).map(|files| Some((files, t.elapsed())))
         });
         let pdfs = render_pdfs(site, ctx, &mut out);
         let search = search
@@ -100,13 +100,14 @@ pub(crate) fn stages(
 }
 
 /// The search index of the site (`pagefind/…` files), from its search records, in parts of
-/// `per_part` records. `cache` lets `serve` index only the pages that changed.
+/// `per_part` records. `serve`'s cache lets it index only the pages that changed, the build
+/// cache on disk only the parts that changed.
 fn search_bundle(
     site: &Site,
-    cache: Option<&search::SearchCache>,
+    ctx: &BuildContext,
     per_part: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    search::index_in_parts(search_record::records(site), cache, per_part)
+    search::index_in_parts_cached(search_record::records(site), ctx.search, ctx.disk, per_part)
 }
 
 /// How long a kind of document took, and what the build cache did for it.
