@@ -1,18 +1,33 @@
-//! `sopan build`: run the pipeline in disk mode (no caches, PDF worker processes on large
-//! sites), then write the output atomically. Content errors leave the previous output as it was.
+//! `sopan build`: run the pipeline in disk mode (the build cache on disk, PDF worker processes
+//! on large sites), then write the output atomically. Content errors leave the previous output
+//! as it was.
 
 use std::io::IsTerminal as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::cmd::EXIT_ERRORS;
 use crate::core::error::Error;
 use crate::core::report;
+use crate::pipeline::disk_cache::DiskCache;
 use crate::pipeline::{self, Mode, output};
+
+/// Where the build cache is and whether to trust it.
+pub(crate) struct CacheOptions {
+    /// The cache folder (`--cache`, else `.sopan/cache` in the project).
+    pub(crate) dir: PathBuf,
+    /// `--bersih`: ignore the entries and write them afresh.
+    pub(crate) bersih: bool,
+}
 
 /// `sopan build`: check, then render into memory and write `out` atomically. `root` is a
 /// project ([`crate::cmd::project_root`] found it).
-pub(crate) fn run(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
+pub(crate) fn run(
+    root: &Path,
+    out: &Path,
+    cache: &CacheOptions,
+    quiet: bool,
+) -> Result<i32, Error> {
     output::check_target(root, out)?;
     let _lock = output::BuildLock::take(out)?;
     output::recover(out)?;
@@ -21,10 +36,15 @@ pub(crate) fn run(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
             eprintln!("  {stage}: {} ms", took.as_millis());
         }
     };
-    let mode = Mode::Disk {
-        progress: !quiet && std::io::stderr().is_terminal(),
-    };
-    let loaded = pipeline::load(root, &mode, &mut log)?;
+    let progress = !quiet && std::io::stderr().is_terminal();
+    let loaded = pipeline::load(
+        root,
+        &Mode::Disk {
+            progress,
+            cache: None,
+        },
+        &mut log,
+    )?;
     crate::cmd::print_diagnostics(&loaded);
     let sops = loaded.site.sops().count();
     if loaded.diags.has_errors() {
@@ -34,6 +54,13 @@ pub(crate) fn run(root: &Path, out: &Path, quiet: bool) -> Result<i32, Error> {
         );
         return Ok(EXIT_ERRORS);
     }
+    // Opened once the content is good (a refused build leaves no cache behind), under the
+    // output's lock: two builds of one output never share it at once.
+    let disk = DiskCache::open(root, out, &cache.dir, cache.bersih)?;
+    let mode = Mode::Disk {
+        progress,
+        cache: Some(&disk),
+    };
     let output = pipeline::render(root, &loaded, &mode, &mut log)?.output;
     let t = Instant::now();
     output.write_to(out)?;

@@ -114,6 +114,12 @@ pub(crate) enum Command {
         /// Jangan tampilkan waktu tiap tahap
         #[arg(long, short)]
         quiet: bool,
+        /// Folder cache pembangunan (bawaan: FOLDER/.sopan/cache)
+        #[arg(long, value_name = "DIR")]
+        cache: Option<PathBuf>,
+        /// Abaikan cache: susun semua PDF dari awal dan tulis ulang cachenya
+        #[arg(long)]
+        bersih: bool,
     },
     /// Membandingkan dua versi SOP: berkas, folder proyek, atau revisi git (mis. `v2022 HEAD`)
     #[command(

@@ -34,7 +34,7 @@ urutan: 1
 ";
 
 /// The output folder, and beside it the build lock and the work folders of the atomic swap.
-const GITIGNORE: &str = "/output/\n/.output.*\n";
+const GITIGNORE: &str = "/output/\n/.output.*\n/.sopan/cache/\n";
 
 /// Writes a new project into `dir` (created if needed); refuses to overwrite an existing one.
 pub(crate) fn run(dir: &Path) -> Result<i32, Error> {

@@ -54,10 +54,22 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
             }
         }
         Command::Completions { shell } => completions::run(&shell),
-        Command::Build { dir, out, quiet } => project_root(&dir, "build").and_then(|dir| {
+        Command::Build {
+            dir,
+            out,
+            quiet,
+            cache,
+            bersih,
+        } => project_root(&dir, "build").and_then(|dir| {
             keep_freed_memory(args);
             let out = out.unwrap_or_else(|| dir.join("output"));
-            build::run(&dir, &out, quiet)
+            let cache = cache.unwrap_or_else(|| dir.join(crate::pipeline::disk_cache::DEFAULT_DIR));
+            build::run(
+                &dir,
+                &out,
+                &build::CacheOptions { dir: cache, bersih },
+                quiet,
+            )
         }),
         Command::Diff {
             lama,

@@ -25,6 +25,7 @@ use crate::model::terbilang::diktum_label;
 use crate::pdf::flow;
 use crate::pdf::svg::writer::GlyphCache;
 use crate::pdf::world::Base;
+use crate::pipeline::disk_cache::DiskCache;
 use crate::pipeline::output::{Blob, Output};
 use crate::pipeline::theme::Theme;
 
@@ -427,6 +428,8 @@ impl PdfRenderer {
             h.update(bytes);
         }
         h.update(format!("{today:?}|{:?}", source_date_epoch()).as_bytes());
+        // Another sopan may lay the same data out otherwise (the build cache outlives it).
+        h.update(crate::pipeline::disk_cache::build_stamp().as_bytes());
         Ok(PdfRenderer {
             fingerprint: h.finalize().into(),
             base: Base::new(theme, extra, today)?,
@@ -752,6 +755,11 @@ fn share(files: Files) -> Shared {
     files.into_iter().map(|(p, b)| (p, Blob::new(b))).collect()
 }
 
+/// Fewer documents to compile than this go to threads even where worker processes were chosen:
+/// starting the processes costs more than they gain (as `Mode::pdf_processes` decides for
+/// small sites).
+const MIN_FOR_PROCESSES: usize = 64;
+
 /// Where SOP documents are compiled.
 pub enum Workers<'a> {
     /// Threads of this process (small sites, and `serve`, whose cache lives here).
@@ -846,13 +854,15 @@ fn compile_in_threads(
     })
 }
 
-/// Renders every SOP PDF and every decree book into `out`, in parallel. `tick` is called once
-/// per finished document (for a progress bar).
-pub fn render(
+/// Renders every SOP PDF (with its flowchart SVGs) into `out`, in parallel, taking unchanged
+/// documents from `cache` (`serve`) or `disk` (the build cache). `tick` is called once per
+/// finished document (for a progress bar).
+pub(crate) fn render(
     site: &Site,
     renderer: &PdfRenderer,
     out: &mut Output,
     cache: Option<&PdfCache>,
+    disk: Option<&DiskCache>,
     workers: Workers,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
@@ -864,13 +874,70 @@ pub fn render(
         .collect();
     // Largest documents first, so the last ones to finish are small and no core idles long.
     jobs.sort_by_key(|j| std::cmp::Reverse(j.weight));
-    let results = match workers {
+    // The build cache on disk first: only the documents it does not hold are compiled, in
+    // threads or in worker processes alike.
+    let mut results: Vec<Result<Shared, Error>> = Vec::new();
+    let mut keys: Vec<[u8; 32]> = Vec::new();
+    if let Some(disk) = disk {
+        let looked: Vec<(SopJob, [u8; 32], Option<Shared>)> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let key = renderer.key("sop", &job.id, job.data.as_bytes());
+                let hit = disk.get(&key);
+                (job, key, hit)
+            })
+            .collect();
+        jobs = Vec::with_capacity(looked.len());
+        for (job, key, hit) in looked {
+            match hit {
+                Some(files) => {
+                    tick();
+                    results.push(Ok(files));
+                }
+                None => {
+                    jobs.push(job);
+                    keys.push(key);
+                }
+            }
+        }
+    }
+    let workers = match workers {
+        // Worker processes pay off for many documents only (see `Mode::pdf_processes`);
+        // `SOPAN_PEKERJA` still decides when set.
+        Workers::Processes(..)
+            if disk.is_some()
+                && jobs.len() < MIN_FOR_PROCESSES
+                && crate::core::env::get().pekerja.is_none() =>
+        {
+            Workers::Threads
+        }
+        w => w,
+    };
+    let compiled: Vec<Result<Shared, Error>> = match workers {
+        Workers::Processes(_, _) if jobs.is_empty() => Vec::new(),
         Workers::Processes(n, ref setup) => crate::pdf::worker::compile(setup, &jobs, n, tick)?
             .into_iter()
             .map(|files| Ok(share(files)))
             .collect(),
         Workers::Threads => compile_in_threads(renderer, &jobs, cache, tick)?,
     };
+    if let Some(disk) = disk {
+        // Entries are written only for documents that compiled; each result names its job
+        // by its PDF's path.
+        let key_of: std::collections::HashMap<String, [u8; 32]> = jobs
+            .iter()
+            .zip(&keys)
+            .map(|(j, k)| (format!("{}.pdf", j.id), *k))
+            .collect();
+        compiled.par_iter().for_each(|r| {
+            if let Ok(files) = r
+                && let Some(key) = files.first().and_then(|(p, _)| key_of.get(p))
+            {
+                disk.put(key, files);
+            }
+        });
+    }
+    results.extend(compiled);
     for files in results {
         for (path, blob) in files? {
             if let Some(id) = path.strip_suffix(&format!("/{LAYOUT_NOTES}")) {
@@ -893,6 +960,18 @@ pub fn render_books(
     renderer: &PdfRenderer,
     out: &mut Output,
     cache: Option<&PdfCache>,
+    tick: &(dyn Fn() + Sync),
+) -> Result<(), Error> {
+    render_books_cached(site, renderer, out, cache, None, tick)
+}
+
+/// [`render_books`], taking unchanged books from the build cache on disk too.
+pub(crate) fn render_books_cached(
+    site: &Site,
+    renderer: &PdfRenderer,
+    out: &mut Output,
+    cache: Option<&PdfCache>,
+    disk: Option<&DiskCache>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
     if site.instansi.iter().all(|i| i.keputusan.is_none()) {
@@ -926,7 +1005,7 @@ pub fn render_books(
                 let parts = book_parts(i, &sops)?;
                 let data = renderer.book_data(site, i, k, &parts);
                 // `serve` reuses a book whose decree part and SOP PDFs are all unchanged.
-                let key = cache.map(|_| {
+                let key = (cache.is_some() || disk.is_some()).then(|| {
                     let mut h = Sha256::new();
                     h.update(renderer.key("keputusan", &i.id, &data));
                     for blob in &blobs {
@@ -935,6 +1014,13 @@ pub fn render_books(
                     <[u8; 32]>::from(h.finalize())
                 });
                 if let Some(files) = cache.zip(key).and_then(|(c, key)| c.get(&key)) {
+                    tick();
+                    return Ok(files);
+                }
+                if let Some(files) = disk.zip(key).and_then(|(d, key)| d.get(&key)) {
+                    if let Some((c, key)) = cache.zip(key) {
+                        c.put(key, &files);
+                    }
                     tick();
                     return Ok(files);
                 }
@@ -948,6 +1034,9 @@ pub fn render_books(
                 }
                 if let Some((c, key)) = cache.zip(key) {
                     c.put(key, &files);
+                }
+                if let Some((d, key)) = disk.zip(key) {
+                    d.put(&key, &files);
                 }
                 tick();
                 Ok(files)

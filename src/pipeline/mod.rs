@@ -5,6 +5,7 @@
 //! The theme, the output and the caches of `serve` live here too.
 
 pub(crate) mod cache;
+pub(crate) mod disk_cache;
 pub mod output;
 mod stages;
 pub mod theme;
@@ -34,6 +35,8 @@ pub(crate) enum Mode<'a> {
     Disk {
         /// Show the PDF progress bar.
         progress: bool,
+        /// The build cache on disk (`.sopan/cache/`): documents compiled by earlier builds.
+        cache: Option<&'a disk_cache::DiskCache>,
     },
     /// `sopan serve`: reuse what earlier builds made; with `defer_search` the output comes
     /// without its search index and with the records to index it later.
@@ -173,9 +176,9 @@ fn render_stages(
     let t = Instant::now();
     let extras = extras(root, loaded, caches.map(|c| &c.history));
     log("riwayat git dan audit", t.elapsed());
-    let (progress, defer_search) = match mode {
-        Mode::Disk { progress } => (*progress, false),
-        Mode::Memory { defer_search, .. } => (false, *defer_search),
+    let (progress, defer_search, disk) = match mode {
+        Mode::Disk { progress, cache } => (*progress, false, *cache),
+        Mode::Memory { defer_search, .. } => (false, *defer_search, None),
     };
     let ctx = stages::BuildContext {
         extras: &extras,
@@ -183,12 +186,16 @@ fn render_stages(
         theme: &theme,
         progress,
         cache: caches.map(|c| &c.pdf),
+        disk,
         pages: caches.map(|c| &c.pages),
         search: caches.map(|c| &*c.search),
         defer_search,
         processes: mode.pdf_processes(site.sops().count()),
     };
     let output = stages::stages(site, &ctx, log)?;
+    if let Some(disk) = disk {
+        disk.finish();
+    }
     let records = if defer_search {
         crate::site::search::record::records(site)
     } else {

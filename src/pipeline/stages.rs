@@ -28,6 +28,8 @@ pub(crate) struct BuildContext<'a> {
     pub(crate) progress: bool,
     /// PDFs of earlier builds to reuse (`serve`); `None` compiles everything.
     pub(crate) cache: Option<&'a pdf::PdfCache>,
+    /// The build cache on disk (`sopan build`); `None` compiles everything.
+    pub(crate) disk: Option<&'a crate::pipeline::disk_cache::DiskCache>,
     /// Pages of earlier builds to reuse (`serve`); `None` renders every page.
     pub(crate) pages: Option<&'a html::PageCache>,
     /// The search index of the previous build to update (`serve`); `None` indexes afresh.
@@ -62,7 +64,7 @@ pub(crate) fn stages(
                 return Ok(None);
             }
             let t = Instant::now();
-            search_bundle(site, ctx.search, per_part).map(|files| Some((files, t.elapsed())))
+            search_bundle(site, ctx, per_part).map(|files| Some((files, t.elapsed())))
         });
         let pdfs = render_pdfs(site, ctx, &mut out);
         let search = search
@@ -70,9 +72,12 @@ pub(crate) fn stages(
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         (pdfs, search)
     });
-    let (sops, books) = pdfs?;
-    log("PDF dan diagram SVG (Typst)", sops);
-    log("buku keputusan (digabung dari PDF SOP)", books);
+    let ((sops, sop_counts), (books, book_counts)) = pdfs?;
+    log(&format!("PDF dan diagram SVG (Typst{sop_counts})"), sops);
+    log(
+        &format!("buku keputusan (digabung dari PDF SOP{book_counts})"),
+        books,
+    );
     let index = match search? {
         Some((index, took)) => {
             log("indeks pencarian (Pagefind, bersamaan dengan PDF)", took);
@@ -95,22 +100,28 @@ pub(crate) fn stages(
 }
 
 /// The search index of the site (`pagefind/…` files), from its search records, in parts of
-/// `per_part` records. `cache` lets `serve` index only the pages that changed.
+/// `per_part` records. `serve`'s cache lets it index only the pages that changed, the build
+/// cache on disk only the parts that changed.
 fn search_bundle(
     site: &Site,
-    cache: Option<&search::SearchCache>,
+    ctx: &BuildContext,
     per_part: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    search::index_in_parts(search_record::records(site), cache, per_part)
+    search::index_in_parts_cached(search_record::records(site), ctx.search, ctx.disk, per_part)
 }
 
+/// How long a kind of document took, and what the build cache did for it.
+type Timed = (Duration, String);
+
 /// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.
-/// Returns how long the SOPs and the books took.
-fn render_pdfs(
-    site: &Site,
-    ctx: &BuildContext,
-    out: &mut Output,
-) -> Result<(Duration, Duration), Error> {
+/// Returns how long the SOPs and the books took, each with how many documents were compiled
+/// and taken from the build cache (", 1 disusun, 999 dari cache"; empty without the cache).
+fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(Timed, Timed), Error> {
+    let counts = || ctx.disk.map(|d| d.counts()).unwrap_or_default();
+    let shown = |(hits0, made0): (usize, usize), (hits, made): (usize, usize)| match ctx.disk {
+        Some(_) => format!(", {} disusun, {} dari cache", made - made0, hits - hits0),
+        None => String::new(),
+    };
     let renderer = pdf::PdfRenderer::new(site, ctx.theme, ctx.root)?;
     let docs = site.sops().count()
         + site
@@ -132,12 +143,16 @@ fn render_pdfs(
         pdf::Workers::Threads
     };
     let t = Instant::now();
-    pdf::render(site, &renderer, out, ctx.cache, workers, &|| bar.inc(1))?;
-    let sops = t.elapsed();
+    let before = counts();
+    pdf::render(site, &renderer, out, ctx.cache, ctx.disk, workers, &|| {
+        bar.inc(1)
+    })?;
+    let sops = (t.elapsed(), shown(before, counts()));
     let t = Instant::now();
-    pdf::render_books(site, &renderer, out, ctx.cache, &|| bar.inc(1))?;
+    let before = counts();
+    pdf::render_books_cached(site, &renderer, out, ctx.cache, ctx.disk, &|| bar.inc(1))?;
     bar.finish_and_clear();
-    Ok((sops, t.elapsed()))
+    Ok((sops, (t.elapsed(), shown(before, counts()))))
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

@@ -5,6 +5,7 @@ mod support;
 mod batas;
 mod boundary;
 mod build;
+mod cache;
 mod cari;
 mod cli;
 mod content;

@@ -20,6 +20,8 @@ use pagefind::api::PagefindIndex;
 
 use crate::core::error::Error;
 use crate::core::sync::lock;
+use crate::pipeline::disk_cache::DiskCache;
+use crate::pipeline::output::Blob;
 use crate::site::search::record::SearchRecord;
 
 mod preload;
@@ -130,6 +132,17 @@ pub(crate) fn index_in_parts(
     cache: Option<&SearchCache>,
     per_part: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    index_in_parts_cached(records, cache, None, per_part)
+}
+
+/// [`index_in_parts`], taking each part whose records are unchanged from the build cache on
+/// disk (`sopan build`): a build after one edit indexes one part again.
+pub(crate) fn index_in_parts_cached(
+    records: Vec<SearchRecord>,
+    cache: Option<&SearchCache>,
+    disk: Option<&DiskCache>,
+    per_part: usize,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let parts = part_count(records.len(), per_part);
     let words = word_list(&records);
     let mut split: Vec<Vec<SearchRecord>> = vec![Vec::new(); parts];
@@ -149,7 +162,7 @@ pub(crate) fn index_in_parts(
 
     // Each part on its own thread. A further part that drew no page (a tiny site split
     // finely) is left out; the first always exists, it carries Pagefind's scripts.
-    type Indexed = Option<Result<(Vec<pagefind::api::SyntheticFile>, Kept, usize), String>>;
+    type Indexed = Option<Result<(Vec<pagefind::api::SyntheticFile>, Option<Kept>, usize), String>>;
     let results: Vec<Indexed> = std::thread::scope(|scope| {
         let handles: Vec<_> = split
             .into_iter()
@@ -157,7 +170,7 @@ pub(crate) fn index_in_parts(
             .enumerate()
             .map(|(k, (records, kept))| {
                 (k == 0 || !records.is_empty())
-                    .then(|| scope.spawn(move || index_part(records, kept)))
+                    .then(|| scope.spawn(move || index_part_cached(records, kept, disk)))
             })
             .collect();
         handles
@@ -175,7 +188,7 @@ pub(crate) fn index_in_parts(
         match result {
             Some(Ok((files, kept, n))) => {
                 indexed += n;
-                keep.push(Some(kept));
+                keep.push(kept);
                 bundle.extend(part_files(k, files));
                 if k > 0 {
                     further.push(part_dir(k)[DIR.len()..].to_string());
@@ -219,6 +232,75 @@ pub(crate) fn index_in_parts(
     ));
     Ok(bundle)
 }
+/// [`index_part`] through the build cache on disk: a part's files are stored under a hash of
+/// its records (Pagefind's output depends on nothing else but sopan's version, which the
+/// cache's stamp covers). A part taken from the cache has no index to keep (`serve`, which
+/// keeps them, has no disk cache).
+fn index_part_cached(
+    records: Vec<SearchRecord>,
+    kept: Option<Kept>,
+    disk: Option<&DiskCache>,
+) -> Result<(Vec<pagefind::api::SyntheticFile>, Option<Kept>, usize), String> {
+    let Some(disk) = disk else {
+        return index_part(records, kept).map(|(files, kept, n)| (files, Some(kept), n));
+    };
+    let key = part_key(&records);
+    if let Some(files) = disk.fetch(&key) {
+        let files = files
+            .into_iter()
+            .map(|(path, blob)| pagefind::api::SyntheticFile {
+                filename: path.into(),
+                contents: blob.bytes().to_vec(),
+            })
+            .collect();
+        return Ok((files, None, 0));
+    }
+    let (files, kept, n) = index_part(records, kept)?;
+    let shared = files
+        .iter()
+        .map(|f| {
+            (
+                crate::core::diag::display_path(&f.filename),
+                Blob::new(f.contents.clone()),
+            )
+        })
+        .collect();
+    disk.store(&key, &shared);
+    Ok((files, Some(kept), n))
+}
+
+/// The build-cache key of a part of the index: every field of its records, in order.
+fn part_key(records: &[SearchRecord]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut field = |s: &str| {
+        h.update((s.len() as u64).to_le_bytes());
+        h.update(s.as_bytes());
+    };
+    field("pagefind");
+    field(crate::pipeline::disk_cache::build_stamp());
+    for r in records {
+        field(&r.url);
+        field(&r.title);
+        field(&r.text);
+        field("\0meta");
+        for (k, v) in &r.meta {
+            field(k);
+            field(v);
+        }
+        field("\0filters");
+        for (k, vs) in &r.filters {
+            field(k);
+            for v in vs {
+                field(v);
+            }
+            field("\0");
+        }
+        field("\0record");
+    }
+    h.finalize().into()
+}
+
 /// Indexes one part's records, updating `kept` (a part of an earlier build) when it holds the
 /// same pages in the same order. Returns the part's files, its index to keep and how many
 /// records it indexed.

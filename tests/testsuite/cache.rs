@@ -1,0 +1,290 @@
+//! The build cache of `sopan build` (`.sopan/cache/`): a warm build writes the same bytes as
+//! a clean one, compiles only what changed, distrusts damaged entries, follows the theme, and
+//! stays out of the output, the search index and git.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::pdf::pdf_text;
+use crate::support::{Project, Run, tree};
+
+/// The line of the PDF stage: "PDF dan diagram SVG (Typst, N disusun, M dari cache): … ms".
+fn pdf_counts(r: &Run) -> (usize, usize) {
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("PDF dan diagram SVG (Typst, "))
+        .unwrap_or_else(|| panic!("no PDF stage line:\n{}", r.stderr));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert!(
+        line.contains(" disusun, ") && line.contains(" dari cache)"),
+        "{line}"
+    );
+    (numbers[0], numbers[1])
+}
+
+/// The same for the decree books' stage.
+fn book_counts(r: &Run) -> (usize, usize) {
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("buku keputusan (digabung dari PDF SOP, "))
+        .unwrap_or_else(|| panic!("no book stage line:\n{}", r.stderr));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
+fn ok(r: Run) -> Run {
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r
+}
+
+/// How many SOPs the build in `out` has.
+fn sops_in(p: &Project, out: &str) -> usize {
+    let index: serde_json::Value =
+        serde_json::from_str(&p.read(&format!("{out}/data.json"))).unwrap();
+    index["jumlah_sop"].as_u64().unwrap() as usize
+}
+
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("dokumen"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_warm_cache_writes_the_same_bytes_as_a_clean_build() {
+    let p = Project::example();
+    let cold = ok(p.run(&["build", "--out", "a"]));
+    let sops = sops_in(&p, "a");
+    assert!(sops >= 24);
+    assert_eq!(pdf_counts(&cold), (sops, 0));
+    assert_eq!(book_counts(&cold), (1, 0));
+    let warm = ok(p.run(&["build", "--out", "b"]));
+    assert_eq!(pdf_counts(&warm), (0, sops), "{}", warm.stderr);
+    assert_eq!(book_counts(&warm), (0, 1), "{}", warm.stderr);
+    let clean = ok(p.run(&["build", "--out", "c", "--bersih"]));
+    assert_eq!(pdf_counts(&clean), (sops, 0));
+    assert_eq!(book_counts(&clean), (1, 0));
+    let (a, b, c) = (
+        tree(&p.path().join("a")),
+        tree(&p.path().join("b")),
+        tree(&p.path().join("c")),
+    );
+    assert!(a.iter().filter(|(p, _)| p.ends_with(".pdf")).count() > sops);
+    assert!(a == b, "a warm build differs from the cold one");
+    assert!(b == c, "a warm build differs from a --bersih one");
+    // One entry per SOP, one for the book and one for the search index (one part at this
+    // size): nothing else is kept.
+    assert_eq!(entries(&p.path().join(".sopan/cache")).len(), sops + 2);
+}
+
+#[test]
+fn an_edited_sop_alone_is_compiled_again() {
+    let p = Project::example();
+    ok(p.run(&["build"]));
+    let sops = p.built_sops().len();
+    let id = "tanah-laut-dinsos/sekretariat/surat-masuk";
+    let file = format!("content/{id}.yaml");
+    let before = pdf_text(&p.path().join(format!("output/{id}.pdf")));
+    assert!(!before.contains("Kuncicache"));
+    let text = p.read(&file);
+    let edited = text.replacen("- kegiatan: ", "- kegiatan: Kuncicache ", 1);
+    assert_ne!(text, edited, "the SOP has steps");
+    p.write(&file, &edited);
+    let r = ok(p.run(&["build"]));
+    // The edited SOP and its instansi's book, whose SOP part changed; nothing else.
+    assert_eq!(pdf_counts(&r), (1, sops - 1), "{}", r.stderr);
+    assert_eq!(book_counts(&r), (1, 0), "{}", r.stderr);
+    let after = pdf_text(&p.path().join(format!("output/{id}.pdf")));
+    assert!(after.contains("Kuncicache"), "{after}");
+    let clean = ok(p.run(&["build", "--out", "bersih", "--bersih"]));
+    assert_eq!(pdf_counts(&clean), (sops, 0));
+    assert!(tree(&p.path().join("output")) == tree(&p.path().join("bersih")));
+}
+
+#[test]
+fn damaged_and_foreign_entries_are_ignored_with_a_warning() {
+    let p = Project::example();
+    ok(p.run(&["build", "--out", "a"]));
+    let cache = p.path().join(".sopan/cache");
+    // Entries of documents (their header names a PDF), not of the search index's parts.
+    let list: Vec<PathBuf> = entries(&cache)
+        .into_iter()
+        .filter(|e| {
+            let bytes = std::fs::read(e).unwrap();
+            bytes[..bytes.len().min(4096)]
+                .windows(4)
+                .any(|w| w == b".pdf")
+        })
+        .collect();
+    // A flipped byte in a file, a truncated entry, another program's file.
+    let mut flipped = std::fs::read(&list[0]).unwrap();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x20;
+    std::fs::write(&list[0], flipped).unwrap();
+    let whole = std::fs::read(&list[1]).unwrap();
+    std::fs::write(&list[1], &whole[..whole.len() / 3]).unwrap();
+    std::fs::write(&list[2], "bukan entri cache\n").unwrap();
+    let r = ok(p.run(&["build", "--out", "b"]));
+    for (k, why) in [
+        (0, "tidak cocok"),
+        (1, "panjangnya salah"),
+        (2, "penanda awal salah"),
+    ] {
+        let name = list[k].file_name().unwrap().to_string_lossy().to_string();
+        let line = r
+            .stderr
+            .lines()
+            .find(|l| l.contains(&name))
+            .unwrap_or_else(|| panic!("no warning for {name}:\n{}", r.stderr));
+        assert!(
+            line.starts_with("peringatan: entri cache `") && line.contains("diabaikan"),
+            "{line}"
+        );
+        assert!(line.contains(why), "{line}");
+    }
+    // Each damaged document was compiled again (a damaged book entry is a book compiled).
+    let (sops, hits) = pdf_counts(&r);
+    let (books, _) = book_counts(&r);
+    assert_eq!(sops + books, 3, "{}", r.stderr);
+    assert_eq!(hits + sops, sops_in(&p, "b"));
+    assert!(tree(&p.path().join("a")) == tree(&p.path().join("b")));
+    // The entries were written again: the next build is quiet and compiles nothing.
+    let again = ok(p.run(&["build", "--out", "c"]));
+    assert!(!again.stderr.contains("entri cache"), "{}", again.stderr);
+    assert_eq!(pdf_counts(&again).0, 0);
+}
+
+#[test]
+fn another_theme_compiles_every_document_again() {
+    let p = Project::base();
+    ok(p.run(&["build"]));
+    let pdf = p.path().join("output/dinas/umum/surat-masuk.pdf");
+    let template =
+        std::fs::read_to_string(crate::support::repo_root().join("themes/default/typst/sop.typ"))
+            .unwrap();
+    let changed = template.replace(
+        "#set document(title: d.sop.nama,",
+        "#set document(title: d.sop.nama + \" (tema merah)\",",
+    );
+    assert_ne!(template, changed);
+    p.write("themes/merah/typst/sop.typ", &changed)
+        .write("sopan.yaml", "judul: Uji\ntema: merah\n");
+    let r = ok(p.run(&["build"]));
+    assert_eq!(pdf_counts(&r), (1, 0), "{}", r.stderr);
+    assert!(pdf_title(&pdf).contains("(tema merah)"));
+    // Back to the default theme: compiled again, not the red one's entry (it was dropped).
+    p.write("sopan.yaml", "judul: Uji\n");
+    let r = ok(p.run(&["build"]));
+    assert_eq!(pdf_counts(&r), (1, 0), "{}", r.stderr);
+    assert!(!pdf_title(&pdf).contains("(tema merah)"));
+}
+
+fn pdf_title(pdf: &Path) -> String {
+    let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&out.stdout).to_string();
+    info.lines()
+        .find(|l| l.starts_with("Title:"))
+        .unwrap_or_else(|| panic!("{info}"))
+        .to_string()
+}
+
+#[test]
+fn entries_of_removed_sops_are_dropped() {
+    let p = Project::base();
+    p.write("content/dinas/umum/lain.yaml", crate::support::GOOD_SOP);
+    ok(p.run(&["build"]));
+    let cache = p.path().join(".sopan/cache");
+    // Two SOPs and the search index.
+    assert_eq!(entries(&cache).len(), 3);
+    std::fs::remove_file(p.path().join("content/dinas/umum/lain.yaml")).unwrap();
+    let r = ok(p.run(&["build"]));
+    assert_eq!(pdf_counts(&r), (0, 1));
+    // One SOP and the search index, made again without the removed SOP.
+    assert_eq!(entries(&cache).len(), 2);
+}
+
+#[test]
+fn the_cache_stays_out_of_the_output_the_search_index_and_git() {
+    let p = Project::empty();
+    ok(p.run(&["init"]));
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(p.path())
+            .env("GIT_AUTHOR_NAME", "Uji")
+            .env("GIT_AUTHOR_EMAIL", "uji@contoh.go.id")
+            .env("GIT_COMMITTER_NAME", "Uji")
+            .env("GIT_COMMITTER_EMAIL", "uji@contoh.go.id")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    git(&["init", "-q"]);
+    ok(p.run(&["build"]));
+    ok(p.run(&["build"]));
+    assert!(!entries(&p.path().join(".sopan/cache")).is_empty());
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "awal"]);
+    let tracked = git(&["ls-files"]);
+    assert!(!tracked.contains(".sopan/cache"), "{tracked}");
+    // The editor's schemas beside it are the project's.
+    assert!(tracked.contains(".sopan/skema/sop.json"), "{tracked}");
+    assert!(tracked.contains("content/"), "{tracked}");
+    // The cache ignores itself too, wherever `--cache` puts it.
+    ok(p.run(&["build", "--cache", "cache-lain"]));
+    assert!(!entries(&p.path().join("cache-lain")).is_empty());
+    git(&["add", "-A"]);
+    assert!(!git(&["status", "--porcelain"]).contains("cache-lain"));
+    // Nothing of the cache reaches the output: no path, and no entry's key or header in a
+    // page, the open data, the search index or the history (the staff guide does mention the
+    // folder: it documents it).
+    let keys: Vec<String> = entries(&p.path().join(".sopan/cache"))
+        .iter()
+        .map(|e| e.file_stem().unwrap().to_string_lossy().to_string())
+        .collect();
+    let out = tree(&p.path().join("output"));
+    let sops = p.built_sops().len();
+    assert!(sops >= 1);
+    for (path, bytes) in &out {
+        assert!(
+            !path.contains(".sopan/") && !path.contains("dokumen/"),
+            "{path}"
+        );
+        if path.ends_with(".pdf") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains("SOPAN-CACHE"), "{path}");
+        for key in &keys {
+            assert!(!text.contains(&key[..16]), "{path}");
+        }
+    }
+    let index: serde_json::Value = serde_json::from_str(&p.read("output/data.json")).unwrap();
+    assert_eq!(index["jumlah_sop"], sops);
+}
+
+#[test]
+fn a_cache_inside_the_content_or_the_output_is_refused() {
+    let p = Project::base();
+    for (dir, why) in [
+        ("content/cache", "berada di dalam `content/`"),
+        ("output/cache", "bertumpang tindih dengan folder keluaran"),
+    ] {
+        let r = p.run(&["build", "--cache", dir]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert!(r.stderr.contains(why), "{}", r.stderr);
+        assert!(!p.path().join(dir).exists());
+    }
+}
