@@ -1474,12 +1474,37 @@ fn place_label(
     let probe = label_rect(0.0, 0.0, lw);
     let (h_up, h_down) = (-probe.y0, probe.y1);
     let near = room.grow(3.0 * MM);
+    // Every spot's padded box lies inside `reach`: a line, shape or rule wholly outside it
+    // fails each test below for every spot (the tests' own box checks say so), so only those
+    // that reach into it are kept, once per label instead of once per spot.
+    let reach = room.grow(pad + 0.01);
+    let touches =
+        |b: &Rect| b.x0 <= reach.x1 && reach.x0 <= b.x1 && b.y0 <= reach.y1 && reach.y0 <= b.y1;
     let segs: Vec<(P, P)> = d
         .wires
         .iter()
         .filter(|w| w.page == page)
-        .flat_map(|w| w.pts.windows(2).map(|p| (p[0], p[1])).collect::<Vec<_>>())
+        .flat_map(|w| w.pts.windows(2).map(|p| (p[0], p[1])))
+        .filter(|&(a, b)| touches(&seg_box(a, b)))
         .collect();
+    let h_rules: Vec<(f64, f64, f64)> = grid
+        .h
+        .iter()
+        .copied()
+        .filter(|&(y, x0, x1)| touches(&Rect::new(x0.min(x1), y, x0.max(x1), y)))
+        .collect();
+    let v_rules: Vec<(f64, f64, f64)> = grid
+        .v
+        .iter()
+        .copied()
+        .filter(|&(x, y0, y1)| touches(&Rect::new(x, y0.min(y1), x, y0.max(y1))))
+        .collect();
+    let poly_box = |p: &[P]| {
+        p.iter()
+            .fold(Rect::new(f64::MAX, f64::MAX, f64::MIN, f64::MIN), |r, q| {
+                Rect::new(r.x0.min(q.0), r.y0.min(q.1), r.x1.max(q.0), r.y1.max(q.1))
+            })
+    };
     let polys: Vec<Vec<P>> = nodes
         .iter()
         .filter(|n| n.page == page && n.rect().overlaps(&near))
@@ -1508,7 +1533,10 @@ fn place_label(
                 .filter(|t| t.overlaps(&near))
                 .map(|t| rect_poly(t).to_vec()),
         )
+        .filter(|p| touches(&poly_box(p)))
         .collect();
+    let own_boxes: Vec<Rect> = own.iter().map(|&(a, b)| seg_box(a, b)).collect();
+    let sib_boxes: Vec<Rect> = sib.iter().map(|&(a, b)| seg_box(a, b)).collect();
     let step = 0.4 * MM;
     let mut best: Option<(f64, f64, f64)> = None;
     // Lower bounds that skip spots which cannot beat the best found so far (the same spot
@@ -1546,19 +1574,19 @@ fn place_label(
                 x += step;
                 continue;
             }
-            let d_own = own
+            let d_own = own_boxes
                 .iter()
-                .map(|&(a, b)| rect_dist(&r, &seg_box(a, b)))
+                .map(|o| rect_dist(&r, o))
                 .fold(f64::MAX, f64::min);
-            let d_sib = sib
+            let d_sib = sib_boxes
                 .iter()
-                .map(|&(a, b)| rect_dist(&r, &seg_box(a, b)))
+                .map(|o| rect_dist(&r, o))
                 .fold(f64::MAX, f64::min);
             let dist = d_own + 0.25 * d_anchor;
             if d_own + 0.3 * MM < d_sib && best.is_none_or(|(bd, _, _)| dist < bd - 1e-9) {
                 let g = r.grow(pad);
                 let gp = rect_poly(&g);
-                let free = !rules_near(grid, &g)
+                let free = !rules_near(&h_rules, &v_rules, &g)
                     && !segs
                         .iter()
                         .any(|&(a, b)| g.cut_by(a, b) || on_edge(&g, a, b))
@@ -1575,11 +1603,10 @@ fn place_label(
 }
 
 /// Whether a rule of the table touches the box.
-fn rules_near(g: &Grid, r: &Rect) -> bool {
-    g.h.iter()
+fn rules_near(h: &[(f64, f64, f64)], v: &[(f64, f64, f64)], r: &Rect) -> bool {
+    h.iter()
         .any(|&(y, x0, x1)| y >= r.y0 && y <= r.y1 && x1 > r.x0 && x0 < r.x1)
-        || g.v
-            .iter()
+        || v.iter()
             .any(|&(x, y0, y1)| x >= r.x0 && x <= r.x1 && y1 > r.y0 && y0 < r.y1)
 }
 
