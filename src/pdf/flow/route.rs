@@ -251,6 +251,78 @@ pub(crate) fn polys_overlap(a: &[P], b: &[P]) -> bool {
     true
 }
 
+/// A convex polygon with what `polys_overlap` works out of it alone (its box, and each edge's
+/// axis, length and the polygon's own projection on it), for one polygon tested against many.
+struct Shape {
+    pts: Vec<P>,
+    bbox: (f64, f64, f64, f64),
+    axes: Vec<(f64, f64, f64, f64, f64)>,
+}
+
+impl Shape {
+    fn new(pts: Vec<P>) -> Self {
+        let bbox = pts.iter().fold(
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+            |(x0, x1, y0, y1), q| (x0.min(q.0), x1.max(q.0), y0.min(q.1), y1.max(q.1)),
+        );
+        let axes = (0..pts.len())
+            .map(|i| {
+                let (p, q) = (pts[i], pts[(i + 1) % pts.len()]);
+                let (ax, ay) = (-(q.1 - p.1), q.0 - p.0);
+                let len = (ax * ax + ay * ay).sqrt().max(1e-9);
+                let (mut b0, mut b1) = (f64::MAX, f64::MIN);
+                for p in &pts {
+                    let v = p.0 * ax + p.1 * ay;
+                    b0 = b0.min(v);
+                    b1 = b1.max(v);
+                }
+                (ax, ay, len, b0, b1)
+            })
+            .collect();
+        Shape { pts, bbox, axes }
+    }
+
+    /// Exactly `polys_overlap(a, &self.pts)` (the same arithmetic, the shape's half of it
+    /// done once): the label search asks it for every candidate spot near the shape.
+    fn overlaps(&self, a: &[P]) -> bool {
+        const EPS: f64 = 0.05;
+        let (ax0, ax1, ay0, ay1) = a.iter().fold(
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+            |(x0, x1, y0, y1), q| (x0.min(q.0), x1.max(q.0), y0.min(q.1), y1.max(q.1)),
+        );
+        let (bx0, bx1, by0, by1) = self.bbox;
+        if bx0 - ax1 > 1e-6 || ax0 - bx1 > 1e-6 || by0 - ay1 > 1e-6 || ay0 - by1 > 1e-6 {
+            return false;
+        }
+        let range = |poly: &[P], ax: f64, ay: f64| {
+            let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+            for p in poly {
+                let v = p.0 * ax + p.1 * ay;
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+            (lo, hi)
+        };
+        for i in 0..a.len() {
+            let (p, q) = (a[i], a[(i + 1) % a.len()]);
+            let (ax, ay) = (-(q.1 - p.1), q.0 - p.0);
+            let len = (ax * ax + ay * ay).sqrt().max(1e-9);
+            let (a0, a1) = range(a, ax, ay);
+            let (b0, b1) = range(&self.pts, ax, ay);
+            if a1 <= b0 + EPS * len || b1 <= a0 + EPS * len {
+                return false;
+            }
+        }
+        for &(ax, ay, len, b0, b1) in &self.axes {
+            let (a0, a1) = range(a, ax, ay);
+            if a1 <= b0 + EPS * len || b1 <= a0 + EPS * len {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 pub(crate) fn rect_poly(r: &Rect) -> [P; 4] {
     [(r.x0, r.y0), (r.x1, r.y0), (r.x1, r.y1), (r.x0, r.y1)]
 }
@@ -1505,7 +1577,7 @@ fn place_label(
                 Rect::new(r.x0.min(q.0), r.y0.min(q.1), r.x1.max(q.0), r.y1.max(q.1))
             })
     };
-    let polys: Vec<Vec<P>> = nodes
+    let polys: Vec<Shape> = nodes
         .iter()
         .filter(|n| n.page == page && n.rect().overlaps(&near))
         .map(Node::outline)
@@ -1534,6 +1606,7 @@ fn place_label(
                 .map(|t| rect_poly(t).to_vec()),
         )
         .filter(|p| touches(&poly_box(p)))
+        .map(Shape::new)
         .collect();
     let own_boxes: Vec<Rect> = own.iter().map(|&(a, b)| seg_box(a, b)).collect();
     let sib_boxes: Vec<Rect> = sib.iter().map(|&(a, b)| seg_box(a, b)).collect();
@@ -1571,6 +1644,12 @@ fn place_label(
             if let (Some((bd, _, _)), Some(ob)) = (best, own_box)
                 && rect_dist(&r, &ob) + 0.25 * d_anchor >= bd - 1e-9
             {
+                // Right of the anchor and of the own segments' box both terms only grow with
+                // x (rounding is monotone too) and the best only shrinks: no later spot of
+                // this row passes the bound, so the rest of the row is skipped.
+                if r.x0 > anchor.0 && r.x0 >= ob.x1 {
+                    break;
+                }
                 x += step;
                 continue;
             }
@@ -1590,7 +1669,7 @@ fn place_label(
                     && !segs
                         .iter()
                         .any(|&(a, b)| g.cut_by(a, b) || on_edge(&g, a, b))
-                    && !polys.iter().any(|p| polys_overlap(&gp, p));
+                    && !polys.iter().any(|p| p.overlaps(&gp));
                 if free {
                     best = Some((dist, x, y));
                 }
@@ -1679,4 +1758,56 @@ pub(crate) fn with_gaps(d: &Drawing, page: usize) -> Vec<Vec<P>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    /// The label search's precomputed test answers exactly as `polys_overlap` over boxes swept
+    /// across diamonds, boxes, arrowheads and connectors, touching, overlapping and apart.
+    #[test]
+    fn shape_overlaps_is_polys_overlap() {
+        let node = |kind: &str| Node {
+            sop: 0,
+            step: 1,
+            actor: 0,
+            kind: kind.into(),
+            end: false,
+            page: 1,
+            x: 50.0,
+            top: 40.0,
+            cy: 50.0,
+            bottom: 60.0,
+            w: 30.0,
+            cw: 60.0,
+            out: vec![],
+        };
+        let shapes: Vec<Vec<P>> = vec![
+            node("keputusan").outline(),
+            node("proses").outline(),
+            vec![(40.0, 30.0), (46.0, 30.0), (43.0, 35.0)],
+            vec![
+                (60.0, 20.0),
+                (70.0, 20.0),
+                (70.0, 28.0),
+                (65.0, 31.0),
+                (60.0, 28.0),
+            ],
+        ];
+        let (mut hits, mut misses) = (0, 0);
+        for s in &shapes {
+            let shape = Shape::new(s.clone());
+            for i in 0..60 {
+                for j in 0..40 {
+                    let r = label_rect(20.0 + i as f64 * 1.1, 15.0 + j as f64 * 1.3, 9.5);
+                    let gp = rect_poly(&r.grow(0.3 * MM));
+                    let want = polys_overlap(&gp, s);
+                    assert_eq!(shape.overlaps(&gp), want, "{s:?} {r:?}");
+                    if want { hits += 1 } else { misses += 1 }
+                }
+            }
+        }
+        assert!(hits > 100 && misses > 100, "{hits} {misses}");
+    }
 }
