@@ -3,14 +3,18 @@
 //! the table's rules, so the layout checker and the tests read exactly what gets drawn.
 //!
 //! Cost, measured (callgrind, `examples/phases` over the first 10 SOPs that `examples/gen 200`
-//! writes, release): the whole in-process pipeline (load, template data, Typst, flow, PDF,
-//! SVG) 1.493G instructions at the baseline de1aacf, 1.702G here (+14%); `finish_with`
-//! 56.7M of it, `route_once` 49.3M (35M its own: mostly the label search, inlined), the
-//! separating-axis test 14M. The label search's lower bounds and the polygons' box test
-//! (which keep every drawing identical: 1,500 generated flows hashed before and after) cut
-//! the router tests' time in debug from 19.3 s to 14.7 s; in release they are not enough
-//! for the issue's +10%: the label search is still the first thing to make cheaper (a bound
-//! without square roots skipped too few spots to pay: `route_once`'s own 34.9M -> 38.7M).
+//! writes, release, one process): the whole in-process pipeline (load, template data, Typst,
+//! flow, PDF, SVG) 1.494G instructions at the baseline de1aacf, 1.704G before the label
+//! search's cuts below (+14%), 1.675G after (+12%); over 40 SOPs 4.301G at the baseline, 4.846G
+//! after (+12.7%). `finish` (all of src/pdf/flow after layout) went 56.7M -> 27.8M: the label
+//! search keeps only the lines, shapes and rules that reach the searched cell (they were
+//! gathered page-wide and tested at every spot), stops a row once past the anchor and the
+//! own segments with the bound failed, and does each shape's half of the separating-axis test
+//! once per label (`route_once` with it inlined: 34.9M own + 14M `polys_overlap` -> 19.8M).
+//! Every PDF and SVG of the example content and of 200 generated SOPs (with and without
+//! decree books) stayed byte-identical. The rest of the excess is not here: Typst's module
+//! evaluation of the SOP template (+46M), the column plan (`columns::view`, +23M), page layout
+//! and export (+45M) and loading the project (+~20M).
 
 use std::collections::BTreeMap;
 
