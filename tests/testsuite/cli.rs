@@ -339,10 +339,7 @@ fn check_format_json_carries_the_notes_as_labels_and_notes() {
     // A key written twice: the report points at the second and notes the first.
     p.write(
         "content/dinas/umum/surat-masuk.yaml",
-        &GOOD_SOP.replace(
-            "nomor: 800/01/2024\n",
-            "nomor: 800/01/2024\nnomor: 800/02/2024\n",
-        ),
+        &GOOD_SOP.replace("nomor: 800/01/2024\n", "nomor: 800/01/2024\nnomor: 800/02/2024\n"),
     );
     let r = p.run(&["check", "--format", "json"]);
     assert_eq!(r.code, 1, "{r:?}");
@@ -352,10 +349,7 @@ fn check_format_json_carries_the_notes_as_labels_and_notes() {
     assert_eq!(labels.len(), 2, "{d:#}");
     assert_eq!(labels[0]["primary"], true, "{d:#}");
     assert_eq!(labels[1]["primary"], false, "{d:#}");
-    assert!(
-        labels[1]["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "{d:#}"
-    );
+    assert!(labels[1]["message"].as_str().is_some_and(|m| !m.is_empty()), "{d:#}");
     assert!(
         labels[1]["line"].as_u64() < labels[0]["line"].as_u64(),
         "the first place is above the second: {d:#}"

@@ -86,12 +86,9 @@ fn sop_pdfs_with_object_and_cross_reference_streams_join_into_the_same_book() {
         );
         out.insert(format!("{}.pdf", s.id), bytes);
     }
-    let renderer = sopan::pdf::renderer::PdfRenderer::new(
-        &site,
-        &sopan::pipeline::theme::Theme::embedded(),
-        p.path(),
-    )
-    .unwrap();
+    let renderer =
+        sopan::pdf::renderer::PdfRenderer::new(&site, &sopan::pipeline::theme::Theme::embedded(), p.path())
+            .unwrap();
     sopan::pdf::renderer::render_books(&site, &renderer, &mut out, None, &|| {}).unwrap();
     let book = tmp.path().join("buku.pdf");
     std::fs::write(&book, out.get("tanah-laut-dinsos/keputusan.pdf").unwrap()).unwrap();

@@ -59,10 +59,7 @@ pub(crate) fn startxref(data: &[u8]) -> Result<usize, ReadError> {
 
 /// A classic table's entries (object number, offset or free) and its trailer; also what
 /// [`super::pdf_file::PdfFile::parse`] reads.
-pub(crate) fn classic_section(
-    data: &[u8],
-    at: usize,
-) -> Result<(Vec<(usize, Entry)>, Dict<'_>), ReadError> {
+pub(crate) fn classic_section(data: &[u8], at: usize) -> Result<(Vec<(usize, Entry)>, Dict<'_>), ReadError> {
     let mut lx = Lexer::new(data, at);
     if !lx.keyword(b"xref") {
         return Err("tabel xref tidak ditemukan".into());
