@@ -3,14 +3,18 @@
 //! the table's rules, so the layout checker and the tests read exactly what gets drawn.
 //!
 //! Cost, measured (callgrind, `examples/phases` over the first 10 SOPs that `examples/gen 200`
-//! writes, release): the whole in-process pipeline (load, template data, Typst, flow, PDF,
-//! SVG) 1.493G instructions at the baseline de1aacf, 1.702G here (+14%); `finish_with`
-//! 56.7M of it, `route_once` 49.3M (35M its own: mostly the label search, inlined), the
-//! separating-axis test 14M. The label search's lower bounds and the polygons' box test
-//! (which keep every drawing identical: 1,500 generated flows hashed before and after) cut
-//! the router tests' time in debug from 19.3 s to 14.7 s; in release they are not enough
-//! for the issue's +10%: the label search is still the first thing to make cheaper (a bound
-//! without square roots skipped too few spots to pay: `route_once`'s own 34.9M -> 38.7M).
+//! writes, release, one process): the whole in-process pipeline (load, template data, Typst,
+//! flow, PDF, SVG) 1.494G instructions at the baseline de1aacf, 1.704G before the label
+//! search's cuts below (+14%), 1.675G after (+12%); over 40 SOPs 4.301G at the baseline, 4.846G
+//! after (+12.7%). `finish` (all of src/pdf/flow after layout) went 56.7M -> 27.8M: the label
+//! search keeps only the lines, shapes and rules that reach the searched cell (they were
+//! gathered page-wide and tested at every spot), stops a row once past the anchor and the
+//! own segments with the bound failed, and does each shape's half of the separating-axis test
+//! once per label (`route_once` with it inlined: 34.9M own + 14M `polys_overlap` -> 19.8M).
+//! Every PDF and SVG of the example content and of 200 generated SOPs (with and without
+//! decree books) stayed byte-identical. The rest of the excess is not here: Typst's module
+//! evaluation of the SOP template (+46M), the column plan (`columns::view`, +23M), page layout
+//! and export (+45M) and loading the project (+~20M).
 
 use std::collections::BTreeMap;
 
@@ -249,6 +253,78 @@ pub(crate) fn polys_overlap(a: &[P], b: &[P]) -> bool {
         }
     }
     true
+}
+
+/// A convex polygon with what `polys_overlap` works out of it alone (its box, and each edge's
+/// axis, length and the polygon's own projection on it), for one polygon tested against many.
+struct Shape {
+    pts: Vec<P>,
+    bbox: (f64, f64, f64, f64),
+    axes: Vec<(f64, f64, f64, f64, f64)>,
+}
+
+impl Shape {
+    fn new(pts: Vec<P>) -> Self {
+        let bbox = pts.iter().fold(
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+            |(x0, x1, y0, y1), q| (x0.min(q.0), x1.max(q.0), y0.min(q.1), y1.max(q.1)),
+        );
+        let axes = (0..pts.len())
+            .map(|i| {
+                let (p, q) = (pts[i], pts[(i + 1) % pts.len()]);
+                let (ax, ay) = (-(q.1 - p.1), q.0 - p.0);
+                let len = (ax * ax + ay * ay).sqrt().max(1e-9);
+                let (mut b0, mut b1) = (f64::MAX, f64::MIN);
+                for p in &pts {
+                    let v = p.0 * ax + p.1 * ay;
+                    b0 = b0.min(v);
+                    b1 = b1.max(v);
+                }
+                (ax, ay, len, b0, b1)
+            })
+            .collect();
+        Shape { pts, bbox, axes }
+    }
+
+    /// Exactly `polys_overlap(a, &self.pts)` (the same arithmetic, the shape's half of it
+    /// done once): the label search asks it for every candidate spot near the shape.
+    fn overlaps(&self, a: &[P]) -> bool {
+        const EPS: f64 = 0.05;
+        let (ax0, ax1, ay0, ay1) = a.iter().fold(
+            (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+            |(x0, x1, y0, y1), q| (x0.min(q.0), x1.max(q.0), y0.min(q.1), y1.max(q.1)),
+        );
+        let (bx0, bx1, by0, by1) = self.bbox;
+        if bx0 - ax1 > 1e-6 || ax0 - bx1 > 1e-6 || by0 - ay1 > 1e-6 || ay0 - by1 > 1e-6 {
+            return false;
+        }
+        let range = |poly: &[P], ax: f64, ay: f64| {
+            let (mut lo, mut hi) = (f64::MAX, f64::MIN);
+            for p in poly {
+                let v = p.0 * ax + p.1 * ay;
+                lo = lo.min(v);
+                hi = hi.max(v);
+            }
+            (lo, hi)
+        };
+        for i in 0..a.len() {
+            let (p, q) = (a[i], a[(i + 1) % a.len()]);
+            let (ax, ay) = (-(q.1 - p.1), q.0 - p.0);
+            let len = (ax * ax + ay * ay).sqrt().max(1e-9);
+            let (a0, a1) = range(a, ax, ay);
+            let (b0, b1) = range(&self.pts, ax, ay);
+            if a1 <= b0 + EPS * len || b1 <= a0 + EPS * len {
+                return false;
+            }
+        }
+        for &(ax, ay, len, b0, b1) in &self.axes {
+            let (a0, a1) = range(a, ax, ay);
+            if a1 <= b0 + EPS * len || b1 <= a0 + EPS * len {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 pub(crate) fn rect_poly(r: &Rect) -> [P; 4] {
@@ -1474,13 +1550,38 @@ fn place_label(
     let probe = label_rect(0.0, 0.0, lw);
     let (h_up, h_down) = (-probe.y0, probe.y1);
     let near = room.grow(3.0 * MM);
+    // Every spot's padded box lies inside `reach`: a line, shape or rule wholly outside it
+    // fails each test below for every spot (the tests' own box checks say so), so only those
+    // that reach into it are kept, once per label instead of once per spot.
+    let reach = room.grow(pad + 0.01);
+    let touches =
+        |b: &Rect| b.x0 <= reach.x1 && reach.x0 <= b.x1 && b.y0 <= reach.y1 && reach.y0 <= b.y1;
     let segs: Vec<(P, P)> = d
         .wires
         .iter()
         .filter(|w| w.page == page)
-        .flat_map(|w| w.pts.windows(2).map(|p| (p[0], p[1])).collect::<Vec<_>>())
+        .flat_map(|w| w.pts.windows(2).map(|p| (p[0], p[1])))
+        .filter(|&(a, b)| touches(&seg_box(a, b)))
         .collect();
-    let polys: Vec<Vec<P>> = nodes
+    let h_rules: Vec<(f64, f64, f64)> = grid
+        .h
+        .iter()
+        .copied()
+        .filter(|&(y, x0, x1)| touches(&Rect::new(x0.min(x1), y, x0.max(x1), y)))
+        .collect();
+    let v_rules: Vec<(f64, f64, f64)> = grid
+        .v
+        .iter()
+        .copied()
+        .filter(|&(x, y0, y1)| touches(&Rect::new(x, y0.min(y1), x, y0.max(y1))))
+        .collect();
+    let poly_box = |p: &[P]| {
+        p.iter()
+            .fold(Rect::new(f64::MAX, f64::MAX, f64::MIN, f64::MIN), |r, q| {
+                Rect::new(r.x0.min(q.0), r.y0.min(q.1), r.x1.max(q.0), r.y1.max(q.1))
+            })
+    };
+    let polys: Vec<Shape> = nodes
         .iter()
         .filter(|n| n.page == page && n.rect().overlaps(&near))
         .map(Node::outline)
@@ -1508,7 +1609,11 @@ fn place_label(
                 .filter(|t| t.overlaps(&near))
                 .map(|t| rect_poly(t).to_vec()),
         )
+        .filter(|p| touches(&poly_box(p)))
+        .map(Shape::new)
         .collect();
+    let own_boxes: Vec<Rect> = own.iter().map(|&(a, b)| seg_box(a, b)).collect();
+    let sib_boxes: Vec<Rect> = sib.iter().map(|&(a, b)| seg_box(a, b)).collect();
     let step = 0.4 * MM;
     let mut best: Option<(f64, f64, f64)> = None;
     // Lower bounds that skip spots which cannot beat the best found so far (the same spot
@@ -1543,26 +1648,32 @@ fn place_label(
             if let (Some((bd, _, _)), Some(ob)) = (best, own_box)
                 && rect_dist(&r, &ob) + 0.25 * d_anchor >= bd - 1e-9
             {
+                // Right of the anchor and of the own segments' box both terms only grow with
+                // x (rounding is monotone too) and the best only shrinks: no later spot of
+                // this row passes the bound, so the rest of the row is skipped.
+                if r.x0 > anchor.0 && r.x0 >= ob.x1 {
+                    break;
+                }
                 x += step;
                 continue;
             }
-            let d_own = own
+            let d_own = own_boxes
                 .iter()
-                .map(|&(a, b)| rect_dist(&r, &seg_box(a, b)))
+                .map(|o| rect_dist(&r, o))
                 .fold(f64::MAX, f64::min);
-            let d_sib = sib
+            let d_sib = sib_boxes
                 .iter()
-                .map(|&(a, b)| rect_dist(&r, &seg_box(a, b)))
+                .map(|o| rect_dist(&r, o))
                 .fold(f64::MAX, f64::min);
             let dist = d_own + 0.25 * d_anchor;
             if d_own + 0.3 * MM < d_sib && best.is_none_or(|(bd, _, _)| dist < bd - 1e-9) {
                 let g = r.grow(pad);
                 let gp = rect_poly(&g);
-                let free = !rules_near(grid, &g)
+                let free = !rules_near(&h_rules, &v_rules, &g)
                     && !segs
                         .iter()
                         .any(|&(a, b)| g.cut_by(a, b) || on_edge(&g, a, b))
-                    && !polys.iter().any(|p| polys_overlap(&gp, p));
+                    && !polys.iter().any(|p| p.overlaps(&gp));
                 if free {
                     best = Some((dist, x, y));
                 }
@@ -1575,11 +1686,10 @@ fn place_label(
 }
 
 /// Whether a rule of the table touches the box.
-fn rules_near(g: &Grid, r: &Rect) -> bool {
-    g.h.iter()
+fn rules_near(h: &[(f64, f64, f64)], v: &[(f64, f64, f64)], r: &Rect) -> bool {
+    h.iter()
         .any(|&(y, x0, x1)| y >= r.y0 && y <= r.y1 && x1 > r.x0 && x0 < r.x1)
-        || g.v
-            .iter()
+        || v.iter()
             .any(|&(x, y0, y1)| x >= r.x0 && x <= r.x1 && y1 > r.y0 && y0 < r.y1)
 }
 
@@ -1652,4 +1762,56 @@ pub(crate) fn with_gaps(d: &Drawing, page: usize) -> Vec<Vec<P>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    /// The label search's precomputed test answers exactly as `polys_overlap` over boxes swept
+    /// across diamonds, boxes, arrowheads and connectors, touching, overlapping and apart.
+    #[test]
+    fn shape_overlaps_is_polys_overlap() {
+        let node = |kind: &str| Node {
+            sop: 0,
+            step: 1,
+            actor: 0,
+            kind: kind.into(),
+            end: false,
+            page: 1,
+            x: 50.0,
+            top: 40.0,
+            cy: 50.0,
+            bottom: 60.0,
+            w: 30.0,
+            cw: 60.0,
+            out: vec![],
+        };
+        let shapes: Vec<Vec<P>> = vec![
+            node("keputusan").outline(),
+            node("proses").outline(),
+            vec![(40.0, 30.0), (46.0, 30.0), (43.0, 35.0)],
+            vec![
+                (60.0, 20.0),
+                (70.0, 20.0),
+                (70.0, 28.0),
+                (65.0, 31.0),
+                (60.0, 28.0),
+            ],
+        ];
+        let (mut hits, mut misses) = (0, 0);
+        for s in &shapes {
+            let shape = Shape::new(s.clone());
+            for i in 0..60 {
+                for j in 0..40 {
+                    let r = label_rect(20.0 + i as f64 * 1.1, 15.0 + j as f64 * 1.3, 9.5);
+                    let gp = rect_poly(&r.grow(0.3 * MM));
+                    let want = polys_overlap(&gp, s);
+                    assert_eq!(shape.overlaps(&gp), want, "{s:?} {r:?}");
+                    if want { hits += 1 } else { misses += 1 }
+                }
+            }
+        }
+        assert!(hits > 100 && misses > 100, "{hits} {misses}");
+    }
 }
