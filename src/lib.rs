@@ -6,7 +6,7 @@
 //! serve; `cmd` holds the commands, `core` what they all share, `model` the content model.
 
 // What the binary and the integration tests do not name is `pub(crate)`; rustc's
-// `unreachable_pub` keeps it so. `pdf` keeps its own `pub` items until its branches land.
+// `unreachable_pub` keeps it so.
 #![warn(unreachable_pub)]
 
 pub mod audit;
@@ -16,7 +16,6 @@ pub mod diff;
 mod history;
 pub mod load;
 pub mod model;
-#[allow(unreachable_pub)]
 pub mod pdf;
 pub mod pipeline;
 pub mod site;

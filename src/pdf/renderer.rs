@@ -265,7 +265,7 @@ fn book_doc<'a>(
 
 /// The date written into a PDF: `SOURCE_DATE_EPOCH` when set (reproducible-builds convention),
 /// else the latest of the document's own dates, else 2000-01-01. Never the clock.
-pub fn pinned_date(dates: impl IntoIterator<Item = Option<Tanggal>>) -> Datetime {
+pub(crate) fn pinned_date(dates: impl IntoIterator<Item = Option<Tanggal>>) -> Datetime {
     if let Some(t) = source_date_epoch() {
         return t;
     }
@@ -339,7 +339,7 @@ impl PdfCache {
     }
 
     /// Drops what the last build did not use.
-    pub fn finish_build(&self) {
+    pub(crate) fn finish_build(&self) {
         self.0.finish();
     }
 }
@@ -347,16 +347,16 @@ impl PdfCache {
 /// What a renderer is built from besides the theme: the logos at their virtual paths and the
 /// pinned date. Serialisable, so a worker process builds exactly the same renderer.
 #[derive(Clone, Serialize, Deserialize)]
-pub struct RendererSetup {
+pub(crate) struct RendererSetup {
     /// (virtual path, file on disk) of every instansi's logo.
-    pub logos: Vec<(String, std::path::PathBuf)>,
+    pub(crate) logos: Vec<(String, std::path::PathBuf)>,
     /// `datetime.today()` in templates: year, month, day, hour, minute, second.
     pub today: [i32; 6],
 }
 
 impl RendererSetup {
     /// The setup for `site` in the project at `root`.
-    pub fn of(site: &Site, root: &std::path::Path) -> Self {
+    pub(crate) fn of(site: &Site, root: &std::path::Path) -> Self {
         let logos = site
             .instansi
             .iter()
@@ -403,7 +403,7 @@ pub struct SopJob {
     /// The document's `/data.json`.
     pub data: String,
     /// Rough size, to compile the largest first.
-    pub weight: usize,
+    pub(crate) weight: usize,
 }
 
 impl PdfRenderer {
@@ -413,7 +413,7 @@ impl PdfRenderer {
     }
 
     /// Builds the renderer from a theme and a setup (also in worker processes).
-    pub fn from_setup(theme: &Theme, setup: &RendererSetup) -> Result<Self, Error> {
+    pub(crate) fn from_setup(theme: &Theme, setup: &RendererSetup) -> Result<Self, Error> {
         let mut extra = Vec::new();
         for (vpath, file) in &setup.logos {
             let bytes = std::fs::read(file)
@@ -537,7 +537,7 @@ impl PdfRenderer {
     }
 
     /// The compile job of one SOP.
-    pub fn sop_job(&self, site: &Site, i: &Instansi, b: &Bidang, s: &Sop) -> SopJob {
+    pub(crate) fn sop_job(&self, site: &Site, i: &Instansi, b: &Bidang, s: &Sop) -> SopJob {
         let date = pinned_date([s.tanggal_pembuatan, s.tanggal_revisi, s.tanggal_efektif]);
         SopJob {
             id: s.id.to_string(),
@@ -549,7 +549,7 @@ impl PdfRenderer {
     }
 
     /// Compiles a job into its files: the PDF and the flowchart SVGs of its flow pages.
-    pub fn compile_job(&self, job: &SopJob) -> Result<Files, Error> {
+    pub(crate) fn compile_job(&self, job: &SopJob) -> Result<Files, Error> {
         let data = job.data.clone().into_bytes();
         let (doc, pdf, violations) =
             self.compile_sop(&job.id, &job.nama, date_of(job.date), data)?;
@@ -731,7 +731,7 @@ fn heading_marks(doc: &PagedDocument) -> Vec<crate::pdf::book::HeadMark> {
 }
 
 /// The files one document yields: its PDF and its flowchart SVGs.
-pub type Files = Vec<(String, Vec<u8>)>;
+pub(crate) type Files = Vec<(String, Vec<u8>)>;
 
 /// The name of the pseudo-file that carries a document's layout warnings, never written.
 const LAYOUT_NOTES: &str = "\0tata-letak";
@@ -761,7 +761,7 @@ fn share(files: Files) -> Shared {
 const MIN_FOR_PROCESSES: usize = 64;
 
 /// Where SOP documents are compiled.
-pub enum Workers<'a> {
+pub(crate) enum Workers<'a> {
     /// Threads of this process (small sites, and `serve`, whose cache lives here).
     Threads,
     /// That many worker processes: Typst's memo caches are process-wide and contended, so
@@ -776,7 +776,7 @@ pub struct WorkerSetup<'a> {
     /// Theme name (`tema`).
     pub tema: &'a str,
     /// Logos and pinned date.
-    pub setup: RendererSetup,
+    pub(crate) setup: RendererSetup,
 }
 
 /// One plain worker thread per core pulls the next document. Not a rayon pool: Typst lays out
@@ -1104,7 +1104,7 @@ pub fn flow_svgs(doc: &PagedDocument, glyphs: &GlyphCache) -> Vec<Vec<u8>> {
 }
 
 /// The PDF page a flow SVG of `flow_svgs` shows, from its `data-halaman`.
-pub fn flow_svg_page(svg: &[u8]) -> Option<usize> {
+pub(crate) fn flow_svg_page(svg: &[u8]) -> Option<usize> {
     let head = &svg[..svg.len().min(80)];
     let at = head.windows(14).position(|w| w == b"data-halaman=\"")? + 14;
     let end = head[at..].iter().position(|&b| b == b'"')? + at;

@@ -20,7 +20,7 @@ use crate::pdf::renderer::{Files, PdfRenderer, RendererSetup, SopJob, WorkerSetu
 use crate::pipeline::theme::Theme;
 
 /// The hidden subcommand a worker runs as.
-pub const COMMAND: &str = "__pekerja-pdf";
+pub(crate) const COMMAND: &str = "__pekerja-pdf";
 
 #[derive(Serialize, Deserialize)]
 struct Header {
@@ -224,7 +224,7 @@ fn write_files(w: &mut impl Write, files: &Files) -> std::io::Result<()> {
 }
 
 /// The worker side: read the header and the jobs from stdin, write each job's files to stdout.
-pub fn serve_stdin() -> Result<i32, Error> {
+pub(crate) fn serve_stdin() -> Result<i32, Error> {
     let stdin = std::io::stdin().lock();
     let mut lines = stdin.lines();
     let header = lines

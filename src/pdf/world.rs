@@ -15,11 +15,11 @@ use crate::core::error::Error;
 use crate::pipeline::theme::Theme;
 
 /// The virtual path where each document finds its data.
-pub const DATA_PATH: &str = "/data.json";
+pub(crate) const DATA_PATH: &str = "/data.json";
 
 /// A project-rooted file id. Ids are interned for the process lifetime (at most 65,535), so
 /// paths are kept stable and only the bytes behind them change between documents.
-pub fn file_id(path: &str) -> FileId {
+pub(crate) fn file_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("sopan's virtual paths are well formed");
     FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
 }
@@ -89,7 +89,7 @@ impl Base {
     }
 
     /// Where a diagnostic's span points, as `typst/<file>:line:col` for template errors.
-    pub fn locate(&self, span: typst::syntax::DiagSpan) -> String {
+    pub(crate) fn locate(&self, span: typst::syntax::DiagSpan) -> String {
         use typst::syntax::DiagSpanKind;
         let (id, range) = match span.get() {
             DiagSpanKind::Detached => return String::from("?"),

@@ -47,7 +47,7 @@
 pub mod classic;
 mod joiner;
 mod lexer;
-pub mod pdf_file;
+pub(crate) mod pdf_file;
 mod stamping;
 mod strings;
 #[cfg(test)]
@@ -92,7 +92,7 @@ pub struct Part<'a> {
 /// A bookmark of the decree part: level from 1, title, 0-based page within that part.
 pub struct HeadMark {
     /// Outline level, from 1.
-    pub level: usize,
+    pub(crate) level: usize,
     /// Its title.
     pub title: String,
     /// Its page within the decree part, from 0.
@@ -101,11 +101,11 @@ pub struct HeadMark {
 
 /// The URI prefix of a daftar isi entry's link in the decree part, before the book page it
 /// opens (from 1): `keputusan.typ` writes it, the join turns it into a destination.
-pub const TOC_LINK: &str = "sopan:halaman/";
+pub(crate) const TOC_LINK: &str = "sopan:halaman/";
 
 /// A character's outline (PDF path operators in points from the glyph's origin) and advance
 /// in points.
-pub type Glyph = (char, Vec<u8>, f64);
+pub(crate) type Glyph = (char, Vec<u8>, f64);
 
 /// The book's page numbers, drawn onto the pages of the parts (whose own footers count only
 /// their own pages) as glyph outlines, so no font has to be added to those pages.

@@ -21,7 +21,7 @@ pub(crate) use super::lexer::Lexer;
 /// A PDF object. Numbers, names and strings keep their bytes as written, so copying an object
 /// never re-encodes it.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Obj<'a> {
+pub(crate) enum Obj<'a> {
     /// `null`.
     Null,
     /// `true` or `false`.
@@ -47,21 +47,21 @@ pub enum Obj<'a> {
 
 /// A dictionary: keys in the order they were written, so output is deterministic.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Dict<'a>(pub Vec<(&'a [u8], Obj<'a>)>);
+pub(crate) struct Dict<'a>(pub Vec<(&'a [u8], Obj<'a>)>);
 
 impl<'a> Dict<'a> {
     /// The value of `key`.
-    pub fn get(&self, key: &[u8]) -> Option<&Obj<'a>> {
+    pub(crate) fn get(&self, key: &[u8]) -> Option<&Obj<'a>> {
         self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// The value of `key`, mutably.
-    pub fn get_mut(&mut self, key: &[u8]) -> Option<&mut Obj<'a>> {
+    pub(crate) fn get_mut(&mut self, key: &[u8]) -> Option<&mut Obj<'a>> {
         self.0.iter_mut().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// Sets `key`, in place when present, else at the end.
-    pub fn set(&mut self, key: &'a [u8], value: Obj<'a>) {
+    pub(crate) fn set(&mut self, key: &'a [u8], value: Obj<'a>) {
         match self.get_mut(key) {
             Some(v) => *v = value,
             None => self.0.push((key, value)),
@@ -69,7 +69,7 @@ impl<'a> Dict<'a> {
     }
 
     /// The reference stored under `key`.
-    pub fn get_ref(&self, key: &[u8]) -> Option<u32> {
+    pub(crate) fn get_ref(&self, key: &[u8]) -> Option<u32> {
         match self.get(key)? {
             Obj::Ref(n) => Some(*n),
             _ => None,
@@ -77,7 +77,7 @@ impl<'a> Dict<'a> {
     }
 
     /// The integer stored under `key`.
-    pub fn get_int(&self, key: &[u8]) -> Option<i64> {
+    pub(crate) fn get_int(&self, key: &[u8]) -> Option<i64> {
         match self.get(key)? {
             Obj::Int(n) => Some(*n),
             _ => None,
@@ -85,14 +85,14 @@ impl<'a> Dict<'a> {
     }
 
     /// Whether `key` holds the name `name`.
-    pub fn has_name(&self, key: &[u8], name: &[u8]) -> bool {
+    pub(crate) fn has_name(&self, key: &[u8], name: &[u8]) -> bool {
         matches!(self.get(key), Some(Obj::Name(n)) if *n == name)
     }
 }
 
 impl<'a> Obj<'a> {
     /// The dictionary, when this is one.
-    pub fn as_dict(&self) -> Option<&Dict<'a>> {
+    pub(crate) fn as_dict(&self) -> Option<&Dict<'a>> {
         match self {
             Obj::Dict(d) => Some(d),
             _ => None,
@@ -100,7 +100,7 @@ impl<'a> Obj<'a> {
     }
 
     /// Every reference inside this object, depth first.
-    pub fn refs(&self, out: &mut Vec<u32>) {
+    pub(crate) fn refs(&self, out: &mut Vec<u32>) {
         match self {
             Obj::Ref(n) => out.push(*n),
             Obj::Array(items) => items.iter().for_each(|o| o.refs(out)),
@@ -110,7 +110,7 @@ impl<'a> Obj<'a> {
     }
 
     /// Writes the object with every reference passed through `map`.
-    pub fn write(&self, out: &mut Vec<u8>, map: &impl Fn(u32) -> u32) {
+    pub(crate) fn write(&self, out: &mut Vec<u8>, map: &impl Fn(u32) -> u32) {
         match self {
             Obj::Null => out.extend_from_slice(b"null"),
             Obj::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
@@ -178,7 +178,7 @@ fn push_int(out: &mut Vec<u8>, n: i64) {
 }
 
 /// One indirect object: its value and, for a stream, the stream's bytes (still encoded).
-pub struct Object<'a> {
+pub(crate) struct Object<'a> {
     /// The object (a stream's dictionary for a stream).
     pub value: Obj<'a>,
     /// The stream data, as stored.
@@ -186,7 +186,7 @@ pub struct Object<'a> {
 }
 
 /// A parsed PDF file: where each object starts, and the trailer.
-pub struct PdfFile<'a> {
+pub(crate) struct PdfFile<'a> {
     data: &'a [u8],
     /// Where object `n` starts, at index `n`.
     offsets: Vec<Option<usize>>,
@@ -197,13 +197,13 @@ pub struct PdfFile<'a> {
 }
 
 /// Why a file could not be read.
-pub type ReadError = String;
+pub(crate) type ReadError = String;
 
 impl<'a> PdfFile<'a> {
     /// Reads the cross-reference table and the trailer of a file in classic form: one table,
     /// no incremental updates. Anything else (cross-reference streams, object streams,
     /// `/Prev` chains) is first rewritten by `classic::classic`.
-    pub fn parse(data: &'a [u8]) -> Result<Self, ReadError> {
+    pub(crate) fn parse(data: &'a [u8]) -> Result<Self, ReadError> {
         let xref = super::classic::startxref(data)?;
         let (entries, trailer) = super::classic::classic_section(data, xref)?;
         let mut offsets = Vec::new();
@@ -241,7 +241,7 @@ impl<'a> PdfFile<'a> {
     }
 
     /// Object `num`.
-    pub fn object(&self, num: u32) -> Result<Object<'a>, ReadError> {
+    pub(crate) fn object(&self, num: u32) -> Result<Object<'a>, ReadError> {
         let at = self.offset(num)?;
         let mut lx = Lexer::new(self.data, at);
         let (Obj::Int(n), Obj::Int(_)) = (lx.obj()?, lx.obj()?) else {
@@ -312,7 +312,7 @@ impl<'a> PdfFile<'a> {
     }
 
     /// The dictionary of object `num`.
-    pub fn dict(&self, num: u32) -> Result<Dict<'a>, ReadError> {
+    pub(crate) fn dict(&self, num: u32) -> Result<Dict<'a>, ReadError> {
         match self.object(num)?.value {
             Obj::Dict(d) => Ok(d),
             _ => Err(format!("objek {num} bukan kamus")),
@@ -341,24 +341,24 @@ impl<'a> PdfFile<'a> {
     }
 
     /// The file's size in bytes.
-    pub fn byte_len(&self) -> usize {
+    pub(crate) fn byte_len(&self) -> usize {
         self.data.len()
     }
 
     /// One more than the largest object number.
-    pub fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         self.offsets.len()
     }
 
     /// The catalog's object number.
-    pub fn root(&self) -> Result<u32, ReadError> {
+    pub(crate) fn root(&self) -> Result<u32, ReadError> {
         self.trailer
             .get_ref(b"Root")
             .ok_or_else(|| "trailer tanpa Root".into())
     }
 
     /// The page objects in order, and the page-tree nodes above them.
-    pub fn pages(&self) -> Result<(Vec<u32>, Vec<u32>), ReadError> {
+    pub(crate) fn pages(&self) -> Result<(Vec<u32>, Vec<u32>), ReadError> {
         let catalog = self.dict(self.root()?)?;
         let top = catalog.get_ref(b"Pages").ok_or("katalog tanpa Pages")?;
         let (mut pages, mut nodes) = (Vec::new(), Vec::new());
@@ -388,7 +388,7 @@ impl<'a> PdfFile<'a> {
 }
 
 /// A PDF file being written: objects in any order, then the cross-reference table.
-pub struct PdfWriter {
+pub(crate) struct PdfWriter {
     /// The bytes so far.
     pub buf: Vec<u8>,
     offsets: Vec<Option<usize>>,
@@ -398,7 +398,7 @@ impl PdfWriter {
     /// Starts a PDF 1.7 file (the binary comment marks it as binary for transfer tools), with
     /// room for about `bytes` of output: a book grows to tens of megabytes, and growing by
     /// doubling copied it and faulted in fresh pages again and again.
-    pub fn with_capacity(bytes: usize) -> Self {
+    pub(crate) fn with_capacity(bytes: usize) -> Self {
         let mut buf = Vec::with_capacity(bytes);
         buf.extend_from_slice(b"%PDF-1.7\n%\x80\x80\x80\x80\n\n");
         PdfWriter {
@@ -408,13 +408,13 @@ impl PdfWriter {
     }
 
     /// A fresh object number.
-    pub fn alloc(&mut self) -> u32 {
+    pub(crate) fn alloc(&mut self) -> u32 {
         self.offsets.push(None);
         u32::try_from(self.offsets.len() - 1).expect("fewer than 2^32 objects")
     }
 
     /// Writes object `num`; a stream (`value` a dictionary) gets its `Length` set to its data.
-    pub fn write(
+    pub(crate) fn write(
         &mut self,
         num: u32,
         value: &Obj,
@@ -440,7 +440,7 @@ impl PdfWriter {
 
     /// Writes the cross-reference table and the trailer; every allocated object must have been
     /// written.
-    pub fn finish(mut self, trailer: &Dict) -> Result<Vec<u8>, String> {
+    pub(crate) fn finish(mut self, trailer: &Dict) -> Result<Vec<u8>, String> {
         let xref = self.buf.len();
         let mut table = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len());
         for (num, off) in self.offsets.iter().enumerate().skip(1) {

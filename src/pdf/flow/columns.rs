@@ -67,15 +67,15 @@ const SAFETY: f64 = 0.92;
 
 /// The widths (mm) and type size (pt) of the flow table, as the template reads them.
 #[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Kolom {
+pub(crate) struct Kolom {
     pub no: f64,
     pub kegiatan: f64,
-    pub aktor: f64,
+    pub(crate) aktor: f64,
     pub kelengkapan: f64,
     pub waktu: f64,
     pub output: f64,
     pub keterangan: f64,
-    pub ukuran: f64,
+    pub(crate) ukuran: f64,
     /// The actor headers as printed: a name wider than its column gets break opportunities.
     pub kepala: Vec<String>,
 }
@@ -83,11 +83,11 @@ pub struct Kolom {
 /// The SOP as the PDF template sees it: its steps with break opportunities in words too wide
 /// for their column, the column plan, and the flowchart's alternative text.
 #[derive(Serialize)]
-pub struct SopView<'a> {
+pub(crate) struct SopView<'a> {
     #[serde(flatten)]
     pub sop: Cow<'a, Sop>,
     pub kolom: Kolom,
-    pub alt_alur: String,
+    pub(crate) alt_alur: String,
 }
 
 /// Advance widths (em) of Liberation Sans regular and bold, and its cap height.
@@ -997,7 +997,7 @@ fn floor(n: usize, avail: f64) -> (f64, f64) {
 }
 
 /// The column plan of an SOP's flow table on landscape paper `width` x `height` mm.
-pub fn plan(sop: &Sop, width: f64, height: f64) -> Kolom {
+pub(crate) fn plan(sop: &Sop, width: f64, height: f64) -> Kolom {
     let avail = width - MARGIN_X;
     let page = height - MARGIN_Y - TITLE;
     let t = measure(sop);
@@ -1113,7 +1113,7 @@ fn fit_steps<'a>(sop: &'a Sop, k: &Kolom) -> Cow<'a, Sop> {
 
 /// The alternative text of the flowchart: every step, who does it, and where it leads.
 /// "Langkah 2 (FO SLRT), keputusan: Memeriksa berkas; Ya ke langkah 3, Tidak ke langkah 1."
-pub fn alt_text(sop: &Sop) -> String {
+pub(crate) fn alt_text(sop: &Sop) -> String {
     let last = sop.langkah.len();
     let target = |t: &Tujuan| match t {
         Tujuan::Langkah(n) => format!("ke langkah {n}"),
@@ -1156,7 +1156,7 @@ pub fn alt_text(sop: &Sop) -> String {
 }
 
 /// The template's view of an SOP on landscape paper `width` x `height` mm.
-pub fn view(sop: &Sop, width: f64, height: f64) -> SopView<'_> {
+pub(crate) fn view(sop: &Sop, width: f64, height: f64) -> SopView<'_> {
     let kolom = plan(sop, width, height);
     SopView {
         sop: fit_steps(sop, &kolom),

@@ -152,7 +152,7 @@ fn find_fonts(pages: &[Page]) -> Option<Fonts> {
 /// operators in points from the glyph's origin, with each glyph's advance: the book's page
 /// numbers are drawn with them onto pages whose own fonts lack the glyphs.
 /// Also returns the cap height in points, to place the baseline as `finish` does.
-pub fn footer_glyphs(
+pub(crate) fn footer_glyphs(
     doc: &PagedDocument,
     chars: &str,
 ) -> Option<(Vec<crate::pdf::book::Glyph>, f64)> {
@@ -430,7 +430,7 @@ pub fn finish(doc: PagedDocument, footer: Option<(&str, FooterPlace)>) -> PagedD
 }
 
 /// As `finish`, also returning what the layout checker found wrong with the flowcharts.
-pub fn finish_checked(
+pub(crate) fn finish_checked(
     doc: PagedDocument,
     footer: Option<(&str, FooterPlace)>,
 ) -> (PagedDocument, Vec<Violation>) {
@@ -439,7 +439,7 @@ pub fn finish_checked(
 
 /// As `finish`, for the first pages of a longer document: `{total}` is `total`, not this
 /// document's page count (the decree part of a book, whose SOPs follow as their own PDFs).
-pub fn finish_within(
+pub(crate) fn finish_within(
     doc: PagedDocument,
     footer: (&str, FooterPlace),
     total: usize,

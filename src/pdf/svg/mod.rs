@@ -19,7 +19,7 @@ use std::collections::HashMap;
 const DECIMALS: usize = 3;
 
 /// The compacted SVG.
-pub fn compact(svg: &str) -> String {
+pub(crate) fn compact(svg: &str) -> String {
     let ids = glyph_ids(svg);
     let mut out = String::with_capacity(svg.len() / 2);
     let mut rest = svg;
