@@ -20,14 +20,7 @@ pub(crate) fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, E
     };
     let loaded = crate::pipeline::load_and_validate(root)?;
     if loaded.diags.has_errors() {
-        eprint!(
-            "{}",
-            crate::core::report::render_all(
-                &loaded.diags,
-                &loaded.sources,
-                crate::core::report::use_color()
-            )
-        );
+        crate::cmd::print_diagnostics(&loaded);
         eprintln!(
             "Audit dibatalkan: {}",
             crate::core::report::summary(loaded.site.sops().count(), &loaded.diags)

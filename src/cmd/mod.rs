@@ -16,7 +16,6 @@ pub(crate) mod skema;
 pub(crate) mod worker;
 
 use std::ffi::OsString;
-use std::io::Write as _;
 use std::path::Path;
 
 use crate::cmd::cli::{Cli, Command};
@@ -197,6 +196,5 @@ pub(crate) fn keep_freed_memory(args: &[OsString]) {
 
 /// Prints the diagnostics of a load on stderr (coloured on a terminal).
 pub(crate) fn print_diagnostics(loaded: &Loaded) {
-    let text = report::render_all(&loaded.diags, &loaded.sources, report::use_color());
-    let _ = std::io::stderr().write_all(text.as_bytes());
+    report::eprint_all(&loaded.diags, &loaded.sources);
 }

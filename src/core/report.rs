@@ -104,6 +104,14 @@ pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     printable_with(s, false)
 }
 
+/// Prints every diagnostic on stderr (coloured on a terminal): the one way commands show a
+/// load's problems.
+pub(crate) fn eprint_all(diags: &Diagnostics, sources: &Sources) {
+    use std::io::Write as _;
+    let text = render_all(diags, sources, use_color());
+    let _ = std::io::stderr().write_all(text.as_bytes());
+}
+
 /// Renders every diagnostic, separated by blank lines.
 pub fn render_all(diags: &Diagnostics, sources: &Sources, color: bool) -> String {
     let mut out = String::new();

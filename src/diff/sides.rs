@@ -40,10 +40,7 @@ fn file(path: &Path) -> Result<Versi, Error> {
     if all.has_errors() || sop.is_none() {
         let mut sources = crate::core::diag::Sources::default();
         sources.insert(path.to_path_buf(), text);
-        eprint!(
-            "{}",
-            crate::core::report::render_all(&all, &sources, crate::core::report::use_color())
-        );
+        crate::core::report::eprint_all(&all, &sources);
         return Err(Error::new(format!(
             "`{label}` berisi galat, jadi tidak dapat dibandingkan"
         ))
@@ -85,14 +82,7 @@ fn place_of(path: &Path) -> (SopId, Pejabat) {
 fn project(root: &Path, label: &str) -> Result<Versi, Error> {
     let loaded = crate::pipeline::load_and_validate(root)?;
     if loaded.diags.has_errors() {
-        eprint!(
-            "{}",
-            crate::core::report::render_all(
-                &loaded.diags,
-                &loaded.sources,
-                crate::core::report::use_color()
-            )
-        );
+        crate::core::report::eprint_all(&loaded.diags, &loaded.sources);
         return Err(Error::new(format!(
             "versi `{label}` berisi galat, jadi tidak dapat dibandingkan"
         ))
@@ -129,14 +119,7 @@ fn revision(rev: &str, proyek: &Path) -> Result<Versi, Error> {
     if !skipped.is_empty() {
         let mut all = crate::core::diag::Diagnostics::new();
         all.extend(skipped);
-        eprint!(
-            "{}",
-            crate::core::report::render_all(
-                &all,
-                &crate::core::diag::Sources::default(),
-                crate::core::report::use_color()
-            )
-        );
+        crate::core::report::eprint_all(&all, &crate::core::diag::Sources::default());
     }
     if !root.join("content").is_dir() {
         return Err(Error::new(format!(
