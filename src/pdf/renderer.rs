@@ -804,8 +804,9 @@ fn compile_in_threads(
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(k) else { break };
-            let key = renderer.key("sop", &job.id, job.data.as_bytes());
-            let r = match cache.and_then(|c| c.get(&key)) {
+            // Hashed only for `serve`'s cache: `build` looked its documents up on disk already.
+            let key = cache.map(|_| renderer.key("sop", &job.id, job.data.as_bytes()));
+            let r = match cache.zip(key).and_then(|(c, key)| c.get(&key)) {
                 Some(files) => Ok(files),
                 None => {
                     let r = match &pool {
@@ -813,7 +814,7 @@ fn compile_in_threads(
                         None => renderer.compile_job(job),
                     };
                     let r = r.map(share).inspect(|files| {
-                        if let Some(c) = cache {
+                        if let Some((c, key)) = cache.zip(key) {
                             c.put(key, files);
                         }
                     });
