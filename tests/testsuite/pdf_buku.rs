@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::pdf::{page_count, page_text, pdf_text, squash};
 use crate::support::Project;
@@ -18,27 +18,40 @@ pub(crate) fn built_example() -> Project {
     p
 }
 
-/// The link annotations of page `page` (from 1) as (rectangle, page opened from 1), through
-/// qpdf's JSON (objects and the page list).
-pub(crate) fn links(path: &Path, page: usize) -> Vec<([f64; 4], usize)> {
+/// Every object of `path` through qpdf's JSON, by reference ("12 0 R"), and the pages in order.
+pub(crate) fn objects(path: &Path) -> (Map<String, Value>, Vec<String>) {
     let out = Command::new("qpdf")
         .args(["--json=2", "--json-key=pages", "--json-key=qpdf"])
         .arg(path)
         .output()
         .expect("qpdf (Debian package qpdf) reads the book's objects");
     let j: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let pages: Vec<&str> = j["pages"]
+    let mut map = Map::new();
+    for (k, v) in j["qpdf"][1].as_object().unwrap() {
+        let key = k.strip_prefix("obj:").unwrap_or(k).to_string();
+        // A stream's dictionary stands for the stream.
+        let value = v
+            .get("value")
+            .cloned()
+            .or_else(|| v["stream"].get("dict").cloned())
+            .unwrap_or(Value::Null);
+        map.insert(key, value);
+    }
+    let pages = j["pages"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| p["object"].as_str().unwrap())
+        .map(|p| p["object"].as_str().unwrap().to_string())
         .collect();
-    let mut objects = serde_json::Map::new();
-    for o in j["qpdf"][1].as_object().unwrap() {
-        objects.insert(o.0.clone(), o.1.clone());
-    }
-    let obj = |r: &str| objects[&format!("obj:{r}")]["value"].clone();
-    let page_dict = obj(pages[page - 1]);
+    (map, pages)
+}
+
+/// The link annotations of page `page` (from 1) as (rectangle, page opened from 1), through
+/// qpdf's JSON (objects and the page list).
+pub(crate) fn links(path: &Path, page: usize) -> Vec<([f64; 4], usize)> {
+    let (objects, pages) = objects(path);
+    let obj = |r: &str| objects[r].clone();
+    let page_dict = obj(&pages[page - 1]);
     let Some(annots) = page_dict["/Annots"].as_array() else {
         return Vec::new();
     };

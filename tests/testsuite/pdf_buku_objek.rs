@@ -5,39 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::pdf::{page_count, page_text, pdf_text};
-use crate::pdf_buku::{BOOK, built_example, links};
+use crate::pdf_buku::{BOOK, built_example, links, objects};
 use crate::support::Project;
-
-/// Every object of `path` through qpdf's JSON, by reference ("12 0 R"), and the pages in order.
-fn objects(path: &Path) -> (Map<String, Value>, Vec<String>) {
-    let out = Command::new("qpdf")
-        .args(["--json=2", "--json-key=pages", "--json-key=qpdf"])
-        .arg(path)
-        .output()
-        .expect("qpdf (Debian package qpdf) reads the book's objects");
-    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let mut map = Map::new();
-    for (k, v) in j["qpdf"][1].as_object().unwrap() {
-        let key = k.strip_prefix("obj:").unwrap_or(k).to_string();
-        // A stream's dictionary stands for the stream.
-        let value = v
-            .get("value")
-            .cloned()
-            .or_else(|| v["stream"].get("dict").cloned())
-            .unwrap_or(Value::Null);
-        map.insert(key, value);
-    }
-    let pages = j["pages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["object"].as_str().unwrap().to_string())
-        .collect();
-    (map, pages)
-}
 
 fn qpdf_check(path: &Path) {
     let check = Command::new("qpdf")
