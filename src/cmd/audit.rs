@@ -3,15 +3,17 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::model::tanggal::Tanggal;
 
 /// Runs the audit: exit 0 without findings, 1 with findings or content errors.
 pub(crate) fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, Error> {
     let per = match per {
         Some(p) => Tanggal::parse_iso(p.trim()).map_err(|why| {
-            Error::new(format!("tanggal acuan `{p}` tidak valid: {why}"))
-                .hint("tulis `--per YYYY-MM-DD`, mis. `--per 2026-01-31`")
+            Error::new(ErrorKind::BadDate {
+                given: p.into(),
+                why: why.to_string(),
+            })
         })?,
         None => crate::core::env::get()
             .source_date_epoch
@@ -29,8 +31,7 @@ pub(crate) fn run(root: &Path, per: Option<&str>, format: &str) -> Result<i32, E
     }
     let a = crate::audit::audit(&loaded.site, &loaded.sources, &loaded.dicabut, per);
     let text = if format == "json" {
-        serde_json::to_string_pretty(&a).map_err(|e| Error::new("gagal menyusun JSON").cause(e))?
-            + "\n"
+        serde_json::to_string_pretty(&a).map_err(|e| Error::new(ErrorKind::Json).cause(e))? + "\n"
     } else {
         // Names and values quoted from content: shown, never obeyed by the terminal.
         crate::core::report::printable_with(&crate::audit::render_text(&a), true).into_owned()

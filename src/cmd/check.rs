@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use crate::cmd::EXIT_ERRORS;
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::core::{diag, report};
 
 /// Version of the `check --format json` layout; raised only when a field changes meaning or
@@ -90,7 +90,7 @@ pub(crate) fn run(root: &Path, format: &str) -> Result<i32, Error> {
     if format == "json" {
         std::io::stdout()
             .write_all(check_json(&loaded.diags, sops).as_bytes())
-            .map_err(|e| Error::io("gagal menulis ke layar", e))?;
+            .map_err(|e| Error::new(ErrorKind::Stdout).cause(e))?;
         return Ok(if loaded.diags.has_errors() {
             EXIT_ERRORS
         } else {

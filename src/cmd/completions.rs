@@ -3,7 +3,7 @@
 use std::io::Write as _;
 
 use crate::cmd::cli::Cli;
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 
 /// `sopan completions SHELL`: the shell's completion script on stdout.
 pub(crate) fn run(shell: &str) -> Result<i32, Error> {
@@ -19,6 +19,6 @@ pub(crate) fn run(shell: &str) -> Result<i32, Error> {
     clap_complete::generate(shell, &mut Cli::command(), "sopan", &mut out);
     std::io::stdout()
         .write_all(&out)
-        .map_err(|e| Error::io("gagal menulis ke layar", e))?;
+        .map_err(|e| Error::new(ErrorKind::Stdout).cause(e))?;
     Ok(0)
 }

@@ -4,7 +4,7 @@
 use std::io::{IsTerminal as _, Write as _};
 use std::path::{Path, PathBuf};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::diff::project::{diff_versions, unknown};
 use crate::diff::{sides, teks};
 
@@ -35,35 +35,13 @@ pub(crate) fn run(o: &DiffOptions) -> Result<i32, Error> {
     // whatever is there.
     let unknown = unknown(&old, &new, o.only);
     if !unknown.is_empty() {
-        let names: Vec<&str> = unknown.iter().map(|(w, _)| w.as_str()).collect();
-        let near: Vec<String> = unknown
-            .iter()
-            .filter_map(|(w, near)| {
-                let n = near.as_ref()?;
-                Some(if unknown.len() == 1 {
-                    format!("`{n}`")
-                } else {
-                    format!("`{n}` (untuk `{w}`)")
-                })
-            })
-            .collect();
-        let hint = if near.is_empty() {
-            "sebutkan id SOP (`instansi/bidang/slug`), `bidang/slug`, slug, atau path berkasnya"
-                .to_string()
-        } else {
-            format!("maksud Anda {}?", near.join(", "))
-        };
-        return Err(Error::new(format!(
-            "SOP `{}` tidak ada di kedua versi",
-            names.join("`, `")
-        ))
-        .hint(hint));
+        return Err(Error::new(ErrorKind::DiffUnknownSop { unknown }));
     }
     let d = diff_versions(&old, &new, o.only);
     let report = match o.format {
         "json" => {
             let mut json = serde_json::to_string_pretty(&d)
-                .map_err(|e| Error::new("gagal menyusun JSON").cause(e))?;
+                .map_err(|e| Error::new(ErrorKind::Json).cause(e))?;
             json.push('\n');
             json
         }
@@ -94,9 +72,7 @@ pub(crate) fn run(o: &DiffOptions) -> Result<i32, Error> {
     match out {
         Some(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    Error::io(format!("gagal membuat folder `{}`", dir.display()), e)
-                })?;
+                std::fs::create_dir_all(dir).map_err(|e| Error::io(IoAct::CreateDir, dir, e))?;
             }
             crate::pipeline::output::write_file_atomic(&path, report.as_bytes())?;
             eprintln!("Laporan perbandingan ditulis ke {}", path.display());

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::load::keys::FileKind;
 use crate::load::skema;
 
@@ -40,11 +40,10 @@ const GITIGNORE: &str = "/output/\n/.output.*\n/.sopan/cache/\n";
 pub(crate) fn run(dir: &Path) -> Result<i32, Error> {
     for existing in ["sopan.yaml", "content"] {
         if dir.join(existing).exists() {
-            return Err(Error::new(format!(
-                "`{}` sudah berisi proyek (`{existing}` ada)",
-                dir.display()
-            ))
-            .hint("pilih folder lain: `sopan init FOLDER-BARU`"));
+            return Err(Error::new(ErrorKind::ProjectExists {
+                dir: dir.to_path_buf(),
+                existing: existing.into(),
+            }));
         }
     }
     let today = crate::cmd::audit::today();
@@ -97,18 +96,14 @@ pub(crate) fn run(dir: &Path) -> Result<i32, Error> {
 
 pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), Error> {
     if path.exists() {
-        return Err(Error::new(format!(
-            "`{}` sudah ada; sopan tidak menimpanya",
-            path.display()
-        ))
-        .hint("pilih nama lain"));
+        return Err(Error::new(ErrorKind::FileExists {
+            path: path.to_path_buf(),
+        }));
     }
     if let Some(p) = path.parent() {
-        std::fs::create_dir_all(p)
-            .map_err(|e| Error::io(format!("gagal membuat folder `{}`", p.display()), e))?;
+        std::fs::create_dir_all(p).map_err(|e| Error::io(IoAct::CreateDir, p, e))?;
     }
-    std::fs::write(path, text)
-        .map_err(|e| Error::io(format!("gagal menulis `{}`", path.display()), e))
+    std::fs::write(path, text).map_err(|e| Error::io(IoAct::Write, path, e))
 }
 
 /// A complete, valid SOP whose every field shows the user what goes there.

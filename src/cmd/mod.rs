@@ -20,7 +20,7 @@ use std::path::Path;
 
 use crate::cmd::cli::{Cli, Command};
 use crate::core::env::KEEP_FREED;
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::core::report;
 use crate::load::Loaded;
 
@@ -159,13 +159,11 @@ fn find_root(dir: &Path) -> Option<std::path::PathBuf> {
 /// [`find_root`], or an error whose hint names the command the user ran.
 pub(crate) fn project_root(dir: &Path, command: &str) -> Result<std::path::PathBuf, Error> {
     find_root(dir).ok_or_else(|| {
-        Error::new(format!(
-            "`{}` bukan proyek sopan: folder `content/` tidak ada di sini atau di atasnya",
-            dir.display()
-        ))
-        .hint(format!(
-            "jalankan `sopan init` untuk membuat proyek baru, atau sebutkan folder proyek: `sopan {command} FOLDER`"
-        ))
+        Error::new(ErrorKind::NotAProject {
+            dir: dir.to_path_buf(),
+            looked_up: true,
+            command: command.into(),
+        })
     })
 }
 

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use crate::cmd::init::{skeleton, write_new};
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
+use crate::core::error_kind::SlugOf;
 use crate::load::keys::FileKind;
 use crate::load::skema;
 use crate::model::id::{is_valid_slug, slugify};
@@ -18,48 +19,34 @@ pub(crate) fn run(
 ) -> Result<i32, Error> {
     let content = dir.join("content");
     if !content.is_dir() {
-        return Err(Error::new(format!(
-            "`{}` bukan proyek sopan: folder `content/` tidak ada",
-            dir.display()
-        ))
-        .hint(
-            "jalankan `sopan init` dulu, atau sebutkan proyeknya: `sopan new ID --proyek FOLDER`",
-        ));
+        return Err(Error::new(ErrorKind::NotAProject {
+            dir: dir.to_path_buf(),
+            looked_up: false,
+            command: "new".into(),
+        }));
     }
     let parts: Vec<&str> = id.trim_matches('/').split('/').collect();
     let [instansi, bidang, slug] = parts.as_slice() else {
-        return Err(Error::new(format!(
-            "id `{id}` harus berbentuk <instansi>/<bidang>/<slug>"
-        ))
-        .hint("mis. `sopan new dinas-contoh/sekretariat/surat-keluar`"));
+        return Err(Error::new(ErrorKind::BadSopId { id: id.into() }));
     };
     if !is_valid_slug(slug) {
-        return Err(Error::new(format!(
-            "slug `{slug}` tidak bisa menjadi bagian alamat (URL)"
-        ))
-        .hint(format!(
-            "gunakan huruf kecil, angka dan tanda hubung, mis. `{}`",
-            slugify(slug)
-        )));
+        return Err(Error::new(ErrorKind::BadSlug {
+            what: SlugOf::Sop,
+            given: slug.to_string(),
+            suggestion: slugify(slug),
+        }));
     }
     let bidang_dir = content.join(instansi).join(bidang);
     if bidang_baru && !bidang_dir.join("_bidang.yaml").is_file() {
         new_bidang(&content, instansi, bidang)?;
     }
     if !bidang_dir.join("_bidang.yaml").is_file() {
-        let known = known_bidang(&content);
-        let hint = if known.is_empty() {
-            "buat dulu folder bidang berisi `_bidang.yaml`".to_string()
-        } else {
-            format!("bidang yang ada: {}", known.join(", "))
-        };
-        let hint = format!(
-            "{hint}; untuk membuat bidang baru: `sopan new {instansi}/{bidang}/{slug} --bidang-baru`"
-        );
-        return Err(Error::new(format!(
-            "bidang `{instansi}/{bidang}` tidak ada di proyek ini"
-        ))
-        .hint(hint));
+        return Err(Error::new(ErrorKind::UnknownBidang {
+            instansi: instansi.to_string(),
+            bidang: bidang.to_string(),
+            slug: slug.to_string(),
+            known: known_bidang(&content),
+        }));
     }
     let nama = nama.map(str::to_string).unwrap_or_else(|| title_case(slug));
     let path = bidang_dir.join(format!("{slug}.yaml"));
@@ -93,24 +80,17 @@ fn new_bidang(content: &Path, instansi: &str, bidang: &str) -> Result<(), Error>
             .filter(|e| e.path().join("_instansi.yaml").is_file())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
-        return Err(
-            Error::new(format!("instansi `{instansi}` tidak ada di proyek ini")).hint(
-                if known.is_empty() {
-                    "buat dulu folder instansi berisi `_instansi.yaml`".to_string()
-                } else {
-                    format!("instansi yang ada: {}", sorted(known).join(", "))
-                },
-            ),
-        );
+        return Err(Error::new(ErrorKind::UnknownInstansi {
+            instansi: instansi.to_string(),
+            known: sorted(known),
+        }));
     }
     if !is_valid_slug(bidang) {
-        return Err(Error::new(format!(
-            "nama folder bidang `{bidang}` tidak bisa menjadi bagian alamat (URL)"
-        ))
-        .hint(format!(
-            "gunakan huruf kecil, angka dan tanda hubung, mis. `{}`",
-            slugify(bidang)
-        )));
+        return Err(Error::new(ErrorKind::BadSlug {
+            what: SlugOf::Bidang,
+            given: bidang.to_string(),
+            suggestion: slugify(bidang),
+        }));
     }
     let urutan = std::fs::read_dir(&instansi_dir)
         .into_iter()

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::load::skema::{ALL, file_name, parse, schema, text, write_into, write_vscode_settings};
 
 /// `sopan skema [JENIS] [--tulis]`: prints one schema, or all of them as one JSON object keyed
@@ -34,6 +34,6 @@ pub(crate) fn run(jenis: Option<&str>, tulis: Option<&Path>) -> Result<i32, Erro
     };
     std::io::stdout()
         .write_all(text.as_bytes())
-        .map_err(|e| Error::io("gagal menulis ke layar", e))?;
+        .map_err(|e| Error::new(ErrorKind::Stdout).cause(e))?;
     Ok(0)
 }

@@ -8,7 +8,7 @@
 
 use std::sync::OnceLock;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 
 /// `SOURCE_DATE_EPOCH`: the reproducible-builds convention for "the time of this build".
 pub(crate) const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
@@ -68,12 +68,11 @@ impl Env {
         };
         match v.trim().parse::<usize>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(Error::new(format!(
-                "{HALAMAN_PER_INDEKS}={v:?} bukan bilangan bulat positif"
-            ))
-            .hint(format!(
-                "isi dengan jumlah halaman per bagian indeks, misalnya {HALAMAN_PER_INDEKS}={RECORDS_PER_PART}"
-            ))),
+            _ => Err(Error::new(ErrorKind::BadEnvNumber {
+                var: HALAMAN_PER_INDEKS.into(),
+                value: v.clone(),
+                example: RECORDS_PER_PART,
+            })),
         }
     }
 }
@@ -91,6 +90,7 @@ pub(crate) fn get() -> &'static Env {
 #[cfg(test)]
 mod tests {
     use super::{Env, RECORDS_PER_PART};
+    use crate::core::error::ErrorKind;
 
     fn env(vars: &[(&str, &str)]) -> Env {
         Env::read(|name| {
@@ -125,8 +125,16 @@ mod tests {
         assert_eq!(e.records_per_part().unwrap(), 7);
         for bad in ["0", "tujuh", "-1"] {
             let e = env(&[("SOPAN_HALAMAN_PER_INDEKS", bad)]);
-            let msg = e.records_per_part().unwrap_err().to_string();
-            assert!(msg.contains("bukan bilangan bulat positif"), "{bad}: {msg}");
+            let e = e.records_per_part().unwrap_err();
+            assert_eq!(
+                e.kind,
+                ErrorKind::BadEnvNumber {
+                    var: "SOPAN_HALAMAN_PER_INDEKS".into(),
+                    value: bad.into(),
+                    example: RECORDS_PER_PART
+                },
+                "{e}"
+            );
         }
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::diff::project::Versi;
 use crate::history::git::Repo;
 use crate::load::{kepala_from_text, sop_from_text};
@@ -30,8 +30,7 @@ pub(crate) fn working_copy(proyek: &Path) -> Result<Versi, Error> {
 }
 
 fn file(path: &Path) -> Result<Versi, Error> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("gagal membaca `{}`", path.display()), e))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(IoAct::Read, path, e))?;
     let (id, kepala) = place_of(path);
     let label = path.display().to_string();
     let (sop, diags) = sop_from_text(path, &text, id, &kepala);
@@ -41,10 +40,10 @@ fn file(path: &Path) -> Result<Versi, Error> {
         let mut sources = crate::core::diag::Sources::default();
         sources.insert(path.to_path_buf(), text);
         crate::core::report::eprint_all(&all, &sources);
-        return Err(Error::new(format!(
-            "`{label}` berisi galat, jadi tidak dapat dibandingkan"
-        ))
-        .hint("perbaiki galat di atas (atau jalankan `sopan check`), lalu bandingkan lagi"));
+        return Err(Error::new(ErrorKind::DiffSideInvalid {
+            label,
+            revision: false,
+        }));
     }
     Ok(Versi {
         label,
@@ -83,10 +82,10 @@ fn project(root: &Path, label: &str) -> Result<Versi, Error> {
     let loaded = crate::pipeline::load_and_validate(root)?;
     if loaded.diags.has_errors() {
         crate::core::report::eprint_all(&loaded.diags, &loaded.sources);
-        return Err(Error::new(format!(
-            "versi `{label}` berisi galat, jadi tidak dapat dibandingkan"
-        ))
-        .hint("perbaiki galat di atas (atau jalankan `sopan check`), lalu bandingkan lagi"));
+        return Err(Error::new(ErrorKind::DiffSideInvalid {
+            label: label.into(),
+            revision: true,
+        }));
     }
     Ok(Versi {
         label: label.to_string(),
@@ -96,11 +95,10 @@ fn project(root: &Path, label: &str) -> Result<Versi, Error> {
 
 fn revision(rev: &str, proyek: &Path) -> Result<Versi, Error> {
     let Some(repo) = Repo::discover(proyek) else {
-        return Err(Error::new(format!(
-            "`{rev}` bukan berkas, bukan folder, dan folder proyek `{}` tidak berada di repositori git",
-            proyek.display()
-        ))
-        .hint("sebutkan berkas SOP, folder proyek, atau revisi git (jalankan di dalam repositori, atau pakai `--proyek FOLDER`)"));
+        return Err(Error::new(ErrorKind::DiffNotARevision {
+            rev: rev.into(),
+            proyek: proyek.to_path_buf(),
+        }));
     };
     let commit = repo.resolve(rev)?;
     let short = commit.short();
@@ -112,7 +110,7 @@ fn revision(rev: &str, proyek: &Path) -> Result<Versi, Error> {
     let dir = tempfile::Builder::new()
         .prefix("sopan-revisi-")
         .tempdir()
-        .map_err(|e| Error::io("gagal membuat folder sementara", e))?;
+        .map_err(|e| Error::new(ErrorKind::TempDir).cause(e))?;
     let root: PathBuf = dir.path().to_path_buf();
     // Oversized files and links are never written; the loader then sees them as absent.
     let skipped = repo.extract(&commit, &root)?;
@@ -122,10 +120,7 @@ fn revision(rev: &str, proyek: &Path) -> Result<Versi, Error> {
         crate::core::report::eprint_all(&all, &crate::core::diag::Sources::default());
     }
     if !root.join("content").is_dir() {
-        return Err(Error::new(format!(
-            "revisi `{label}` tidak memuat folder `content/` proyek ini"
-        ))
-        .hint("pilih revisi setelah proyek SOP dibuat; lihat `git log --oneline -- content`"));
+        return Err(Error::new(ErrorKind::RevisionWithoutContent { label }));
     }
     project(&root, &label)
 }

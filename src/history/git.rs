@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use gix::ObjectId;
 
 use crate::core::diag::Diagnostic;
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
+use crate::core::error_kind::GitAct;
 
 /// The largest logo read from a revision: the loader's own limit for logos, so that a revision
 /// with a logo the working copy accepts still loads.
@@ -106,8 +107,8 @@ impl Commit {
     }
 }
 
-fn git_error(doing: &str, e: impl std::fmt::Display) -> Error {
-    Error::new(format!("gagal {doing}")).cause(gix_words(&e.to_string()))
+fn git_error(doing: GitAct, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::Git { doing }).cause(gix_words(&e.to_string()))
 }
 
 /// What gix said, in Indonesian where its words are known; otherwise its text, marked as
@@ -179,15 +180,14 @@ impl Repo {
             .repo
             .rev_parse_single(rev)
             .map_err(|e| {
-                Error::new(format!("revisi git `{rev}` tidak ditemukan"))
+                Error::new(ErrorKind::GitRevisionMissing { rev: rev.into() })
                     .cause(gix_words(&e.to_string()))
-                    .hint("sebutkan tag, cabang atau commit yang ada, mis. `HEAD~1`, `v2022`; lihat `git log --oneline`")
             })?
             .object()
-            .map_err(|e| git_error(&format!("membaca revisi `{rev}`"), e))?
+            .map_err(|e| git_error(GitAct::ReadRevision(rev.into()), e))?
             .peel_to_commit()
             .map_err(|e| {
-                Error::new(format!("revisi git `{rev}` bukan commit"))
+                Error::new(ErrorKind::GitNotCommit { rev: rev.into() })
                     .cause(gix_words(&e.to_string()))
             })?
             .id;
@@ -196,24 +196,24 @@ impl Repo {
 
     /// Reads one commit.
     pub(crate) fn commit(&self, id: ObjectId) -> Result<Commit, Error> {
-        let doing = || format!("membaca commit {}", id.to_hex_with_len(7));
+        let doing = || GitAct::ReadCommit(id.to_hex_with_len(7).to_string());
         let c = self
             .repo
             .find_commit(id)
-            .map_err(|e| git_error(&doing(), e))?;
-        let time = c.time().map_err(|e| git_error(&doing(), e))?;
+            .map_err(|e| git_error(doing(), e))?;
+        let time = c.time().map_err(|e| git_error(doing(), e))?;
         let author = c
             .author()
-            .map_err(|e| git_error(&doing(), e))?
+            .map_err(|e| git_error(doing(), e))?
             .time()
-            .map_err(|e| git_error(&doing(), e))?;
+            .map_err(|e| git_error(doing(), e))?;
         let summary = c
             .message()
             .map(|m| m.summary().to_string())
             .unwrap_or_default();
         Ok(Commit {
             id,
-            tree: c.tree_id().map_err(|e| git_error(&doing(), e))?.detach(),
+            tree: c.tree_id().map_err(|e| git_error(doing(), e))?.detach(),
             parents: c.parent_ids().map(|p| p.detach()).collect(),
             local_secs: time.seconds + i64::from(time.offset),
             author_local_secs: author.seconds + i64::from(author.offset),
@@ -230,10 +230,10 @@ impl Repo {
             .repo
             .rev_walk([head.id])
             .all()
-            .map_err(|e| git_error("menelusuri riwayat git", e))?;
+            .map_err(|e| git_error(GitAct::Walk, e))?;
         let mut out = Vec::new();
         for info in walk {
-            let info = info.map_err(|e| git_error("menelusuri riwayat git", e))?;
+            let info = info.map_err(|e| git_error(GitAct::Walk, e))?;
             out.push(self.commit(info.id)?);
         }
         out.sort_by(|a, b| b.local_secs.cmp(&a.local_secs).then(b.id.cmp(&a.id)));
@@ -478,10 +478,10 @@ impl Repo {
         };
         match self.blob(id, limit) {
             Ok(Some(bytes)) => write(dest, &bytes),
-            Ok(None) => Err(Error::new(format!(
-                "gagal membaca `{rel}` dari git (revisi {})",
-                commit.short()
-            ))),
+            Ok(None) => Err(Error::new(ErrorKind::GitFileMissing {
+                rel: rel.to_string(),
+                commit: commit.short(),
+            })),
             Err(s) => {
                 skipped.push(s.warning(rel, commit));
                 Ok(())
@@ -508,17 +508,14 @@ fn read_limit(rel: &str) -> Option<u64> {
 }
 
 fn mkdir(dir: &Path) -> Result<(), Error> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("gagal membuat folder `{}`", dir.display()), e))
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(IoAct::CreateDir, dir, e))
 }
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io(format!("gagal membuat folder `{}`", dir.display()), e))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(IoAct::CreateDir, dir, e))?;
     }
-    std::fs::write(path, bytes)
-        .map_err(|e| Error::io(format!("gagal menulis `{}`", path.display()), e))
+    std::fs::write(path, bytes).map_err(|e| Error::io(IoAct::Write, path, e))
 }
 
 #[cfg(test)]

@@ -123,7 +123,7 @@ fn collect(repo: Option<&Repo>, site: &Site) -> History {
     }
     match found {
         Ok(m) => History::Available(m),
-        Err(e) => History::Unavailable(format!("riwayat git tidak terbaca: {}", e.message)),
+        Err(e) => History::Unavailable(format!("riwayat git tidak terbaca: {}", e.message())),
     }
 }
 

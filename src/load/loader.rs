@@ -10,7 +10,7 @@ use super::{
     MAX_FILE_BYTES, PAGES_DIR, cache, is_ignored, is_yaml, markdown, org, utf8_position, yaml,
 };
 use crate::core::diag::{Diagnostic, Sources, Span, display_path};
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::load::boundary::{Boundary, Refusal};
 use crate::load::fields::{Fields, PejabatAt};
 use crate::load::keys::{FileKind, nearest};
@@ -49,8 +49,11 @@ impl Loader<'_> {
             .into_iter()
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| {
-                Error::new(format!("gagal membaca folder `{}`", display_path(rel)))
-                    .cause(e.to_string())
+                Error::new(ErrorKind::Io {
+                    act: IoAct::ReadDir,
+                    path: rel.to_path_buf(),
+                })
+                .cause(e.to_string())
             })?;
         let mut kept = Vec::with_capacity(listed.len());
         for entry in listed {

@@ -21,7 +21,7 @@ pub(crate) mod yaml;
 use std::path::Path;
 
 use crate::core::diag::{Diagnostic, Diagnostics, Sources, Span};
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::load::boundary::Boundary;
 use crate::load::fields::{Fields, PejabatAt};
 use crate::load::keys::FileKind;
@@ -73,11 +73,9 @@ pub(crate) fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Resul
     let content = root.join("content");
     let (Some(top), Some(inside)) = (Boundary::new(root, root), Boundary::new(root, &content))
     else {
-        return Err(Error::new(format!(
-            "folder `content/` di `{}` menunjuk ke luar folder proyek (tautan simbolik) dan tidak dibaca",
-            root.display()
-        ))
-        .hint("salin isi folder itu ke `content/` di dalam proyek, lalu hapus tautannya"));
+        return Err(Error::new(ErrorKind::ContentOutside {
+            root: root.to_path_buf(),
+        }));
     };
     let mut l = Loader {
         root: root.to_path_buf(),
@@ -149,8 +147,11 @@ pub(crate) fn require_project(root: &Path) -> Result<(), Error> {
     if root.join("content").is_dir() {
         return Ok(());
     }
-    Err(Error::new(format!("`{}` bukan proyek sopan: folder `content/` tidak ada", root.display()))
-        .hint("jalankan `sopan init` untuk membuat proyek baru, atau sebutkan folder proyek: `sopan check FOLDER`"))
+    Err(Error::new(ErrorKind::NotAProject {
+        dir: root.to_path_buf(),
+        looked_up: false,
+        command: "check".into(),
+    }))
 }
 
 /// Reads one SOP file's text on its own (an older version from git, a file outside a project):

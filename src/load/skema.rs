@@ -15,7 +15,7 @@ use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::Value;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::load::keys::FileKind;
 use crate::load::schema::{KetItem, Many, Text};
 
@@ -78,9 +78,10 @@ pub(crate) fn parse(jenis: &str) -> Result<FileKind, Error> {
         .ok_or_else(|| {
             let names: Vec<&str> = ALL.iter().map(|k| name(*k)).collect();
             let near = crate::load::keys::nearest(&j, names.iter().copied());
-            Error::new(format!("jenis berkas `{jenis}` tidak dikenal")).hint(match near {
-                Some(n) => format!("maksud Anda `{n}`?"),
-                None => format!("pilih salah satu: {}", names.join(", ")),
+            Error::new(ErrorKind::UnknownSchemaKind {
+                given: jenis.into(),
+                near: near.map(str::to_string),
+                names: names.iter().map(|n| n.to_string()).collect(),
             })
         })
 }
@@ -262,16 +263,14 @@ pub(crate) fn vscode_settings() -> String {
 /// Writes every schema into `root/.sopan/skema/`, replacing older ones; returns the paths.
 pub(crate) fn write_into(root: &Path) -> Result<Vec<PathBuf>, Error> {
     let dir = root.join(PROJECT_DIR);
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::io(format!("gagal membuat folder `{}`", dir.display()), e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(IoAct::CreateDir, &dir, e))?;
     let mut written = Vec::new();
     for kind in ALL {
         let path = dir.join(file_name(kind));
         let text = text(kind);
         // Unchanged files are left alone: editors watching them need not reload.
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            std::fs::write(&path, text)
-                .map_err(|e| Error::io(format!("gagal menulis `{}`", path.display()), e))?;
+            std::fs::write(&path, text).map_err(|e| Error::io(IoAct::Write, &path, e))?;
         }
         written.push(path);
     }
@@ -286,10 +285,8 @@ pub(crate) fn write_vscode_settings(root: &Path) -> Result<bool, Error> {
         return Ok(false);
     }
     let dir = root.join(".vscode");
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| Error::io(format!("gagal membuat folder `{}`", dir.display()), e))?;
-    std::fs::write(&path, vscode_settings())
-        .map_err(|e| Error::io(format!("gagal menulis `{}`", path.display()), e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(IoAct::CreateDir, &dir, e))?;
+    std::fs::write(&path, vscode_settings()).map_err(|e| Error::io(IoAct::Write, &path, e))?;
     Ok(true)
 }
 
@@ -341,7 +338,11 @@ mod tests {
             assert_eq!(parse(name(k)).unwrap(), k);
         }
         assert_eq!(parse("SOP.json").unwrap(), FileKind::Sop);
-        let e = parse("bidan").unwrap_err().to_string();
-        assert!(e.contains("maksud Anda `bidang`?"), "{e}");
+        let e = parse("bidan").unwrap_err();
+        assert!(
+            matches!(&e.kind, ErrorKind::UnknownSchemaKind { near: Some(n), .. } if n == "bidang"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("maksud Anda `bidang`?"), "{e}");
     }
 }

@@ -14,7 +14,8 @@ use typst::foundations::{Datetime, Smart};
 use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
+use crate::core::error_kind::ThreadOf;
 use crate::core::kept::Kept;
 use crate::model::Site;
 use crate::model::org::{Bidang, Instansi, Keputusan};
@@ -416,8 +417,7 @@ impl PdfRenderer {
     pub(crate) fn from_setup(theme: &Theme, setup: &RendererSetup) -> Result<Self, Error> {
         let mut extra = Vec::new();
         for (vpath, file) in &setup.logos {
-            let bytes = std::fs::read(file)
-                .map_err(|e| Error::io(format!("gagal membaca logo `{}`", file.display()), e))?;
+            let bytes = std::fs::read(file).map_err(|e| Error::io(IoAct::ReadLogo, file, e))?;
             extra.push((vpath.clone(), bytes));
         }
         let today = date_of(setup.today);
@@ -445,14 +445,14 @@ impl PdfRenderer {
     }
 
     fn error(&self, what: &str, errors: &[SourceDiagnostic]) -> Error {
-        let mut e = Error::new(format!("gagal menyusun PDF {what}"));
+        let mut e = Error::new(ErrorKind::PdfCompile { what: what.into() });
         for d in errors {
             e = e.cause(format!("{}: {}", self.base.locate(d.span), d.message));
             for h in &d.hints {
                 e = e.cause(format!("  petunjuk Typst: {}", h.v));
             }
         }
-        e.hint("ini galat templat Typst tema, bukan galat isi SOP; periksa berkas tema yang ditimpa di `themes/`")
+        e
     }
 
     /// PDF/A-2b bytes of a laid-out document.
@@ -467,14 +467,23 @@ impl PdfRenderer {
             ident: Smart::Custom(ident.to_string()),
             creator: Smart::Custom(Some(format!("sopan {}", env!("CARGO_PKG_VERSION")))),
             timestamp: Some(typst_pdf::Timestamp::new_utc(date)),
-            standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b])
-                .map_err(|e| Error::new(format!("standar PDF tidak didukung: {}", e.message())))?,
+            standards: typst_pdf::PdfStandards::new(&[typst_pdf::PdfStandard::A_2b]).map_err(
+                |e| {
+                    Error::new(ErrorKind::PdfStandard {
+                        detail: e.message().to_string(),
+                    })
+                },
+            )?,
             tagged: true,
             ..Default::default()
         };
         let pdf = typst_pdf::pdf(doc, &options).map_err(|errors| self.error(what, &errors))?;
-        super::title::display_doc_title(&pdf)
-            .map_err(|e| Error::new(format!("gagal menandai judul PDF {what}: {e}")))
+        super::title::display_doc_title(&pdf).map_err(|e| {
+            Error::new(ErrorKind::PdfTitle {
+                what: what.into(),
+                detail: e.to_string(),
+            })
+        })
     }
 
     /// The cache key of a document: its kind, id and data over this renderer's fingerprint.
@@ -616,8 +625,12 @@ impl PdfRenderer {
         parts: Vec<crate::pdf::book::Part>,
     ) -> Result<Vec<u8>, Error> {
         use crate::pdf::book::{Stamp, join};
-        let what = format!("buku keputusan `{}`", i.id);
-        let failed = |e: String| Error::new(format!("gagal menyusun {what}")).cause(e);
+        let failed = |e: String| {
+            Error::new(ErrorKind::Book {
+                instansi: i.id.clone(),
+            })
+            .cause(e)
+        };
         let total = head.pages().len() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
         let numbered = flow::finish_within(head.clone(), (BOOK_PAGE, book_footer(margin)), total);
         let doc = without_cover_number(head, numbered);
@@ -629,7 +642,7 @@ impl PdfRenderer {
             &doc,
             &format!("{}/keputusan", i.id),
             pinned_date(dates),
-            &what,
+            &format!("buku keputusan `{}`", i.id),
         )?;
         // The SOP pages keep their own footer ("… halaman 1 dari 3") at the right; the book's
         // page number goes at the left, in the same line.
@@ -673,8 +686,12 @@ fn classic_forms<'a>(
     pdfs: impl Iterator<Item = &'a [u8]>,
 ) -> Result<Vec<std::borrow::Cow<'a, [u8]>>, Error> {
     pdfs.map(|pdf| {
-        crate::pdf::book::classic::classic(pdf)
-            .map_err(|e| Error::new(format!("gagal menyusun buku keputusan `{}`", i.id)).cause(e))
+        crate::pdf::book::classic::classic(pdf).map_err(|e| {
+            Error::new(ErrorKind::Book {
+                instansi: i.id.clone(),
+            })
+            .cause(e)
+        })
     })
     .collect()
 }
@@ -686,8 +703,12 @@ fn book_parts<'a>(
     sops: &[&'a [u8]],
 ) -> Result<Vec<crate::pdf::book::Part<'a>>, Error> {
     use crate::pdf::book::{Part, Source};
-    let failed =
-        |e: String| Error::new(format!("gagal menyusun buku keputusan `{}`", i.id)).cause(e);
+    let failed = |e: String| {
+        Error::new(ErrorKind::Book {
+            instansi: i.id.clone(),
+        })
+        .cause(e)
+    };
     let mut parts = Vec::with_capacity(sops.len());
     let mut pdfs = sops.iter();
     for b in &i.bidang {
@@ -847,7 +868,12 @@ fn compile_in_threads(
                     .spawn_scoped(scope, work)
             })
             .collect::<Result<_, _>>()
-            .map_err(|e| Error::new("gagal menyiapkan utas penyusun PDF").cause(e))?;
+            .map_err(|e| {
+                Error::new(ErrorKind::Thread {
+                    what: ThreadOf::Pdf,
+                })
+                .cause(e)
+            })?;
         Ok(handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
@@ -984,7 +1010,12 @@ pub(crate) fn render_books_cached(
         .stack_size(64 << 20)
         .thread_name(|k| format!("sopan-buku-{k}"))
         .build()
-        .map_err(|e| Error::new("gagal menyiapkan utas penyusun PDF").cause(e))?;
+        .map_err(|e| {
+            Error::new(ErrorKind::Thread {
+                what: ThreadOf::Pdf,
+            })
+            .cause(e)
+        })?;
     let out_ref: &Output = out;
     let books: Vec<Result<Shared, Error>> = pool.install(|| {
         site.instansi

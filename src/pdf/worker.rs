@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
+use crate::core::error_kind::WorkerAct;
 use crate::pdf::renderer::{Files, PdfRenderer, RendererSetup, SopJob, WorkerSetup};
 use crate::pipeline::theme::Theme;
 
@@ -36,8 +37,7 @@ pub fn compile(
     n: usize,
     tick: &(dyn Fn() + Sync),
 ) -> Result<Vec<Files>, Error> {
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::io("gagal menemukan program sopan untuk proses pekerja", e))?;
+    let exe = std::env::current_exe().map_err(|e| worker_io(WorkerAct::FindExe, e))?;
     let header = serde_json::to_string(&Header {
         root: ws.root.to_path_buf(),
         tema: ws.tema.to_string(),
@@ -72,7 +72,7 @@ pub fn compile(
 }
 
 fn worker_error(detail: impl std::fmt::Display) -> Error {
-    Error::new("proses pekerja PDF gagal").cause(detail)
+    Error::new(ErrorKind::Worker).cause(detail)
 }
 
 /// Jobs a worker holds at once: one compiling and one waiting, so it never idles between two.
@@ -100,7 +100,7 @@ fn run_one(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Error::io("gagal menjalankan proses pekerja PDF", e))?;
+        .map_err(|e| worker_io(WorkerAct::Spawn, e))?;
     let stdin = child.stdin.take().expect("piped");
     let stdout = child.stdout.take().expect("piped");
     larger_pipe(&stdout);
@@ -159,9 +159,7 @@ fn run_one(
         let err = err.join().unwrap_or_default();
         (all, failure, err)
     });
-    let status = child
-        .wait()
-        .map_err(|e| Error::io("gagal menunggu proses pekerja PDF", e))?;
+    let status = child.wait().map_err(|e| worker_io(WorkerAct::Wait, e))?;
     let (all, failure, err) = read;
     if !status.success() || failure.is_some() {
         let detail = if err.trim().is_empty() {
@@ -229,24 +227,33 @@ pub(crate) fn serve_stdin() -> Result<i32, Error> {
     let mut lines = stdin.lines();
     let header = lines
         .next()
-        .ok_or_else(|| Error::new("pekerja PDF: tidak ada kepala"))?
-        .map_err(|e| Error::io("pekerja PDF: gagal membaca", e))?;
-    let header: Header = serde_json::from_str(&header)
-        .map_err(|e| Error::new("pekerja PDF: kepala tidak valid").cause(e))?;
+        .ok_or_else(|| {
+            Error::new(ErrorKind::WorkerIo {
+                act: WorkerAct::NoHeader,
+            })
+        })?
+        .map_err(|e| worker_io(WorkerAct::Read, e))?;
+    let header: Header =
+        serde_json::from_str(&header).map_err(|e| worker_io(WorkerAct::BadHeader, e))?;
     let theme = Theme::load(&header.root, &header.tema)?;
     let renderer = PdfRenderer::from_setup(&theme, &header.setup)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     for line in lines {
-        let line = line.map_err(|e| Error::io("pekerja PDF: gagal membaca", e))?;
-        let job: SopJob = serde_json::from_str(&line)
-            .map_err(|e| Error::new("pekerja PDF: tugas tidak valid").cause(e))?;
+        let line = line.map_err(|e| worker_io(WorkerAct::Read, e))?;
+        let job: SopJob =
+            serde_json::from_str(&line).map_err(|e| worker_io(WorkerAct::BadJob, e))?;
         let files = renderer.compile_job(&job)?;
         typst::comemo::evict(0);
         write_files(&mut out, &files)
             .and_then(|()| out.flush())
-            .map_err(|e| Error::io("pekerja PDF: gagal menulis", e))?;
+            .map_err(|e| worker_io(WorkerAct::Write, e))?;
     }
     Ok(0)
+}
+
+/// Talking to a worker failed while doing `act`.
+fn worker_io(act: WorkerAct, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorKind::WorkerIo { act }).cause(e)
 }
 
 #[cfg(test)]

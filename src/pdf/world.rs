@@ -11,7 +11,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::pipeline::theme::Theme;
 
 /// The virtual path where each document finds its data.
@@ -49,17 +49,18 @@ impl Base {
             }
         }
         if fonts.is_empty() {
-            return Err(Error::new(
-                "tema tidak memuat satu pun fon (folder `fonts/`)",
-            ));
+            return Err(Error::new(ErrorKind::ThemeNoFonts));
         }
         let mut sources = HashMap::new();
         let mut files = HashMap::new();
         for (name, bytes) in theme.under("typst") {
             let id = file_id(&format!("/{name}"));
             if name.ends_with(".typ") {
-                let text = String::from_utf8(bytes.to_vec())
-                    .map_err(|_| Error::new(format!("templat `typst/{name}` bukan teks UTF-8")))?;
+                let text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                    Error::new(ErrorKind::TemplateNotUtf8 {
+                        name: name.to_string(),
+                    })
+                })?;
                 sources.insert(id, Source::new(id, text));
             } else {
                 files.insert(id, Bytes::new(bytes.to_vec()));

@@ -18,7 +18,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
+use crate::core::error_kind::Place;
 use crate::pipeline::output::Blob;
 
 /// The first bytes of every entry.
@@ -76,30 +77,26 @@ impl DiskCache {
     /// entries the build did not use.
     pub(crate) fn open(root: &Path, out: &Path, dir: &Path, fresh: bool) -> Result<Self, Error> {
         let shown = dir.display();
-        let refuse = |why: String| {
-            Err(Error::new(format!("folder cache `{shown}` {why}"))
-                .hint("pilih folder lain dengan `--cache`, mis. `--cache .sopan/cache` (bawaan)"))
+        let refuse = |why: Place| {
+            Err(Error::new(ErrorKind::CachePlace {
+                dir: shown.to_string(),
+                why,
+            }))
         };
         let (root_abs, dir_abs, out_abs) = (resolved(root), resolved(dir), resolved(out));
         for part in ["content", "themes"] {
             if dir_abs.starts_with(root_abs.join(part)) {
-                return refuse(format!(
-                    "berada di dalam `{part}/`; pembangunan berikutnya akan membacanya sebagai isi proyek"
-                ));
+                return refuse(Place::Inside(part.into()));
             }
         }
         if dir_abs.starts_with(&out_abs) || out_abs.starts_with(&dir_abs) {
-            return refuse(format!(
-                "bertumpang tindih dengan folder keluaran `{}`; salah satunya akan menghapus yang lain",
-                out.display()
-            ));
+            return refuse(Place::OverlapsOutput(out.display().to_string()));
         }
         if root_abs.starts_with(&dir_abs) {
-            return refuse("berisi folder proyek".into());
+            return refuse(Place::HoldsProject);
         }
         let entries = dir.join(ENTRIES);
-        std::fs::create_dir_all(&entries)
-            .map_err(|e| Error::io(format!("gagal membuat folder cache `{shown}`"), e))?;
+        std::fs::create_dir_all(&entries).map_err(|e| Error::io(IoAct::CreateCacheDir, dir, e))?;
         // The cache ignores itself in git wherever it is, and backup tools skip it
         // (https://bford.info/cachedir/).
         for (name, text) in [

@@ -8,7 +8,8 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
+use crate::core::error_kind::Place;
 
 /// Name of the marker file that says a folder was written by sopan (and may be replaced).
 pub(crate) const MARKER: &str = ".sopan-output";
@@ -128,22 +129,18 @@ impl Output {
     /// `dir` that sopan did not write is never touched.
     pub(crate) fn write_to(&self, dir: &Path) -> Result<(), Error> {
         if dir.exists() && !dir.join(MARKER).exists() && !is_empty_dir(dir) {
-            return Err(Error::new(format!(
-                "folder keluaran `{}` sudah berisi berkas lain yang bukan buatan sopan",
-                dir.display()
-            ))
-            .hint("pilih folder lain dengan `--out`, atau kosongkan folder itu"));
+            return Err(Error::new(ErrorKind::OutputNotOurs {
+                dir: dir.to_path_buf(),
+            }));
         }
         let parent = parent_of(dir);
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Error::io(format!("gagal membuat folder `{}`", parent.display()), e))?;
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(IoAct::CreateDir, parent, e))?;
         let tmp = sibling(dir, "baru", "output");
         let old = sibling(dir, "lama", "output");
         recover(dir)?;
         for stale in [&tmp, &old] {
             if stale.exists() {
-                std::fs::remove_dir_all(stale)
-                    .map_err(|e| Error::io(format!("gagal menghapus `{}`", stale.display()), e))?;
+                std::fs::remove_dir_all(stale).map_err(|e| Error::io(IoAct::Remove, stale, e))?;
             }
         }
         let previous = dir.join(MARKER).exists().then_some(dir);
@@ -154,33 +151,21 @@ impl Output {
         }
         if dir.exists() && exchange(&tmp, dir) {
             // `tmp` now holds the previous output.
-            return std::fs::remove_dir_all(&tmp).map_err(|e| {
-                Error::io(
-                    format!("gagal menghapus keluaran lama `{}`", tmp.display()),
-                    e,
-                )
-            });
+            return std::fs::remove_dir_all(&tmp)
+                .map_err(|e| Error::io(IoAct::RemoveOldOutput, &tmp, e));
         }
         if dir.exists() {
-            std::fs::rename(dir, &old)
-                .map_err(|e| Error::io(format!("gagal memindahkan `{}`", dir.display()), e))?;
+            std::fs::rename(dir, &old).map_err(|e| Error::io(IoAct::Move, dir, e))?;
         }
         if let Err(e) = std::fs::rename(&tmp, dir) {
             if old.exists() {
                 let _ = std::fs::rename(&old, dir);
             }
-            return Err(Error::io(
-                format!("gagal memasang keluaran baru di `{}`", dir.display()),
-                e,
-            ));
+            return Err(Error::io(IoAct::InstallOutput, dir, e));
         }
         if old.exists() {
-            std::fs::remove_dir_all(&old).map_err(|e| {
-                Error::io(
-                    format!("gagal menghapus keluaran lama `{}`", old.display()),
-                    e,
-                )
-            })?;
+            std::fs::remove_dir_all(&old)
+                .map_err(|e| Error::io(IoAct::RemoveOldOutput, &old, e))?;
         }
         Ok(())
     }
@@ -190,13 +175,12 @@ impl Output {
     /// unchanged, and writing (then deleting) 400 MB of identical PDFs and flowcharts took
     /// seconds at 1,000 SOPs.
     fn write_tree(&self, root: &Path, previous: Option<&Path>) -> Result<(), Error> {
-        std::fs::create_dir_all(root)
-            .map_err(|e| Error::io(format!("gagal membuat `{}`", root.display()), e))?;
+        std::fs::create_dir_all(root).map_err(|e| Error::io(IoAct::Create, root, e))?;
         std::fs::write(
             root.join(MARKER),
             b"Folder ini dibuat oleh sopan dan ditimpa setiap `sopan build`.\n",
         )
-        .map_err(|e| Error::io("gagal menulis penanda keluaran", e))?;
+        .map_err(|e| Error::io(IoAct::WriteMarker, root.join(MARKER), e))?;
         // Folders first, each once (sorted, so a parent comes before its children), then the
         // files on all cores: the build waits for this stage with every other core idle.
         let dirs: std::collections::BTreeSet<&str> = self
@@ -206,8 +190,7 @@ impl Output {
             .collect();
         for dir in dirs {
             let p = root.join(dir);
-            std::fs::create_dir_all(&p)
-                .map_err(|e| Error::io(format!("gagal membuat `{}`", p.display()), e))?;
+            std::fs::create_dir_all(&p).map_err(|e| Error::io(IoAct::Create, &p, e))?;
         }
         let files: Vec<(&str, &[u8])> = self.iter().collect();
         files.par_iter().try_for_each(|&(path, bytes)| {
@@ -218,8 +201,7 @@ impl Output {
             {
                 return Ok(());
             }
-            std::fs::write(&target, bytes)
-                .map_err(|e| Error::io(format!("gagal menulis `{}`", target.display()), e))
+            std::fs::write(&target, bytes).map_err(|e| Error::io(IoAct::Write, &target, e))
         })?;
         Ok(())
     }
@@ -233,32 +215,24 @@ impl Output {
 pub(crate) fn check_target(root: &Path, out: &Path) -> Result<(), Error> {
     let shown = shown(out);
     if std::fs::symlink_metadata(out).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(Error::new(format!(
-            "folder keluaran `{shown}` adalah tautan simbolik; sopan tidak menulis melalui tautan"
-        ))
-        .hint("sebutkan folder yang sebenarnya dengan `--out`"));
+        return Err(Error::new(ErrorKind::OutputSymlink { dir: shown }));
     }
-    let root = root.canonicalize().map_err(|e| {
-        Error::io(
-            format!("gagal membaca folder proyek `{}`", root.display()),
-            e,
-        )
-    })?;
+    let root = root
+        .canonicalize()
+        .map_err(|e| Error::io(IoAct::ReadProject, root, e))?;
     let out = absolute(out)?;
-    let refuse = |why: &str| {
-        Err(Error::new(format!("folder keluaran `{shown}` {why}"))
-            .hint("pilih folder lain dengan `--out`, mis. `--out output` (bawaan)"))
+    let refuse = |why: Place| {
+        Err(Error::new(ErrorKind::OutputPlace {
+            dir: shown.clone(),
+            why,
+        }))
     };
     if root.starts_with(&out) {
-        return refuse(
-            "adalah folder proyek itu sendiri atau folder di atasnya; menggantinya akan memindahkan proyek",
-        );
+        return refuse(Place::ProjectOrAbove);
     }
     for part in ["content", "themes"] {
         if out.starts_with(root.join(part)) {
-            return refuse(&format!(
-                "berada di dalam `{part}/`; pembangunan berikutnya akan membacanya sebagai isi proyek"
-            ));
+            return refuse(Place::Inside(part.into()));
         }
     }
     Ok(())
@@ -277,8 +251,7 @@ fn shown(path: &Path) -> String {
 /// do not exist yet appended as written.
 fn absolute(path: &Path) -> Result<PathBuf, Error> {
     use std::path::Component;
-    let abs = std::path::absolute(path)
-        .map_err(|e| Error::io(format!("gagal membaca `{}`", path.display()), e))?;
+    let abs = std::path::absolute(path).map_err(|e| Error::io(IoAct::Read, path, e))?;
     let mut cur = PathBuf::new();
     for c in abs.components() {
         match c {
@@ -323,33 +296,20 @@ impl BuildLock {
     /// Takes the lock of `out`, or says who holds it.
     pub(crate) fn take(out: &Path) -> Result<BuildLock, Error> {
         let path = sibling(out, "kunci", "output");
-        std::fs::create_dir_all(parent_of(out)).map_err(|e| {
-            Error::io(
-                format!("gagal membuat folder `{}`", parent_of(out).display()),
-                e,
-            )
-        })?;
+        std::fs::create_dir_all(parent_of(out))
+            .map_err(|e| Error::io(IoAct::CreateDir, parent_of(out), e))?;
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(|e| {
-                Error::io(
-                    format!("gagal membuat berkas kunci `{}`", path.display()),
-                    e,
-                )
-            })?;
+            .map_err(|e| Error::io(IoAct::CreateLock, &path, e))?;
         match file.try_lock() {
             Ok(()) => Ok(BuildLock { _file: file }),
-            Err(std::fs::TryLockError::WouldBlock) => Err(Error::new(format!(
-                "pembangunan lain sedang menulis ke `{}`",
-                shown(out)
-            ))
-            .hint("tunggu sampai pembangunan itu selesai, lalu jalankan lagi")),
-            Err(std::fs::TryLockError::Error(e)) => {
-                Err(Error::io(format!("gagal mengunci `{}`", path.display()), e))
+            Err(std::fs::TryLockError::WouldBlock) => {
+                Err(Error::new(ErrorKind::OutputBusy { dir: shown(out) }))
             }
+            Err(std::fs::TryLockError::Error(e)) => Err(Error::io(IoAct::Lock, &path, e)),
         }
     }
 }
@@ -361,8 +321,7 @@ impl BuildLock {
 pub(crate) fn recover(dir: &Path) -> Result<(), Error> {
     let old = sibling(dir, "lama", "output");
     if !dir.exists() && old.join(MARKER).exists() {
-        std::fs::rename(&old, dir)
-            .map_err(|e| Error::io(format!("gagal memulihkan `{}`", dir.display()), e))?;
+        std::fs::rename(&old, dir).map_err(|e| Error::io(IoAct::Recover, dir, e))?;
     }
     Ok(())
 }
@@ -390,7 +349,7 @@ pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> 
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
-            Error::io(format!("gagal menulis `{}`", path.display()), e)
+            Error::io(IoAct::Write, path, e)
         })
 }
 
@@ -482,7 +441,8 @@ mod tests {
         let foreign = tmp.path().join("docs");
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("thesis.docx"), b"x").unwrap();
-        assert!(b.write_to(&foreign).is_err());
+        let e = b.write_to(&foreign).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::OutputNotOurs { dir: foreign.clone() });
         assert!(foreign.join("thesis.docx").exists());
     }
 }

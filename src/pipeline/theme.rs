@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::load::boundary::{Boundary, Refusal};
 
 /// The largest theme file read (a font is a few hundred kB, a logo or background image a few
@@ -86,11 +86,9 @@ impl Theme {
     pub fn load(root: &Path, tema: &str) -> Result<Self, Error> {
         let mut theme = Self::embedded();
         if !is_theme_name(tema) {
-            return Err(Error::new(format!(
-                "tema `{}` bukan nama folder di `themes/`",
-                crate::core::report::printable(tema)
-            ))
-            .hint(THEME_NAME_HINT));
+            return Err(Error::new(ErrorKind::ThemeName {
+                tema: crate::core::report::printable(tema).into_owned(),
+            }));
         }
         let themes = root.join("themes");
         let dir = themes.join(tema);
@@ -99,11 +97,11 @@ impl Theme {
         }
         let refused = |rel: &Path, refusal: Refusal| {
             let (message, hint) = refusal.message(MAX_THEME_FILE);
-            Error::new(format!(
-                "berkas tema `{}`: {message}",
-                crate::core::diag::display_path(rel)
-            ))
-            .hint(hint)
+            Error::new(ErrorKind::ThemeFile {
+                rel: rel.to_path_buf(),
+                message,
+                hint,
+            })
         };
         let Some(boundary) = Boundary::new(root, &themes) else {
             return Err(refused(Path::new("themes"), Refusal::Outside));
@@ -136,10 +134,9 @@ impl Theme {
         let mut files = Vec::new();
         for entry in walk {
             let entry = entry.map_err(|e| {
-                Error::new(format!(
-                    "gagal membaca tema `{}`",
-                    crate::core::report::printable(tema)
-                ))
+                Error::new(ErrorKind::ThemeRead {
+                    tema: crate::core::report::printable(tema).into_owned(),
+                })
                 .cause(e)
             })?;
             if entry.file_type().is_file() {

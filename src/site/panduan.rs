@@ -2,7 +2,7 @@
 //! content files' JSON Schemas at `/skema/`: every site carries the manual for the version of
 //! sopan that built it, next to the schemas its editors can point at.
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::model::{Halaman, Site};
 use crate::pipeline::Extras;
 use crate::pipeline::output::Output;
@@ -29,10 +29,9 @@ pub(crate) fn render(
     };
     let rendered = crate::site::html::markdown_page(site, theme, extras, &page)?;
     let at = format!("{}index.html", page.url().trim_start_matches('/'));
-    let html = rendered.get(&at).ok_or_else(|| {
-        Error::new(format!("halaman panduan tidak terbentuk (`{at}`)"))
-            .hint("ini galat sopan, bukan galat isi SOP")
-    })?;
+    let html = rendered
+        .get(&at)
+        .ok_or_else(|| Error::new(ErrorKind::GuidePage { at: at.to_string() }))?;
     out.insert(PATH, html.to_vec());
     for (path, bytes) in crate::load::skema::site_files() {
         out.insert(path, bytes);

@@ -184,7 +184,7 @@ fn a_theme_file_linked_out_of_the_project_fails_the_build_unread() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
-            .contains("berkas tema `themes/dinas/static/bocor.css`")
+            .contains("galat[tema-berkas]: berkas tema `themes/dinas/static/bocor.css`")
             && r.stderr.contains("menunjuk ke luar folder proyek"),
         "{}",
         r.stderr
@@ -307,7 +307,7 @@ fn a_second_build_into_the_same_folder_fails_at_once_while_the_first_holds_it() 
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
         r.stderr
-            .contains("pembangunan lain sedang menulis ke `output`"),
+            .contains("galat[keluaran-terkunci]: pembangunan lain sedang menulis ke `output`"),
         "{}",
         r.stderr
     );

@@ -65,7 +65,8 @@ fn a_failed_pdf_worker_is_a_clear_error_and_keeps_the_old_output() {
     let r = p.run_env(&["build"], &[("SOPAN_PEKERJA", "2")]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(
-        r.stderr.contains("proses pekerja PDF gagal"),
+        r.stderr
+            .contains("galat[pekerja-pdf]: proses pekerja PDF gagal"),
         "{}",
         r.stderr
     );
@@ -106,6 +107,11 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
     p.write("skripsi/bab1.docx", "penting");
     let r = p.run(&["build", "--out", "skripsi"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("bukan buatan sopan"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("galat[keluaran-asing]: folder keluaran `skripsi`"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(p.read("skripsi/bab1.docx"), "penting");
 }

@@ -51,7 +51,7 @@ fn unknown_command_is_a_usage_error() {
 fn check_outside_a_project_explains_what_to_do() {
     let r = Project::empty().run(&["check"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("bukan proyek sopan"), "{}", r.stderr);
+    assert!(r.stderr.contains("galat[bukan-proyek]: "), "{}", r.stderr);
     assert!(r.stderr.contains("sopan init"), "{}", r.stderr);
 }
 
@@ -77,7 +77,11 @@ fn init_creates_a_project_that_passes_check_and_builds() {
     // A second init never overwrites.
     let r = p.run(&["init", "baru"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.contains("sudah berisi proyek"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("galat[proyek-sudah-ada]: "),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]
@@ -127,7 +131,7 @@ fn a_bad_index_part_size_fails_the_build_before_anything_is_written() {
     assert_ne!(r.code, 0);
     assert!(
         r.stderr
-            .contains("SOPAN_HALAMAN_PER_INDEKS=\"nol\" bukan bilangan bulat positif")
+            .contains("galat[variabel-lingkungan]: SOPAN_HALAMAN_PER_INDEKS=\"nol\" bukan bilangan bulat positif")
             && r.stderr.contains("misalnya SOPAN_HALAMAN_PER_INDEKS=500"),
         "{}",
         r.stderr
@@ -220,7 +224,7 @@ fn commands_find_the_project_from_a_folder_inside_it() {
         let r = Project::run_in(outside.path(), &[cmd]);
         assert_eq!(r.code, 2, "{r:?}");
         assert!(
-            r.stderr.contains("bukan proyek sopan")
+            r.stderr.contains("galat[bukan-proyek]: ")
                 && r.stderr.contains(&format!("`sopan {cmd} FOLDER`")),
             "{cmd}: {}",
             r.stderr

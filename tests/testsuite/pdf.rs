@@ -606,7 +606,11 @@ fn a_broken_theme_template_is_an_operational_error_naming_the_line() {
     );
     let r = p.run(&["build", "--quiet"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("gagal menyusun PDF"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("galat[pdf-typst]: gagal menyusun PDF"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("typst/sop.typ:2:"), "{}", r.stderr);
     assert!(
         !p.path().join("output").exists(),

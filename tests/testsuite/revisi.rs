@@ -290,7 +290,8 @@ fn an_unknown_revision_is_a_clear_error() {
     let r = p.run(&["diff", "kep-2019", "HEAD"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert!(
-        r.stderr.contains("revisi git `kep-2019` tidak ditemukan"),
+        r.stderr
+            .contains("galat[git-revisi]: revisi git `kep-2019` tidak ditemukan"),
         "{}",
         r.stderr
     );
@@ -732,14 +733,14 @@ fn diff_of_an_unknown_sop_is_an_error_even_when_each_side_holds_one() {
     assert_eq!(r.stdout, "");
     assert_eq!(
         r.stderr,
-        "galat: SOP `tidak-ada` tidak ada di kedua versi\n  = bantuan: sebutkan id SOP \
+        "galat[banding-sop]: SOP `tidak-ada` tidak ada di kedua versi\n  = bantuan: sebutkan id SOP \
          (`instansi/bidang/slug`), `bidang/slug`, slug, atau path berkasnya\n"
     );
     let r = p.run(&["diff", "kep-2022", "HEAD~1", "--", "umum/surat-masukk"]);
     assert_eq!(r.code, 2, "{r:?}");
     assert_eq!(
         r.stderr,
-        "galat: SOP `umum/surat-masukk` tidak ada di kedua versi\n  = bantuan: maksud Anda \
+        "galat[banding-sop]: SOP `umum/surat-masukk` tidak ada di kedua versi\n  = bantuan: maksud Anda \
          `umum/surat-masuk`?\n"
     );
     let r = p.run(&[
@@ -753,7 +754,7 @@ fn diff_of_an_unknown_sop_is_an_error_even_when_each_side_holds_one() {
     assert_eq!(r.code, 2, "{r:?}");
     assert_eq!(
         r.stderr,
-        "galat: SOP `content/dinas/umum/surat-kluar.yaml` tidak ada di kedua versi\n  = bantuan: \
+        "galat[banding-sop]: SOP `content/dinas/umum/surat-kluar.yaml` tidak ada di kedua versi\n  = bantuan: \
          maksud Anda `content/dinas/umum/surat-keluar.yaml`?\n"
     );
     // Named SOPs that exist still compare.

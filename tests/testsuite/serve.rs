@@ -412,7 +412,7 @@ fn a_busy_port_is_a_clear_error_before_any_build() {
     let port = busy.local_addr().unwrap().port().to_string();
     let r = p.run(&["serve", "--port", &port]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("gagal membuka server"), "{}", r.stderr);
+    assert!(r.stderr.contains("galat[server-port]: "), "{}", r.stderr);
     assert!(r.stderr.contains("--port"), "{}", r.stderr);
     assert!(!r.stderr.contains("Situs dibangun"), "{}", r.stderr);
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::core::report;
 use crate::core::sync::lock;
 use crate::pipeline::cache::Caches;
@@ -178,7 +178,10 @@ impl SearchThread {
                     }
                 }
             })
-            .map_err(|e| Error::new("gagal menjalankan utas indeks pencarian").cause(e))?;
+            .map_err(|e| Error::new(ErrorKind::Thread {
+                    what: crate::core::error_kind::ThreadOf::Search,
+                })
+                .cause(e))?;
         Ok(SearchThread { next })
     }
 
@@ -283,24 +286,22 @@ fn build_once(root: &Path, caches: &Caches, defer_search: bool) -> Built {
 /// stopping at any moment loses nothing.
 pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     if !opts.root.is_dir() {
-        return Err(Error::new(format!(
-            "folder proyek `{}` tidak ditemukan",
-            opts.root.display()
-        )));
+        return Err(Error::new(ErrorKind::ProjectMissing {
+            dir: opts.root.clone(),
+        }));
     }
-    let root = opts.root.canonicalize().map_err(|e| {
-        Error::io(
-            format!("gagal membuka folder proyek `{}`", opts.root.display()),
-            e,
-        )
-    })?;
+    let root = opts
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io(IoAct::OpenProject, &opts.root, e))?;
     // Bind first: a busy port is reported before a long first build, not after it.
     let addr = format!("{}:{}", opts.bind, opts.port);
     // The server sets TCP_NODELAY on each accepted connection (http/mod.rs).
     let server = std::net::TcpListener::bind(&addr).map_err(|e| {
-        Error::new(format!("gagal membuka server di `{addr}`"))
-            .cause(e)
-            .hint("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
+        Error::new(ErrorKind::ServeBind {
+            addr: addr.to_string(),
+        })
+        .cause(e)
     })?;
     // Watching starts before the first build: a file saved while it runs, or just after the
     // address is printed, is rebuilt rather than missed (a test that saved at once lost its
@@ -351,7 +352,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     std::thread::Builder::new()
         .name("sopan-http".into())
         .spawn(move || http::run(server, http_shared, hosts))
-        .map_err(|e| Error::new("gagal menjalankan server HTTP").cause(e))?;
+        .map_err(|e| Error::new(ErrorKind::ServeRuntime).cause(e))?;
 
     loop {
         let changed = watcher.next_change();

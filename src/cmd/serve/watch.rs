@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher as _};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 
 /// Quiet time that ends a burst of events (an editor's save is several events).
 const SETTLE: Duration = Duration::from_millis(30);
@@ -63,16 +63,21 @@ impl Watcher {
                 .with_poll_interval(Duration::from_millis(300))
                 .with_compare_contents(true)
                 .with_follow_symlinks(false);
-            Box::new(
-                notify::PollWatcher::new(tx, config)
-                    .map_err(|e| Error::new("gagal memantau berkas").cause(e))?,
-            )
+            Box::new(notify::PollWatcher::new(tx, config).map_err(|e| {
+                Error::new(ErrorKind::Watch {
+                    path: None,
+                    suggest_poll: false,
+                })
+                .cause(e)
+            })?)
         } else {
             let config = notify::Config::default().with_follow_symlinks(false);
             Box::new(notify::RecommendedWatcher::new(tx, config).map_err(|e| {
-                Error::new("gagal memantau berkas")
-                    .cause(e)
-                    .hint("coba `sopan serve --poll`")
+                Error::new(ErrorKind::Watch {
+                    path: None,
+                    suggest_poll: true,
+                })
+                .cause(e)
             })?)
         };
         let mut w = Watcher {
@@ -88,9 +93,11 @@ impl Watcher {
             w.watched[i] = id;
             if id.is_some() {
                 w.attach(i).map_err(|e| {
-                    Error::new(format!("gagal memantau `{}`", w.path(i).display()))
-                        .cause(e)
-                        .hint("coba `sopan serve --poll`")
+                    Error::new(ErrorKind::Watch {
+                        path: Some(w.path(i).to_path_buf()),
+                        suggest_poll: true,
+                    })
+                    .cause(e)
                 })?;
             }
         }

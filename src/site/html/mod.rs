@@ -10,7 +10,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::{Context, Tera};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
+use crate::core::error_kind::TemplateAct;
 use crate::core::kept::Kept;
 use crate::model::Site;
 use crate::model::org::{Bidang, Instansi};
@@ -54,7 +55,7 @@ fn tera(theme: &Theme) -> Result<Tera, Error> {
         })
         .collect();
     t.add_raw_templates(templates)
-        .map_err(|e| template_error("memuat templat situs", e))?;
+        .map_err(|e| template_error(TemplateAct::Load, e))?;
     t.autoescape_on(vec![".html", ".xml"]);
     t.set_escape_fn(escape_html);
     Ok(t)
@@ -77,14 +78,14 @@ fn escape_html(s: &str) -> String {
     out
 }
 
-fn template_error(doing: &str, e: tera::Error) -> Error {
-    let mut err = Error::new(format!("gagal {doing}"));
+fn template_error(doing: TemplateAct, e: tera::Error) -> Error {
+    let mut err = Error::new(ErrorKind::Template { doing });
     let mut source: Option<&dyn std::error::Error> = Some(&e);
     while let Some(s) = source {
         err = err.cause(s);
         source = s.source();
     }
-    err.hint("ini galat templat tema (folder `templates/`), bukan galat isi SOP")
+    err
 }
 
 #[derive(Serialize, Clone)]
@@ -223,7 +224,7 @@ impl Ctx<'_> {
         let html = self
             .tera
             .render(template, &ctx)
-            .map_err(|e| template_error(&format!("menyusun `{path}`"), e))?;
+            .map_err(|e| template_error(TemplateAct::Page(path.to_string()), e))?;
         let html = open_graph_text(html);
         let blob = Blob::new(html.into_bytes());
         if let Some((cache, key)) = key {

@@ -8,7 +8,7 @@ use super::IRef;
 use super::history;
 use super::index::terakhir_diperbarui;
 use super::{Ctx, FileRef, file_ref, sop_crumbs};
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::model::layanan::{Layanan, Potongan, potong_tautan, tel_url, wa_url};
 use crate::model::org::{Bidang, Instansi, Pejabat};
 use crate::model::sop::{Jenis, Keterkaitan, Langkah, Sop, Tujuan};
@@ -345,10 +345,9 @@ pub(super) fn sop(
         })
         .collect();
     let pdf = file_ref(files, &ctx.base, &s.id.pdf_path()).ok_or_else(|| {
-        Error::new(format!(
-            "PDF `{}` belum dibuat sebelum halaman SOP",
-            s.id.pdf_path()
-        ))
+        Error::new(ErrorKind::PdfBeforePage {
+            pdf: s.id.pdf_path(),
+        })
     })?;
     let data = S {
         nama: &s.nama,

@@ -18,7 +18,7 @@ use std::sync::Mutex;
 
 use pagefind::api::PagefindIndex;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::core::sync::lock;
 use crate::pipeline::disk_cache::DiskCache;
 use crate::pipeline::output::Blob;
@@ -209,7 +209,7 @@ pub(crate) fn index_in_parts_cached(
             .store(indexed, std::sync::atomic::Ordering::Relaxed);
     }
     if let Some(e) = failed {
-        return Err(Error::new("gagal membangun indeks pencarian (Pagefind)").cause(e));
+        return Err(Error::new(ErrorKind::SearchIndex).cause(e));
     }
     let offered: Vec<serde_json::Value> = crate::site::search::record::FILTERS
         .iter()

@@ -1,0 +1,942 @@
+//! Every kind of operational error, with its Indonesian message, its fix and its code, in one
+//! place: callers build a kind from data, tests match on it, and the words are changed here
+//! only. (Problems in the content are located diagnostics instead: `core::diag`.)
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// What failed, as data. The code ([`ErrorKind::code`]) is printed with the message
+/// (`galat[keluaran-asing]: …`) and listed in the staff guide.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A file-system operation on a path failed (the cause says why).
+    Io { act: IoAct, path: PathBuf },
+    /// Writing the result to the terminal failed.
+    Stdout,
+    /// A temporary folder could not be made.
+    TempDir,
+    /// Serialising JSON failed.
+    Json,
+
+    // The project and its files.
+    /// `dir` holds no `content/` folder (`looked_up`: nor does any folder above it).
+    NotAProject {
+        dir: PathBuf,
+        looked_up: bool,
+        command: String,
+    },
+    /// The project folder given to `serve` does not exist.
+    ProjectMissing { dir: PathBuf },
+    /// `content/` is a link out of the project.
+    ContentOutside { root: PathBuf },
+    /// `sopan init` into a folder that already holds a project.
+    ProjectExists { dir: PathBuf, existing: String },
+    /// A file sopan would create exists already.
+    FileExists { path: PathBuf },
+    /// `sopan new` got an id that is not `instansi/bidang/slug`.
+    BadSopId { id: String },
+    /// A slug or bidang folder name that cannot be part of a URL (`suggestion` is one that can).
+    BadSlug {
+        what: SlugOf,
+        given: String,
+        suggestion: String,
+    },
+    /// `sopan new` into a bidang the project does not have.
+    UnknownBidang {
+        instansi: String,
+        bidang: String,
+        slug: String,
+        known: Vec<String>,
+    },
+    /// An instansi the project does not have.
+    UnknownInstansi {
+        instansi: String,
+        known: Vec<String>,
+    },
+    /// `sopan skema JENIS` with an unknown kind.
+    UnknownSchemaKind {
+        given: String,
+        near: Option<String>,
+        names: Vec<String>,
+    },
+    /// A date option that is not `YYYY-MM-DD`.
+    BadDate { given: String, why: String },
+    /// An environment variable that must be a positive whole number.
+    BadEnvNumber {
+        var: String,
+        value: String,
+        example: usize,
+    },
+
+    // The output folder and the build cache.
+    /// The output folder holds files sopan did not write.
+    OutputNotOurs { dir: PathBuf },
+    /// The output folder is a symbolic link.
+    OutputSymlink { dir: String },
+    /// The output folder is somewhere a swap would harm the project.
+    OutputPlace { dir: String, why: Place },
+    /// Another build holds the output folder's lock.
+    OutputBusy { dir: String },
+    /// The cache folder is somewhere it would harm the project or the output.
+    CachePlace { dir: String, why: Place },
+
+    // The theme.
+    /// `tema:` is not a folder name.
+    ThemeName { tema: String },
+    /// A theme file refused by the project boundary (the message and fix are the boundary's).
+    ThemeFile {
+        rel: PathBuf,
+        message: String,
+        hint: &'static str,
+    },
+    /// The theme folder could not be read.
+    ThemeRead { tema: String },
+    /// The theme has no font.
+    ThemeNoFonts,
+    /// A Typst template is not UTF-8.
+    TemplateNotUtf8 { name: String },
+    /// A site template failed.
+    Template { doing: TemplateAct },
+
+    // Git history and comparisons.
+    /// A git operation failed.
+    Git { doing: GitAct },
+    /// A git revision that does not exist.
+    GitRevisionMissing { rev: String },
+    /// A git revision that is not a commit.
+    GitNotCommit { rev: String },
+    /// A file listed in a commit's tree could not be read.
+    GitFileMissing { rel: String, commit: String },
+    /// `sopan diff` names SOPs in neither version: each name with what it might have meant.
+    DiffUnknownSop {
+        unknown: Vec<(String, Option<String>)>,
+    },
+    /// A side of a comparison has content errors (`revision`: a version from git).
+    DiffSideInvalid { label: String, revision: bool },
+    /// A diff argument that is no file, no folder, and no git revision (no repository).
+    DiffNotARevision { rev: String, proyek: PathBuf },
+    /// A revision without the project's `content/`.
+    RevisionWithoutContent { label: String },
+
+    // serve.
+    /// The server could not listen on the address.
+    ServeBind { addr: String },
+    /// The HTTP server's runtime could not start.
+    ServeRuntime,
+    /// Watching files failed (`path`: the one that could not be watched).
+    Watch {
+        path: Option<PathBuf>,
+        suggest_poll: bool,
+    },
+    /// A thread could not be started.
+    Thread { what: ThreadOf },
+
+    // PDF and search.
+    /// Typst reported errors for a document (the causes are its diagnostics).
+    PdfCompile { what: String },
+    /// The PDF standard asked for is not supported.
+    PdfStandard { detail: String },
+    /// The PDF's title could not be marked.
+    PdfTitle { what: String, detail: String },
+    /// A decree book could not be composed.
+    Book { instansi: String },
+    /// A PDF worker process failed (the cause is what it said).
+    Worker,
+    /// Talking to a PDF worker process failed.
+    WorkerIo { act: WorkerAct },
+    /// The Pagefind index could not be built.
+    SearchIndex,
+    /// A page was made before its PDF (a defect in sopan).
+    PdfBeforePage { pdf: String },
+    /// The guide page was not made (a defect in sopan).
+    GuidePage { at: String },
+}
+
+/// A file-system operation, as said in "gagal … `path`".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoAct {
+    /// Reading a file.
+    Read,
+    /// Listing a folder.
+    ReadDir,
+    /// Resolving the project folder.
+    ReadProject,
+    /// Opening the project folder.
+    OpenProject,
+    /// Reading a logo.
+    ReadLogo,
+    /// Writing a file.
+    Write,
+    /// Writing the marker that says the output folder is sopan's.
+    WriteMarker,
+    /// Creating a file or folder.
+    Create,
+    /// Creating a folder.
+    CreateDir,
+    /// Creating the cache folder.
+    CreateCacheDir,
+    /// Creating a lock file.
+    CreateLock,
+    /// Taking a lock.
+    Lock,
+    /// Removing a file or folder.
+    Remove,
+    /// Removing the previous output.
+    RemoveOldOutput,
+    /// Moving a folder aside.
+    Move,
+    /// Putting the new output in place.
+    InstallOutput,
+    /// Restoring an output a crashed build left aside.
+    Recover,
+}
+
+/// Where a folder must not be (output or cache).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The project folder itself or above it.
+    ProjectOrAbove,
+    /// Inside `content/` or `themes/`.
+    Inside(String),
+    /// Overlapping the output folder.
+    OverlapsOutput(String),
+    /// Holding the project folder.
+    HoldsProject,
+}
+
+/// Whose name must be a slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SlugOf {
+    /// An SOP's slug.
+    Sop,
+    /// A bidang folder.
+    Bidang,
+}
+
+/// What a site template was doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateAct {
+    /// Loading the site's templates.
+    Load,
+    /// Rendering one page.
+    Page(String),
+    /// Rendering the comparison report.
+    DiffReport,
+}
+
+/// What a git operation was doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GitAct {
+    /// Reading a revision.
+    ReadRevision(String),
+    /// Reading a commit (short id).
+    ReadCommit(String),
+    /// Walking the history.
+    Walk,
+}
+
+/// Which thread could not start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadOf {
+    /// serve's search index thread.
+    Search,
+    /// The PDF compiling threads.
+    Pdf,
+}
+
+/// What talking to a PDF worker was doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerAct {
+    /// Finding sopan's own executable to start it.
+    FindExe,
+    /// Starting it.
+    Spawn,
+    /// Waiting for it to end.
+    Wait,
+    /// The worker reading its input.
+    Read,
+    /// The worker writing its output.
+    Write,
+    /// The worker's input had no header.
+    NoHeader,
+    /// The worker's header was not valid.
+    BadHeader,
+    /// A job was not valid.
+    BadJob,
+}
+
+fn shown(p: &Path) -> String {
+    p.display().to_string()
+}
+
+impl ErrorKind {
+    /// The kind's short, stable name, printed as `galat[code]` and listed in the guide.
+    pub fn code(&self) -> &'static str {
+        use ErrorKind as K;
+        match self {
+            K::Io { act, .. } => act.code(),
+            K::Stdout => "layar",
+            K::TempDir => "folder-sementara",
+            K::Json => "json",
+            K::NotAProject { .. } => "bukan-proyek",
+            K::ProjectMissing { .. } => "proyek-tidak-ada",
+            K::ContentOutside { .. } => "content-di-luar",
+            K::ProjectExists { .. } => "proyek-sudah-ada",
+            K::FileExists { .. } => "sudah-ada",
+            K::BadSopId { .. } => "id-sop",
+            K::BadSlug { .. } => "slug",
+            K::UnknownBidang { .. } => "bidang-tidak-ada",
+            K::UnknownInstansi { .. } => "instansi-tidak-ada",
+            K::UnknownSchemaKind { .. } => "jenis-skema",
+            K::BadDate { .. } => "tanggal",
+            K::BadEnvNumber { .. } => "variabel-lingkungan",
+            K::OutputNotOurs { .. } => "keluaran-asing",
+            K::OutputSymlink { .. } => "keluaran-tautan",
+            K::OutputPlace { .. } => "keluaran-tempat",
+            K::OutputBusy { .. } => "keluaran-terkunci",
+            K::CachePlace { .. } => "cache-tempat",
+            K::ThemeName { .. } => "tema-nama",
+            K::ThemeFile { .. } => "tema-berkas",
+            K::ThemeRead { .. } => "tema-baca",
+            K::ThemeNoFonts => "tema-fon",
+            K::TemplateNotUtf8 { .. } => "templat-utf8",
+            K::Template { .. } => "templat",
+            K::Git { .. } => "git",
+            K::GitRevisionMissing { .. } => "git-revisi",
+            K::GitNotCommit { .. } => "git-bukan-commit",
+            K::GitFileMissing { .. } => "git-berkas",
+            K::DiffUnknownSop { .. } => "banding-sop",
+            K::DiffSideInvalid { .. } => "banding-galat",
+            K::DiffNotARevision { .. } => "banding-argumen",
+            K::RevisionWithoutContent { .. } => "revisi-tanpa-isi",
+            K::ServeBind { .. } => "server-port",
+            K::ServeRuntime => "server",
+            K::Watch { .. } => "pantau",
+            K::Thread { .. } => "utas",
+            K::PdfCompile { .. } => "pdf-typst",
+            K::PdfStandard { .. } => "pdf-standar",
+            K::PdfTitle { .. } => "pdf-judul",
+            K::Book { .. } => "buku",
+            K::Worker | K::WorkerIo { .. } => "pekerja-pdf",
+            K::SearchIndex => "indeks-pencarian",
+            K::PdfBeforePage { .. } | K::GuidePage { .. } => "internal",
+        }
+    }
+
+    /// What failed, in Bahasa Indonesia.
+    pub fn message(&self) -> String {
+        use ErrorKind as K;
+        match self {
+            K::Io { act, path } => act.message(path),
+            K::Stdout => "gagal menulis ke layar".into(),
+            K::TempDir => "gagal membuat folder sementara".into(),
+            K::Json => "gagal menyusun JSON".into(),
+            K::NotAProject { dir, looked_up, .. } => format!(
+                "`{}` bukan proyek sopan: folder `content/` tidak ada{}",
+                shown(dir),
+                if *looked_up {
+                    " di sini atau di atasnya"
+                } else {
+                    ""
+                }
+            ),
+            K::ProjectMissing { dir } => {
+                format!("folder proyek `{}` tidak ditemukan", shown(dir))
+            }
+            K::ContentOutside { root } => format!(
+                "folder `content/` di `{}` menunjuk ke luar folder proyek (tautan simbolik) dan tidak dibaca",
+                shown(root)
+            ),
+            K::ProjectExists { dir, existing } => {
+                format!("`{}` sudah berisi proyek (`{existing}` ada)", shown(dir))
+            }
+            K::FileExists { path } => {
+                format!("`{}` sudah ada; sopan tidak menimpanya", shown(path))
+            }
+            K::BadSopId { id } => format!("id `{id}` harus berbentuk <instansi>/<bidang>/<slug>"),
+            K::BadSlug { what, given, .. } => match what {
+                SlugOf::Sop => format!("slug `{given}` tidak bisa menjadi bagian alamat (URL)"),
+                SlugOf::Bidang => {
+                    format!("nama folder bidang `{given}` tidak bisa menjadi bagian alamat (URL)")
+                }
+            },
+            K::UnknownBidang {
+                instansi, bidang, ..
+            } => format!("bidang `{instansi}/{bidang}` tidak ada di proyek ini"),
+            K::UnknownInstansi { instansi, .. } => {
+                format!("instansi `{instansi}` tidak ada di proyek ini")
+            }
+            K::UnknownSchemaKind { given, .. } => {
+                format!("jenis berkas `{given}` tidak dikenal")
+            }
+            K::BadDate { given, why } => format!("tanggal acuan `{given}` tidak valid: {why}"),
+            K::BadEnvNumber { var, value, .. } => {
+                format!("{var}={value:?} bukan bilangan bulat positif")
+            }
+            K::OutputNotOurs { dir } => format!(
+                "folder keluaran `{}` sudah berisi berkas lain yang bukan buatan sopan",
+                shown(dir)
+            ),
+            K::OutputSymlink { dir } => format!(
+                "folder keluaran `{dir}` adalah tautan simbolik; sopan tidak menulis melalui tautan"
+            ),
+            K::OutputPlace { dir, why } => format!("folder keluaran `{dir}` {}", why.words()),
+            K::OutputBusy { dir } => format!("pembangunan lain sedang menulis ke `{dir}`"),
+            K::CachePlace { dir, why } => format!("folder cache `{dir}` {}", why.words()),
+            K::ThemeName { tema } => format!("tema `{tema}` bukan nama folder di `themes/`"),
+            K::ThemeFile { rel, message, .. } => format!(
+                "berkas tema `{}`: {message}",
+                crate::core::diag::display_path(rel)
+            ),
+            K::ThemeRead { tema } => format!("gagal membaca tema `{tema}`"),
+            K::ThemeNoFonts => "tema tidak memuat satu pun fon (folder `fonts/`)".into(),
+            K::TemplateNotUtf8 { name } => format!("templat `typst/{name}` bukan teks UTF-8"),
+            K::Template { doing } => match doing {
+                TemplateAct::Load => "gagal memuat templat situs".into(),
+                TemplateAct::Page(path) => format!("gagal menyusun `{path}`"),
+                TemplateAct::DiffReport => "gagal menyusun laporan perbandingan".into(),
+            },
+            K::Git { doing } => match doing {
+                GitAct::ReadRevision(rev) => format!("gagal membaca revisi `{rev}`"),
+                GitAct::ReadCommit(short) => format!("gagal membaca commit {short}"),
+                GitAct::Walk => "gagal menelusuri riwayat git".into(),
+            },
+            K::GitRevisionMissing { rev } => format!("revisi git `{rev}` tidak ditemukan"),
+            K::GitNotCommit { rev } => format!("revisi git `{rev}` bukan commit"),
+            K::GitFileMissing { rel, commit } => {
+                format!("gagal membaca `{rel}` dari git (revisi {commit})")
+            }
+            K::DiffUnknownSop { unknown } => {
+                let names: Vec<&str> = unknown.iter().map(|(w, _)| w.as_str()).collect();
+                format!("SOP `{}` tidak ada di kedua versi", names.join("`, `"))
+            }
+            K::DiffSideInvalid { label, revision } => format!(
+                "{}`{label}` berisi galat, jadi tidak dapat dibandingkan",
+                if *revision { "versi " } else { "" }
+            ),
+            K::DiffNotARevision { rev, proyek } => format!(
+                "`{rev}` bukan berkas, bukan folder, dan folder proyek `{}` tidak berada di repositori git",
+                shown(proyek)
+            ),
+            K::RevisionWithoutContent { label } => {
+                format!("revisi `{label}` tidak memuat folder `content/` proyek ini")
+            }
+            K::ServeBind { addr } => format!("gagal membuka server di `{addr}`"),
+            K::ServeRuntime => "gagal menjalankan server HTTP".into(),
+            K::Watch { path: None, .. } => "gagal memantau berkas".into(),
+            K::Watch { path: Some(p), .. } => format!("gagal memantau `{}`", shown(p)),
+            K::Thread { what } => match what {
+                ThreadOf::Search => "gagal menjalankan utas indeks pencarian".into(),
+                ThreadOf::Pdf => "gagal menyiapkan utas penyusun PDF".into(),
+            },
+            K::PdfCompile { what } => format!("gagal menyusun PDF {what}"),
+            K::PdfStandard { detail } => format!("standar PDF tidak didukung: {detail}"),
+            K::PdfTitle { what, detail } => format!("gagal menandai judul PDF {what}: {detail}"),
+            K::Book { instansi } => format!("gagal menyusun buku keputusan `{instansi}`"),
+            K::Worker => "proses pekerja PDF gagal".into(),
+            K::WorkerIo { act } => match act {
+                WorkerAct::FindExe => "gagal menemukan program sopan untuk proses pekerja",
+                WorkerAct::Spawn => "gagal menjalankan proses pekerja PDF",
+                WorkerAct::Wait => "gagal menunggu proses pekerja PDF",
+                WorkerAct::Read => "pekerja PDF: gagal membaca",
+                WorkerAct::Write => "pekerja PDF: gagal menulis",
+                WorkerAct::NoHeader => "pekerja PDF: tidak ada kepala",
+                WorkerAct::BadHeader => "pekerja PDF: kepala tidak valid",
+                WorkerAct::BadJob => "pekerja PDF: tugas tidak valid",
+            }
+            .into(),
+            K::SearchIndex => "gagal membangun indeks pencarian (Pagefind)".into(),
+            K::PdfBeforePage { pdf } => format!("PDF `{pdf}` belum dibuat sebelum halaman SOP"),
+            K::GuidePage { at } => format!("halaman panduan tidak terbentuk (`{at}`)"),
+        }
+    }
+
+    /// How to fix it, if sopan knows.
+    pub fn hint(&self) -> Option<String> {
+        use ErrorKind as K;
+        let fixed = |s: &str| Some(s.to_string());
+        match self {
+            K::NotAProject { command, .. } if command == "new" => fixed(
+                "jalankan `sopan init` dulu, atau sebutkan proyeknya: `sopan new ID --proyek FOLDER`",
+            ),
+            K::NotAProject { command, .. } => Some(format!(
+                "jalankan `sopan init` untuk membuat proyek baru, atau sebutkan folder proyek: `sopan {command} FOLDER`"
+            )),
+            K::ContentOutside { .. } => {
+                fixed("salin isi folder itu ke `content/` di dalam proyek, lalu hapus tautannya")
+            }
+            K::ProjectExists { .. } => fixed("pilih folder lain: `sopan init FOLDER-BARU`"),
+            K::PdfCompile { .. } => fixed(
+                "ini galat templat Typst tema, bukan galat isi SOP; periksa berkas tema yang ditimpa di `themes/`",
+            ),
+            K::FileExists { .. } => fixed("pilih nama lain"),
+            K::BadSopId { .. } => fixed("mis. `sopan new dinas-contoh/sekretariat/surat-keluar`"),
+            K::BadSlug { suggestion, .. } => Some(format!(
+                "gunakan huruf kecil, angka dan tanda hubung, mis. `{suggestion}`"
+            )),
+            K::UnknownBidang {
+                instansi,
+                bidang,
+                slug,
+                known,
+            } => {
+                let mut h = if known.is_empty() {
+                    "buat dulu folder bidang berisi `_bidang.yaml`".to_string()
+                } else {
+                    format!("bidang yang ada: {}", known.join(", "))
+                };
+                let _ = write!(
+                    h,
+                    "; untuk membuat bidang baru: `sopan new {instansi}/{bidang}/{slug} --bidang-baru`"
+                );
+                Some(h)
+            }
+            K::UnknownInstansi { known, .. } if known.is_empty() => {
+                fixed("buat dulu folder instansi berisi `_instansi.yaml`")
+            }
+            K::UnknownInstansi { known, .. } => {
+                Some(format!("instansi yang ada: {}", known.join(", ")))
+            }
+            K::UnknownSchemaKind { near: Some(n), .. } => Some(format!("maksud Anda `{n}`?")),
+            K::UnknownSchemaKind { names, .. } => {
+                Some(format!("pilih salah satu: {}", names.join(", ")))
+            }
+            K::BadDate { .. } => fixed("tulis `--per YYYY-MM-DD`, mis. `--per 2026-01-31`"),
+            K::BadEnvNumber { var, example, .. } => Some(format!(
+                "isi dengan jumlah halaman per bagian indeks, misalnya {var}={example}"
+            )),
+            K::OutputNotOurs { .. } => {
+                fixed("pilih folder lain dengan `--out`, atau kosongkan folder itu")
+            }
+            K::OutputSymlink { .. } => fixed("sebutkan folder yang sebenarnya dengan `--out`"),
+            K::OutputPlace { .. } => {
+                fixed("pilih folder lain dengan `--out`, mis. `--out output` (bawaan)")
+            }
+            K::OutputBusy { .. } => {
+                fixed("tunggu sampai pembangunan itu selesai, lalu jalankan lagi")
+            }
+            K::CachePlace { .. } => {
+                fixed("pilih folder lain dengan `--cache`, mis. `--cache .sopan/cache` (bawaan)")
+            }
+            K::ThemeName { .. } => fixed(crate::pipeline::theme::THEME_NAME_HINT),
+            K::ThemeFile { hint, .. } => fixed(hint),
+            K::Template { .. } => {
+                fixed("ini galat templat tema (folder `templates/`), bukan galat isi SOP")
+            }
+            K::GitRevisionMissing { .. } => fixed(
+                "sebutkan tag, cabang atau commit yang ada, mis. `HEAD~1`, `v2022`; lihat `git log --oneline`",
+            ),
+            K::DiffUnknownSop { unknown } => {
+                let near: Vec<String> = unknown
+                    .iter()
+                    .filter_map(|(wanted, n)| {
+                        let n = n.as_ref()?;
+                        Some(if unknown.len() == 1 {
+                            format!("`{n}`")
+                        } else {
+                            format!("`{n}` (untuk `{wanted}`)")
+                        })
+                    })
+                    .collect();
+                Some(if near.is_empty() {
+                    "sebutkan id SOP (`instansi/bidang/slug`), `bidang/slug`, slug, atau path berkasnya"
+                        .to_string()
+                } else {
+                    format!("maksud Anda {}?", near.join(", "))
+                })
+            }
+            K::DiffSideInvalid { .. } => {
+                fixed("perbaiki galat di atas (atau jalankan `sopan check`), lalu bandingkan lagi")
+            }
+            K::DiffNotARevision { .. } => fixed(
+                "sebutkan berkas SOP, folder proyek, atau revisi git (jalankan di dalam repositori, atau pakai `--proyek FOLDER`)",
+            ),
+            K::RevisionWithoutContent { .. } => fixed(
+                "pilih revisi setelah proyek SOP dibuat; lihat `git log --oneline -- content`",
+            ),
+            K::ServeBind { .. } => {
+                fixed("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
+            }
+            K::Watch {
+                suggest_poll: true, ..
+            } => fixed("coba `sopan serve --poll`"),
+            K::PdfBeforePage { .. } | K::GuidePage { .. } => {
+                fixed("ini galat sopan, bukan galat isi SOP")
+            }
+            _ => None,
+        }
+    }
+}
+
+impl IoAct {
+    fn code(self) -> &'static str {
+        use IoAct as A;
+        match self {
+            A::Read | A::ReadDir | A::ReadProject | A::OpenProject | A::ReadLogo => "berkas-baca",
+            A::Write | A::WriteMarker => "berkas-tulis",
+            A::Create | A::CreateDir | A::CreateCacheDir | A::CreateLock => "berkas-buat",
+            A::Lock => "berkas-kunci",
+            A::Remove | A::RemoveOldOutput => "berkas-hapus",
+            A::Move | A::InstallOutput | A::Recover => "berkas-pindah",
+        }
+    }
+
+    fn message(self, path: &Path) -> String {
+        use IoAct as A;
+        let p = shown(path);
+        match self {
+            A::Read => format!("gagal membaca `{p}`"),
+            A::ReadDir => format!("gagal membaca folder `{p}`"),
+            A::ReadProject => format!("gagal membaca folder proyek `{p}`"),
+            A::OpenProject => format!("gagal membuka folder proyek `{p}`"),
+            A::ReadLogo => format!("gagal membaca logo `{p}`"),
+            A::Write => format!("gagal menulis `{p}`"),
+            A::WriteMarker => format!("gagal menulis penanda keluaran `{p}`"),
+            A::Create => format!("gagal membuat `{p}`"),
+            A::CreateDir => format!("gagal membuat folder `{p}`"),
+            A::CreateCacheDir => format!("gagal membuat folder cache `{p}`"),
+            A::CreateLock => format!("gagal membuat berkas kunci `{p}`"),
+            A::Lock => format!("gagal mengunci `{p}`"),
+            A::Remove => format!("gagal menghapus `{p}`"),
+            A::RemoveOldOutput => format!("gagal menghapus keluaran lama `{p}`"),
+            A::Move => format!("gagal memindahkan `{p}`"),
+            A::InstallOutput => format!("gagal memasang keluaran baru di `{p}`"),
+            A::Recover => format!("gagal memulihkan `{p}`"),
+        }
+    }
+}
+
+impl Place {
+    fn words(&self) -> String {
+        match self {
+            Place::ProjectOrAbove => "adalah folder proyek itu sendiri atau folder di atasnya; menggantinya akan memindahkan proyek".into(),
+            Place::Inside(part) => format!(
+                "berada di dalam `{part}/`; pembangunan berikutnya akan membacanya sebagai isi proyek"
+            ),
+            Place::OverlapsOutput(out) => format!(
+                "bertumpang tindih dengan folder keluaran `{out}`; salah satunya akan menghapus yang lain"
+            ),
+            Place::HoldsProject => "berisi folder proyek".into(),
+        }
+    }
+}
+
+/// Every code with what it means: the staff guide's table (the tests hold the guide and every
+/// kind to this list).
+#[cfg(test)]
+const CODES: &[(&str, &str)] = &[
+    (
+        "berkas-baca",
+        "sebuah berkas atau folder tidak dapat dibaca",
+    ),
+    ("berkas-tulis", "sebuah berkas tidak dapat ditulis"),
+    (
+        "berkas-buat",
+        "sebuah berkas atau folder tidak dapat dibuat",
+    ),
+    ("berkas-kunci", "folder keluaran tidak dapat dikunci"),
+    (
+        "berkas-hapus",
+        "sebuah berkas atau folder tidak dapat dihapus",
+    ),
+    (
+        "berkas-pindah",
+        "keluaran tidak dapat dipindahkan atau dipasang",
+    ),
+    ("layar", "hasil tidak dapat ditulis ke layar"),
+    ("folder-sementara", "folder sementara tidak dapat dibuat"),
+    ("json", "hasil JSON tidak dapat disusun"),
+    (
+        "bukan-proyek",
+        "folder itu bukan proyek sopan (tidak ada `content/`)",
+    ),
+    ("proyek-tidak-ada", "folder proyek tidak ditemukan"),
+    ("content-di-luar", "`content/` menunjuk ke luar proyek"),
+    (
+        "proyek-sudah-ada",
+        "`sopan init` ke folder yang sudah berisi proyek",
+    ),
+    ("sudah-ada", "berkas yang akan dibuat sudah ada"),
+    ("id-sop", "id SOP bukan <instansi>/<bidang>/<slug>"),
+    ("slug", "nama tidak bisa menjadi bagian alamat (URL)"),
+    ("bidang-tidak-ada", "bidang tidak ada di proyek"),
+    ("instansi-tidak-ada", "instansi tidak ada di proyek"),
+    ("jenis-skema", "jenis berkas skema tidak dikenal"),
+    ("tanggal", "tanggal pada pilihan perintah tidak valid"),
+    (
+        "variabel-lingkungan",
+        "variabel lingkungan berisi nilai yang salah",
+    ),
+    (
+        "keluaran-asing",
+        "folder keluaran berisi berkas yang bukan buatan sopan",
+    ),
+    ("keluaran-tautan", "folder keluaran adalah tautan simbolik"),
+    (
+        "keluaran-tempat",
+        "folder keluaran berada di tempat yang merusak proyek",
+    ),
+    (
+        "keluaran-terkunci",
+        "pembangunan lain sedang menulis ke folder keluaran",
+    ),
+    (
+        "cache-tempat",
+        "folder cache berada di tempat yang merusak proyek atau keluaran",
+    ),
+    ("tema-nama", "`tema:` bukan nama folder"),
+    (
+        "tema-berkas",
+        "berkas tema ditolak (tautan ke luar, terlalu besar, …)",
+    ),
+    ("tema-baca", "folder tema tidak dapat dibaca"),
+    ("tema-fon", "tema tidak memuat fon"),
+    ("templat-utf8", "templat Typst bukan teks UTF-8"),
+    ("templat", "templat situs gagal"),
+    ("git", "riwayat git tidak dapat dibaca"),
+    ("git-revisi", "revisi git tidak ditemukan"),
+    ("git-bukan-commit", "revisi git bukan commit"),
+    ("git-berkas", "berkas tidak dapat dibaca dari git"),
+    (
+        "banding-sop",
+        "SOP yang dibandingkan tidak ada di kedua versi",
+    ),
+    (
+        "banding-galat",
+        "salah satu versi yang dibandingkan berisi galat",
+    ),
+    (
+        "banding-argumen",
+        "argumen `sopan diff` bukan berkas, folder, atau revisi git",
+    ),
+    (
+        "revisi-tanpa-isi",
+        "revisi git tidak memuat `content/` proyek",
+    ),
+    (
+        "server-port",
+        "server tidak dapat dibuka di alamat dan port itu",
+    ),
+    ("server", "server HTTP tidak dapat dijalankan"),
+    ("pantau", "perubahan berkas tidak dapat dipantau"),
+    ("utas", "utas kerja tidak dapat dijalankan"),
+    ("pdf-typst", "Typst gagal menyusun PDF"),
+    ("pdf-standar", "standar PDF tidak didukung"),
+    ("pdf-judul", "judul PDF tidak dapat ditandai"),
+    ("buku", "buku keputusan tidak dapat disusun"),
+    ("pekerja-pdf", "proses pekerja PDF gagal"),
+    ("indeks-pencarian", "indeks pencarian tidak dapat dibangun"),
+    ("internal", "galat di dalam sopan sendiri (laporkan)"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each kind (and each file-system act): every code is listed in [`CODES`] and every
+    /// message is Indonesian text without leftovers of formatting.
+    fn samples() -> Vec<ErrorKind> {
+        use ErrorKind as K;
+        let p = || PathBuf::from("a/b");
+        let s = || "x".to_string();
+        let mut all = vec![
+            K::Stdout,
+            K::TempDir,
+            K::Json,
+            K::NotAProject {
+                dir: p(),
+                looked_up: true,
+                command: "build".into(),
+            },
+            K::ProjectMissing { dir: p() },
+            K::ContentOutside { root: p() },
+            K::ProjectExists {
+                dir: p(),
+                existing: s(),
+            },
+            K::FileExists { path: p() },
+            K::BadSopId { id: s() },
+            K::BadSlug {
+                what: SlugOf::Sop,
+                given: s(),
+                suggestion: s(),
+            },
+            K::UnknownBidang {
+                instansi: s(),
+                bidang: s(),
+                slug: s(),
+                known: vec![],
+            },
+            K::UnknownInstansi {
+                instansi: s(),
+                known: vec![s()],
+            },
+            K::UnknownSchemaKind {
+                given: s(),
+                near: None,
+                names: vec![s()],
+            },
+            K::BadDate {
+                given: s(),
+                why: s(),
+            },
+            K::BadEnvNumber {
+                var: s(),
+                value: s(),
+                example: 3,
+            },
+            K::OutputNotOurs { dir: p() },
+            K::OutputSymlink { dir: s() },
+            K::OutputPlace {
+                dir: s(),
+                why: Place::ProjectOrAbove,
+            },
+            K::OutputBusy { dir: s() },
+            K::CachePlace {
+                dir: s(),
+                why: Place::HoldsProject,
+            },
+            K::ThemeName { tema: s() },
+            K::ThemeFile {
+                rel: p(),
+                message: s(),
+                hint: "h",
+            },
+            K::ThemeRead { tema: s() },
+            K::ThemeNoFonts,
+            K::TemplateNotUtf8 { name: s() },
+            K::Template {
+                doing: TemplateAct::Load,
+            },
+            K::Git {
+                doing: GitAct::Walk,
+            },
+            K::GitRevisionMissing { rev: s() },
+            K::GitNotCommit { rev: s() },
+            K::GitFileMissing {
+                rel: s(),
+                commit: s(),
+            },
+            K::DiffUnknownSop {
+                unknown: vec![(s(), Some(s()))],
+            },
+            K::DiffSideInvalid {
+                label: s(),
+                revision: true,
+            },
+            K::DiffNotARevision {
+                rev: s(),
+                proyek: p(),
+            },
+            K::RevisionWithoutContent { label: s() },
+            K::ServeBind { addr: s() },
+            K::ServeRuntime,
+            K::Watch {
+                path: None,
+                suggest_poll: true,
+            },
+            K::Thread {
+                what: ThreadOf::Pdf,
+            },
+            K::PdfCompile { what: s() },
+            K::PdfStandard { detail: s() },
+            K::PdfTitle {
+                what: s(),
+                detail: s(),
+            },
+            K::Book { instansi: s() },
+            K::Worker,
+            K::WorkerIo {
+                act: WorkerAct::BadJob,
+            },
+            K::SearchIndex,
+            K::PdfBeforePage { pdf: s() },
+            K::GuidePage { at: s() },
+        ];
+        use IoAct as A;
+        for act in [
+            A::Read,
+            A::ReadDir,
+            A::ReadProject,
+            A::OpenProject,
+            A::ReadLogo,
+            A::Write,
+            A::WriteMarker,
+            A::Create,
+            A::CreateDir,
+            A::CreateCacheDir,
+            A::CreateLock,
+            A::Lock,
+            A::Remove,
+            A::RemoveOldOutput,
+            A::Move,
+            A::InstallOutput,
+            A::Recover,
+        ] {
+            all.push(K::Io { act, path: p() });
+        }
+        all
+    }
+
+    #[test]
+    fn every_kind_has_a_listed_code_and_an_indonesian_message() {
+        let listed: std::collections::BTreeSet<&str> = CODES.iter().map(|(c, _)| *c).collect();
+        assert_eq!(listed.len(), CODES.len(), "a code is listed twice");
+        let mut used = std::collections::BTreeSet::new();
+        for k in samples() {
+            assert!(
+                listed.contains(k.code()),
+                "{:?} has the unlisted code {}",
+                k,
+                k.code()
+            );
+            used.insert(k.code());
+            let m = k.message();
+            assert!(
+                !m.is_empty() && !m.contains("{") && !m.contains("Error"),
+                "{m}"
+            );
+        }
+        assert_eq!(used, listed, "a listed code no kind uses");
+    }
+
+    #[test]
+    fn the_staff_guide_lists_every_code() {
+        let guide = include_str!("../../docs/panduan.md");
+        for (code, _) in CODES {
+            assert!(
+                guide.contains(&format!("`{code}`")),
+                "docs/panduan.md lacks `{code}`"
+            );
+        }
+    }
+
+    #[test]
+    fn an_error_prints_its_code_message_causes_and_fix() {
+        let e = crate::core::error::Error::io(
+            IoAct::Write,
+            "keluaran/a.pdf",
+            std::io::Error::from_raw_os_error(28),
+        );
+        assert_eq!(
+            e.kind,
+            ErrorKind::Io {
+                act: IoAct::Write,
+                path: "keluaran/a.pdf".into()
+            }
+        );
+        assert_eq!(
+            e.to_string(),
+            "galat[berkas-tulis]: gagal menulis `keluaran/a.pdf`\n  penyebab: ruang penyimpanan penuh"
+        );
+        let e = crate::core::error::Error::new(ErrorKind::OutputBusy {
+            dir: "output".into(),
+        });
+        assert!(
+            e.to_string().ends_with(
+                "\n  = bantuan: tunggu sampai pembangunan itu selesai, lalu jalankan lagi"
+            )
+        );
+    }
+}
