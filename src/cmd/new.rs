@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use crate::cmd::init::{skeleton, write_new};
+use crate::core::error::SlugOf;
 use crate::core::error::{Error, ErrorKind};
-use crate::core::error_kind::SlugOf;
 use crate::load::keys::FileKind;
 use crate::load::skema;
 use crate::model::id::{is_valid_slug, slugify};

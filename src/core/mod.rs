@@ -5,7 +5,6 @@
 pub mod diag;
 pub(crate) mod env;
 pub(crate) mod error;
-pub(crate) mod error_kind;
 pub(crate) mod kept;
 pub mod report;
 pub(crate) mod sync;

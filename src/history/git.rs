@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use gix::ObjectId;
 
 use crate::core::diag::Diagnostic;
+use crate::core::error::GitAct;
 use crate::core::error::{Error, ErrorKind, IoAct};
-use crate::core::error_kind::GitAct;
 
 /// The largest logo read from a revision: the loader's own limit for logos, so that a revision
 /// with a logo the working copy accepts still loads.

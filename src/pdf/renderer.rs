@@ -14,8 +14,8 @@ use typst::foundations::{Datetime, Smart};
 use typst::layout::Abs;
 use typst_layout::PagedDocument;
 
+use crate::core::error::ThreadOf;
 use crate::core::error::{Error, ErrorKind, IoAct};
-use crate::core::error_kind::ThreadOf;
 use crate::core::kept::Kept;
 use crate::model::Site;
 use crate::model::org::{Bidang, Instansi, Keputusan};

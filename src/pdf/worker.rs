@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use crate::core::error::WorkerAct;
 use crate::core::error::{Error, ErrorKind};
-use crate::core::error_kind::WorkerAct;
 use crate::pdf::renderer::{Files, PdfRenderer, RendererSetup, SopJob, WorkerSetup};
 use crate::pipeline::theme::Theme;
 

@@ -18,8 +18,8 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
+use crate::core::error::Place;
 use crate::core::error::{Error, ErrorKind, IoAct};
-use crate::core::error_kind::Place;
 use crate::pipeline::output::Blob;
 
 /// The first bytes of every entry.

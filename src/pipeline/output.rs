@@ -8,8 +8,8 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
+use crate::core::error::Place;
 use crate::core::error::{Error, ErrorKind, IoAct};
-use crate::core::error_kind::Place;
 
 /// Name of the marker file that says a folder was written by sopan (and may be replaced).
 pub(crate) const MARKER: &str = ".sopan-output";
@@ -442,7 +442,12 @@ mod tests {
         std::fs::create_dir(&foreign).unwrap();
         std::fs::write(foreign.join("thesis.docx"), b"x").unwrap();
         let e = b.write_to(&foreign).unwrap_err();
-        assert_eq!(e.kind, ErrorKind::OutputNotOurs { dir: foreign.clone() });
+        assert_eq!(
+            e.kind,
+            ErrorKind::OutputNotOurs {
+                dir: foreign.clone()
+            }
+        );
         assert!(foreign.join("thesis.docx").exists());
     }
 }

@@ -179,7 +179,7 @@ impl SearchThread {
                 }
             })
             .map_err(|e| Error::new(ErrorKind::Thread {
-                    what: crate::core::error_kind::ThreadOf::Search,
+                    what: crate::core::error::ThreadOf::Search,
                 })
                 .cause(e))?;
         Ok(SearchThread { next })

@@ -3,11 +3,16 @@
 
 use std::fmt;
 
-pub(crate) use crate::core::error_kind::ErrorKind;
-pub(crate) use crate::core::error_kind::IoAct;
+#[cfg(test)]
+mod codes;
+mod kind;
+mod parts;
+
+pub(crate) use kind::ErrorKind;
+pub(crate) use parts::{GitAct, IoAct, Place, SlugOf, TemplateAct, ThreadOf, WorkerAct};
 
 /// An operational error: what failed (a typed [`ErrorKind`], whose Indonesian message and fix
-/// are written in one place, `error_kind.rs`) and its causes.
+/// are written in one place, `kind.rs` and `parts.rs`) and its causes.
 #[derive(Debug)]
 pub struct Error {
     /// What failed, as data: callers and tests match on it.

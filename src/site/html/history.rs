@@ -150,5 +150,5 @@ pub(crate) fn diff_report(theme: &Theme, d: &ProjectDiff) -> Result<String, Erro
         .unwrap_or_default();
     c.insert("css", &css);
     t.render("laporan-perbandingan.html", &c)
-        .map_err(|e| template_error(crate::core::error_kind::TemplateAct::DiffReport, e))
+        .map_err(|e| template_error(crate::core::error::TemplateAct::DiffReport, e))
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tera::{Context, Tera};
 
+use crate::core::error::TemplateAct;
 use crate::core::error::{Error, ErrorKind};
-use crate::core::error_kind::TemplateAct;
 use crate::core::kept::Kept;
 use crate::model::Site;
 use crate::model::org::{Bidang, Instansi};
