@@ -32,6 +32,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
     // The PDF worker (`sopan __pekerja-pdf`, spawned by `build`) is not a command users type:
     // kept out of clap, it appears in no help and no completion script.
     if args.get(1).is_some_and(|a| a == pdf::worker::COMMAND) && args.len() == 2 {
+        core::memory::keep_freed_memory();
         return cmd::report_result(cmd::worker::run());
     }
     let cli = match cmd::cli::Cli::try_parse_from(&args) {
@@ -39,5 +40,5 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> i32 {
         Err(e) => return cmd::cli_error::clap_error(e),
     };
     core::report::set_color(core::report::ColorChoice::parse(&cli.color));
-    cmd::report_result(cmd::run(cli, &args))
+    cmd::report_result(cmd::run(cli))
 }

@@ -15,11 +15,9 @@ pub(crate) mod serve;
 pub(crate) mod skema;
 pub(crate) mod worker;
 
-use std::ffi::OsString;
 use std::path::Path;
 
 use crate::cmd::cli::{Cli, Command};
-use crate::core::env::KEEP_FREED;
 use crate::core::error::{Error, ErrorKind};
 use crate::core::report;
 use crate::load::Loaded;
@@ -29,9 +27,8 @@ pub(crate) const EXIT_ERRORS: i32 = 1;
 /// Exit code for wrong usage and operational failures.
 pub(crate) const EXIT_USAGE: i32 = 2;
 
-/// Runs the command `cli` names; `args` are the arguments it was parsed from (`build` and
-/// `serve` may restart the process with them).
-pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
+/// Runs the command `cli` names.
+pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
     match cli.command {
         Command::Init { dir } => init::run(&dir),
         Command::New {
@@ -60,7 +57,7 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
             cache,
             bersih,
         } => project_root(&dir, "build").and_then(|dir| {
-            keep_freed_memory(args);
+            crate::core::memory::keep_freed_memory();
             let out = out.unwrap_or_else(|| dir.join("output"));
             let cache = cache.unwrap_or_else(|| dir.join(crate::pipeline::disk_cache::DEFAULT_DIR));
             build::run(
@@ -97,7 +94,7 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
             poll,
             hosts,
         } => project_root(&dir, "serve").and_then(|root| {
-            keep_freed_memory(args);
+            crate::core::memory::keep_freed_memory();
             crate::cmd::serve::serve(&crate::cmd::serve::ServeOptions {
                 root,
                 bind,
@@ -165,31 +162,6 @@ pub(crate) fn project_root(dir: &Path, command: &str) -> Result<std::path::PathB
             command: command.into(),
         })
     })
-}
-
-/// Makes this process keep the memory it frees. mimalloc gives freed pages back to the system
-/// 10 ms after they empty; a build frees and takes again hundreds of MB (each document, each
-/// page, the search index), and every page taken again is zeroed by the kernel: a fifth of a
-/// `serve` rebuild at 1,000 SOPs (save → reload 460–660 ms against 280–320 ms with freed
-/// memory kept), and the search index took 1.4–1.5 s instead of 1.0–1.1 s. mimalloc reads its
-/// options from the environment when a process starts, so the process replaces itself (same
-/// process id, same arguments) with the option set. Where that cannot be done, it goes on as
-/// it is.
-pub(crate) fn keep_freed_memory(args: &[OsString]) {
-    if crate::core::env::get().keep_freed {
-        return;
-    }
-    #[cfg(unix)]
-    if let (Ok(exe), Some(rest)) = (std::env::current_exe(), args.get(1..)) {
-        use std::os::unix::process::CommandExt as _;
-        // Returns only when it failed.
-        let _ = std::process::Command::new(exe)
-            .args(rest)
-            .env(KEEP_FREED.0, KEEP_FREED.1)
-            .exec();
-    }
-    #[cfg(not(unix))]
-    let _ = args;
 }
 
 /// Prints the diagnostics of a load on stderr (coloured on a terminal).

@@ -21,10 +21,6 @@ pub(crate) const WAKTU: &str = "SOPAN_WAKTU";
 /// `NO_COLOR` (any non-empty value): no colour on a terminal (https://no-color.org).
 pub(crate) const NO_COLOR: &str = "NO_COLOR";
 
-/// The allocator setting `build`, `serve` and the PDF workers run under (see
-/// [`crate::cmd::keep_freed_memory`]).
-pub(crate) const KEEP_FREED: (&str, &str) = ("MIMALLOC_PURGE_DELAY", "-1");
-
 /// Records per part of the search index unless `SOPAN_HALAMAN_PER_INDEKS` says otherwise.
 /// Below it a site is indexed whole: each part costs a browser a few more requests per search.
 pub(crate) const RECORDS_PER_PART: usize = 500;
@@ -42,8 +38,6 @@ pub(crate) struct Env {
     pub(crate) waktu: bool,
     /// `NO_COLOR` is set to a non-empty value.
     pub(crate) no_color: bool,
-    /// mimalloc's purge delay is already set ([`KEEP_FREED`]).
-    pub(crate) keep_freed: bool,
 }
 
 impl Env {
@@ -56,7 +50,6 @@ impl Env {
             halaman_per_indeks: var(HALAMAN_PER_INDEKS),
             waktu: var(WAKTU).is_some(),
             no_color: var(NO_COLOR).is_some_and(|v| !v.is_empty()),
-            keep_freed: var(KEEP_FREED.0).is_some(),
         }
     }
 

@@ -6,5 +6,6 @@ pub mod diag;
 pub(crate) mod env;
 pub(crate) mod error;
 pub(crate) mod kept;
+pub(crate) mod memory;
 pub mod report;
 pub(crate) mod sync;

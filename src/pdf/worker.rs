@@ -95,7 +95,6 @@ fn run_one(
         .env("RAYON_NUM_THREADS", "1")
         // A worker frees each document's memory and at once needs as much for the next: kept
         // rather than given back to the system and taken again, zeroed, page by page.
-        .env(crate::core::env::KEEP_FREED.0, crate::core::env::KEEP_FREED.1)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
