@@ -423,18 +423,6 @@ fn ctrl_c_stops_the_server_and_leaves_nothing_on_disk() {
     let mut s = Served::start(&p);
     assert_eq!(s.get(PAGE).0, 200);
     let pid = s.child.id().to_string();
-    // The server replaced itself, same process, with freed memory kept (allocator option);
-    // Ctrl-C below reaches that very process.
-    #[cfg(target_os = "linux")]
-    {
-        let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap();
-        assert!(
-            environ
-                .split(|&b| b == 0)
-                .any(|v| v == b"MIMALLOC_PURGE_DELAY=-1"),
-            "serve runs without the allocator option"
-        );
-    }
     assert!(
         Command::new("kill")
             .args(["-INT", &pid])
