@@ -7,7 +7,9 @@
 //! 460–660 ms against 280–320 ms with freed memory kept), and the search index took 1.4–1.5 s
 //! instead of 1.0–1.1 s. Until December 2026 the process replaced itself (`exec`) with
 //! `MIMALLOC_PURGE_DELAY=-1` in its environment; setting the option in-process does the same
-//! without a second start.
+//! without a second start. Measured with `MIMALLOC_SHOW_STATS=1` on a build of 100 generated
+//! SOPs in one process: mimalloc's default purged 750.8 MiB, the re-executed process and this
+//! setter 0.
 
 #![allow(unsafe_code)]
 
