@@ -9,6 +9,7 @@ pub(crate) mod cli;
 pub(crate) mod cli_error;
 pub(crate) mod completions;
 pub(crate) mod diff;
+pub(crate) mod gabung;
 pub(crate) mod init;
 pub(crate) mod new;
 pub(crate) mod serve;
@@ -59,6 +60,7 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
             quiet,
             cache,
             bersih,
+            instansi,
         } => project_root(&dir, "build").and_then(|dir| {
             keep_freed_memory(args);
             let out = out.unwrap_or_else(|| dir.join("output"));
@@ -68,7 +70,17 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
                 &out,
                 &build::CacheOptions { dir: cache, bersih },
                 quiet,
+                (!instansi.is_empty()).then_some(instansi.as_slice()),
             )
+        }),
+        Command::Gabung {
+            keluaran,
+            out,
+            dir,
+            quiet,
+        } => project_root(&dir, "gabung KELUARAN... --proyek").and_then(|dir| {
+            let out = out.unwrap_or_else(|| dir.join("portal"));
+            gabung::run(&dir, &keluaran, &out, quiet)
         }),
         Command::Diff {
             lama,
