@@ -101,6 +101,10 @@ pub(crate) enum Command {
         /// Bentuk keluaran: teks (bawaan) atau json (untuk editor dan CI)
         #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "json"], hide_default_value = true, hide_possible_values = true)]
         format: String,
+        /// Periksa hanya instansi ini (id = nama foldernya di `content/`; pisahkan dengan koma
+        /// atau ulangi)
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
+        instansi: Vec<String>,
     },
     /// Memeriksa lalu membangun semua keluaran ke folder output
     #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]

@@ -42,9 +42,17 @@ pub(crate) fn run(cli: Cli, args: &[OsString]) -> Result<i32, Error> {
             bidang_baru,
         } => project_root(&dir, "new ID --proyek")
             .and_then(|dir| new::run(&dir, &id, nama.as_deref(), bidang_baru)),
-        Command::Check { dir, format } => {
-            project_root(&dir, "check").and_then(|dir| check::run(&dir, &format))
-        }
+        Command::Check {
+            dir,
+            format,
+            instansi,
+        } => project_root(&dir, "check").and_then(|dir| {
+            check::run(
+                &dir,
+                &format,
+                (!instansi.is_empty()).then_some(instansi.as_slice()),
+            )
+        }),
         Command::Skema { jenis, tulis, dir } => {
             if tulis {
                 project_root(&dir, "skema --tulis --proyek")

@@ -225,6 +225,74 @@ fn a_link_to_a_missing_sop_of_another_instansi_still_fails_a_subset_build() {
 }
 
 #[test]
+fn a_subset_reads_only_its_instansi() {
+    let p = Project::example();
+    // A broken SOP in Tanah Laut fails the whole project, not a build of Banjarbaru alone.
+    p.write(
+        "content/tanah-laut-dinsos/sekretariat/rusak.yaml",
+        "nama: [tidak tertutup\n",
+    );
+    let r = p.run(&["check"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("rusak.yaml"), "{}", r.stderr);
+    for args in [
+        &["check", "--instansi", BANJARBARU][..],
+        &["build", "--quiet", "--instansi", BANJARBARU][..],
+    ] {
+        let r = p.run(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("rusak.yaml"), "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("1 SOP, 0 galat"), "{args:?}: {}", r.stderr);
+    }
+    // Only its instansi in the output; its own home lists it alone.
+    assert!(!p.path().join("output/tanah-laut-dinsos").exists());
+    let home = p.read("output/index.html");
+    assert!(
+        home.contains("href=\"/banjarbaru-dinsos/\"")
+            && !home.contains("href=\"/tanah-laut-dinsos/\"")
+    );
+    let record: serde_json::Value =
+        serde_json::from_str(&p.read("output/sopan-portal.json")).unwrap();
+    assert_eq!(record["instansi"][0]["id"], BANJARBARU);
+    assert_eq!(record["instansi"].as_array().unwrap().len(), 1);
+    // Two at once, comma-separated or repeated: the whole example, but a full build has no
+    // portal record.
+    for args in [
+        &[
+            "build",
+            "--quiet",
+            "--instansi",
+            "banjarbaru-dinsos,tanah-laut-dinsos",
+            "--out",
+            "dua",
+        ][..],
+        &[
+            "build",
+            "--quiet",
+            "--instansi",
+            BANJARBARU,
+            "--instansi",
+            TANAH_LAUT,
+            "--out",
+            "dua",
+        ][..],
+    ] {
+        std::fs::remove_file(
+            p.path()
+                .join("content/tanah-laut-dinsos/sekretariat/rusak.yaml"),
+        )
+        .ok();
+        let r = p.run(args);
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let record: serde_json::Value =
+            serde_json::from_str(&p.read("dua/sopan-portal.json")).unwrap();
+        assert_eq!(record["instansi"].as_array().unwrap().len(), 2);
+    }
+    run(&p, &["build", "--quiet"]);
+    assert!(!p.path().join("output/sopan-portal.json").exists());
+}
+
+#[test]
 fn outputs_that_do_not_make_one_site_are_refused() {
     let p = Project::example();
     for id in [BANJARBARU, TANAH_LAUT] {
@@ -334,12 +402,13 @@ fn outputs_that_do_not_make_one_site_are_refused() {
 }
 
 /// The merged portal searched in chromium (`tests/browser/cari.mjs`): a word only the second
-/// instansi has (its index merged in the browser) is found, so is one only the first has, and a
-/// search over both counts every SOP of both.
+/// instansi has (its index merged in the browser) is found, so is one only the first has, a
+/// search over both counts every SOP of both, and the top results are the full build's.
 #[test]
 fn the_portal_searches_every_instansi_in_a_browser() {
     let p = linked_example();
     build_and_merge(&p);
+    run(&p, &["build", "--quiet", "--out", "penuh"]);
     let Some(chromium) = browser() else { return };
     let loaded = sopan::load_and_validate(p.path()).unwrap();
     let count = |id: &str| loaded.site.sops().filter(|s| s.id.instansi == id).count();
@@ -357,14 +426,31 @@ fn the_portal_searches_every_instansi_in_a_browser() {
     let dir = tempfile::tempdir().unwrap();
     let exp_file = dir.path().join("harapan.json");
     std::fs::write(&exp_file, expectations.to_string()).unwrap();
-    let portal = p.path().join("portal");
-    let report = browser_script(
-        &chromium,
-        "cari.mjs",
-        &[portal.as_os_str(), exp_file.as_os_str()],
-        String::new,
-    );
+    let search = |site: &str| -> serde_json::Value {
+        let folder = p.path().join(site);
+        let report = browser_script(
+            &chromium,
+            "cari.mjs",
+            &[folder.as_os_str(), exp_file.as_os_str()],
+            String::new,
+        );
+        serde_json::from_str(&report).unwrap_or_else(|e| panic!("{e}: {report}"))
+    };
+    let (portal, full) = (search("portal"), search("penuh"));
+    let report = portal.to_string();
     for check in ["\"first\"", "\"all\"", "\"filter\""] {
         assert!(report.contains(check), "{check} ran: {report}");
     }
+    // The same top three for each query as one index over the whole site.
+    let tops = |r: &serde_json::Value| -> Vec<serde_json::Value> {
+        r["notes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n.get("first").is_some())
+            .map(|n| n["top"].clone())
+            .collect()
+    };
+    assert_eq!(tops(&portal).len(), 2);
+    assert_eq!(tops(&portal), tops(&full));
 }
