@@ -242,7 +242,11 @@ fn a_subset_reads_only_its_instansi() {
         let r = p.run(args);
         assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
         assert!(!r.stderr.contains("rusak.yaml"), "{args:?}: {}", r.stderr);
-        assert!(r.stderr.contains("1 SOP, 0 galat"), "{args:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("1 SOP, 0 galat"),
+            "{args:?}: {}",
+            r.stderr
+        );
     }
     // Only its instansi in the output; its own home lists it alone.
     assert!(!p.path().join("output/tanah-laut-dinsos").exists());
