@@ -27,6 +27,7 @@ pub(crate) fn run(
     out: &Path,
     cache: &CacheOptions,
     quiet: bool,
+    only: Option<&[String]>,
 ) -> Result<i32, Error> {
     output::check_target(root, out)?;
     let _lock = output::BuildLock::take(out)?;
@@ -37,14 +38,23 @@ pub(crate) fn run(
         }
     };
     let progress = !quiet && std::io::stderr().is_terminal();
-    let loaded = pipeline::load(
-        root,
-        &Mode::Disk {
-            progress,
-            cache: None,
-        },
-        &mut log,
-    )?;
+    let loaded = match only {
+        // A subset for a portal (`--instansi`): see `crate::site::portal`.
+        Some(only) => {
+            let t = Instant::now();
+            let loaded = pipeline::load_instansi(root, only)?;
+            log("memuat dan memeriksa isi", t.elapsed());
+            loaded
+        }
+        None => pipeline::load(
+            root,
+            &Mode::Disk {
+                progress,
+                cache: None,
+            },
+            &mut log,
+        )?,
+    };
     crate::cmd::print_diagnostics(&loaded);
     let sops = loaded.site.sops().count();
     if loaded.diags.has_errors() {
@@ -61,7 +71,13 @@ pub(crate) fn run(
         progress,
         cache: Some(&disk),
     };
-    let output = pipeline::render(root, &loaded, &mode, &mut log)?.output;
+    let mut output = pipeline::render(root, &loaded, &mode, &mut log)?.output;
+    if only.is_some() {
+        let theme = crate::pipeline::theme::Theme::load(root, &loaded.site.settings.tema)?;
+        let ids: Vec<&str> = loaded.site.instansi.iter().map(|i| i.id.as_str()).collect();
+        let record = crate::site::portal::manifest::Manifest::of(root, &theme, &ids)?;
+        output.insert(crate::site::portal::manifest::FILE, record.to_bytes());
+    }
     let t = Instant::now();
     output.write_to(out)?;
     log("menulis keluaran", t.elapsed());

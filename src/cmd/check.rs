@@ -84,8 +84,12 @@ fn check_json(diags: &diag::Diagnostics, sops: usize) -> String {
 
 /// `sopan check`: print every problem and a summary; exit 1 on errors. With `format` `json`,
 /// one JSON document on stdout instead (nothing on stderr unless the check could not run).
-pub(crate) fn run(root: &Path, format: &str) -> Result<i32, Error> {
-    let loaded = crate::pipeline::load_and_validate(root)?;
+/// `only`: check only those instansi (`--instansi`), as `build --instansi` loads them.
+pub(crate) fn run(root: &Path, format: &str, only: Option<&[String]>) -> Result<i32, Error> {
+    let loaded = match only {
+        Some(only) => crate::pipeline::load_instansi(root, only)?,
+        None => crate::pipeline::load_and_validate(root)?,
+    };
     let sops = loaded.site.sops().count();
     if format == "json" {
         std::io::stdout()

@@ -101,6 +101,10 @@ pub(crate) enum Command {
         /// Bentuk keluaran: teks (bawaan) atau json (untuk editor dan CI)
         #[arg(long, value_name = "BENTUK", default_value = "teks", value_parser = ["teks", "json"], hide_default_value = true, hide_possible_values = true)]
         format: String,
+        /// Periksa hanya instansi ini (id = nama foldernya di `content/`; pisahkan dengan koma
+        /// atau ulangi)
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
+        instansi: Vec<String>,
     },
     /// Memeriksa lalu membangun semua keluaran ke folder output
     #[command(help_template = SUB_HELP_TEMPLATE, next_help_heading = "Opsi")]
@@ -120,6 +124,36 @@ pub(crate) enum Command {
         /// Abaikan cache: susun semua PDF dari awal dan tulis ulang cachenya
         #[arg(long)]
         bersih: bool,
+        /// Bangun hanya instansi ini (id = nama foldernya di `content/`; pisahkan dengan koma
+        /// atau ulangi), untuk digabung kemudian dengan `sopan gabung`
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
+        instansi: Vec<String>,
+    },
+    /// Menggabungkan keluaran `sopan build --instansi` beberapa instansi menjadi satu portal
+    /// dengan beranda dan pencarian atas semuanya
+    #[command(
+        help_template = SUB_HELP_TEMPLATE,
+        next_help_heading = "Opsi",
+        after_help = "Contoh (satu job CI per instansi, lalu satu job penggabung):\n  sopan build --instansi dinsos-a --out keluaran/dinsos-a\n  sopan build --instansi dinsos-b --out keluaran/dinsos-b\n  sopan gabung keluaran/dinsos-a keluaran/dinsos-b --out portal\n\nSemua keluaran harus dibangun oleh versi sopan yang sama dari commit proyek yang sama.\nRinciannya: panduan staf, bagian \"Portal banyak instansi\"."
+    )]
+    Gabung {
+        /// Folder keluaran `sopan build --instansi` yang digabung
+        #[arg(value_name = "KELUARAN", required = true, num_args = 1..)]
+        keluaran: Vec<PathBuf>,
+        /// Folder portal (bawaan: FOLDER/portal)
+        #[arg(long, short, value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Folder proyek (bawaan: folder ini, atau folder di atasnya yang berisi `content/`)
+        #[arg(
+            long = "proyek",
+            value_name = "FOLDER",
+            default_value = ".",
+            hide_default_value = true
+        )]
+        dir: PathBuf,
+        /// Jangan tampilkan waktu penggabungan
+        #[arg(long, short)]
+        quiet: bool,
     },
     /// Membandingkan dua versi SOP: berkas, folder proyek, atau revisi git (mis. `v2022 HEAD`)
     #[command(

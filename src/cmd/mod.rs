@@ -9,6 +9,7 @@ pub(crate) mod cli;
 pub(crate) mod cli_error;
 pub(crate) mod completions;
 pub(crate) mod diff;
+pub(crate) mod gabung;
 pub(crate) mod init;
 pub(crate) mod new;
 pub(crate) mod serve;
@@ -38,9 +39,17 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             bidang_baru,
         } => project_root(&dir, "new ID --proyek")
             .and_then(|dir| new::run(&dir, &id, nama.as_deref(), bidang_baru)),
-        Command::Check { dir, format } => {
-            project_root(&dir, "check").and_then(|dir| check::run(&dir, &format))
-        }
+        Command::Check {
+            dir,
+            format,
+            instansi,
+        } => project_root(&dir, "check").and_then(|dir| {
+            check::run(
+                &dir,
+                &format,
+                (!instansi.is_empty()).then_some(instansi.as_slice()),
+            )
+        }),
         Command::Skema { jenis, tulis, dir } => {
             if tulis {
                 project_root(&dir, "skema --tulis --proyek")
@@ -56,6 +65,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             quiet,
             cache,
             bersih,
+            instansi,
         } => project_root(&dir, "build").and_then(|dir| {
             crate::core::memory::keep_freed_memory();
             let out = out.unwrap_or_else(|| dir.join("output"));
@@ -65,7 +75,17 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 &out,
                 &build::CacheOptions { dir: cache, bersih },
                 quiet,
+                (!instansi.is_empty()).then_some(instansi.as_slice()),
             )
+        }),
+        Command::Gabung {
+            keluaran,
+            out,
+            dir,
+            quiet,
+        } => project_root(&dir, "gabung KELUARAN... --proyek").and_then(|dir| {
+            let out = out.unwrap_or_else(|| dir.join("portal"));
+            gabung::run(&dir, &keluaran, &out, quiet)
         }),
         Command::Diff {
             lama,

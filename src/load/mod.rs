@@ -15,6 +15,7 @@ pub(crate) mod shape;
 pub(crate) mod sinonim;
 pub(crate) mod skema;
 pub(crate) mod sop;
+pub(crate) mod subset;
 pub(crate) mod validate;
 pub(crate) mod yaml;
 
@@ -60,6 +61,9 @@ pub struct Loaded {
     /// Repealed regulations for the audit: the project's `peraturan-dicabut.yaml`, then the
     /// shipped list.
     pub dicabut: Vec<crate::audit::dicabut::Pencabutan>,
+    /// SOPs of instansi left out of a subset load (`--instansi`) that loaded SOPs link to, with
+    /// their names; empty for a whole load.
+    pub(crate) luar: std::collections::BTreeMap<SopId, String>,
 }
 
 /// Reads the project at `root`. Fails only when `root` is not a project or cannot be read.
@@ -69,6 +73,17 @@ pub fn load(root: &Path) -> Result<Loaded, Error> {
 
 /// [`load`], reusing SOP files parsed by earlier loads (`serve`).
 pub(crate) fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Result<Loaded, Error> {
+    load_only(root, cache, None)
+}
+
+/// [`load_with`] of only the instansi `only` (`sopan build --instansi`), when given: the other
+/// instansi folders are not read, except the SOP files their links name (for the names). Fails
+/// when `only` names an instansi the project does not have.
+pub(crate) fn load_only(
+    root: &Path,
+    cache: Option<&cache::ParseCache>,
+    only: Option<&[String]>,
+) -> Result<Loaded, Error> {
     require_project(root)?;
     let content = root.join("content");
     let (Some(top), Some(inside)) = (Boundary::new(root, root), Boundary::new(root, &content))
@@ -104,11 +119,23 @@ pub(crate) fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Resul
     let dicabut_text = l.read(Path::new(crate::audit::dicabut::PROJECT_FILE), true);
     let dicabut = crate::audit::dicabut::load(dicabut_text.as_deref(), &mut l.diags);
     let mut instansi = Vec::new();
-    for (name, is_dir) in l.entries(Path::new("content"))? {
+    let entries = l.entries(Path::new("content"))?;
+    if let Some(only) = only {
+        let folders: Vec<String> = entries
+            .iter()
+            .filter(|(name, is_dir)| *is_dir && name != PAGES_DIR)
+            .map(|(name, _)| name.clone())
+            .collect();
+        subset::check_known(only, &folders)?;
+    }
+    for (name, is_dir) in entries {
         let rel = Path::new("content").join(&name);
         if is_dir {
             if name == PAGES_DIR {
                 l.pages(&rel, None)?;
+                continue;
+            }
+            if only.is_some_and(|only| !only.contains(&name)) {
                 continue;
             }
             if let Some(i) = l.instansi(&rel, &name)? {
@@ -126,7 +153,10 @@ pub(crate) fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Resul
         instansi,
         halaman: std::mem::take(&mut l.halaman),
     };
-    link_names(&mut site);
+    let luar = only
+        .map(|only| subset::outside_names(root, &l.content, &site, only))
+        .unwrap_or_default();
+    link_names(&mut site, &luar);
     let mut diags = Diagnostics::new();
     diags.extend(l.diags);
     if let Some(c) = cache {
@@ -139,6 +169,7 @@ pub(crate) fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Resul
         facts: l.facts,
         pejabat: l.pejabat,
         dicabut,
+        luar,
     })
 }
 
@@ -183,12 +214,14 @@ pub(crate) fn kepala_from_text(text: &str) -> Pejabat {
         .unwrap_or_default()
 }
 
-/// Fills the nama of every resolved `sop:` link (unresolved ones are reported by `validate`).
-fn link_names(site: &mut Site) {
-    let names: std::collections::HashMap<SopId, String> = site
+/// Fills the nama of every resolved `sop:` link (unresolved ones are reported by `validate`);
+/// `luar` names the SOPs of instansi a subset load left out.
+fn link_names(site: &mut Site, luar: &std::collections::BTreeMap<SopId, String>) {
+    let mut names: std::collections::HashMap<SopId, String> = site
         .sops()
         .map(|s| (s.id.clone(), s.nama.clone()))
         .collect();
+    names.extend(luar.iter().map(|(id, nama)| (id.clone(), nama.clone())));
     for i in &mut site.instansi {
         for b in &mut i.bidang {
             for s in &mut b.sop {
@@ -218,7 +251,7 @@ fn utf8_position(bytes: &[u8], at: usize) -> (u32, u32) {
 }
 
 /// Editor droppings and hidden files: never content.
-fn is_ignored(name: &str) -> bool {
+pub(crate) fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')

@@ -77,15 +77,16 @@ impl Mode<'_> {
 
 /// Load and validate: the first two stages of every command that reads content.
 pub fn load_and_validate(root: &Path) -> Result<Loaded, Error> {
-    load_and_validate_with(root, None)
+    load_and_validate_with(root, None, None)
 }
 
 /// [`load_and_validate`], reusing SOP files parsed by earlier loads.
 fn load_and_validate_with(
     root: &Path,
     cache: Option<&crate::load::cache::ParseCache>,
+    only: Option<&[String]>,
 ) -> Result<Loaded, Error> {
-    let mut loaded = crate::load::load_with(root, cache)?;
+    let mut loaded = crate::load::load_only(root, cache, only)?;
     crate::load::validate::validate(&mut loaded);
     loaded.diags.sort();
     Ok(loaded)
@@ -99,9 +100,15 @@ pub(crate) fn load(
     log: &mut dyn FnMut(&str, Duration),
 ) -> Result<Loaded, Error> {
     let t = Instant::now();
-    let loaded = load_and_validate_with(root, mode.caches().map(|c| &c.parsed))?;
+    let loaded = load_and_validate_with(root, mode.caches().map(|c| &c.parsed), None)?;
     log("memuat dan memeriksa isi", t.elapsed());
     Ok(loaded)
+}
+
+/// [`load_and_validate`] of only the instansi `only` (`--instansi`): a subset build, or the
+/// instansi a portal merges.
+pub(crate) fn load_instansi(root: &Path, only: &[String]) -> Result<Loaded, Error> {
+    load_and_validate_with(root, None, Some(only))
 }
 
 /// The stage after validate: what the site shows beside the content. The audit's date is pinned

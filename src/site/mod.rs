@@ -4,5 +4,6 @@
 pub(crate) mod data;
 pub mod html;
 pub(crate) mod panduan;
+pub(crate) mod portal;
 pub mod search;
 pub(crate) mod sinonim;

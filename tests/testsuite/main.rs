@@ -17,6 +17,7 @@ mod pdf_buku_objek;
 mod pdf_halaman_alur;
 mod pdf_identitas;
 mod pdf_kolom;
+mod portal;
 mod revisi;
 mod serve;
 mod serve_batas;
