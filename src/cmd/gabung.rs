@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::cmd::EXIT_ERRORS;
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::core::report;
 use crate::pipeline::output;
 use crate::pipeline::theme::Theme;
@@ -70,12 +70,10 @@ fn refuse_overlap(inputs: &[Input], out: &Path) -> Result<(), Error> {
             continue;
         };
         if real.starts_with(&out_real) || out_real.starts_with(&real) {
-            return Err(Error::new(format!(
-                "folder portal `{}` tumpang tindih dengan keluaran yang digabung `{}`",
-                out.display(),
-                input.shown
-            ))
-            .hint("tulis portal ke folder tersendiri, mis. `--out portal`"));
+            return Err(Error::new(ErrorKind::PortalOverlap {
+                out: out.display().to_string(),
+                input: input.shown.clone(),
+            }));
         }
     }
     Ok(())

@@ -81,7 +81,8 @@ fn new_bidang(content: &Path, instansi: &str, bidang: &str) -> Result<(), Error>
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .collect();
         return Err(Error::new(ErrorKind::UnknownInstansi {
-            instansi: instansi.to_string(),
+            ids: vec![instansi.to_string()],
+            near: None,
             known: sorted(known),
         }));
     }

@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::load::boundary::Boundary;
 use crate::load::keys::nearest;
 use crate::model::Site;
@@ -20,25 +20,11 @@ pub(crate) fn check_known(only: &[String], folders: &[String]) -> Result<(), Err
     let Some(first) = unknown.first() else {
         return Ok(());
     };
-    let named: Vec<String> = unknown.iter().map(|id| format!("`{id}`")).collect();
-    let message = if unknown.len() == 1 {
-        format!(
-            "instansi {} tidak ada di proyek ini (tidak ada folder `content/{first}/`)",
-            named[0]
-        )
-    } else {
-        format!("instansi {} tidak ada di proyek ini", named.join(", "))
-    };
-    let listed = if folders.is_empty() {
-        "proyek ini belum berisi instansi".to_string()
-    } else {
-        format!("instansi yang ada: {}", folders.join(", "))
-    };
-    let hint = match nearest(first, folders.iter().map(String::as_str)) {
-        Some(near) => format!("maksud Anda `{near}`? {listed}"),
-        None => listed,
-    };
-    Err(Error::new(message).hint(hint))
+    Err(Error::new(ErrorKind::UnknownInstansi {
+        ids: unknown.iter().map(|id| id.to_string()).collect(),
+        near: nearest(first, folders.iter().map(String::as_str)).map(str::to_string),
+        known: folders.to_vec(),
+    }))
 }
 
 /// The SOPs of instansi outside `only` that SOPs of `site` link to, with their names, read from

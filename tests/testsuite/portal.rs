@@ -322,7 +322,7 @@ fn outputs_that_do_not_make_one_site_are_refused() {
     // The same instansi twice.
     refused(
         &["gabung", "k/banjarbaru-dinsos", "k/banjarbaru-dinsos"],
-        "keluaran `k/banjarbaru-dinsos` disebut dua kali",
+        "galat[portal-ganda]: keluaran `k/banjarbaru-dinsos` disebut dua kali",
     );
     std::fs::create_dir_all(p.path().join("salinan")).unwrap();
     for (path, bytes) in tree(&p.path().join("k/banjarbaru-dinsos")) {
@@ -337,16 +337,16 @@ fn outputs_that_do_not_make_one_site_are_refused() {
             "salinan",
             "k/tanah-laut-dinsos",
         ],
-        "instansi `banjarbaru-dinsos` ada di dua keluaran: `k/banjarbaru-dinsos` dan `salinan`",
+        "galat[portal-ganda]: instansi `banjarbaru-dinsos` ada di dua keluaran: `k/banjarbaru-dinsos` dan `salinan`",
     );
     // A full build is not a portal part.
     refused(
         &["gabung", "penuh", "k/tanah-laut-dinsos"],
-        "`penuh` bukan keluaran `sopan build --instansi`",
+        "galat[portal-bukan-keluaran]: `penuh` bukan keluaran `sopan build --instansi`",
     );
     refused(
         &["gabung", "k/tidak-ada"],
-        "folder keluaran `k/tidak-ada` tidak ada",
+        "galat[portal-bukan-keluaran]: folder keluaran `k/tidak-ada` tidak ada",
     );
     // Another sopan.
     let record = p.read("salinan/sopan-portal.json");
@@ -359,7 +359,7 @@ fn outputs_that_do_not_make_one_site_are_refused() {
     );
     refused(
         &["gabung", "salinan", "k/tanah-laut-dinsos"],
-        "`salinan` dibangun oleh sopan 0.0.1",
+        "galat[portal-versi]: `salinan` dibangun oleh sopan 0.0.1",
     );
     // Content changed since the build.
     let file = "content/tanah-laut-dinsos/pemberdayaan-sosial/karang-taruna.yaml";
@@ -367,7 +367,7 @@ fn outputs_that_do_not_make_one_site_are_refused() {
     p.write(file, &format!("{text}\n# diubah\n"));
     refused(
         &["gabung", "k/banjarbaru-dinsos", "k/tanah-laut-dinsos"],
-        "isi instansi `tanah-laut-dinsos` di `k/tanah-laut-dinsos` berbeda dengan `content/tanah-laut-dinsos/`",
+        "galat[portal-isi]: isi instansi `tanah-laut-dinsos` di `k/tanah-laut-dinsos` berbeda dengan `content/tanah-laut-dinsos/`",
     );
     p.write(file, &text);
     // Another project configuration.
@@ -378,7 +378,7 @@ fn outputs_that_do_not_make_one_site_are_refused() {
     );
     refused(
         &["gabung", "k/banjarbaru-dinsos", "k/tanah-laut-dinsos"],
-        "`k/banjarbaru-dinsos` dibangun dengan konfigurasi proyek yang berbeda",
+        "galat[portal-konfigurasi]: `k/banjarbaru-dinsos` dibangun dengan konfigurasi proyek yang berbeda",
     );
     p.write("sopan.yaml", &settings);
     // The portal over one of its own outputs.
@@ -390,7 +390,7 @@ fn outputs_that_do_not_make_one_site_are_refused() {
             "--out",
             "k",
         ],
-        "tumpang tindih",
+        "galat[portal-tempat]: folder portal `k` tumpang tindih",
     );
     // And with everything as built, the merge goes through.
     run(

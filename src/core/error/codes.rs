@@ -93,6 +93,26 @@ const CODES: &[(&str, &str)] = &[
         "revisi git tidak memuat `content/` proyek",
     ),
     (
+        "portal-tempat",
+        "folder portal bertumpang tindih dengan keluaran yang digabung",
+    ),
+    ("portal-versi", "keluaran dibangun oleh versi sopan lain"),
+    ("portal-ganda", "satu instansi ada di dua keluaran"),
+    (
+        "portal-konfigurasi",
+        "keluaran dibangun dengan konfigurasi proyek lain",
+    ),
+    (
+        "portal-isi",
+        "isi instansi di keluaran berbeda dengan proyek sekarang",
+    ),
+    ("portal-tidak-utuh", "keluaran yang digabung tidak utuh"),
+    (
+        "portal-bukan-keluaran",
+        "folder itu bukan keluaran `sopan build --instansi`",
+    ),
+    ("portal-catatan", "catatan portal keluaran tidak terbaca"),
+    (
         "server-port",
         "server tidak dapat dibuka di alamat dan port itu",
     ),
@@ -149,8 +169,43 @@ mod tests {
                 known: vec![],
             },
             K::UnknownInstansi {
-                instansi: s(),
+                ids: vec![s()],
+                near: Some(s()),
                 known: vec![s()],
+            },
+            K::PortalOverlap {
+                out: s(),
+                input: s(),
+            },
+            K::PortalVersion {
+                input: s(),
+                theirs: s(),
+            },
+            K::PortalTwice {
+                id: s(),
+                first: s(),
+                second: s(),
+            },
+            K::PortalConfig { input: s() },
+            K::PortalContent {
+                id: s(),
+                input: s(),
+            },
+            K::PortalIncomplete {
+                input: s(),
+                top: s(),
+            },
+            K::PortalNotAnOutput {
+                input: s(),
+                exists: true,
+            },
+            K::PortalRecord {
+                path: s(),
+                format: None,
+            },
+            K::PortalSearch {
+                id: s(),
+                missing: true,
             },
             K::UnknownSchemaKind {
                 given: s(),

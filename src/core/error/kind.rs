@@ -51,9 +51,10 @@ pub enum ErrorKind {
         slug: String,
         known: Vec<String>,
     },
-    /// An instansi the project does not have.
+    /// Instansi the project does not have (`near`: the nearest of `known` to the first).
     UnknownInstansi {
-        instansi: String,
+        ids: Vec<String>,
+        near: Option<String>,
         known: Vec<String>,
     },
     /// `sopan skema JENIS` with an unknown kind.
@@ -120,6 +121,33 @@ pub enum ErrorKind {
     DiffNotARevision { rev: String, proyek: PathBuf },
     /// A revision without the project's `content/`.
     RevisionWithoutContent { label: String },
+
+    // A portal merged from separately built instansi (`sopan gabung`).
+    /// The portal folder overlaps an output being merged.
+    PortalOverlap { out: String, input: String },
+    /// An output built by another sopan version.
+    PortalVersion { input: String, theirs: String },
+    /// An instansi in two outputs (or one output named twice).
+    PortalTwice {
+        id: String,
+        first: String,
+        second: String,
+    },
+    /// An output built from another project configuration.
+    PortalConfig { input: String },
+    /// An output whose instansi content differs from the project's now.
+    PortalContent { id: String, input: String },
+    /// An output without one of its folders.
+    PortalIncomplete { input: String, top: String },
+    /// A folder that is no `sopan build --instansi` output (`exists`: the folder is there).
+    PortalNotAnOutput { input: String, exists: bool },
+    /// An output's record unreadable, or (`format`: found, read) of another format.
+    PortalRecord {
+        path: String,
+        format: Option<(u32, u32)>,
+    },
+    /// An output's search index unreadable (`missing`: absent).
+    PortalSearch { id: String, missing: bool },
 
     // serve.
     /// The server could not listen on the address.
@@ -199,6 +227,14 @@ impl ErrorKind {
             K::DiffSideInvalid { .. } => "banding-galat",
             K::DiffNotARevision { .. } => "banding-argumen",
             K::RevisionWithoutContent { .. } => "revisi-tanpa-isi",
+            K::PortalOverlap { .. } => "portal-tempat",
+            K::PortalVersion { .. } => "portal-versi",
+            K::PortalTwice { .. } => "portal-ganda",
+            K::PortalConfig { .. } => "portal-konfigurasi",
+            K::PortalContent { .. } => "portal-isi",
+            K::PortalIncomplete { .. } | K::PortalSearch { .. } => "portal-tidak-utuh",
+            K::PortalNotAnOutput { .. } => "portal-bukan-keluaran",
+            K::PortalRecord { .. } => "portal-catatan",
             K::ServeBind { .. } => "server-port",
             K::ServeRuntime => "server",
             K::Watch { .. } => "pantau",
@@ -253,9 +289,12 @@ impl ErrorKind {
             K::UnknownBidang {
                 instansi, bidang, ..
             } => format!("bidang `{instansi}/{bidang}` tidak ada di proyek ini"),
-            K::UnknownInstansi { instansi, .. } => {
-                format!("instansi `{instansi}` tidak ada di proyek ini")
-            }
+            K::UnknownInstansi { ids, .. } => match ids.as_slice() {
+                [one] => format!(
+                    "instansi `{one}` tidak ada di proyek ini (tidak ada folder `content/{one}/`)"
+                ),
+                many => format!("instansi `{}` tidak ada di proyek ini", many.join("`, `")),
+            },
             K::UnknownSchemaKind { given, .. } => {
                 format!("jenis berkas `{given}` tidak dikenal")
             }
@@ -311,6 +350,48 @@ impl ErrorKind {
             K::RevisionWithoutContent { label } => {
                 format!("revisi `{label}` tidak memuat folder `content/` proyek ini")
             }
+            K::PortalOverlap { out, input } => format!(
+                "folder portal `{out}` tumpang tindih dengan keluaran yang digabung `{input}`"
+            ),
+            K::PortalVersion { input, theirs } => format!(
+                "`{input}` dibangun oleh sopan {theirs}, sedangkan penggabung ini sopan {}",
+                env!("CARGO_PKG_VERSION")
+            ),
+            K::PortalTwice { first, second, .. } if first == second => {
+                format!("keluaran `{first}` disebut dua kali")
+            }
+            K::PortalTwice { id, first, second } => {
+                format!("instansi `{id}` ada di dua keluaran: `{first}` dan `{second}`")
+            }
+            K::PortalConfig { input } => format!(
+                "`{input}` dibangun dengan konfigurasi proyek yang berbeda (sopan.yaml, sinonim.yaml, peraturan-dicabut.yaml, content/halaman/ atau tema)"
+            ),
+            K::PortalContent { id, input } => format!(
+                "isi instansi `{id}` di `{input}` berbeda dengan `content/{id}/` di proyek ini"
+            ),
+            K::PortalIncomplete { input, top } => {
+                format!("`{input}` tidak berisi folder `{top}/`")
+            }
+            K::PortalNotAnOutput {
+                input,
+                exists: true,
+            } => format!(
+                "`{input}` bukan keluaran `sopan build --instansi`: berkas `{}` tidak ada",
+                crate::site::portal::manifest::FILE
+            ),
+            K::PortalNotAnOutput { input, .. } => format!("folder keluaran `{input}` tidak ada"),
+            K::PortalRecord { path, format: None } => format!("`{path}` tidak terbaca"),
+            K::PortalRecord {
+                path,
+                format: Some((found, read)),
+            } => format!("`{path}` berformat {found} (sopan ini membaca format {read})"),
+            K::PortalSearch { id, missing: false } => {
+                format!("indeks pencarian `{id}` tidak terbaca")
+            }
+            K::PortalSearch { id, missing: true } => format!(
+                "keluaran instansi `{id}` tidak berisi indeks pencarian (`{}`)",
+                crate::site::search::index::PARTS_FILE
+            ),
             K::ServeBind { addr } => format!("gagal membuka server di `{addr}`"),
             K::ServeRuntime => "gagal menjalankan server HTTP".into(),
             K::Watch { path: None, .. } => "gagal memantau berkas".into(),
@@ -381,11 +462,16 @@ impl ErrorKind {
                 );
                 Some(h)
             }
-            K::UnknownInstansi { known, .. } if known.is_empty() => {
-                fixed("buat dulu folder instansi berisi `_instansi.yaml`")
-            }
-            K::UnknownInstansi { known, .. } => {
-                Some(format!("instansi yang ada: {}", known.join(", ")))
+            K::UnknownInstansi { near, known, .. } => {
+                let listed = if known.is_empty() {
+                    "buat dulu folder instansi berisi `_instansi.yaml`".to_string()
+                } else {
+                    format!("instansi yang ada: {}", known.join(", "))
+                };
+                Some(match near {
+                    Some(n) => format!("maksud Anda `{n}`? {listed}"),
+                    None => listed,
+                })
             }
             K::UnknownSchemaKind { near: Some(n), .. } => Some(format!("maksud Anda `{n}`?")),
             K::UnknownSchemaKind { names, .. } => {
@@ -444,6 +530,36 @@ impl ErrorKind {
             K::RevisionWithoutContent { .. } => fixed(
                 "pilih revisi setelah proyek SOP dibuat; lihat `git log --oneline -- content`",
             ),
+            K::PortalOverlap { .. } => {
+                fixed("tulis portal ke folder tersendiri, mis. `--out portal`")
+            }
+            K::PortalVersion { .. } => fixed(
+                "bangun semua instansi dan gabungkan dengan versi sopan yang sama (di CI: sematkan satu versi untuk semua job)",
+            ),
+            K::PortalTwice { .. } => fixed(
+                "sebutkan setiap instansi sekali: satu keluaran `sopan build --instansi` per instansi",
+            ),
+            K::PortalConfig { .. } => {
+                fixed("bangun semua instansi dan gabungkan dari commit proyek yang sama")
+            }
+            K::PortalContent { .. } => fixed(
+                "bangun ulang instansi itu, atau gabungkan dari commit proyek yang sama dengan pembangunannya",
+            ),
+            K::PortalIncomplete { .. } => fixed(
+                "keluaran itu tidak utuh: bangun ulang dengan `sopan build --instansi`, lalu gabungkan lagi",
+            ),
+            K::PortalSearch { .. } => {
+                fixed("bangun ulang keluaran instansi itu dengan `sopan build --instansi`")
+            }
+            K::PortalNotAnOutput { .. } => fixed(
+                "bangun tiap instansi dengan `sopan build --instansi ID --out FOLDER`, lalu gabungkan folder-folder itu",
+            ),
+            K::PortalRecord { format: None, .. } => fixed(
+                "bangun ulang keluaran itu dengan `sopan build --instansi`; jangan ubah berkas ini",
+            ),
+            K::PortalRecord { .. } => {
+                fixed("bangun ulang keluaran itu dengan sopan yang sama dengan yang menggabungkan")
+            }
             K::ServeBind { .. } => {
                 fixed("port itu mungkin sedang dipakai; pilih yang lain dengan `--port`")
             }

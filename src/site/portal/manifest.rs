@@ -8,7 +8,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::pipeline::theme::Theme;
 
 /// The record's file at the top of a subset build's output. Not hidden: CI artifact uploads
@@ -73,30 +73,25 @@ impl Manifest {
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                let what = if dir.is_dir() {
-                    format!(
-                        "`{shown}` bukan keluaran `sopan build --instansi`: berkas `{FILE}` tidak ada"
-                    )
-                } else {
-                    format!("folder keluaran `{shown}` tidak ada")
-                };
-                return Err(Error::new(what).hint(
-                    "bangun tiap instansi dengan `sopan build --instansi ID --out FOLDER`, lalu gabungkan folder-folder itu",
-                ));
+                return Err(Error::new(ErrorKind::PortalNotAnOutput {
+                    input: shown.into(),
+                    exists: dir.is_dir(),
+                }));
             }
-            Err(e) => return Err(Error::io(format!("gagal membaca `{shown}/{FILE}`"), e)),
+            Err(e) => return Err(Error::io(IoAct::Read, Path::new(shown).join(FILE), e)),
         };
         let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
-            Error::new(format!("`{shown}/{FILE}` tidak terbaca"))
-                .cause(e)
-                .hint("bangun ulang keluaran itu dengan `sopan build --instansi`; jangan ubah berkas ini")
+            Error::new(ErrorKind::PortalRecord {
+                path: format!("{shown}/{FILE}"),
+                format: None,
+            })
+            .cause(e)
         })?;
         if manifest.format != FORMAT {
-            return Err(Error::new(format!(
-                "`{shown}/{FILE}` berformat {} (sopan ini membaca format {FORMAT})",
-                manifest.format
-            ))
-            .hint("bangun ulang keluaran itu dengan sopan yang sama dengan yang menggabungkan"));
+            return Err(Error::new(ErrorKind::PortalRecord {
+                path: format!("{shown}/{FILE}"),
+                format: Some((manifest.format, FORMAT)),
+            }));
         }
         Ok(manifest)
     }
@@ -120,7 +115,7 @@ pub(crate) fn config_hash(root: &Path, theme: &Theme) -> Result<String, Error> {
                 h.update(&bytes);
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => h.update([0]),
-            Err(e) => return Err(Error::io(format!("gagal membaca `{file}`"), e)),
+            Err(e) => return Err(Error::io(IoAct::Read, file, e)),
         }
     }
     folder_into(
@@ -154,25 +149,18 @@ fn folder_into(root: &Path, rel: &Path, h: &mut Sha256) -> Result<(), Error> {
         });
     for entry in walk {
         let entry = entry.map_err(|e| {
-            Error::new(format!(
-                "gagal membaca folder `{}`",
-                crate::core::diag::display_path(rel)
-            ))
+            Error::new(ErrorKind::Io {
+                act: IoAct::ReadDir,
+                path: rel.to_path_buf(),
+            })
             .cause(e)
         })?;
         if !entry.file_type().is_file() {
             continue;
         }
         let name = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-        let bytes = std::fs::read(entry.path()).map_err(|e| {
-            Error::io(
-                format!(
-                    "gagal membaca `{}`",
-                    crate::core::diag::display_path(&rel.join(name))
-                ),
-                e,
-            )
-        })?;
+        let bytes =
+            std::fs::read(entry.path()).map_err(|e| Error::io(IoAct::Read, rel.join(name), e))?;
         h.update(crate::core::diag::display_path(name).as_bytes());
         h.update([0]);
         h.update((bytes.len() as u64).to_le_bytes());
@@ -235,11 +223,24 @@ mod tests {
         std::fs::write(dir.path().join(FILE), m.to_bytes()).unwrap();
         assert_eq!(Manifest::read(dir.path(), "x").unwrap(), m);
         let e = Manifest::read(&dir.path().join("nope"), "nope").unwrap_err();
-        assert!(e.message.contains("tidak ada"), "{e}");
+        assert_eq!(
+            e.kind,
+            ErrorKind::PortalNotAnOutput {
+                input: "nope".into(),
+                exists: false
+            }
+        );
         std::fs::remove_file(dir.path().join(FILE)).unwrap();
         let e = Manifest::read(dir.path(), "x").unwrap_err();
+        assert_eq!(
+            e.kind,
+            ErrorKind::PortalNotAnOutput {
+                input: "x".into(),
+                exists: true
+            }
+        );
         assert!(
-            e.message
+            e.message()
                 .contains("bukan keluaran `sopan build --instansi`"),
             "{e}"
         );

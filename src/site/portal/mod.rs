@@ -15,7 +15,7 @@ pub(crate) mod search;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::load::Loaded;
 use crate::pipeline::output::Output;
 use crate::pipeline::theme::Theme;
@@ -39,24 +39,18 @@ pub(crate) fn read_manifests(inputs: &[Input]) -> Result<(Vec<Manifest>, Vec<Str
     for input in inputs {
         let m = Manifest::read(&input.dir, &input.shown)?;
         if m.sopan != ours {
-            return Err(Error::new(format!(
-                "`{}` dibangun oleh sopan {}, sedangkan penggabung ini sopan {ours}",
-                input.shown, m.sopan
-            ))
-            .hint("bangun semua instansi dan gabungkan dengan versi sopan yang sama (di CI: sematkan satu versi untuk semua job)"));
+            return Err(Error::new(ErrorKind::PortalVersion {
+                input: input.shown.clone(),
+                theirs: m.sopan.clone(),
+            }));
         }
         for b in &m.instansi {
             if let Some(first) = owner.insert(b.id.clone(), &input.shown) {
-                let message = if first == input.shown {
-                    format!("keluaran `{first}` disebut dua kali")
-                } else {
-                    format!(
-                        "instansi `{}` ada di dua keluaran: `{first}` dan `{}`",
-                        b.id, input.shown
-                    )
-                };
-                return Err(Error::new(message)
-                    .hint("sebutkan setiap instansi sekali: satu keluaran `sopan build --instansi` per instansi"));
+                return Err(Error::new(ErrorKind::PortalTwice {
+                    id: b.id.clone(),
+                    first: first.to_string(),
+                    second: input.shown.clone(),
+                }));
             }
         }
         manifests.push(m);
@@ -76,19 +70,16 @@ pub(crate) fn check_against_project(
     let config = manifest::config_hash(root, theme)?;
     for (input, m) in inputs.iter().zip(manifests) {
         if m.konfigurasi != config {
-            return Err(Error::new(format!(
-                "`{}` dibangun dengan konfigurasi proyek yang berbeda (sopan.yaml, sinonim.yaml, peraturan-dicabut.yaml, content/halaman/ atau tema)",
-                input.shown
-            ))
-            .hint("bangun semua instansi dan gabungkan dari commit proyek yang sama"));
+            return Err(Error::new(ErrorKind::PortalConfig {
+                input: input.shown.clone(),
+            }));
         }
         for b in &m.instansi {
             if manifest::content_hash(root, &b.id)? != b.isi {
-                return Err(Error::new(format!(
-                    "isi instansi `{}` di `{}` berbeda dengan `content/{}/` di proyek ini",
-                    b.id, input.shown, b.id
-                ))
-                .hint("bangun ulang instansi itu, atau gabungkan dari commit proyek yang sama dengan pembangunannya"));
+                return Err(Error::new(ErrorKind::PortalContent {
+                    id: b.id.clone(),
+                    input: input.shown.clone(),
+                }));
             }
         }
     }
@@ -149,20 +140,27 @@ pub(crate) fn assemble(
 fn files_under(dir: &Path, top: &str, shown: &str) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let start = dir.join(top);
     if !start.is_dir() {
-        return Err(Error::new(format!("`{shown}` tidak berisi folder `{top}/`"))
-            .hint("keluaran itu tidak utuh: bangun ulang dengan `sopan build --instansi`, lalu gabungkan lagi"));
+        return Err(Error::new(ErrorKind::PortalIncomplete {
+            input: shown.into(),
+            top: top.into(),
+        }));
     }
     let mut files = Vec::new();
     for entry in walkdir::WalkDir::new(&start).sort_by_file_name() {
-        let entry = entry
-            .map_err(|e| Error::new(format!("gagal membaca folder `{shown}/{top}`")).cause(e))?;
+        let entry = entry.map_err(|e| {
+            Error::new(ErrorKind::Io {
+                act: IoAct::ReadDir,
+                path: Path::new(shown).join(top),
+            })
+            .cause(e)
+        })?;
         if !entry.file_type().is_file() {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
         let path = crate::core::diag::display_path(rel);
         let bytes = std::fs::read(entry.path())
-            .map_err(|e| Error::io(format!("gagal membaca `{shown}/{path}`"), e))?;
+            .map_err(|e| Error::io(IoAct::Read, Path::new(shown).join(&path), e))?;
         files.push((path, bytes));
     }
     Ok(files)

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::error::Error;
+use crate::core::error::{Error, ErrorKind};
 use crate::site::search::index::{DIR, PARTS_FILE, WORDS_FILE};
 
 /// Where the indexes after the first go, under [`DIR`].
@@ -62,9 +62,11 @@ pub(crate) fn merge(bundles: Vec<Bundle>) -> Result<Vec<(String, Vec<u8>)>, Erro
         for (name, bytes) in bundle.files {
             if name == parts_name {
                 own = Some(serde_json::from_slice::<Parts>(&bytes).map_err(|e| {
-                    Error::new(format!("indeks pencarian `{}` tidak terbaca", bundle.id))
-                        .cause(e)
-                        .hint("bangun ulang keluaran instansi itu dengan `sopan build --instansi`")
+                    Error::new(ErrorKind::PortalSearch {
+                        id: bundle.id.clone(),
+                        missing: false,
+                    })
+                    .cause(e)
                 })?);
             } else if name == words_name {
                 // Without a word list, "maksud Anda …?" only knows the other outputs' words.
@@ -76,11 +78,10 @@ pub(crate) fn merge(bundles: Vec<Bundle>) -> Result<Vec<(String, Vec<u8>)>, Erro
             }
         }
         let own = own.ok_or_else(|| {
-            Error::new(format!(
-                "keluaran instansi `{}` tidak berisi indeks pencarian (`{PARTS_FILE}`)",
-                bundle.id
-            ))
-            .hint("bangun ulang keluaran itu dengan `sopan build --instansi`")
+            Error::new(ErrorKind::PortalSearch {
+                id: bundle.id.clone(),
+                missing: true,
+            })
         })?;
         if k > 0 {
             parts.bagian.push(prefix.clone());
@@ -247,6 +248,13 @@ mod tests {
         let mut b = bundle("a", "{}", &[]);
         b.files.retain(|(p, _)| p != "sopan-bagian.json");
         let e = merge(vec![b]).err().unwrap();
-        assert!(e.message.contains("tidak berisi indeks pencarian"), "{e}");
+        assert_eq!(
+            e.kind,
+            ErrorKind::PortalSearch {
+                id: "a".into(),
+                missing: true
+            },
+            "{e}"
+        );
     }
 }
