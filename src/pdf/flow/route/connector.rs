@@ -40,6 +40,7 @@ pub(super) fn plan_into_conns<'g>(
     grid: impl Fn(usize) -> &'g Grid,
     (runs, lane_x, run_of): Lanes<'_>,
     top_entry: &[bool],
+    tight: &[usize],
 ) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
     // How each edge enters on this page: a lane entering from the top is drawn as a
     // downward edge here.
@@ -120,12 +121,13 @@ pub(super) fn plan_into_conns<'g>(
             }
             b
         };
-        let fit = |row: &[usize], base: &[(f64, f64)]| {
+        let fit_gap = |row: &[usize], base: &[(f64, f64)], gap: f64| {
             let wish: Vec<f64> = row.iter().map(|&k| line_x(k).clamp(lo, hi)).collect();
             let blocked: Vec<Vec<(f64, f64)>> =
                 row.iter().map(|&k| blocked_for(k, row, base)).collect();
             pack(&wish, &blocked, (lo, hi), gap)
         };
+        let fit = |row: &[usize], base: &[(f64, f64)]| fit_gap(row, base, gap);
         // In the order their lines go on; when one side is too crowded, its innermost lane
         // may take a place on the other side of the centre (its jog then crosses over).
         let lanes = |want: Style| ks.iter().filter(|&&k| style(k) == want).count();
@@ -149,9 +151,19 @@ pub(super) fn plan_into_conns<'g>(
             orders.push(o);
         }
         let base = common(top, cb);
-        let one_row = orders
-            .into_iter()
-            .find_map(|order| fit(&order, &base).map(|xs| (order, xs)));
+        let mut one_row = orders
+            .iter()
+            .find_map(|order| fit(order, &base).map(|xs| (order.clone(), xs)));
+        // A symbol whose cell has no room for a second row (`route_fitting` could not move
+        // it down) takes its connectors closer together in one row, down to a hair's gap,
+        // before falling back to the one-by-one search that lets them overlap.
+        if one_row.is_none() && tight.contains(&tg) {
+            one_row = [0.45, 0.3, 0.15].into_iter().find_map(|c| {
+                orders.iter().find_map(|order| {
+                    fit_gap(order, &base, CONN_W + c * MM).map(|xs| (order.clone(), xs))
+                })
+            });
+        }
         let (order, xs, row_top) = if let Some((order, xs)) = one_row {
             (order, xs, top)
         } else {

@@ -10,6 +10,7 @@ pub(super) fn route_once(
     plan: &Plan,
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
+    tight: &[usize],
 ) -> (Drawing, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
@@ -166,12 +167,36 @@ pub(super) fn route_once(
                 .partial_cmp(&(q.page, q.cy))
                 .unwrap_or(std::cmp::Ordering::Equal)
         });
-        let mut slots: Vec<f64> = [0.0, -0.25, 0.25, -0.38, 0.38]
-            .iter()
-            .map(|f| f * h)
-            .skip(usize::from(has_exit))
-            .take(incoming.len())
-            .collect();
+        let mut slots: Vec<f64> = if incoming.len() + usize::from(has_exit) <= 5 {
+            [0.0, -0.25, 0.25, -0.38, 0.38]
+                .iter()
+                .map(|f| f * h)
+                .skip(usize::from(has_exit))
+                .take(incoming.len())
+                .collect()
+        } else {
+            // More lines than the five heights: spread them evenly over the side, pairs
+            // about the middle (which the exit keeps), so none comes in on another's level
+            // (five lanes into a side with an exit put the fifth on the exit's line).
+            let pairs = incoming.len().div_ceil(2);
+            let mut v: Vec<f64> = if has_exit || incoming.len() % 2 == 0 {
+                Vec::new()
+            } else {
+                vec![0.0]
+            };
+            let pairs = if v.is_empty() {
+                pairs
+            } else {
+                incoming.len() / 2
+            };
+            for j in 1..=pairs {
+                let f = 0.4 * j as f64 / pairs as f64;
+                v.push(-f * h);
+                v.push(f * h);
+            }
+            v.truncate(incoming.len());
+            v
+        };
         slots.sort_by(f64::total_cmp);
         for (i, k) in incoming.into_iter().enumerate() {
             entry[k] = slots.get(i).copied().unwrap_or(0.0);
@@ -218,8 +243,14 @@ pub(super) fn route_once(
             below_lines.entry(s.page).or_default().push((k, x0));
         }
     }
-    let (into_conns, crowded) =
-        plan_into_conns(nodes, plan, grid, (&runs, &lane_x, &run_of), &top_entry);
+    let (into_conns, crowded) = plan_into_conns(
+        nodes,
+        plan,
+        grid,
+        (&runs, &lane_x, &run_of),
+        &top_entry,
+        tight,
+    );
     let mut below_seen: BTreeMap<usize, usize> = BTreeMap::new();
     let mut label_jobs: Vec<(usize, usize)> = Vec::new();
     for (k, e) in plan.edges.iter().enumerate() {

@@ -356,7 +356,7 @@ pub(crate) fn route(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
-    route_once(nodes, plan, grids, width).0
+    route_once(nodes, plan, grids, width, &[]).0
 }
 
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
@@ -370,14 +370,20 @@ pub(crate) fn route_fitting(
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
     let empty = Grid::default();
-    let (d, crowded) = route_once(nodes, plan, grids, width);
+    let (d, crowded) = route_once(nodes, plan, grids, width, &[]);
     let mut moved = false;
+    // Symbols that cannot move: their connectors pack tighter on the second routing.
+    let mut tight = Vec::new();
     for tg in crowded {
         let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
-        moved |= make_room(nodes, grid, tg);
+        if make_room(nodes, grid, tg) {
+            moved = true;
+        } else {
+            tight.push(tg);
+        }
     }
-    if moved {
-        route_once(nodes, plan, grids, width).0
+    if moved || !tight.is_empty() {
+        route_once(nodes, plan, grids, width, &tight).0
     } else {
         d
     }

@@ -293,3 +293,78 @@ fn a_tidak_lane_into_the_next_step_counts_for_the_second_row_of_connectors() {
     tops.dedup();
     assert_eq!(tops.len(), 2, "two rows of connectors");
 }
+
+/// Seed 101 of `SOPAN_FUZZ_SEED`, shrunk: step 4 at the top of page 2 takes a downward
+/// edge from page 1 and three Tidak lanes from page 3 in a 21.5 mm column whose row has no
+/// room for a second row of connectors. At the usual 0.6 mm between them the four
+/// connectors missed one row by 0.15 mm, so they fell back to the one-by-one search and two
+/// sat on each other (and two lines shared a segment); now they pack closer in one row.
+#[test]
+fn connectors_pack_closer_when_the_cell_has_no_room_for_a_second_row() {
+    let steps = vec![
+        g(&[0], "mulai", None, None, 43.4),
+        g(&[0], "keputusan", Some(3), Some(0), 2.0),
+        g(&[0], "proses", None, None, 67.2),
+        g(&[0], "proses", None, None, 2.0),
+        g(&[0], "proses", None, None, 2.0),
+        g(&[0], "proses", None, None, 2.0),
+        g(&[0], "keputusan", Some(8), Some(0), 2.0),
+        g(&[0], "keputusan", Some(9), Some(0), 2.0),
+        g(&[0], "keputusan", Some(10), Some(0), 2.0),
+        g(&[0], "keputusan", Some(11), Some(4), 2.0),
+        g(&[0], "keputusan", Some(12), Some(4), 2.0),
+        g(&[0], "keputusan", Some(13), Some(4), 2.0),
+        g(&[0], "selesai", None, None, 2.0),
+    ];
+    let (found, nodes, d) = routed(&steps, 6);
+    assert!(found.is_empty(), "{found:#?}");
+    let into4: Vec<&Conn> = d
+        .conns
+        .iter()
+        .filter(|c| c.to == 4 && c.page == 2)
+        .collect();
+    assert_eq!(into4.len(), 4);
+    // One row, and the symbol stayed where the template put it.
+    assert!(
+        into4
+            .iter()
+            .all(|c| (c.rect.y0 - into4[0].rect.y0).abs() < 0.01)
+    );
+    let t = nodes.iter().find(|n| n.step == 4).unwrap();
+    assert!((t.top - 43.0 * MM).abs() < 0.01, "{}", t.top / MM);
+}
+
+/// Seed 102 of `SOPAN_FUZZ_SEED`, shrunk: step 6 takes five Tidak lanes into its right side
+/// (four from above, one from below) and leaves by that side too. Its side had five entry
+/// heights, the middle one the exit's, so the fifth lane came in on the exit's line ("garis
+/// dari langkah 6 ke langkah 1 berimpit dengan garis dari langkah 7 ke langkah 6"); now the
+/// entries spread over the side, each at its own height, none at the exit's.
+#[test]
+fn more_lanes_into_a_side_than_its_five_heights_each_enter_at_their_own() {
+    let steps = vec![
+        g(&[0], "mulai", None, None, 2.0),
+        g(&[0], "keputusan", Some(3), Some(6), 2.0),
+        g(&[0], "keputusan", Some(4), Some(6), 2.0),
+        g(&[0], "keputusan", Some(5), Some(6), 2.0),
+        g(&[0], "keputusan", Some(6), Some(6), 2.0),
+        g(&[0], "keputusan", Some(0), Some(1), 2.0),
+        g(&[0], "keputusan", Some(8), Some(6), 2.0),
+        g(&[0], "selesai", None, None, 2.0),
+    ];
+    let (found, _, d) = routed(&steps, 5);
+    assert!(found.is_empty(), "{found:#?}");
+    let mut ys: Vec<f64> = d
+        .arrows
+        .iter()
+        .filter(|a| {
+            a.dir == Dir::Left
+                && d.wires
+                    .iter()
+                    .any(|w| w.to == 6 && w.pts.last() == Some(&a.tip))
+        })
+        .map(|a| a.tip.1)
+        .collect();
+    ys.sort_by(f64::total_cmp);
+    assert_eq!(ys.len(), 5, "{ys:?}");
+    assert!(ys.windows(2).all(|p| p[1] - p[0] > 0.5 * MM), "{ys:?}");
+}

@@ -173,3 +173,80 @@ fn first_case_of_a_violation() {
         }
     }
 }
+
+/// Diagnostic: routes the flow in the file `SOPAN_FLOW` (first line the number of actors, then
+/// one step a line: `actors kind ya tidak text_h`, actors comma-separated, `-` for no
+/// branch, 0 for `selesai`) and prints the checker's findings, one a line, for shrinking a
+/// failing generated flow by hand or by script. `--ignored --nocapture`.
+#[test]
+#[ignore = "diagnostic"]
+fn flow_from_file() {
+    let Ok(path) = std::env::var("SOPAN_FLOW") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).expect("SOPAN_FLOW readable");
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let n_actors: usize = lines
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .expect("actors");
+    let kinds = ["mulai", "proses", "keputusan", "selesai"];
+    let steps: Vec<GenStep> = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let target = |s: &str| s.parse::<usize>().ok();
+            GenStep {
+                actors: f[0].split(',').map(|a| a.parse().expect("actor")).collect(),
+                kind: kinds.into_iter().find(|k| *k == f[1]).expect("kind"),
+                ya: target(f[2]),
+                tidak: target(f[3]),
+                text_h: f[4].parse().expect("text_h"),
+            }
+        })
+        .collect();
+    let (found, nodes, d) = routed(&steps, n_actors);
+    for v in &found {
+        println!("VIOLATION step {} page {}: {}", v.step, v.page, v.what);
+    }
+    if std::env::var("SOPAN_FLOW_DUMP").is_ok() {
+        let mm = |p: &P| format!("({:.2},{:.2})", p.0 / MM, p.1 / MM);
+        for n in &nodes {
+            println!(
+                "node {} p{} {} x{:.2} top{:.2} bot{:.2} w{:.2} cw{:.2}",
+                n.step,
+                n.page,
+                n.kind,
+                n.x / MM,
+                n.top / MM,
+                n.bottom / MM,
+                n.w / MM,
+                n.cw / MM
+            );
+        }
+        for w in &d.wires {
+            let pts: Vec<String> = w.pts.iter().map(mm).collect();
+            println!(
+                "wire p{} {}->{} conn{:?} {}",
+                w.page,
+                w.from,
+                w.to,
+                w.conn,
+                pts.join(" ")
+            );
+        }
+        for (i, c) in d.conns.iter().enumerate() {
+            println!(
+                "conn{} p{} {}->{} num{} x{:.2}..{:.2} y{:.2}..{:.2}",
+                i,
+                c.page,
+                c.from,
+                c.to,
+                c.num,
+                c.rect.x0 / MM,
+                c.rect.x1 / MM,
+                c.rect.y0 / MM,
+                c.rect.y1 / MM
+            );
+        }
+    }
+}
