@@ -153,17 +153,20 @@ pub(super) fn plan_into_conns<'g>(
         let base = common(top, cb);
         let mut one_row = orders
             .iter()
-            .find_map(|order| fit(order, &base).map(|xs| (order.clone(), xs)));
+            .enumerate()
+            .find_map(|(i, order)| fit(order, &base).map(|xs| (i, xs)));
         // A symbol whose cell has no room for a second row (`route_fitting` could not move
         // it down) takes its connectors closer together in one row, down to a hair's gap,
         // before falling back to the one-by-one search that lets them overlap.
         if one_row.is_none() && tight.contains(&tg) {
             one_row = [0.45, 0.3, 0.15].into_iter().find_map(|c| {
-                orders.iter().find_map(|order| {
-                    fit_gap(order, &base, CONN_W + c * MM).map(|xs| (order.clone(), xs))
-                })
+                orders
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, order)| fit_gap(order, &base, CONN_W + c * MM).map(|xs| (i, xs)))
             });
         }
+        let one_row = one_row.map(|(i, xs)| (orders.swap_remove(i), xs));
         let (order, xs, row_top) = if let Some((order, xs)) = one_row {
             (order, xs, top)
         } else {

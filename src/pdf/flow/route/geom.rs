@@ -98,6 +98,7 @@ pub(crate) fn seg_hits_polygon(a: P, b: P, poly: &[P]) -> bool {
 }
 
 /// Whether two convex polygons overlap with positive area.
+#[inline]
 pub(crate) fn polys_overlap(a: &[P], b: &[P]) -> bool {
     const EPS: f64 = 0.05;
     // Bounding boxes clearly apart: some edge's axis separates the polygons too, so the full
