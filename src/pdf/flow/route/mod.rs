@@ -362,7 +362,9 @@ pub(crate) fn route(
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
 /// connectors coming in: such a symbol (with the rest of its step on that page) moves down
 /// its cell by `TIER`, into the row's free height, for a second row of connectors; then the
-/// edges are routed again. Only documents with such a symbol pay for the second routing.
+/// edges are routed again. A symbol that cannot move (its row has no free height) packs its
+/// connectors closer together in one row on that second routing instead. Only documents with
+/// such a symbol pay for the second routing.
 pub(crate) fn route_fitting(
     nodes: &mut [Node],
     plan: &Plan,
