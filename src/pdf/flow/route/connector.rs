@@ -1,0 +1,386 @@
+//! Off-page connectors: the target-side connectors of one symbol planned together in one or
+//! two rows, and the free-spot search that places a single connector.
+
+use super::*;
+
+/// Where the connector of a page-crossing edge sits on its target's page: its centre and
+/// top, and for a lane the height of the jog that joins it to the lane.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct IntoConn {
+    pub(super) x: f64,
+    pub(super) top: f64,
+    pub(super) jog: f64,
+}
+
+/// Room a second row of target-side connectors takes: a connector and the gap where the
+/// first row's lines turn off to their lanes.
+pub(crate) const TIER: f64 = CONN_H + 1.2 * MM;
+
+/// The lane runs, each run's track x, and the run of each (edge, page).
+pub(super) type Lanes<'a> = (
+    &'a [LaneRun],
+    &'a dyn Fn(usize) -> f64,
+    &'a BTreeMap<(usize, usize), usize>,
+);
+
+/// The target-side connectors of every symbol that page-crossing edges enter: all of one
+/// symbol's share its top inset, planned together in one row in the order their lines go on
+/// (left lanes outermost first, the downward edge, right lanes), each as near its line as the
+/// others allow, clear of the lanes passing by and of a line coming straight down into the
+/// symbol. Placing them one by one let the first ones crowd out the last (the generated
+/// flows' "penghubung menimpa penghubung lain"). When one row cannot take them and the inset
+/// is `TIER` taller (symbol.typ keeps that room above a step more branches jump into than
+/// one row fits; `route_fitting` moves a symbol down its cell for it), the outermost lanes
+/// take a first row and turn off to their lanes at once, the others a second row between
+/// those lanes. Also returns the symbols whose inset could not take them all (their edges
+/// fall back to the one-by-one search).
+pub(super) fn plan_into_conns<'g>(
+    nodes: &[Node],
+    plan: &Plan,
+    grid: impl Fn(usize) -> &'g Grid,
+    (runs, lane_x, run_of): Lanes<'_>,
+    top_entry: &[bool],
+    tight: &[usize],
+) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
+    // How each edge enters on this page: a lane entering from the top is drawn as a
+    // downward edge here.
+    let style = |k: usize| {
+        if top_entry[k] {
+            Style::Down
+        } else {
+            plan.edges[k].style
+        }
+    };
+    let mut into: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (k, e) in plan.edges.iter().enumerate() {
+        if nodes[e.src].page != nodes[e.tgt].page {
+            into.entry(e.tgt).or_default().push(k);
+        }
+    }
+    let mut out = BTreeMap::new();
+    let mut crowded = Vec::new();
+    let half = CONN_W / 2.0;
+    let reach = half + 0.3 * MM;
+    let gap = CONN_W + 0.6 * MM;
+    for (&tg, ks) in &into {
+        let t = &nodes[tg];
+        let cell = grid(t.page).cell(t);
+        let top = cell.y0 + CLEAR;
+        let cb = top + CONN_H;
+        let (lo, hi) = (cell.x0 + half + CLEAR, cell.x1 - half - CLEAR);
+        if lo > hi {
+            crowded.push(tg);
+            continue;
+        }
+        // The x each edge's line goes on at: its lane, or the symbol's centre.
+        let line_x = |k: usize| match style(k) {
+            Style::Down => t.x,
+            _ => lane_x(run_of[&(k, t.page)]),
+        };
+        let mut ks = ks.clone();
+        ks.sort_by(|&a, &b| line_x(a).total_cmp(&line_x(b)).then(a.cmp(&b)));
+        // Spans no connector centre in the band y0..y1 may take: lanes of other edges
+        // through it, a line coming straight down into the symbol on this page (one with a
+        // jog crosses only under the connectors; lanes keep off its centre line); each
+        // lane's own track only for the others' shafts (a shaft on it would run along it).
+        let straight_down = plan.edges.iter().any(|e| {
+            let s = &nodes[e.src];
+            e.tgt == tg && e.style == Style::Down && s.page == t.page && (s.x - t.x).abs() < 0.05
+        });
+        let down_here = plan
+            .edges
+            .iter()
+            .any(|e| e.tgt == tg && e.style == Style::Down && nodes[e.src].page == t.page);
+        // A line whose last run comes down the centre from the connectors' row: a
+        // straight downward edge or a downward one's connector. (A downward edge with a jog
+        // comes in under the connectors; a lane's shaft on the centre then jogs above it.)
+        let centre_taken = straight_down || ks.iter().any(|&k| style(k) == Style::Down);
+        let common = |y0: f64, y1: f64| {
+            let mut b: Vec<(f64, f64)> = Vec::new();
+            for (i, r) in runs.iter().enumerate() {
+                if r.page == t.page && r.y1 > y0 && r.y0 < y1 + 0.3 * MM && !ks.contains(&r.edge) {
+                    let x = lane_x(i);
+                    b.push((x - reach, x + reach));
+                }
+            }
+            if straight_down {
+                b.push((t.x - half - 0.4 * MM, t.x + half + 0.4 * MM));
+            }
+            b
+        };
+        let blocked_for = |k: usize, row: &[usize], base: &[(f64, f64)]| {
+            let mut b = base.to_vec();
+            for &o in row {
+                if o != k && style(o) != Style::Down {
+                    let x = line_x(o);
+                    b.push((x - 0.5 * MM, x + 0.5 * MM));
+                }
+            }
+            if style(k) != Style::Down && centre_taken {
+                b.push((t.x - 0.5 * MM, t.x + 0.5 * MM));
+            }
+            b
+        };
+        let fit_gap = |row: &[usize], base: &[(f64, f64)], gap: f64| {
+            let wish: Vec<f64> = row.iter().map(|&k| line_x(k).clamp(lo, hi)).collect();
+            let blocked: Vec<Vec<(f64, f64)>> =
+                row.iter().map(|&k| blocked_for(k, row, base)).collect();
+            pack(&wish, &blocked, (lo, hi), gap)
+        };
+        let fit = |row: &[usize], base: &[(f64, f64)]| fit_gap(row, base, gap);
+        // In the order their lines go on; when one side is too crowded, its innermost lane
+        // may take a place on the other side of the centre (its jog then crosses over).
+        let lanes = |want: Style| ks.iter().filter(|&&k| style(k) == want).count();
+        let (nl, nr) = (lanes(Style::LaneLeft), lanes(Style::LaneRight));
+        let mut orders = vec![ks.clone()];
+        if nl > 0 && nl >= nr {
+            // The innermost left lane goes just right of the downward edge.
+            let mut o = ks.clone();
+            let k = o.remove(nl - 1);
+            let at = o
+                .iter()
+                .position(|&j| style(j) == Style::LaneRight)
+                .unwrap_or(o.len());
+            o.insert(at, k);
+            orders.push(o);
+        }
+        if nr > 0 && nr >= nl {
+            let mut o = ks.clone();
+            let k = o.remove(o.len() - nr);
+            o.insert(nl, k);
+            orders.push(o);
+        }
+        let base = common(top, cb);
+        let mut one_row = orders
+            .iter()
+            .enumerate()
+            .find_map(|(i, order)| fit(order, &base).map(|xs| (i, xs)));
+        // A symbol whose cell has no room for a second row (`route_fitting` could not move
+        // it down) takes its connectors closer together in one row, down to a hair's gap,
+        // before falling back to the one-by-one search that lets them overlap.
+        if one_row.is_none() && tight.contains(&tg) {
+            one_row = [0.45, 0.3, 0.15].into_iter().find_map(|c| {
+                orders
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, order)| fit_gap(order, &base, CONN_W + c * MM).map(|xs| (i, xs)))
+            });
+        }
+        let one_row = one_row.map(|(i, xs)| (orders.swap_remove(i), xs));
+        let (order, xs, row_top) = if let Some((order, xs)) = one_row {
+            (order, xs, top)
+        } else {
+            // Two rows, if the inset has the room: the m outermost lanes of each side first.
+            let (top1, top2) = (top, cb + TIER - CONN_H);
+            let room = t.top - (top2 + CONN_H) >= SHAFT + 0.3 * MM;
+            let two = (1..=nl.max(nr)).filter(|_| room).find_map(|m| {
+                let first: Vec<usize> = ks
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &k)| match style(k) {
+                        Style::LaneLeft => i < m.min(nl),
+                        Style::LaneRight => i >= ks.len() - m.min(nr),
+                        Style::Down => false,
+                    })
+                    .map(|(_, &k)| k)
+                    .collect();
+                let second: Vec<usize> =
+                    ks.iter().copied().filter(|k| !first.contains(k)).collect();
+                let xs1 = fit(&first, &base)?;
+                // The first row's lanes pass the second row.
+                let mut base2 = common(top2, top2 + CONN_H);
+                for &k in &first {
+                    let x = line_x(k);
+                    base2.push((x - reach, x + reach));
+                }
+                let xs2 = fit(&second, &base2)?;
+                Some((first, xs1, second, xs2))
+            });
+            let Some((first, xs1, second, xs2)) = two else {
+                crowded.push(tg);
+                continue;
+            };
+            // The first row turns off to its lanes just under itself, the outermost highest.
+            for (side, list) in [
+                (Style::LaneLeft, first.clone()),
+                (Style::LaneRight, first.iter().rev().copied().collect()),
+            ] {
+                let mut r = 0;
+                for k in list {
+                    if style(k) == side {
+                        let i = first.iter().position(|&o| o == k).unwrap_or(0);
+                        let jog = top1 + CONN_H + 0.3 * MM + 0.3 * MM * r as f64;
+                        out.insert(
+                            k,
+                            IntoConn {
+                                x: xs1[i],
+                                top: top1,
+                                jog,
+                            },
+                        );
+                        r += 1;
+                    }
+                }
+            }
+            (second, xs2, top2)
+        };
+        let cb = row_top + CONN_H;
+        // Jogs: on each side the outermost lane's highest, so no jog crosses another
+        // connector's shaft; all under a downward edge's jog (`SHAFT` above the symbol). A
+        // lane whose connector sits across the centre jogs above them all, clear of the
+        // downward edge's jog and arrowhead.
+        let any_down = down_here || ks.iter().any(|&k| style(k) == Style::Down);
+        let y_lo = if any_down {
+            (t.top - SHAFT + 0.45 * MM).max(cb + 0.3 * MM)
+        } else {
+            cb + 0.4 * MM
+        };
+        let y_hi = (t.top - 0.6 * MM).max(y_lo);
+        let at = |k: usize| xs[order.iter().position(|&o| o == k).unwrap_or(0)];
+        let across = |k: usize| match style(k) {
+            Style::LaneLeft => at(k) > t.x,
+            Style::LaneRight => at(k) < t.x,
+            Style::Down => false,
+        } || (down_here && style(k) != Style::Down && (at(k) - t.x).abs() < 0.6 * MM);
+        let side = |want: Style| -> Vec<usize> {
+            let mut v: Vec<usize> = order
+                .iter()
+                .copied()
+                .filter(|&k| style(k) == want && !across(k))
+                .collect();
+            v.sort_by(|&a, &b| {
+                let (a, b) = (line_x(a), line_x(b));
+                if want == Style::LaneLeft {
+                    a.total_cmp(&b)
+                } else {
+                    b.total_cmp(&a)
+                }
+            });
+            v
+        };
+        let (left, right) = (side(Style::LaneLeft), side(Style::LaneRight));
+        // Those jogging above the rest keep above a downward edge's jog too.
+        let n_high = order.iter().filter(|&&k| across(k)).count();
+        let high_room = if any_down {
+            t.top - SHAFT - 0.25 * MM - (cb + 0.3 * MM)
+        } else {
+            y_lo - 0.25 * MM - (cb + 0.3 * MM)
+        };
+        let high_step = if n_high > 1 {
+            (0.45 * MM).min(high_room.max(0.0) / (n_high - 1) as f64)
+        } else {
+            0.0
+        };
+        let mut n_across = 0;
+        for (i, &k) in order.iter().enumerate() {
+            let rank = left
+                .iter()
+                .position(|&o| o == k)
+                .map(|r| (r, left.len()))
+                .or_else(|| right.iter().position(|&o| o == k).map(|r| (r, right.len())));
+            let jog = if across(k) {
+                n_across += 1;
+                cb + 0.3 * MM + high_step * (n_across - 1) as f64
+            } else {
+                rank.map_or(y_hi, |(r, n)| {
+                    let step = if n > 1 {
+                        (0.45 * MM).min((y_hi - y_lo) / (n - 1) as f64)
+                    } else {
+                        0.0
+                    };
+                    y_hi - step * (n - 1 - r) as f64
+                })
+            };
+            out.insert(
+                k,
+                IntoConn {
+                    x: xs[i],
+                    top: row_top,
+                    jog,
+                },
+            );
+        }
+    }
+    (out, crowded)
+}
+
+/// Centres for a row of connectors, in the order given (left to right): each as near its wish
+/// as the others allow, at least `gap` apart, within lo..hi and outside its blocked spans
+/// (open intervals). None when they do not fit.
+pub(super) fn pack(
+    wish: &[f64],
+    blocked: &[Vec<(f64, f64)>],
+    (lo, hi): (f64, f64),
+    gap: f64,
+) -> Option<Vec<f64>> {
+    let up = |i: usize, mut x: f64| {
+        while let Some(&(_, b)) = blocked[i].iter().find(|&&(a, b)| x > a && x < b) {
+            x = b;
+        }
+        x
+    };
+    let down = |i: usize, mut x: f64| {
+        while let Some(&(a, _)) = blocked[i].iter().find(|&&(a, b)| x > a && x < b) {
+            x = a;
+        }
+        x
+    };
+    let n = wish.len();
+    let mut p = vec![0.0; n];
+    // Left to right: no nearer than `gap` to the one before; then right to left, pulled
+    // back under `hi` and the one after.
+    for i in 0..n {
+        let prev = if i > 0 { p[i - 1] + gap } else { lo };
+        p[i] = up(i, wish[i].max(prev));
+    }
+    for i in (0..n).rev() {
+        let next = if i + 1 < n { p[i + 1] - gap } else { hi };
+        // Rounding must not move one that already fits.
+        if p[i] > next + 1e-6 {
+            p[i] = down(i, next);
+        }
+        if p[i] < lo - 1e-6 {
+            return None;
+        }
+    }
+    Some(p)
+}
+
+/// The x nearest `want` (within lo..hi) where a connector with its top at `top` overlaps no
+/// connector already on the page.
+pub(super) fn free_x(
+    d: &Drawing,
+    page: usize,
+    want: f64,
+    top: f64,
+    (lo, hi): (f64, f64),
+    (tracks, own): (&[(f64, f64, f64)], f64),
+) -> f64 {
+    let taken = |x: f64| {
+        let r = Rect::new(x - CONN_W / 2.0, top, x + CONN_W / 2.0, top + CONN_H).grow(0.4 * MM);
+        d.conns
+            .iter()
+            .any(|c| c.page == page && c.rect.overlaps(&r))
+            || tracks.iter().any(|&(tx, y0, y1)| {
+                (tx - own).abs() > 0.01
+                    && (tx - x).abs() < CONN_W / 2.0 + 0.3 * MM
+                    && y1 > top
+                    && y0 < top + CONN_H
+            })
+            || ((x - own).abs() > 0.01
+                && tracks.iter().any(|&(tx, _, _)| (tx - x).abs() < 0.5 * MM))
+    };
+    if !taken(want) {
+        return want;
+    }
+    let step = CONN_W / 2.0;
+    for k in 1..=16 {
+        for sign in [1.0, -1.0] {
+            let x = want + sign * step * f64::from(k);
+            if x >= lo && x <= hi && !taken(x) {
+                return x;
+            }
+        }
+    }
+    want
+}
