@@ -39,6 +39,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "typst/lib/symbol.typ",
     "typst/lib/identifikasi.typ",
     "typst/lib/identitas.typ",
+    "typst/lib/identitas-estimate.typ",
     "typst/lib/keputusan.typ",
     "typst/lib/sop.typ",
     "fonts/LiberationSans-Regular.ttf",

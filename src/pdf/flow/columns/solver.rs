@@ -1,0 +1,472 @@
+//! The column-width solver: grows the column whose extra width lowers the table's estimated
+//! height most, with each column's cell heights worked out once per width.
+
+use super::*;
+
+/// Widths: the six text columns, then the actor column.
+pub(super) type Widths = [f64; COLS + 1];
+
+/// A width as the cache keys it: tenths of a millimetre.
+pub(super) fn key(w: f64) -> usize {
+    (w * 10.0).round().max(0.0) as usize
+}
+
+/// Not computed yet, in `Solver::index`.
+pub(super) const NONE: u32 = u32::MAX;
+
+/// The symbol kinds (decision, ends) in the order `Solver::symbol_heights` lists them.
+pub(super) const KINDS: [(bool, bool); 4] =
+    [(false, false), (false, true), (true, false), (true, true)];
+
+/// The row's symbol in `Solver::best`, a column never left out.
+pub(super) const SYMBOL: usize = COLS + 1;
+
+/// What `cost` adds up besides the columns being tried: the header and each column's sum.
+pub(super) type Fixed = (f64, [f64; COLS]);
+
+/// A text column's look ahead: from which width (its bits), that width's class, the next
+/// step to try, and the steps found so far that wrap it otherwise (with their heights).
+#[derive(Default)]
+pub(super) struct Ahead {
+    pub(super) width: u64,
+    pub(super) class: u32,
+    pub(super) next: f64,
+    pub(super) found: Vec<(f64, usize)>,
+}
+
+pub(super) struct Solver<'a> {
+    pub(super) t: &'a Table,
+    pub(super) size: f64,
+    /// Per column (the actor headers last), per width in 0.1 mm: its slot, or `NONE`. The
+    /// solver tries thousands of width sets but few widths per column, so wrapping is done
+    /// once per width; a dense table, as a hash map's lookups were most of the solver's time.
+    pub(super) index: [Vec<u32>; COLS + 1],
+    /// Per slot: where its cell heights start in `pool` (their sum follows them), and its
+    /// class: the first slot of the column with the very same heights. A width of the same
+    /// class as the current one leaves the table's cost exactly as it is.
+    pub(super) slots: Vec<(usize, u32)>,
+    pub(super) classes: rustc_hash::FxHashMap<(usize, Vec<u64>), u32>,
+    pub(super) pool: Vec<f64>,
+    /// Per row: its symbol's kind as an index into `KINDS` (or `None`).
+    pub(super) kinds: Vec<Option<usize>>,
+    /// Per row, the three tallest of its cells and its symbol (0 without one) at the widths
+    /// being improved, with their columns (`SYMBOL` for the symbol), tallest first: the
+    /// tallest of a row without one or two columns is the first of these not left out.
+    pub(super) best: Vec<[(f64, usize); 3]>,
+    /// Per row, its tallest cell at those widths (the symbol left out).
+    pub(super) cells: Vec<f64>,
+}
+
+impl<'a> Solver<'a> {
+    pub(super) fn new(t: &'a Table, size: f64) -> Self {
+        Solver {
+            t,
+            size,
+            index: Default::default(),
+            slots: Vec::new(),
+            classes: Default::default(),
+            pool: Vec::new(),
+            kinds: t
+                .symbol
+                .iter()
+                .map(|s| s.map(|k| KINDS.iter().position(|&x| x == k).unwrap_or(0)))
+                .collect(),
+            best: Vec::new(),
+            cells: Vec::new(),
+        }
+    }
+
+    /// The slot of column `c` (the actor headers for `ACTOR`) at width `w`, computed when new.
+    pub(super) fn slot(&mut self, c: usize, w: f64) -> u32 {
+        let k = key(w);
+        if let Some(&s) = self.index[c].get(k)
+            && s != NONE
+        {
+            return s;
+        }
+        if self.index[c].len() <= k {
+            self.index[c].resize(k + 1, NONE);
+        }
+        let at = self.pool.len();
+        let mut sum = 0.0;
+        if c == ACTOR {
+            for h in &self.t.heads {
+                let v = cell_height(std::slice::from_ref(h), w, self.size);
+                self.pool.push(v);
+                sum += v;
+            }
+        } else {
+            for r in &self.t.rows {
+                let v = cell_height(&r[c], w, self.size);
+                self.pool.push(v);
+                sum += v;
+            }
+        }
+        self.pool.push(sum);
+        let s = self.slots.len() as u32;
+        let bits = self.pool[at..].iter().map(|v| v.to_bits()).collect();
+        let class = *self.classes.entry((c, bits)).or_insert(s);
+        self.slots.push((at, class));
+        self.index[c][k] = s;
+        s
+    }
+
+    /// Where the cell heights of column `c` at width `w` start in `pool`.
+    pub(super) fn heights(&mut self, c: usize, w: f64) -> usize {
+        let s = self.slot(c, w);
+        self.slots[s as usize].0
+    }
+
+    pub(super) fn class(&mut self, c: usize, w: f64) -> u32 {
+        let s = self.slot(c, w);
+        self.slots[s as usize].1
+    }
+
+    pub(super) fn header(&mut self, w: &Widths) -> f64 {
+        let one = (METRICS.cap * self.size * PT) + 2.0 * INSET_Y;
+        let at = self.heights(ACTOR, w[ACTOR]);
+        let n = self.t.heads.len();
+        let actors = self.pool[at..at + n].iter().fold(one, |a, &b| a.max(b));
+        one + actors
+    }
+
+    /// Where each text column's heights at `w` start in `pool`.
+    pub(super) fn columns(&mut self, w: &Widths) -> [usize; COLS] {
+        std::array::from_fn(|c| self.heights(c, w[c]))
+    }
+
+    /// The symbol's room for each of `KINDS` in an actor column `actor` wide.
+    pub(super) fn symbol_heights(actor: f64) -> [f64; 4] {
+        KINDS.map(|k| symbol_height(actor, k))
+    }
+
+    pub(super) fn row_of(&self, cols: &[usize; COLS], sym: &[f64; 4], r: usize) -> f64 {
+        let mut h = self.kinds[r].map_or(0.0, |k| sym[k]);
+        for &at in cols {
+            h = h.max(self.pool[at + r]);
+        }
+        h
+    }
+
+    #[cfg(test)]
+    pub(super) fn row(&mut self, r: usize, w: &Widths) -> f64 {
+        let cols = self.columns(w);
+        self.row_of(&cols, &Self::symbol_heights(w[ACTOR]), r)
+    }
+
+    /// Table height, plus a small share of every cell's height so that growing a column that
+    /// is not yet the tallest in its rows still counts (it will be once the others shrink).
+    pub(super) fn cost(&mut self, w: &Widths) -> f64 {
+        let cols = self.columns(w);
+        let sym = Self::symbol_heights(w[ACTOR]);
+        let mut total = self.header(w);
+        let n = self.t.rows.len();
+        for r in 0..n {
+            total += self.row_of(&cols, &sym, r);
+        }
+        for c in [KEG, KEL, OUT, KET, WAKTU] {
+            total += 0.05 * self.pool[cols[c] + n];
+        }
+        total
+    }
+
+    /// Takes `w` as the widths to improve on: fills `best` and returns what `cost` adds up
+    /// besides the rows.
+    pub(super) fn fix(&mut self, w: &Widths) -> Fixed {
+        let cols = self.columns(w);
+        let sym = Self::symbol_heights(w[ACTOR]);
+        let head = self.header(w);
+        let n = self.t.rows.len();
+        self.best.clear();
+        self.cells.clear();
+        for r in 0..n {
+            let cells = cols
+                .iter()
+                .fold(0.0, |h: f64, &at| h.max(self.pool[at + r]));
+            self.cells.push(cells);
+            let mut top = [
+                (self.kinds[r].map_or(0.0, |k| sym[k]), SYMBOL),
+                (-1.0, SYMBOL),
+                (-1.0, SYMBOL),
+            ];
+            for (c, &at) in cols.iter().enumerate() {
+                let v = self.pool[at + r];
+                if v > top[0].0 {
+                    top = [(v, c), top[0], top[1]];
+                } else if v > top[1].0 {
+                    top = [top[0], (v, c), top[1]];
+                } else if v > top[2].0 {
+                    top[2] = (v, c);
+                }
+            }
+            self.best.push(top);
+        }
+        (head, cols.map(|at| self.pool[at + n]))
+    }
+
+    /// `cost` of the widths last given to `fix`, with the text columns of `changed` (column,
+    /// start of its heights in `pool`) at other widths. The same sums in the same order, so
+    /// the same value to the last bit (a row's maximum is exact in any order), without going
+    /// over the other columns again for every width tried.
+    pub(super) fn cost_varied<const N: usize>(
+        &self,
+        (head, sums): Fixed,
+        changed: [(usize, usize); N],
+    ) -> f64 {
+        let n = self.best.len();
+        let mut total = head;
+        for (r, top) in self.best.iter().enumerate() {
+            let mut h = top
+                .iter()
+                .find(|t| !changed.iter().any(|x| x.0 == t.1))
+                .map_or(0.0, |t| t.0);
+            for (_, at) in changed {
+                h = h.max(self.pool[at + r]);
+            }
+            total += h;
+        }
+        for c in [KEG, KEL, OUT, KET, WAKTU] {
+            let sum = changed
+                .iter()
+                .find(|x| x.0 == c)
+                .map_or(sums[c], |&(_, at)| self.pool[at + n]);
+            total += 0.05 * sum;
+        }
+        total
+    }
+
+    /// `cost` of the widths last given to `fix` with the actor columns `actor` wide: the
+    /// header and the symbols change, the text columns stay.
+    pub(super) fn cost_actor(&mut self, (_, sums): Fixed, w: &Widths, actor: f64) -> f64 {
+        let mut t = *w;
+        t[ACTOR] = actor;
+        let sym = Self::symbol_heights(actor);
+        let mut total = self.header(&t);
+        for (r, &cells) in self.cells.iter().enumerate() {
+            total += self.kinds[r].map_or(0.0, |k| sym[k]).max(cells);
+        }
+        for c in [KEG, KEL, OUT, KET, WAKTU] {
+            total += 0.05 * sums[c];
+        }
+        total
+    }
+
+    pub(super) fn minimum(&self, c: usize) -> f64 {
+        let em = self.size * PT;
+        let head = METRICS.width(HEADERS[c.min(COLS - 1)], true) * em + 2.0 * INSET_X + 0.4;
+        let content = match c {
+            NO => 7.0,
+            KEG => 30.0,
+            WAKTU => {
+                // "5 menit" should not wrap.
+                self.t
+                    .rows
+                    .iter()
+                    .flat_map(|r| &r[WAKTU])
+                    .flat_map(|p| &p.words)
+                    .map(|w| w.width * em + 2.0 * INSET_X + 0.4)
+                    .fold(0.0, f64::max)
+            }
+            KEL | OUT if self.t.rows.iter().any(|r| !r[c].is_empty()) => 18.0,
+            _ => 0.0,
+        };
+        head.max(content)
+    }
+
+    /// Total height (mm) of the table and its pages, rows being unbreakable.
+    pub(super) fn pages(&mut self, w: &Widths, page: f64) -> (f64, usize) {
+        let head = self.header(w);
+        let room = page - head;
+        let mut pages = 1;
+        let mut used = 0.0;
+        let mut total = head;
+        let cols = self.columns(w);
+        let sym = Self::symbol_heights(w[ACTOR]);
+        for r in 0..self.t.rows.len() {
+            let h = self.row_of(&cols, &sym, r);
+            total += h;
+            if used > 0.0 && used + h > room {
+                pages += 1;
+                used = 0.0;
+                total += head;
+            }
+            used += h;
+        }
+        (total, pages)
+    }
+
+    /// The width (mm) at which column `c` sets every paragraph on one line.
+    pub(super) fn natural(&self, c: usize) -> f64 {
+        let em = self.size * PT;
+        let widest = |p: &Para| p.words.iter().map(|w| w.width + 0.278).sum::<f64>() + p.indent;
+        self.t
+            .rows
+            .iter()
+            .flat_map(|r| &r[c])
+            .map(widest)
+            .fold(0.0, f64::max)
+            * em
+            + 2.0 * INSET_X
+    }
+
+    /// The width (mm) at which every actor header is one line.
+    pub(super) fn natural_heads(&self) -> f64 {
+        let em = self.size * PT;
+        self.t
+            .heads
+            .iter()
+            .map(|p| p.words.iter().map(|w| w.width + 0.278).sum::<f64>())
+            .fold(0.0, f64::max)
+            * em
+            + 2.0 * INSET_X
+    }
+
+    pub(super) fn solve(&mut self, avail: f64, actor_floor: f64) -> Widths {
+        let n = self.t.n_actors as f64;
+        let mut w: Widths = [0.0; COLS + 1];
+        for (c, v) in w.iter_mut().enumerate().take(COLS) {
+            *v = self.minimum(c);
+        }
+        let mins = w;
+        w[ACTOR] = actor_floor;
+        let step = 1.0;
+        let mut free = avail - w.iter().take(COLS).sum::<f64>() - n * w[ACTOR];
+        let mut current = self.cost(&w);
+        // Past the width where every cell of a column is one line per paragraph, growing it
+        // cannot help: those columns are not tried (most of the solver's time otherwise).
+        let full: [f64; COLS] = std::array::from_fn(|c| self.natural(c));
+        let heads = self.natural_heads();
+        let mut ahead: [Ahead; COLS] = Default::default();
+        while free >= step {
+            let mut best: Option<(f64, usize, f64)> = None;
+            // The other columns stay as they are while one is tried at up to 40 widths.
+            let fixed = self.fix(&w);
+            for c in [KEG, KEL, WAKTU, OUT, KET, ACTOR] {
+                let unit = if c == ACTOR { n.max(1.0) } else { 1.0 };
+                if c == ACTOR && (self.t.n_actors == 0 || w[ACTOR] >= 30.0 || w[ACTOR] >= heads) {
+                    continue;
+                }
+                if c != ACTOR && w[c] >= full[c] {
+                    continue;
+                }
+                if c == ACTOR {
+                    let mut k = 1.0;
+                    while k * step * unit <= free && k <= 40.0 {
+                        let gain = current - self.cost_actor(fixed, &w, w[c] + k * step);
+                        if gain > 1e-6 {
+                            let rate = gain / (k * step * unit);
+                            if best.is_none_or(|b| rate > b.0) {
+                                best = Some((rate, c, k * step));
+                            }
+                            break;
+                        }
+                        k += 1.0;
+                    }
+                    continue;
+                }
+                // The widths ahead that wrap this column otherwise than now (any other leaves
+                // the cost exactly as it is: no gain), found as far as needed and kept while
+                // the column keeps its width.
+                if ahead[c].width != w[c].to_bits() {
+                    ahead[c] = Ahead {
+                        width: w[c].to_bits(),
+                        class: self.class(c, w[c]),
+                        next: 1.0,
+                        found: Vec::new(),
+                    };
+                }
+                let mut i = 0;
+                loop {
+                    if i == ahead[c].found.len() {
+                        let a = &mut ahead[c];
+                        let mut more = false;
+                        while a.next <= 40.0 && a.next * step <= free {
+                            let k = a.next;
+                            a.next += 1.0;
+                            let s = self.slot(c, w[c] + k * step);
+                            let (at, class) = self.slots[s as usize];
+                            if class != a.class {
+                                a.found.push((k, at));
+                                more = true;
+                                break;
+                            }
+                        }
+                        if !more {
+                            break;
+                        }
+                    }
+                    let (k, at) = ahead[c].found[i];
+                    i += 1;
+                    if k * step * unit > free {
+                        break;
+                    }
+                    let gain = current - self.cost_varied(fixed, [(c, at)]);
+                    if gain > 1e-6 {
+                        let rate = gain / (k * step * unit);
+                        if best.is_none_or(|b| rate > b.0) {
+                            best = Some((rate, c, k * step));
+                        }
+                        break;
+                    }
+                }
+            }
+            let Some((_, c, d)) = best else { break };
+            w[c] += d;
+            free -= d * if c == ACTOR { n } else { 1.0 };
+            current = self.cost(&w);
+        }
+        // Greedy growth cannot take back: move width between columns while that lowers the
+        // height (a Kegiatan left narrow while a long list took the width, say).
+        for _ in 0..60 {
+            let mut best: Option<(f64, usize, usize, f64)> = None;
+            let fixed = self.fix(&w);
+            for from in [KEG, KEL, WAKTU, OUT, KET] {
+                let from_now = self.class(from, w[from]);
+                for to in [KEG, KEL, WAKTU, OUT, KET] {
+                    // A column already on one line per paragraph gains nothing from more width.
+                    if from == to || w[to] >= full[to] {
+                        continue;
+                    }
+                    let to_now = self.class(to, w[to]);
+                    for d in [1.0, 2.0, 4.0, 8.0, 16.0] {
+                        if w[from] - d < mins[from] {
+                            break;
+                        }
+                        let mut t = w;
+                        t[from] -= d;
+                        t[to] += d;
+                        let (sa, sb) = (self.slot(from, t[from]), self.slot(to, t[to]));
+                        let ((a, ca), (b, cb)) = (self.slots[sa as usize], self.slots[sb as usize]);
+                        // Both wrapped the same: the very same cost, no gain.
+                        if ca == from_now && cb == to_now {
+                            continue;
+                        }
+                        let gain = current - self.cost_varied(fixed, [(from, a), (to, b)]);
+                        if gain > 1e-6 && best.is_none_or(|b| gain > b.0) {
+                            best = Some((gain, from, to, d));
+                        }
+                    }
+                }
+            }
+            let Some((_, from, to, d)) = best else { break };
+            w[from] -= d;
+            w[to] += d;
+            current = self.cost(&w);
+        }
+        // Width no column can use: to Kegiatan, Kelengkapan and Output, as their text grows.
+        if free > 0.0 {
+            let has = |c: usize| self.t.rows.iter().any(|r| !r[c].is_empty());
+            let mut share = vec![(KEG, 3.0)];
+            for c in [KEL, OUT] {
+                if has(c) {
+                    share.push((c, 1.0));
+                }
+            }
+            let parts: f64 = share.iter().map(|s| s.1).sum();
+            for (c, p) in share {
+                w[c] += free * p / parts;
+            }
+        }
+        w
+    }
+}

@@ -1,0 +1,166 @@
+//! Unit tests of the column plan: wrapping, syllables, the solver's shortcuts, and the estimate
+//! against Typst's row heights.
+
+use super::*;
+use crate::pipeline::theme::Theme;
+
+#[test]
+fn indonesian_syllables() {
+    assert_eq!(
+        syllables("Pertanggungjawaban").join("·"),
+        "Per·tang·gung·ja·wa·ban"
+    );
+    assert_eq!(
+        syllables("Penandatanganan").join("·"),
+        "Pe·nan·da·ta·nga·nan"
+    );
+    assert_eq!(syllables("menyanyi").join("·"), "me·nya·nyi");
+    assert_eq!(syllables("ATK").join("·"), "ATK");
+}
+
+#[test]
+fn a_word_wider_than_its_column_gets_breaks_and_others_stay() {
+    assert_eq!(fitted("Surat masuk", 20.0, false), None);
+    // Typst breaks after a slash by itself.
+    assert_eq!(fitted("Masyarakat/Desa/Kelurahan/BPBD", 6.0, false), None);
+    let f = fitted("Laporan Pertanggungjawaban", 5.0, false).unwrap();
+    assert!(f.starts_with("Laporan Per\u{ad}tang"), "{f:?}");
+    assert_eq!(
+        f.replace(['\u{ad}', '\u{200b}'], ""),
+        "Laporan Pertanggungjawaban"
+    );
+}
+
+/// Compares the estimated row heights with Typst's over the example content: a row's real
+/// height is the distance between the tops of its symbol and the next row's, on one page.
+#[test]
+fn estimate_follows_typst_row_heights() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let renderer = crate::pdf::renderer::PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
+    let (mut n, mut sum, mut worst, mut signed) = (0, 0.0, 0.0_f64, 0.0);
+    let mut planning = std::time::Duration::ZERO;
+    for i in &site.instansi {
+        for b in &i.bidang {
+            for s in &b.sop {
+                let start = std::time::Instant::now();
+                let k = plan(s, 330.0, 215.0);
+                planning += start.elapsed();
+                let t = measure(s);
+                let mut solver = Solver::new(&t, k.ukuran);
+                let w: Widths = [
+                    k.no,
+                    k.kegiatan,
+                    k.kelengkapan,
+                    k.waktu,
+                    k.output,
+                    k.keterangan,
+                    k.aktor,
+                ];
+                let (doc, _) = renderer.sop(&site, i, b, s).unwrap();
+                let mut tops = std::collections::BTreeMap::new();
+                for node in super::super::nodes(&doc) {
+                    tops.entry(node.step).or_insert((node.page, node.top * PT));
+                }
+                for (r, _) in s.langkah.iter().enumerate() {
+                    let (Some(a), Some(b)) = (tops.get(&(r as i64 + 1)), tops.get(&(r as i64 + 2)))
+                    else {
+                        continue;
+                    };
+                    if a.0 != b.0 {
+                        continue;
+                    }
+                    let real = b.1 - a.1;
+                    let est = solver.row(r, &w);
+                    let err = (est - real) / real;
+                    n += 1;
+                    signed += err;
+                    if err.abs() > 0.12 {
+                        eprintln!("{} row {}: est {est:.1} real {real:.1}", s.id.slug, r + 1);
+                    }
+                    sum += err.abs();
+                    worst = worst.max(err.abs());
+                }
+            }
+        }
+    }
+    let mean = sum / f64::from(n);
+    eprintln!(
+        "{n} rows: mean |error| {:.1}%, mean error {:+.1}%, worst {:.1}%; planning {planning:?}",
+        mean * 100.0,
+        signed / f64::from(n) * 100.0,
+        worst * 100.0
+    );
+    assert!(n > 50 && mean < 0.08, "mean {mean}");
+}
+
+/// The solver's shortcuts (a column tried with the others' row maxima taken once, the
+/// actor columns with the text columns') must give `cost` to the last bit: the plan's
+/// choices compare these costs, so a rounding difference would change the widths.
+#[test]
+fn shortcut_costs_are_the_full_cost_to_the_bit() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let mut tried = 0;
+    for s in site.sops() {
+        let t = measure(s);
+        let mut solver = Solver::new(&t, 8.5);
+        let mut w: Widths = std::array::from_fn(|c| solver.minimum(c.min(COLS - 1)));
+        w[ACTOR] = 18.0;
+        let fixed = solver.fix(&w);
+        for c in [KEG, KEL, WAKTU, OUT, KET] {
+            for k in [1.0, 3.0, 12.0] {
+                let mut t = w;
+                t[c] += k;
+                let at = solver.heights(c, t[c]);
+                let short = solver.cost_varied(fixed, [(c, at)]);
+                assert_eq!(short.to_bits(), solver.cost(&t).to_bits(), "{}", s.id);
+                let to = if c == KEG { OUT } else { KEG };
+                t[to] += 2.0;
+                let b = solver.heights(to, t[to]);
+                let short = solver.cost_varied(fixed, [(c, at), (to, b)]);
+                assert_eq!(short.to_bits(), solver.cost(&t).to_bits(), "{}", s.id);
+                tried += 2;
+            }
+        }
+        let mut t = w;
+        t[ACTOR] += 4.0;
+        let short = solver.cost_actor(fixed, &w, t[ACTOR]);
+        assert_eq!(short.to_bits(), solver.cost(&t).to_bits(), "{}", s.id);
+    }
+    assert!(tried > 100);
+}
+
+/// The measurements taken without building strings agree with the ones that do.
+#[test]
+fn widths_without_strings_agree() {
+    let m = &*METRICS;
+    for text in [
+        "Laporan Pertanggungjawaban",
+        "Masyarakat/Desa/Kelurahan/BPBD",
+        "e-KTP dan KK",
+        "ATK",
+        "menyanyi bersama-sama",
+        "",
+    ] {
+        let widest = text
+            .split_whitespace()
+            .flat_map(parts)
+            .map(|p| m.width(p, false))
+            .fold(f64::NEG_INFINITY, f64::max);
+        assert_eq!(m.widest(text, false).to_bits(), widest.to_bits(), "{text}");
+        for word in text.split_whitespace() {
+            let pieces: Vec<f64> = syllables(word).iter().map(|s| m.width(s, true)).collect();
+            assert_eq!(syllable_widths(word, true), pieces, "{word}");
+        }
+    }
+}
+
+#[test]
+fn wrapping_counts_lines_first_fit() {
+    let p = para("aaa bbb ccc", 0.0, false);
+    let one = METRICS.width("aaa", false);
+    assert_eq!(lines(&p, one * 3.0 + 0.6), 1);
+    assert_eq!(lines(&p, one * 2.0 + 0.3), 2);
+    assert_eq!(lines(&p, one + 0.01), 3);
+}
