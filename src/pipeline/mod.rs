@@ -8,6 +8,7 @@ pub(crate) mod cache;
 pub(crate) mod disk_cache;
 pub mod output;
 mod stages;
+pub(crate) mod staging;
 pub mod theme;
 
 use std::path::Path;
@@ -37,6 +38,8 @@ pub(crate) enum Mode<'a> {
         progress: bool,
         /// The build cache on disk (`.sopan/cache/`): documents compiled by earlier builds.
         cache: Option<&'a disk_cache::DiskCache>,
+        /// Where files go as they are made (`None`: the output stays in memory).
+        staging: Option<&'a std::sync::Arc<staging::Staging>>,
     },
     /// `sopan serve`: reuse what earlier builds made; with `defer_search` the output comes
     /// without its search index and with the records to index it later.
@@ -176,9 +179,13 @@ fn render_stages(
     let t = Instant::now();
     let extras = extras(root, loaded, caches.map(|c| &c.history));
     log("riwayat git dan audit", t.elapsed());
-    let (progress, defer_search, disk) = match mode {
-        Mode::Disk { progress, cache } => (*progress, false, *cache),
-        Mode::Memory { defer_search, .. } => (false, *defer_search, None),
+    let (progress, defer_search, disk, staging) = match mode {
+        Mode::Disk {
+            progress,
+            cache,
+            staging,
+        } => (*progress, false, *cache, *staging),
+        Mode::Memory { defer_search, .. } => (false, *defer_search, None, None),
     };
     let ctx = stages::BuildContext {
         extras: &extras,
@@ -191,6 +198,7 @@ fn render_stages(
         search: caches.map(|c| &*c.search),
         defer_search,
         processes: mode.pdf_processes(site.sops().count()),
+        staging,
     };
     let output = stages::stages(site, &ctx, log)?;
     if let Some(disk) = disk {

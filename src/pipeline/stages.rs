@@ -40,6 +40,8 @@ pub(crate) struct BuildContext<'a> {
     /// Compile SOP PDFs in this many worker processes (0 or 1: in threads of this process);
     /// decided once, by [`crate::pipeline::Mode::pdf_processes`].
     pub(crate) processes: usize,
+    /// `sopan build`'s staging folder: every file is written there as it is made.
+    pub(crate) staging: Option<&'a std::sync::Arc<crate::pipeline::staging::Staging>>,
 }
 
 /// Runs every stage; `log` receives each stage's name and duration.
@@ -48,7 +50,10 @@ pub(crate) fn stages(
     ctx: &BuildContext,
     log: &mut dyn FnMut(&str, Duration),
 ) -> Result<Output, Error> {
-    let mut out = Output::new();
+    let mut out = match ctx.staging {
+        Some(staging) => Output::staged(staging.clone()),
+        None => Output::new(),
+    };
     // Read first: a bad setting of the search index fails the build before the PDFs.
     let per_part = crate::core::env::get().records_per_part()?;
 

@@ -303,7 +303,8 @@ pub(super) fn sop(
     let mut alur = Vec::new();
     for k in 1.. {
         let path = format!("{}/alur-{k}.svg", s.id);
-        let Some(svg) = files.get(&path) else { break };
+        let Some(svg) = files.read(&path) else { break };
+        let svg = &*svg;
         let (lebar, tinggi) = svg_size(svg);
         // The PDF page the PDF stage recorded in the SVG (the identity section may take more
         // than one page); the caption counts as the PDF's own footer does.
@@ -319,8 +320,8 @@ pub(super) fn sop(
         });
     }
     let total = files
-        .get(&s.id.pdf_path())
-        .and_then(pdf_pages)
+        .read(&s.id.pdf_path())
+        .and_then(|pdf| pdf_pages(&pdf))
         .unwrap_or(alur.len() + 1)
         .max(alur.iter().map(|a| a.halaman).max().unwrap_or(0));
     for a in &mut alur {
