@@ -895,6 +895,10 @@ pub(crate) fn render(
                     Some(st) => disk.get_staged(&key, st, &is_notes),
                     None => disk.get(&key),
                 };
+                // `serve`'s first build: its saves reuse what the disk held.
+                if let (Some(c), Some(files)) = (cache, &hit) {
+                    c.put(key, files);
+                }
                 (job, key, hit)
             })
             .collect();
@@ -983,7 +987,7 @@ pub fn render_books(
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    render_books_cached(site, renderer, out, cache, None, tick)
+    render_books_cached(site, renderer, out, cache, None, None, tick)
 }
 
 /// [`render_books`], taking unchanged books from the build cache on disk too.
@@ -993,6 +997,7 @@ pub(crate) fn render_books_cached(
     out: &mut Output,
     cache: Option<&PdfCache>,
     disk: Option<&DiskCache>,
+    books: Option<(&crate::pipeline::cache::Books, bool)>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
     if site.instansi.iter().all(|i| i.keputusan.is_none()) {
@@ -1047,9 +1052,15 @@ pub(crate) fn render_books_cached(
                     }
                     <[u8; 32]>::from(h.finalize())
                 });
-                if let Some(files) = cache.zip(key).and_then(|(c, key)| c.get(&key)) {
+                let kept = |files: Shared| {
+                    if let Some((b, _)) = books {
+                        b.keep(&i.id, &files);
+                    }
                     tick();
-                    return Ok(files);
+                    files
+                };
+                if let Some(files) = cache.zip(key).and_then(|(c, key)| c.get(&key)) {
+                    return Ok(kept(files));
                 }
                 let hit = disk.zip(key).and_then(|(d, key)| match &staging {
                     Some(st) => d.get_staged(&key, st, &|_| false),
@@ -1059,6 +1070,12 @@ pub(crate) fn render_books_cached(
                     if let Some((c, key)) = cache.zip(key) {
                         c.put(key, &files);
                     }
+                    return Ok(kept(files));
+                }
+                // `serve`: the previous book, whole, until the next build joins this one.
+                if let Some((b, true)) = books
+                    && let Some(files) = b.stale(&i.id)
+                {
                     tick();
                     return Ok(files);
                 }
@@ -1076,8 +1093,7 @@ pub(crate) fn render_books_cached(
                 if let Some((d, key)) = disk.zip(key) {
                     d.put(&key, &files);
                 }
-                tick();
-                Ok(stage(files))
+                Ok(kept(stage(files)))
             })
             .collect()
     });

@@ -48,6 +48,11 @@ pub(crate) enum Mode<'a> {
         caches: &'a Caches,
         /// Leave the search index to the caller (`serve`'s search thread).
         defer_search: bool,
+        /// Serve the previous decree book of an instansi whose book changed (see
+        /// [`cache::Books`]); the caller builds again to join the new one.
+        defer_books: bool,
+        /// The build cache on disk, read (never written) by `serve`'s first build.
+        disk: Option<&'a disk_cache::DiskCache>,
     },
 }
 
@@ -179,13 +184,18 @@ fn render_stages(
     let t = Instant::now();
     let extras = extras(root, loaded, caches.map(|c| &c.history));
     log("riwayat git dan audit", t.elapsed());
-    let (progress, defer_search, disk, staging) = match mode {
+    let (progress, defer_search, disk, staging, defer_books) = match mode {
         Mode::Disk {
             progress,
             cache,
             staging,
-        } => (*progress, false, *cache, *staging),
-        Mode::Memory { defer_search, .. } => (false, *defer_search, None, None),
+        } => (*progress, false, *cache, *staging, false),
+        Mode::Memory {
+            defer_search,
+            defer_books,
+            disk,
+            ..
+        } => (false, *defer_search, *disk, None, *defer_books),
     };
     let ctx = stages::BuildContext {
         extras: &extras,
@@ -199,9 +209,11 @@ fn render_stages(
         defer_search,
         processes: mode.pdf_processes(site.sops().count()),
         staging,
+        books: caches.map(|c| (&c.books, defer_books)),
     };
     let output = stages::stages(site, &ctx, log)?;
-    if let Some(disk) = disk {
+    // Only `build` owns the cache: `serve` leaves the entries it did not read.
+    if let (Some(disk), Mode::Disk { .. }) = (disk, mode) {
         disk.finish();
     }
     let records = if defer_search {

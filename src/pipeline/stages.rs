@@ -42,6 +42,8 @@ pub(crate) struct BuildContext<'a> {
     pub(crate) processes: usize,
     /// `sopan build`'s staging folder: every file is written there as it is made.
     pub(crate) staging: Option<&'a std::sync::Arc<crate::pipeline::staging::Staging>>,
+    /// `serve`'s last decree books, and whether a changed book may be served stale for now.
+    pub(crate) books: Option<(&'a crate::pipeline::cache::Books, bool)>,
 }
 
 /// Runs every stage; `log` receives each stage's name and duration.
@@ -112,7 +114,9 @@ fn search_bundle(
     ctx: &BuildContext,
     per_part: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    search::index_in_parts_cached(search_record::records(site), ctx.search, ctx.disk, per_part)
+    // `serve` keeps its parts' indexes in its own cache; parts from the disk have none.
+    let disk = ctx.disk.filter(|_| ctx.search.is_none());
+    search::index_in_parts_cached(search_record::records(site), ctx.search, disk, per_part)
 }
 
 /// How long a kind of document took, and what the build cache did for it.
@@ -155,7 +159,15 @@ fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(Tim
     let sops = (t.elapsed(), shown(before, counts()));
     let t = Instant::now();
     let before = counts();
-    pdf::render_books_cached(site, &renderer, out, ctx.cache, ctx.disk, &|| bar.inc(1))?;
+    pdf::render_books_cached(
+        site,
+        &renderer,
+        out,
+        ctx.cache,
+        ctx.disk,
+        ctx.books,
+        &|| bar.inc(1),
+    )?;
     bar.finish_and_clear();
     Ok((sops, (t.elapsed(), shown(before, counts()))))
 }

@@ -21,5 +21,6 @@ mod revisi;
 mod serve;
 mod serve_batas;
 mod site;
+mod skala;
 mod skema;
 mod validate;
