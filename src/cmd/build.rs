@@ -1,6 +1,6 @@
 //! `sopan build`: run the pipeline in disk mode (the build cache on disk, PDF worker processes
-//! on large sites, files written to a staging folder as they are made), then swap it in. Content errors leave the previous output
-//! as it was.
+//! on large sites, files written to a staging folder as they are made), then swap that folder
+//! in. Content errors and failed builds leave the previous output as it was.
 
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};

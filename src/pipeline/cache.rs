@@ -1,5 +1,6 @@
 //! The caches a `serve` session keeps between builds, in one owner: parsed SOP files, git
-//! history, PDFs, pages and the search index. `sopan build` runs without them.
+//! history, PDFs, pages, the search index and the last decree books. `sopan build` runs
+//! without them (it has the build cache on disk).
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -29,6 +30,9 @@ pub(crate) struct Caches {
     pub(crate) books: Books,
 }
 
+/// The files of one decree book.
+type BookFiles = Vec<(String, Arc<crate::pipeline::output::Blob>)>;
+
 /// The decree books a save may leave to be rejoined after its pages are served: joining the
 /// book of an instansi of 200 SOPs took longer than rebuilding everything else (issue 21).
 /// Such a save serves the instansi's previous book, whole and consistent with the instansi
@@ -37,7 +41,7 @@ pub(crate) struct Caches {
 #[derive(Default)]
 pub(crate) struct Books {
     /// The files of each instansi's last book, by instansi id.
-    last: Mutex<HashMap<String, Vec<(String, Arc<crate::pipeline::output::Blob>)>>>,
+    last: Mutex<HashMap<String, BookFiles>>,
     /// Books the last build served stale.
     pending: AtomicUsize,
 }

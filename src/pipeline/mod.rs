@@ -1,7 +1,8 @@
 //! The build pipeline: `sopan.yaml` and `content/` → load and validate → git history and audit
-//! → the stage list ([`stages`]: open data, PDFs, search index, pages) → an in-memory
-//! [`Output`]. `sopan build` writes that output to disk, `sopan serve` serves it; both run the
-//! same stages and differ only in their [`Mode`] (as zola's `Site::build` with a build mode).
+//! → the stage list ([`stages`]: open data, PDFs, search index, pages) → an [`Output`].
+//! `sopan build` writes each file to a staging folder as it is made ([`staging`]) and swaps
+//! it in, `sopan serve` keeps the output in memory and serves it; both run the same stages
+//! and differ only in their [`Mode`] (as zola's `Site::build` with a build mode).
 //! The theme, the output and the caches of `serve` live here too.
 
 pub(crate) mod cache;

@@ -160,10 +160,11 @@ pub(crate) fn index_in_parts_cached(
     };
     kept.resize_with(parts, || None);
 
-    // Parts on one thread per core, each taking the next part: all parts at once held every
-    // part's Pagefind index in memory together (10,000 SOPs: 2.2 GB). A further part that drew
-    // no page (a tiny site split finely) is left out; the first always exists, it carries
-    // Pagefind's scripts.
+    // Parts one after another in `sopan build` (its PDFs take far longer, on every core), on
+    // one thread per core in `serve` (a save waits for its index): all parts at once held
+    // every part's Pagefind index in memory together (10,000 SOPs: 2.2 GB; two at a time
+    // 1.27 GB). A further part that drew no page (a tiny site split finely) is left out; the
+    // first always exists, it carries Pagefind's scripts.
     type Indexed = Option<Result<(Vec<pagefind::api::SyntheticFile>, Option<Kept>, usize), String>>;
     type Job = std::sync::Mutex<Option<(Vec<SearchRecord>, Option<Kept>)>>;
     let jobs: Vec<Job> = split
@@ -176,9 +177,11 @@ pub(crate) fn index_in_parts_cached(
         .collect();
     let done: Vec<std::sync::Mutex<Indexed>> = (0..parts).map(|_| Default::default()).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(parts);
+    let threads = match disk {
+        Some(_) => 1,
+        None => std::thread::available_parallelism().map_or(2, |n| n.get()),
+    }
+    .min(parts);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
