@@ -152,3 +152,39 @@ fn serve_after_a_cached_build_starts_from_the_cache_and_serves_the_same_bytes() 
     }
     assert!(compared > 30, "only {compared} files compared");
 }
+
+#[test]
+fn a_save_serves_the_previous_book_whole_then_the_rejoined_one_with_its_page() {
+    use sha2::Digest as _;
+    let hex = |bytes: &[u8]| -> String {
+        sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let p = Project::example();
+    let s = Served::start(&p);
+    let book = "/tanah-laut-dinsos/keputusan.pdf";
+    let before = s.get_bytes(book);
+    let g = s.generation();
+    let sop = "content/tanah-laut-dinsos/sekretariat/surat-masuk.yaml";
+    p.write(
+        sop,
+        &p.read(sop)
+            .replace("nama: Surat Masuk", "nama: Surat Masuk Baru"),
+    );
+    // The save's pages first, with the previous book (whole, and named so by its page), then
+    // the rejoined book in a generation of its own.
+    let rejoined = crate::serve::wait_until(std::time::Duration::from_secs(120), || {
+        s.log().contains("buku keputusan digabung ulang")
+    });
+    assert!(rejoined, "{}", s.log());
+    assert!(s.generation() >= g + 2, "{}", s.log());
+    let after = s.get_bytes(book);
+    assert_ne!(after, before, "the book holds the changed SOP");
+    let (_, page) = s.get("/tanah-laut-dinsos/");
+    assert!(
+        page.contains(&hex(&after)),
+        "the instansi page names the book served"
+    );
+}

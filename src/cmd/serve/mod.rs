@@ -408,13 +408,14 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         if stale > 0 {
             let t = Instant::now();
             let built = build_once(&root, &cache, true, false, None);
-            if built.result.is_ok() {
+            let good = built.result.is_ok();
+            let (generation, to_index) = shared.publish(built.result, built.base);
+            if good {
                 eprintln!(
                     "  buku keputusan digabung ulang ({stale} buku), {} ms; peramban dimuat ulang",
                     t.elapsed().as_millis()
                 );
             }
-            let (generation, to_index) = shared.publish(built.result, built.base);
             if to_index {
                 search.submit(SearchJob {
                     generation,
