@@ -19,7 +19,9 @@ trap 'rm -rf "$work"' EXIT
 for k in "${!bins[@]}"; do cp -r "$work/p" "$work/p$k"; done
 sop=$(cd "$work/p" && find content -name 'sop-*.yaml' | sort | sed -n 1p)
 timed() {
-  /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>&1
+  if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/err"; then
+    echo "$what $(basename "$bin"): build failed:"; tail -5 "$work/err"; return
+  fi
   read -r wall kb < "$work/time"
   load=$(cut -d' ' -f1 /proc/loadavg)
   printf '%-10s %-22s %8.2f s %8.0f MiB  load %s\n' "$what" "$(basename "$bin")" "$wall" "$((kb / 1024))" "$load"
