@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): `sopan serve` over N synthetic SOPs; time from saving one SOP to the
 # reload event reaching a client, over several saves. Usage: scripts/bench-serve.sh [N] [SAVES]
-# GAP=seconds between a reload and the next save (default 1: someone looking at the page).
+# GAP=seconds the site must stay unchanged before the next save (default 1: someone looking at
+# the page).
 # With SOPAN_WAKTU=1 the server's stage times of the last rebuild are printed too; with BUKU=1
 # every instansi has a decree, so each save also rebuilds that instansi's decree book.
 # SOPAN_BIN=path runs another sopan binary (an older build, to compare).
@@ -21,11 +22,22 @@ until grep -q "http://" "$work/log"; do sleep 0.2; done
 url=$(grep -o "http://[0-9.:]*/" "$work/log" | head -1)
 echo "first build: $(grep -o 'dalam [0-9]* ms' "$work/log")"
 sop=$(find "$work/p/content" -name 'sop-*.yaml' | sort | sed -n 1p)
+# "generation searched": equal once the served site's search index is its own.
+state() {
+  curl -s "${url}__sopan/status" | grep -o '"\(generasi\|indeks\)":[0-9]*' | cut -d: -f2 | paste -sd' '
+}
 for k in $(seq 1 "$saves"); do
-  gen=$(curl -s "${url}__sopan/status" | grep -o '"generasi":[0-9]*' | cut -d: -f2)
+  # Wait until the server is idle: the site's own search index served, and nothing changed for
+  # GAP seconds (a decree book rejoined after the previous save publishes a generation of its
+  # own, whose reload event must not be taken for this save's).
+  now=$(state)
+  while sleep "${GAP:-1}"; next=$(state); [ "$next" != "$now" ] || [ "${next% *}" != "${next#* }" ]; do
+    now=$next
+  done
+  gen=${next% *}
   curl -sN "${url}__sopan/events?sejak=$gen" > "$work/events" &
   client=$!
-  sleep "${GAP:-1}"
+  sleep 0.2
   start=$(date +%s%N)
   sed -i "0,/kegiatan: /s/kegiatan: /kegiatan: Ubah $k /" "$sop"
   until grep -q "data: reload" "$work/events"; do sleep 0.005; done

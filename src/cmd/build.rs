@@ -1,6 +1,6 @@
 //! `sopan build`: run the pipeline in disk mode (the build cache on disk, PDF worker processes
-//! on large sites), then write the output atomically. Content errors leave the previous output
-//! as it was.
+//! on large sites, files written to a staging folder as they are made), then swap that folder
+//! in. Content errors and failed builds leave the previous output as it was.
 
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -10,6 +10,7 @@ use crate::cmd::EXIT_ERRORS;
 use crate::core::error::Error;
 use crate::core::report;
 use crate::pipeline::disk_cache::DiskCache;
+use crate::pipeline::staging::Staging;
 use crate::pipeline::{self, Mode, output};
 
 /// Where the build cache is and whether to trust it.
@@ -20,7 +21,7 @@ pub(crate) struct CacheOptions {
     pub(crate) bersih: bool,
 }
 
-/// `sopan build`: check, then render into memory and write `out` atomically. `root` is a
+/// `sopan build`: check, then render into a staging folder and swap it in as `out`. `root` is a
 /// project ([`crate::cmd::project_root`] found it).
 pub(crate) fn run(
     root: &Path,
@@ -51,6 +52,7 @@ pub(crate) fn run(
             &Mode::Disk {
                 progress,
                 cache: None,
+                staging: None,
             },
             &mut log,
         )?,
@@ -67,9 +69,12 @@ pub(crate) fn run(
     // Opened once the content is good (a refused build leaves no cache behind), under the
     // output's lock: two builds of one output never share it at once.
     let disk = DiskCache::open(root, out, &cache.dir, cache.bersih)?;
+    // Files go to the staging folder as they are made; a failed build deletes it.
+    let staging = Staging::begin(out, Some(disk.manifest_for(out)), cache.bersih)?;
     let mode = Mode::Disk {
         progress,
         cache: Some(&disk),
+        staging: Some(&staging),
     };
     let mut output = pipeline::render(root, &loaded, &mode, &mut log)?.output;
     if only.is_some() {
@@ -79,11 +84,15 @@ pub(crate) fn run(
         output.insert(crate::site::portal::manifest::FILE, record.to_bytes());
     }
     let t = Instant::now();
-    output.write_to(out)?;
-    log("menulis keluaran", t.elapsed());
+    let files = output.len();
+    output.commit(out)?;
+    let (linked, written) = staging.counts();
+    log(
+        &format!("memasang keluaran ({written} ditulis, {linked} ditautkan dari keluaran lama)"),
+        t.elapsed(),
+    );
     eprintln!(
-        "Selesai: {} berkas ditulis ke {} ({})",
-        output.len(),
+        "Selesai: {files} berkas ditulis ke {} ({})",
         out.display(),
         report::summary(sops, &loaded.diags)
     );

@@ -808,6 +808,7 @@ fn compile_in_threads(
     jobs: &[SopJob],
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
+    done: &(dyn Fn(Shared) -> Shared + Sync),
 ) -> Result<Vec<Result<Shared, Error>>, Error> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let next = AtomicUsize::new(0);
@@ -834,11 +835,14 @@ fn compile_in_threads(
                         Some(pool) => pool.install(|| renderer.compile_job(job)),
                         None => renderer.compile_job(job),
                     };
-                    let r = r.map(share).inspect(|files| {
-                        if let Some((c, key)) = cache.zip(key) {
-                            c.put(key, files);
-                        }
-                    });
+                    let r = r
+                        .map(share)
+                        .inspect(|files| {
+                            if let Some((c, key)) = cache.zip(key) {
+                                c.put(key, files);
+                            }
+                        })
+                        .map(done);
                     // Typst's memo cache is process-wide and grows with every document, and a
                     // large cache made compiling slower (1,000 SOPs: evicting after every
                     // document 10.3 s, keeping what the last 8 documents used 12.9 s). Another
@@ -905,12 +909,22 @@ pub(crate) fn render(
     // threads or in worker processes alike.
     let mut results: Vec<Result<Shared, Error>> = Vec::new();
     let mut keys: Vec<[u8; 32]> = Vec::new();
+    // `sopan build` writes each document to its staging folder as it is made.
+    let staging = out.staging().cloned();
+    let is_notes = |path: &str| path.ends_with(LAYOUT_NOTES);
     if let Some(disk) = disk {
         let looked: Vec<(SopJob, [u8; 32], Option<Shared>)> = jobs
             .into_par_iter()
             .map(|job| {
                 let key = renderer.key("sop", &job.id, job.data.as_bytes());
-                let hit = disk.get(&key);
+                let hit = match &staging {
+                    Some(st) => disk.get_staged(&key, st, &is_notes),
+                    None => disk.get(&key),
+                };
+                // `serve`'s first build: its saves reuse what the disk held.
+                if let (Some(c), Some(files)) = (cache, &hit) {
+                    c.put(key, files);
+                }
                 (job, key, hit)
             })
             .collect();
@@ -940,30 +954,40 @@ pub(crate) fn render(
         }
         w => w,
     };
+    // Each compiled document goes to the build cache and the staging folder as it arrives;
+    // each result names its job by its PDF's path.
+    let key_of: std::collections::HashMap<String, [u8; 32]> = jobs
+        .iter()
+        .zip(&keys)
+        .map(|(j, k)| (format!("{}.pdf", j.id), *k))
+        .collect();
+    let done = |files: Shared| -> Shared {
+        if let Some(disk) = disk
+            && let Some(key) = files.first().and_then(|(p, _)| key_of.get(p))
+        {
+            disk.put(key, &files);
+        }
+        match &staging {
+            Some(st) => files
+                .into_iter()
+                .map(|(p, b)| {
+                    let b = if is_notes(&p) { b } else { st.put(&p, b) };
+                    (p, b)
+                })
+                .collect(),
+            None => files,
+        }
+    };
     let compiled: Vec<Result<Shared, Error>> = match workers {
         Workers::Processes(_, _) if jobs.is_empty() => Vec::new(),
-        Workers::Processes(n, ref setup) => crate::pdf::worker::compile(setup, &jobs, n, tick)?
-            .into_iter()
-            .map(|files| Ok(share(files)))
-            .collect(),
-        Workers::Threads => compile_in_threads(renderer, &jobs, cache, tick)?,
+        Workers::Processes(n, ref setup) => {
+            crate::pdf::worker::compile(setup, &jobs, n, tick, &|files| done(share(files)))?
+                .into_iter()
+                .map(Ok)
+                .collect()
+        }
+        Workers::Threads => compile_in_threads(renderer, &jobs, cache, tick, &done)?,
     };
-    if let Some(disk) = disk {
-        // Entries are written only for documents that compiled; each result names its job
-        // by its PDF's path.
-        let key_of: std::collections::HashMap<String, [u8; 32]> = jobs
-            .iter()
-            .zip(&keys)
-            .map(|(j, k)| (format!("{}.pdf", j.id), *k))
-            .collect();
-        compiled.par_iter().for_each(|r| {
-            if let Ok(files) = r
-                && let Some(key) = files.first().and_then(|(p, _)| key_of.get(p))
-            {
-                disk.put(key, files);
-            }
-        });
-    }
     results.extend(compiled);
     for files in results {
         for (path, blob) in files? {
@@ -989,7 +1013,7 @@ pub fn render_books(
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    render_books_cached(site, renderer, out, cache, None, tick)
+    render_books_cached(site, renderer, out, cache, None, None, tick)
 }
 
 /// [`render_books`], taking unchanged books from the build cache on disk too.
@@ -999,6 +1023,7 @@ pub(crate) fn render_books_cached(
     out: &mut Output,
     cache: Option<&PdfCache>,
     disk: Option<&DiskCache>,
+    books: Option<(&crate::pipeline::cache::Books, bool)>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
     if site.instansi.iter().all(|i| i.keputusan.is_none()) {
@@ -1017,6 +1042,19 @@ pub(crate) fn render_books_cached(
             .cause(e)
         })?;
     let out_ref: &Output = out;
+    let staging = out.staging().cloned();
+    let stage = |files: Shared| -> Shared {
+        match &staging {
+            Some(st) => files
+                .into_iter()
+                .map(|(p, b)| {
+                    let b = st.put(&p, b);
+                    (p, b)
+                })
+                .collect(),
+            None => files,
+        }
+    };
     let books: Vec<Result<Shared, Error>> = pool.install(|| {
         site.instansi
             .par_iter()
@@ -1026,12 +1064,12 @@ pub(crate) fn render_books_cached(
                     .sops()
                     .map(|s| out_ref.blob(&format!("{}.pdf", s.id)))
                     .collect();
-                let sops = classic_forms(
-                    i,
-                    blobs
-                        .iter()
-                        .map(|b| b.map(|b| b.bytes()).unwrap_or_default()),
-                )?;
+                // Read back from the staging folder in `sopan build`, one book at a time.
+                let read: Vec<Option<std::borrow::Cow<[u8]>>> = blobs
+                    .iter()
+                    .map(|b| b.map(|b| b.read()).transpose())
+                    .collect::<Result<_, _>>()?;
+                let sops = classic_forms(i, read.iter().map(|b| b.as_deref().unwrap_or_default()))?;
                 let sops: Vec<&[u8]> = sops.iter().map(|c| &**c).collect();
                 // Read before the decree part is laid out: its daftar isi needs their lengths.
                 let parts = book_parts(i, &sops)?;
@@ -1045,14 +1083,30 @@ pub(crate) fn render_books_cached(
                     }
                     <[u8; 32]>::from(h.finalize())
                 });
-                if let Some(files) = cache.zip(key).and_then(|(c, key)| c.get(&key)) {
+                let kept = |files: Shared| {
+                    if let Some((b, _)) = books {
+                        b.keep(&i.id, &files);
+                    }
                     tick();
-                    return Ok(files);
+                    files
+                };
+                if let Some(files) = cache.zip(key).and_then(|(c, key)| c.get(&key)) {
+                    return Ok(kept(files));
                 }
-                if let Some(files) = disk.zip(key).and_then(|(d, key)| d.get(&key)) {
+                let hit = disk.zip(key).and_then(|(d, key)| match &staging {
+                    Some(st) => d.get_staged(&key, st, &|_| false),
+                    None => d.get(&key),
+                });
+                if let Some(files) = hit {
                     if let Some((c, key)) = cache.zip(key) {
                         c.put(key, &files);
                     }
+                    return Ok(kept(files));
+                }
+                // `serve`: the previous book, whole, until the next build joins this one.
+                if let Some((b, true)) = books
+                    && let Some(files) = b.stale(&i.id)
+                {
                     tick();
                     return Ok(files);
                 }
@@ -1070,8 +1124,7 @@ pub(crate) fn render_books_cached(
                 if let Some((d, key)) = disk.zip(key) {
                     d.put(&key, &files);
                 }
-                tick();
-                Ok(files)
+                Ok(kept(stage(files)))
             })
             .collect()
     });

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::core::error::WorkerAct;
 use crate::core::error::{Error, ErrorKind};
 use crate::pdf::renderer::{Files, PdfRenderer, RendererSetup, SopJob, WorkerSetup};
+use crate::pipeline::disk_cache::Shared;
 use crate::pipeline::theme::Theme;
 
 /// The hidden subcommand a worker runs as.
@@ -30,13 +31,15 @@ struct Header {
     setup: RendererSetup,
 }
 
-/// Compiles `jobs` in `n` worker processes; returns each job's files in the order of `jobs`.
-pub fn compile(
+/// Compiles `jobs` in `n` worker processes; returns what `done` made of each job's files (as
+/// they arrive: `sopan build` writes them out at once), in the order of `jobs`.
+pub(crate) fn compile(
     ws: &WorkerSetup,
     jobs: &[SopJob],
     n: usize,
     tick: &(dyn Fn() + Sync),
-) -> Result<Vec<Files>, Error> {
+    done: &(dyn Fn(Files) -> Shared + Sync),
+) -> Result<Vec<Shared>, Error> {
     let exe = std::env::current_exe().map_err(|e| worker_io(WorkerAct::FindExe, e))?;
     let header = serde_json::to_string(&Header {
         root: ws.root.to_path_buf(),
@@ -47,11 +50,11 @@ pub fn compile(
     // Jobs are handed out one at a time as workers finish them, largest first: a fixed share
     // per worker (every n-th job) left one worker idle for 0.2–0.85 s at the end of 1,000 SOPs.
     let next = AtomicUsize::new(0);
-    let results: Vec<Result<Vec<(usize, Files)>, Error>> = std::thread::scope(|scope| {
+    let results: Vec<Result<Vec<(usize, Shared)>, Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..n)
             .map(|_| {
                 let (header, exe, next) = (&header, &exe, &next);
-                scope.spawn(move || run_one(exe, header, jobs, next, tick))
+                scope.spawn(move || run_one(exe, header, jobs, next, tick, done))
             })
             .collect();
         handles
@@ -59,7 +62,7 @@ pub fn compile(
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let mut by_job: Vec<Option<Files>> = (0..jobs.len()).map(|_| None).collect();
+    let mut by_job: Vec<Option<Shared>> = (0..jobs.len()).map(|_| None).collect();
     for result in results {
         for (k, files) in result? {
             by_job[k] = Some(files);
@@ -86,7 +89,8 @@ fn run_one(
     jobs: &[SopJob],
     next: &AtomicUsize,
     tick: &(dyn Fn() + Sync),
-) -> Result<Vec<(usize, Files)>, Error> {
+    done: &(dyn Fn(Files) -> Shared + Sync),
+) -> Result<Vec<(usize, Shared)>, Error> {
     let mut child = Command::new(exe)
         .arg(COMMAND)
         // One worker per core already fills the cores; Typst's own rayon pool on top of that
@@ -145,7 +149,7 @@ fn run_one(
             match read_files(&mut r) {
                 Ok(files) => {
                     tick();
-                    all.push((k, files));
+                    all.push((k, done(files)));
                     send(&mut input, &mut sent);
                 }
                 Err(e) => {

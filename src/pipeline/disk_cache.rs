@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use crate::core::error::Place;
 use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::pipeline::output::Blob;
+use crate::pipeline::staging::Staging;
 
 /// The first bytes of every entry.
 const MAGIC: &[u8] = b"SOPAN-CACHE-1\n";
@@ -120,6 +121,14 @@ impl DiskCache {
         })
     }
 
+    /// Where the record of the output folder `out` is kept (the files the last build left
+    /// there: [`Staging`] links unchanged ones from it). One per output folder.
+    pub(crate) fn manifest_for(&self, out: &Path) -> PathBuf {
+        let name: [u8; 32] = Sha256::digest(resolved(out).as_os_str().as_encoded_bytes()).into();
+        let cache = self.dir.parent().unwrap_or(&self.dir);
+        cache.join(format!("keluaran-{}.txt", &hex(&name)[..16]))
+    }
+
     fn path(&self, key: &[u8; 32]) -> PathBuf {
         self.dir.join(format!("{}{SUFFIX}", hex(key)))
     }
@@ -136,6 +145,70 @@ impl DiskCache {
         let files = self.fetch(key)?;
         self.hits.fetch_add(1, Ordering::Relaxed);
         Some(files)
+    }
+
+    /// [`DiskCache::get`] for a build writing to `staging`: when the previous output still
+    /// holds every file of the entry as the last build left it, the files are linked from
+    /// there and only the entry's header is read (a build with nothing changed read and
+    /// hashed 190 MB of entries at 1,000 SOPs); else the entry is read, checked whole and its
+    /// files staged. Files whose path `keep` accepts stay in memory (they are never written).
+    pub(crate) fn get_staged(
+        &self,
+        key: &[u8; 32],
+        staging: &Staging,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Option<Shared> {
+        if !self.fresh
+            && let Some(listed) = self.header(key)
+            && !listed.iter().any(|(path, ..)| keep(path))
+        {
+            let linked: Option<Shared> = listed
+                .into_iter()
+                .map(|(path, len, sha)| Some((path.clone(), staging.link(&path, len, sha)?)))
+                .collect();
+            if let Some(files) = linked {
+                self.mark(key);
+                self.hits.fetch_add(1, Ordering::Relaxed);
+                return Some(files);
+            }
+        }
+        let files = self.get(key)?;
+        Some(
+            files
+                .into_iter()
+                .map(|(path, blob)| {
+                    let blob = if keep(&path) {
+                        blob
+                    } else {
+                        staging.put(&path, blob)
+                    };
+                    (path, blob)
+                })
+                .collect(),
+        )
+    }
+
+    /// The files an entry lists, read from its header alone, when the header is whole, of
+    /// this sopan, and the entry's length is what it lists.
+    fn header(&self, key: &[u8; 32]) -> Option<Listed> {
+        use std::io::Read as _;
+        let path = self.path(key);
+        let mut file = std::fs::File::open(&path).ok()?;
+        let size = file.metadata().ok()?.len();
+        let mut head = vec![0u8; 16 * 1024];
+        let mut filled = 0;
+        while filled < head.len() {
+            match file.read(&mut head[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
+        }
+        head.truncate(filled);
+        let (listed, body) = parse_header(&head, key).ok()?;
+        let total: u64 = listed.iter().map(|(_, len, _)| *len as u64).sum();
+        (body as u64 + total == size).then_some(listed)
     }
 
     /// [`DiskCache::store`] for a compiled document, counted for the stage times.
@@ -273,7 +346,7 @@ fn header(key: &[u8; 32], files: &Shared) -> Vec<u8> {
     for (path, blob) in files {
         h.extend_from_slice(&(path.len() as u32).to_le_bytes());
         h.extend_from_slice(path.as_bytes());
-        h.extend_from_slice(&(blob.bytes().len() as u64).to_le_bytes());
+        h.extend_from_slice(&(blob.len() as u64).to_le_bytes());
         h.extend_from_slice(&blob.sha256());
     }
     let sum: [u8; 32] = Sha256::digest(&h).into();
@@ -286,7 +359,11 @@ fn write_entry(tmp: &Path, key: &[u8; 32], files: &Shared) -> std::io::Result<()
     let mut f = std::io::BufWriter::new(std::fs::File::create(tmp)?);
     f.write_all(&header(key, files))?;
     for (_, blob) in files {
-        f.write_all(blob.bytes())?;
+        f.write_all(
+            &blob
+                .read()
+                .map_err(|e| std::io::Error::other(e.message()))?,
+        )?;
     }
     f.into_inner().map_err(|e| e.into_error())?.sync_data()
 }
@@ -315,9 +392,13 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The files of an entry, or why it cannot be trusted (in Indonesian, for the warning).
-fn decode(bytes: Vec<u8>, key: &[u8; 32]) -> Result<Shared, String> {
-    let mut r = Reader(&bytes);
+/// A file an entry lists: path, length, SHA-256.
+type Listed = Vec<(String, usize, [u8; 32])>;
+
+/// The header of an entry (or of its first bytes): the files it lists and where their bytes
+/// begin, or why it cannot be trusted (in Indonesian, for the warning).
+fn parse_header(bytes: &[u8], key: &[u8; 32]) -> Result<(Listed, usize), String> {
+    let mut r = Reader(bytes);
     if r.take(MAGIC.len()).ok() != Some(MAGIC) {
         return Err("bukan entri cache sopan (penanda awal salah)".into());
     }
@@ -348,6 +429,13 @@ fn decode(bytes: Vec<u8>, key: &[u8; 32]) -> Result<Shared, String> {
     if Sha256::digest(&bytes[..head_len]).as_slice() != sum {
         return Err("checksum kepala entri tidak cocok".into());
     }
+    Ok((listed, head_len + 32))
+}
+
+/// The files of an entry, or why it cannot be trusted (in Indonesian, for the warning).
+fn decode(bytes: Vec<u8>, key: &[u8; 32]) -> Result<Shared, String> {
+    let (listed, body) = parse_header(&bytes, key)?;
+    let mut r = Reader(&bytes[body..]);
     let total: usize = listed.iter().map(|(_, len, _)| len).sum();
     if r.0.len() != total {
         return Err(format!(

@@ -1,13 +1,15 @@
 //! The build pipeline: `sopan.yaml` and `content/` → load and validate → git history and audit
-//! → the stage list ([`stages`]: open data, PDFs, search index, pages) → an in-memory
-//! [`Output`]. `sopan build` writes that output to disk, `sopan serve` serves it; both run the
-//! same stages and differ only in their [`Mode`] (as zola's `Site::build` with a build mode).
+//! → the stage list ([`stages`]: open data, PDFs, search index, pages) → an [`Output`].
+//! `sopan build` writes each file to a staging folder as it is made ([`staging`]) and swaps
+//! it in, `sopan serve` keeps the output in memory and serves it; both run the same stages
+//! and differ only in their [`Mode`] (as zola's `Site::build` with a build mode).
 //! The theme, the output and the caches of `serve` live here too.
 
 pub(crate) mod cache;
 pub(crate) mod disk_cache;
 pub mod output;
 mod stages;
+pub(crate) mod staging;
 pub mod theme;
 
 use std::path::Path;
@@ -37,6 +39,8 @@ pub(crate) enum Mode<'a> {
         progress: bool,
         /// The build cache on disk (`.sopan/cache/`): documents compiled by earlier builds.
         cache: Option<&'a disk_cache::DiskCache>,
+        /// Where files go as they are made (`None`: the output stays in memory).
+        staging: Option<&'a std::sync::Arc<staging::Staging>>,
     },
     /// `sopan serve`: reuse what earlier builds made; with `defer_search` the output comes
     /// without its search index and with the records to index it later.
@@ -45,6 +49,11 @@ pub(crate) enum Mode<'a> {
         caches: &'a Caches,
         /// Leave the search index to the caller (`serve`'s search thread).
         defer_search: bool,
+        /// Serve the previous decree book of an instansi whose book changed (see
+        /// [`cache::Books`]); the caller builds again to join the new one.
+        defer_books: bool,
+        /// The build cache on disk, read (never written) by `serve`'s first build.
+        disk: Option<&'a disk_cache::DiskCache>,
     },
 }
 
@@ -183,9 +192,18 @@ fn render_stages(
     let t = Instant::now();
     let extras = extras(root, loaded, caches.map(|c| &c.history));
     log("riwayat git dan audit", t.elapsed());
-    let (progress, defer_search, disk) = match mode {
-        Mode::Disk { progress, cache } => (*progress, false, *cache),
-        Mode::Memory { defer_search, .. } => (false, *defer_search, None),
+    let (progress, defer_search, disk, staging, defer_books) = match mode {
+        Mode::Disk {
+            progress,
+            cache,
+            staging,
+        } => (*progress, false, *cache, *staging, false),
+        Mode::Memory {
+            defer_search,
+            defer_books,
+            disk,
+            ..
+        } => (false, *defer_search, *disk, None, *defer_books),
     };
     let ctx = stages::BuildContext {
         extras: &extras,
@@ -198,9 +216,12 @@ fn render_stages(
         search: caches.map(|c| &*c.search),
         defer_search,
         processes: mode.pdf_processes(site.sops().count()),
+        staging,
+        books: caches.map(|c| (&c.books, defer_books)),
     };
     let output = stages::stages(site, &ctx, log)?;
-    if let Some(disk) = disk {
+    // Only `build` owns the cache: `serve` leaves the entries it did not read.
+    if let (Some(disk), Mode::Disk { .. }) = (disk, mode) {
         disk.finish();
     }
     let records = if defer_search {

@@ -1,6 +1,8 @@
-//! Output: the whole build in memory (path → bytes), written to disk atomically or served as is,
-//! so the browser and the disk see the same bytes.
+//! Output: every file of a build by its path, held in memory and served as is (`serve`), or
+//! written to a staging folder as it is made and swapped in whole (`build`, [`Staging`]), so
+//! the browser and the disk see the same bytes.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -8,56 +10,132 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
-use crate::core::error::Place;
-use crate::core::error::{Error, ErrorKind, IoAct};
+use crate::core::error::{Error, ErrorKind, IoAct, Place};
+pub(crate) use crate::pipeline::staging::Staging;
 
 /// Name of the marker file that says a folder was written by sopan (and may be replaced).
 pub(crate) const MARKER: &str = ".sopan-output";
 
 /// The bytes of one output file, shared rather than copied: `serve` hands the PDFs and
 /// flowcharts of unchanged SOPs from one build to the next (copying 330 MB of them took 0.4 s
-/// of every save at 1,000 SOPs), and a file's SHA-256 is computed at most once.
-#[derive(Debug, Default)]
+/// of every save at 1,000 SOPs), and a file's SHA-256 is computed at most once. `sopan build`
+/// writes its documents to the staging folder as they are made ([`Staging`]) and keeps only
+/// where each went, its length and its SHA-256, so its memory does not grow with the site.
+#[derive(Debug)]
 pub struct Blob {
-    bytes: Vec<u8>,
+    store: Store,
     sha256: OnceLock<[u8; 32]>,
+}
+
+#[derive(Debug)]
+enum Store {
+    /// The bytes themselves (every file of `serve`, the small files of `build`).
+    Memory(Vec<u8>),
+    /// Already written to the staging folder of a build, at `path`.
+    Staged { path: PathBuf, len: usize },
 }
 
 impl Blob {
     /// Shares `bytes`.
     pub fn new(bytes: Vec<u8>) -> Arc<Blob> {
         Arc::new(Blob {
-            bytes,
+            store: Store::Memory(bytes),
             sha256: OnceLock::new(),
         })
     }
 
-    /// The bytes.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+    /// A file written to a staging folder: its place, length and SHA-256.
+    pub(crate) fn staged(path: PathBuf, len: usize, sha256: [u8; 32]) -> Arc<Blob> {
+        Arc::new(Blob {
+            store: Store::Staged { path, len },
+            sha256: OnceLock::from(sha256),
+        })
     }
 
-    /// SHA-256 of the bytes, computed on first use.
+    /// The bytes held in memory: every file of `serve` and of a build without a staging
+    /// folder. Empty for a file `sopan build` already wrote out; [`Blob::read`] reads those.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.store {
+            Store::Memory(bytes) => bytes,
+            Store::Staged { .. } => &[],
+        }
+    }
+
+    /// The bytes, from memory or read back from the staging folder.
+    pub(crate) fn read(&self) -> Result<Cow<'_, [u8]>, Error> {
+        match &self.store {
+            Store::Memory(bytes) => Ok(Cow::Borrowed(bytes)),
+            Store::Staged { path, .. } => std::fs::read(path)
+                .map(Cow::Owned)
+                .map_err(|e| Error::io(IoAct::Read, path, e)),
+        }
+    }
+
+    /// At least the first `n` bytes (all of them when shorter): the site reads a flowchart's
+    /// size and a PDF's page count from their first bytes, and reading whole staged files
+    /// back cost a warm build of 1,000 SOPs 190 MB of reads.
+    pub(crate) fn read_head(&self, n: usize) -> Result<Cow<'_, [u8]>, Error> {
+        use std::io::Read as _;
+        match &self.store {
+            Store::Memory(bytes) => Ok(Cow::Borrowed(bytes)),
+            Store::Staged { path, .. } => {
+                let mut head = Vec::with_capacity(n);
+                std::fs::File::open(path)
+                    .and_then(|f| f.take(n as u64).read_to_end(&mut head))
+                    .map_err(|e| Error::io(IoAct::Read, path, e))?;
+                Ok(Cow::Owned(head))
+            }
+        }
+    }
+
+    /// Length in bytes.
+    pub(crate) fn len(&self) -> usize {
+        match &self.store {
+            Store::Memory(bytes) => bytes.len(),
+            Store::Staged { len, .. } => *len,
+        }
+    }
+
+    /// Whether the bytes are already in a staging folder.
+    pub(crate) fn is_staged(&self) -> bool {
+        matches!(self.store, Store::Staged { .. })
+    }
+
+    /// SHA-256 of the bytes, computed on first use (a staged file carries its own).
     pub(crate) fn sha256(&self) -> [u8; 32] {
         *self
             .sha256
-            .get_or_init(|| Sha256::digest(&self.bytes).into())
+            .get_or_init(|| Sha256::digest(self.bytes()).into())
     }
 }
 
 impl PartialEq for Blob {
     fn eq(&self, other: &Self) -> bool {
-        self.bytes == other.bytes
+        match (&self.store, &other.store) {
+            (Store::Memory(a), Store::Memory(b)) => a == b,
+            _ => self.len() == other.len() && self.sha256() == other.sha256(),
+        }
     }
 }
 
 impl Eq for Blob {}
 
-/// Every output file by its `/`-separated path relative to the output folder.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Every output file by its `/`-separated path relative to the output folder. With a staging
+/// folder (`sopan build`), every file inserted is written there at once and only its
+/// [`Blob::staged`] record stays.
+#[derive(Clone, Debug, Default)]
 pub struct Output {
     files: BTreeMap<String, Arc<Blob>>,
+    staging: Option<Arc<Staging>>,
 }
+
+impl PartialEq for Output {
+    fn eq(&self, other: &Self) -> bool {
+        self.files == other.files
+    }
+}
+
+impl Eq for Output {}
 
 impl Output {
     /// An empty output.
@@ -65,19 +143,73 @@ impl Output {
         Self::default()
     }
 
-    /// Adds (or replaces) a file.
+    /// An empty output whose files go to `staging` as they are inserted.
+    pub(crate) fn staged(staging: Arc<Staging>) -> Self {
+        Output {
+            files: BTreeMap::new(),
+            staging: Some(staging),
+        }
+    }
+
+    /// An empty output writing where this one writes (to the same staging folder, or memory).
+    pub(crate) fn empty_like(&self) -> Self {
+        Output {
+            files: BTreeMap::new(),
+            staging: self.staging.clone(),
+        }
+    }
+
+    /// The staging folder files go to, if any.
+    pub(crate) fn staging(&self) -> Option<&Arc<Staging>> {
+        self.staging.as_ref()
+    }
+
+    /// Adds (or replaces) a file. With a staging folder, a failed write is an error.
     pub fn insert(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
-        self.files.insert(path.into(), Blob::new(bytes));
+        self.insert_blob(path, Blob::new(bytes));
     }
 
     /// Adds (or replaces) a file with bytes shared with another build.
     pub(crate) fn insert_blob(&mut self, path: impl Into<String>, blob: Arc<Blob>) {
-        self.files.insert(path.into(), blob);
+        let path = path.into();
+        let blob = match &self.staging {
+            Some(staging) => staging.put(&path, blob),
+            None => blob,
+        };
+        self.files.insert(path, blob);
     }
 
-    /// The bytes of `path`.
+    /// The bytes of `path` held in memory (see [`Blob::bytes`]).
     pub fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(|b| b.bytes())
+    }
+
+    /// The bytes of `path`, from memory or read back from the staging folder.
+    pub(crate) fn read(&self, path: &str) -> Option<Cow<'_, [u8]>> {
+        let blob = self.files.get(path)?;
+        match blob.read() {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                if let Some(s) = &self.staging {
+                    s.fail(e);
+                }
+                None
+            }
+        }
+    }
+
+    /// At least the first `n` bytes of `path` (see [`Blob::read_head`]).
+    pub(crate) fn read_head(&self, path: &str, n: usize) -> Option<Cow<'_, [u8]>> {
+        let blob = self.files.get(path)?;
+        match blob.read_head(n) {
+            Ok(bytes) => Some(bytes),
+            Err(e) => {
+                if let Some(s) = &self.staging {
+                    s.fail(e);
+                }
+                None
+            }
+        }
     }
 
     /// The shared bytes of `path`.
@@ -87,7 +219,9 @@ impl Output {
 
     /// Moves every file of `other` in (replacing those of the same path).
     pub fn extend(&mut self, other: Output) {
-        self.files.extend(other.files);
+        for (path, blob) in other.files {
+            self.insert_blob(path, blob);
+        }
     }
 
     /// Paths and shared bytes of the files under `prefix` (a folder path ending in `/`).
@@ -109,9 +243,14 @@ impl Output {
         self.files.retain(|p, _| !p.starts_with(prefix));
     }
 
-    /// Paths and bytes, sorted by path.
+    /// Paths and bytes held in memory (see [`Blob::bytes`]), sorted by path.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files.iter().map(|(p, b)| (p.as_str(), b.bytes()))
+    }
+
+    /// Every path, sorted.
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
     }
 
     /// Number of files.
@@ -124,50 +263,31 @@ impl Output {
         self.files.is_empty()
     }
 
+    /// Swaps the staging folder in as `dir` (`sopan build`): a file that failed to be written
+    /// fails the build here, and the previous output stays.
+    pub(crate) fn commit(self, dir: &Path) -> Result<(), Error> {
+        let Some(staging) = self.staging.clone() else {
+            return self.write_to(dir);
+        };
+        staging.check()?;
+        let tmp = staging.dir().to_path_buf();
+        swap_in(&tmp, dir)?;
+        staging.committed(dir, &self.files);
+        Ok(())
+    }
+
     /// Replaces `dir` with exactly these files. The new tree is written beside `dir` and swapped
     /// in by renames, so a failed or killed build leaves the previous output whole. A non-empty
     /// `dir` that sopan did not write is never touched.
     pub(crate) fn write_to(&self, dir: &Path) -> Result<(), Error> {
-        if dir.exists() && !dir.join(MARKER).exists() && !is_empty_dir(dir) {
-            return Err(Error::new(ErrorKind::OutputNotOurs {
-                dir: dir.to_path_buf(),
-            }));
-        }
-        let parent = parent_of(dir);
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(IoAct::CreateDir, parent, e))?;
-        let tmp = sibling(dir, "baru", "output");
-        let old = sibling(dir, "lama", "output");
-        recover(dir)?;
-        for stale in [&tmp, &old] {
-            if stale.exists() {
-                std::fs::remove_dir_all(stale).map_err(|e| Error::io(IoAct::Remove, stale, e))?;
-            }
-        }
+        let tmp = prepare(dir)?;
         let previous = dir.join(MARKER).exists().then_some(dir);
         let written = self.write_tree(&tmp, previous);
         if let Err(e) = written {
             let _ = std::fs::remove_dir_all(&tmp);
             return Err(e);
         }
-        if dir.exists() && exchange(&tmp, dir) {
-            // `tmp` now holds the previous output.
-            return std::fs::remove_dir_all(&tmp)
-                .map_err(|e| Error::io(IoAct::RemoveOldOutput, &tmp, e));
-        }
-        if dir.exists() {
-            std::fs::rename(dir, &old).map_err(|e| Error::io(IoAct::Move, dir, e))?;
-        }
-        if let Err(e) = std::fs::rename(&tmp, dir) {
-            if old.exists() {
-                let _ = std::fs::rename(&old, dir);
-            }
-            return Err(Error::io(IoAct::InstallOutput, dir, e));
-        }
-        if old.exists() {
-            std::fs::remove_dir_all(&old)
-                .map_err(|e| Error::io(IoAct::RemoveOldOutput, &old, e))?;
-        }
-        Ok(())
+        swap_in(&tmp, dir)
     }
 
     /// Writes every file under `root`. A file whose bytes equal the same path in `previous`
@@ -205,6 +325,109 @@ impl Output {
         })?;
         Ok(())
     }
+}
+
+/// Deletes `old`, the previous output of `dir`, in the background: the new output is in
+/// place already, and unlinking the 60,000 files of a previous output of 10,000 SOPs took 26 s
+/// of disk time on a busy disk (each file also linked into the new output updates its inode).
+/// It is renamed aside first (`.<dir>.hapus.<pid>-<n>`), where no later build writes; what a
+/// deletion did not finish, the next build deletes. Where no process can be started, it is
+/// deleted here.
+fn discard(old: &Path, dir: &Path) -> Result<(), Error> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let aside = sibling(
+        dir,
+        &format!("hapus.{}-{stamp}", std::process::id()),
+        "output",
+    );
+    let target = if std::fs::rename(old, &aside).is_ok() {
+        aside
+    } else {
+        old.to_path_buf()
+    };
+    if delete_in_background(&target) {
+        return Ok(());
+    }
+    std::fs::remove_dir_all(&target).map_err(|e| Error::io(IoAct::RemoveOldOutput, &target, e))
+}
+
+/// Starts `rm -rf` on `path` without waiting for it.
+fn delete_in_background(path: &Path) -> bool {
+    std::process::Command::new("rm")
+        .arg("-rf")
+        .arg("--")
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
+}
+
+/// Deletes (in the background) what earlier builds of `dir` set aside ([`discard`]) and did
+/// not finish deleting.
+fn discard_leftovers(dir: &Path) {
+    let name = dir
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy());
+    let prefix = format!(".{name}.hapus.");
+    let Ok(listed) = std::fs::read_dir(parent_of(dir)) else {
+        return;
+    };
+    for entry in listed.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            delete_in_background(&entry.path());
+        }
+    }
+}
+
+/// Readies the replacement of `dir` and returns the path of the new tree beside it (not yet
+/// created): refuses a non-empty `dir` that sopan did not write (it is never touched), puts
+/// back an output a killed build left aside, and deletes what such a build left half made.
+pub(crate) fn prepare(dir: &Path) -> Result<PathBuf, Error> {
+    if dir.exists() && !dir.join(MARKER).exists() && !is_empty_dir(dir) {
+        return Err(Error::new(ErrorKind::OutputNotOurs {
+            dir: dir.to_path_buf(),
+        }));
+    }
+    let parent = parent_of(dir);
+    std::fs::create_dir_all(parent).map_err(|e| Error::io(IoAct::CreateDir, parent, e))?;
+    let tmp = sibling(dir, "baru", "output");
+    let old = sibling(dir, "lama", "output");
+    recover(dir)?;
+    discard_leftovers(dir);
+    for stale in [&tmp, &old] {
+        if stale.exists() {
+            std::fs::remove_dir_all(stale).map_err(|e| Error::io(IoAct::Remove, stale, e))?;
+        }
+    }
+    Ok(tmp)
+}
+
+/// Puts the finished tree `tmp` in place of `dir`: one exchange where the system can, else two
+/// renames (a build killed between them is undone by [`recover`]). The previous output is
+/// deleted after.
+pub(crate) fn swap_in(tmp: &Path, dir: &Path) -> Result<(), Error> {
+    let old = sibling(dir, "lama", "output");
+    if dir.exists() && exchange(tmp, dir) {
+        // `tmp` now holds the previous output.
+        return discard(tmp, dir);
+    }
+    if dir.exists() {
+        std::fs::rename(dir, &old).map_err(|e| Error::io(IoAct::Move, dir, e))?;
+    }
+    if let Err(e) = std::fs::rename(tmp, dir) {
+        if old.exists() {
+            let _ = std::fs::rename(&old, dir);
+        }
+        return Err(Error::io(IoAct::InstallOutput, dir, e));
+    }
+    if old.exists() {
+        discard(&old, dir)?;
+    }
+    Ok(())
 }
 
 /// Refuses an output folder whose replacement would destroy or pollute the project: the project

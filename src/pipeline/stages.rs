@@ -40,6 +40,10 @@ pub(crate) struct BuildContext<'a> {
     /// Compile SOP PDFs in this many worker processes (0 or 1: in threads of this process);
     /// decided once, by [`crate::pipeline::Mode::pdf_processes`].
     pub(crate) processes: usize,
+    /// `sopan build`'s staging folder: every file is written there as it is made.
+    pub(crate) staging: Option<&'a std::sync::Arc<crate::pipeline::staging::Staging>>,
+    /// `serve`'s last decree books, and whether a changed book may be served stale for now.
+    pub(crate) books: Option<(&'a crate::pipeline::cache::Books, bool)>,
 }
 
 /// Runs every stage; `log` receives each stage's name and duration.
@@ -48,7 +52,10 @@ pub(crate) fn stages(
     ctx: &BuildContext,
     log: &mut dyn FnMut(&str, Duration),
 ) -> Result<Output, Error> {
-    let mut out = Output::new();
+    let mut out = match ctx.staging {
+        Some(staging) => Output::staged(staging.clone()),
+        None => Output::new(),
+    };
     // Read first: a bad setting of the search index fails the build before the PDFs.
     let per_part = crate::core::env::get().records_per_part()?;
 
@@ -107,7 +114,9 @@ fn search_bundle(
     ctx: &BuildContext,
     per_part: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    search::index_in_parts_cached(search_record::records(site), ctx.search, ctx.disk, per_part)
+    // `serve` keeps its parts' indexes in its own cache; parts from the disk have none.
+    let disk = ctx.disk.filter(|_| ctx.search.is_none());
+    search::index_in_parts_cached(search_record::records(site), ctx.search, disk, per_part)
 }
 
 /// How long a kind of document took, and what the build cache did for it.
@@ -150,7 +159,15 @@ fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(Tim
     let sops = (t.elapsed(), shown(before, counts()));
     let t = Instant::now();
     let before = counts();
-    pdf::render_books_cached(site, &renderer, out, ctx.cache, ctx.disk, &|| bar.inc(1))?;
+    pdf::render_books_cached(
+        site,
+        &renderer,
+        out,
+        ctx.cache,
+        ctx.disk,
+        ctx.books,
+        &|| bar.inc(1),
+    )?;
     bar.finish_and_clear();
     Ok((sops, (t.elapsed(), shown(before, counts()))))
 }

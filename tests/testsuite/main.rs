@@ -22,5 +22,6 @@ mod revisi;
 mod serve;
 mod serve_batas;
 mod site;
+mod skala;
 mod skema;
 mod validate;

@@ -24,9 +24,15 @@ impl Served {
 
     /// `sopan serve --port 0 ARGS` over `p`.
     pub(crate) fn start_with(p: &Project, args: &[&str]) -> Served {
+        Served::start_env(p, args, &[])
+    }
+
+    /// [`Served::start_with`] with environment variables set.
+    pub(crate) fn start_env(p: &Project, args: &[&str], envs: &[(&str, &str)]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sopan"))
             .args(["serve", "--port", "0"])
             .args(args)
+            .envs(envs.iter().copied())
             .arg(p.path())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -77,7 +83,7 @@ impl Served {
     }
 
     /// GET `path`: the body's bytes (200 only).
-    fn get_bytes(&self, path: &str) -> Vec<u8> {
+    pub(crate) fn get_bytes(&self, path: &str) -> Vec<u8> {
         let mut s = TcpStream::connect(&self.addr).unwrap();
         s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         write!(s, "GET {path} HTTP/1.0\r\nHost: {}\r\n\r\n", self.addr).unwrap();

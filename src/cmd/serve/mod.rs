@@ -17,6 +17,7 @@ use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::core::report;
 use crate::core::sync::lock;
 use crate::pipeline::cache::Caches;
+use crate::pipeline::disk_cache::DiskCache;
 use crate::pipeline::output::Output;
 use crate::site::search::index as search_index;
 use crate::site::search::index::SearchCache;
@@ -220,7 +221,15 @@ struct Built {
 /// errors and operational errors both come back as the text the terminal and the browser
 /// overlay show (without colour). With `defer_search` a good build comes back without its
 /// search index.
-fn build_once(root: &Path, caches: &Caches, defer_search: bool) -> Built {
+/// With `defer_books` a changed decree book is served as it was ([`pipeline::cache::Books`]);
+/// `disk` is the build cache `sopan build` left (read by the first build only).
+fn build_once(
+    root: &Path,
+    caches: &Caches,
+    defer_search: bool,
+    defer_books: bool,
+    disk: Option<&DiskCache>,
+) -> Built {
     // `SOPAN_WAKTU=1` prints each stage's time (for benchmarks), as `build` does.
     let timed = crate::core::env::get().waktu;
     let mut log = |stage: &str, took: Duration| {
@@ -231,6 +240,8 @@ fn build_once(root: &Path, caches: &Caches, defer_search: bool) -> Built {
     let mode = pipeline::Mode::Memory {
         caches,
         defer_search,
+        defer_books,
+        disk,
     };
     let loaded = match pipeline::load(root, &mode, &mut log) {
         Ok(l) => l,
@@ -309,14 +320,16 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
     let mut watcher = watch::Watcher::new(&root, opts.poll)?;
     let cache = Caches::default();
     let t = Instant::now();
-    // The first site is served whole, search index included.
+    // The first site is served whole, search index included, its documents taken from the
+    // build cache `sopan build` keeps when there is one.
+    let disk = open_disk_cache(&root);
     let Built {
         result: first,
         base,
         leftovers,
         ..
-    } = build_once(&root, &cache, false);
-    drop(leftovers);
+    } = build_once(&root, &cache, false, false, disk.as_ref());
+    drop((leftovers, disk));
     match &first {
         Ok(o) => eprintln!(
             "Situs dibangun di memori: {} berkas dalam {} ms",
@@ -362,7 +375,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             base,
             records,
             leftovers,
-        } = build_once(&root, &cache, true);
+        } = build_once(&root, &cache, true, true, None);
         match &result {
             Ok(o) => eprintln!(
                 "Dibangun ulang ({}): {} berkas dan indeks pencarian yang menyusul, {} ms; peramban dimuat ulang",
@@ -390,5 +403,43 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             });
         }
         drop(leftovers);
+        // Books served as they were are joined now, in a build of their own (everything else
+        // comes from the caches); browsers reload once more when it is served.
+        let stale = cache.books.take_pending();
+        if stale > 0 {
+            let t = Instant::now();
+            let built = build_once(&root, &cache, true, false, None);
+            let good = built.result.is_ok();
+            let (generation, to_index) = shared.publish(built.result, built.base);
+            if good {
+                eprintln!(
+                    "  buku keputusan digabung ulang ({stale} buku), {} ms; peramban dimuat ulang",
+                    t.elapsed().as_millis()
+                );
+            }
+            if to_index {
+                search.submit(SearchJob {
+                    generation,
+                    records: built.records,
+                });
+            }
+            drop(built.leftovers);
+        }
+    }
+}
+
+/// The build cache of the project, when `sopan build` left one at the default place. A cache
+/// that cannot be opened is only a slower first build: a warning, not an error.
+fn open_disk_cache(root: &Path) -> Option<DiskCache> {
+    let dir = root.join(crate::pipeline::disk_cache::DEFAULT_DIR);
+    if !dir.is_dir() {
+        return None;
+    }
+    match DiskCache::open(root, &root.join("output"), &dir, false) {
+        Ok(disk) => Some(disk),
+        Err(e) => {
+            eprintln!("peringatan: cache pembangunan tidak dipakai\n{e}");
+            None
+        }
     }
 }

@@ -77,9 +77,9 @@ pub(super) fn sitemap(ctx: &Ctx, out: &mut Output) {
         return;
     }
     let mut urls: Vec<String> = out
-        .iter()
-        .filter(|(p, _)| p.ends_with("index.html"))
-        .filter_map(|(p, _)| ctx.absolute(&page_url_path(p)?))
+        .paths()
+        .filter(|p| p.ends_with("index.html"))
+        .filter_map(|p| ctx.absolute(&page_url_path(p)?))
         .collect();
     urls.sort();
     let mut xml = String::from(

@@ -301,7 +301,7 @@ fn file_ref(out: &Output, base: &str, path: &str) -> Option<FileRef> {
     let blob = out.blob(path)?;
     Some(FileRef {
         url: format!("{base}/{path}"),
-        ukuran: size(blob.bytes().len()),
+        ukuran: size(blob.len()),
         sha256: hex(&blob.sha256()),
     })
 }
@@ -383,7 +383,7 @@ pub fn render(
     let pages: Vec<Result<Output, Error>> = all
         .par_iter()
         .map(|&(i, b, s)| {
-            let mut mine = Output::new();
+            let mut mine = files.empty_like();
             sop(&ctx, i, b, s, files, &mut mine)?;
             history::diff_pages(&ctx, i, b, s, &mut mine)?;
             Ok(mine)

@@ -303,7 +303,10 @@ pub(super) fn sop(
     let mut alur = Vec::new();
     for k in 1.. {
         let path = format!("{}/alur-{k}.svg", s.id);
-        let Some(svg) = files.get(&path) else { break };
+        let Some(svg) = files.read_head(&path, 1024) else {
+            break;
+        };
+        let svg = &*svg;
         let (lebar, tinggi) = svg_size(svg);
         // The PDF page the PDF stage recorded in the SVG (the identity section may take more
         // than one page); the caption counts as the PDF's own footer does.
@@ -318,9 +321,20 @@ pub(super) fn sop(
             pdf_url: format!("{pdf_url}#page={halaman}"),
         });
     }
+    const HEAD: usize = 4096;
     let total = files
-        .get(&s.id.pdf_path())
-        .and_then(pdf_pages)
+        .read_head(&s.id.pdf_path(), HEAD)
+        // Typst writes the page tree first; the whole PDF is read only when the tree's
+        // dictionary (200 bytes, see `pdf_pages`) is not wholly inside the first bytes.
+        .filter(|head| {
+            head.len() < HEAD
+                || head
+                    .windows(11)
+                    .position(|w| w == b"/Type/Pages")
+                    .is_some_and(|at| at + 200 <= head.len())
+        })
+        .and_then(|head| pdf_pages(&head))
+        .or_else(|| files.read(&s.id.pdf_path()).and_then(|pdf| pdf_pages(&pdf)))
         .unwrap_or(alur.len() + 1)
         .max(alur.iter().map(|a| a.halaman).max().unwrap_or(0));
     for a in &mut alur {

@@ -1,0 +1,399 @@
+//! The staging folder of `sopan build` (`.<output>.baru` beside the output folder): every file
+//! is written there as soon as it is made, so the build holds only each file's place, length
+//! and SHA-256 in memory, not the site (640 MiB at 1,000 SOPs). The finished folder is swapped
+//! in whole ([`crate::pipeline::output::swap_in`]); a build that fails deletes it, and the
+//! previous output stays untouched.
+//!
+//! Unchanged files are hard-linked from the previous output instead of written again, when
+//! the record of the previous build (the output's manifest, kept in the build cache) says the
+//! file there has the same SHA-256 and the file still has the inode, length and modification
+//! time that build left. A file edited in `output/` since fails that check and is written
+//! afresh. Files are only ever created here (`create_new`), never opened for writing where
+//! they exist, so a link never lets a build change the previous output's file in place.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::Write as _;
+use std::os::unix::fs::MetadataExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::core::error::{Error, IoAct};
+use crate::pipeline::output::{Blob, MARKER};
+
+/// The first line of a manifest.
+const MANIFEST_MAGIC: &str = "SOPAN-KELUARAN-1";
+
+/// What the previous build recorded of one file it left in the output folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Recorded {
+    sha256: [u8; 32],
+    len: u64,
+    ino: u64,
+    mtime_ns: i128,
+}
+
+/// One build's staging folder.
+pub(crate) struct Staging {
+    /// The folder being filled.
+    dir: PathBuf,
+    /// The output folder it will replace.
+    out: PathBuf,
+    /// Where the manifest of `out` is kept (in the build cache), if anywhere.
+    manifest: Option<PathBuf>,
+    /// The previous build's files that may be linked, by path.
+    previous: HashMap<String, Recorded>,
+    /// Folders created so far (relative paths).
+    dirs: Mutex<HashSet<String>>,
+    /// The first write that failed: the build fails at the swap.
+    failure: Mutex<Option<Error>>,
+    /// Set once swapped in: the folder is no longer ours to delete.
+    committed: AtomicBool,
+    /// Files linked from the previous output, and files written.
+    linked: AtomicUsize,
+    written: AtomicUsize,
+}
+
+impl Staging {
+    /// Prepares the staging folder of `out` (refusing a folder sopan did not write, clearing
+    /// what a killed build left). `manifest` is where the record of `out` is kept; with
+    /// `fresh` (`--bersih`) the record is not trusted and every file is written.
+    pub(crate) fn begin(
+        out: &Path,
+        manifest: Option<PathBuf>,
+        fresh: bool,
+    ) -> Result<Arc<Staging>, Error> {
+        let dir = crate::pipeline::output::prepare(out)?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(IoAct::Create, &dir, e))?;
+        std::fs::write(
+            dir.join(MARKER),
+            b"Folder ini dibuat oleh sopan dan ditimpa setiap `sopan build`.\n",
+        )
+        .map_err(|e| Error::io(IoAct::WriteMarker, dir.join(MARKER), e))?;
+        let previous = match &manifest {
+            Some(path) if !fresh && out.join(MARKER).exists() => read_manifest(path, out),
+            _ => HashMap::new(),
+        };
+        Ok(Arc::new(Staging {
+            dir,
+            out: out.to_path_buf(),
+            manifest,
+            previous,
+            dirs: Mutex::default(),
+            failure: Mutex::default(),
+            committed: AtomicBool::new(false),
+            linked: AtomicUsize::new(0),
+            written: AtomicUsize::new(0),
+        }))
+    }
+
+    /// The folder being filled.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// (files linked from the previous output, files written) so far.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        (
+            self.linked.load(Ordering::Relaxed),
+            self.written.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Writes `blob` as `path` (or links the previous output's identical file) and returns
+    /// its staged record. A failed write is kept for [`Staging::check`] and the bytes stay in
+    /// memory.
+    pub(crate) fn put(&self, path: &str, blob: Arc<Blob>) -> Arc<Blob> {
+        if blob.is_staged() {
+            return blob;
+        }
+        let (len, sha) = (blob.len(), blob.sha256());
+        if let Some(linked) = self.link(path, len, sha) {
+            return linked;
+        }
+        let target = self.dir.join(path);
+        let written = self
+            .parent(path)
+            .and_then(|()| create(&target, blob.bytes()));
+        match written {
+            Ok(()) => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+                Blob::staged(target, len, sha)
+            }
+            Err(e) => {
+                self.fail(Error::io(IoAct::Write, &target, e));
+                blob
+            }
+        }
+    }
+
+    /// Links the previous output's file `path` into the staging folder when the previous
+    /// build recorded it with this length and SHA-256 and it is still the file that build
+    /// left (same inode, length and modification time). `None`: the caller writes the bytes.
+    pub(crate) fn link(&self, path: &str, len: usize, sha256: [u8; 32]) -> Option<Arc<Blob>> {
+        let rec = self.previous.get(path)?;
+        if rec.sha256 != sha256 || rec.len != len as u64 {
+            return None;
+        }
+        let old = self.out.join(path);
+        let meta = std::fs::symlink_metadata(&old).ok()?;
+        if !meta.is_file() || stamp_of(&meta, sha256) != *rec {
+            return None;
+        }
+        let target = self.dir.join(path);
+        self.parent(path).ok()?;
+        // A file an earlier attempt put there is replaced by name, never written through.
+        let _ = std::fs::remove_file(&target);
+        std::fs::hard_link(&old, &target).ok()?;
+        self.linked.fetch_add(1, Ordering::Relaxed);
+        Some(Blob::staged(target, len, sha256))
+    }
+
+    /// Creates the folder of `path` inside the staging folder, once.
+    fn parent(&self, path: &str) -> std::io::Result<()> {
+        let Some((folder, _)) = path.rsplit_once('/') else {
+            return Ok(());
+        };
+        let mut dirs = self
+            .dirs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if dirs.contains(folder) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(self.dir.join(folder))?;
+        dirs.insert(folder.to_string());
+        Ok(())
+    }
+
+    /// Records a failure; the first one fails the build at [`Staging::check`].
+    pub(crate) fn fail(&self, e: Error) {
+        let mut failure = self
+            .failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        failure.get_or_insert(e);
+    }
+
+    /// The first failed write, if any.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        match self
+            .failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// After the swap: the folder is the output now; records its files for the next build.
+    /// A manifest that cannot be written costs the next build only its links.
+    pub(crate) fn committed(&self, out: &Path, files: &BTreeMap<String, Arc<Blob>>) {
+        self.committed.store(true, Ordering::Relaxed);
+        let Some(manifest) = &self.manifest else {
+            return;
+        };
+        let mut text = format!("{MANIFEST_MAGIC}\n{}\n", absolute(out).display());
+        for (path, blob) in files {
+            if path.contains('\n') {
+                continue;
+            }
+            let Ok(meta) = std::fs::symlink_metadata(out.join(path)) else {
+                continue;
+            };
+            let r = stamp_of(&meta, blob.sha256());
+            text.push_str(&format!(
+                "{} {} {} {} {path}\n",
+                hex(&r.sha256),
+                r.len,
+                r.ino,
+                r.mtime_ns
+            ));
+        }
+        if let Err(e) = crate::pipeline::output::write_file_atomic(manifest, text.as_bytes()) {
+            eprintln!("peringatan: {e}");
+        }
+    }
+}
+
+impl std::fmt::Debug for Staging {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Staging").field("dir", &self.dir).finish()
+    }
+}
+
+impl Drop for Staging {
+    /// A build that did not swap its folder in leaves nothing behind.
+    fn drop(&mut self) {
+        if !self.committed.load(Ordering::Relaxed) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// Creates `path` (replacing by name whatever is there) with `bytes`.
+fn create(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let open = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match open() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(path)?;
+            open()?
+        }
+        other => other?,
+    };
+    file.write_all(bytes)
+}
+
+fn stamp_of(meta: &std::fs::Metadata, sha256: [u8; 32]) -> Recorded {
+    Recorded {
+        sha256,
+        len: meta.len(),
+        ino: meta.ino(),
+        mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+    }
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// The previous build's record of `out`, or nothing when it is missing, for another folder,
+/// or damaged (then with a warning: the build writes every file, as a cold one does).
+fn read_manifest(path: &Path, out: &Path) -> HashMap<String, Recorded> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return HashMap::new();
+    };
+    match parse_manifest(&text, &absolute(out)) {
+        Ok(map) => map,
+        Err(why) => {
+            eprintln!(
+                "peringatan: catatan keluaran `{}` diabaikan: {why}; semua berkas ditulis ulang",
+                path.display()
+            );
+            HashMap::new()
+        }
+    }
+}
+
+fn parse_manifest(text: &str, out: &Path) -> Result<HashMap<String, Recorded>, String> {
+    let mut lines = text.lines();
+    if lines.next() != Some(MANIFEST_MAGIC) {
+        return Err("penanda awal salah".into());
+    }
+    if lines.next().map(Path::new) != Some(out) {
+        // The record of another output folder (`--out` changed): nothing to link.
+        return Ok(HashMap::new());
+    }
+    let mut map = HashMap::new();
+    for (k, line) in lines.enumerate() {
+        let bad = || format!("baris {} rusak", k + 3);
+        let mut parts = line.splitn(5, ' ');
+        let mut field = || parts.next().ok_or_else(bad);
+        let sha256 = unhex(field()?).ok_or_else(bad)?;
+        let len = field()?.parse().map_err(|_| bad())?;
+        let ino = field()?.parse().map_err(|_| bad())?;
+        let mtime_ns = field()?.parse().map_err(|_| bad())?;
+        let path = field()?.to_string();
+        map.insert(
+            path,
+            Recorded {
+                sha256,
+                len,
+                ino,
+                mtime_ns,
+            },
+        );
+    }
+    Ok(map)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Option<[u8; 32]> {
+    if s.len() != 64 {
+        return None;
+    }
+    let mut key = [0u8; 32];
+    for (k, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(s.get(2 * k..2 * k + 2)?, 16).ok()?;
+    }
+    Some(key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(staging: &Staging, with: &[(&str, &[u8])]) -> BTreeMap<String, Arc<Blob>> {
+        with.iter()
+            .map(|(p, b)| (p.to_string(), staging.put(p, Blob::new(b.to_vec()))))
+            .collect()
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_and_edited_ones_written_afresh() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let manifest = tmp.path().join("catatan");
+        let first = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
+        let written = files(&first, &[("a/x.pdf", b"satu"), ("b.html", b"dua")]);
+        crate::pipeline::output::swap_in(first.dir(), &out).unwrap();
+        first.committed(&out, &written);
+        assert_eq!(first.counts(), (0, 2));
+        drop(first);
+
+        // A user edits one file in place: same length, new bytes.
+        std::fs::write(out.join("b.html"), b"DUA").unwrap();
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let x_before = ino(&out.join("a/x.pdf"));
+        let second = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
+        let written = files(&second, &[("a/x.pdf", b"satu"), ("b.html", b"dua")]);
+        assert_eq!(second.counts(), (1, 1), "x linked, the edited file written");
+        crate::pipeline::output::swap_in(second.dir(), &out).unwrap();
+        second.committed(&out, &written);
+        assert_eq!(ino(&out.join("a/x.pdf")), x_before);
+        assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"dua");
+
+        // `--bersih` trusts no record.
+        let third = Staging::begin(&out, Some(manifest), true).unwrap();
+        files(&third, &[("a/x.pdf", b"satu")]);
+        assert_eq!(third.counts(), (0, 1));
+    }
+
+    #[test]
+    fn a_dropped_staging_folder_is_deleted_and_the_output_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let staging = Staging::begin(&out, None, false).unwrap();
+        let dir = staging.dir().to_path_buf();
+        files(&staging, &[("a.html", b"x")]);
+        assert!(dir.join("a.html").exists());
+        drop(staging);
+        assert!(!dir.exists());
+        assert!(!out.exists());
+    }
+
+    #[test]
+    fn damaged_manifests_are_refused() {
+        let out = Path::new("/x/output");
+        assert!(parse_manifest("halo", out).is_err());
+        let good = format!(
+            "{MANIFEST_MAGIC}\n/x/output\n{} 4 7 9 a b.pdf\n",
+            "ab".repeat(32)
+        );
+        let map = parse_manifest(&good, out).unwrap();
+        assert_eq!(map["a b.pdf"].len, 4);
+        assert!(parse_manifest(&good.replace(" 4 ", " x "), out).is_err());
+        let other = parse_manifest(&good.replace("/x/output", "/y/output"), out).unwrap();
+        assert!(other.is_empty());
+    }
+}
