@@ -10,6 +10,7 @@ pub(crate) mod disk_cache;
 pub mod output;
 mod stages;
 pub(crate) mod staging;
+pub(crate) mod swap;
 pub mod theme;
 
 use std::path::Path;
