@@ -39,24 +39,17 @@ pub(crate) fn run(
         }
     };
     let progress = !quiet && std::io::stderr().is_terminal();
-    let loaded = match only {
-        // A subset for a portal (`--instansi`): see `crate::site::portal`.
-        Some(only) => {
-            let t = Instant::now();
-            let loaded = pipeline::load_instansi(root, only)?;
-            log("memuat dan memeriksa isi", t.elapsed());
-            loaded
-        }
-        None => pipeline::load(
-            root,
-            &Mode::Disk {
-                progress,
-                cache: None,
-                staging: None,
-            },
-            &mut log,
-        )?,
-    };
+    // With `only`, a subset for a portal (`--instansi`): see `crate::site::portal`.
+    let loaded = pipeline::load(
+        root,
+        &Mode::Disk {
+            progress,
+            cache: None,
+            staging: None,
+        },
+        only,
+        &mut log,
+    )?;
     crate::cmd::print_diagnostics(&loaded);
     let sops = loaded.site.sops().count();
     if loaded.diags.has_errors() {

@@ -273,5 +273,9 @@ pub(crate) enum Command {
         /// di jaringan (boleh diulang); nama lain ditolak demi keamanan (DNS rebinding)
         #[arg(long = "host", value_name = "NAMA")]
         hosts: Vec<String>,
+        /// Sajikan hanya instansi ini (id = nama foldernya di `content/`; pisahkan dengan koma
+        /// atau ulangi), seperti `sopan build --instansi`
+        #[arg(long, value_name = "ID", value_delimiter = ',')]
+        instansi: Vec<String>,
     },
 }

@@ -113,6 +113,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             open,
             poll,
             hosts,
+            instansi,
         } => project_root(&dir, "serve").and_then(|root| {
             crate::core::memory::keep_freed_memory();
             crate::cmd::serve::serve(&crate::cmd::serve::ServeOptions {
@@ -122,6 +123,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 open,
                 poll,
                 hosts,
+                only: instansi,
             })
         }),
     }

@@ -102,15 +102,17 @@ fn load_and_validate_with(
     Ok(loaded)
 }
 
-/// The pipeline's first stages: load and validate the project at `root`. The caller reports
-/// the diagnostics and calls [`render`] when there are no errors.
+/// The pipeline's first stages: load and validate the project at `root` (with `only`, just those
+/// instansi: `--instansi`). The caller reports the diagnostics and calls [`render`] when there
+/// are no errors.
 pub(crate) fn load(
     root: &Path,
     mode: &Mode,
+    only: Option<&[String]>,
     log: &mut dyn FnMut(&str, Duration),
 ) -> Result<Loaded, Error> {
     let t = Instant::now();
-    let loaded = load_and_validate_with(root, mode.caches().map(|c| &c.parsed), None)?;
+    let loaded = load_and_validate_with(root, mode.caches().map(|c| &c.parsed), only)?;
     log("memuat dan memeriksa isi", t.elapsed());
     Ok(loaded)
 }

@@ -458,3 +458,23 @@ fn the_portal_searches_every_instansi_in_a_browser() {
     assert_eq!(tops(&portal).len(), 2);
     assert_eq!(tops(&portal), tops(&full));
 }
+
+#[test]
+fn serve_shows_only_the_instansi_asked_for_and_refuses_an_unknown_one_at_once() {
+    let p = Project::example();
+    let s = crate::serve::Served::start_with(&p, &["--instansi", BANJARBARU]);
+    let (status, home) = s.get(&format!("/{BANJARBARU}/"));
+    assert_eq!(status, 200, "{}", s.log());
+    assert!(home.contains("Kota Banjarbaru"), "{home}");
+    assert_eq!(s.get(&format!("/{TANAH_LAUT}/")).0, 404);
+    drop(s);
+    let r = p.run(&["serve", "--port", "0", "--instansi", "tanah-laut-dinsoss"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("galat[instansi-tidak-ada]: instansi `tanah-laut-dinsoss` tidak ada")
+            && r.stderr.contains("maksud Anda `tanah-laut-dinsos`?"),
+        "{}",
+        r.stderr
+    );
+}

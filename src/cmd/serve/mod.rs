@@ -38,6 +38,8 @@ pub(crate) struct ServeOptions {
     pub poll: bool,
     /// Host names the server answers to besides its addresses and `localhost` (`--host`).
     pub hosts: Vec<String>,
+    /// Serve only these instansi (`--instansi`); empty: all.
+    pub only: Vec<String>,
 }
 
 /// The site as served: the last good build, the current problem if the last build failed, and
@@ -225,6 +227,7 @@ struct Built {
 /// `disk` is the build cache `sopan build` left (read by the first build only).
 fn build_once(
     root: &Path,
+    only: Option<&[String]>,
     caches: &Caches,
     defer_search: bool,
     defer_books: bool,
@@ -243,7 +246,7 @@ fn build_once(
         defer_books,
         disk,
     };
-    let loaded = match pipeline::load(root, &mode, &mut log) {
+    let loaded = match pipeline::load(root, &mode, only, &mut log) {
         Ok(l) => l,
         Err(e) => {
             return Built {
@@ -305,6 +308,10 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         .root
         .canonicalize()
         .map_err(|e| Error::io(IoAct::OpenProject, &opts.root, e))?;
+    let only = (!opts.only.is_empty()).then_some(opts.only.as_slice());
+    if let Some(only) = only {
+        crate::load::subset::check_known_in(&root, only)?;
+    }
     // Bind first: a busy port is reported before a long first build, not after it.
     let addr = format!("{}:{}", opts.bind, opts.port);
     // The server sets TCP_NODELAY on each accepted connection (http/mod.rs).
@@ -328,7 +335,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         base,
         leftovers,
         ..
-    } = build_once(&root, &cache, false, false, disk.as_ref());
+    } = build_once(&root, only, &cache, false, false, disk.as_ref());
     drop((leftovers, disk));
     match &first {
         Ok(o) => eprintln!(
@@ -375,7 +382,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             base,
             records,
             leftovers,
-        } = build_once(&root, &cache, true, true, None);
+        } = build_once(&root, only, &cache, true, true, None);
         match &result {
             Ok(o) => eprintln!(
                 "Dibangun ulang ({}): {} berkas dan indeks pencarian yang menyusul, {} ms; peramban dimuat ulang",
@@ -408,7 +415,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         let stale = cache.books.take_pending();
         if stale > 0 {
             let t = Instant::now();
-            let built = build_once(&root, &cache, true, false, None);
+            let built = build_once(&root, only, &cache, true, false, None);
             let good = built.result.is_ok();
             let (generation, to_index) = shared.publish(built.result, built.base);
             if good {
