@@ -13,7 +13,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
-use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -255,9 +254,30 @@ fn stamp_of(meta: &std::fs::Metadata, sha256: [u8; 32]) -> Recorded {
     Recorded {
         sha256,
         len: meta.len(),
-        ino: meta.ino(),
-        mtime_ns: i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec()),
+        ino: inode(meta),
+        mtime_ns: mtime_ns(meta),
     }
+}
+
+/// The file's inode number. Elsewhere than on Unix 0: the record then rests on length, time
+/// and hash.
+#[cfg(unix)]
+fn inode(meta: &std::fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt as _;
+    meta.ino()
+}
+
+#[cfg(not(unix))]
+fn inode(_: &std::fs::Metadata) -> u64 {
+    0
+}
+
+/// The file's modification time in nanoseconds since 1970 (0 if the system does not say).
+fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
+    meta.modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i128)
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -353,7 +373,7 @@ mod tests {
 
         // A user edits one file in place: same length, new bytes.
         std::fs::write(out.join("b.html"), b"DUA").unwrap();
-        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let ino = |p: &Path| inode(&std::fs::metadata(p).unwrap());
         let x_before = ino(&out.join("a/x.pdf"));
         let second = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
         let written = files(&second, &[("a/x.pdf", b"satu"), ("b.html", b"dua")]);
