@@ -5,6 +5,7 @@
 pub mod diag;
 pub(crate) mod env;
 pub(crate) mod error;
+pub(crate) mod hex;
 pub(crate) mod kept;
 pub(crate) mod memory;
 pub mod report;

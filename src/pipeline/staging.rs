@@ -18,6 +18,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::core::error::{Error, IoAct};
+use crate::core::hex::{hex, unhex};
 use crate::pipeline::output::{Blob, MARKER};
 
 /// The first line of a manifest.
@@ -332,21 +333,6 @@ fn parse_manifest(text: &str, out: &Path) -> Result<HashMap<String, Recorded>, S
         );
     }
     Ok(map)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Option<[u8; 32]> {
-    if s.len() != 64 {
-        return None;
-    }
-    let mut key = [0u8; 32];
-    for (k, byte) in key.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(s.get(2 * k..2 * k + 2)?, 16).ok()?;
-    }
-    Some(key)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use tera::{Context, Tera};
 
 use crate::core::error::TemplateAct;
 use crate::core::error::{Error, ErrorKind};
+use crate::core::hex::hex;
 use crate::core::kept::Kept;
 use crate::model::Site;
 use crate::model::org::{Bidang, Instansi};
@@ -304,10 +305,6 @@ fn file_ref(out: &Output, base: &str, path: &str) -> Option<FileRef> {
         ukuran: size(blob.len()),
         sha256: hex(&blob.sha256()),
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The region of an instansi: its pemerintah without "Pemerintah " ("Kabupaten Tanah Laut").

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::core::error::{Error, ErrorKind, IoAct};
+use crate::core::hex::hex;
 use crate::pipeline::theme::Theme;
 
 /// The record's file at the top of a subset build's output. Not hidden: CI artifact uploads
@@ -167,10 +168,6 @@ fn folder_into(root: &Path, rel: &Path, h: &mut Sha256) -> Result<(), Error> {
         h.update(&bytes);
     }
     Ok(())
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
