@@ -6,38 +6,25 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::pdf::pdf_text;
-use crate::support::{Project, Run, tree};
+use crate::support::{Project, Run, stage_counts, tree};
 
 /// The line of the PDF stage: "PDF dan diagram SVG (Typst, N disusun, M dari cache): … ms".
 fn pdf_counts(r: &Run) -> (usize, usize) {
-    let line = r
-        .stderr
-        .lines()
-        .find(|l| l.contains("PDF dan diagram SVG (Typst, "))
-        .unwrap_or_else(|| panic!("no PDF stage line:\n{}", r.stderr));
-    let numbers: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
+    let counts = stage_counts(&r.stderr, "PDF dan diagram SVG (Typst, ");
     assert!(
-        line.contains(" disusun, ") && line.contains(" dari cache)"),
-        "{line}"
+        r.stderr.contains(&format!(
+            "(Typst, {} disusun, {} dari cache)",
+            counts.0, counts.1
+        )),
+        "{}",
+        r.stderr
     );
-    (numbers[0], numbers[1])
+    counts
 }
 
 /// The same for the decree books' stage.
 fn book_counts(r: &Run) -> (usize, usize) {
-    let line = r
-        .stderr
-        .lines()
-        .find(|l| l.contains("buku keputusan (digabung dari PDF SOP, "))
-        .unwrap_or_else(|| panic!("no book stage line:\n{}", r.stderr));
-    let numbers: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    (numbers[0], numbers[1])
+    stage_counts(&r.stderr, "buku keputusan (digabung dari PDF SOP, ")
 }
 
 fn ok(r: Run) -> Run {

@@ -82,6 +82,27 @@ impl Served {
         (status, body.to_string())
     }
 
+    /// Every file `build` wrote to `out` is served with the same bytes (an HTML page differs only
+    /// by the live-reload script serve adds).
+    pub(crate) fn assert_serves(&self, out: &std::path::Path) {
+        let mut compared = 0;
+        for (rel, written) in tree(out) {
+            if rel == ".sopan-output" {
+                continue;
+            }
+            let mut served = self.get_bytes(&format!("/{rel}"));
+            if rel.ends_with(".html") {
+                let text = String::from_utf8(served).unwrap();
+                let start = text.find("<script src=\"/__sopan/reload.js\"").unwrap();
+                let end = start + text[start..].find("</script>").unwrap() + "</script>".len();
+                served = format!("{}{}", &text[..start], &text[end..]).into_bytes();
+            }
+            assert!(served == written, "/{rel} differs");
+            compared += 1;
+        }
+        assert!(compared > 30, "only {compared} files compared");
+    }
+
     /// GET `path`: the body's bytes (200 only).
     pub(crate) fn get_bytes(&self, path: &str) -> Vec<u8> {
         let mut s = TcpStream::connect(&self.addr).unwrap();
@@ -393,22 +414,7 @@ fn after_an_edit_serve_serves_exactly_what_a_fresh_build_writes() {
     // Kept pages, PDFs, flowcharts and index entries, and the re-rendered ones: every file must
     // still be what `build` writes (served HTML differs only by the live-reload script).
     assert_eq!(p.run(&["build", "--quiet"]).code, 0);
-    let mut compared = 0;
-    for (rel, written) in tree(&p.path().join("output")) {
-        if rel == ".sopan-output" {
-            continue;
-        }
-        let mut served = s.get_bytes(&format!("/{rel}"));
-        if rel.ends_with(".html") {
-            let text = String::from_utf8(served).unwrap();
-            let start = text.find("<script src=\"/__sopan/reload.js\"").unwrap();
-            let end = start + text[start..].find("</script>").unwrap() + "</script>".len();
-            served = format!("{}{}", &text[..start], &text[end..]).into_bytes();
-        }
-        assert!(served == written, "/{rel} differs");
-        compared += 1;
-    }
-    assert!(compared > 30, "only {compared} files compared");
+    s.assert_serves(&p.path().join("output"));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::os::unix::fs::MetadataExt as _;
 use std::path::Path;
 
 use crate::serve::Served;
-use crate::support::{Project, Run, tree};
+use crate::support::{Project, Run, stage_counts, tree};
 
 fn ok(r: Run) -> Run {
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -16,16 +16,7 @@ fn ok(r: Run) -> Run {
 
 /// (files written, files linked) from the line of the last stage of `build`.
 fn written_linked(r: &Run) -> (usize, usize) {
-    let line = r
-        .stderr
-        .lines()
-        .find(|l| l.contains("memasang keluaran ("))
-        .unwrap_or_else(|| panic!("no install line:\n{}", r.stderr));
-    let numbers: Vec<usize> = line
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    (numbers[0], numbers[1])
+    stage_counts(&r.stderr, "memasang keluaran (")
 }
 
 fn ino(path: &Path) -> u64 {
@@ -135,22 +126,7 @@ fn serve_after_a_cached_build_starts_from_the_cache_and_serves_the_same_bytes() 
         line.contains("(Typst, 0 disusun, "),
         "every document from the build cache: {line}"
     );
-    let mut compared = 0;
-    for (rel, written) in tree(&p.path().join("output")) {
-        if rel == ".sopan-output" {
-            continue;
-        }
-        let mut served = s.get_bytes(&format!("/{rel}"));
-        if rel.ends_with(".html") {
-            let text = String::from_utf8(served).unwrap();
-            let start = text.find("<script src=\"/__sopan/reload.js\"").unwrap();
-            let end = start + text[start..].find("</script>").unwrap() + "</script>".len();
-            served = format!("{}{}", &text[..start], &text[end..]).into_bytes();
-        }
-        assert!(served == written, "/{rel} differs");
-        compared += 1;
-    }
-    assert!(compared > 30, "only {compared} files compared");
+    s.assert_serves(&p.path().join("output"));
 }
 
 #[test]

@@ -3,6 +3,20 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The first two numbers on the line of `text` that holds `marker`: a build stage's counts,
+/// e.g. "PDF dan diagram SVG (Typst, N disusun, M dari cache): … ms".
+pub(crate) fn stage_counts(text: &str, marker: &str) -> (usize, usize) {
+    let line = text
+        .lines()
+        .find(|l| l.contains(marker))
+        .unwrap_or_else(|| panic!("no line with {marker:?}:\n{text}"));
+    let numbers: Vec<usize> = line
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
 /// A project in a temporary folder.
 pub struct Project {
     dir: tempfile::TempDir,
