@@ -76,14 +76,8 @@ pub(crate) fn load_with(root: &Path, cache: Option<&cache::ParseCache>) -> Resul
     load_only(root, cache, None)
 }
 
-/// [`load_with`] of only the instansi `only` (`sopan build --instansi`), when given: the other
-/// instansi folders are not read, except the SOP files their links name (for the names). Fails
-/// when `only` names an instansi the project does not have.
-pub(crate) fn load_only(
-    root: &Path,
-    cache: Option<&cache::ParseCache>,
-    only: Option<&[String]>,
-) -> Result<Loaded, Error> {
+/// A loader of the project at `root`, which has read nothing yet.
+fn loader<'a>(root: &Path, cache: Option<&'a cache::ParseCache>) -> Result<Loader<'a>, Error> {
     require_project(root)?;
     let content = root.join("content");
     let (Some(top), Some(inside)) = (Boundary::new(root, root), Boundary::new(root, &content))
@@ -92,7 +86,7 @@ pub(crate) fn load_only(
             root: root.to_path_buf(),
         }));
     };
-    let mut l = Loader {
+    Ok(Loader {
         root: root.to_path_buf(),
         top,
         content: inside,
@@ -102,7 +96,36 @@ pub(crate) fn load_only(
         facts: Vec::new(),
         pejabat: Vec::new(),
         halaman: Vec::new(),
-    };
+    })
+}
+
+/// The instansi folders among the entries of `content/` (every folder but the free pages').
+fn instansi_folders(entries: &[(String, bool)]) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|(name, is_dir)| *is_dir && name != PAGES_DIR)
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// Fails, as a subset load would, when `only` names an instansi the project at `root` does not
+/// have; reads only the listing of `content/` (`serve --instansi` refuses an unknown id before
+/// it starts rather than in its first build).
+pub(crate) fn check_instansi(root: &Path, only: &[String]) -> Result<(), Error> {
+    let mut l = loader(root, None)?;
+    let entries = l.entries(Path::new("content"))?;
+    subset::check_known(only, &instansi_folders(&entries))
+}
+
+/// [`load_with`] of only the instansi `only` (`sopan build --instansi`), when given: the other
+/// instansi folders are not read, except the SOP files their links name (for the names). Fails
+/// when `only` names an instansi the project does not have.
+pub(crate) fn load_only(
+    root: &Path,
+    cache: Option<&cache::ParseCache>,
+    only: Option<&[String]>,
+) -> Result<Loaded, Error> {
+    let mut l = loader(root, cache)?;
     let mut settings = match l.read(Path::new("sopan.yaml"), true) {
         Some(text) => {
             let (raw, mut d) =
@@ -121,12 +144,7 @@ pub(crate) fn load_only(
     let mut instansi = Vec::new();
     let entries = l.entries(Path::new("content"))?;
     if let Some(only) = only {
-        let folders: Vec<String> = entries
-            .iter()
-            .filter(|(name, is_dir)| *is_dir && name != PAGES_DIR)
-            .map(|(name, _)| name.clone())
-            .collect();
-        subset::check_known(only, &folders)?;
+        subset::check_known(only, &instansi_folders(&entries))?;
     }
     for (name, is_dir) in entries {
         let rel = Path::new("content").join(&name);

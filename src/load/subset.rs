@@ -27,21 +27,6 @@ pub(crate) fn check_known(only: &[String], folders: &[String]) -> Result<(), Err
     }))
 }
 
-/// [`check_known`] against the instansi folders of the project at `root`, before anything is
-/// loaded (`serve --instansi` refuses an unknown id at once rather than in its first build).
-pub(crate) fn check_known_in(root: &Path, only: &[String]) -> Result<(), Error> {
-    let mut folders: Vec<String> = std::fs::read_dir(root.join("content"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| e.path().is_dir())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n != crate::load::PAGES_DIR && !crate::load::is_ignored(n))
-        .collect();
-    folders.sort();
-    check_known(only, &folders)
-}
-
 /// The SOPs of instansi outside `only` that SOPs of `site` link to, with their names, read from
 /// their own files (nothing else of them is read). A link to a file that does not exist is left
 /// out, so validation reports it as a full build would. The files' own problems are not

@@ -310,7 +310,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         .map_err(|e| Error::io(IoAct::OpenProject, &opts.root, e))?;
     let only = (!opts.only.is_empty()).then_some(opts.only.as_slice());
     if let Some(only) = only {
-        crate::load::subset::check_known_in(&root, only)?;
+        crate::load::check_instansi(&root, only)?;
     }
     // Bind first: a busy port is reported before a long first build, not after it.
     let addr = format!("{}:{}", opts.bind, opts.port);
