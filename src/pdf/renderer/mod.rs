@@ -36,6 +36,7 @@ use crate::pipeline::theme::Theme;
 mod data;
 mod flow_svg;
 mod identity;
+mod key;
 mod schedule;
 
 use data::*;

@@ -33,6 +33,7 @@ pub struct WorkerSetup<'a> {
 pub(super) fn compile_in_threads(
     renderer: &PdfRenderer,
     jobs: &[SopJob],
+    keys: &[[u8; 32]],
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
     done: &(dyn Fn(Shared) -> Shared + Sync),
@@ -53,33 +54,26 @@ pub(super) fn compile_in_threads(
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
             let Some(job) = jobs.get(k) else { break };
-            // Hashed only for `serve`'s cache: `build` looked its documents up on disk already.
-            let key = cache.map(|_| renderer.key("sop", &job.id, job.data.as_bytes()));
-            let r = match cache.zip(key).and_then(|(c, key)| c.get(&key)) {
-                Some(files) => Ok(files),
-                None => {
-                    let r = match &pool {
-                        Some(pool) => pool.install(|| renderer.compile_job(job)),
-                        None => renderer.compile_job(job),
-                    };
-                    let r = r
-                        .map(share)
-                        .inspect(|files| {
-                            if let Some((c, key)) = cache.zip(key) {
-                                c.put(key, files);
-                            }
-                        })
-                        .map(done);
-                    // Typst's memo cache is process-wide and grows with every document, and a
-                    // large cache made compiling slower (1,000 SOPs: evicting after every
-                    // document 10.3 s, keeping what the last 8 documents used 12.9 s). Another
-                    // document's compile in flight loses only its cache hits. Not after a
-                    // cache hit: each eviction walks every memo cache (a `serve` save with
-                    // 1,000 unchanged SOPs spent 0.1 s evicting nothing).
-                    typst::comemo::evict(0);
-                    r
-                }
+            // The caches were asked before the jobs were made: compile, and keep the result
+            // for `serve`'s next build.
+            let r = match &pool {
+                Some(pool) => pool.install(|| renderer.compile_job(job)),
+                None => renderer.compile_job(job),
             };
+            let r = r
+                .map(share)
+                .inspect(|files| {
+                    if let (Some(c), Some(key)) = (cache, keys.get(k)) {
+                        c.put(*key, files);
+                    }
+                })
+                .map(done);
+            // Typst's memo cache is process-wide and grows with every document, and a large
+            // cache made compiling slower (1,000 SOPs: evicting after every document 10.3 s,
+            // keeping what the last 8 documents used 12.9 s). Another document's compile in
+            // flight loses only its cache hits. Only after a compile: each eviction walks every
+            // memo cache (a `serve` save with 1,000 unchanged SOPs spent 0.1 s evicting nothing).
+            typst::comemo::evict(0);
             tick();
             let failed = r.is_err();
             mine.push(r);
@@ -124,51 +118,59 @@ pub(crate) fn render(
     workers: Workers,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    // Each job's data is serialised (and in `serve` hashed) for every SOP: on all cores.
+    // Every document's key comes from the model ([`key`]); the template data, whose column
+    // plan is most of its cost, is made only for the documents the caches do not hold.
     let all = site.sops_placed();
-    let mut jobs: Vec<SopJob> = all
+    let keys_of = super::key::SopKeys::new(renderer, site);
+    let keyed: Vec<([u8; 32], &(&Instansi, &Bidang, &Sop))> = all
         .par_iter()
-        .map(|&(i, b, s)| renderer.sop_job(site, i, b, s))
+        .map(|placed| {
+            let (i, b, s) = *placed;
+            (keys_of.sop(i, b, s), placed)
+        })
         .collect();
-    // Largest documents first, so the last ones to finish are small and no core idles long.
-    jobs.sort_by_key(|j| std::cmp::Reverse(j.weight));
-    // The build cache on disk first: only the documents it does not hold are compiled, in
-    // threads or in worker processes alike.
+    // The build cache on disk and `serve`'s own first: only the documents they do not hold
+    // are compiled, in threads or in worker processes alike.
     let mut results: Vec<Result<Shared, Error>> = Vec::new();
-    let mut keys: Vec<[u8; 32]> = Vec::new();
     // `sopan build` writes each document to its staging folder as it is made.
     let staging = out.staging().cloned();
     let is_notes = |path: &str| path.ends_with(LAYOUT_NOTES);
-    if let Some(disk) = disk {
-        let looked: Vec<(SopJob, [u8; 32], Option<Shared>)> = jobs
-            .into_par_iter()
-            .map(|job| {
-                let key = renderer.key("sop", &job.id, job.data.as_bytes());
-                let hit = match &staging {
-                    Some(st) => disk.get_staged(&key, st, &is_notes),
-                    None => disk.get(&key),
+    let looked: Vec<_> = keyed
+        .into_par_iter()
+        .map(|(key, placed)| {
+            let kept = cache.and_then(|c| c.get(&key));
+            let hit = kept.or_else(|| {
+                let hit = match (disk, &staging) {
+                    (Some(disk), Some(st)) => disk.get_staged(&key, st, &is_notes),
+                    (Some(disk), None) => disk.get(&key),
+                    (None, _) => None,
                 };
                 // `serve`'s first build: its saves reuse what the disk held.
                 if let (Some(c), Some(files)) = (cache, &hit) {
                     c.put(key, files);
                 }
-                (job, key, hit)
-            })
-            .collect();
-        jobs = Vec::with_capacity(looked.len());
-        for (job, key, hit) in looked {
-            match hit {
-                Some(files) => {
-                    tick();
-                    results.push(Ok(files));
-                }
-                None => {
-                    jobs.push(job);
-                    keys.push(key);
-                }
+                hit
+            });
+            (key, placed, hit)
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for (key, placed, hit) in looked {
+        match hit {
+            Some(files) => {
+                tick();
+                results.push(Ok(files));
             }
+            None => missing.push((key, placed)),
         }
     }
+    let mut jobs: Vec<(SopJob, [u8; 32])> = missing
+        .into_par_iter()
+        .map(|(key, &(i, b, s))| (renderer.sop_job(site, i, b, s), key))
+        .collect();
+    // Largest documents first, so the last ones to finish are small and no core idles long.
+    jobs.sort_by_key(|(j, _)| std::cmp::Reverse(j.weight));
+    let (jobs, keys): (Vec<SopJob>, Vec<[u8; 32]>) = jobs.into_iter().unzip();
     let workers = match workers {
         // Worker processes pay off for many documents only (see `Mode::pdf_processes`);
         // `SOPAN_PEKERJA` still decides when set.
@@ -213,7 +215,7 @@ pub(crate) fn render(
                 .map(Ok)
                 .collect()
         }
-        Workers::Threads => compile_in_threads(renderer, &jobs, cache, tick, &done)?,
+        Workers::Threads => compile_in_threads(renderer, &jobs, &keys, cache, tick, &done)?,
     };
     results.extend(compiled);
     for files in results {
