@@ -122,7 +122,7 @@ pub(crate) fn render(
     // plan is most of its cost, is made only for the documents the caches do not hold.
     let all = site.sops_placed();
     let keys_of = super::key::SopKeys::new(renderer, site);
-    let keyed: Vec<([u8; 32], &(&Instansi, &Bidang, &Sop))> = all
+    let keyed: Vec<_> = all
         .par_iter()
         .map(|placed| {
             let (i, b, s) = *placed;
