@@ -12,6 +12,7 @@ use super::{
 use crate::core::diag::{Diagnostic, Sources, Span, display_path};
 use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::load::boundary::{Boundary, Refusal};
+use crate::load::cache::{Context, Resolved};
 use crate::load::fields::{Fields, PejabatAt};
 use crate::load::keys::{FileKind, nearest};
 use crate::load::schema::{RawBidang, RawInstansi, RawKeputusan, RawSop};
@@ -420,17 +421,31 @@ impl Loader<'_> {
         let resolved: Vec<_> = files
             .par_iter()
             .map(|(child, slug, text)| {
-                let (raw, mut d) = match cache {
-                    Some(c) => c.parse(child, text),
-                    None => yaml::parse::<RawSop>(FileKind::Sop, child, text),
+                let sop_id = SopId::new(instansi, id, slug);
+                let resolve = || -> Resolved {
+                    let (raw, mut d) = match cache {
+                        Some(c) => c.parse(child, text),
+                        None => yaml::parse::<RawSop>(FileKind::Sop, child, text),
+                    };
+                    let sop = raw.map(|raw| {
+                        let mut f = Fields::new(child, &mut d).with_text(text);
+                        let (sop, facts) =
+                            resolve_sop(&mut f, sop_id.clone(), raw, kepala, layanan);
+                        (sop_id.clone(), sop, facts, std::mem::take(&mut f.pejabat))
+                    });
+                    (sop, d)
                 };
-                let sop = raw.map(|raw| {
-                    let mut f = Fields::new(child, &mut d).with_text(text);
-                    let sop_id = SopId::new(instansi, id, slug);
-                    let (sop, facts) = resolve_sop(&mut f, sop_id.clone(), raw, kepala, layanan);
-                    (sop_id, sop, facts, std::mem::take(&mut f.pejabat))
-                });
-                (sop, d)
+                match cache {
+                    Some(c) => {
+                        let context = Context {
+                            id: sop_id.clone(),
+                            kepala: kepala.clone(),
+                            layanan: layanan.cloned(),
+                        };
+                        c.resolve(child, text, context, resolve)
+                    }
+                    None => resolve(),
+                }
             })
             .collect();
         for (sop, d) in resolved {
