@@ -36,12 +36,15 @@ pub(crate) struct Context {
     pub(crate) layanan: Option<LayananBawaan>,
 }
 
+/// A resolved file as kept: the text and context it was resolved from, and the result.
+type KeptResolved = (Arc<str>, Arc<Context>, Arc<Resolved>);
+
 /// SOP files parsed and resolved by earlier loads; entries the last load did not use are
 /// dropped.
 #[derive(Default)]
 pub(crate) struct ParseCache {
     parsed: Kept<PathBuf, (Arc<str>, Arc<Parsed>)>,
-    resolved: Kept<PathBuf, (Arc<str>, Arc<Context>, Arc<Resolved>)>,
+    resolved: Kept<PathBuf, KeptResolved>,
 }
 
 impl ParseCache {
