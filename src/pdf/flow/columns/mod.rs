@@ -94,6 +94,8 @@ pub(crate) struct SopView<'a> {
     pub sop: Cow<'a, Sop>,
     pub kolom: Kolom,
     pub(crate) alt_alur: String,
+    /// Per step, what each actor cell draws (`super::symbols`).
+    pub(crate) alur: Vec<super::symbols::AlurStep>,
 }
 
 /// Today's size and actor width for `n` actors on `avail` mm: the floor the plan never goes
@@ -273,6 +275,7 @@ pub(crate) fn view(sop: &Sop, width: f64, height: f64) -> SopView<'_> {
     SopView {
         sop: fit_steps(sop, &kolom),
         alt_alur: alt_text(sop),
+        alur: super::symbols::alur(sop, kolom.aktor),
         kolom,
     }
 }
