@@ -105,7 +105,7 @@ pub(crate) fn alur(sop: &Sop, actor: f64) -> Vec<AlurStep> {
             let left_lane = target(step.ya).is_some_and(|to| has_end || to != step.nomor + 1);
             let mine = || sop.pelaksana.iter().filter(|a| step.pelaksana.contains(a));
             let decider = if right_lane || !left_lane {
-                mine().last()
+                mine().next_back()
             } else {
                 mine().next()
             };

@@ -389,12 +389,15 @@ pub(super) fn free_x(
     want
 }
 
+/// Packs a row of connectors clear of the given spans: their centres, or None.
+type Fit<'a> = dyn Fn(&[usize], &[(f64, f64)]) -> Option<Vec<f64>> + 'a;
+
 /// What `rows_from` needs of one symbol's connectors: how each edge enters, the x of its line, the packing of one row and the spans every row
 /// keeps clear.
 struct Rows<'a> {
     style: &'a dyn Fn(usize) -> Style,
     line_x: &'a dyn Fn(usize) -> f64,
-    fit: &'a dyn Fn(&[usize], &[(f64, f64)]) -> Option<Vec<f64>>,
+    fit: &'a Fit<'a>,
     common: &'a dyn Fn(f64, f64) -> Vec<(f64, f64)>,
     reach: f64,
 }

@@ -12,9 +12,12 @@
 //! own segments with the bound failed, and does each shape's half of the separating-axis test
 //! once per label (`route_once` with it inlined: 34.9M own + 14M `polys_overlap` -> 19.8M).
 //! Every PDF and SVG of the example content and of 200 generated SOPs (with and without
-//! decree books) stayed byte-identical. The rest of the excess is not here: Typst's module
-//! evaluation of the SOP template (+46M), the column plan (`columns::view`, +23M), page layout
-//! and export (+45M) and loading the project (+~20M).
+//! decree books) stayed byte-identical. Later (base-nb's first 10 SOPs: 1.668G before, 1.639G
+//! after) the label search went best-first (`label.rs`; `finish` 34.6M -> 21.8M),
+//! and the symbols' data moved from the template to `symbols.rs` (Typst evaluation 116.1M ->
+//! 96.4M). The rest of the excess is not here: Typst's module evaluation of the SOP template
+//! (the identity page's fitting), the column plan (`columns::view`, +23M), page layout and
+//! export (+45M) and loading the project (+~20M).
 
 mod connector;
 mod geom;
