@@ -143,7 +143,7 @@ fn build_warns_about_a_layout_violation_naming_the_sop_and_step() {
     )
     .unwrap();
     // The box keeps its width; the marker tells sopan the symbol is 40 mm wide.
-    let wide = symbol.replace("k: kind, w: w,", "k: kind, w: 40mm,");
+    let wide = symbol.replace("k: sel.k, w: w,", "k: sel.k, w: 40mm,");
     assert_ne!(wide, symbol, "symbol.typ changed: update this test");
     p.write("sopan.yaml", "judul: Uji\ntema: lebar\n")
         .write("themes/lebar/typst/lib/symbol.typ", &wide);

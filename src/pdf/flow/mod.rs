@@ -20,6 +20,7 @@ use typst_layout::{Page, PagedDocument};
 pub(crate) mod check;
 pub(crate) mod columns;
 pub(crate) mod route;
+pub(crate) mod symbols;
 
 pub use check::Violation;
 pub(crate) use route::Node;

@@ -94,6 +94,8 @@ pub(crate) struct SopView<'a> {
     pub sop: Cow<'a, Sop>,
     pub kolom: Kolom,
     pub(crate) alt_alur: String,
+    /// Per step, what each actor cell draws (`super::symbols`).
+    pub(crate) alur: Vec<super::symbols::AlurStep>,
 }
 
 /// Today's size and actor width for `n` actors on `avail` mm: the floor the plan never goes
@@ -114,6 +116,23 @@ pub(crate) fn plan(sop: &Sop, width: f64, height: f64) -> Kolom {
     let page = height - MARGIN_Y - TITLE;
     let t = measure(sop);
     let (floor_size, actor_floor) = floor(t.n_actors, avail);
+    // Each larger size's plan and its pages (at the estimate's margin), largest first.
+    let larger = |s: f64| {
+        let mut solver = Solver::new(&t, s);
+        let w = solver.solve(avail, actor_floor);
+        let pages = solver.pages(&w, page * SAFETY).1;
+        (kolom(sop, &w, s), pages)
+    };
+    let mut sizes = SIZES.into_iter().filter(|&s| s > floor_size);
+    // The largest size on one page breaking no word is chosen whatever the floor needs (it
+    // needs a page at least and breaks no fewer words), so the floor's plan is not worked
+    // out then: most SOPs, one solve in two.
+    let first = sizes.next().map(larger);
+    if let Some((k, 1)) = &first
+        && broken(sop, k) == 0
+    {
+        return k.clone();
+    }
     let mut base = Solver::new(&t, floor_size);
     let widths = base.solve(avail, actor_floor);
     // The pages the floor may well need (the estimate taken at its word): larger type must fit
@@ -123,15 +142,10 @@ pub(crate) fn plan(sop: &Sop, width: f64, height: f64) -> Kolom {
     let breaks = broken(sop, &best);
     // Larger type only when it keeps the pages and breaks no more words (a header wrapping
     // mid-word reads worse than smaller type).
-    for s in SIZES.into_iter().filter(|&s| s > floor_size) {
-        let mut solver = Solver::new(&t, s);
-        let w = solver.solve(avail, actor_floor);
-        if solver.pages(&w, page * SAFETY).1 <= pages {
-            let k = kolom(sop, &w, s);
-            if broken(sop, &k) <= breaks {
-                best = k;
-                break;
-            }
+    for (k, p) in first.into_iter().chain(sizes.map(larger)) {
+        if p <= pages && broken(sop, &k) <= breaks {
+            best = k;
+            break;
         }
     }
     best
@@ -273,6 +287,7 @@ pub(crate) fn view(sop: &Sop, width: f64, height: f64) -> SopView<'_> {
     SopView {
         sop: fit_steps(sop, &kolom),
         alt_alur: alt_text(sop),
+        alur: super::symbols::alur(sop, kolom.aktor),
         kolom,
     }
 }

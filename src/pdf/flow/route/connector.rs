@@ -170,59 +170,63 @@ pub(super) fn plan_into_conns<'g>(
         let (order, xs, row_top) = if let Some((order, xs)) = one_row {
             (order, xs, top)
         } else {
-            // Two rows, if the inset has the room: the m outermost lanes of each side first.
-            let (top1, top2) = (top, cb + TIER - CONN_H);
-            let room = t.top - (top2 + CONN_H) >= SHAFT + 0.3 * MM;
-            let two = (1..=nl.max(nr)).filter(|_| room).find_map(|m| {
-                let first: Vec<usize> = ks
-                    .iter()
-                    .enumerate()
-                    .filter(|&(i, &k)| match style(k) {
-                        Style::LaneLeft => i < m.min(nl),
-                        Style::LaneRight => i >= ks.len() - m.min(nr),
-                        Style::Down => false,
-                    })
-                    .map(|(_, &k)| k)
-                    .collect();
-                let second: Vec<usize> =
-                    ks.iter().copied().filter(|k| !first.contains(k)).collect();
-                let xs1 = fit(&first, &base)?;
-                // The first row's lanes pass the second row.
-                let mut base2 = common(top2, top2 + CONN_H);
-                for &k in &first {
-                    let x = line_x(k);
-                    base2.push((x - reach, x + reach));
-                }
-                let xs2 = fit(&second, &base2)?;
-                Some((first, xs1, second, xs2))
-            });
-            let Some((first, xs1, second, xs2)) = two else {
+            // More rows, as many as the inset has room for (symbol.typ keeps one more per
+            // row's worth of connectors; `make_room` moves a symbol down for more): each row
+            // but the last takes the outermost lanes of each side still unplaced, which turn
+            // off to their lanes just under it and pass the rows below.
+            let rows = (0..)
+                .take_while(|&r| t.top - (top + TIER * r as f64 + CONN_H) >= SHAFT + 0.3 * MM)
+                .count();
+            let ctx = Rows {
+                style: &style,
+                line_x: &line_x,
+                fit: &fit,
+                common: &common,
+                reach,
+            };
+            let Some(placed) = rows_from(&ctx, 0, rows, top, &ks, &[]) else {
                 crowded.push(tg);
                 continue;
             };
-            // The first row turns off to its lanes just under itself, the outermost highest.
-            for (side, list) in [
-                (Style::LaneLeft, first.clone()),
-                (Style::LaneRight, first.iter().rev().copied().collect()),
-            ] {
-                let mut r = 0;
-                for k in list {
-                    if style(k) == side {
-                        let i = first.iter().position(|&o| o == k).unwrap_or(0);
-                        let jog = top1 + CONN_H + 0.3 * MM + 0.3 * MM * r as f64;
-                        out.insert(
-                            k,
-                            IntoConn {
-                                x: xs1[i],
-                                top: top1,
-                                jog,
-                            },
-                        );
-                        r += 1;
+            let (last, upper) = placed.split_last().expect("at least one row");
+            for (r, (first, xs1)) in upper.iter().enumerate() {
+                let top_r = top + TIER * r as f64;
+                // The row turns off to its lanes just under itself, the outermost highest,
+                // all above the next row.
+                let n_side = |side: Style| first.iter().filter(|&&k| style(k) == side).count();
+                for (side, list) in [
+                    (Style::LaneLeft, first.clone()),
+                    (Style::LaneRight, first.iter().rev().copied().collect()),
+                ] {
+                    let n = n_side(side);
+                    let step = if n > 1 {
+                        (0.3 * MM).min(0.6 * MM / (n - 1) as f64)
+                    } else {
+                        0.0
+                    };
+                    let mut rank = 0;
+                    for k in list {
+                        if style(k) == side {
+                            let i = first.iter().position(|&o| o == k).unwrap_or(0);
+                            let jog = top_r + CONN_H + 0.3 * MM + step * rank as f64;
+                            out.insert(
+                                k,
+                                IntoConn {
+                                    x: xs1[i],
+                                    top: top_r,
+                                    jog,
+                                },
+                            );
+                            rank += 1;
+                        }
                     }
                 }
             }
-            (second, xs2, top2)
+            (
+                last.0.clone(),
+                last.1.clone(),
+                top + TIER * upper.len() as f64,
+            )
         };
         let cb = row_top + CONN_H;
         // Jogs: on each side the outermost lane's highest, so no jog crosses another
@@ -383,4 +387,90 @@ pub(super) fn free_x(
         }
     }
     want
+}
+
+/// Packs a row of connectors clear of the given spans: their centres, or None.
+type Fit<'a> = dyn Fn(&[usize], &[(f64, f64)]) -> Option<Vec<f64>> + 'a;
+
+/// What `rows_from` needs of one symbol's connectors: how each edge enters, the x of its line, the packing of one row and the spans every row
+/// keeps clear.
+struct Rows<'a> {
+    style: &'a dyn Fn(usize) -> Style,
+    line_x: &'a dyn Fn(usize) -> f64,
+    fit: &'a Fit<'a>,
+    common: &'a dyn Fn(f64, f64) -> Vec<(f64, f64)>,
+    reach: f64,
+}
+
+/// The connectors `rest` in rows `r..rows` (row r's top at `top + r * TIER`), each row's
+/// edges with their centres, top row first; `passing` are the lanes of the rows above, which
+/// run down past these rows. The last row takes all that is left (a downward edge always
+/// there, nearest the symbol); a row above takes the outermost lanes of each side, as many of
+/// each side as let the rows below fit, the fewest first, else more of one side than the
+/// other. None when no split fits.
+fn rows_from(
+    c: &Rows<'_>,
+    r: usize,
+    rows: usize,
+    top: f64,
+    rest: &[usize],
+    passing: &[usize],
+) -> Option<Vec<(Vec<usize>, Vec<f64>)>> {
+    if r >= rows {
+        return None;
+    }
+    let row_top = top + TIER * r as f64;
+    let mut base = (c.common)(row_top, row_top + CONN_H);
+    for &k in passing {
+        let x = (c.line_x)(k);
+        base.push((x - c.reach, x + c.reach));
+    }
+    if r > 0
+        && let Some(xs) = (c.fit)(rest, &base)
+    {
+        return Some(vec![(rest.to_vec(), xs)]);
+    }
+    if r + 1 >= rows {
+        return None;
+    }
+    let lanes = |want: Style| rest.iter().filter(|&&k| (c.style)(k) == want).count();
+    let (nl, nr) = (lanes(Style::LaneLeft), lanes(Style::LaneRight));
+    // As many of each side first (the fewest that work), then one side more than the other:
+    // a row boxed in by a passing lane or a line down the middle may take only one side.
+    let mut splits: Vec<(usize, usize)> =
+        (1..=nl.max(nr)).map(|m| (m.min(nl), m.min(nr))).collect();
+    for a in 0..=nl {
+        for b in 0..=nr {
+            if a + b > 0 && !splits.contains(&(a, b)) {
+                splits.push((a, b));
+            }
+        }
+    }
+    splits.into_iter().find_map(|(ml, mr)| {
+        // `rest` keeps the order of `ks`: left lanes first, right lanes last.
+        let first: Vec<usize> = rest
+            .iter()
+            .enumerate()
+            .filter(|&(i, &k)| match (c.style)(k) {
+                Style::LaneLeft => i < ml,
+                Style::LaneRight => i >= rest.len() - mr,
+                Style::Down => false,
+            })
+            .map(|(_, &k)| k)
+            .collect();
+        let second: Vec<usize> = rest
+            .iter()
+            .copied()
+            .filter(|k| !first.contains(k))
+            .collect();
+        if second.is_empty() {
+            return None;
+        }
+        let xs1 = (c.fit)(&first, &base)?;
+        let mut below: Vec<usize> = passing.to_vec();
+        below.extend(&first);
+        let mut v = rows_from(c, r + 1, rows, top, &second, &below)?;
+        v.insert(0, (first, xs1));
+        Some(v)
+    })
 }

@@ -12,9 +12,12 @@
 //! own segments with the bound failed, and does each shape's half of the separating-axis test
 //! once per label (`route_once` with it inlined: 34.9M own + 14M `polys_overlap` -> 19.8M).
 //! Every PDF and SVG of the example content and of 200 generated SOPs (with and without
-//! decree books) stayed byte-identical. The rest of the excess is not here: Typst's module
-//! evaluation of the SOP template (+46M), the column plan (`columns::view`, +23M), page layout
-//! and export (+45M) and loading the project (+~20M).
+//! decree books) stayed byte-identical. Later (base-nb's first 10 SOPs: 1.668G before, 1.639G
+//! after) the label search went best-first (`label.rs`; `finish` 34.6M -> 21.8M),
+//! and the symbols' data moved from the template to `symbols.rs` (Typst evaluation 116.1M ->
+//! 96.4M). The rest of the excess is not here: Typst's module evaluation of the SOP template
+//! (the identity page's fitting), the column plan (`columns::view`, +23M), page layout and
+//! export (+45M) and loading the project (+~20M).
 
 mod connector;
 mod geom;
@@ -361,10 +364,12 @@ pub(crate) fn route(
 
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
 /// connectors coming in: such a symbol (with the rest of its step on that page) moves down
-/// its cell by `TIER`, into the row's free height, for a second row of connectors; then the
-/// edges are routed again. A symbol that cannot move (its row has no free height) packs its
-/// connectors closer together in one row on that second routing instead. Only documents with
-/// such a symbol pay for the second routing.
+/// its cell by `TIER`, into the row's free height, for one more row of connectors, and the
+/// edges are routed again, until every inset takes its connectors (a symbol may move more
+/// than once: symbol.typ's rows are an estimate, made before it is known which branches
+/// cross a page). A symbol that cannot move (its row has no free height) packs its
+/// connectors closer together in one row on the next routing instead. Only documents with
+/// such a symbol pay for more than one routing.
 pub(crate) fn route_fitting(
     nodes: &mut [Node],
     plan: &Plan,
@@ -372,35 +377,36 @@ pub(crate) fn route_fitting(
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
     let empty = Grid::default();
-    let (d, crowded) = route_once(nodes, plan, grids, width, &[]);
-    let mut moved = false;
-    // Symbols that cannot move: their connectors pack tighter on the second routing.
+    // Symbols that cannot move: their connectors pack tighter on the next routing.
     let mut tight = Vec::new();
-    for tg in crowded {
-        let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
-        if make_room(nodes, grid, tg) {
-            moved = true;
-        } else {
-            tight.push(tg);
+    // Each round moves every crowded symbol one row down or marks it tight, so a handful of
+    // rounds settles any flow; the bound only keeps a pathological one from looping.
+    for _ in 0..8 {
+        let (d, crowded) = route_once(nodes, plan, grids, width, &tight);
+        let mut changed = false;
+        for tg in crowded {
+            if tight.contains(&tg) {
+                continue;
+            }
+            let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
+            if !make_room(nodes, grid, tg) {
+                tight.push(tg);
+            }
+            changed = true;
+        }
+        if !changed {
+            return d;
         }
     }
-    if moved || !tight.is_empty() {
-        route_once(nodes, plan, grids, width, &tight).0
-    } else {
-        d
-    }
+    route_once(nodes, plan, grids, width, &tight).0
 }
 
 /// Moves the symbol `tg` (with the rest of its step on that page) down its cell by `TIER`,
 /// if the cell keeps what it needs under the lowest of them: a decision's label room and the
-/// cell's bottom inset (as symbol.typ and flow.typ lay it out). Only a symbol still where the
-/// template put it moves.
+/// cell's bottom inset (as symbol.typ and flow.typ lay it out).
 fn make_room(nodes: &mut [Node], grid: &Grid, tg: usize) -> bool {
     let t = &nodes[tg];
     let cell = grid.cell(t);
-    if t.top > cell.y0 + 7.0 * MM + 0.01 {
-        return false;
-    }
     let step: Vec<usize> = (0..nodes.len())
         .filter(|&i| {
             let n = &nodes[i];
@@ -428,7 +434,6 @@ fn make_room(nodes: &mut [Node], grid: &Grid, tg: usize) -> bool {
     true
 }
 
-/// Routes once; also returns the symbols whose top inset could not take their connectors.
 /// The horizontal pieces of every line with gaps where a vertical line of another edge
 /// crosses them: a crossing never reads as a junction.
 pub(crate) fn with_gaps(d: &Drawing, page: usize) -> Vec<Vec<P>> {

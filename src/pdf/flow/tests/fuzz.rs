@@ -78,6 +78,9 @@ mod generated {
             rng_seed: proptest::test_runner::RngSeed::Fixed(
                 std::env::var("SOPAN_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(2026),
             ),
+            // No `proptest-regressions/` file: a failure found under one seed was replayed
+            // first under every other seed, so a scan of seeds reported that one flow for all.
+            failure_persistence: None,
             ..ProptestConfig::default()
         })]
 

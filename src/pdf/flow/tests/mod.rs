@@ -6,6 +6,7 @@ use super::route::*;
 mod checker;
 mod connectors;
 mod fuzz;
+mod rows;
 
 fn node(step: i64, page: usize, x: f64, y: f64, out: Vec<Out>) -> Node {
     Node {
@@ -130,8 +131,8 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
     let actor_x0 = x_table + 8.0 + keg;
     let table_x1 = x_table + avail;
     let last = steps.len();
-    // As flow.typ counts the branches jumping into each step, and symbol.typ keeps a second
-    // row of connectors' room above a step with more than one row takes.
+    // As symbols.rs counts the branches jumping into each step, and symbol.typ keeps a further
+    // row of connectors' room above a step per row more it takes.
     let mut masuk = vec![0usize; last + 2];
     for (k, st) in steps.iter().enumerate() {
         let ends = st.ya == Some(0) || st.tidak == Some(0);
@@ -144,7 +145,7 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
             }
         }
     }
-    let fits = ((cw - 6.0) / 5.0).floor() as usize + 1;
+    let fits = super::symbols::per_row(cw);
     let mut nodes = Vec::new();
     let mut grids: Vec<Grid> = Vec::new();
     let mut page = 1;
@@ -190,7 +191,7 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
         };
         let ends = st.kind == "keputusan" && (st.ya == Some(0) || st.tidak == Some(0));
         let label_room = if st.kind == "keputusan" { 3.5 } else { 0.0 };
-        let extra = if masuk[nomor] >= fits { TIER / MM } else { 0.0 };
+        let extra = super::symbols::extra_rows(masuk[nomor], fits) as f64 * TIER / MM;
         let sym_h = 7.0 + extra + h + label_room + if ends { 5.0 + h * 0.8 } else { 0.0 } + 3.0;
         let row_h = (st.text_h + 2.4).max(sym_h);
         if y + row_h > page_bottom && y > page_rows_top + header + 0.1 {
