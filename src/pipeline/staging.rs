@@ -7,9 +7,11 @@
 //! Unchanged files are hard-linked from the previous output instead of written again, when
 //! the record of the previous build (the output's manifest, kept in the build cache) says the
 //! file there has the same SHA-256 and the file still has the inode, length and modification
-//! time that build left. A file edited in `output/` since fails that check and is written
-//! afresh. Files are only ever created here (`create_new`), never opened for writing where
-//! they exist, so a link never lets a build change the previous output's file in place.
+//! time that build left. A file the record does not vouch for (edited since, or `--bersih`)
+//! is linked only when its bytes compare equal to the new ones, else written afresh. Files are
+//! only ever created here (`create_new`), never opened for writing where they exist, so a
+//! link never lets a build change the previous output's file in place. The many small files
+//! of the later stages go through a writer thread ([`Staging::put_later`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
@@ -111,7 +113,8 @@ impl Writer {
 impl Staging {
     /// Prepares the staging folder of `out` (refusing a folder sopan did not write, clearing
     /// what a killed build left). `manifest` is where the record of `out` is kept; with
-    /// `fresh` (`--bersih`) the record is not trusted and every file is written.
+    /// `fresh` (`--bersih`) the record is not trusted: a file is linked from `out` only after
+    /// its bytes compare equal.
     pub(crate) fn begin(
         out: &Path,
         manifest: Option<PathBuf>,
