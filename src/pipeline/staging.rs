@@ -65,28 +65,38 @@ pub(crate) struct Staging {
 /// data, the pages: thousands of small files) goes on while they are written: creating them
 /// on the main thread cost a cold build of 1,000 SOPs 0.5–1 s with a core idle.
 struct Writer {
-    jobs: std::sync::mpsc::SyncSender<Job>,
+    jobs: std::sync::mpsc::Sender<Job>,
+    /// Bytes handed over and not yet written (bounded by [`WRITER_BUDGET`]).
+    pending: Arc<(Mutex<usize>, std::sync::Condvar)>,
     thread: std::thread::JoinHandle<Written>,
 }
 
-/// A file for the writer: where, the previous output's file of that path, the bytes.
-type Job = (PathBuf, Option<PathBuf>, Arc<Blob>);
+/// A file for the writer: where, the previous output's file of that path with what the
+/// last build recorded of it, the bytes.
+struct Job {
+    target: PathBuf,
+    old: Option<(PathBuf, Option<Recorded>)>,
+    blob: Arc<Blob>,
+}
 
 /// What a writer did: files written, files linked, and the first write that failed.
 type Written = (usize, usize, Option<Error>);
 
-/// Files handed to the writer and not yet written, at most: its memory stays bounded.
-const WRITER_QUEUE: usize = 256;
+/// Bytes handed to the writer and not yet written, at most (a larger file still goes alone):
+/// its memory stays bounded, and the 1,000 files of the open data fit at once.
+const WRITER_BUDGET: usize = 32 << 20;
 
 impl Writer {
     fn start() -> Option<Writer> {
-        let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(WRITER_QUEUE);
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let pending = Arc::new((Mutex::new(0usize), std::sync::Condvar::new()));
+        let done = pending.clone();
         let thread = std::thread::Builder::new()
             .name("sopan-tulis".into())
             .spawn(move || {
                 let mut dirs: HashSet<PathBuf> = HashSet::new();
                 let (mut written, mut linked, mut failed) = (0, 0, None);
-                for (target, old, blob) in queue {
+                for Job { target, old, blob } in queue {
                     let folder = target.parent().filter(|f| !dirs.contains(*f));
                     let made = folder
                         .map_or(Ok(()), |f| {
@@ -94,7 +104,21 @@ impl Writer {
                                 dirs.insert(f.to_path_buf());
                             })
                         })
-                        .and_then(|()| create_or_link(&target, old.as_deref(), blob.bytes()));
+                        .and_then(|()| match &old {
+                            Some((old, Some(rec))) if still_recorded(old, rec) => {
+                                let _ = std::fs::remove_file(&target);
+                                std::fs::hard_link(old, &target).map(|()| Made::Linked)
+                            }
+                            _ => create_or_link(
+                                &target,
+                                old.as_ref().map(|(p, _)| p.as_path()),
+                                blob.bytes(),
+                            ),
+                        });
+                    let (lock, freed) = &*done;
+                    *lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) -= blob.len();
+                    freed.notify_all();
+                    drop(blob);
                     match made {
                         Ok(Made::Written) => written += 1,
                         Ok(Made::Linked) => linked += 1,
@@ -106,8 +130,33 @@ impl Writer {
                 (written, linked, failed)
             })
             .ok()?;
-        Some(Writer { jobs, thread })
+        Some(Writer {
+            jobs,
+            pending,
+            thread,
+        })
     }
+
+    /// Hands `job` over, first waiting while the bytes pending would pass the budget.
+    fn send(&self, job: Job) -> bool {
+        let len = job.blob.len();
+        let (lock, freed) = &*self.pending;
+        let mut pending = lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *pending > 0 && *pending + len > WRITER_BUDGET {
+            pending = freed
+                .wait(pending)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *pending += len;
+        drop(pending);
+        self.jobs.send(job).is_ok()
+    }
+}
+
+/// Whether the previous output's file `old` is still the one the last build recorded.
+fn still_recorded(old: &Path, rec: &Recorded) -> bool {
+    std::fs::symlink_metadata(old)
+        .is_ok_and(|meta| meta.is_file() && stamp_of(&meta, rec.sha256) == *rec)
 }
 
 impl Staging {
@@ -202,19 +251,24 @@ impl Staging {
             return blob;
         }
         let (len, sha) = (blob.len(), blob.sha256());
-        if let Some(linked) = self.link(path, len, sha) {
-            return linked;
-        }
         let target = self.dir.join(path);
+        // The record's link too is the writer's (a stat and a link per file).
+        let rec = self
+            .previous
+            .get(path)
+            .filter(|r| r.sha256 == sha && r.len == len as u64)
+            .copied();
+        let job = Job {
+            target: target.clone(),
+            old: self.had_output.then(|| (self.out.join(path), rec)),
+            blob: blob.clone(),
+        };
         let sent = self
             .writer
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .as_ref()
-            .is_some_and(|w| {
-                let old = self.had_output.then(|| self.out.join(path));
-                w.jobs.send((target.clone(), old, blob.clone())).is_ok()
-            });
+            .is_some_and(|w| w.send(job));
         if !sent {
             return self.put(path, blob);
         }
@@ -229,7 +283,7 @@ impl Staging {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take();
-        let Some(Writer { jobs, thread }) = writer else {
+        let Some(Writer { jobs, thread, .. }) = writer else {
             return;
         };
         drop(jobs);
@@ -260,8 +314,7 @@ impl Staging {
             return None;
         }
         let old = self.out.join(path);
-        let meta = std::fs::symlink_metadata(&old).ok()?;
-        if !meta.is_file() || stamp_of(&meta, sha256) != *rec {
+        if !still_recorded(&old, rec) {
             return None;
         }
         let target = self.dir.join(path);
