@@ -114,8 +114,7 @@ impl DiskCache {
         let entries = dir.join(ENTRIES);
         let blobs = dir.join(BLOBS);
         for made in [&entries, &blobs] {
-            std::fs::create_dir_all(made)
-                .map_err(|e| Error::io(IoAct::CreateCacheDir, dir, e))?;
+            std::fs::create_dir_all(made).map_err(|e| Error::io(IoAct::CreateCacheDir, dir, e))?;
         }
         // The cache ignores itself in git wherever it is, and backup tools skip it
         // (https://bford.info/cachedir/).
@@ -346,8 +345,9 @@ impl DiskCache {
         let tmp = self.temp(&self.blobs);
         let made = match blob.staged_path() {
             // Another file system than the output's: the bytes are copied.
-            Some(staged) => std::fs::hard_link(staged, &tmp)
-                .or_else(|_| std::fs::copy(staged, &tmp).map(drop)),
+            Some(staged) => {
+                std::fs::hard_link(staged, &tmp).or_else(|_| std::fs::copy(staged, &tmp).map(drop))
+            }
             None => std::fs::write(&tmp, blob.bytes()),
         };
         let r = made.and_then(|()| std::fs::rename(&tmp, &target));
@@ -386,7 +386,9 @@ impl DiskCache {
                 .and_then(unhex)
                 .is_some_and(|k| used.contains(&k))
         });
-        sweep(&self.blobs, |name| unhex(name).is_some_and(|k| blobs.contains(&k)));
+        sweep(&self.blobs, |name| {
+            unhex(name).is_some_and(|k| blobs.contains(&k))
+        });
     }
 }
 
@@ -563,7 +565,11 @@ mod tests {
         cache(tmp.path(), false).store(&key, &files());
         assert_eq!(cache(tmp.path(), false).load(&key).unwrap(), Some(files()));
         assert_eq!(cache(tmp.path(), false).load(&[8u8; 32]).unwrap(), None);
-        assert_eq!(cache(tmp.path(), true).fetch(&key), None, "--bersih reads nothing");
+        assert_eq!(
+            cache(tmp.path(), true).fetch(&key),
+            None,
+            "--bersih reads nothing"
+        );
     }
 
     #[test]
@@ -592,7 +598,10 @@ mod tests {
         let svg = c.blob_path(&files()[1].1.sha256());
         std::fs::write(&svg, b"<svG/>").unwrap();
         let e = c.load(&key).unwrap_err();
-        assert!(e.contains("`a/b/alur-1.svg`") && e.contains("checksum tidak cocok"), "{e}");
+        assert!(
+            e.contains("`a/b/alur-1.svg`") && e.contains("checksum tidak cocok"),
+            "{e}"
+        );
         assert!(!svg.exists(), "a damaged blob is deleted");
         std::fs::write(&svg, b"<svg").unwrap();
         assert!(c.load(&key).unwrap_err().contains("panjangnya salah"));
@@ -620,10 +629,18 @@ mod tests {
     fn another_stamp_or_key_is_foreign() {
         let key = [1u8; 32];
         let mut bytes = header(&key, &files());
-        assert!(parse_header(&bytes, &[2u8; 32]).unwrap_err().contains("kuncinya"));
+        assert!(
+            parse_header(&bytes, &[2u8; 32])
+                .unwrap_err()
+                .contains("kuncinya")
+        );
         let at = MAGIC.len() + 4;
         bytes[at + 6] = b'X'; // "sopan X…"
-        assert!(parse_header(&bytes, &key).unwrap_err().contains("versi lain"));
+        assert!(
+            parse_header(&bytes, &key)
+                .unwrap_err()
+                .contains("versi lain")
+        );
     }
 
     #[test]
@@ -644,7 +661,11 @@ mod tests {
             .collect();
         c.put(&key, &staged);
         let pdf = first.dir().join("a/b.pdf");
-        assert_eq!(ino(&c.blob_path(&staged[0].1.sha256())), ino(&pdf), "one file, two names");
+        assert_eq!(
+            ino(&c.blob_path(&staged[0].1.sha256())),
+            ino(&pdf),
+            "one file, two names"
+        );
         drop(first);
         // Another build whose output lost the files: the blobs are linked into its staging
         // folder after their SHA-256 is checked.
@@ -666,7 +687,10 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let c = cache(tmp.path(), false);
         c.store(&[1u8; 32], &files());
-        c.store(&[2u8; 32], &vec![("x.html".into(), Blob::new(b"x".to_vec()))]);
+        c.store(
+            &[2u8; 32],
+            &vec![("x.html".into(), Blob::new(b"x".to_vec()))],
+        );
         std::fs::write(c.blobs.join(".9.9.tmp"), b"sisa").unwrap();
         let c = cache(tmp.path(), false);
         assert!(c.fetch(&[1u8; 32]).is_some());

@@ -212,7 +212,11 @@ fn a_cold_build_writes_each_document_once_and_bersih_rewrites_nothing_unchanged(
     let r = ok(p.run(&["build"]));
     assert_eq!(pdf_counts(&r).0, 1, "{}", r.stderr);
     assert_eq!(std::fs::read(&pdf).unwrap(), good);
-    assert_ne!(ino(&pdf), before, "written afresh, never through the edited file");
+    assert_ne!(
+        ino(&pdf),
+        before,
+        "written afresh, never through the edited file"
+    );
 }
 
 #[test]
