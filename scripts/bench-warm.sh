@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): `sopan build` of N synthetic SOPs (BUKU=1: with decree books), cold
-# (`--bersih`), warm with nothing changed, and warm after one changed SOP, each RUNS times,
-# alternating between the binaries given (default: this tree's release build), so machine load
-# falls on all of them alike. Prints wall time, peak RSS and the load average per run.
+# (`--bersih`; a binary without that flag, one from before the build cache, runs plain: it
+# keeps no cache, so every build of it is cold), warm with nothing changed, and warm after one
+# changed SOP, each RUNS times, alternating between the binaries given (default: this tree's
+# release build), so machine load falls on all of them alike. Prints wall time, CPU time
+# (user+sys, steadier than wall on a shared machine), peak RSS and the load average per run.
 # Usage: scripts/bench-warm.sh [N] [RUNS] [BIN ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,23 +20,26 @@ trap 'rm -rf "$work"' EXIT
 # One project per binary: each binary's build cache is its own (the cache's stamp names it).
 for k in "${!bins[@]}"; do cp -r "$work/p" "$work/p$k"; done
 sop=$(cd "$work/p" && find content -name 'sop-*.yaml' | sort | sed -n 1p)
+cold_flag() { if "$1" build --help 2>&1 | grep -q -- --bersih; then echo --bersih; fi; }
 timed() {
-  if ! /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>"$work/err"; then
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >/dev/null 2>"$work/err"; then
     echo "$what $(basename "$bin"): build failed:"; tail -5 "$work/err"; return
   fi
-  read -r wall kb < "$work/time"
+  read -r wall user sys kb < "$work/time"
   load=$(cut -d' ' -f1 /proc/loadavg)
-  printf '%-10s %-22s %8.2f s %8.0f MiB  load %s\n' "$what" "$(basename "$bin")" "$wall" "$((kb / 1024))" "$load"
+  cpu=$(echo "$user + $sys" | bc)
+  printf '%-5s %-22s %7.2f s wall %7.2f s cpu (user %6.2f sys %5.2f) %6.0f MiB  load %s\n' \
+    "$what" "$(basename "$bin")" "$wall" "$cpu" "$user" "$sys" "$((kb / 1024))" "$load"
 }
 for r in $(seq 1 "$runs"); do
   for what in cold warm one; do
     for k in "${!bins[@]}"; do
       bin="${bins[$k]}"
       case $what in
-        cold) timed "$bin" build "$work/p$k" --quiet --bersih ;;
+        cold) timed "$bin" build "$work/p$k" --quiet $(cold_flag "$bin") ;;
         warm) timed "$bin" build "$work/p$k" --quiet ;;
         one)
-          sed -i "0,/kegiatan: /s/kegiatan: /kegiatan: Ubah $r /" "$work/p$k/$sop"
+          sed -i "0,/kegiatan: /s/kegiatan: /kegiatan: Ubah $r$k /" "$work/p$k/$sop"
           timed "$bin" build "$work/p$k" --quiet ;;
       esac
     done

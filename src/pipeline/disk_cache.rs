@@ -3,13 +3,19 @@
 //! book) and of each part of the search index, under a hash of everything they were made from,
 //! so a build after a small edit compiles and indexes only what changed.
 //!
-//! An entry is one file, `dokumen/<key>.sopan`: a magic line, the build stamp of the sopan that
-//! wrote it, its key, the files' paths, lengths and SHA-256s, a SHA-256 over all of that, then
-//! the files' bytes. Entries are written to a temporary file and renamed, so a build that dies
-//! leaves whole entries or none. A read entry is trusted only when every check passes (magic,
-//! stamp, key, header checksum, each file's SHA-256); anything else is a warning naming the
-//! file, and the document is compiled again. A successful build deletes every entry it did not
-//! use, so the cache holds exactly one build's documents and does not grow.
+//! An entry is a small file, `dokumen/<key>.sopan`: a magic line, the build stamp of the sopan
+//! that wrote it, its key, the files' paths, lengths and SHA-256s, and a SHA-256 over all of
+//! that. The files' bytes are blobs named by their SHA-256, `isi/<sha256>`: a file `sopan
+//! build` already wrote to its staging folder is hard-linked there, not written again (a cold
+//! build of 1,000 SOPs wrote and hashed 275 MB twice), and a blob is linked back into the
+//! staging folder when the output lost the file. So a blob may be the very file of the
+//! output: sopan only ever creates files, never writes into one, and a blob edited through
+//! the output (or damaged) fails its SHA-256. Blobs and entries are put in place by rename,
+//! blobs first, so a build that dies leaves whole entries or none. A read entry is trusted
+//! only when every check passes (magic, stamp, key, header checksum, each blob's length and
+//! SHA-256); anything else is a warning naming the entry, and the document is compiled again.
+//! A successful build deletes every entry and blob it did not use, so the cache holds exactly
+//! one build's documents and does not grow.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -25,9 +31,11 @@ use crate::pipeline::output::Blob;
 use crate::pipeline::staging::Staging;
 
 /// The first bytes of every entry.
-const MAGIC: &[u8] = b"SOPAN-CACHE-1\n";
+const MAGIC: &[u8] = b"SOPAN-CACHE-2\n";
 /// Where entries live inside the cache folder.
 const ENTRIES: &str = "dokumen";
+/// Where the files' bytes live inside the cache folder, by SHA-256.
+const BLOBS: &str = "isi";
 /// An entry's file name ends so.
 const SUFFIX: &str = ".sopan";
 /// The default cache folder, relative to the project.
@@ -63,8 +71,14 @@ pub(crate) struct DiskCache {
     dir: PathBuf,
     /// `--bersih`: read nothing, write every entry afresh.
     fresh: bool,
+    /// The blobs, by SHA-256 (`isi/`).
+    blobs: PathBuf,
     /// The keys this build looked up or wrote: what [`DiskCache::finish`] keeps.
     used: Mutex<HashSet<[u8; 32]>>,
+    /// The blobs those entries list: kept too.
+    used_blobs: Mutex<HashSet<[u8; 32]>>,
+    /// Temporary names handed out.
+    temps: AtomicUsize,
     /// Documents taken from the cache.
     hits: AtomicUsize,
     /// Documents compiled (and written to the cache).
@@ -98,7 +112,10 @@ impl DiskCache {
             return refuse(Place::HoldsProject);
         }
         let entries = dir.join(ENTRIES);
-        std::fs::create_dir_all(&entries).map_err(|e| Error::io(IoAct::CreateCacheDir, dir, e))?;
+        let blobs = dir.join(BLOBS);
+        for made in [&entries, &blobs] {
+            std::fs::create_dir_all(made).map_err(|e| Error::io(IoAct::CreateCacheDir, dir, e))?;
+        }
         // The cache ignores itself in git wherever it is, and backup tools skip it
         // (https://bford.info/cachedir/).
         for (name, text) in [
@@ -115,8 +132,11 @@ impl DiskCache {
         }
         Ok(DiskCache {
             dir: entries,
+            blobs,
             fresh,
             used: Mutex::default(),
+            used_blobs: Mutex::default(),
+            temps: AtomicUsize::new(0),
             hits: AtomicUsize::new(0),
             compiled: AtomicUsize::new(0),
         })
@@ -151,65 +171,90 @@ impl DiskCache {
     /// [`DiskCache::get`] for a build writing to `staging`: when the previous output still
     /// holds every file of the entry as the last build left it, the files are linked from
     /// there and only the entry's header is read (a build with nothing changed read and
-    /// hashed 190 MB of entries at 1,000 SOPs); else the entry is read, checked whole and its
-    /// files staged. Files whose path `keep` accepts stay in memory (they are never written).
+    /// hashed 190 MB of entries at 1,000 SOPs); else each file's blob is linked into the
+    /// staging folder and checked there (its SHA-256), so its bytes are never copied. Files
+    /// whose path `keep` accepts stay in memory (they are never written).
     pub(crate) fn get_staged(
         &self,
         key: &[u8; 32],
         staging: &Staging,
         keep: &dyn Fn(&str) -> bool,
     ) -> Option<Shared> {
-        if !self.fresh
-            && let Some(listed) = self.header(key)
-            && !listed.iter().any(|(path, ..)| keep(path))
-        {
-            let linked: Option<Shared> = listed
-                .into_iter()
-                .map(|(path, len, sha)| Some((path.clone(), staging.link(&path, len, sha)?)))
-                .collect();
-            if let Some(files) = linked {
-                self.mark(key);
-                self.hits.fetch_add(1, Ordering::Relaxed);
-                return Some(files);
+        self.mark(key);
+        if self.fresh {
+            return None;
+        }
+        let path = self.path(key);
+        let listed = match self.listed(key) {
+            Ok(Some(listed)) => listed,
+            Ok(None) => return None,
+            Err(why) => {
+                warn(&path, &why);
+                return None;
+            }
+        };
+        self.mark_blobs(&listed);
+        let linked: Option<Shared> = listed
+            .iter()
+            .map(|(path, len, sha)| {
+                (!keep(path))
+                    .then(|| Some((path.clone(), staging.link(path, *len, *sha)?)))
+                    .flatten()
+            })
+            .collect();
+        if let Some(files) = linked {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Some(files);
+        }
+        let mut files = Vec::with_capacity(listed.len());
+        for (file, len, sha) in listed {
+            let blob = self.blob_path(&sha);
+            let got = if keep(&file) {
+                read_blob(&blob, len, &sha).map(|b| Blob::with_sha256(b, sha))
+            } else {
+                staging.adopt(&file, &blob, len, sha)
+            };
+            match got {
+                Ok(b) => files.push((file, b)),
+                Err(why) => {
+                    warn(&path, &damaged(&blob, &file, &why));
+                    return None;
+                }
             }
         }
-        let files = self.get(key)?;
-        Some(
-            files
-                .into_iter()
-                .map(|(path, blob)| {
-                    let blob = if keep(&path) {
-                        blob
-                    } else {
-                        staging.put(&path, blob)
-                    };
-                    (path, blob)
-                })
-                .collect(),
-        )
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(files)
     }
 
-    /// The files an entry lists, read from its header alone, when the header is whole, of
-    /// this sopan, and the entry's length is what it lists.
-    fn header(&self, key: &[u8; 32]) -> Option<Listed> {
-        use std::io::Read as _;
-        let path = self.path(key);
-        let mut file = std::fs::File::open(&path).ok()?;
-        let size = file.metadata().ok()?.len();
-        let mut head = vec![0u8; 16 * 1024];
-        let mut filled = 0;
-        while filled < head.len() {
-            match file.read(&mut head[filled..]) {
-                Ok(0) => break,
-                Ok(n) => filled += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return None,
-            }
+    /// The files the entry `key` lists, from its header, or why it cannot be trusted (in
+    /// Indonesian, for the warning); `None` when there is no entry.
+    fn listed(&self, key: &[u8; 32]) -> Result<Option<Listed>, String> {
+        let bytes = match std::fs::read(self.path(key)) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("tidak terbaca ({e})")),
+        };
+        let (listed, len) = parse_header(&bytes, key)?;
+        if len != bytes.len() {
+            return Err(format!(
+                "panjangnya salah ({} bita, seharusnya {len})",
+                bytes.len()
+            ));
         }
-        head.truncate(filled);
-        let (listed, body) = parse_header(&head, key).ok()?;
-        let total: u64 = listed.iter().map(|(_, len, _)| *len as u64).sum();
-        (body as u64 + total == size).then_some(listed)
+        Ok(Some(listed))
+    }
+
+    /// Where the bytes of a file with this SHA-256 are kept.
+    fn blob_path(&self, sha: &[u8; 32]) -> PathBuf {
+        self.blobs.join(hex(sha))
+    }
+
+    fn mark_blobs(&self, listed: &Listed) {
+        let mut used = self
+            .used_blobs
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        used.extend(listed.iter().map(|(_, _, sha)| *sha));
     }
 
     /// [`DiskCache::store`] for a compiled document, counted for the stage times.
@@ -218,47 +263,105 @@ impl DiskCache {
         self.store(key, files);
     }
 
-    /// The files stored under `key`, when its entry is whole and was written by this sopan
-    /// (else a warning naming the entry, and `None`: the caller makes the files again).
+    /// The files stored under `key`, when its entry and every blob it lists are whole and
+    /// were written by this sopan (else a warning naming the entry, and `None`: the caller
+    /// makes the files again).
     pub(crate) fn fetch(&self, key: &[u8; 32]) -> Option<Shared> {
         self.mark(key);
         if self.fresh {
             return None;
         }
-        let path = self.path(key);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(e) => {
-                warn(&path, &format!("tidak terbaca ({e})"));
-                return None;
-            }
-        };
-        match decode(bytes, key) {
-            Ok(files) => Some(files),
-            Err(why) => {
-                warn(&path, &why);
-                None
-            }
-        }
+        self.load(key).unwrap_or_else(|why| {
+            warn(&self.path(key), &why);
+            None
+        })
     }
 
-    /// Stores files under `key`, atomically. A failed write costs only a later compile: it is
-    /// a warning, not an error.
+    /// The files of the entry `key` (`None`: no entry), or why it cannot be trusted.
+    fn load(&self, key: &[u8; 32]) -> Result<Option<Shared>, String> {
+        let Some(listed) = self.listed(key)? else {
+            return Ok(None);
+        };
+        self.mark_blobs(&listed);
+        let mut files = Vec::with_capacity(listed.len());
+        for (file, len, sha) in listed {
+            let blob = self.blob_path(&sha);
+            let bytes = read_blob(&blob, len, &sha).map_err(|why| damaged(&blob, &file, &why))?;
+            files.push((file, Blob::with_sha256(bytes, sha)));
+        }
+        Ok(Some(files))
+    }
+
+    /// Stores files under `key`: each file's bytes as a blob named by its SHA-256 (a file
+    /// already in the staging folder is hard-linked, not copied: a cold build wrote and
+    /// hashed every document twice, 275 MB at 1,000 SOPs), then the entry's header. Both
+    /// are put in place by rename, blobs first, so a build that dies leaves whole entries or
+    /// none. A failed write costs only a later compile: it is a warning, not an error.
     pub(crate) fn store(&self, key: &[u8; 32], files: &Shared) {
         self.mark(key);
+        {
+            let mut used = self
+                .used_blobs
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            used.extend(files.iter().map(|(_, b)| b.sha256()));
+        }
         let path = self.path(key);
-        let tmp = self
-            .dir
-            .join(format!(".{}.{}.tmp", hex(key), std::process::id()));
-        let written = write_entry(&tmp, key, files).and_then(|()| std::fs::rename(&tmp, &path));
+        let written = files
+            .iter()
+            .try_for_each(|(_, blob)| self.store_blob(blob))
+            .and_then(|()| {
+                let header = header(key, files);
+                // The same entry again (`--bersih`): kept, not replaced by an equal file.
+                if std::fs::read(&path).is_ok_and(|old| old == header) {
+                    return Ok(());
+                }
+                let tmp = self.temp(&self.dir);
+                let r = std::fs::write(&tmp, header).and_then(|()| std::fs::rename(&tmp, &path));
+                if r.is_err() {
+                    let _ = std::fs::remove_file(&tmp);
+                }
+                r
+            });
         if let Err(e) = written {
-            let _ = std::fs::remove_file(&tmp);
             eprintln!(
                 "peringatan: gagal menulis entri cache `{}`: {e}; dokumen ini akan disusun ulang pada pembangunan berikutnya",
                 path.display()
             );
         }
+    }
+
+    /// Puts one blob in place. A blob of that name and length is kept as it is: every read
+    /// checks its SHA-256 and deletes it when it fails, and replacing it would only turn
+    /// over inodes (on this kind of disk, creating files right after thousands were deleted
+    /// made a cold build's kernel time grow by seconds).
+    fn store_blob(&self, blob: &Blob) -> std::io::Result<()> {
+        let target = self.blob_path(&blob.sha256());
+        if std::fs::symlink_metadata(&target)
+            .is_ok_and(|m| m.is_file() && m.len() == blob.len() as u64)
+        {
+            return Ok(());
+        }
+        let tmp = self.temp(&self.blobs);
+        let made = match blob.staged_path() {
+            // Another file system than the output's: the bytes are copied.
+            Some(staged) => {
+                std::fs::hard_link(staged, &tmp).or_else(|_| std::fs::copy(staged, &tmp).map(drop))
+            }
+            None => std::fs::write(&tmp, blob.bytes()),
+        };
+        let r = made.and_then(|()| std::fs::rename(&tmp, &target));
+        if r.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        r
+    }
+
+    /// A fresh temporary name in `dir` (`.<pid>.<n>.tmp`), deleted by [`DiskCache::finish`]
+    /// if a build dies before renaming it.
+    fn temp(&self, dir: &Path) -> PathBuf {
+        let n = self.temps.fetch_add(1, Ordering::Relaxed);
+        dir.join(format!(".{}.{n}.tmp", std::process::id()))
     }
 
     /// (documents taken from the cache, documents compiled) so far.
@@ -269,28 +372,64 @@ impl DiskCache {
         )
     }
 
-    /// After a successful build: deletes every entry (and leftover temporary file) this build
-    /// did not use, so the cache holds one build's documents.
+    /// After a successful build: deletes every entry and blob (and leftover temporary file)
+    /// this build did not use, so the cache holds one build's documents.
     pub(crate) fn finish(&self) {
-        let used = self
-            .used
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let Ok(listed) = std::fs::read_dir(&self.dir) else {
-            return;
+        let lock = |set: &Mutex<HashSet<[u8; 32]>>| {
+            set.lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone()
         };
-        for entry in listed.flatten() {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let keep = name
-                .strip_suffix(SUFFIX)
+        let (used, blobs) = (lock(&self.used), lock(&self.used_blobs));
+        sweep(&self.dir, |name| {
+            name.strip_suffix(SUFFIX)
                 .and_then(unhex)
-                .is_some_and(|k| used.contains(&k));
-            if !keep {
-                let _ = std::fs::remove_file(entry.path());
-            }
+                .is_some_and(|k| used.contains(&k))
+        });
+        sweep(&self.blobs, |name| {
+            unhex(name).is_some_and(|k| blobs.contains(&k))
+        });
+    }
+}
+
+/// Why the blob of `file` is not trusted; the blob is deleted, so the next build stores it
+/// afresh.
+fn damaged(blob: &Path, file: &str, why: &str) -> String {
+    let _ = std::fs::remove_file(blob);
+    format!("berkas `{file}` ({}): {why}", blob.display())
+}
+
+/// Deletes every file in `dir` whose name `keep` refuses.
+fn sweep(dir: &Path, keep: impl Fn(&str) -> bool) {
+    let Ok(listed) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in listed.flatten() {
+        if !keep(&entry.file_name().to_string_lossy()) {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
+}
+
+/// The bytes of the blob at `path`, when they are `len` long and have this SHA-256, or why
+/// not (in Indonesian, for the warning).
+pub(crate) fn read_blob(path: &Path, len: usize, sha: &[u8; 32]) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("tidak terbaca ({e})"))?;
+    check_blob(&bytes, len, sha)?;
+    Ok(bytes)
+}
+
+fn check_blob(bytes: &[u8], len: usize, sha: &[u8; 32]) -> Result<(), String> {
+    if bytes.len() != len {
+        return Err(format!(
+            "panjangnya salah ({} bita, seharusnya {len})",
+            bytes.len()
+        ));
+    }
+    if Sha256::digest(bytes).as_slice() != sha {
+        return Err("checksum tidak cocok".into());
+    }
+    Ok(())
 }
 
 fn warn(path: &Path, why: &str) {
@@ -338,20 +477,6 @@ fn header(key: &[u8; 32], files: &Shared) -> Vec<u8> {
     let sum: [u8; 32] = Sha256::digest(&h).into();
     h.extend_from_slice(&sum);
     h
-}
-
-fn write_entry(tmp: &Path, key: &[u8; 32], files: &Shared) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut f = std::io::BufWriter::new(std::fs::File::create(tmp)?);
-    f.write_all(&header(key, files))?;
-    for (_, blob) in files {
-        f.write_all(
-            &blob
-                .read()
-                .map_err(|e| std::io::Error::other(e.message()))?,
-        )?;
-    }
-    f.into_inner().map_err(|e| e.into_error())?.sync_data()
 }
 
 /// Reads fields from the front of an entry.
@@ -418,29 +543,6 @@ fn parse_header(bytes: &[u8], key: &[u8; 32]) -> Result<(Listed, usize), String>
     Ok((listed, head_len + 32))
 }
 
-/// The files of an entry, or why it cannot be trusted (in Indonesian, for the warning).
-fn decode(bytes: Vec<u8>, key: &[u8; 32]) -> Result<Shared, String> {
-    let (listed, body) = parse_header(&bytes, key)?;
-    let mut r = Reader(&bytes[body..]);
-    let total: usize = listed.iter().map(|(_, len, _)| len).sum();
-    if r.0.len() != total {
-        return Err(format!(
-            "panjangnya salah ({} bita isi, seharusnya {total})",
-            r.0.len()
-        ));
-    }
-    let mut files = Vec::with_capacity(listed.len());
-    for (path, len, sha) in listed {
-        let blob = Blob::new(r.take(len)?.to_vec());
-        // The check computes the SHA-256 the site shows: the blob keeps it.
-        if blob.sha256() != sha {
-            return Err(format!("checksum berkas `{path}` tidak cocok"));
-        }
-        files.push((path, blob));
-    }
-    Ok(files)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,47 +554,149 @@ mod tests {
         ]
     }
 
-    fn entry(key: &[u8; 32]) -> Vec<u8> {
-        let files = files();
-        let mut bytes = header(key, &files);
-        for (_, b) in &files {
-            bytes.extend_from_slice(b.bytes());
-        }
-        bytes
+    fn cache(tmp: &Path, fresh: bool) -> DiskCache {
+        DiskCache::open(tmp, &tmp.join("output"), &tmp.join("cache"), fresh).unwrap()
     }
 
     #[test]
     fn an_entry_reads_back_as_written() {
+        let tmp = tempfile::tempdir().unwrap();
         let key = [7u8; 32];
-        let back = decode(entry(&key), &key).unwrap();
-        assert_eq!(back, files());
+        cache(tmp.path(), false).store(&key, &files());
+        assert_eq!(cache(tmp.path(), false).load(&key).unwrap(), Some(files()));
+        assert_eq!(cache(tmp.path(), false).load(&[8u8; 32]).unwrap(), None);
+        assert_eq!(
+            cache(tmp.path(), true).fetch(&key),
+            None,
+            "--bersih reads nothing"
+        );
     }
 
     #[test]
-    fn damaged_entries_are_refused_with_the_reason() {
+    fn damaged_entries_and_blobs_are_refused_with_the_reason() {
+        let tmp = tempfile::tempdir().unwrap();
         let key = [7u8; 32];
-        let good = entry(&key);
-        let why = |bytes: Vec<u8>| decode(bytes, &key).unwrap_err();
-        assert!(why(b"halo".to_vec()).contains("penanda awal"));
-        assert!(why(good[..good.len() - 3].to_vec()).contains("panjangnya salah"));
-        assert!(why(good[..MAGIC.len() + 6].to_vec()).contains("terpotong"));
-        let mut flipped = good.clone();
-        *flipped.last_mut().unwrap() ^= 1;
-        assert!(why(flipped).contains("checksum berkas `a/b/alur-1.svg`"));
+        let c = cache(tmp.path(), false);
+        c.store(&key, &files());
+        let entry = c.path(&key);
+        let good = std::fs::read(&entry).unwrap();
+        let why = |bytes: &[u8]| {
+            std::fs::write(&entry, bytes).unwrap();
+            c.load(&key).unwrap_err()
+        };
+        assert!(why(b"halo").contains("penanda awal"));
+        assert!(why(&good[..MAGIC.len() + 6]).contains("terpotong"));
+        assert!(why(&[&good[..], b"x"].concat()).contains("panjangnya salah"));
         // A byte of a path in the header: the header checksum catches it.
-        let mut header_flip = good.clone();
+        let mut flipped = good.clone();
         let at = good.windows(7).position(|w| w == b"a/b.pdf").unwrap();
-        header_flip[at] = b'x';
-        assert!(why(header_flip).contains("checksum kepala"));
-        assert!(decode(good, &[8u8; 32]).unwrap_err().contains("kuncinya"));
+        flipped[at] = b'x';
+        assert!(why(&flipped).contains("checksum kepala"));
+        std::fs::write(&entry, &good).unwrap();
+        assert!(c.load(&key).is_ok());
+        // The blobs: a flipped byte, a missing tail.
+        let svg = c.blob_path(&files()[1].1.sha256());
+        std::fs::write(&svg, b"<svG/>").unwrap();
+        let e = c.load(&key).unwrap_err();
+        assert!(
+            e.contains("`a/b/alur-1.svg`") && e.contains("checksum tidak cocok"),
+            "{e}"
+        );
+        assert!(!svg.exists(), "a damaged blob is deleted");
+        std::fs::write(&svg, b"<svg").unwrap();
+        assert!(c.load(&key).unwrap_err().contains("panjangnya salah"));
+        assert!(c.load(&key).unwrap_err().contains("tidak terbaca"));
+        // Stored again, the entry is whole.
+        c.store(&key, &files());
+        assert_eq!(c.load(&key).unwrap(), Some(files()));
     }
 
     #[test]
-    fn another_stamp_is_foreign() {
+    fn storing_an_entry_again_keeps_its_files() {
+        use std::os::unix::fs::MetadataExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let key = [5u8; 32];
+        let c = cache(tmp.path(), true);
+        c.store(&key, &files());
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let (entry, pdf) = (c.path(&key), c.blob_path(&files()[0].1.sha256()));
+        let before = (ino(&entry), ino(&pdf));
+        c.store(&key, &files());
+        assert_eq!((ino(&entry), ino(&pdf)), before);
+    }
+
+    #[test]
+    fn another_stamp_or_key_is_foreign() {
         let key = [1u8; 32];
-        let mut bytes = entry(&key);
+        let mut bytes = header(&key, &files());
+        assert!(
+            parse_header(&bytes, &[2u8; 32])
+                .unwrap_err()
+                .contains("kuncinya")
+        );
         let at = MAGIC.len() + 4;
         bytes[at + 6] = b'X'; // "sopan X…"
-        assert!(decode(bytes, &key).unwrap_err().contains("versi lain"));
+        assert!(
+            parse_header(&bytes, &key)
+                .unwrap_err()
+                .contains("versi lain")
+        );
+    }
+
+    #[test]
+    fn staged_files_are_linked_into_the_cache_and_back_never_copied() {
+        use std::os::unix::fs::MetadataExt as _;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("output");
+        let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+        let key = [3u8; 32];
+        let c = cache(tmp.path(), false);
+        let first = Staging::begin(&out, None, true).unwrap();
+        let staged: Shared = files()
+            .into_iter()
+            .map(|(p, b)| {
+                let b = first.put(&p, b);
+                (p, b)
+            })
+            .collect();
+        c.put(&key, &staged);
+        let pdf = first.dir().join("a/b.pdf");
+        assert_eq!(
+            ino(&c.blob_path(&staged[0].1.sha256())),
+            ino(&pdf),
+            "one file, two names"
+        );
+        drop(first);
+        // Another build whose output lost the files: the blobs are linked into its staging
+        // folder after their SHA-256 is checked.
+        let c = cache(tmp.path(), false);
+        let second = Staging::begin(&out, None, false).unwrap();
+        let got = c.get_staged(&key, &second, &|_| false).unwrap();
+        assert_eq!(got, files());
+        let pdf = second.dir().join("a/b.pdf");
+        assert_eq!(ino(&c.blob_path(&got[0].1.sha256())), ino(&pdf));
+        assert_eq!(std::fs::read(&pdf).unwrap(), b"%PDF-1.7 isi");
+        // A blob damaged since is never staged.
+        let third = Staging::begin(&out, None, false).unwrap();
+        std::fs::write(c.blob_path(&got[1].1.sha256()), b"<svG/>").unwrap();
+        assert_eq!(c.get_staged(&key, &third, &|_| false), None);
+    }
+
+    #[test]
+    fn finish_keeps_only_what_the_build_used() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = cache(tmp.path(), false);
+        c.store(&[1u8; 32], &files());
+        c.store(
+            &[2u8; 32],
+            &vec![("x.html".into(), Blob::new(b"x".to_vec()))],
+        );
+        std::fs::write(c.blobs.join(".9.9.tmp"), b"sisa").unwrap();
+        let c = cache(tmp.path(), false);
+        assert!(c.fetch(&[1u8; 32]).is_some());
+        c.finish();
+        let names = |d: &Path| std::fs::read_dir(d).unwrap().count();
+        assert_eq!(names(&c.dir), 1);
+        assert_eq!(names(&c.blobs), 2, "the two blobs of the entry used");
     }
 }

@@ -48,6 +48,22 @@ impl Blob {
         })
     }
 
+    /// Bytes whose SHA-256 is known already (checked by the build cache).
+    pub(crate) fn with_sha256(bytes: Vec<u8>, sha256: [u8; 32]) -> Arc<Blob> {
+        Arc::new(Blob {
+            store: Store::Memory(bytes),
+            sha256: OnceLock::from(sha256),
+        })
+    }
+
+    /// Where a staged file is (`None`: in memory).
+    pub(crate) fn staged_path(&self) -> Option<&Path> {
+        match &self.store {
+            Store::Memory(_) => None,
+            Store::Staged { path, .. } => Some(path),
+        }
+    }
+
     /// A file written to a staging folder: its place, length and SHA-256.
     pub(crate) fn staged(path: PathBuf, len: usize, sha256: [u8; 32]) -> Arc<Blob> {
         Arc::new(Blob {
@@ -177,7 +193,9 @@ impl Output {
     pub(crate) fn insert_blob(&mut self, path: impl Into<String>, blob: Arc<Blob>) {
         let path = path.into();
         let blob = match &self.staging {
-            Some(staging) => staging.put(&path, blob),
+            // Nothing reads back a file inserted here but the PDF stage's, which are staged
+            // by then (`Staging::put` in `crate::pdf::renderer::schedule`).
+            Some(staging) => staging.put_later(&path, blob),
             None => blob,
         };
         self.files.insert(path, blob);

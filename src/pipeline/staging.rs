@@ -7,9 +7,11 @@
 //! Unchanged files are hard-linked from the previous output instead of written again, when
 //! the record of the previous build (the output's manifest, kept in the build cache) says the
 //! file there has the same SHA-256 and the file still has the inode, length and modification
-//! time that build left. A file edited in `output/` since fails that check and is written
-//! afresh. Files are only ever created here (`create_new`), never opened for writing where
-//! they exist, so a link never lets a build change the previous output's file in place.
+//! time that build left. A file the record does not vouch for (edited since, or `--bersih`)
+//! is linked only when its bytes compare equal to the new ones, else written afresh. Files are
+//! only ever created here (`create_new`), never opened for writing where they exist, so a
+//! link never lets a build change the previous output's file in place. The many small files
+//! of the later stages go through a writer thread ([`Staging::put_later`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
@@ -43,6 +45,9 @@ pub(crate) struct Staging {
     manifest: Option<PathBuf>,
     /// The previous build's files that may be linked, by path.
     previous: HashMap<String, Recorded>,
+    /// Whether `out` is a previous output of sopan: a file made with the very bytes of its
+    /// file of the same path is linked from it (after comparing the bytes), not written.
+    had_output: bool,
     /// Folders created so far (relative paths).
     dirs: Mutex<HashSet<String>>,
     /// The first write that failed: the build fails at the swap.
@@ -52,12 +57,118 @@ pub(crate) struct Staging {
     /// Files linked from the previous output, and files written.
     linked: AtomicUsize,
     written: AtomicUsize,
+    /// The thread writing the files [`Staging::put_later`] hands it, until [`Staging::flush`].
+    writer: Mutex<Option<Writer>>,
+}
+
+/// A thread that creates files in the staging folder, so the stage that made them (the open
+/// data, the pages: thousands of small files) goes on while they are written: creating them
+/// on the main thread cost a cold build of 1,000 SOPs 0.5–1 s with a core idle.
+struct Writer {
+    jobs: std::sync::mpsc::Sender<Job>,
+    /// Bytes handed over and not yet written (bounded by [`WRITER_BUDGET`]).
+    pending: Arc<(Mutex<usize>, std::sync::Condvar)>,
+    thread: std::thread::JoinHandle<Written>,
+}
+
+/// A file for the writer: where, the previous output's file of that path with what the
+/// last build recorded of it, the bytes.
+struct Job {
+    target: PathBuf,
+    old: Option<(PathBuf, Option<Recorded>)>,
+    blob: Arc<Blob>,
+}
+
+/// What a writer did: files written, files linked, and the first write that failed.
+type Written = (usize, usize, Option<Error>);
+
+/// Bytes handed to the writer and not yet written, at most (a larger file still goes alone):
+/// its memory stays bounded (32 MiB cost a one-change build of 1,000 SOPs 70–100 MB of peak
+/// memory), and most of the open data fits at once.
+const WRITER_BUDGET: usize = 8 << 20;
+
+impl Writer {
+    fn start() -> Option<Writer> {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let pending = Arc::new((Mutex::new(0usize), std::sync::Condvar::new()));
+        let done = pending.clone();
+        let thread = std::thread::Builder::new()
+            .name("sopan-tulis".into())
+            .spawn(move || {
+                let mut dirs: HashSet<PathBuf> = HashSet::new();
+                let (mut written, mut linked, mut failed) = (0, 0, None);
+                for Job { target, old, blob } in queue {
+                    let folder = target.parent().filter(|f| !dirs.contains(*f));
+                    let made = folder
+                        .map_or(Ok(()), |f| {
+                            std::fs::create_dir_all(f).map(|()| {
+                                dirs.insert(f.to_path_buf());
+                            })
+                        })
+                        .and_then(|()| match &old {
+                            Some((old, Some(rec))) if still_recorded(old, rec) => {
+                                let _ = std::fs::remove_file(&target);
+                                std::fs::hard_link(old, &target).map(|()| Made::Linked)
+                            }
+                            _ => create_or_link(
+                                &target,
+                                old.as_ref().map(|(p, _)| p.as_path()),
+                                blob.bytes(),
+                            ),
+                        });
+                    let (lock, freed) = &*done;
+                    *lock
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner) -= blob.len();
+                    freed.notify_all();
+                    drop(blob);
+                    match made {
+                        Ok(Made::Written) => written += 1,
+                        Ok(Made::Linked) => linked += 1,
+                        Err(e) => {
+                            failed.get_or_insert(Error::io(IoAct::Write, &target, e));
+                        }
+                    }
+                }
+                (written, linked, failed)
+            })
+            .ok()?;
+        Some(Writer {
+            jobs,
+            pending,
+            thread,
+        })
+    }
+
+    /// Hands `job` over, first waiting while the bytes pending would pass the budget.
+    fn send(&self, job: Job) -> bool {
+        let len = job.blob.len();
+        let (lock, freed) = &*self.pending;
+        let mut pending = lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *pending > 0 && *pending + len > WRITER_BUDGET {
+            pending = freed
+                .wait(pending)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        *pending += len;
+        drop(pending);
+        self.jobs.send(job).is_ok()
+    }
+}
+
+/// Whether the previous output's file `old` is still the one the last build recorded.
+fn still_recorded(old: &Path, rec: &Recorded) -> bool {
+    std::fs::symlink_metadata(old)
+        .is_ok_and(|meta| meta.is_file() && stamp_of(&meta, rec.sha256) == *rec)
 }
 
 impl Staging {
     /// Prepares the staging folder of `out` (refusing a folder sopan did not write, clearing
     /// what a killed build left). `manifest` is where the record of `out` is kept; with
-    /// `fresh` (`--bersih`) the record is not trusted and every file is written.
+    /// `fresh` (`--bersih`) the record is not trusted: a file is linked from `out` only after
+    /// its bytes compare equal.
     pub(crate) fn begin(
         out: &Path,
         manifest: Option<PathBuf>,
@@ -70,8 +181,9 @@ impl Staging {
             b"Folder ini dibuat oleh sopan dan ditimpa setiap `sopan build`.\n",
         )
         .map_err(|e| Error::io(IoAct::WriteMarker, dir.join(MARKER), e))?;
+        let had_output = out.join(MARKER).exists();
         let previous = match &manifest {
-            Some(path) if !fresh && out.join(MARKER).exists() => read_manifest(path, out),
+            Some(path) if !fresh && had_output => read_manifest(path, out),
             _ => HashMap::new(),
         };
         Ok(Arc::new(Staging {
@@ -79,11 +191,13 @@ impl Staging {
             out: out.to_path_buf(),
             manifest,
             previous,
+            had_output,
             dirs: Mutex::default(),
             failure: Mutex::default(),
             committed: AtomicBool::new(false),
             linked: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
+            writer: Mutex::new(Writer::start()),
         }))
     }
 
@@ -92,7 +206,8 @@ impl Staging {
         &self.dir
     }
 
-    /// (files linked from the previous output, files written) so far.
+    /// (files linked from the previous output or the build cache, files written) so far
+    /// (the writer thread's once [`Staging::flush`]ed).
     pub(crate) fn counts(&self) -> (usize, usize) {
         (
             self.linked.load(Ordering::Relaxed),
@@ -112,18 +227,86 @@ impl Staging {
             return linked;
         }
         let target = self.dir.join(path);
+        let old = self.had_output.then(|| self.out.join(path));
         let written = self
             .parent(path)
-            .and_then(|()| create(&target, blob.bytes()));
+            .and_then(|()| create_or_link(&target, old.as_deref(), blob.bytes()));
         match written {
-            Ok(()) => {
-                self.written.fetch_add(1, Ordering::Relaxed);
+            Ok(made) => {
+                match made {
+                    Made::Linked => &self.linked,
+                    Made::Written => &self.written,
+                }
+                .fetch_add(1, Ordering::Relaxed);
                 Blob::staged(target, len, sha)
             }
             Err(e) => {
                 self.fail(Error::io(IoAct::Write, &target, e));
                 blob
             }
+        }
+    }
+
+    /// [`Staging::put`] for a file nothing reads back during the build (the open data, the
+    /// pages, the search index): the bytes go to the writer thread and the caller goes on.
+    /// Its record names the file before it exists; [`Staging::flush`] waits for it. Files are
+    /// written in the order given, so a path given twice ends with the later bytes.
+    pub(crate) fn put_later(&self, path: &str, blob: Arc<Blob>) -> Arc<Blob> {
+        if blob.is_staged() {
+            return blob;
+        }
+        let (len, sha) = (blob.len(), blob.sha256());
+        let target = self.dir.join(path);
+        // The record's link too is the writer's (a stat and a link per file).
+        let rec = self
+            .previous
+            .get(path)
+            .filter(|r| r.sha256 == sha && r.len == len as u64)
+            .copied();
+        let job = Job {
+            target: target.clone(),
+            old: self.had_output.then(|| (self.out.join(path), rec)),
+            blob: blob.clone(),
+        };
+        let sent = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|w| w.send(job));
+        if !sent {
+            return self.put(path, blob);
+        }
+        Blob::staged(target, len, sha)
+    }
+
+    /// Waits until the writer thread wrote every file it was given (a failed write is kept for
+    /// [`Staging::check`]); later [`Staging::put_later`] calls write at once.
+    pub(crate) fn flush(&self) {
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        let Some(Writer { jobs, thread, .. }) = writer else {
+            return;
+        };
+        drop(jobs);
+        match thread.join() {
+            Ok((written, linked, failed)) => {
+                self.written.fetch_add(written, Ordering::Relaxed);
+                self.linked.fetch_add(linked, Ordering::Relaxed);
+                if let Some(e) = failed {
+                    self.fail(e);
+                }
+            }
+            // Never expected (the writer only creates files); the build fails rather than
+            // swap in a folder that may lack files.
+            Err(_) => self.fail(Error::io(
+                IoAct::Write,
+                &self.dir,
+                std::io::Error::other("penulis berkas berhenti mendadak"),
+            )),
         }
     }
 
@@ -136,8 +319,7 @@ impl Staging {
             return None;
         }
         let old = self.out.join(path);
-        let meta = std::fs::symlink_metadata(&old).ok()?;
-        if !meta.is_file() || stamp_of(&meta, sha256) != *rec {
+        if !still_recorded(&old, rec) {
             return None;
         }
         let target = self.dir.join(path);
@@ -147,6 +329,35 @@ impl Staging {
         std::fs::hard_link(&old, &target).ok()?;
         self.linked.fetch_add(1, Ordering::Relaxed);
         Some(Blob::staged(target, len, sha256))
+    }
+
+    /// Links `src`, a blob of the build cache, into the staging folder as `path`, then checks
+    /// the linked file's length and SHA-256 (what is staged is what was checked); a file
+    /// system without links gets the checked bytes written. `Err`: why the blob is not to be
+    /// trusted (nothing is left staged).
+    pub(crate) fn adopt(
+        &self,
+        path: &str,
+        src: &Path,
+        len: usize,
+        sha256: [u8; 32],
+    ) -> Result<Arc<Blob>, String> {
+        let target = self.dir.join(path);
+        self.parent(path).map_err(|e| e.to_string())?;
+        let _ = std::fs::remove_file(&target);
+        if std::fs::hard_link(src, &target).is_err() {
+            let bytes = crate::pipeline::disk_cache::read_blob(src, len, &sha256)?;
+            create(&target, &bytes).map_err(|e| e.to_string())?;
+            self.written.fetch_add(1, Ordering::Relaxed);
+            return Ok(Blob::staged(target, len, sha256));
+        }
+        let checked = crate::pipeline::disk_cache::read_blob(&target, len, &sha256);
+        if let Err(why) = checked {
+            let _ = std::fs::remove_file(&target);
+            return Err(why);
+        }
+        self.linked.fetch_add(1, Ordering::Relaxed);
+        Ok(Blob::staged(target, len, sha256))
     }
 
     /// Creates the folder of `path` inside the staging folder, once.
@@ -175,8 +386,9 @@ impl Staging {
         failure.get_or_insert(e);
     }
 
-    /// The first failed write, if any.
+    /// The first failed write, if any (after the writer thread finished).
     pub(crate) fn check(&self) -> Result<(), Error> {
+        self.flush();
         match self
             .failure
             .lock()
@@ -227,10 +439,38 @@ impl std::fmt::Debug for Staging {
 impl Drop for Staging {
     /// A build that did not swap its folder in leaves nothing behind.
     fn drop(&mut self) {
+        // The writer is done before its folder is deleted.
+        self.flush();
         if !self.committed.load(Ordering::Relaxed) {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// How a file came into the staging folder.
+enum Made {
+    /// Created with its bytes.
+    Written,
+    /// Linked from the previous output, whose file has the same bytes.
+    Linked,
+}
+
+/// Links `old` (the previous output's file of the same path) as `path` when it holds exactly
+/// `bytes` (compared, not trusted from a record: `--bersih` and files the record does not
+/// vouch for), else creates `path` with `bytes`. A build that makes what the last one made
+/// then creates no file: creating thousands right after the last build deleted thousands cost
+/// this machine's file system seconds of kernel time (the build before the cache linked the
+/// same way).
+fn create_or_link(path: &Path, old: Option<&Path>, bytes: &[u8]) -> std::io::Result<Made> {
+    if let Some(old) = old
+        && crate::pipeline::swap::same_bytes(old, bytes)
+    {
+        let _ = std::fs::remove_file(path);
+        if std::fs::hard_link(old, path).is_ok() {
+            return Ok(Made::Linked);
+        }
+    }
+    create(path, bytes).map(|()| Made::Written)
 }
 
 /// Creates `path` (replacing by name whatever is there) with `bytes`.
@@ -369,10 +609,17 @@ mod tests {
         assert_eq!(ino(&out.join("a/x.pdf")), x_before);
         assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"dua");
 
-        // `--bersih` trusts no record.
+        // `--bersih` trusts no record: the bytes are compared. A file edited in place since
+        // (same length) is written; an unchanged one linked, after the writer thread too.
+        std::fs::write(out.join("b.html"), b"DUA").unwrap();
         let third = Staging::begin(&out, Some(manifest), true).unwrap();
-        files(&third, &[("a/x.pdf", b"satu")]);
-        assert_eq!(third.counts(), (0, 1));
+        files(&third, &[("a/x.pdf", b"satu"), ("b.html", b"dua")]);
+        third.put_later("c.html", Blob::new(b"tiga".to_vec()));
+        third.put_later("a/x.pdf", Blob::new(b"satu".to_vec()));
+        third.flush();
+        assert_eq!(third.counts(), (2, 2));
+        assert_eq!(std::fs::read(third.dir().join("b.html")).unwrap(), b"dua");
+        assert_eq!(ino(&third.dir().join("a/x.pdf")), x_before);
     }
 
     #[test]

@@ -34,17 +34,23 @@ fn discard(old: &Path, dir: &Path) -> Result<(), Error> {
     std::fs::remove_dir_all(&target).map_err(|e| Error::io(IoAct::RemoveOldOutput, &target, e))
 }
 
-/// Starts `rm -rf` on `path` without waiting for it.
+/// Starts `rm -rf` on `path` without waiting for it, at the lowest priority (`nice -n 19`)
+/// where `nice` exists: a build started right after this one competed with the deletion
+/// for the cores and for the file system.
 fn delete_in_background(path: &Path) -> bool {
-    std::process::Command::new("rm")
-        .arg("-rf")
-        .arg("--")
-        .arg(path)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
+    let start = |program: &str, pre: &[&str]| {
+        std::process::Command::new(program)
+            .args(pre)
+            .arg("-rf")
+            .arg("--")
+            .arg(path)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .is_ok()
+    };
+    start("nice", &["-n", "19", "rm"]) || start("rm", &[])
 }
 
 /// Deletes (in the background) what earlier builds of `dir` set aside ([`discard`]) and did

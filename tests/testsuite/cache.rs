@@ -99,36 +99,61 @@ fn an_edited_sop_alone_is_compiled_again() {
     assert!(tree(&p.path().join("output")) == tree(&p.path().join("bersih")));
 }
 
+/// Replaces `path` with `bytes` as a new file: a blob of the cache is also the output's file
+/// (one file, two names), and damage written in place would change the output too.
+fn replace(path: &Path, bytes: &[u8]) {
+    let tmp = path.with_extension("uji");
+    std::fs::write(&tmp, bytes).unwrap();
+    std::fs::rename(&tmp, path).unwrap();
+}
+
+/// The blob of the build cache holding the bytes of `file`.
+fn blob_of(cache: &Path, file: &Path) -> PathBuf {
+    use sha2::Digest as _;
+    let sha = sha2::Sha256::digest(std::fs::read(file).unwrap());
+    let name: String = sha.iter().map(|b| format!("{b:02x}")).collect();
+    cache.join("isi").join(name)
+}
+
 #[test]
 fn damaged_and_foreign_entries_are_ignored_with_a_warning() {
     let p = Project::example();
     ok(p.run(&["build", "--out", "a"]));
     let cache = p.path().join(".sopan/cache");
-    // Entries of documents (their header names a PDF), not of the search index's parts.
-    let list: Vec<PathBuf> = entries(&cache)
+    let pdfs: Vec<String> = tree(&p.path().join("a"))
         .into_iter()
-        .filter(|e| {
-            let bytes = std::fs::read(e).unwrap();
-            bytes[..bytes.len().min(4096)]
-                .windows(4)
-                .any(|w| w == b".pdf")
-        })
+        .map(|(path, _)| path)
+        .filter(|path| path.ends_with(".pdf") && !path.ends_with("keputusan.pdf"))
+        .take(3)
         .collect();
-    // A flipped byte in a file, a truncated entry, another program's file.
-    let mut flipped = std::fs::read(&list[0]).unwrap();
-    let mid = flipped.len() / 2;
-    flipped[mid] ^= 0x20;
-    std::fs::write(&list[0], flipped).unwrap();
-    let whole = std::fs::read(&list[1]).unwrap();
-    std::fs::write(&list[1], &whole[..whole.len() / 3]).unwrap();
-    std::fs::write(&list[2], "bukan entri cache\n").unwrap();
+    assert_eq!(pdfs.len(), 3);
+    let out = |k: usize| p.path().join("a").join(&pdfs[k]);
+    // A flipped byte in one SOP's PDF blob, the tail of another's cut off, a third SOP's
+    // entry replaced by another program's file.
+    let (flipped, cut) = (blob_of(&cache, &out(0)), blob_of(&cache, &out(1)));
+    let mut bytes = std::fs::read(&flipped).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0x20;
+    replace(&flipped, &bytes);
+    let whole = std::fs::read(&cut).unwrap();
+    replace(&cut, &whole[..whole.len() / 3]);
+    let foreign = entries(&cache)
+        .into_iter()
+        .find(|e| {
+            std::fs::read(e)
+                .unwrap()
+                .windows(pdfs[2].len())
+                .any(|w| w == pdfs[2].as_bytes())
+        })
+        .unwrap();
+    replace(&foreign, b"bukan entri cache\n");
     let r = ok(p.run(&["build", "--out", "b"]));
-    for (k, why) in [
-        (0, "tidak cocok"),
-        (1, "panjangnya salah"),
-        (2, "penanda awal salah"),
+    for (named, why) in [
+        (&flipped, "checksum tidak cocok"),
+        (&cut, "panjangnya salah"),
+        (&foreign, "penanda awal salah"),
     ] {
-        let name = list[k].file_name().unwrap().to_string_lossy().to_string();
+        let name = named.file_name().unwrap().to_string_lossy().to_string();
         let line = r
             .stderr
             .lines()
@@ -140,16 +165,58 @@ fn damaged_and_foreign_entries_are_ignored_with_a_warning() {
         );
         assert!(line.contains(why), "{line}");
     }
-    // Each damaged document was compiled again (a damaged book entry is a book compiled).
+    // Each damaged document was compiled again, and nothing else.
     let (sops, hits) = pdf_counts(&r);
-    let (books, _) = book_counts(&r);
-    assert_eq!(sops + books, 3, "{}", r.stderr);
+    assert_eq!(sops, 3, "{}", r.stderr);
+    assert_eq!(book_counts(&r), (0, 1), "{}", r.stderr);
     assert_eq!(hits + sops, sops_in(&p, "b"));
     assert!(tree(&p.path().join("a")) == tree(&p.path().join("b")));
-    // The entries were written again: the next build is quiet and compiles nothing.
+    // The entries and blobs were written again: the next build is quiet and compiles nothing.
     let again = ok(p.run(&["build", "--out", "c"]));
     assert!(!again.stderr.contains("entri cache"), "{}", again.stderr);
     assert_eq!(pdf_counts(&again).0, 0);
+}
+
+#[test]
+fn a_cold_build_writes_each_document_once_and_bersih_rewrites_nothing_unchanged() {
+    use std::os::unix::fs::MetadataExt as _;
+    let p = Project::example();
+    ok(p.run(&["build"]));
+    let cache = p.path().join(".sopan/cache");
+    let pdf = p
+        .path()
+        .join("output/tanah-laut-dinsos/sekretariat/surat-masuk.pdf");
+    let ino = |f: &Path| std::fs::metadata(f).unwrap().ino();
+    // The cache holds the output's very file, not a copy.
+    assert_eq!(ino(&blob_of(&cache, &pdf)), ino(&pdf));
+    let before = ino(&pdf);
+    // `--bersih` compiles everything again; the same bytes are linked, not written.
+    let r = ok(p.run(&["build", "--bersih"]));
+    assert_eq!(pdf_counts(&r).1, 0, "{}", r.stderr);
+    assert_eq!(
+        stage_counts(&r.stderr, "memasang keluaran (").0,
+        0,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(ino(&pdf), before);
+    // An output file edited in place also changed the cache's blob: neither is trusted.
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let good = bytes.clone();
+    bytes[200] ^= 0x20;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&pdf)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, &bytes))
+        .unwrap();
+    let r = ok(p.run(&["build"]));
+    assert_eq!(pdf_counts(&r).0, 1, "{}", r.stderr);
+    assert_eq!(std::fs::read(&pdf).unwrap(), good);
+    assert_ne!(
+        ino(&pdf),
+        before,
+        "written afresh, never through the edited file"
+    );
 }
 
 #[test]

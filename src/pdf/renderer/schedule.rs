@@ -191,12 +191,9 @@ pub(crate) fn render(
         .map(|(j, k)| (format!("{}.pdf", j.id), *k))
         .collect();
     let done = |files: Shared| -> Shared {
-        if let Some(disk) = disk
-            && let Some(key) = files.first().and_then(|(p, _)| key_of.get(p))
-        {
-            disk.put(key, &files);
-        }
-        match &staging {
+        // Staged first: the build cache then links the staged files rather than writing
+        // their bytes a second time.
+        let files = match &staging {
             Some(st) => files
                 .into_iter()
                 .map(|(p, b)| {
@@ -205,7 +202,13 @@ pub(crate) fn render(
                 })
                 .collect(),
             None => files,
+        };
+        if let Some(disk) = disk
+            && let Some(key) = files.first().and_then(|(p, _)| key_of.get(p))
+        {
+            disk.put(key, &files);
         }
+        files
     };
     let compiled: Vec<Result<Shared, Error>> = match workers {
         Workers::Processes(_, _) if jobs.is_empty() => Vec::new(),
@@ -350,10 +353,11 @@ pub(crate) fn render_books_cached(
                 if let Some((c, key)) = cache.zip(key) {
                     c.put(key, &files);
                 }
+                let files = stage(files);
                 if let Some((d, key)) = disk.zip(key) {
                     d.put(&key, &files);
                 }
-                Ok(kept(stage(files)))
+                Ok(kept(files))
             })
             .collect()
     });
