@@ -2,6 +2,7 @@
 //! number of documents), looked up in the caches first; the decree books after them.
 
 use super::*;
+use crate::core::sync::lock;
 
 /// Fewer documents to compile than this go to threads even where worker processes were chosen:
 /// starting the processes costs more than they gain (as `Mode::pdf_processes` decides for
@@ -27,18 +28,172 @@ pub struct WorkerSetup<'a> {
     pub(crate) setup: RendererSetup,
 }
 
+/// How many SOPs' jobs are made at once, on all cores, while looking ahead for documents the
+/// build cache lacks (see [`JobFeed::look_ahead`]).
+const LOOK_AHEAD: usize = 256;
+
+/// The SOP documents of a build, each job made (its template data serialised) only when a
+/// worker takes it, and looked up in the build cache then: made all up front, 10,000 SOPs'
+/// jobs held 77 MB of JSON before the first document was compiled. Documents the cache
+/// holds never reach a worker; `tick` counts them as done.
+struct JobFeed<'a> {
+    site: &'a Site,
+    renderer: &'a PdfRenderer,
+    /// Every SOP, largest first, so the last documents to finish are small and no core idles
+    /// long at the end.
+    order: Vec<(&'a Instansi, &'a Bidang, &'a Sop)>,
+    /// The next SOP of `order` to make a job of.
+    next: AtomicUsize,
+    /// Jobs made by [`JobFeed::look_ahead`], handed out first.
+    ahead: std::sync::Mutex<std::collections::VecDeque<(usize, SopJob)>>,
+    cache: Option<&'a PdfCache>,
+    disk: Option<&'a DiskCache>,
+    staging: Option<Arc<crate::pipeline::staging::Staging>>,
+    /// The build-cache key of each job handed out and not yet done, by its PDF's path.
+    keys: std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>,
+    /// Documents taken from the build cache, by their place in `order`.
+    hits: std::sync::Mutex<Vec<(usize, Shared)>>,
+    tick: &'a (dyn Fn() + Sync),
+}
+
+impl<'a> JobFeed<'a> {
+    fn new(
+        site: &'a Site,
+        renderer: &'a PdfRenderer,
+        out: &Output,
+        cache: Option<&'a PdfCache>,
+        disk: Option<&'a DiskCache>,
+        tick: &'a (dyn Fn() + Sync),
+    ) -> Self {
+        let mut order = site.sops_placed();
+        // Stable: documents of the same weight stay in the site's order.
+        order.sort_by_key(|&(_, _, s)| std::cmp::Reverse(sop_weight(s)));
+        JobFeed {
+            site,
+            renderer,
+            order,
+            next: AtomicUsize::new(0),
+            ahead: Default::default(),
+            cache,
+            disk,
+            staging: out.staging().cloned(),
+            keys: Default::default(),
+            hits: Default::default(),
+            tick,
+        }
+    }
+
+    /// The job of the `k`-th SOP of `order`, unless the build cache holds its document (then
+    /// kept as a hit, linked into the staging folder in `sopan build`).
+    fn make(&self, k: usize) -> Option<SopJob> {
+        let (i, b, s) = self.order[k];
+        let job = self.renderer.sop_job(self.site, i, b, s);
+        let Some(disk) = self.disk else {
+            return Some(job);
+        };
+        let key = self.renderer.key("sop", &job.id, job.data.as_bytes());
+        let hit = match &self.staging {
+            Some(st) => disk.get_staged(&key, st, &is_notes),
+            None => disk.get(&key),
+        };
+        match hit {
+            Some(files) => {
+                // `serve`'s first build: its saves reuse what the disk held.
+                if let Some(c) = self.cache {
+                    c.put(key, &files);
+                }
+                lock(&self.hits).push((k, files));
+                (self.tick)();
+                None
+            }
+            None => {
+                lock(&self.keys).insert(format!("{}.pdf", job.id), key);
+                Some(job)
+            }
+        }
+    }
+
+    /// The next job to compile, with its place in `order`; `None` when none is left.
+    fn take(&self) -> Option<(usize, SopJob)> {
+        if let Some(job) = lock(&self.ahead).pop_front() {
+            return Some(job);
+        }
+        loop {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            if k >= self.order.len() {
+                return None;
+            }
+            if let Some(job) = self.make(k) {
+                return Some((k, job));
+            }
+        }
+    }
+
+    /// Hands out no further job (a document failed).
+    fn stop(&self) {
+        self.next.store(self.order.len(), Ordering::Relaxed);
+        lock(&self.ahead).clear();
+    }
+
+    /// Makes jobs ahead, [`LOOK_AHEAD`] at a time on all cores, until `misses` of them are
+    /// documents the build cache lacks or every SOP was looked up; whether `misses` were
+    /// found. A build with everything in the cache looks every document up here, in
+    /// parallel, as it did when all jobs were made up front.
+    fn look_ahead(&self, misses: usize) -> bool {
+        loop {
+            if lock(&self.ahead).len() >= misses {
+                return true;
+            }
+            let from = self.next.fetch_add(LOOK_AHEAD, Ordering::Relaxed);
+            let to = (from + LOOK_AHEAD).min(self.order.len());
+            if from >= to {
+                return false;
+            }
+            let made: Vec<(usize, SopJob)> = (from..to)
+                .into_par_iter()
+                .filter_map(|k| Some((k, self.make(k)?)))
+                .collect();
+            lock(&self.ahead).extend(made);
+        }
+    }
+
+    /// A compiled document: into the build cache and the staging folder.
+    fn done(&self, files: Shared) -> Shared {
+        if let Some(disk) = self.disk {
+            let key = files
+                .first()
+                .and_then(|(p, _)| lock(&self.keys).remove(p.as_str()));
+            if let Some(key) = key {
+                disk.put(&key, &files);
+            }
+        }
+        match &self.staging {
+            Some(st) => files
+                .into_iter()
+                .map(|(p, b)| {
+                    let b = if is_notes(&p) { b } else { st.put(&p, b) };
+                    (p, b)
+                })
+                .collect(),
+            None => files,
+        }
+    }
+}
+
+/// Whether `path` is a document's layout notes (never written).
+fn is_notes(path: &str) -> bool {
+    path.ends_with(LAYOUT_NOTES)
+}
+
 /// One plain worker thread per core pulls the next document. Not a rayon pool: Typst lays out
 /// with rayon too, and a pool worker waiting on that nested work steals whole documents onto
 /// its stack, so dozens are in flight at once (2 GiB at 1,000 SOPs, and slower).
-pub(super) fn compile_in_threads(
+fn compile_in_threads(
     renderer: &PdfRenderer,
-    jobs: &[SopJob],
-    cache: Option<&PdfCache>,
-    tick: &(dyn Fn() + Sync),
-    done: &(dyn Fn(Shared) -> Shared + Sync),
-) -> Result<Vec<Result<Shared, Error>>, Error> {
+    feed: &JobFeed,
+) -> Result<Vec<(usize, Result<Shared, Error>)>, Error> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let next = AtomicUsize::new(0);
+    let cache = feed.cache;
     let work = || {
         // Each document is laid out inside a one-thread pool of its own. Called from a plain
         // thread, Typst's parallel layout would hand its work to the global pool and wait, so
@@ -50,17 +205,15 @@ pub(super) fn compile_in_threads(
             .build()
             .ok();
         let mut mine = Vec::new();
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(k) else { break };
+        while let Some((k, job)) = feed.take() {
             // Hashed only for `serve`'s cache: `build` looked its documents up on disk already.
             let key = cache.map(|_| renderer.key("sop", &job.id, job.data.as_bytes()));
             let r = match cache.zip(key).and_then(|(c, key)| c.get(&key)) {
                 Some(files) => Ok(files),
                 None => {
                     let r = match &pool {
-                        Some(pool) => pool.install(|| renderer.compile_job(job)),
-                        None => renderer.compile_job(job),
+                        Some(pool) => pool.install(|| renderer.compile_job(&job)),
+                        None => renderer.compile_job(&job),
                     };
                     let r = r
                         .map(share)
@@ -69,7 +222,7 @@ pub(super) fn compile_in_threads(
                                 c.put(key, files);
                             }
                         })
-                        .map(done);
+                        .map(|files| feed.done(files));
                     // Typst's memo cache is process-wide and grows with every document, and a
                     // large cache made compiling slower (1,000 SOPs: evicting after every
                     // document 10.3 s, keeping what the last 8 documents used 12.9 s). Another
@@ -80,11 +233,11 @@ pub(super) fn compile_in_threads(
                     r
                 }
             };
-            tick();
+            (feed.tick)();
             let failed = r.is_err();
-            mine.push(r);
+            mine.push((k, r));
             if failed {
-                next.store(jobs.len(), Ordering::Relaxed);
+                feed.stop();
             }
         }
         mine
@@ -124,100 +277,44 @@ pub(crate) fn render(
     workers: Workers,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    // Each job's data is serialised (and in `serve` hashed) for every SOP: on all cores.
-    let all = site.sops_placed();
-    let mut jobs: Vec<SopJob> = all
-        .par_iter()
-        .map(|&(i, b, s)| renderer.sop_job(site, i, b, s))
-        .collect();
-    // Largest documents first, so the last ones to finish are small and no core idles long.
-    jobs.sort_by_key(|j| std::cmp::Reverse(j.weight));
-    // The build cache on disk first: only the documents it does not hold are compiled, in
-    // threads or in worker processes alike.
-    let mut results: Vec<Result<Shared, Error>> = Vec::new();
-    let mut keys: Vec<[u8; 32]> = Vec::new();
-    // `sopan build` writes each document to its staging folder as it is made.
-    let staging = out.staging().cloned();
-    let is_notes = |path: &str| path.ends_with(LAYOUT_NOTES);
-    if let Some(disk) = disk {
-        let looked: Vec<(SopJob, [u8; 32], Option<Shared>)> = jobs
-            .into_par_iter()
-            .map(|job| {
-                let key = renderer.key("sop", &job.id, job.data.as_bytes());
-                let hit = match &staging {
-                    Some(st) => disk.get_staged(&key, st, &is_notes),
-                    None => disk.get(&key),
-                };
-                // `serve`'s first build: its saves reuse what the disk held.
-                if let (Some(c), Some(files)) = (cache, &hit) {
-                    c.put(key, files);
-                }
-                (job, key, hit)
-            })
-            .collect();
-        jobs = Vec::with_capacity(looked.len());
-        for (job, key, hit) in looked {
-            match hit {
-                Some(files) => {
-                    tick();
-                    results.push(Ok(files));
-                }
-                None => {
-                    jobs.push(job);
-                    keys.push(key);
-                }
-            }
-        }
-    }
+    let feed = JobFeed::new(site, renderer, out, cache, disk, tick);
     let workers = match workers {
-        // Worker processes pay off for many documents only (see `Mode::pdf_processes`);
-        // `SOPAN_PEKERJA` still decides when set.
-        Workers::Processes(..)
-            if disk.is_some()
-                && jobs.len() < MIN_FOR_PROCESSES
-                && crate::core::env::get().pekerja.is_none() =>
-        {
-            Workers::Threads
+        // With the build cache, only the documents it lacks are compiled, in threads or in
+        // worker processes alike. Worker processes pay off for many documents only (see
+        // `Mode::pdf_processes`); `SOPAN_PEKERJA` still decides when set, but no process
+        // starts for a build that compiles nothing.
+        Workers::Processes(..) if disk.is_some() => {
+            let forced = crate::core::env::get().pekerja.is_some();
+            if feed.look_ahead(if forced { 1 } else { MIN_FOR_PROCESSES }) {
+                workers
+            } else {
+                Workers::Threads
+            }
         }
         w => w,
     };
-    // Each compiled document goes to the build cache and the staging folder as it arrives;
-    // each result names its job by its PDF's path.
-    let key_of: std::collections::HashMap<String, [u8; 32]> = jobs
-        .iter()
-        .zip(&keys)
-        .map(|(j, k)| (format!("{}.pdf", j.id), *k))
-        .collect();
-    let done = |files: Shared| -> Shared {
-        if let Some(disk) = disk
-            && let Some(key) = files.first().and_then(|(p, _)| key_of.get(p))
-        {
-            disk.put(key, &files);
-        }
-        match &staging {
-            Some(st) => files
-                .into_iter()
-                .map(|(p, b)| {
-                    let b = if is_notes(&p) { b } else { st.put(&p, b) };
-                    (p, b)
-                })
-                .collect(),
-            None => files,
-        }
-    };
-    let compiled: Vec<Result<Shared, Error>> = match workers {
-        Workers::Processes(_, _) if jobs.is_empty() => Vec::new(),
+    let mut compiled: Vec<(usize, Result<Shared, Error>)> = match workers {
         Workers::Processes(n, ref setup) => {
-            crate::pdf::worker::compile(setup, &jobs, n, tick, &|files| done(share(files)))?
+            let next = || feed.take();
+            crate::pdf::worker::compile(setup, &next, n, tick, &|files| feed.done(share(files)))?
                 .into_iter()
-                .map(Ok)
+                .map(|(k, files)| (k, Ok(files)))
                 .collect()
         }
-        Workers::Threads => compile_in_threads(renderer, &jobs, cache, tick, &done)?,
+        Workers::Threads => compile_in_threads(renderer, &feed)?,
     };
-    results.extend(compiled);
-    for files in results {
-        for (path, blob) in files? {
+    // In the SOPs' order (largest first), the build cache's first, as when every job was made
+    // up front: the same failure and the same layout warnings, in the same order, every run.
+    let mut hits = std::mem::take(&mut *lock(&feed.hits));
+    drop(feed);
+    hits.sort_by_key(|(k, _)| *k);
+    compiled.sort_by_key(|(k, _)| *k);
+    let mut made = Vec::with_capacity(compiled.len());
+    for (k, r) in compiled {
+        made.push((k, r?));
+    }
+    for (_, files) in hits.into_iter().chain(made) {
+        for (path, blob) in files {
             if let Some(id) = path.strip_suffix(&format!("/{LAYOUT_NOTES}")) {
                 for line in String::from_utf8_lossy(blob.bytes()).lines() {
                     eprintln!("peringatan: tata letak SOP `{id}`: {line}");
