@@ -185,13 +185,13 @@ fn is_notes(path: &str) -> bool {
     path.ends_with(LAYOUT_NOTES)
 }
 
+/// A compiled document (or its failure) with its place in [`JobFeed`]'s order.
+type Compiled = (usize, Result<Shared, Error>);
+
 /// One plain worker thread per core pulls the next document. Not a rayon pool: Typst lays out
 /// with rayon too, and a pool worker waiting on that nested work steals whole documents onto
 /// its stack, so dozens are in flight at once (2 GiB at 1,000 SOPs, and slower).
-fn compile_in_threads(
-    renderer: &PdfRenderer,
-    feed: &JobFeed,
-) -> Result<Vec<(usize, Result<Shared, Error>)>, Error> {
+fn compile_in_threads(renderer: &PdfRenderer, feed: &JobFeed) -> Result<Vec<Compiled>, Error> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let cache = feed.cache;
     let work = || {
@@ -293,7 +293,7 @@ pub(crate) fn render(
         }
         w => w,
     };
-    let mut compiled: Vec<(usize, Result<Shared, Error>)> = match workers {
+    let mut compiled: Vec<Compiled> = match workers {
         Workers::Processes(n, ref setup) => {
             let next = || feed.take();
             crate::pdf::worker::compile(setup, &next, n, tick, &|files| feed.done(share(files)))?
@@ -459,4 +459,51 @@ pub(crate) fn render_books_cached(
     }
     typst::comemo::evict(2);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The feed makes no job before a worker asks, hands out every SOP once, largest first,
+    /// and stops handing out after a failure.
+    #[test]
+    fn jobs_are_made_as_they_are_taken_largest_first() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::load_and_validate(root).unwrap().site;
+        let r = PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
+        let ticks = AtomicUsize::new(0);
+        let tick = || {
+            ticks.fetch_add(1, Ordering::Relaxed);
+        };
+        let out = Output::new();
+        let feed = JobFeed::new(&site, &r, &out, None, None, &tick);
+        assert_eq!(
+            feed.next.load(Ordering::Relaxed),
+            0,
+            "nothing made up front"
+        );
+        let mut taken = Vec::new();
+        while let Some((k, job)) = feed.take() {
+            // Made when taken: the feed has moved on by exactly this job.
+            assert_eq!(feed.next.load(Ordering::Relaxed), k + 1);
+            let (i, b, s) = feed.order[k];
+            assert_eq!(job.data.as_bytes(), r.sop_data(&site, i, b, s));
+            taken.push((sop_weight(s), job.id));
+        }
+        let mut ids: Vec<&str> = taken.iter().map(|(_, id)| id.as_str()).collect();
+        ids.sort_unstable();
+        let mut all: Vec<String> = site.sops().map(|s| s.id.to_string()).collect();
+        all.sort_unstable();
+        assert_eq!(ids, all);
+        assert!(taken.len() > 2);
+        assert!(taken.windows(2).all(|w| w[0].0 >= w[1].0), "largest first");
+        // Nothing came from a cache, so nothing was counted as done by the feed.
+        assert_eq!(ticks.load(Ordering::Relaxed), 0);
+
+        let feed = JobFeed::new(&site, &r, &out, None, None, &tick);
+        assert!(feed.take().is_some());
+        feed.stop();
+        assert!(feed.take().is_none(), "no job after a failure");
+    }
 }

@@ -53,11 +53,7 @@ pub(super) fn word_list(records: &[SearchRecord]) -> Vec<String> {
         });
     let mut words: Vec<(String, usize)> = count.into_iter().collect();
     words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    words
-        .into_iter()
-        .take(MAX_WORDS)
-        .map(|(w, _)| w)
-        .collect()
+    words.into_iter().take(MAX_WORDS).map(|(w, _)| w).collect()
 }
 
 /// Undoes the escaping of a record's text (`&amp;`, `&lt;`, `&gt;`).
