@@ -11,7 +11,6 @@
 use std::io::{BufRead as _, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -31,15 +30,16 @@ struct Header {
     setup: RendererSetup,
 }
 
-/// Compiles `jobs` in `n` worker processes; returns what `done` made of each job's files (as
-/// they arrive: `sopan build` writes them out at once), in the order of `jobs`.
+/// Compiles the jobs `next` hands out (each with its number; made as a worker needs one) in
+/// `n` worker processes; returns what `done` made of each job's files (as they arrive:
+/// `sopan build` writes them out at once), with the job's number.
 pub(crate) fn compile(
     ws: &WorkerSetup,
-    jobs: &[SopJob],
+    next: &(dyn Fn() -> Option<(usize, SopJob)> + Sync),
     n: usize,
     tick: &(dyn Fn() + Sync),
     done: &(dyn Fn(Files) -> Shared + Sync),
-) -> Result<Vec<Shared>, Error> {
+) -> Result<Vec<(usize, Shared)>, Error> {
     let exe = std::env::current_exe().map_err(|e| worker_io(WorkerAct::FindExe, e))?;
     let header = serde_json::to_string(&Header {
         root: ws.root.to_path_buf(),
@@ -49,12 +49,11 @@ pub(crate) fn compile(
     .expect("header serialises");
     // Jobs are handed out one at a time as workers finish them, largest first: a fixed share
     // per worker (every n-th job) left one worker idle for 0.2–0.85 s at the end of 1,000 SOPs.
-    let next = AtomicUsize::new(0);
     let results: Vec<Result<Vec<(usize, Shared)>, Error>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..n)
             .map(|_| {
-                let (header, exe, next) = (&header, &exe, &next);
-                scope.spawn(move || run_one(exe, header, jobs, next, tick, done))
+                let (header, exe) = (&header, &exe);
+                scope.spawn(move || run_one(exe, header, next, tick, done))
             })
             .collect();
         handles
@@ -62,16 +61,11 @@ pub(crate) fn compile(
             .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
-    let mut by_job: Vec<Option<Shared>> = (0..jobs.len()).map(|_| None).collect();
+    let mut all = Vec::new();
     for result in results {
-        for (k, files) in result? {
-            by_job[k] = Some(files);
-        }
+        all.extend(result?);
     }
-    if by_job.iter().any(Option::is_none) {
-        return Err(worker_error("sebagian dokumen tidak dikembalikan"));
-    }
-    Ok(by_job.into_iter().flatten().collect())
+    Ok(all)
 }
 
 fn worker_error(detail: impl std::fmt::Display) -> Error {
@@ -81,13 +75,12 @@ fn worker_error(detail: impl std::fmt::Display) -> Error {
 /// Jobs a worker holds at once: one compiling and one waiting, so it never idles between two.
 const IN_FLIGHT: usize = 2;
 
-/// Runs one worker, handing it the next job of `jobs` (counted by `next`, shared by all
-/// workers) whenever it returns one, and reads back the files of each job it ran.
+/// Runs one worker, handing it the next job (from `next`, shared by all workers) whenever it
+/// returns one, and reads back the files of each job it ran.
 fn run_one(
     exe: &std::path::Path,
     header: &str,
-    jobs: &[SopJob],
-    next: &AtomicUsize,
+    next: &(dyn Fn() -> Option<(usize, SopJob)> + Sync),
     tick: &(dyn Fn() + Sync),
     done: &(dyn Fn(Files) -> Shared + Sync),
 ) -> Result<Vec<(usize, Shared)>, Error> {
@@ -118,21 +111,21 @@ fn run_one(
         // on a worker that is itself waiting for its results to be read.
         let mut input = Some(BufWriter::new(stdin));
         let mut sent = std::collections::VecDeque::new();
-        let send = |input: &mut Option<BufWriter<std::process::ChildStdin>>,
-                    sent: &mut std::collections::VecDeque<usize>| {
+        // A job taken but not written (the worker is gone) would be missing from the output.
+        let mut lost = false;
+        let mut send = |input: &mut Option<BufWriter<std::process::ChildStdin>>,
+                        sent: &mut std::collections::VecDeque<usize>| {
             let Some(w) = input.as_mut() else { return };
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let line = jobs
-                .get(k)
-                .map(|job| serde_json::to_string(job).expect("job serialises"));
-            let ok = match line {
-                Some(line) => writeln!(w, "{line}").and_then(|()| w.flush()).is_ok(),
-                None => false,
+            let Some((k, job)) = next() else {
+                // No job left: closing stdin ends the worker.
+                *input = None;
+                return;
             };
-            if ok {
+            let line = serde_json::to_string(&job).expect("job serialises");
+            if writeln!(w, "{line}").and_then(|()| w.flush()).is_ok() {
                 sent.push_back(k);
             } else {
-                // No job left (or the worker is gone): closing stdin ends the worker.
+                lost = true;
                 *input = None;
             }
         };
@@ -160,10 +153,13 @@ fn run_one(
         }
         drop(input);
         let err = err.join().unwrap_or_default();
-        (all, failure, err)
+        (all, failure, err, lost)
     });
     let status = child.wait().map_err(|e| worker_io(WorkerAct::Wait, e))?;
-    let (all, failure, err) = read;
+    let (all, failure, err, lost) = read;
+    if lost && status.success() && failure.is_none() {
+        return Err(worker_error("sebagian dokumen tidak dikembalikan"));
+    }
     if !status.success() || failure.is_some() {
         let detail = if err.trim().is_empty() {
             failure.map_or_else(|| status.to_string(), |e| e.to_string())

@@ -43,6 +43,11 @@ use data::*;
 pub use flow_svg::*;
 pub use schedule::*;
 
+/// A document's rough size, to compile the largest first: its steps times its columns.
+fn sop_weight(s: &Sop) -> usize {
+    s.langkah.len() * (s.pelaksana.len() + 4)
+}
+
 /// Compiles documents over one shared base.
 pub struct PdfRenderer {
     base: Base,
@@ -132,8 +137,6 @@ pub struct SopJob {
     pub date: [i32; 6],
     /// The document's `/data.json`.
     pub data: String,
-    /// Rough size, to compile the largest first.
-    pub(crate) weight: usize,
 }
 
 impl PdfRenderer {
@@ -282,7 +285,6 @@ impl PdfRenderer {
             nama: s.nama.clone(),
             date: date_parts(date),
             data: String::from_utf8(self.sop_data(site, i, b, s)).expect("JSON is UTF-8"),
-            weight: s.langkah.len() * (s.pelaksana.len() + 4),
         }
     }
 

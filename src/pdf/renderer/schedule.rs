@@ -2,6 +2,7 @@
 //! number of documents), looked up in the caches first; the decree books after them.
 
 use super::*;
+use crate::core::sync::lock;
 
 /// Fewer documents to compile than this go to threads even where worker processes were chosen:
 /// starting the processes costs more than they gain (as `Mode::pdf_processes` decides for
@@ -27,19 +28,178 @@ pub struct WorkerSetup<'a> {
     pub(crate) setup: RendererSetup,
 }
 
+/// How many SOPs' jobs are made at once, on all cores, while looking ahead for documents the
+/// build cache lacks (see [`JobFeed::look_ahead`]).
+const LOOK_AHEAD: usize = 256;
+
+/// The SOP documents of a build, each looked up in the caches by its key from the model
+/// ([`super::key`]) and its job made (its template data serialised, the column plan worked
+/// out) only when a worker takes it: made all up front, 10,000 SOPs' jobs held 77 MB of JSON
+/// before the first document was compiled, and every unchanged SOP's plan was worked out only
+/// to be hashed. Documents the caches hold never reach a worker; `tick` counts them as done.
+struct JobFeed<'a> {
+    site: &'a Site,
+    renderer: &'a PdfRenderer,
+    /// The cache keys, from the model.
+    keys_of: super::key::SopKeys<'a>,
+    /// Every SOP, largest first, so the last documents to finish are small and no core idles
+    /// long at the end.
+    order: Vec<(&'a Instansi, &'a Bidang, &'a Sop)>,
+    /// The next SOP of `order` to make a job of.
+    next: AtomicUsize,
+    /// Jobs made by [`JobFeed::look_ahead`], handed out first.
+    ahead: std::sync::Mutex<std::collections::VecDeque<(usize, SopJob)>>,
+    cache: Option<&'a PdfCache>,
+    disk: Option<&'a DiskCache>,
+    staging: Option<Arc<crate::pipeline::staging::Staging>>,
+    /// The cache key of each job handed out and not yet done, by its PDF's path.
+    keys: std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>,
+    /// Documents taken from the build cache, by their place in `order`.
+    hits: std::sync::Mutex<Vec<(usize, Shared)>>,
+    tick: &'a (dyn Fn() + Sync),
+}
+
+impl<'a> JobFeed<'a> {
+    fn new(
+        site: &'a Site,
+        renderer: &'a PdfRenderer,
+        out: &Output,
+        cache: Option<&'a PdfCache>,
+        disk: Option<&'a DiskCache>,
+        tick: &'a (dyn Fn() + Sync),
+    ) -> Self {
+        let mut order = site.sops_placed();
+        // Stable: documents of the same weight stay in the site's order.
+        order.sort_by_key(|&(_, _, s)| std::cmp::Reverse(sop_weight(s)));
+        JobFeed {
+            site,
+            renderer,
+            keys_of: super::key::SopKeys::new(renderer, site),
+            order,
+            next: AtomicUsize::new(0),
+            ahead: Default::default(),
+            cache,
+            disk,
+            staging: out.staging().cloned(),
+            keys: Default::default(),
+            hits: Default::default(),
+            tick,
+        }
+    }
+
+    /// The job of the `k`-th SOP of `order`, unless a cache holds its document: `serve`'s own,
+    /// or the build cache (then linked into the staging folder in `sopan build`), whose hits
+    /// `serve`'s first build keeps for its saves. A hit is kept in `hits`.
+    fn make(&self, k: usize) -> Option<SopJob> {
+        let (i, b, s) = self.order[k];
+        let key = self.keys_of.sop(i, b, s);
+        let hit = self.cache.and_then(|c| c.get(&key)).or_else(|| {
+            let disk = self.disk?;
+            let hit = match &self.staging {
+                Some(st) => disk.get_staged(&key, st, &is_notes),
+                None => disk.get(&key),
+            }?;
+            if let Some(c) = self.cache {
+                c.put(key, &hit);
+            }
+            Some(hit)
+        });
+        if let Some(files) = hit {
+            lock(&self.hits).push((k, files));
+            (self.tick)();
+            return None;
+        }
+        let job = self.renderer.sop_job(self.site, i, b, s);
+        if self.disk.is_some() || self.cache.is_some() {
+            lock(&self.keys).insert(format!("{}.pdf", job.id), key);
+        }
+        Some(job)
+    }
+
+    /// The next job to compile, with its place in `order`; `None` when none is left.
+    fn take(&self) -> Option<(usize, SopJob)> {
+        if let Some(job) = lock(&self.ahead).pop_front() {
+            return Some(job);
+        }
+        loop {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            if k >= self.order.len() {
+                return None;
+            }
+            if let Some(job) = self.make(k) {
+                return Some((k, job));
+            }
+        }
+    }
+
+    /// Hands out no further job (a document failed).
+    fn stop(&self) {
+        self.next.store(self.order.len(), Ordering::Relaxed);
+        lock(&self.ahead).clear();
+    }
+
+    /// Makes jobs ahead, [`LOOK_AHEAD`] at a time on all cores, until `misses` of them are
+    /// documents the build cache lacks or every SOP was looked up; whether `misses` were
+    /// found. A build with everything in the cache looks every document up here, in
+    /// parallel, as it did when all jobs were made up front.
+    fn look_ahead(&self, misses: usize) -> bool {
+        loop {
+            if lock(&self.ahead).len() >= misses {
+                return true;
+            }
+            let from = self.next.fetch_add(LOOK_AHEAD, Ordering::Relaxed);
+            let to = (from + LOOK_AHEAD).min(self.order.len());
+            if from >= to {
+                return false;
+            }
+            let made: Vec<(usize, SopJob)> = (from..to)
+                .into_par_iter()
+                .filter_map(|k| Some((k, self.make(k)?)))
+                .collect();
+            lock(&self.ahead).extend(made);
+        }
+    }
+
+    /// A compiled document: kept for `serve`'s next build, staged, then into the build cache
+    /// (staged first: the build cache links the staged files rather than writing their bytes a
+    /// second time).
+    fn done(&self, files: Shared) -> Shared {
+        let key = files
+            .first()
+            .and_then(|(p, _)| lock(&self.keys).remove(p.as_str()));
+        if let (Some(c), Some(key)) = (self.cache, key) {
+            c.put(key, &files);
+        }
+        let files = match &self.staging {
+            Some(st) => files
+                .into_iter()
+                .map(|(p, b)| {
+                    let b = if is_notes(&p) { b } else { st.put(&p, b) };
+                    (p, b)
+                })
+                .collect(),
+            None => files,
+        };
+        if let (Some(disk), Some(key)) = (self.disk, key) {
+            disk.put(&key, &files);
+        }
+        files
+    }
+}
+
+/// Whether `path` is a document's layout notes (never written).
+fn is_notes(path: &str) -> bool {
+    path.ends_with(LAYOUT_NOTES)
+}
+
+/// A compiled document (or its failure) with its place in [`JobFeed`]'s order.
+type Compiled = (usize, Result<Shared, Error>);
+
 /// One plain worker thread per core pulls the next document. Not a rayon pool: Typst lays out
 /// with rayon too, and a pool worker waiting on that nested work steals whole documents onto
 /// its stack, so dozens are in flight at once (2 GiB at 1,000 SOPs, and slower).
-pub(super) fn compile_in_threads(
-    renderer: &PdfRenderer,
-    jobs: &[SopJob],
-    keys: &[[u8; 32]],
-    cache: Option<&PdfCache>,
-    tick: &(dyn Fn() + Sync),
-    done: &(dyn Fn(Shared) -> Shared + Sync),
-) -> Result<Vec<Result<Shared, Error>>, Error> {
+fn compile_in_threads(renderer: &PdfRenderer, feed: &JobFeed) -> Result<Vec<Compiled>, Error> {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let next = AtomicUsize::new(0);
     let work = || {
         // Each document is laid out inside a one-thread pool of its own. Called from a plain
         // thread, Typst's parallel layout would hand its work to the global pool and wait, so
@@ -51,34 +211,24 @@ pub(super) fn compile_in_threads(
             .build()
             .ok();
         let mut mine = Vec::new();
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            let Some(job) = jobs.get(k) else { break };
-            // The caches were asked before the jobs were made: compile, and keep the result
-            // for `serve`'s next build.
+        while let Some((k, job)) = feed.take() {
+            // The caches were asked when the job was made: compile it.
             let r = match &pool {
-                Some(pool) => pool.install(|| renderer.compile_job(job)),
-                None => renderer.compile_job(job),
+                Some(pool) => pool.install(|| renderer.compile_job(&job)),
+                None => renderer.compile_job(&job),
             };
-            let r = r
-                .map(share)
-                .inspect(|files| {
-                    if let (Some(c), Some(key)) = (cache, keys.get(k)) {
-                        c.put(*key, files);
-                    }
-                })
-                .map(done);
+            let r = r.map(share).map(|files| feed.done(files));
             // Typst's memo cache is process-wide and grows with every document, and a large
             // cache made compiling slower (1,000 SOPs: evicting after every document 10.3 s,
             // keeping what the last 8 documents used 12.9 s). Another document's compile in
             // flight loses only its cache hits. Only after a compile: each eviction walks every
             // memo cache (a `serve` save with 1,000 unchanged SOPs spent 0.1 s evicting nothing).
             typst::comemo::evict(0);
-            tick();
+            (feed.tick)();
             let failed = r.is_err();
-            mine.push(r);
+            mine.push((k, r));
             if failed {
-                next.store(jobs.len(), Ordering::Relaxed);
+                feed.stop();
             }
         }
         mine
@@ -118,111 +268,44 @@ pub(crate) fn render(
     workers: Workers,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    // Every document's key comes from the model ([`key`]); the template data, whose column
-    // plan is most of its cost, is made only for the documents the caches do not hold.
-    let all = site.sops_placed();
-    let keys_of = super::key::SopKeys::new(renderer, site);
-    let keyed: Vec<_> = all
-        .par_iter()
-        .map(|placed| {
-            let (i, b, s) = *placed;
-            (keys_of.sop(i, b, s), placed)
-        })
-        .collect();
-    // The build cache on disk and `serve`'s own first: only the documents they do not hold
-    // are compiled, in threads or in worker processes alike.
-    let mut results: Vec<Result<Shared, Error>> = Vec::new();
-    // `sopan build` writes each document to its staging folder as it is made.
-    let staging = out.staging().cloned();
-    let is_notes = |path: &str| path.ends_with(LAYOUT_NOTES);
-    let looked: Vec<_> = keyed
-        .into_par_iter()
-        .map(|(key, placed)| {
-            let kept = cache.and_then(|c| c.get(&key));
-            let hit = kept.or_else(|| {
-                let hit = match (disk, &staging) {
-                    (Some(disk), Some(st)) => disk.get_staged(&key, st, &is_notes),
-                    (Some(disk), None) => disk.get(&key),
-                    (None, _) => None,
-                };
-                // `serve`'s first build: its saves reuse what the disk held.
-                if let (Some(c), Some(files)) = (cache, &hit) {
-                    c.put(key, files);
-                }
-                hit
-            });
-            (key, placed, hit)
-        })
-        .collect();
-    let mut missing = Vec::new();
-    for (key, placed, hit) in looked {
-        match hit {
-            Some(files) => {
-                tick();
-                results.push(Ok(files));
-            }
-            None => missing.push((key, placed)),
-        }
-    }
-    let mut jobs: Vec<(SopJob, [u8; 32])> = missing
-        .into_par_iter()
-        .map(|(key, &(i, b, s))| (renderer.sop_job(site, i, b, s), key))
-        .collect();
-    // Largest documents first, so the last ones to finish are small and no core idles long.
-    jobs.sort_by_key(|(j, _)| std::cmp::Reverse(j.weight));
-    let (jobs, keys): (Vec<SopJob>, Vec<[u8; 32]>) = jobs.into_iter().unzip();
+    let feed = JobFeed::new(site, renderer, out, cache, disk, tick);
     let workers = match workers {
-        // Worker processes pay off for many documents only (see `Mode::pdf_processes`);
-        // `SOPAN_PEKERJA` still decides when set.
-        Workers::Processes(..)
-            if disk.is_some()
-                && jobs.len() < MIN_FOR_PROCESSES
-                && crate::core::env::get().pekerja.is_none() =>
-        {
-            Workers::Threads
+        // With the build cache, only the documents it lacks are compiled, in threads or in
+        // worker processes alike. Worker processes pay off for many documents only (see
+        // `Mode::pdf_processes`); `SOPAN_PEKERJA` still decides when set, but no process
+        // starts for a build that compiles nothing.
+        Workers::Processes(..) if disk.is_some() => {
+            let forced = crate::core::env::get().pekerja.is_some();
+            if feed.look_ahead(if forced { 1 } else { MIN_FOR_PROCESSES }) {
+                workers
+            } else {
+                Workers::Threads
+            }
         }
         w => w,
     };
-    // Each compiled document goes to the build cache and the staging folder as it arrives;
-    // each result names its job by its PDF's path.
-    let key_of: std::collections::HashMap<String, [u8; 32]> = jobs
-        .iter()
-        .zip(&keys)
-        .map(|(j, k)| (format!("{}.pdf", j.id), *k))
-        .collect();
-    let done = |files: Shared| -> Shared {
-        // Staged first: the build cache then links the staged files rather than writing
-        // their bytes a second time.
-        let files = match &staging {
-            Some(st) => files
-                .into_iter()
-                .map(|(p, b)| {
-                    let b = if is_notes(&p) { b } else { st.put(&p, b) };
-                    (p, b)
-                })
-                .collect(),
-            None => files,
-        };
-        if let Some(disk) = disk
-            && let Some(key) = files.first().and_then(|(p, _)| key_of.get(p))
-        {
-            disk.put(key, &files);
-        }
-        files
-    };
-    let compiled: Vec<Result<Shared, Error>> = match workers {
-        Workers::Processes(_, _) if jobs.is_empty() => Vec::new(),
+    let mut compiled: Vec<Compiled> = match workers {
         Workers::Processes(n, ref setup) => {
-            crate::pdf::worker::compile(setup, &jobs, n, tick, &|files| done(share(files)))?
+            let next = || feed.take();
+            crate::pdf::worker::compile(setup, &next, n, tick, &|files| feed.done(share(files)))?
                 .into_iter()
-                .map(Ok)
+                .map(|(k, files)| (k, Ok(files)))
                 .collect()
         }
-        Workers::Threads => compile_in_threads(renderer, &jobs, &keys, cache, tick, &done)?,
+        Workers::Threads => compile_in_threads(renderer, &feed)?,
     };
-    results.extend(compiled);
-    for files in results {
-        for (path, blob) in files? {
+    // In the SOPs' order (largest first), the build cache's first, as when every job was made
+    // up front: the same failure and the same layout warnings, in the same order, every run.
+    let mut hits = std::mem::take(&mut *lock(&feed.hits));
+    drop(feed);
+    hits.sort_by_key(|(k, _)| *k);
+    compiled.sort_by_key(|(k, _)| *k);
+    let mut made = Vec::with_capacity(compiled.len());
+    for (k, r) in compiled {
+        made.push((k, r?));
+    }
+    for (_, files) in hits.into_iter().chain(made) {
+        for (path, blob) in files {
             if let Some(id) = path.strip_suffix(&format!("/{LAYOUT_NOTES}")) {
                 for line in String::from_utf8_lossy(blob.bytes()).lines() {
                     eprintln!("peringatan: tata letak SOP `{id}`: {line}");
@@ -353,11 +436,10 @@ pub(crate) fn render_books_cached(
                 if let Some((c, key)) = cache.zip(key) {
                     c.put(key, &files);
                 }
-                let files = stage(files);
                 if let Some((d, key)) = disk.zip(key) {
                     d.put(&key, &files);
                 }
-                Ok(kept(files))
+                Ok(kept(stage(files)))
             })
             .collect()
     });
@@ -368,4 +450,51 @@ pub(crate) fn render_books_cached(
     }
     typst::comemo::evict(2);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The feed makes no job before a worker asks, hands out every SOP once, largest first,
+    /// and stops handing out after a failure.
+    #[test]
+    fn jobs_are_made_as_they_are_taken_largest_first() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::load_and_validate(root).unwrap().site;
+        let r = PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
+        let ticks = AtomicUsize::new(0);
+        let tick = || {
+            ticks.fetch_add(1, Ordering::Relaxed);
+        };
+        let out = Output::new();
+        let feed = JobFeed::new(&site, &r, &out, None, None, &tick);
+        assert_eq!(
+            feed.next.load(Ordering::Relaxed),
+            0,
+            "nothing made up front"
+        );
+        let mut taken = Vec::new();
+        while let Some((k, job)) = feed.take() {
+            // Made when taken: the feed has moved on by exactly this job.
+            assert_eq!(feed.next.load(Ordering::Relaxed), k + 1);
+            let (i, b, s) = feed.order[k];
+            assert_eq!(job.data.as_bytes(), r.sop_data(&site, i, b, s));
+            taken.push((sop_weight(s), job.id));
+        }
+        let mut ids: Vec<&str> = taken.iter().map(|(_, id)| id.as_str()).collect();
+        ids.sort_unstable();
+        let mut all: Vec<String> = site.sops().map(|s| s.id.to_string()).collect();
+        all.sort_unstable();
+        assert_eq!(ids, all);
+        assert!(taken.len() > 2);
+        assert!(taken.windows(2).all(|w| w[0].0 >= w[1].0), "largest first");
+        // Nothing came from a cache, so nothing was counted as done by the feed.
+        assert_eq!(ticks.load(Ordering::Relaxed), 0);
+
+        let feed = JobFeed::new(&site, &r, &out, None, None, &tick);
+        assert!(feed.take().is_some());
+        feed.stop();
+        assert!(feed.take().is_none(), "no job after a failure");
+    }
 }

@@ -12,13 +12,15 @@ use crate::site::search::record::SearchRecord;
 /// the same list), at most [`MAX_WORDS`].
 pub(super) fn word_list(records: &[SearchRecord]) -> Vec<String> {
     use rayon::prelude::*;
-    use std::collections::{BTreeSet, HashMap};
-    let per_page: Vec<BTreeSet<String>> = records
+    use std::collections::{HashMap, HashSet};
+    // Counted as the pages go, each thread in a table of its own: a set of words kept for
+    // every page until all were read held 10,000 SOPs' words at once, beside the PDFs.
+    let count: HashMap<String, usize> = records
         .par_iter()
         .filter(|r| !is_word_list(r))
-        .map(|r| {
+        .fold(HashMap::new, |mut count: HashMap<String, usize>, r| {
             let meta = |k: &str| r.meta.get(k).map_or("", String::as_str);
-            [
+            let page: HashSet<String> = [
                 r.title.as_str(),
                 r.text.as_str(),
                 meta(crate::site::search::record::META_SINONIM),
@@ -36,22 +38,22 @@ pub(super) fn word_list(records: &[SearchRecord]) -> Vec<String> {
                 std::iter::once(w).chain(parts)
             })
             .filter(|w| (3..=30).contains(&w.chars().count()) && w.chars().any(char::is_alphabetic))
-            .collect()
+            .collect();
+            for w in page {
+                *count.entry(w).or_default() += 1;
+            }
+            count
         })
-        .collect();
-    let mut count: HashMap<&str, usize> = HashMap::new();
-    for page in &per_page {
-        for w in page {
-            *count.entry(w).or_default() += 1;
-        }
-    }
-    let mut words: Vec<(&str, usize)> = count.into_iter().collect();
-    words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    words
-        .into_iter()
-        .take(MAX_WORDS)
-        .map(|(w, _)| w.to_string())
-        .collect()
+        .reduce(HashMap::new, |a, b| {
+            let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
+            for (w, n) in b {
+                *a.entry(w).or_default() += n;
+            }
+            a
+        });
+    let mut words: Vec<(String, usize)> = count.into_iter().collect();
+    words.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    words.into_iter().take(MAX_WORDS).map(|(w, _)| w).collect()
 }
 
 /// Undoes the escaping of a record's text (`&amp;`, `&lt;`, `&gt;`).
