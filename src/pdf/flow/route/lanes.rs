@@ -444,32 +444,35 @@ pub(super) fn route_once(
         let segs =
             |w: &Wire| -> Vec<(P, P)> { w.pts.windows(2).take(3).map(|p| (p[0], p[1])).collect() };
         let own = segs(&d.wires[w]);
-        // The other exits of the same symbol: a label must sit nearer its own line than
-        // theirs, or "Ya" reads as the label of the "Tidak" line.
-        let sib: Vec<(P, P)> = d
-            .wires
-            .iter()
-            .enumerate()
-            .filter(|&(i, o)| {
-                i != w && !o.join && o.page == s.page && o.ends.first() == Some(&e.src)
-            })
-            .flat_map(|(_, o)| segs(o))
-            .collect();
+        // The other lines at the same symbol: a label must sit nearer its own line than
+        // theirs, or "Ya" reads as the label of the "Tidak" line. A line from another page
+        // coming into the symbol counts too (it starts at the symbol's connector); where that
+        // leaves no spot, only the other exits do: an incoming line nearer the one cell with
+        // room than the own lane put the label back onto the lines.
+        let others = |exits_only: bool| -> Vec<(P, P)> {
+            d.wires
+                .iter()
+                .enumerate()
+                .filter(|&(i, o)| {
+                    i != w
+                        && !o.join
+                        && o.page == s.page
+                        && o.ends.first() == Some(&e.src)
+                        && (!exits_only || o.from == s.step)
+                })
+                .flat_map(|(_, o)| segs(o))
+                .collect()
+        };
+        let (sib, exits) = (others(false), others(true));
         // In the decision's own cell if it has room, else in a neighbouring actor cell of the
         // same row (never across a rule: the search keeps clear of every rule).
         let wide = Rect::new(cell.x0 - s.cw, cell.y0, cell.x1 + s.cw, cell.y1);
-        let placed = [cell, wide].into_iter().find_map(|area| {
-            place_label(
-                nodes,
-                &d,
-                grid(s.page),
-                s.page,
-                area,
-                (exit, &own, &sib),
-                lw,
-            )
-            .map(|p| (p, area))
-        });
+        let placed = [(cell, &sib), (wide, &sib), (cell, &exits), (wide, &exits)]
+            .into_iter()
+            .find_map(|(area, sib)| {
+                place_label(nodes, &d, grid(s.page), s.page, area, (exit, &own, sib), lw)
+                    .map(|p| (p, area))
+            });
         let ((x, top), cell) = placed.unwrap_or(((exit.0 + 0.8 * MM, exit.1 + 0.4 * MM), cell));
         d.labels.push(LabelBox {
             sop: s.sop,

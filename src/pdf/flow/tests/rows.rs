@@ -1,5 +1,6 @@
-//! Off-page connectors in more than two rows, and rows that take one side's lanes only:
-//! generated flows (strict test's seeds 113, 141 and 177 of the scan over 101-200) shrunk by
+//! Off-page connectors in more than two rows, rows that take one side's lanes only, and a
+//! label kept out of the cell with room by a line that is not an exit:
+//! generated flows (strict test's seeds 113, 141, 177 and 276 of the scans over 101-300) shrunk by
 //! proptest, each failing before its fix.
 
 use super::*;
@@ -102,4 +103,38 @@ fn four_branches_into_a_16mm_column_keep_three_rows() {
     let (v, nodes, d) = routed(&steps, 8);
     assert!(v.is_empty(), "{v:#?}");
     assert_eq!(row_tops(&nodes, &d, 17).len(), 3);
+}
+
+/// Seed 276, ten actors (14 mm columns): step 7's "Tidak" label fits beside its lane only in
+/// the empty actor cell to the right (6.9 mm of text beside the line down the middle of a
+/// 14 mm cell does not). The line from another page coming into the decision counted as a
+/// line the label must keep further from than from its own, and being nearer that cell than
+/// the Tidak lane, kept the label out of it (it still does while another spot is free):
+/// the label fell back onto the lines. Only when no spot is free does it stop counting.
+#[test]
+fn a_label_with_no_other_room_may_sit_nearer_an_incoming_line() {
+    let steps = vec![
+        g(&[0], "mulai", None, None, 64.224),
+        g(&[0], "keputusan", Some(3), Some(0), 2.000),
+        g(&[0], "keputusan", Some(4), Some(0), 2.000),
+        g(&[0], "keputusan", Some(5), Some(7), 54.912),
+        g(&[0], "proses", None, None, 66.819),
+        g(&[4], "proses", None, None, 41.180),
+        g(&[4], "keputusan", Some(8), Some(6), 2.000),
+        g(&[0], "keputusan", Some(9), Some(0), 58.988),
+        g(&[0], "keputusan", Some(10), Some(0), 2.000),
+        g(&[0], "keputusan", Some(11), Some(0), 2.000),
+        g(&[0], "keputusan", Some(12), Some(0), 2.000),
+        g(&[0], "keputusan", Some(13), Some(0), 2.000),
+        g(&[0], "keputusan", Some(14), Some(0), 2.000),
+        g(&[0], "keputusan", Some(15), Some(0), 2.000),
+        g(&[0], "keputusan", Some(16), Some(6), 2.000),
+        g(&[0], "selesai", None, None, 2.000),
+    ];
+    let (v, _, d) = routed(&steps, 10);
+    assert!(v.is_empty(), "{v:#?}");
+    let l = d.labels.iter().find(|l| l.from == 7 && l.to == 6).unwrap();
+    let s = d.wires.iter().find(|w| w.from == 7 && w.to == 6).unwrap();
+    // Right of the Tidak lane, not on it.
+    assert!(l.rect.x0 > s.pts[1].0, "{l:?}");
 }
