@@ -1,0 +1,74 @@
+//! Tests of the staging folder (`staging.rs`).
+
+use super::*;
+
+fn files(staging: &Staging, with: &[(&str, &[u8])]) -> BTreeMap<String, Arc<Blob>> {
+    with.iter()
+        .map(|(p, b)| (p.to_string(), staging.put(p, Blob::new(b.to_vec()))))
+        .collect()
+}
+
+#[test]
+fn unchanged_files_are_linked_and_edited_ones_written_afresh() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let manifest = tmp.path().join("catatan");
+    let first = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
+    let written = files(&first, &[("a/x.pdf", b"satu"), ("b.html", b"dua")]);
+    crate::pipeline::output::swap_in(first.dir(), &out).unwrap();
+    first.committed(&out, &written);
+    assert_eq!(first.counts(), (0, 2));
+    drop(first);
+
+    // A user edits one file in place: same length, new bytes.
+    std::fs::write(out.join("b.html"), b"DUA").unwrap();
+    let ino = |p: &Path| inode(&std::fs::metadata(p).unwrap());
+    let x_before = ino(&out.join("a/x.pdf"));
+    let second = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
+    let written = files(&second, &[("a/x.pdf", b"satu"), ("b.html", b"dua")]);
+    assert_eq!(second.counts(), (1, 1), "x linked, the edited file written");
+    crate::pipeline::output::swap_in(second.dir(), &out).unwrap();
+    second.committed(&out, &written);
+    assert_eq!(ino(&out.join("a/x.pdf")), x_before);
+    assert_eq!(std::fs::read(out.join("b.html")).unwrap(), b"dua");
+
+    // `--bersih` trusts no record: the bytes are compared. A file edited in place since
+    // (same length) is written; an unchanged one linked, after the writer thread too.
+    std::fs::write(out.join("b.html"), b"DUA").unwrap();
+    let third = Staging::begin(&out, Some(manifest), true).unwrap();
+    files(&third, &[("a/x.pdf", b"satu"), ("b.html", b"dua")]);
+    third.put_later("c.html", Blob::new(b"tiga".to_vec()));
+    third.put_later("a/x.pdf", Blob::new(b"satu".to_vec()));
+    third.flush();
+    assert_eq!(third.counts(), (2, 2));
+    assert_eq!(std::fs::read(third.dir().join("b.html")).unwrap(), b"dua");
+    assert_eq!(ino(&third.dir().join("a/x.pdf")), x_before);
+}
+
+#[test]
+fn a_dropped_staging_folder_is_deleted_and_the_output_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let staging = Staging::begin(&out, None, false).unwrap();
+    let dir = staging.dir().to_path_buf();
+    files(&staging, &[("a.html", b"x")]);
+    assert!(dir.join("a.html").exists());
+    drop(staging);
+    assert!(!dir.exists());
+    assert!(!out.exists());
+}
+
+#[test]
+fn damaged_manifests_are_refused() {
+    let out = Path::new("/x/output");
+    assert!(parse_manifest("halo", out).is_err());
+    let good = format!(
+        "{MANIFEST_MAGIC}\n/x/output\n{} 4 7 9 a b.pdf\n",
+        "ab".repeat(32)
+    );
+    let map = parse_manifest(&good, out).unwrap();
+    assert_eq!(map["a b.pdf"].len, 4);
+    assert!(parse_manifest(&good.replace(" 4 ", " x "), out).is_err());
+    let other = parse_manifest(&good.replace("/x/output", "/y/output"), out).unwrap();
+    assert!(other.is_empty());
+}
