@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 use crate::core::error::Place;
 use crate::core::error::{Error, ErrorKind, IoAct};
 use crate::core::hex::{hex, unhex};
+use crate::core::sync::lock;
 use crate::pipeline::output::Blob;
 use crate::pipeline::staging::Staging;
 
@@ -155,10 +156,7 @@ impl DiskCache {
     }
 
     fn mark(&self, key: &[u8; 32]) {
-        self.used
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(*key);
+        lock(&self.used).insert(*key);
     }
 
     /// [`DiskCache::fetch`] for a document, counted for the stage times.
@@ -250,10 +248,7 @@ impl DiskCache {
     }
 
     fn mark_blobs(&self, listed: &Listed) {
-        let mut used = self
-            .used_blobs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut used = lock(&self.used_blobs);
         used.extend(listed.iter().map(|(_, _, sha)| *sha));
     }
 
@@ -300,10 +295,7 @@ impl DiskCache {
     pub(crate) fn store(&self, key: &[u8; 32], files: &Shared) {
         self.mark(key);
         {
-            let mut used = self
-                .used_blobs
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut used = lock(&self.used_blobs);
             used.extend(files.iter().map(|(_, b)| b.sha256()));
         }
         let path = self.path(key);
@@ -375,12 +367,7 @@ impl DiskCache {
     /// After a successful build: deletes every entry and blob (and leftover temporary file)
     /// this build did not use, so the cache holds one build's documents.
     pub(crate) fn finish(&self) {
-        let lock = |set: &Mutex<HashSet<[u8; 32]>>| {
-            set.lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .clone()
-        };
-        let (used, blobs) = (lock(&self.used), lock(&self.used_blobs));
+        let (used, blobs) = (lock(&self.used).clone(), lock(&self.used_blobs).clone());
         sweep(&self.dir, |name| {
             name.strip_suffix(SUFFIX)
                 .and_then(unhex)

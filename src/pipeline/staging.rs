@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::core::error::{Error, IoAct};
 use crate::core::hex::{hex, unhex};
+use crate::core::sync::lock;
 use crate::pipeline::output::{Blob, MARKER};
 
 /// The first line of a manifest.
@@ -107,8 +108,7 @@ impl Writer {
                         })
                         .and_then(|()| match &old {
                             Some((old, Some(rec))) if still_recorded(old, rec) => {
-                                let _ = std::fs::remove_file(&target);
-                                std::fs::hard_link(old, &target).map(|()| Made::Linked)
+                                relink(old, &target).map(|()| Made::Linked)
                             }
                             _ => create_or_link(
                                 &target,
@@ -116,10 +116,8 @@ impl Writer {
                                 blob.bytes(),
                             ),
                         });
-                    let (lock, freed) = &*done;
-                    *lock
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner) -= blob.len();
+                    let (pending, freed) = &*done;
+                    *lock(pending) -= blob.len();
                     freed.notify_all();
                     drop(blob);
                     match made {
@@ -143,10 +141,8 @@ impl Writer {
     /// Hands `job` over, first waiting while the bytes pending would pass the budget.
     fn send(&self, job: Job) -> bool {
         let len = job.blob.len();
-        let (lock, freed) = &*self.pending;
-        let mut pending = lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (bytes, freed) = &*self.pending;
+        let mut pending = lock(bytes);
         while *pending > 0 && *pending + len > WRITER_BUDGET {
             pending = freed
                 .wait(pending)
@@ -258,22 +254,13 @@ impl Staging {
         let (len, sha) = (blob.len(), blob.sha256());
         let target = self.dir.join(path);
         // The record's link too is the writer's (a stat and a link per file).
-        let rec = self
-            .previous
-            .get(path)
-            .filter(|r| r.sha256 == sha && r.len == len as u64)
-            .copied();
+        let rec = self.recorded(path, len, sha).copied();
         let job = Job {
             target: target.clone(),
             old: self.had_output.then(|| (self.out.join(path), rec)),
             blob: blob.clone(),
         };
-        let sent = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .as_ref()
-            .is_some_and(|w| w.send(job));
+        let sent = lock(&self.writer).as_ref().is_some_and(|w| w.send(job));
         if !sent {
             return self.put(path, blob);
         }
@@ -283,11 +270,7 @@ impl Staging {
     /// Waits until the writer thread wrote every file it was given (a failed write is kept for
     /// [`Staging::check`]); later [`Staging::put_later`] calls write at once.
     pub(crate) fn flush(&self) {
-        let writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
+        let writer = lock(&self.writer).take();
         let Some(Writer { jobs, thread, .. }) = writer else {
             return;
         };
@@ -314,21 +297,23 @@ impl Staging {
     /// build recorded it with this length and SHA-256 and it is still the file that build
     /// left (same inode, length and modification time). `None`: the caller writes the bytes.
     pub(crate) fn link(&self, path: &str, len: usize, sha256: [u8; 32]) -> Option<Arc<Blob>> {
-        let rec = self.previous.get(path)?;
-        if rec.sha256 != sha256 || rec.len != len as u64 {
-            return None;
-        }
+        let rec = self.recorded(path, len, sha256)?;
         let old = self.out.join(path);
         if !still_recorded(&old, rec) {
             return None;
         }
         let target = self.dir.join(path);
         self.parent(path).ok()?;
-        // A file an earlier attempt put there is replaced by name, never written through.
-        let _ = std::fs::remove_file(&target);
-        std::fs::hard_link(&old, &target).ok()?;
+        relink(&old, &target).ok()?;
         self.linked.fetch_add(1, Ordering::Relaxed);
         Some(Blob::staged(target, len, sha256))
+    }
+
+    /// The previous build's record of `path`, when it names a file of this length and SHA-256.
+    fn recorded(&self, path: &str, len: usize, sha256: [u8; 32]) -> Option<&Recorded> {
+        self.previous
+            .get(path)
+            .filter(|r| r.sha256 == sha256 && r.len == len as u64)
     }
 
     /// Links `src`, a blob of the build cache, into the staging folder as `path`, then checks
@@ -344,8 +329,7 @@ impl Staging {
     ) -> Result<Arc<Blob>, String> {
         let target = self.dir.join(path);
         self.parent(path).map_err(|e| e.to_string())?;
-        let _ = std::fs::remove_file(&target);
-        if std::fs::hard_link(src, &target).is_err() {
+        if relink(src, &target).is_err() {
             let bytes = crate::pipeline::disk_cache::read_blob(src, len, &sha256)?;
             create(&target, &bytes).map_err(|e| e.to_string())?;
             self.written.fetch_add(1, Ordering::Relaxed);
@@ -365,10 +349,7 @@ impl Staging {
         let Some((folder, _)) = path.rsplit_once('/') else {
             return Ok(());
         };
-        let mut dirs = self
-            .dirs
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut dirs = lock(&self.dirs);
         if dirs.contains(folder) {
             return Ok(());
         }
@@ -379,22 +360,14 @@ impl Staging {
 
     /// Records a failure; the first one fails the build at [`Staging::check`].
     pub(crate) fn fail(&self, e: Error) {
-        let mut failure = self
-            .failure
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut failure = lock(&self.failure);
         failure.get_or_insert(e);
     }
 
     /// The first failed write, if any (after the writer thread finished).
     pub(crate) fn check(&self) -> Result<(), Error> {
         self.flush();
-        match self
-            .failure
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-        {
+        match lock(&self.failure).take() {
             Some(e) => Err(e),
             None => Ok(()),
         }
@@ -455,6 +428,13 @@ enum Made {
     Linked,
 }
 
+/// Links `old` as `target`. Whatever an earlier attempt left at `target` is replaced by name,
+/// never written through.
+fn relink(old: &Path, target: &Path) -> std::io::Result<()> {
+    let _ = std::fs::remove_file(target);
+    std::fs::hard_link(old, target)
+}
+
 /// Links `old` (the previous output's file of the same path) as `path` when it holds exactly
 /// `bytes` (compared, not trusted from a record: `--bersih` and files the record does not
 /// vouch for), else creates `path` with `bytes`. A build that makes what the last one made
@@ -464,11 +444,9 @@ enum Made {
 fn create_or_link(path: &Path, old: Option<&Path>, bytes: &[u8]) -> std::io::Result<Made> {
     if let Some(old) = old
         && crate::pipeline::swap::same_bytes(old, bytes)
+        && relink(old, path).is_ok()
     {
-        let _ = std::fs::remove_file(path);
-        if std::fs::hard_link(old, path).is_ok() {
-            return Ok(Made::Linked);
-        }
+        return Ok(Made::Linked);
     }
     create(path, bytes).map(|()| Made::Written)
 }
