@@ -54,7 +54,7 @@ struct JobFeed<'a> {
     staging: Option<Arc<crate::pipeline::staging::Staging>>,
     /// The cache key of each job handed out and not yet done, by its PDF's path.
     keys: std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>,
-    /// Documents taken from the build cache, by their place in `order`.
+    /// Documents taken from a cache (`serve`'s or the build cache), by their place in `order`.
     hits: std::sync::Mutex<Vec<(usize, Shared)>>,
     tick: &'a (dyn Fn() + Sync),
 }
