@@ -72,3 +72,32 @@ fn damaged_manifests_are_refused() {
     let other = parse_manifest(&good.replace("/x/output", "/y/output"), out).unwrap();
     assert!(other.is_empty());
 }
+
+/// A PDF kept for the decree books is staged like any other and read from memory until
+/// `unkeep`; after that it is read back from the staging folder. Shared bytes are not kept.
+#[test]
+fn kept_files_are_staged_and_read_from_memory_until_let_go() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let staging = Staging::begin(&out, None, false).unwrap();
+    let bytes = Blob::new(b"%PDF satu".to_vec());
+    let staged = staging.put("a.pdf", bytes.clone());
+    let kept = Blob::kept(&staged, bytes).expect("unshared bytes are kept");
+    assert!(kept.is_staged());
+    assert_eq!(kept.staged_path(), staged.staged_path());
+    assert_eq!(kept.sha256(), staged.sha256());
+    // Proof that the kept bytes come from memory: the staged file changes under them.
+    let path = staging.dir().join("a.pdf");
+    std::fs::write(&path, b"%PDF DUAx").unwrap();
+    let mut output = crate::pipeline::output::Output::staged(staging.clone());
+    output.insert_blob("a.pdf", kept);
+    assert_eq!(output.read("a.pdf").unwrap().as_ref(), b"%PDF satu");
+    output.unkeep();
+    assert_eq!(output.read("a.pdf").unwrap().as_ref(), b"%PDF DUAx");
+
+    let shared = Blob::new(b"%PDF tiga".to_vec());
+    let other = shared.clone();
+    let staged = staging.put("b.pdf", shared.clone());
+    assert!(Blob::kept(&staged, shared).is_none());
+    drop(other);
+}

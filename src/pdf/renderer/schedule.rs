@@ -56,8 +56,18 @@ struct JobFeed<'a> {
     keys: std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>,
     /// Documents taken from a cache (`serve`'s or the build cache), by their place in `order`.
     hits: std::sync::Mutex<Vec<(usize, Shared)>>,
+    /// The PDFs a decree book joins (of the instansi with a `keputusan`), whose bytes stay in
+    /// memory once staged, up to [`KEEP_FOR_BOOKS`] in all (see [`Blob::kept`]).
+    for_books: std::collections::HashSet<String>,
+    /// Bytes kept so far.
+    kept: AtomicUsize,
     tick: &'a (dyn Fn() + Sync),
 }
+
+/// How many bytes of SOP PDFs `sopan build` keeps in memory for the decree books to join
+/// (1,000 SOPs: 89 MB); past it a book reads its SOPs back from the staging folder, so memory
+/// stays bounded for any number of SOPs.
+const KEEP_FOR_BOOKS: usize = 128 << 20;
 
 impl<'a> JobFeed<'a> {
     fn new(
@@ -71,6 +81,14 @@ impl<'a> JobFeed<'a> {
         let mut order = site.sops_placed();
         // Stable: documents of the same weight stay in the site's order.
         order.sort_by_key(|&(_, _, s)| std::cmp::Reverse(sop_weight(s)));
+        let for_books = match out.staging() {
+            Some(_) => order
+                .iter()
+                .filter(|(i, _, _)| i.keputusan.is_some())
+                .map(|(_, _, s)| format!("{}.pdf", s.id))
+                .collect(),
+            None => Default::default(),
+        };
         JobFeed {
             site,
             renderer,
@@ -83,6 +101,8 @@ impl<'a> JobFeed<'a> {
             staging: out.staging().cloned(),
             keys: Default::default(),
             hits: Default::default(),
+            for_books,
+            kept: AtomicUsize::new(0),
             tick,
         }
     }
@@ -132,6 +152,15 @@ impl<'a> JobFeed<'a> {
         }
     }
 
+    /// Whether `len` more bytes fit in [`KEEP_FOR_BOOKS`] (then counted as kept).
+    fn keep(&self, len: usize) -> bool {
+        self.kept
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |k| {
+                (k + len <= KEEP_FOR_BOOKS).then_some(k + len)
+            })
+            .is_ok()
+    }
+
     /// Hands out no further job (a document failed).
     fn stop(&self) {
         self.next.store(self.order.len(), Ordering::Relaxed);
@@ -174,7 +203,15 @@ impl<'a> JobFeed<'a> {
             Some(st) => files
                 .into_iter()
                 .map(|(p, b)| {
-                    let b = if is_notes(&p) { b } else { st.put(&p, b) };
+                    if is_notes(&p) {
+                        return (p, b);
+                    }
+                    if !self.for_books.contains(&p) || !self.keep(b.len()) {
+                        let b = st.put(&p, b);
+                        return (p, b);
+                    }
+                    let staged = st.put(&p, b.clone());
+                    let b = Blob::kept(&staged, b).unwrap_or(staged);
                     (p, b)
                 })
                 .collect(),
@@ -379,7 +416,8 @@ pub(crate) fn render_books_cached(
                     .sops()
                     .map(|s| out_ref.blob(&format!("{}.pdf", s.id)))
                     .collect();
-                // Read back from the staging folder in `sopan build`, one book at a time.
+                // In `sopan build`, kept in memory since they were staged, or else read back
+                // from the staging folder, one book at a time.
                 let read: Vec<Option<std::borrow::Cow<[u8]>>> = blobs
                     .iter()
                     .map(|b| b.map(|b| b.read()).transpose())
@@ -448,6 +486,7 @@ pub(crate) fn render_books_cached(
             out.insert_blob(path, pdf);
         }
     }
+    out.unkeep();
     typst::comemo::evict(2);
     Ok(())
 }
