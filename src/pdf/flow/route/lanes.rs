@@ -3,6 +3,7 @@
 
 use super::connector::{free_x, plan_into_conns};
 use super::label::{label_rect, place_label};
+use super::pinch::{Side, pinch};
 use super::*;
 
 pub(super) fn route_once(
@@ -10,7 +11,7 @@ pub(super) fn route_once(
     plan: &Plan,
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
-    tight: &[usize],
+    (tight, pinched): (&[usize], &[usize]),
 ) -> (Drawing, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
@@ -111,22 +112,36 @@ pub(super) fn route_once(
     }
     // Tracks lie between the shortest shaft an arrowhead entering sideways needs and the
     // clearance from the column rule; one track sits outermost, for the longest shaft.
+    // Three or more tracks in one side's room take all of it: from the shortest shaft the
+    // checker accepts to just outside the rule's clearance it checks. Each run's offset from
+    // its symbol's side, before `pinch` pushes lanes out for a crowded symbol's connectors.
+    let mut offs: Vec<f64> = runs
+        .iter()
+        .zip(&tracks)
+        .map(|(r, &(k, n))| {
+            let (lo, hi) = if n >= 3 {
+                (ARROW_LEN + 0.45 * MM, r.room - 0.95 * RULE_GAP)
+            } else {
+                (SHAFT, r.room - RULE_GAP)
+            };
+            if n <= 1 || hi <= lo {
+                hi.max(lo.min(r.room * 0.75))
+            } else {
+                hi - (hi - lo) * k as f64 / (n as f64 - 1.0)
+            }
+        })
+        .collect();
+    if !pinched.is_empty() {
+        let side = Side {
+            runs: &runs,
+            tracks: &tracks,
+            keys: &keys,
+        };
+        pinch(nodes, plan, grid, &side, pinched, &mut offs);
+    }
     let lane_x = |i: usize| {
         let r = &runs[i];
-        let (k, n) = tracks[i];
-        // Three or more tracks in one side's room take all of it: from the shortest shaft
-        // the checker accepts to just outside the rule's clearance it checks.
-        let (lo, hi) = if n >= 3 {
-            (ARROW_LEN + 0.45 * MM, r.room - 0.95 * RULE_GAP)
-        } else {
-            (SHAFT, r.room - RULE_GAP)
-        };
-        let off = if n <= 1 || hi <= lo {
-            hi.max(lo.min(r.room * 0.75))
-        } else {
-            hi - (hi - lo) * k as f64 / (n as f64 - 1.0)
-        };
-        r.col + r.side * (r.inner + off)
+        r.col + r.side * (r.inner + offs[i])
     };
     // Lane tracks per page: a shifted connector's stub must not run along one.
     let mut tracks_on: BTreeMap<usize, Vec<(f64, f64, f64)>> = BTreeMap::new();

@@ -23,6 +23,7 @@ mod connector;
 mod geom;
 mod label;
 mod lanes;
+mod pinch;
 
 pub(crate) use connector::TIER;
 pub(crate) use geom::*;
@@ -359,7 +360,7 @@ pub(crate) fn route(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
-    route_once(nodes, plan, grids, width, &[]).0
+    route_once(nodes, plan, grids, width, (&[], &[])).0
 }
 
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
@@ -379,13 +380,21 @@ pub(crate) fn route_fitting(
     let empty = Grid::default();
     // Symbols that cannot move: their connectors pack tighter on the next routing.
     let mut tight = Vec::new();
+    // Symbols whose passing lanes make way for their connectors (`pinch`).
+    let mut pinched = Vec::new();
     // Each round moves every crowded symbol one row down or marks it tight, so a handful of
     // rounds settles any flow; the bound only keeps a pathological one from looping.
     for _ in 0..8 {
-        let (d, crowded) = route_once(nodes, plan, grids, width, &tight);
+        let (d, crowded) = route_once(nodes, plan, grids, width, (&tight, &pinched));
         let mut changed = false;
         for tg in crowded {
             if tight.contains(&tg) {
+                // Neither moving down nor packing closer made room: lanes pass the cell
+                // (`pinch`); push them out towards the rule, once.
+                if !pinched.contains(&tg) {
+                    pinched.push(tg);
+                    changed = true;
+                }
                 continue;
             }
             let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
@@ -398,7 +407,7 @@ pub(crate) fn route_fitting(
             return d;
         }
     }
-    route_once(nodes, plan, grids, width, &tight).0
+    route_once(nodes, plan, grids, width, (&tight, &pinched)).0
 }
 
 /// Moves the symbol `tg` (with the rest of its step on that page) down its cell by `TIER`,

@@ -6,6 +6,7 @@ use super::route::*;
 mod checker;
 mod connectors;
 mod fuzz;
+mod pinch;
 mod rows;
 
 fn node(step: i64, page: usize, x: f64, y: f64, out: Vec<Out>) -> Node {
