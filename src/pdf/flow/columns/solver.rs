@@ -135,13 +135,19 @@ impl<'a> Solver<'a> {
         std::array::from_fn(|c| self.heights(c, w[c]))
     }
 
+    /// The room of row `r`'s symbol (`sym` from `symbol_heights(actor)`) with the extra rows
+    /// of connectors above it.
+    pub(super) fn symbol_of(&self, sym: &[f64; 4], r: usize, actor: f64) -> f64 {
+        self.kinds[r].map_or(0.0, |k| sym[k] + connector_rows(actor, self.t.masuk[r]))
+    }
+
     /// The symbol's room for each of `KINDS` in an actor column `actor` wide.
     pub(super) fn symbol_heights(actor: f64) -> [f64; 4] {
         KINDS.map(|k| symbol_height(actor, k))
     }
 
-    pub(super) fn row_of(&self, cols: &[usize; COLS], sym: &[f64; 4], r: usize) -> f64 {
-        let mut h = self.kinds[r].map_or(0.0, |k| sym[k]);
+    pub(super) fn row_of(&self, cols: &[usize; COLS], sym: &[f64; 4], r: usize, actor: f64) -> f64 {
+        let mut h = self.symbol_of(sym, r, actor);
         for &at in cols {
             h = h.max(self.pool[at + r]);
         }
@@ -151,7 +157,7 @@ impl<'a> Solver<'a> {
     #[cfg(test)]
     pub(super) fn row(&mut self, r: usize, w: &Widths) -> f64 {
         let cols = self.columns(w);
-        self.row_of(&cols, &Self::symbol_heights(w[ACTOR]), r)
+        self.row_of(&cols, &Self::symbol_heights(w[ACTOR]), r, w[ACTOR])
     }
 
     /// Table height, plus a small share of every cell's height so that growing a column that
@@ -162,7 +168,7 @@ impl<'a> Solver<'a> {
         let mut total = self.header(w);
         let n = self.t.rows.len();
         for r in 0..n {
-            total += self.row_of(&cols, &sym, r);
+            total += self.row_of(&cols, &sym, r, w[ACTOR]);
         }
         for c in [KEG, KEL, OUT, KET, WAKTU] {
             total += 0.05 * self.pool[cols[c] + n];
@@ -185,7 +191,7 @@ impl<'a> Solver<'a> {
                 .fold(0.0, |h: f64, &at| h.max(self.pool[at + r]));
             self.cells.push(cells);
             let mut top = [
-                (self.kinds[r].map_or(0.0, |k| sym[k]), SYMBOL),
+                (self.symbol_of(&sym, r, w[ACTOR]), SYMBOL),
                 (-1.0, SYMBOL),
                 (-1.0, SYMBOL),
             ];
@@ -243,7 +249,7 @@ impl<'a> Solver<'a> {
         let sym = Self::symbol_heights(actor);
         let mut total = self.header(&t);
         for (r, &cells) in self.cells.iter().enumerate() {
-            total += self.kinds[r].map_or(0.0, |k| sym[k]).max(cells);
+            total += self.symbol_of(&sym, r, actor).max(cells);
         }
         for c in [KEG, KEL, OUT, KET, WAKTU] {
             total += 0.05 * sums[c];
@@ -283,7 +289,7 @@ impl<'a> Solver<'a> {
         let cols = self.columns(w);
         let sym = Self::symbol_heights(w[ACTOR]);
         for r in 0..self.t.rows.len() {
-            let h = self.row_of(&cols, &sym, r);
+            let h = self.row_of(&cols, &sym, r, w[ACTOR]);
             total += h;
             if used > 0.0 && used + h > room {
                 pages += 1;

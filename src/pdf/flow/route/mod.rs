@@ -360,7 +360,7 @@ pub(crate) fn route(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
-    route_once(nodes, plan, grids, width, (&[], &[])).0
+    route_once(nodes, plan, grids, width, (&[], &[], &[])).0
 }
 
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
@@ -382,11 +382,16 @@ pub(crate) fn route_fitting(
     let mut tight = Vec::new();
     // Symbols whose passing lanes make way for their connectors (`pinch`).
     let mut pinched = Vec::new();
+    // Page-crossing edges whose label found no room beside their connector in the cell:
+    // their connector goes under the table.
+    let mut under = Vec::new();
     // Each round moves every crowded symbol one row down or marks it tight, so a handful of
     // rounds settles any flow; the bound only keeps a pathological one from looping.
     for _ in 0..8 {
-        let (d, crowded) = route_once(nodes, plan, grids, width, (&tight, &pinched));
-        let mut changed = false;
+        let (d, crowded, unlabelled) =
+            route_once(nodes, plan, grids, width, (&tight, &pinched, &under));
+        let mut changed = !unlabelled.is_empty();
+        under.extend(unlabelled);
         for tg in crowded {
             if tight.contains(&tg) {
                 // Neither moving down nor packing closer made room: lanes pass the cell
@@ -407,7 +412,7 @@ pub(crate) fn route_fitting(
             return d;
         }
     }
-    route_once(nodes, plan, grids, width, (&tight, &pinched)).0
+    route_once(nodes, plan, grids, width, (&tight, &pinched, &under)).0
 }
 
 /// Moves the symbol `tg` (with the rest of its step on that page) down its cell by `TIER`,

@@ -8,6 +8,7 @@ mod connectors;
 mod fuzz;
 mod pinch;
 mod rows;
+mod tight;
 
 fn node(step: i64, page: usize, x: f64, y: f64, out: Vec<Out>) -> Node {
     Node {
