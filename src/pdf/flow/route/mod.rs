@@ -369,8 +369,11 @@ pub(crate) fn route(
 /// edges are routed again, until every inset takes its connectors (a symbol may move more
 /// than once: symbol.typ's rows are an estimate, made before it is known which branches
 /// cross a page). A symbol that cannot move (its row has no free height) packs its
-/// connectors closer together in one row on the next routing instead. Only documents with
-/// such a symbol pay for more than one routing.
+/// connectors closer together in one row on the next routing instead (a side's innermost
+/// lane first taking the outermost connector), and failing that, the lanes passing its cell
+/// move out towards the rule (`pinch`). A page-crossing edge whose label found no room beside
+/// its connector in the cell gets its connector under the table. Only documents with such a
+/// symbol or label pay for more than one routing.
 pub(crate) fn route_fitting(
     nodes: &mut [Node],
     plan: &Plan,
