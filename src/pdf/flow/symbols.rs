@@ -281,6 +281,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn lanes_that_may_pass_a_step_count_where_branches_jump_in() {
+        // Step 4 (column 3) has lanes on both sides to step 8 (column 0); steps 5-7 lie
+        // between. Step 7 (column 3) takes three branches: two more for the two sides; step 6
+        // takes one (no penalty: one connector fits beside the lanes); step 5 is in another
+        // column.
+        let mut masuk = vec![0, 0, 0, 0, 0, 0, 1, 3, 2, 0];
+        let lanes = [true, false].map(|right| Lane {
+            from: 4,
+            to: 8,
+            col: 3,
+            to_col: 0,
+            right,
+        });
+        let cols = |n: usize| if n == 5 { vec![1] } else { vec![3] };
+        with_passing(&mut masuk, &lanes, cols);
+        assert_eq!(masuk, vec![0, 0, 0, 0, 0, 0, 1, 5, 2, 0]);
+    }
+
+    #[test]
     fn rows_grow_with_the_connectors_coming_in() {
         // 14.3 mm columns (nine actors) take two in the first row, one in each further row:
         // a second branch into one step needs a second row, a fourth a fourth (symbol.typ

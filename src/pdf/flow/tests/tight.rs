@@ -83,3 +83,35 @@ fn a_label_with_no_room_beside_its_connector_moves_the_connector_under_the_table
         .unwrap();
     assert!(l.rect.y1 <= cell.y1 && l.rect.y0 >= s.cy, "{l:?}");
 }
+
+/// Seed 748, six actors (21.5 mm columns): steps 12 (both branches) and 19 jump from later
+/// pages into step 7, which step 6 enters straight down the middle and step 4's two lanes to
+/// step 8 pass on both sides. Laid out as the last row of page 2 with no extra room, one row
+/// took two of the three connectors and the row had no height for a second (connectors and
+/// lines on one another). Now the template keeps a row more above a step branches jump into
+/// for each side a lane may pass (symbols.rs): the row is taller (it moves to page 3) and the
+/// flow routes clean.
+#[test]
+fn lanes_that_may_pass_a_step_keep_a_row_of_connectors_above_it() {
+    let mut steps = chain(21);
+    steps[0].text_h = 41.6;
+    steps[1].text_h = 52.6;
+    steps[3] = g(&[3], "keputusan", Some(8), Some(8), 61.7);
+    steps[4].text_h = 59.5;
+    steps[5] = g(&[3], "proses", None, None, 2.0);
+    steps[6] = g(&[3], "proses", None, None, 2.0);
+    steps[11].ya = Some(7);
+    steps[11].tidak = Some(7);
+    steps[18].tidak = Some(7);
+    let (v, nodes, _) = routed(&steps, 6);
+    assert!(v.is_empty(), "{v:#?}");
+    // One extra row of connectors above step 7's symbol (7 mm + `TIER` under the row rule).
+    let (laid, grids) = lay_out(&steps, 6);
+    let t = laid.iter().find(|n| n.step == 7).unwrap();
+    let cell = grids[t.page - 1].cell(t);
+    assert!(
+        ((t.top - cell.y0) - (7.0 * MM + TIER)).abs() < 0.01,
+        "{t:?} {cell:?}"
+    );
+    assert!(nodes.iter().any(|n| n.step == 7));
+}
