@@ -44,10 +44,19 @@ pub(crate) struct AlurStep {
 /// Branches jumping into each step (index = step number): those whose off-page connectors
 /// the step's top inset may have to take. A branch to the next step counts too when it is a
 /// lane rather than the line straight down (a Tidak branch, or the Ya branch of a decision
-/// with a `selesai` branch).
+/// with a `selesai` branch). A step two or more branches jump into counts one more for each
+/// side of its column that a lane may pass down (`with_passing`).
 pub(crate) fn incoming(sop: &Sop) -> Vec<usize> {
     let last = sop.langkah.len();
     let mut masuk = vec![0; last + 2];
+    let mut lanes = Vec::new();
+    let col = |a: &String| sop.pelaksana.iter().position(|p| p == a);
+    let cols = |n: usize| -> Vec<usize> {
+        sop.langkah
+            .get(n.wrapping_sub(1))
+            .map(|s| s.pelaksana.iter().filter_map(col).collect())
+            .unwrap_or_default()
+    };
     for s in &sop.langkah {
         let ends = s.ya == Some(Tujuan::Selesai) || s.tidak == Some(Tujuan::Selesai);
         for (i, b) in [s.ya, s.tidak].into_iter().enumerate() {
@@ -56,10 +65,74 @@ pub(crate) fn incoming(sop: &Sop) -> Vec<usize> {
                 && to < masuk.len()
             {
                 masuk[to] += 1;
+                let right = i == 1;
+                let here = cols(s.nomor);
+                let there = cols(to);
+                // The diamond's column as `alur` picks it; the target's outermost on the side.
+                let right_lane = matches!(s.tidak, Some(Tujuan::Langkah(_)));
+                let left_lane =
+                    matches!(s.ya, Some(Tujuan::Langkah(t)) if ends || t != s.nomor + 1);
+                let from_col = if right_lane || !left_lane {
+                    here.iter().max()
+                } else {
+                    here.iter().min()
+                };
+                let to_col = if right {
+                    there.iter().max()
+                } else {
+                    there.iter().min()
+                };
+                if let (Some(&c), Some(&tc)) = (from_col, to_col) {
+                    lanes.push(Lane {
+                        from: s.nomor,
+                        to,
+                        col: c,
+                        to_col: tc,
+                        right,
+                    });
+                }
             }
         }
     }
+    with_passing(&mut masuk, &lanes, cols);
     masuk
+}
+
+/// A decision's branch drawn as a lane down the side of a column: from step `from` (its
+/// diamond in actor column `col`) to step `to` (entered in column `to_col`), on the right side
+/// (Tidak) or the left (Ya).
+pub(crate) struct Lane {
+    pub(crate) from: usize,
+    pub(crate) to: usize,
+    pub(crate) col: usize,
+    pub(crate) to_col: usize,
+    pub(crate) right: bool,
+}
+
+/// Adds to `masuk` (index = step number), for a step two or more branches jump into, one for
+/// each side of its column (`cols(n)`: the step's actor columns) that a lane may pass down: a
+/// lane of the source's or the target's column between them. Such a lane keeps a connector's
+/// room in the first row (with a line down the middle, a 21.5 mm column's row took two
+/// connectors, not four: generated seed 748's three branches into step 7 overlapped, its row
+/// at the page's foot having no height to spare). Which rows a page-crossing lane passes is
+/// not known before layout, so every lane between counts.
+pub(crate) fn with_passing(
+    masuk: &mut [usize],
+    lanes: &[Lane],
+    cols: impl Fn(usize) -> Vec<usize>,
+) {
+    let mut sides = vec![[false; 2]; masuk.len()];
+    for l in lanes {
+        let (lo, hi) = (l.from.min(l.to), l.from.max(l.to));
+        for n in lo + 1..hi.min(masuk.len()) {
+            if masuk[n] >= 2 && cols(n).iter().any(|&c| c == l.col || c == l.to_col) {
+                sides[n][usize::from(l.right)] = true;
+            }
+        }
+    }
+    for (m, side) in masuk.iter_mut().zip(sides) {
+        *m += side.iter().filter(|&&b| b).count();
+    }
 }
 
 /// Connectors one row across an actor column `actor` mm wide takes (4.4 mm wide, 5 mm apart,
@@ -206,6 +279,25 @@ fn symbol(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lanes_that_may_pass_a_step_count_where_branches_jump_in() {
+        // Step 4 (column 3) has lanes on both sides to step 8 (column 0); steps 5-7 lie
+        // between. Step 7 (column 3) takes three branches: two more for the two sides; step 6
+        // takes one (no penalty: one connector fits beside the lanes); step 5 is in another
+        // column.
+        let mut masuk = vec![0, 0, 0, 0, 0, 0, 1, 3, 2, 0];
+        let lanes = [true, false].map(|right| Lane {
+            from: 4,
+            to: 8,
+            col: 3,
+            to_col: 0,
+            right,
+        });
+        let cols = |n: usize| if n == 5 { vec![1] } else { vec![3] };
+        with_passing(&mut masuk, &lanes, cols);
+        assert_eq!(masuk, vec![0, 0, 0, 0, 0, 0, 1, 5, 2, 0]);
+    }
 
     #[test]
     fn rows_grow_with_the_connectors_coming_in() {

@@ -354,6 +354,9 @@ pub(super) struct Table {
     /// Per row: whether it holds a symbol, whether that is a decision, and whether that
     /// decision has its own end terminator under it (a `selesai` branch).
     pub(super) symbol: Vec<Option<(bool, bool)>>,
+    /// Per row: the branches jumping into its step (`symbols::incoming`), for the extra rows
+    /// of off-page connectors symbol.typ keeps above its symbols (`connector_rows`).
+    pub(super) masuk: Vec<usize>,
     /// Actor header paragraphs (bold).
     pub(super) heads: Vec<Para>,
     /// Column headers (bold) for the second header row: Kelengkapan, Waktu, Output.
@@ -395,6 +398,11 @@ pub(super) fn measure(sop: &Sop) -> Table {
                 (!l.pelaksana.is_empty()).then_some((decision, ends))
             })
             .collect(),
+        masuk: {
+            let masuk = crate::pdf::flow::symbols::incoming(sop);
+            let of = |l: &Langkah| masuk.get(l.nomor).copied().unwrap_or(0);
+            sop.langkah.iter().map(of).collect()
+        },
         heads: sop.pelaksana.iter().map(|a| para(a, 0.0, true)).collect(),
         n_actors: sop.pelaksana.len(),
     }
@@ -431,4 +439,16 @@ pub(super) fn symbol_height(actor: f64, (decision, ends): (bool, bool)) -> f64 {
     let labels = if decision { 3.5 } else { 0.0 };
     let end = if ends { 5.0 + 0.8 * node } else { 0.0 };
     SYMBOL_ROOM + 1.0 + node + labels + end
+}
+
+/// The extra rows of off-page connectors (mm) symbol.typ keeps above a symbol `masuk` branches
+/// jump into, in an actor column `actor` mm wide, as symbols.rs counts them (`TIER` each): a
+/// row with several branches coming in is that much taller than its symbol alone.
+pub(super) fn connector_rows(actor: f64, masuk: usize) -> f64 {
+    use crate::pdf::flow::symbols::{extra_rows, per_row};
+    if masuk == 0 {
+        return 0.0;
+    }
+    extra_rows(masuk, per_row(actor)) as f64
+        * (crate::pdf::flow::route::TIER / crate::pdf::flow::route::MM)
 }

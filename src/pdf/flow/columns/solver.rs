@@ -47,8 +47,13 @@ pub(super) struct Solver<'a> {
     pub(super) slots: Vec<(usize, u32)>,
     pub(super) classes: rustc_hash::FxHashMap<(usize, Vec<u64>), u32>,
     pub(super) pool: Vec<f64>,
-    /// Per row: its symbol's kind as an index into `KINDS` (or `None`).
+    /// Per row: its symbol's kind as an index into `KINDS` (or `None`), plus 4 times its level
+    /// of branches coming in (`levels`).
     pub(super) kinds: Vec<Option<usize>>,
+    /// The branches coming in (`Table::masuk`) of each level 1-3 of `kinds`: a row's extra
+    /// connector rows are worked out once per actor width with the symbol's height, not per
+    /// row (a lookup per row was 1% more of the solver's time).
+    pub(super) levels: [usize; 3],
     /// Per row, the three tallest of its cells and its symbol (0 without one) at the widths
     /// being improved, with their columns (`SYMBOL` for the symbol), tallest first: the
     /// tallest of a row without one or two columns is the first of these not left out.
@@ -59,6 +64,16 @@ pub(super) struct Solver<'a> {
 
 impl<'a> Solver<'a> {
     pub(super) fn new(t: &'a Table, size: f64) -> Self {
+        // The three largest counts of branches coming in, smallest first; a row with another
+        // count takes the next larger (its estimate then errs taller).
+        let mut counts: Vec<usize> = t.masuk.iter().copied().filter(|&m| m > 0).collect();
+        counts.sort_unstable_by(|a, b| b.cmp(a));
+        counts.dedup();
+        let mut levels = [usize::MAX; 3];
+        for (l, &m) in levels.iter_mut().zip(counts.iter().take(3).rev()) {
+            *l = m;
+        }
+        levels.sort_unstable();
         Solver {
             t,
             size,
@@ -69,8 +84,16 @@ impl<'a> Solver<'a> {
             kinds: t
                 .symbol
                 .iter()
-                .map(|s| s.map(|k| KINDS.iter().position(|&x| x == k).unwrap_or(0)))
+                .zip(&t.masuk)
+                .map(|(s, &m)| {
+                    let level = levels
+                        .iter()
+                        .position(|&l| l >= m && m > 0)
+                        .map_or(0, |i| i + 1);
+                    s.map(|k| KINDS.iter().position(|&x| x == k).unwrap_or(0) + 4 * level)
+                })
                 .collect(),
+            levels,
             best: Vec::new(),
             cells: Vec::new(),
         }
@@ -135,12 +158,24 @@ impl<'a> Solver<'a> {
         std::array::from_fn(|c| self.heights(c, w[c]))
     }
 
-    /// The symbol's room for each of `KINDS` in an actor column `actor` wide.
-    pub(super) fn symbol_heights(actor: f64) -> [f64; 4] {
-        KINDS.map(|k| symbol_height(actor, k))
+    /// The symbol's room for each of `KINDS` in an actor column `actor` wide, then the same
+    /// with the extra connector rows of each of `levels`.
+    pub(super) fn symbol_heights(&self, actor: f64) -> [f64; 16] {
+        let base = KINDS.map(|k| symbol_height(actor, k));
+        let mut sym = [0.0; 16];
+        sym[..4].copy_from_slice(&base);
+        for (l, &m) in self.levels.iter().enumerate() {
+            if m != usize::MAX {
+                let extra = connector_rows(actor, m);
+                for k in 0..4 {
+                    sym[4 * (l + 1) + k] = base[k] + extra;
+                }
+            }
+        }
+        sym
     }
 
-    pub(super) fn row_of(&self, cols: &[usize; COLS], sym: &[f64; 4], r: usize) -> f64 {
+    pub(super) fn row_of(&self, cols: &[usize; COLS], sym: &[f64; 16], r: usize) -> f64 {
         let mut h = self.kinds[r].map_or(0.0, |k| sym[k]);
         for &at in cols {
             h = h.max(self.pool[at + r]);
@@ -151,14 +186,14 @@ impl<'a> Solver<'a> {
     #[cfg(test)]
     pub(super) fn row(&mut self, r: usize, w: &Widths) -> f64 {
         let cols = self.columns(w);
-        self.row_of(&cols, &Self::symbol_heights(w[ACTOR]), r)
+        self.row_of(&cols, &self.symbol_heights(w[ACTOR]), r)
     }
 
     /// Table height, plus a small share of every cell's height so that growing a column that
     /// is not yet the tallest in its rows still counts (it will be once the others shrink).
     pub(super) fn cost(&mut self, w: &Widths) -> f64 {
         let cols = self.columns(w);
-        let sym = Self::symbol_heights(w[ACTOR]);
+        let sym = self.symbol_heights(w[ACTOR]);
         let mut total = self.header(w);
         let n = self.t.rows.len();
         for r in 0..n {
@@ -174,7 +209,7 @@ impl<'a> Solver<'a> {
     /// besides the rows.
     pub(super) fn fix(&mut self, w: &Widths) -> Fixed {
         let cols = self.columns(w);
-        let sym = Self::symbol_heights(w[ACTOR]);
+        let sym = self.symbol_heights(w[ACTOR]);
         let head = self.header(w);
         let n = self.t.rows.len();
         self.best.clear();
@@ -240,7 +275,7 @@ impl<'a> Solver<'a> {
     pub(super) fn cost_actor(&mut self, (_, sums): Fixed, w: &Widths, actor: f64) -> f64 {
         let mut t = *w;
         t[ACTOR] = actor;
-        let sym = Self::symbol_heights(actor);
+        let sym = self.symbol_heights(actor);
         let mut total = self.header(&t);
         for (r, &cells) in self.cells.iter().enumerate() {
             total += self.kinds[r].map_or(0.0, |k| sym[k]).max(cells);
@@ -281,7 +316,7 @@ impl<'a> Solver<'a> {
         let mut used = 0.0;
         let mut total = head;
         let cols = self.columns(w);
-        let sym = Self::symbol_heights(w[ACTOR]);
+        let sym = self.symbol_heights(w[ACTOR]);
         for r in 0..self.t.rows.len() {
             let h = self.row_of(&cols, &sym, r);
             total += h;

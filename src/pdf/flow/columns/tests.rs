@@ -164,3 +164,15 @@ fn wrapping_counts_lines_first_fit() {
     assert_eq!(lines(&p, one * 2.0 + 0.3), 2);
     assert_eq!(lines(&p, one + 0.01), 3);
 }
+
+/// A row that branches jump into is estimated with the extra rows of connectors symbol.typ
+/// keeps above its symbol (4.6 mm each), as symbols.rs counts them for the column's width.
+#[test]
+fn rows_with_many_branches_coming_in_are_estimated_taller() {
+    // 14.3 mm columns take two connectors in the first row (the line from above counting):
+    // three branches need two more rows; 24 mm columns take them in one.
+    assert_eq!(connector_rows(14.3, 0), 0.0);
+    assert_eq!(connector_rows(14.3, 1), 0.0);
+    assert!((connector_rows(14.3, 3) - 2.0 * 4.6).abs() < 1e-9);
+    assert_eq!(connector_rows(24.0, 3), 0.0);
+}

@@ -151,13 +151,37 @@ pub(super) fn plan_into_conns<'g>(
             orders.push(o);
         }
         let base = common(top, cb);
+        let plain = orders.len();
         let mut one_row = orders
             .iter()
             .enumerate()
             .find_map(|(i, order)| fit(order, &base).map(|xs| (i, xs)));
         // A symbol whose cell has no room for a second row (`route_fitting` could not move
-        // it down) takes its connectors closer together in one row, down to a hair's gap,
-        // before falling back to the one-by-one search that lets them overlap.
+        // it down) first lets a side's innermost lane take the outermost place, its
+        // connector on its own line and the others' between it and the middle (their jogs
+        // cross its line, with a gap): with three lanes into one side and a line down the
+        // middle, the others' lines left the outermost connector no room at the column's
+        // edge (generated seed 674). Only then its connectors go closer together in one row,
+        // down to a hair's gap, before the one-by-one search that lets them overlap.
+        if one_row.is_none() && tight.contains(&tg) {
+            if nl > 1 {
+                let mut o = ks.clone();
+                let k = o.remove(nl - 1);
+                o.insert(0, k);
+                orders.push(o);
+            }
+            if nr > 1 {
+                let mut o = ks.clone();
+                let k = o.remove(o.len() - nr);
+                o.push(k);
+                orders.push(o);
+            }
+            one_row = orders
+                .iter()
+                .enumerate()
+                .skip(plain)
+                .find_map(|(i, order)| fit(order, &base).map(|xs| (i, xs)));
+        }
         if one_row.is_none() && tight.contains(&tg) {
             one_row = [0.45, 0.3, 0.15].into_iter().find_map(|c| {
                 orders

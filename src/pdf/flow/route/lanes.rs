@@ -3,6 +3,7 @@
 
 use super::connector::{free_x, plan_into_conns};
 use super::label::{label_rect, place_label};
+use super::pinch::{Side, pinch};
 use super::*;
 
 pub(super) fn route_once(
@@ -10,8 +11,8 @@ pub(super) fn route_once(
     plan: &Plan,
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
-    tight: &[usize],
-) -> (Drawing, Vec<usize>) {
+    (tight, pinched, under): (&[usize], &[usize], &[usize]),
+) -> (Drawing, Vec<usize>, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
     let mut d = Drawing::default();
@@ -111,22 +112,36 @@ pub(super) fn route_once(
     }
     // Tracks lie between the shortest shaft an arrowhead entering sideways needs and the
     // clearance from the column rule; one track sits outermost, for the longest shaft.
+    // Three or more tracks in one side's room take all of it: from the shortest shaft the
+    // checker accepts to just outside the rule's clearance it checks. Each run's offset from
+    // its symbol's side, before `pinch` pushes lanes out for a crowded symbol's connectors.
+    let mut offs: Vec<f64> = runs
+        .iter()
+        .zip(&tracks)
+        .map(|(r, &(k, n))| {
+            let (lo, hi) = if n >= 3 {
+                (ARROW_LEN + 0.45 * MM, r.room - 0.95 * RULE_GAP)
+            } else {
+                (SHAFT, r.room - RULE_GAP)
+            };
+            if n <= 1 || hi <= lo {
+                hi.max(lo.min(r.room * 0.75))
+            } else {
+                hi - (hi - lo) * k as f64 / (n as f64 - 1.0)
+            }
+        })
+        .collect();
+    if !pinched.is_empty() {
+        let side = Side {
+            runs: &runs,
+            tracks: &tracks,
+            keys: &keys,
+        };
+        pinch(nodes, plan, grid, &side, pinched, &mut offs);
+    }
     let lane_x = |i: usize| {
         let r = &runs[i];
-        let (k, n) = tracks[i];
-        // Three or more tracks in one side's room take all of it: from the shortest shaft
-        // the checker accepts to just outside the rule's clearance it checks.
-        let (lo, hi) = if n >= 3 {
-            (ARROW_LEN + 0.45 * MM, r.room - 0.95 * RULE_GAP)
-        } else {
-            (SHAFT, r.room - RULE_GAP)
-        };
-        let off = if n <= 1 || hi <= lo {
-            hi.max(lo.min(r.room * 0.75))
-        } else {
-            hi - (hi - lo) * k as f64 / (n as f64 - 1.0)
-        };
-        r.col + r.side * (r.inner + off)
+        r.col + r.side * (r.inner + offs[i])
     };
     // Lane tracks per page: a shifted connector's stub must not run along one.
     let mut tracks_on: BTreeMap<usize, Vec<(f64, f64, f64)>> = BTreeMap::new();
@@ -222,9 +237,12 @@ pub(super) fn route_once(
     };
     // Source-side connectors: in the room under the symbol when its cell has it (a downward
     // edge), else under the table; counted per page first, so they share one row there.
-    let in_cell = |s: &Node, style: Style| {
+    // (`under`: edges whose label found no room beside a connector in the cell.)
+    let in_cell = |k: usize, s: &Node, style: Style| {
         let cell = grid(s.page).cell(s);
-        style == Style::Down && cell.y1 - (s.bottom + 1.2 * MM) >= CONN_H + CLEAR
+        style == Style::Down
+            && cell.y1 - (s.bottom + 1.2 * MM) >= CONN_H + CLEAR
+            && !under.contains(&k)
     };
     let mut below_total: BTreeMap<usize, usize> = BTreeMap::new();
     // The x each under-table edge comes down the table at (its lane, or the symbol's centre
@@ -233,7 +251,7 @@ pub(super) fn route_once(
     let mut below_lines: BTreeMap<usize, Vec<(usize, f64)>> = BTreeMap::new();
     for (k, e) in plan.edges.iter().enumerate() {
         let (s, t) = (&nodes[e.src], &nodes[e.tgt]);
-        if s.page != t.page && !in_cell(s, e.style) {
+        if s.page != t.page && !in_cell(k, s, e.style) {
             *below_total.entry(s.page).or_insert(0) += 1;
             let x0 = if e.style == Style::Down {
                 s.x
@@ -330,7 +348,7 @@ pub(super) fn route_once(
             };
             let under = s.bottom + 1.2 * MM;
             let mut pts = pts_head;
-            let (cx, ctop) = if in_cell(s, e.style) {
+            let (cx, ctop) = if in_cell(k, s, e.style) {
                 let cx = free_x(&d, s.page, x0, under, (x0, x0), (avoid(s.page), x0));
                 pts.push((x0, under));
                 (cx, under)
@@ -431,6 +449,7 @@ pub(super) fn route_once(
         }
     }
     // Labels last, each in the free space of its decision's cell nearest the exit.
+    let mut unlabelled = Vec::new();
     for (k, wi) in label_jobs {
         let e = &plan.edges[k];
         let s = &nodes[e.src];
@@ -473,6 +492,12 @@ pub(super) fn route_once(
                 place_label(nodes, &d, grid(s.page), s.page, area, (exit, &own, sib), lw)
                     .map(|p| (p, area))
             });
+        // No free spot: a label beside a connector just under its decision may find one once
+        // the connector goes under the table (`route_fitting` routes again); else it goes
+        // beside the exit, for the checker to report.
+        if placed.is_none() && nodes[e.tgt].page != s.page && in_cell(k, s, e.style) {
+            unlabelled.push(k);
+        }
         let ((x, top), cell) = placed.unwrap_or(((exit.0 + 0.8 * MM, exit.1 + 0.4 * MM), cell));
         d.labels.push(LabelBox {
             sop: s.sop,
@@ -485,7 +510,7 @@ pub(super) fn route_once(
             cell,
         });
     }
-    (d, crowded)
+    (d, crowded, unlabelled)
 }
 
 /// Page-crossing lanes that enter their target from the top on its page, as a downward edge

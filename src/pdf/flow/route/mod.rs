@@ -23,6 +23,7 @@ mod connector;
 mod geom;
 mod label;
 mod lanes;
+mod pinch;
 
 pub(crate) use connector::TIER;
 pub(crate) use geom::*;
@@ -359,7 +360,7 @@ pub(crate) fn route(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
-    route_once(nodes, plan, grids, width, &[]).0
+    route_once(nodes, plan, grids, width, (&[], &[], &[])).0
 }
 
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
@@ -368,8 +369,11 @@ pub(crate) fn route(
 /// edges are routed again, until every inset takes its connectors (a symbol may move more
 /// than once: symbol.typ's rows are an estimate, made before it is known which branches
 /// cross a page). A symbol that cannot move (its row has no free height) packs its
-/// connectors closer together in one row on the next routing instead. Only documents with
-/// such a symbol pay for more than one routing.
+/// connectors closer together in one row on the next routing instead (a side's innermost
+/// lane first taking the outermost connector), and failing that, the lanes passing its cell
+/// move out towards the rule (`pinch`). A page-crossing edge whose label found no room beside
+/// its connector in the cell gets its connector under the table. Only documents with such a
+/// symbol or label pay for more than one routing.
 pub(crate) fn route_fitting(
     nodes: &mut [Node],
     plan: &Plan,
@@ -379,13 +383,26 @@ pub(crate) fn route_fitting(
     let empty = Grid::default();
     // Symbols that cannot move: their connectors pack tighter on the next routing.
     let mut tight = Vec::new();
+    // Symbols whose passing lanes make way for their connectors (`pinch`).
+    let mut pinched = Vec::new();
+    // Page-crossing edges whose label found no room beside their connector in the cell:
+    // their connector goes under the table.
+    let mut under = Vec::new();
     // Each round moves every crowded symbol one row down or marks it tight, so a handful of
     // rounds settles any flow; the bound only keeps a pathological one from looping.
     for _ in 0..8 {
-        let (d, crowded) = route_once(nodes, plan, grids, width, &tight);
-        let mut changed = false;
+        let (d, crowded, unlabelled) =
+            route_once(nodes, plan, grids, width, (&tight, &pinched, &under));
+        let mut changed = !unlabelled.is_empty();
+        under.extend(unlabelled);
         for tg in crowded {
             if tight.contains(&tg) {
+                // Neither moving down nor packing closer made room: lanes pass the cell
+                // (`pinch`); push them out towards the rule, once.
+                if !pinched.contains(&tg) {
+                    pinched.push(tg);
+                    changed = true;
+                }
                 continue;
             }
             let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
@@ -398,7 +415,7 @@ pub(crate) fn route_fitting(
             return d;
         }
     }
-    route_once(nodes, plan, grids, width, &tight).0
+    route_once(nodes, plan, grids, width, (&tight, &pinched, &under)).0
 }
 
 /// Moves the symbol `tg` (with the rest of its step on that page) down its cell by `TIER`,

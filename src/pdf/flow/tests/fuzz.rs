@@ -237,6 +237,19 @@ fn flow_from_file() {
                 pts.join(" ")
             );
         }
+        for l in &d.labels {
+            println!(
+                "label p{} {} of {}->{} x{:.2}..{:.2} y{:.2}..{:.2}",
+                l.page,
+                l.text,
+                l.from,
+                l.to,
+                l.rect.x0 / MM,
+                l.rect.x1 / MM,
+                l.rect.y0 / MM,
+                l.rect.y1 / MM
+            );
+        }
         for (i, c) in d.conns.iter().enumerate() {
             println!(
                 "conn{} p{} {}->{} num{} x{:.2}..{:.2} y{:.2}..{:.2}",

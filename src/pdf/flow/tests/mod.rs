@@ -6,7 +6,9 @@ use super::route::*;
 mod checker;
 mod connectors;
 mod fuzz;
+mod pinch;
 mod rows;
+mod tight;
 
 fn node(step: i64, page: usize, x: f64, y: f64, out: Vec<Out>) -> Node {
     Node {
@@ -134,6 +136,7 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
     // As symbols.rs counts the branches jumping into each step, and symbol.typ keeps a further
     // row of connectors' room above a step per row more it takes.
     let mut masuk = vec![0usize; last + 2];
+    let mut lanes = Vec::new();
     for (k, st) in steps.iter().enumerate() {
         let ends = st.ya == Some(0) || st.tidak == Some(0);
         for (i, b) in [st.ya, st.tidak].into_iter().enumerate() {
@@ -142,9 +145,36 @@ fn lay_out(steps: &[GenStep], n_actors: usize) -> (Vec<Node>, Vec<Grid>) {
             // as the Ya of a decision with a `selesai` branch.
             if b != 0 && (b != k + 2 || i == 1 || ends) && b <= last {
                 masuk[b] += 1;
+                // As symbols.rs: the lane's columns, for the sides it may pass.
+                let right_lane = matches!(st.tidak, Some(t) if t != 0);
+                let left_lane = matches!(st.ya, Some(t) if t != 0 && (ends || t != k + 2));
+                let col = if right_lane || !left_lane {
+                    st.actors.iter().max()
+                } else {
+                    st.actors.iter().min()
+                };
+                let there = &steps[b - 1].actors;
+                let to_col = if i == 1 {
+                    there.iter().max()
+                } else {
+                    there.iter().min()
+                };
+                lanes.push(super::symbols::Lane {
+                    from: k + 1,
+                    to: b,
+                    col: *col.unwrap(),
+                    to_col: *to_col.unwrap(),
+                    right: i == 1,
+                });
             }
         }
     }
+    super::symbols::with_passing(&mut masuk, &lanes, |n| {
+        steps
+            .get(n.wrapping_sub(1))
+            .map(|s| s.actors.clone())
+            .unwrap_or_default()
+    });
     let fits = super::symbols::per_row(cw);
     let mut nodes = Vec::new();
     let mut grids: Vec<Grid> = Vec::new();

@@ -1,0 +1,106 @@
+//! Off-page connectors into a narrow cell that lanes pass down both sides of, with a line
+//! straight down its middle (`route::pinch`): generated flows of the strict test (seeds 287
+//! and 428 of the scan over 101-500; 293 and 600 are the same case) shrunk by proptest, each
+//! failing before the passing lanes made way.
+
+use super::*;
+
+/// The connector into `step` on its page and the vertical runs of other edges' lines through
+/// the band it sits in: (connector, x of each such run).
+fn connector_and_passing(nodes: &[Node], d: &Drawing, step: i64) -> (Conn, Vec<f64>) {
+    let t = nodes.iter().find(|n| n.step == step && !n.end).unwrap();
+    let c = d
+        .conns
+        .iter()
+        .find(|c| c.page == t.page && c.to == step)
+        .unwrap()
+        .clone();
+    let xs = d
+        .wires
+        .iter()
+        .filter(|w| w.page == t.page && !(w.to == step && w.conn.is_some()))
+        .flat_map(|w| w.pts.windows(2).map(|p| (p[0], p[1])).collect::<Vec<_>>())
+        .filter(|&(a, b)| {
+            (a.0 - b.0).abs() < 0.01 && a.1.min(b.1) < c.rect.y1 && a.1.max(b.1) > c.rect.y0
+        })
+        .map(|(a, _)| a.0)
+        .collect();
+    (c, xs)
+}
+
+/// Seed 428, nine actors (14.3 mm columns): step 22's Tidak connector (from step 2, page 1)
+/// comes into a cell where the lanes of steps 19 and 21 back to step 1 pass its right side,
+/// two more pass its left and step 21's Ya comes straight down the middle. The gap between
+/// the middle line and the right lanes was 5.0 mm, short of the 5.1 mm a connector needs, so
+/// it sat on both lanes; now the two lanes take the outermost tracks and the connector fits
+/// between them and the middle line.
+#[test]
+fn passing_lanes_make_way_for_a_connector_beside_the_middle_line() {
+    let mut steps = vec![
+        g(&[0], "mulai", None, None, 58.1),
+        g(&[0], "keputusan", Some(3), Some(22), 2.0),
+        g(&[0], "keputusan", Some(4), Some(0), 2.0),
+        g(&[0], "keputusan", Some(5), Some(0), 57.9),
+    ];
+    for n in 5..=8 {
+        steps.push(g(&[0], "keputusan", Some(n + 1), Some(0), 2.0));
+    }
+    steps[7].text_h = 36.4;
+    steps.extend([
+        g(&[0], "keputusan", Some(10), Some(0), 66.3),
+        g(&[0], "keputusan", Some(11), Some(2), 31.3),
+        g(&[0], "keputusan", Some(12), Some(0), 2.0),
+        g(&[0], "keputusan", Some(13), Some(0), 52.6),
+        g(&[0], "keputusan", Some(14), Some(0), 31.5),
+        g(&[0], "keputusan", Some(15), Some(0), 55.9),
+        g(&[0], "keputusan", Some(16), Some(0), 2.0),
+        g(&[0], "keputusan", Some(17), Some(0), 57.8),
+        g(&[0], "keputusan", Some(18), Some(0), 2.0),
+        g(&[8], "keputusan", Some(1), Some(0), 2.0),
+        g(&[8], "keputusan", Some(2), Some(1), 2.0),
+        g(&[0], "keputusan", Some(21), Some(0), 2.0),
+        g(&[8], "keputusan", Some(22), Some(1), 2.0),
+        g(&[8], "keputusan", Some(23), Some(0), 2.0),
+        g(&[0], "keputusan", Some(24), Some(0), 2.0),
+        g(&[0], "keputusan", Some(25), Some(0), 2.0),
+        g(&[0], "selesai", None, None, 2.0),
+    ]);
+    let (v, nodes, d) = routed(&steps, 9);
+    assert!(v.is_empty(), "{v:#?}");
+    let (c, xs) = connector_and_passing(&nodes, &d, 22);
+    let t = nodes.iter().find(|n| n.step == 22 && !n.end).unwrap();
+    // Right of the middle line, and every line through its band clear of it.
+    assert!(c.rect.x0 > t.x, "{c:?}");
+    assert!(xs.len() >= 5, "{xs:?}");
+    for x in xs {
+        assert!(x < c.rect.x0 || x > c.rect.x1, "{x} through {c:?}");
+    }
+}
+
+/// Seed 287, ten actors (14 mm columns): step 7's Tidak connector (from step 14, page 3)
+/// comes into a cell whose right side two lanes pass (steps 6 and 12) and whose middle step
+/// 6's Ya comes straight down. Two lanes cannot move out far enough on that side (they would
+/// run 0.33 mm apart), so the one lane passing the left side (step 7's own Ya back to 6)
+/// moves out instead, and the connector sits left of the middle line, its jog crossing it.
+#[test]
+fn a_connector_crosses_the_middle_when_its_own_side_cannot_make_way() {
+    let mut steps = vec![g(&[0], "mulai", None, None, 2.0)];
+    for n in 2..=22 {
+        steps.push(g(&[0], "keputusan", Some(n + 1), Some(0), 2.0));
+    }
+    steps.push(g(&[0], "selesai", None, None, 2.0));
+    steps[4].text_h = 68.7;
+    steps[5].tidak = Some(1);
+    steps[6].ya = Some(6);
+    steps[11].tidak = Some(6);
+    steps[13].tidak = Some(7);
+    let (v, nodes, d) = routed(&steps, 10);
+    assert!(v.is_empty(), "{v:#?}");
+    let (c, xs) = connector_and_passing(&nodes, &d, 7);
+    let t = nodes.iter().find(|n| n.step == 7 && !n.end).unwrap();
+    assert!(c.rect.x1 < t.x, "{c:?}");
+    assert!(xs.len() >= 4, "{xs:?}");
+    for x in xs {
+        assert!(x < c.rect.x0 || x > c.rect.x1, "{x} through {c:?}");
+    }
+}
