@@ -1,6 +1,7 @@
 //! Text measured as Typst sets it in the flow table: Liberation Sans advance widths, first-fit
 //! line wrapping, Indonesian syllable breaks, and the measured content of one SOP's table.
 
+use std::cell::RefCell;
 use std::sync::LazyLock;
 
 use super::*;
@@ -100,6 +101,13 @@ pub(super) struct Para {
     /// The narrowest line width (em, indent left out) that `lines` fills with the whole
     /// paragraph: one line from there on, without wrapping word by word.
     pub(super) one_line: f64,
+    /// Its widest word (em): from there on no word breaks inside.
+    pub(super) widest: f64,
+    /// Its wrapping as `lines` found it at line widths (em, indent left out) from `widest`
+    /// on: (from, until, lines), sorted by `from`; every width in `from..until` wraps the same.
+    /// The solver asks for the same paragraph at hundreds of widths (every candidate width of
+    /// every type size), most of them wrapping it alike.
+    pub(super) wraps: RefCell<Vec<(f64, f64, usize)>>,
 }
 
 /// A token split after each hyphen and slash: Typst (UAX #14) may break there.
@@ -145,29 +153,69 @@ pub(super) fn para(text: &str, indent: f64, bold: bool) -> Para {
         gap = if w.space { 0.278 } else { 0.0 };
     }
     Para {
+        widest: words.iter().map(|w| w.width).fold(0.0, f64::max),
         words,
         indent,
         one_line,
+        wraps: RefCell::new(Vec::new()),
     }
 }
 
 /// Lines of one paragraph wrapped first-fit into `width` em.
+#[cfg(test)]
 pub(super) fn lines(p: &Para, width: f64) -> usize {
+    lines_span(p, width).0
+}
+
+/// `lines`, and up to which line width (em, the indent taken off, not included) from this
+/// one it stays the same: infinite for one line, minus infinity where a word is wider than
+/// the line (no such promise then).
+pub(super) fn lines_span(p: &Para, width: f64) -> (usize, f64) {
     let width = (width - p.indent).max(0.5);
     if p.one_line <= width {
-        return 1;
+        return (1, f64::INFINITY);
     }
+    if width < p.widest {
+        return (wrap(p, width).0, f64::NEG_INFINITY);
+    }
+    // No word wider than the line: the wrapping stays as long as every line break stays,
+    // up to (not including) the narrowest width that takes the word after a break onto its
+    // line (`wrap` says which). A wrap found at a width narrower than this one and reaching
+    // past it is this width's: the one nearest below is looked at, as one reaching past it
+    // ends where that one does (the same wrapping, the same breaks).
+    let mut wraps = p.wraps.borrow_mut();
+    let i = wraps.partition_point(|w| w.0 <= width);
+    if let Some(&(_, until, n)) = i.checked_sub(1).map(|i| &wraps[i])
+        && width < until
+    {
+        return (n, until);
+    }
+    let (n, until) = wrap(p, width);
+    // (A break's width is never past `one_line`, where one line begins: the same sums.)
+    let until = until.min(p.one_line);
+    wraps.insert(i, (width, until, n));
+    (n, until)
+}
+
+/// `lines` of `p` at `width` (the indent taken off), word by word, and the narrowest wider
+/// width that keeps a word `lines` broke before on the line before it (infinite without a
+/// break). With no word wider than `width`, every width from `width` up to that one wraps
+/// the same: the tests that took a word onto its line pass wider too, those that broke fail
+/// until that width, and a word alone on its line fits.
+fn wrap(p: &Para, width: f64) -> (usize, f64) {
     let space = 0.278;
     let hyphen = 0.333;
     let mut n = 1;
     let mut x = 0.0_f64;
     let mut gap = 0.0;
+    let mut until = f64::INFINITY;
     for w in &p.words {
         if x > 0.0 && x + gap + w.width <= width {
             x += gap + w.width;
         } else if w.width <= width {
             if x > 0.0 {
                 n += 1;
+                until = until.min(x + gap + w.width);
             }
             x = w.width;
         } else {
@@ -192,7 +240,7 @@ pub(super) fn lines(p: &Para, width: f64) -> usize {
         }
         gap = if w.space { space } else { 0.0 };
     }
-    n
+    (n, until)
 }
 
 /// Indonesian syllables of a word (letters only; other characters stay in their syllable).
@@ -411,15 +459,49 @@ pub(super) const HEADERS: [&str; COLS] = [
 ];
 
 /// Height (mm) of a cell of `paras` in a column `col_mm` wide at `size` pt.
+#[cfg(test)]
 pub(super) fn cell_height(paras: &[Para], col_mm: f64, size: f64) -> f64 {
+    cell_span(paras, col_mm, size).0
+}
+
+/// `cell_height`, and the widest column (mm) up to which, from `col_mm`, every paragraph
+/// keeps its lines and so the cell its height, to the bit (minus infinity: no promise).
+pub(super) fn cell_span(paras: &[Para], col_mm: f64, size: f64) -> (f64, f64) {
     if paras.is_empty() {
-        return 2.0 * INSET_Y;
+        return (2.0 * INSET_Y, f64::INFINITY);
     }
     let em = size * PT;
     let width = (col_mm - 2.0 * INSET_X) / em;
-    let n: usize = paras.iter().map(|p| lines(p, width)).sum();
+    let (mut n, mut upto) = (0, f64::INFINITY);
+    for p in paras {
+        let (k, until) = lines_span(p, width);
+        n += k;
+        if until < f64::INFINITY {
+            upto = upto.min(column_below(until, p.indent, em));
+        }
+    }
     let cap = METRICS.cap;
-    (n as f64 * (cap + LEADING) - LEADING) * em + 2.0 * INSET_Y
+    ((n as f64 * (cap + LEADING) - LEADING) * em + 2.0 * INSET_Y, upto)
+}
+
+/// A column width (mm) whose line width, as `cell_span` and `lines_span` work it out, is
+/// under `until` em: every narrower column's is too (each step is monotonic). A hair under
+/// the exact inverse, checked.
+fn column_below(until: f64, indent: f64, em: f64) -> f64 {
+    if until == f64::NEG_INFINITY {
+        return until;
+    }
+    let line = |mm: f64| ((mm - 2.0 * INSET_X) / em - indent).max(0.5);
+    let mut mm = (until + indent) * em + 2.0 * INSET_X;
+    let mut nudge = 1e-9;
+    for _ in 0..8 {
+        if line(mm) < until {
+            return mm;
+        }
+        mm -= nudge;
+        nudge *= 16.0;
+    }
+    f64::NEG_INFINITY
 }
 
 /// The symbol's cell height in an actor column `actor` mm wide, as symbol.typ reserves it: the
