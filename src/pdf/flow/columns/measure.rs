@@ -1,7 +1,7 @@
 //! Text measured as Typst sets it in the flow table: Liberation Sans advance widths, first-fit
 //! line wrapping, Indonesian syllable breaks, and the measured content of one SOP's table.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::sync::LazyLock;
 
 use super::*;
@@ -87,8 +87,12 @@ impl Metrics {
 pub(super) struct Word {
     /// Width of the whole word, em.
     pub(super) width: f64,
-    /// Widths of its syllables (em), for the last-resort break.
-    pub(super) pieces: Vec<f64>,
+    /// Widths of its syllables (em), for the last-resort break: worked out the first time a
+    /// line is narrower than the word (few ever are; working them out for every word was
+    /// most of measuring a table).
+    pub(super) pieces: OnceCell<Vec<f64>>,
+    /// Where the word is in its paragraph's `text` (bytes).
+    pub(super) at: (usize, usize),
     /// Whether a space separates it from the next word (not after '-' or '/').
     pub(super) space: bool,
 }
@@ -97,6 +101,9 @@ pub(super) struct Word {
 #[derive(Clone, Debug)]
 pub(super) struct Para {
     pub(super) words: Vec<Word>,
+    /// The paragraph's text and weight, for the words' `pieces`.
+    pub(super) text: Box<str>,
+    pub(super) bold: bool,
     pub(super) indent: f64,
     /// The narrowest line width (em, indent left out) that `lines` fills with the whole
     /// paragraph: one line from there on, without wrapping word by word.
@@ -133,9 +140,11 @@ pub(super) fn para(text: &str, indent: f64, bold: bool) -> Para {
         let parts = parts(token);
         let last = parts.len().saturating_sub(1);
         for (k, p) in parts.iter().enumerate() {
+            let start = p.as_ptr() as usize - text.as_ptr() as usize;
             words.push(Word {
                 width: m.width(p, bold),
-                pieces: syllable_widths(p, bold),
+                pieces: OnceCell::new(),
+                at: (start, start + p.len()),
                 space: k == last,
             });
         }
@@ -155,6 +164,8 @@ pub(super) fn para(text: &str, indent: f64, bold: bool) -> Para {
     Para {
         widest: words.iter().map(|w| w.width).fold(0.0, f64::max),
         words,
+        text: text.into(),
+        bold,
         indent,
         one_line,
         wraps: RefCell::new(Vec::new()),
@@ -224,7 +235,10 @@ fn wrap(p: &Para, width: f64) -> (usize, f64) {
                 n += 1;
             }
             x = 0.0;
-            for &piece in &w.pieces {
+            let pieces = w
+                .pieces
+                .get_or_init(|| syllable_widths(&p.text[w.at.0..w.at.1], p.bold));
+            for &piece in pieces {
                 if x > 0.0 && x + piece + hyphen > width {
                     n += 1;
                     x = 0.0;
