@@ -495,7 +495,10 @@ pub(super) fn cell_span(paras: &[Para], col_mm: f64, size: f64) -> (f64, f64) {
         }
     }
     let cap = METRICS.cap;
-    ((n as f64 * (cap + LEADING) - LEADING) * em + 2.0 * INSET_Y, upto)
+    (
+        (n as f64 * (cap + LEADING) - LEADING) * em + 2.0 * INSET_Y,
+        upto,
+    )
 }
 
 /// A column width (mm) whose line width, as `cell_span` and `lines_span` work it out, is

@@ -290,6 +290,44 @@ impl<'a> Solver<'a> {
         total
     }
 
+    /// Per row, its tallest cell or symbol at the widths last given to `fix` but in columns
+    /// `a` and `b`: where `cost_varied` starts a row with those two columns changed.
+    pub(super) fn excluding(&self, a: usize, b: usize, out: &mut Vec<f64>) {
+        out.extend(self.best.iter().map(|top| {
+            top.iter()
+                .find(|t| t.1 != a && t.1 != b)
+                .map_or(0.0, |t| t.0)
+        }));
+    }
+
+    /// `cost_varied(fixed, [(from, a), (to, b)])` with `excl` from `excluding(from, to)`:
+    /// the same sums in the same order, so the same value to the last bit. Moving width
+    /// between columns tries up to five widths per pair, each row started once for them.
+    pub(super) fn cost_moved(
+        &self,
+        (head, sums): Fixed,
+        excl: &[f64],
+        (from, a): (usize, usize),
+        (to, b): (usize, usize),
+    ) -> f64 {
+        let n = self.best.len();
+        let mut total = head;
+        for (r, &e) in excl.iter().enumerate() {
+            total += e.max(self.pool[a + r]).max(self.pool[b + r]);
+        }
+        for c in [KEG, KEL, OUT, KET, WAKTU] {
+            let sum = if c == from {
+                self.pool[a + n]
+            } else if c == to {
+                self.pool[b + n]
+            } else {
+                sums[c]
+            };
+            total += 0.05 * sum;
+        }
+        total
+    }
+
     /// `cost` of the widths last given to `fix` with the actor columns `actor` wide: the
     /// header and the symbols change, the text columns stay.
     pub(super) fn cost_actor(&mut self, (_, sums): Fixed, w: &Widths, actor: f64) -> f64 {
@@ -480,28 +518,43 @@ impl<'a> Solver<'a> {
         for _ in 0..60 {
             let mut best: Option<(f64, usize, usize, f64, f64)> = None;
             let fixed = self.fix(&w);
+            let mut excl = Vec::with_capacity(self.best.len());
             for from in [KEG, KEL, WAKTU, OUT, KET] {
                 let from_now = self.class(from, w[from]);
+                // The narrower widths of `from`, looked up when first needed (in the order
+                // they always were) and kept for every other column.
+                let mut narrower: [Option<(usize, u32)>; 5] = [None; 5];
                 for to in [KEG, KEL, WAKTU, OUT, KET] {
                     // A column already on one line per paragraph gains nothing from more width.
                     if from == to || w[to] >= full[to] {
                         continue;
                     }
                     let to_now = self.class(to, w[to]);
-                    for d in [1.0, 2.0, 4.0, 8.0, 16.0] {
+                    excl.clear();
+                    for (i, d) in [1.0, 2.0, 4.0, 8.0, 16.0].into_iter().enumerate() {
                         if w[from] - d < mins[from] {
                             break;
                         }
                         let mut t = w;
                         t[from] -= d;
                         t[to] += d;
-                        let (sa, sb) = (self.slot(from, t[from]), self.slot(to, t[to]));
-                        let ((a, ca), (b, cb)) = (self.slots[sa as usize], self.slots[sb as usize]);
+                        let (a, ca) = match narrower[i] {
+                            Some(known) => known,
+                            None => {
+                                let sa = self.slot(from, t[from]);
+                                *narrower[i].insert(self.slots[sa as usize])
+                            }
+                        };
+                        let sb = self.slot(to, t[to]);
+                        let (b, cb) = self.slots[sb as usize];
                         // Both wrapped the same: the very same cost, no gain.
                         if ca == from_now && cb == to_now {
                             continue;
                         }
-                        let cost = self.cost_varied(fixed, [(from, a), (to, b)]);
+                        if excl.is_empty() {
+                            self.excluding(from, to, &mut excl);
+                        }
+                        let cost = self.cost_moved(fixed, &excl, (from, a), (to, b));
                         let gain = current - cost;
                         if gain > 1e-6 && best.is_none_or(|b| gain > b.0) {
                             best = Some((gain, from, to, d, cost));
@@ -509,7 +562,9 @@ impl<'a> Solver<'a> {
                     }
                 }
             }
-            let Some((_, from, to, d, cost)) = best else { break };
+            let Some((_, from, to, d, cost)) = best else {
+                break;
+            };
             w[from] -= d;
             w[to] += d;
             current = cost;

@@ -120,6 +120,10 @@ fn shortcut_costs_are_the_full_cost_to_the_bit() {
                 let b = solver.heights(to, t[to]);
                 let short = solver.cost_varied(fixed, [(c, at), (to, b)]);
                 assert_eq!(short.to_bits(), solver.cost(&t).to_bits(), "{}", s.id);
+                let mut excl = Vec::new();
+                solver.excluding(c, to, &mut excl);
+                let moved = solver.cost_moved(fixed, &excl, (c, at), (to, b));
+                assert_eq!(moved.to_bits(), short.to_bits(), "{}", s.id);
                 tried += 2;
             }
         }
@@ -177,7 +181,16 @@ fn key_is_rounding_to_tenths() {
         seed ^= seed << 17;
         (seed >> 11) as f64 / (1u64 << 53) as f64 * 400.0 - 5.0
     }));
-    widths.extend([0.0, -0.0, -0.04, -0.05, -0.06, 0.049_999_999_999_999_996, 12.25, 1e9]);
+    widths.extend([
+        0.0,
+        -0.0,
+        -0.04,
+        -0.05,
+        -0.06,
+        0.049_999_999_999_999_996,
+        12.25,
+        1e9,
+    ]);
     for w in widths {
         assert_eq!(key(w), (w * 10.0).round().max(0.0) as usize, "{w}");
     }
@@ -189,12 +202,19 @@ fn sample_paras() -> Vec<Para> {
     let site = crate::load_and_validate(root).unwrap().site;
     let mut texts: Vec<(String, f64)> = vec![
         ("Laporan Pertanggungjawaban Penandatanganan".into(), 0.0),
-        ("Masyarakat/Desa/Kelurahan/BPBD e-KTP dan KK".into(), LIST_INDENT),
+        (
+            "Masyarakat/Desa/Kelurahan/BPBD e-KTP dan KK".into(),
+            LIST_INDENT,
+        ),
     ];
     for s in site.sops() {
         for l in &s.langkah {
             texts.push((l.kegiatan.clone(), 0.0));
-            let indent = if l.kelengkapan.len() > 1 { LIST_INDENT } else { 0.0 };
+            let indent = if l.kelengkapan.len() > 1 {
+                LIST_INDENT
+            } else {
+                0.0
+            };
             texts.extend(l.kelengkapan.iter().map(|k| (k.clone(), indent)));
         }
     }
