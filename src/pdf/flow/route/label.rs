@@ -127,7 +127,6 @@ pub(super) fn place_label(
     if xs.is_empty() {
         return None;
     }
-    let cols = xs.len();
     // The lower bound of the spots `ca..=cb` of the row whose labels' cap height starts at
     // `y`: each spot's box lies in the box spanning them, whose gaps to the own segments and
     // to the anchor are at most the spot's (the same float operations, each monotonic).
@@ -161,14 +160,58 @@ pub(super) fn place_label(
                 .iter()
                 .any(|&(p, q)| on_edge(&a, p, q) && on_edge(&b, p, q))
     };
-    let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::new();
     let mut rows: Vec<f64> = Vec::new();
     let mut y = room.y0 + h_up;
     while y + h_down <= room.y1 {
-        let row = rows.len();
-        heap.push(Reverse(Entry(Key(bound(y, 0, cols - 1)), row * cols, cols)));
         rows.push(y);
         y += step;
+    }
+    // A spot's distance, `None` when it is nearer a sibling line than its own.
+    let spot = |x: f64, y: f64| {
+        let r = label_rect(x, y, lw);
+        let d_own = own_boxes
+            .iter()
+            .map(|o| rect_dist(&r, o))
+            .fold(f64::MAX, f64::min);
+        let d_sib = sib_boxes
+            .iter()
+            .map(|o| rect_dist(&r, o))
+            .fold(f64::MAX, f64::min);
+        (d_own + 0.3 * MM < d_sib).then(|| d_own + 0.25 * rect_dist(&r, &point))
+    };
+    let free = |x: f64, y: f64| {
+        let g = label_rect(x, y, lw).grow(pad);
+        let gp = rect_poly(&g);
+        !rules_near(&h_rules, &v_rules, &g)
+            && !segs
+                .iter()
+                .any(|&(a, b)| g.cut_by(a, b) || on_edge(&g, a, b))
+            && !polys.iter().any(|p| p.overlaps(&gp))
+    };
+    let found = search(&xs, &rows, spot, free, bound, blocked);
+    // Under test, every search is held against the full raster scan it stands for.
+    #[cfg(test)]
+    assert_eq!(
+        found,
+        scan(&xs, &rows, spot, free),
+        "{cell:?} {anchor:?} {lw}"
+    );
+    found
+}
+
+/// The best-first search over the raster `xs` x `rows` (see `place_label`).
+fn search(
+    xs: &[f64],
+    rows: &[f64],
+    spot: impl Fn(f64, f64) -> Option<f64>,
+    free: impl Fn(f64, f64) -> bool,
+    bound: impl Fn(f64, usize, usize) -> f64,
+    blocked: impl Fn(f64, usize, usize) -> bool,
+) -> Option<(f64, f64)> {
+    let cols = xs.len();
+    let mut heap: BinaryHeap<Reverse<Entry>> = BinaryHeap::new();
+    for (row, &y) in rows.iter().enumerate() {
+        heap.push(Reverse(Entry(Key(bound(y, 0, cols - 1)), row * cols, cols)));
     }
     while let Some(Reverse(Entry(_, idx, len))) = heap.pop() {
         let (row, col) = (idx / cols, idx % cols);
@@ -189,35 +232,39 @@ pub(super) fn place_label(
         }
         if len > 0 {
             for (c, &x) in xs.iter().enumerate().skip(col).take(len) {
-                let r = label_rect(x, y, lw);
-                let d_own = own_boxes
-                    .iter()
-                    .map(|o| rect_dist(&r, o))
-                    .fold(f64::MAX, f64::min);
-                let d_sib = sib_boxes
-                    .iter()
-                    .map(|o| rect_dist(&r, o))
-                    .fold(f64::MAX, f64::min);
-                if d_own + 0.3 * MM < d_sib {
-                    let dist = d_own + 0.25 * rect_dist(&r, &point);
+                if let Some(dist) = spot(x, y) {
                     heap.push(Reverse(Entry(Key(dist), row * cols + c, 0)));
                 }
             }
             continue;
         }
-        let x = xs[col];
-        let g = label_rect(x, y, lw).grow(pad);
-        let gp = rect_poly(&g);
-        let free = !rules_near(&h_rules, &v_rules, &g)
-            && !segs
-                .iter()
-                .any(|&(a, b)| g.cut_by(a, b) || on_edge(&g, a, b))
-            && !polys.iter().any(|p| p.overlaps(&gp));
-        if free {
-            return Some((x, y));
+        if free(xs[col], y) {
+            return Some((xs[col], y));
         }
     }
     None
+}
+
+/// What the search stands for: every spot's distance worked out, the spots sorted by it (in
+/// raster order among equals) and free-tested in that order.
+#[cfg(test)]
+fn scan(
+    xs: &[f64],
+    rows: &[f64],
+    spot: impl Fn(f64, f64) -> Option<f64>,
+    free: impl Fn(f64, f64) -> bool,
+) -> Option<(f64, f64)> {
+    let mut spots: Vec<(Key, usize, f64, f64)> = rows
+        .iter()
+        .flat_map(|&y| xs.iter().map(move |&x| (x, y)))
+        .enumerate()
+        .filter_map(|(idx, (x, y))| spot(x, y).map(|d| (Key(d), idx, x, y)))
+        .collect();
+    spots.sort_by_key(|s| (s.0, s.1));
+    spots
+        .into_iter()
+        .find(|&(_, _, x, y)| free(x, y))
+        .map(|(_, _, x, y)| (x, y))
 }
 
 /// The longest run of a raster row the label search opens spot by spot.
