@@ -1,11 +1,14 @@
 //! Developer aid: time the phases of compiling SOP documents on one thread (template data with
-//! the column plan, Typst compile, flowchart drawing, PDF export, SVG export). `cargo run --release --example phases -- DIR [N]`
+//! the column plan, Typst compile, flowchart drawing, PDF export, SVG export). `cargo run --release --example phases -- DIR [N] [data]`
 use std::time::{Duration, Instant};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let root = std::path::PathBuf::from(&args[1]);
     let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(50);
+    // `data` as third argument: the template data only (the column plan's share), for a
+    // profiler run that leaves Typst out.
+    let data_only = args.get(3).is_some_and(|a| a == "data");
     let loaded = sopan::load_and_validate(&root).expect("loads");
     let site = &loaded.site;
     let theme = sopan::pipeline::theme::Theme::load(&root, &site.settings.tema).expect("theme");
@@ -24,6 +27,9 @@ fn main() {
                 let data = r.sop_data(site, i, b, s);
                 let a = Instant::now();
                 t[4] += a - z;
+                if data_only {
+                    continue;
+                }
                 let doc = r.compile("/sop.typ", data, "x").expect("compiles");
                 let b0 = Instant::now();
                 let doc = sopan::pdf::flow::finish(doc, None);

@@ -1,6 +1,7 @@
 //! Text measured as Typst sets it in the flow table: Liberation Sans advance widths, first-fit
 //! line wrapping, Indonesian syllable breaks, and the measured content of one SOP's table.
 
+use std::cell::{OnceCell, RefCell};
 use std::sync::LazyLock;
 
 use super::*;
@@ -86,8 +87,12 @@ impl Metrics {
 pub(super) struct Word {
     /// Width of the whole word, em.
     pub(super) width: f64,
-    /// Widths of its syllables (em), for the last-resort break.
-    pub(super) pieces: Vec<f64>,
+    /// Widths of its syllables (em), for the last-resort break: worked out the first time a
+    /// line is narrower than the word (few ever are; working them out for every word was
+    /// most of measuring a table).
+    pub(super) pieces: OnceCell<Vec<f64>>,
+    /// Where the word is in its paragraph's `text` (bytes).
+    pub(super) at: (usize, usize),
     /// Whether a space separates it from the next word (not after '-' or '/').
     pub(super) space: bool,
 }
@@ -96,10 +101,20 @@ pub(super) struct Word {
 #[derive(Clone, Debug)]
 pub(super) struct Para {
     pub(super) words: Vec<Word>,
+    /// The paragraph's text and weight, for the words' `pieces`.
+    pub(super) text: Box<str>,
+    pub(super) bold: bool,
     pub(super) indent: f64,
     /// The narrowest line width (em, indent left out) that `lines` fills with the whole
     /// paragraph: one line from there on, without wrapping word by word.
     pub(super) one_line: f64,
+    /// Its widest word (em): from there on no word breaks inside.
+    pub(super) widest: f64,
+    /// Its wrapping as `lines` found it at line widths (em, indent left out) from `widest`
+    /// on: (from, until, lines), sorted by `from`; every width in `from..until` wraps the same.
+    /// The solver asks for the same paragraph at hundreds of widths (every candidate width of
+    /// every type size), most of them wrapping it alike.
+    pub(super) wraps: RefCell<Vec<(f64, f64, usize)>>,
 }
 
 /// A token split after each hyphen and slash: Typst (UAX #14) may break there.
@@ -125,9 +140,11 @@ pub(super) fn para(text: &str, indent: f64, bold: bool) -> Para {
         let parts = parts(token);
         let last = parts.len().saturating_sub(1);
         for (k, p) in parts.iter().enumerate() {
+            let start = p.as_ptr() as usize - text.as_ptr() as usize;
             words.push(Word {
                 width: m.width(p, bold),
-                pieces: syllable_widths(p, bold),
+                pieces: OnceCell::new(),
+                at: (start, start + p.len()),
                 space: k == last,
             });
         }
@@ -145,29 +162,71 @@ pub(super) fn para(text: &str, indent: f64, bold: bool) -> Para {
         gap = if w.space { 0.278 } else { 0.0 };
     }
     Para {
+        widest: words.iter().map(|w| w.width).fold(0.0, f64::max),
         words,
+        text: text.into(),
+        bold,
         indent,
         one_line,
+        wraps: RefCell::new(Vec::new()),
     }
 }
 
 /// Lines of one paragraph wrapped first-fit into `width` em.
+#[cfg(test)]
 pub(super) fn lines(p: &Para, width: f64) -> usize {
+    lines_span(p, width).0
+}
+
+/// `lines`, and up to which line width (em, the indent taken off, not included) from this
+/// one it stays the same: infinite for one line, minus infinity where a word is wider than
+/// the line (no such promise then).
+pub(super) fn lines_span(p: &Para, width: f64) -> (usize, f64) {
     let width = (width - p.indent).max(0.5);
     if p.one_line <= width {
-        return 1;
+        return (1, f64::INFINITY);
     }
+    if width < p.widest {
+        return (wrap(p, width).0, f64::NEG_INFINITY);
+    }
+    // No word wider than the line: the wrapping stays as long as every line break stays,
+    // up to (not including) the narrowest width that takes the word after a break onto its
+    // line (`wrap` says which). A wrap found at a width narrower than this one and reaching
+    // past it is this width's: the one nearest below is looked at, as one reaching past it
+    // ends where that one does (the same wrapping, the same breaks).
+    let mut wraps = p.wraps.borrow_mut();
+    let i = wraps.partition_point(|w| w.0 <= width);
+    if let Some(&(_, until, n)) = i.checked_sub(1).map(|i| &wraps[i])
+        && width < until
+    {
+        return (n, until);
+    }
+    let (n, until) = wrap(p, width);
+    // (A break's width is never past `one_line`, where one line begins: the same sums.)
+    let until = until.min(p.one_line);
+    wraps.insert(i, (width, until, n));
+    (n, until)
+}
+
+/// `lines` of `p` at `width` (the indent taken off), word by word, and the narrowest wider
+/// width that keeps a word `lines` broke before on the line before it (infinite without a
+/// break). With no word wider than `width`, every width from `width` up to that one wraps
+/// the same: the tests that took a word onto its line pass wider too, those that broke fail
+/// until that width, and a word alone on its line fits.
+fn wrap(p: &Para, width: f64) -> (usize, f64) {
     let space = 0.278;
     let hyphen = 0.333;
     let mut n = 1;
     let mut x = 0.0_f64;
     let mut gap = 0.0;
+    let mut until = f64::INFINITY;
     for w in &p.words {
         if x > 0.0 && x + gap + w.width <= width {
             x += gap + w.width;
         } else if w.width <= width {
             if x > 0.0 {
                 n += 1;
+                until = until.min(x + gap + w.width);
             }
             x = w.width;
         } else {
@@ -176,7 +235,10 @@ pub(super) fn lines(p: &Para, width: f64) -> usize {
                 n += 1;
             }
             x = 0.0;
-            for &piece in &w.pieces {
+            let pieces = w
+                .pieces
+                .get_or_init(|| syllable_widths(&p.text[w.at.0..w.at.1], p.bold));
+            for &piece in pieces {
                 if x > 0.0 && x + piece + hyphen > width {
                     n += 1;
                     x = 0.0;
@@ -192,7 +254,7 @@ pub(super) fn lines(p: &Para, width: f64) -> usize {
         }
         gap = if w.space { space } else { 0.0 };
     }
-    n
+    (n, until)
 }
 
 /// Indonesian syllables of a word (letters only; other characters stay in their syllable).
@@ -419,15 +481,52 @@ pub(super) const HEADERS: [&str; COLS] = [
 ];
 
 /// Height (mm) of a cell of `paras` in a column `col_mm` wide at `size` pt.
+#[cfg(test)]
 pub(super) fn cell_height(paras: &[Para], col_mm: f64, size: f64) -> f64 {
+    cell_span(paras, col_mm, size).0
+}
+
+/// `cell_height`, and the widest column (mm) up to which, from `col_mm`, every paragraph
+/// keeps its lines and so the cell its height, to the bit (minus infinity: no promise).
+pub(super) fn cell_span(paras: &[Para], col_mm: f64, size: f64) -> (f64, f64) {
     if paras.is_empty() {
-        return 2.0 * INSET_Y;
+        return (2.0 * INSET_Y, f64::INFINITY);
     }
     let em = size * PT;
     let width = (col_mm - 2.0 * INSET_X) / em;
-    let n: usize = paras.iter().map(|p| lines(p, width)).sum();
+    let (mut n, mut upto) = (0, f64::INFINITY);
+    for p in paras {
+        let (k, until) = lines_span(p, width);
+        n += k;
+        if until < f64::INFINITY {
+            upto = upto.min(column_below(until, p.indent, em));
+        }
+    }
     let cap = METRICS.cap;
-    (n as f64 * (cap + LEADING) - LEADING) * em + 2.0 * INSET_Y
+    (
+        (n as f64 * (cap + LEADING) - LEADING) * em + 2.0 * INSET_Y,
+        upto,
+    )
+}
+
+/// A column width (mm) whose line width, as `cell_span` and `lines_span` work it out, is
+/// under `until` em: every narrower column's is too (each step is monotonic). A hair under
+/// the exact inverse, checked.
+fn column_below(until: f64, indent: f64, em: f64) -> f64 {
+    if until == f64::NEG_INFINITY {
+        return until;
+    }
+    let line = |mm: f64| ((mm - 2.0 * INSET_X) / em - indent).max(0.5);
+    let mut mm = (until + indent) * em + 2.0 * INSET_X;
+    let mut nudge = 1e-9;
+    for _ in 0..8 {
+        if line(mm) < until {
+            return mm;
+        }
+        mm -= nudge;
+        nudge *= 16.0;
+    }
+    f64::NEG_INFINITY
 }
 
 /// The symbol's cell height in an actor column `actor` mm wide, as symbol.typ reserves it: the

@@ -120,6 +120,10 @@ fn shortcut_costs_are_the_full_cost_to_the_bit() {
                 let b = solver.heights(to, t[to]);
                 let short = solver.cost_varied(fixed, [(c, at), (to, b)]);
                 assert_eq!(short.to_bits(), solver.cost(&t).to_bits(), "{}", s.id);
+                let mut excl = Vec::new();
+                solver.excluding(c, to, &mut excl);
+                let moved = solver.cost_moved(fixed, &excl, (c, at), (to, b));
+                assert_eq!(moved.to_bits(), short.to_bits(), "{}", s.id);
                 tried += 2;
             }
         }
@@ -175,4 +179,130 @@ fn rows_with_many_branches_coming_in_are_estimated_taller() {
     assert_eq!(connector_rows(14.3, 1), 0.0);
     assert!((connector_rows(14.3, 3) - 2.0 * 4.6).abs() < 1e-9);
     assert_eq!(connector_rows(24.0, 3), 0.0);
+}
+
+/// `key` is the rounding it stands for, over widths on and off the 0.05 mm halves.
+#[test]
+fn key_is_rounding_to_tenths() {
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut widths: Vec<f64> = (0..40_000).map(|i| f64::from(i) * 0.005).collect();
+    widths.extend((0..40_000).map(|i| f64::from(i) * 0.05 + 0.05));
+    widths.extend((0..40_000).map(|_| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64 * 400.0 - 5.0
+    }));
+    widths.extend([
+        0.0,
+        -0.0,
+        -0.04,
+        -0.05,
+        -0.06,
+        0.049_999_999_999_999_996,
+        12.25,
+        1e9,
+    ]);
+    for w in widths {
+        assert_eq!(key(w), (w * 10.0).round().max(0.0) as usize, "{w}");
+    }
+}
+
+/// Texts of the example content, list items indented, and a few that break words.
+fn sample_paras() -> Vec<Para> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let mut texts: Vec<(String, f64)> = vec![
+        ("Laporan Pertanggungjawaban Penandatanganan".into(), 0.0),
+        (
+            "Masyarakat/Desa/Kelurahan/BPBD e-KTP dan KK".into(),
+            LIST_INDENT,
+        ),
+    ];
+    for s in site.sops() {
+        for l in &s.langkah {
+            texts.push((l.kegiatan.clone(), 0.0));
+            let indent = if l.kelengkapan.len() > 1 {
+                LIST_INDENT
+            } else {
+                0.0
+            };
+            texts.extend(l.kelengkapan.iter().map(|k| (k.clone(), indent)));
+        }
+    }
+    texts.iter().map(|(t, i)| para(t, *i, false)).collect()
+}
+
+/// The wraps a paragraph remembers answer as wrapping it afresh, asked in any order, and
+/// every width up to where one is said to end wraps it alike.
+#[test]
+fn remembered_wraps_are_the_wraps() {
+    let paras = sample_paras();
+    let fresh = |p: &Para, width: f64| {
+        let mut q = p.clone();
+        q.wraps = Default::default();
+        lines(&q, width)
+    };
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    let (mut spans, mut asked) = (0, 0);
+    for p in paras.iter().step_by(3) {
+        for _ in 0..60 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let width = (seed >> 11) as f64 / (1u64 << 53) as f64 * 40.0;
+            let (n, until) = lines_span(p, width);
+            assert_eq!(n, fresh(p, width), "{width}");
+            asked += 1;
+            let v = (width - p.indent).max(0.5);
+            if until.is_finite() && until > v {
+                spans += 1;
+                let below = f64::from_bits(until.to_bits() - 1);
+                for t in [0.3, 0.7, 0.999] {
+                    let u = v + (until - v) * t + p.indent;
+                    assert_eq!(fresh(p, u), n, "{v} {until} {u}");
+                }
+                // The widest width asked for whose line (the indent taken off) is below.
+                let mut u = below + p.indent;
+                while (u - p.indent).max(0.5) >= until {
+                    u = f64::from_bits(u.to_bits() - 1);
+                }
+                assert_eq!(fresh(p, u), n, "{v} {until}");
+            }
+        }
+    }
+    assert!(asked > 1000 && spans > 300, "{asked} {spans}");
+}
+
+/// A cell keeps its height, to the bit, from a width up to the width `cell_span` gives.
+#[test]
+fn cells_keep_their_height_up_to_their_span() {
+    let paras = sample_paras();
+    let (mut checked, mut aliased) = (0, 0);
+    for cell in paras.chunks(3).step_by(2) {
+        let fresh = || -> Vec<Para> {
+            cell.iter()
+                .map(|p| {
+                    let mut q = p.clone();
+                    q.wraps = Default::default();
+                    q
+                })
+                .collect()
+        };
+        for size in [7.0, 8.5, 10.0] {
+            for w in (0..60).map(|i| 8.0 + f64::from(i) * 1.3) {
+                let (h, upto) = cell_span(cell, w, size);
+                assert_eq!(h.to_bits(), cell_height(&fresh(), w, size).to_bits());
+                checked += 1;
+                if upto > w && upto.is_finite() {
+                    aliased += 1;
+                    for u in [w + (upto - w) * 0.5, upto] {
+                        let again = cell_height(&fresh(), u, size);
+                        assert_eq!(again.to_bits(), h.to_bits(), "{w} {upto} {u}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(checked > 1000 && aliased > 100, "{checked} {aliased}");
 }
