@@ -104,3 +104,55 @@ fn a_connector_crosses_the_middle_when_its_own_side_cannot_make_way() {
         assert!(x < c.rect.x0 || x > c.rect.x1, "{x} through {c:?}");
     }
 }
+
+/// Seed 1474 (the scan over 1001-1500), ten actors (14 mm columns): steps 3 and 4 (page 1)
+/// both branch Tidak into step 21 on page 6, whose cell step 20 comes straight down the
+/// middle of, the Ya lanes of steps 18 and 19 (back to step 1) pass down its left side and
+/// step 18's Tidak lane its right, all on their way to connectors under the table. No
+/// connector's width was left for the second connector anywhere in the cell, even with the
+/// lanes pushed out, so the two connectors sat on each other and on the right lane. Now those
+/// lanes end at connectors in their own cells (`pinch::shorten`) and step 21's connectors
+/// fit.
+#[test]
+fn lanes_from_above_end_in_their_cells_when_pushing_them_out_is_not_enough() {
+    let h = [
+        42.1, 35.9, 22.8, 27.4, 29.8, 2.0, 32.9, 2.0, 56.1, 55.0, 60.8, 2.0, 62.7, 2.0, 36.9, 67.8,
+    ];
+    let mut steps = vec![g(&[0], "mulai", None, None, h[0])];
+    for n in 2..=16 {
+        steps.push(g(&[0], "keputusan", Some(n + 1), Some(0), h[n - 1]));
+    }
+    steps[2].tidak = Some(21);
+    steps[3].tidak = Some(21);
+    steps.extend([
+        g(&[0], "proses", None, None, 2.0),
+        g(&[2], "keputusan", Some(1), Some(1), 2.0),
+        g(&[2], "keputusan", Some(1), Some(0), 2.0),
+        g(&[2], "proses", None, None, 2.0),
+        g(&[2], "keputusan", Some(22), Some(0), 2.0),
+        g(&[0], "keputusan", Some(23), Some(0), 2.0),
+        g(&[0], "keputusan", Some(24), Some(0), 2.0),
+        g(&[0], "keputusan", Some(25), Some(0), 2.0),
+        g(&[0], "selesai", None, None, 2.0),
+    ]);
+    let (v, nodes, d) = routed(&steps, 10);
+    assert!(v.is_empty(), "{v:#?}");
+    let t = nodes.iter().find(|n| n.step == 21 && !n.end).unwrap();
+    let into: Vec<&Conn> = d
+        .conns
+        .iter()
+        .filter(|c| c.page == t.page && c.to == 21)
+        .collect();
+    assert_eq!(into.len(), 2, "{into:?}");
+    assert!(!into[0].rect.overlaps(&into[1].rect), "{into:?}");
+    // Steps 18 and 19's connectors back to step 1 sit in their own cells, above step 21.
+    let back: Vec<&Conn> = d
+        .conns
+        .iter()
+        .filter(|c| c.page == t.page && c.to == 1)
+        .collect();
+    assert_eq!(back.len(), 3, "{back:?}");
+    for c in back {
+        assert!(c.rect.y1 < t.top, "{c:?}");
+    }
+}
