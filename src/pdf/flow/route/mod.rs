@@ -423,8 +423,17 @@ pub(crate) fn route_fitting(
                 }
                 continue;
             }
+            // One connector alone gains nothing from more rows: moving its symbol down only
+            // spent the rounds before the fallbacks above (generated seed 2311 moved it eight
+            // times and kept the connector on two passing lanes).
+            let alone = plan
+                .edges
+                .iter()
+                .filter(|e| e.tgt == tg && nodes[e.src].page != nodes[tg].page)
+                .count()
+                < 2;
             let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
-            if !make_room(nodes, grid, tg) {
+            if alone || !make_room(nodes, grid, tg) {
                 tight.push(tg);
             }
             changed = true;

@@ -1,7 +1,8 @@
 //! Off-page connectors into a narrow cell that lanes pass down both sides of, with a line
 //! straight down its middle (`route::pinch`): generated flows of the strict test (seeds 287
 //! and 428 of the scan over 101-500; 293 and 600 are the same case) shrunk by proptest, each
-//! failing before the passing lanes made way.
+//! failing before the passing lanes made way; seeds 1474 and 2311 of the scan over 1001-2500,
+//! shrunk by hand, need the lanes shortened (`pinch::shorten`).
 
 use super::*;
 
@@ -154,5 +155,38 @@ fn lanes_from_above_end_in_their_cells_when_pushing_them_out_is_not_enough() {
     assert_eq!(back.len(), 3, "{back:?}");
     for c in back {
         assert!(c.rect.y1 < t.top, "{c:?}");
+    }
+}
+
+/// Seed 2311 (the scan over 1501-2500), nine actors: step 13's Ya connector into step 8 (a tall
+/// process cell on page 3) has step 7's Ya straight down the middle, step 6's Ya lane passing
+/// the left and the Tidak lanes of steps 6 and 7 (back to step 1) the right. A connector
+/// alone gains nothing from more rows, but `route_fitting` moved the symbol down its cell a
+/// row every round until the rounds ran out, before the fallbacks; the connector stayed on
+/// both right lanes. Now a lone connector goes straight to them.
+#[test]
+fn a_lone_connector_goes_to_the_fallbacks_without_moving_its_symbol() {
+    let mut steps = vec![
+        g(&[0], "mulai", None, None, 31.7),
+        g(&[0], "keputusan", Some(3), Some(0), 68.6),
+        g(&[0], "keputusan", Some(4), Some(0), 63.6),
+        g(&[0], "keputusan", Some(5), Some(0), 50.8),
+        g(&[0], "keputusan", Some(6), Some(0), 2.0),
+        g(&[6], "keputusan", Some(1), Some(1), 2.0),
+        g(&[6], "keputusan", Some(8), Some(1), 2.0),
+        g(&[6], "proses", None, None, 65.3),
+    ];
+    for n in 9..=18 {
+        steps.push(g(&[0], "keputusan", Some(n + 1), Some(0), 2.0));
+    }
+    steps[8].tidak = Some(5);
+    steps[12].tidak = Some(8);
+    steps.push(g(&[0], "selesai", None, None, 2.0));
+    let (v, nodes, d) = routed(&steps, 9);
+    assert!(v.is_empty(), "{v:#?}");
+    let (c, xs) = connector_and_passing(&nodes, &d, 8);
+    assert!(!xs.is_empty(), "{xs:?}");
+    for x in xs {
+        assert!(x < c.rect.x0 || x > c.rect.x1, "{x} through {c:?}");
     }
 }
