@@ -12,7 +12,7 @@ pub(super) fn route_once(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
     (tight, pinched, under, short): (&[usize], &[usize], &[usize], &[usize]),
-) -> (Drawing, Vec<usize>, Vec<usize>) {
+) -> (Drawing, Vec<(usize, bool)>, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
     let mut d = Drawing::default();
@@ -363,7 +363,11 @@ pub(super) fn route_once(
                     cell.x1 - CONN_W / 2.0 - CLEAR,
                 );
                 let want = if lo <= hi { x0.clamp(lo, hi) } else { s.x };
-                let cx = free_x(&d, s.page, want, ctop, (lo, hi), (avoid(s.page), x0));
+                // Off the line down the symbol's middle too (a downward exit, or the line to
+                // its own end terminator; generated seed 1609).
+                let mut centre_too = avoid(s.page).clone();
+                centre_too.push((s.x, s.bottom, cell.y1));
+                let cx = free_x(&d, s.page, want, ctop, (lo, hi), (&centre_too, x0));
                 pts.push((x0, jy));
                 if (cx - x0).abs() > 0.05 {
                     pts.push((cx, jy));

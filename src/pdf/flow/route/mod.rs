@@ -404,7 +404,7 @@ pub(crate) fn route_fitting(
         );
         let mut changed = !unlabelled.is_empty();
         under.extend(unlabelled);
-        for tg in crowded {
+        for (tg, more) in crowded {
             if tight.contains(&tg) {
                 // Neither moving down nor packing closer made room: lanes pass the cell
                 // (`pinch`); push them out towards the rule, once.
@@ -423,17 +423,12 @@ pub(crate) fn route_fitting(
                 }
                 continue;
             }
-            // One connector alone gains nothing from more rows: moving its symbol down only
-            // spent the rounds before the fallbacks above (generated seed 2311 moved it eight
-            // times and kept the connector on two passing lanes).
-            let alone = plan
-                .edges
-                .iter()
-                .filter(|e| e.tgt == tg && nodes[e.src].page != nodes[tg].page)
-                .count()
-                < 2;
+            // Connectors no number of rows fits (`more` false: a lone one, or lanes passing
+            // every row's spots) gain nothing from moving the symbol down: it only spent the
+            // rounds before the fallbacks above (generated seed 2311 moved one eight times
+            // and kept its connector on two passing lanes).
             let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
-            if alone || !make_room(nodes, grid, tg) {
+            if !more || !make_room(nodes, grid, tg) {
                 tight.push(tg);
             }
             changed = true;

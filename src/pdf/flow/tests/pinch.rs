@@ -190,3 +190,42 @@ fn a_lone_connector_goes_to_the_fallbacks_without_moving_its_symbol() {
         assert!(x < c.rect.x0 || x > c.rect.x1, "{x} through {c:?}");
     }
 }
+
+/// Seed 1609 (the scan over 1501-2500), nine actors: step 7's connectors crowd its cell, the
+/// lane of step 6's Tidak (to step 8, a page on) passing it, so that lane ends at a connector
+/// in step 6's cell. Step 6's Ya comes down the middle of that cell, and the connector sat on
+/// it; now it keeps clear of the middle line.
+#[test]
+fn a_shortened_lane_keeps_its_connector_off_the_line_down_the_middle() {
+    let mut steps = vec![
+        g(&[0], "mulai", None, None, 2.0),
+        g(&[0], "keputusan", Some(3), Some(0), 2.0),
+        g(&[0], "keputusan", Some(4), Some(0), 2.0),
+        g(&[0], "keputusan", Some(5), Some(0), 53.9),
+        g(&[6], "keputusan", Some(7), Some(0), 44.6),
+        g(&[6], "keputusan", Some(7), Some(8), 2.0),
+        g(&[6], "proses", None, None, 63.9),
+        g(&[0], "keputusan", Some(7), Some(0), 52.6),
+        g(&[0], "keputusan", Some(7), Some(0), 2.0),
+        g(&[0], "keputusan", Some(11), Some(6), 2.0),
+    ];
+    for n in 11..=13 {
+        steps.push(g(&[0], "keputusan", Some(n + 1), Some(0), 2.0));
+    }
+    steps.push(g(&[0], "selesai", None, None, 2.0));
+    let (v, nodes, d) = routed(&steps, 9);
+    assert!(v.is_empty(), "{v:#?}");
+    let s = nodes.iter().find(|n| n.step == 6 && !n.end).unwrap();
+    let c = d
+        .conns
+        .iter()
+        .find(|c| c.page == s.page && c.from == 6 && c.to == 8)
+        .unwrap();
+    // In step 6's own cell (above step 7), beside the line down its middle.
+    let t = nodes
+        .iter()
+        .find(|n| n.step == 7 && n.page == s.page)
+        .unwrap();
+    assert!(c.rect.y1 < t.top, "{c:?}");
+    assert!(c.rect.x0 > s.x || c.rect.x1 < s.x, "{c:?}");
+}
