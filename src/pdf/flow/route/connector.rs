@@ -33,7 +33,8 @@ pub(super) type Lanes<'a> = (
 /// one row fits; `route_fitting` moves a symbol down its cell for it), the outermost lanes
 /// take a first row and turn off to their lanes at once, the others a second row between
 /// those lanes. Also returns the symbols whose inset could not take them all (their edges
-/// fall back to the one-by-one search).
+/// fall back to the one-by-one search), each with whether more rows could take them at all
+/// (a symbol whose connectors no number of rows fits gains nothing from moving down).
 pub(super) fn plan_into_conns<'g>(
     nodes: &[Node],
     plan: &Plan,
@@ -41,7 +42,7 @@ pub(super) fn plan_into_conns<'g>(
     (runs, lane_x, run_of): Lanes<'_>,
     top_entry: &[bool],
     tight: &[usize],
-) -> (BTreeMap<usize, IntoConn>, Vec<usize>) {
+) -> (BTreeMap<usize, IntoConn>, Vec<(usize, bool)>) {
     // How each edge enters on this page: a lane entering from the top is drawn as a
     // downward edge here.
     let style = |k: usize| {
@@ -69,7 +70,7 @@ pub(super) fn plan_into_conns<'g>(
         let cb = top + CONN_H;
         let (lo, hi) = (cell.x0 + half + CLEAR, cell.x1 - half - CLEAR);
         if lo > hi {
-            crowded.push(tg);
+            crowded.push((tg, false));
             continue;
         }
         // The x each edge's line goes on at: its lane, or the symbol's centre.
@@ -209,7 +210,12 @@ pub(super) fn plan_into_conns<'g>(
                 reach,
             };
             let Some(placed) = rows_from(&ctx, 0, rows, top, &ks, &[]) else {
-                crowded.push(tg);
+                // As many rows as connectors is the most any split uses: when even those
+                // fail (a lone connector; lanes passing every row's spots), moving the
+                // symbol down only spends `route_fitting`'s rounds (generated seeds 1609
+                // and 2311 moved it until they ran out, before the fallbacks).
+                let more = rows_from(&ctx, 0, ks.len().max(rows + 1), top, &ks, &[]).is_some();
+                crowded.push((tg, more));
                 continue;
             };
             let (last, upper) = placed.split_last().expect("at least one row");

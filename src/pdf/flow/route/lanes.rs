@@ -3,7 +3,7 @@
 
 use super::connector::{free_x, plan_into_conns};
 use super::label::{label_rect, place_label};
-use super::pinch::{Side, pinch};
+use super::pinch::{Side, pinch, short_conn_y};
 use super::*;
 
 pub(super) fn route_once(
@@ -11,8 +11,8 @@ pub(super) fn route_once(
     plan: &Plan,
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
-    (tight, pinched, under): (&[usize], &[usize], &[usize]),
-) -> (Drawing, Vec<usize>, Vec<usize>) {
+    (tight, pinched, under, short): (&[usize], &[usize], &[usize], &[usize]),
+) -> (Drawing, Vec<(usize, bool)>, Vec<usize>) {
     let empty = Grid::default();
     let grid = |page: usize| grids.get(page.wrapping_sub(1)).unwrap_or(&empty);
     let mut d = Drawing::default();
@@ -74,8 +74,13 @@ pub(super) fn route_once(
             r.inner = s.w.max(t.w) / 2.0;
             runs.push(r);
         } else {
-            let bottom = grid(s.page).table_bottom(s.x, s.bottom + 3.0 * MM);
-            runs.push(run(s.page, s, s.cy, bottom + CLEAR));
+            // A shortened lane ends at its jog under the symbol (`pinch::shorten`).
+            let end = if short.contains(&k) && !under.contains(&k) {
+                short_conn_y(s).0
+            } else {
+                grid(s.page).table_bottom(s.x, s.bottom + 3.0 * MM) + CLEAR
+            };
+            runs.push(run(s.page, s, s.cy, end));
             if !top_entry[k] {
                 let top = grid(t.page).cell(t).y0;
                 runs.push(run(t.page, t, top, t.cy));
@@ -237,11 +242,12 @@ pub(super) fn route_once(
     };
     // Source-side connectors: in the room under the symbol when its cell has it (a downward
     // edge), else under the table; counted per page first, so they share one row there.
-    // (`under`: edges whose label found no room beside a connector in the cell.)
+    // (`under`: edges whose label found no room beside a connector in the cell; `short`:
+    // lanes that end in their cell so as not to pass a crowded symbol below.)
     let in_cell = |k: usize, s: &Node, style: Style| {
         let cell = grid(s.page).cell(s);
-        style == Style::Down
-            && cell.y1 - (s.bottom + 1.2 * MM) >= CONN_H + CLEAR
+        ((style == Style::Down && cell.y1 - (s.bottom + 1.2 * MM) >= CONN_H + CLEAR)
+            || short.contains(&k))
             && !under.contains(&k)
     };
     let mut below_total: BTreeMap<usize, usize> = BTreeMap::new();
@@ -348,7 +354,27 @@ pub(super) fn route_once(
             };
             let under = s.bottom + 1.2 * MM;
             let mut pts = pts_head;
-            let (cx, ctop) = if in_cell(k, s, e.style) {
+            let (cx, ctop) = if in_cell(k, s, e.style) && e.style != Style::Down {
+                // A shortened lane: from its track to a connector under the symbol, inside
+                // the column, joined by a jog.
+                let (jy, ctop) = short_conn_y(s);
+                let (lo, hi) = (
+                    cell.x0 + CONN_W / 2.0 + CLEAR,
+                    cell.x1 - CONN_W / 2.0 - CLEAR,
+                );
+                let want = if lo <= hi { x0.clamp(lo, hi) } else { s.x };
+                // Off the line down the symbol's middle too (a downward exit, or the line to
+                // its own end terminator; generated seed 1609).
+                let mut centre_too = avoid(s.page).clone();
+                centre_too.push((s.x, s.bottom, cell.y1));
+                let cx = free_x(&d, s.page, want, ctop, (lo, hi), (&centre_too, x0));
+                pts.push((x0, jy));
+                if (cx - x0).abs() > 0.05 {
+                    pts.push((cx, jy));
+                }
+                pts.push((cx, ctop));
+                (cx, ctop)
+            } else if in_cell(k, s, e.style) {
                 let cx = free_x(&d, s.page, x0, under, (x0, x0), (avoid(s.page), x0));
                 pts.push((x0, under));
                 (cx, under)

@@ -360,7 +360,7 @@ pub(crate) fn route(
     grids: &[Grid],
     width: &dyn Fn(&str) -> f64,
 ) -> Drawing {
-    route_once(nodes, plan, grids, width, (&[], &[], &[])).0
+    route_once(nodes, plan, grids, width, (&[], &[], &[], &[])).0
 }
 
 /// As `route`, first making room where a symbol's top inset cannot take the off-page
@@ -371,7 +371,8 @@ pub(crate) fn route(
 /// cross a page). A symbol that cannot move (its row has no free height) packs its
 /// connectors closer together in one row on the next routing instead (a side's innermost
 /// lane first taking the outermost connector), and failing that, the lanes passing its cell
-/// move out towards the rule (`pinch`). A page-crossing edge whose label found no room beside
+/// move out towards the rule (`pinch`), and failing that, the page-crossing lanes from higher
+/// up its column end at a connector in their own cell (`pinch::shorten`). A page-crossing edge whose label found no room beside
 /// its connector in the cell gets its connector under the table. Only documents with such a
 /// symbol or label pay for more than one routing.
 pub(crate) fn route_fitting(
@@ -388,25 +389,46 @@ pub(crate) fn route_fitting(
     // Page-crossing edges whose label found no room beside their connector in the cell:
     // their connector goes under the table.
     let mut under = Vec::new();
+    // Page-crossing lanes that end at a connector under their source symbol, in its cell,
+    // rather than running down the column to the table's bottom (`pinch::shorten`).
+    let mut short = Vec::new();
     // Each round moves every crowded symbol one row down or marks it tight, so a handful of
     // rounds settles any flow; the bound only keeps a pathological one from looping.
     for _ in 0..8 {
-        let (d, crowded, unlabelled) =
-            route_once(nodes, plan, grids, width, (&tight, &pinched, &under));
+        let (d, crowded, unlabelled) = route_once(
+            nodes,
+            plan,
+            grids,
+            width,
+            (&tight, &pinched, &under, &short),
+        );
         let mut changed = !unlabelled.is_empty();
         under.extend(unlabelled);
-        for tg in crowded {
+        for (tg, more) in crowded {
             if tight.contains(&tg) {
                 // Neither moving down nor packing closer made room: lanes pass the cell
                 // (`pinch`); push them out towards the rule, once.
                 if !pinched.contains(&tg) {
                     pinched.push(tg);
                     changed = true;
+                } else {
+                    // Pushing them out did not do either: the lanes from higher up the
+                    // column on their way under the table end in their own cells instead.
+                    for k in pinch::shorten(nodes, plan, grids, tg) {
+                        if !short.contains(&k) && !under.contains(&k) {
+                            short.push(k);
+                            changed = true;
+                        }
+                    }
                 }
                 continue;
             }
+            // Connectors no number of rows fits (`more` false: a lone one, or lanes passing
+            // every row's spots) gain nothing from moving the symbol down: it only spent the
+            // rounds before the fallbacks above (generated seed 2311 moved one eight times
+            // and kept its connector on two passing lanes).
             let grid = grids.get(nodes[tg].page.wrapping_sub(1)).unwrap_or(&empty);
-            if !make_room(nodes, grid, tg) {
+            if !more || !make_room(nodes, grid, tg) {
                 tight.push(tg);
             }
             changed = true;
@@ -415,7 +437,14 @@ pub(crate) fn route_fitting(
             return d;
         }
     }
-    route_once(nodes, plan, grids, width, (&tight, &pinched, &under)).0
+    route_once(
+        nodes,
+        plan,
+        grids,
+        width,
+        (&tight, &pinched, &under, &short),
+    )
+    .0
 }
 
 /// Moves the symbol `tg` (with the rest of its step on that page) down its cell by `TIER`,

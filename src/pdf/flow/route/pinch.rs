@@ -141,3 +141,38 @@ fn spread(lanes: &Side<'_>, list: &[usize], outer: &[usize]) -> Option<Vec<f64>>
     }
     Some(at)
 }
+
+/// The jog under a source symbol where a shortened lane (`shorten`) turns to its connector,
+/// and the connector's top: the jog clear of the symbol, the connector a shaft's hair below.
+pub(super) fn short_conn_y(s: &Node) -> (f64, f64) {
+    let jy = s.bottom + 1.2 * MM;
+    (jy, jy + 0.8 * MM)
+}
+
+/// The page-crossing lanes to shorten for the symbol `tg`, whose connectors found no room
+/// even with the lanes passing its cell pushed out: in a narrow column with lanes down both
+/// sides and a line down the middle there is no connector's width left anywhere in its top
+/// inset (generated seed 1474: a 14 mm column, two Ya lanes left and a Tidak lane right, all
+/// from decisions higher up on their way to connectors under the table, and two connectors
+/// into one side). Such a lane from a symbol above `tg` in its column ends instead at a
+/// connector under its own symbol, in its own cell, when that cell has the room, so it no
+/// longer passes `tg`.
+pub(super) fn shorten(nodes: &[Node], plan: &Plan, grids: &[Grid], tg: usize) -> Vec<usize> {
+    let t = &nodes[tg];
+    let empty = Grid::default();
+    plan.edges
+        .iter()
+        .enumerate()
+        .filter(|&(_, e)| {
+            let s = &nodes[e.src];
+            let cell = grids.get(s.page.wrapping_sub(1)).unwrap_or(&empty).cell(s);
+            e.style != Style::Down
+                && s.page == t.page
+                && nodes[e.tgt].page != s.page
+                && (s.x - t.x).abs() < 0.05
+                && s.bottom < t.top
+                && cell.y1 - short_conn_y(s).1 >= CONN_H + CLEAR
+        })
+        .map(|(k, _)| k)
+        .collect()
+}
