@@ -56,6 +56,7 @@ use serde::Serialize;
 use crate::model::sop::{Jenis, Langkah, Sop, Tujuan};
 
 mod measure;
+mod shortcut;
 mod solver;
 #[cfg(test)]
 mod tests;
