@@ -242,18 +242,11 @@ fn compile_in_threads(renderer: &PdfRenderer, feed: &JobFeed) -> Result<Vec<Comp
         // thread, Typst's parallel layout would hand its work to the global pool and wait, so
         // both workers queued on the same pool threads (1,000 SOPs in threads: 11.6–11.8 s,
         // against 10.2–10.5 s with a pool per worker).
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .stack_size(64 << 20)
-            .build()
-            .ok();
+        let pool = own_pool();
         let mut mine = Vec::new();
         while let Some((k, job)) = feed.take() {
             // The caches were asked when the job was made: compile it.
-            let r = match &pool {
-                Some(pool) => pool.install(|| renderer.compile_job(&job)),
-                None => renderer.compile_job(&job),
-            };
+            let r = run_in(&pool, || renderer.compile_job(&job));
             let r = r.map(share).map(|files| feed.done(files));
             // Typst's memo cache is process-wide and grows with every document, and a large
             // cache made compiling slower (1,000 SOPs: evicting after every document 10.3 s,
@@ -270,14 +263,42 @@ fn compile_in_threads(renderer: &PdfRenderer, feed: &JobFeed) -> Result<Vec<Comp
         }
         mine
     };
+    on_threads("sopan-pdf", workers, work)
+}
+
+/// A one-thread rayon pool with a large stack, for the layouts of one plain thread: called
+/// from a plain thread, Typst's parallel layout would hand its work to the global pool and
+/// wait (see [`compile_in_threads`]). `None` only when the pool cannot be made.
+fn own_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .stack_size(64 << 20)
+        .build()
+        .ok()
+}
+
+/// `f` inside `pool` (on the calling thread without one).
+fn run_in<R: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+/// `work` on `threads` plain threads named `{name}-{k}`, with large stacks (Typst's layout
+/// recursion is deep for long tables); what each returns, one after another.
+fn on_threads<T: Send>(
+    name: &str,
+    threads: usize,
+    work: impl Fn() -> Vec<T> + Sync,
+) -> Result<Vec<T>, Error> {
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
+        let handles: Vec<_> = (0..threads)
             .map(|k| {
                 std::thread::Builder::new()
-                    .name(format!("sopan-pdf-{k}"))
-                    // Typst's layout recursion is deep for long tables.
+                    .name(format!("{name}-{k}"))
                     .stack_size(64 << 20)
-                    .spawn_scoped(scope, work)
+                    .spawn_scoped(scope, &work)
             })
             .collect::<Result<_, _>>()
             .map_err(|e| {
@@ -495,49 +516,17 @@ fn each_in_own_pool<T: Sync, R: Send>(
         .min(items.len());
     let next = AtomicUsize::new(0);
     let work = || {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(1)
-            .stack_size(64 << 20)
-            .build()
-            .ok();
+        let pool = own_pool();
         let mut done = Vec::new();
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
             let Some(item) = items.get(k) else {
                 return done;
             };
-            done.push((
-                k,
-                match &pool {
-                    Some(pool) => pool.install(|| f(item)),
-                    None => f(item),
-                },
-            ));
+            done.push((k, run_in(&pool, || f(item))));
         }
     };
-    let thread_failed = |e| {
-        Error::new(ErrorKind::Thread {
-            what: ThreadOf::Pdf,
-        })
-        .cause(e)
-    };
-    let mut done: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|k| {
-                std::thread::Builder::new()
-                    .name(format!("{name}-{k}"))
-                    .stack_size(64 << 20)
-                    .spawn_scoped(scope, work)
-            })
-            .collect::<Result<_, _>>()
-            .map_err(thread_failed)?;
-        Ok::<_, Error>(
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect(),
-        )
-    })?;
+    let mut done = on_threads(name, threads, work)?;
     done.sort_by_key(|(k, _)| *k);
     Ok(done.into_iter().map(|(_, r)| r).collect())
 }
