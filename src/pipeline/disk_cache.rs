@@ -159,6 +159,12 @@ impl DiskCache {
         lock(&self.used).insert(*key);
     }
 
+    /// Whether an entry `key` may be taken from the cache (not checked: [`DiskCache::fetch`]
+    /// does that), to plan the work; never under `--bersih`.
+    pub(crate) fn contains(&self, key: &[u8; 32]) -> bool {
+        !self.fresh && self.path(key).is_file()
+    }
+
     /// [`DiskCache::fetch`] for a document, counted for the stage times.
     pub(crate) fn get(&self, key: &[u8; 32]) -> Option<Shared> {
         let files = self.fetch(key)?;

@@ -25,6 +25,12 @@ fn an_entry_reads_back_as_written() {
         None,
         "--bersih reads nothing"
     );
+    assert!(cache(tmp.path(), false).contains(&key));
+    assert!(!cache(tmp.path(), false).contains(&[8u8; 32]));
+    assert!(
+        !cache(tmp.path(), true).contains(&key),
+        "--bersih plans no hit"
+    );
 }
 
 #[test]

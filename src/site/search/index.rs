@@ -160,11 +160,22 @@ pub(crate) fn index_in_parts_cached(
     };
     kept.resize_with(parts, || None);
 
-    // Parts one after another in `sopan build` (its PDFs take far longer, on every core), on
-    // one thread per core in `serve` (a save waits for its index): all parts at once held
+    // Parts one after another in a cold `sopan build` (its PDFs take far longer, on every
+    // core), on one thread per core in `serve` (a save waits for its index): all parts at once held
     // every part's Pagefind index in memory together (10,000 SOPs: 2.2 GB; two at a time
     // 1.27 GB). A further part that drew no page (a tiny site split finely) is left out; the
     // first always exists, it carries Pagefind's scripts.
+    let keys: Vec<Option<[u8; 32]>> = split.iter().map(|r| disk.map(|_| part_key(r))).collect();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let threads = match disk {
+        // After a small edit (at most two parts to index, the others in the build cache) the
+        // index is what the build waits for, not the PDFs: those parts side by side. A new
+        // word changes the word list of every other part, so one edit often means two.
+        Some(d) if keys.iter().flatten().filter(|k| !d.contains(k)).count() <= 2 => cores,
+        Some(_) => 1,
+        None => cores,
+    }
+    .min(parts);
     type Indexed = Option<Result<(Vec<pagefind::api::SyntheticFile>, Option<Kept>, usize), String>>;
     type Job = std::sync::Mutex<Option<(Vec<SearchRecord>, Option<Kept>)>>;
     let jobs: Vec<Job> = split
@@ -177,11 +188,6 @@ pub(crate) fn index_in_parts_cached(
         .collect();
     let done: Vec<std::sync::Mutex<Indexed>> = (0..parts).map(|_| Default::default()).collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = match disk {
-        Some(_) => 1,
-        None => std::thread::available_parallelism().map_or(2, |n| n.get()),
-    }
-    .min(parts);
     std::thread::scope(|scope| {
         for _ in 0..threads {
             scope.spawn(|| {
@@ -190,6 +196,7 @@ pub(crate) fn index_in_parts_cached(
                     let Some(job) = jobs.get(k) else { break };
                     if let Some((records, kept)) = lock(job).take() {
                         let keep = cache.is_some();
+                        let disk = disk.zip(keys[k]);
                         *lock(&done[k]) = Some(index_part_cached(records, kept, keep, disk));
                     }
                 }
@@ -269,12 +276,11 @@ fn index_part_cached(
     records: Vec<SearchRecord>,
     kept: Option<Kept>,
     keep: bool,
-    disk: Option<&DiskCache>,
+    disk: Option<(&DiskCache, [u8; 32])>,
 ) -> Result<(Vec<pagefind::api::SyntheticFile>, Option<Kept>, usize), String> {
-    let Some(disk) = disk else {
+    let Some((disk, key)) = disk else {
         return index_part(records, kept).map(|(files, kept, n)| (files, keep.then_some(kept), n));
     };
-    let key = part_key(&records);
     if let Some(files) = disk.fetch(&key) {
         let files = files
             .into_iter()
