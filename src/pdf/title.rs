@@ -6,7 +6,7 @@
 //! the decree book inherits the flag from its decree part's catalog.
 //!
 //! Cost, measured (callgrind, a whole `--bersih` build of the 200 generated SOPs of
-//! `/tmp/alur-bench/base-nb`, per PDF worker process of 100 SOPs): 78M instructions, 22M
+//! `/tmp/alur-bench/base-nb`, per PDF worker process of 100 SOPs): 78M instructions, 22-26M
 //! after the table Typst writes was read once by hand (`classic` and `PdfFile::parse` each
 //! read it, 25M) and the new table's lines written by hand (a `format!` per line, 40M).
 //! Every PDF stayed byte-identical.
