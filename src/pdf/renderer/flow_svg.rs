@@ -39,7 +39,7 @@ pub fn flow_nodes(doc: &PagedDocument) -> Vec<FlowNode> {
 /// take more than one page, so the site's captions ("halaman 3 dari 4") read the page from
 /// here rather than counting.
 pub fn flow_svgs(doc: &PagedDocument, glyphs: &GlyphCache) -> Vec<Vec<u8>> {
-    let mut pages: Vec<usize> = flow_nodes(doc).iter().map(|n| n.page).collect();
+    let mut pages: Vec<usize> = flow::nodes(doc).iter().map(|n| n.page).collect();
     pages.sort_unstable();
     pages.dedup();
     pages
@@ -49,7 +49,10 @@ pub fn flow_svgs(doc: &PagedDocument, glyphs: &GlyphCache) -> Vec<Vec<u8>> {
             let svg = crate::pdf::svg::writer::page_svg(page, glyphs)
                 .unwrap_or_else(|| typst_svg_page(page));
             let body = svg.strip_prefix("<svg").unwrap_or(&svg);
-            format!("<svg data-halaman=\"{p}\"{body}").into_bytes()
+            let mut out = Vec::with_capacity(body.len() + 32);
+            out.extend_from_slice(format!("<svg data-halaman=\"{p}\"").as_bytes());
+            out.extend_from_slice(body.as_bytes());
+            out
         })
         .collect()
 }

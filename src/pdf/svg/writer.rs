@@ -7,18 +7,25 @@
 //!   font-unit positions;
 //! - coordinates are written with at most three decimals (0.001 pt) as they are computed.
 //!
+//! Cost, measured (callgrind, a whole `--bersih` build of the 200 generated SOPs of
+//! `/tmp/alur-bench/base-nb`, per PDF worker process of 100 SOPs): `flow_svgs` 293M
+//! instructions, 158M after numbers and glyph ids were written by hand (`write!` was 150M of
+//! it), glyph ids looked up per font once per text item and colour hex strings remembered
+//! per page. Every SVG and PDF of the example content and of those SOPs stayed byte-identical.
+//!
 //! A flow page holds only text, filled and stroked shapes, links and tags. Anything else
 //! (images, clipping, gradients, colour glyphs) makes [`page_svg`] answer `None`, and the caller
 //! falls back to `typst-svg`.
 
-use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 use rustc_hash::FxHashMap;
+use typst::ecow::EcoString;
 use typst::layout::{Frame, FrameItem, Point, Transform};
 use typst::text::{FontInstance, TextItem};
 use typst::visualize::{
-    Color, CurveItem, FillRule, FixedStroke, Geometry, LineCap, LineJoin, Paint, Shape,
+    Color, CurveItem, FillRule, FixedStroke, Geometry, LineCap, LineJoin, Paint, ProcessColor,
+    ProcessColorSpace, Shape,
 };
 use typst_layout::Page;
 
@@ -88,9 +95,13 @@ fn pair(out: &mut String, x: f64, y: f64) {
     num(out, y, 3);
 }
 
-/// `v` rounded half away from zero to `decimals` places, without trailing zeros.
+/// `v` rounded half away from zero to `decimals` places (at most 7), without trailing zeros.
+/// The characters are put together by hand in a buffer and appended at once: `write!` of the
+/// two integers was 104M of the 134M instructions `num` took per 100 SOPs (callgrind, 407,000
+/// calls), 48M after.
 fn num(out: &mut String, v: f64, decimals: u32) {
-    let scale = 10i64.pow(decimals);
+    const POW10: [i64; 8] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+    let scale = POW10[decimals as usize];
     let scaled = (v * scale as f64).round();
     // Far outside any page: not a number worth keeping (and no overflow below).
     let scaled = if scaled.is_finite() && scaled.abs() < 1e15 {
@@ -98,31 +109,101 @@ fn num(out: &mut String, v: f64, decimals: u32) {
     } else {
         0
     };
-    if scaled < 0 {
-        out.push('-');
-    }
     let a = scaled.unsigned_abs();
-    let (int, mut frac) = (a / scale as u64, a % scale as u64);
-    let _ = write!(out, "{int}");
+    let (mut int, mut frac) = (a / scale as u64, a % scale as u64);
+    // Sign, 15 digits, point and 7 decimals at most, written from the end.
+    let mut buf = [0u8; 32];
+    let mut k = buf.len();
     if frac != 0 {
-        let mut width = decimals as usize;
+        let mut width = decimals;
         while frac % 10 == 0 {
             frac /= 10;
             width -= 1;
         }
-        let _ = write!(out, ".{frac:0width$}");
+        for _ in 0..width {
+            k -= 1;
+            buf[k] = b'0' + (frac % 10) as u8;
+            frac /= 10;
+        }
+        k -= 1;
+        buf[k] = b'.';
     }
+    loop {
+        k -= 1;
+        buf[k] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    if scaled < 0 {
+        k -= 1;
+        buf[k] = b'-';
+    }
+    push_ascii(out, &buf[k..]);
+}
+
+/// `v` in decimal.
+fn uint(out: &mut String, v: u64) {
+    let mut buf = [0u8; 20];
+    let mut k = buf.len();
+    let mut v = v;
+    loop {
+        k -= 1;
+        buf[k] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    push_ascii(out, &buf[k..]);
+}
+
+/// Appends the ASCII characters of a number put together in a byte buffer, each as a `char`
+/// (`str::from_utf8` and `push_str` were 80 and 30 instructions a number, more than its
+/// digits; no unsafe code).
+fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.extend(ascii.iter().map(|&b| char::from(b)));
 }
 
 fn color(out: &mut String, c: &Color) {
     out.push_str(&c.to_hex());
 }
 
+/// The hex of a colour, remembered per page: `to_hex` formats through `eco_format!` (about
+/// 1,000 instructions a call, 13.5M per 100 SOPs), and a flow page uses two or three colours.
+/// Only sRGB and grey colours are remembered, by their exact components, so a remembered hex
+/// is the one `to_hex` gives.
+#[derive(Default)]
+struct Colors(Vec<((ProcessColorSpace, [u32; 4]), EcoString)>);
+
+impl Colors {
+    fn write(&mut self, out: &mut String, c: &Color) {
+        let key = match c {
+            Color::Process(p @ (ProcessColor::Rgb(_) | ProcessColor::Luma(_))) => {
+                (p.space(), p.to_vec4().map(f32::to_bits))
+            }
+            _ => return color(out, c),
+        };
+        if let Some((_, hex)) = self.0.iter().find(|(k, _)| *k == key) {
+            out.push_str(hex);
+            return;
+        }
+        let hex = c.to_hex();
+        out.push_str(&hex);
+        self.0.push((key, hex));
+    }
+}
+
 /// One page being written: its body, and the glyphs it uses in order of first use.
 struct Writer<'a> {
     cache: &'a GlyphCache,
     body: String,
-    glyphs: FxHashMap<GlyphKey, Option<usize>>,
+    /// The page-local ids of the glyphs used, per font instance: the font is looked up once
+    /// per text item, not hashed and compared per glyph (FxHash of the whole key and
+    /// `FontInstance::eq` on every glyph were 19M instructions per 100 SOPs).
+    glyphs: Vec<(FontInstance, FxHashMap<u16, Option<usize>>)>,
+    colors: Colors,
     /// Glyphs defined so far (the next one's id).
     defined: usize,
     defs: String,
@@ -148,14 +229,15 @@ pub fn page_svg(page: &Page, cache: &GlyphCache) -> Option<String> {
     let mut writer = Writer {
         cache,
         body: String::with_capacity(64 * 1024),
-        glyphs: FxHashMap::default(),
+        glyphs: Vec::new(),
+        colors: Colors::default(),
         defined: 0,
         defs: String::new(),
     };
     match page.fill_or_white() {
         Some(Paint::Solid(c)) => {
             writer.body.push_str("<path fill=\"");
-            color(&mut writer.body, &c);
+            writer.colors.write(&mut writer.body, &c);
             writer.body.push_str("\" d=\"");
             rect(&mut writer.body, 0.0, 0.0, w, h);
             writer.body.push_str("\"/>");
@@ -164,7 +246,10 @@ pub fn page_svg(page: &Page, cache: &GlyphCache) -> Option<String> {
         None => {}
     }
     writer.frame(&page.frame, Transform::identity())?;
-    let mut svg = head;
+    // One allocation for the whole page (the head grown to take the body was a copy and a
+    // reallocation per page).
+    let mut svg = String::with_capacity(head.len() + writer.body.len() + writer.defs.len() + 32);
+    svg.push_str(&head);
     svg.push_str(&writer.body);
     if !writer.defs.is_empty() {
         svg.push_str("<defs>");
@@ -239,7 +324,7 @@ impl Writer<'_> {
         b.push_str("<g");
         if *fill != Color::BLACK {
             b.push_str(" fill=\"");
-            color(b, fill);
+            self.colors.write(b, fill);
             b.push('"');
         }
         // Font units, y up, to the page's points, y down.
@@ -249,17 +334,20 @@ impl Writer<'_> {
         ));
         matrix(b, &m);
         b.push('>');
+        let font = self.font(&text.font);
         let (mut x, mut y) = (0.0, 0.0);
         for glyph in &text.glyphs {
             let gx = (x + glyph.x_offset.get()) * upem;
             let gy = (y + glyph.y_offset.get()) * upem;
             x += glyph.x_advance.get();
             y += glyph.y_advance.get();
-            let Some(id) = self.glyph(&text.font, glyph.id)? else {
+            let Some(id) = self.glyph(font, glyph.id)? else {
                 continue;
             };
             let b = &mut self.body;
-            let _ = write!(b, "<use xlink:href=\"#g{id}\" x=\"");
+            b.push_str("<use xlink:href=\"#g");
+            uint(b, id as u64);
+            b.push_str("\" x=\"");
             num(b, gx, 2);
             b.push('"');
             if gy != 0.0 {
@@ -273,22 +361,39 @@ impl Writer<'_> {
         Some(())
     }
 
-    /// The page-local id of a glyph (defining it on first use); `Some(None)` for a glyph
-    /// without outline; `None` for one this writer cannot draw (colour, bitmap, SVG glyphs).
-    fn glyph(&mut self, font: &FontInstance, id: u16) -> Option<Option<usize>> {
-        if let Some(known) = self.glyphs.get(&(font.clone(), id)) {
-            return Some(*known);
+    /// The index of `font` in `glyphs` (added on first use).
+    fn font(&mut self, font: &FontInstance) -> usize {
+        match self.glyphs.iter().position(|(f, _)| f == font) {
+            Some(k) => k,
+            None => {
+                self.glyphs.push((font.clone(), FxHashMap::default()));
+                self.glyphs.len() - 1
+            }
         }
-        if !typst::text::color::should_outline(font, ttf_parser::GlyphId(id)) {
+    }
+
+    /// The page-local id of a glyph of the font at `font` in `glyphs` (defining it on first
+    /// use); `Some(None)` for a glyph without outline; `None` for one this writer cannot draw
+    /// (colour, bitmap, SVG glyphs).
+    fn glyph(&mut self, font: usize, id: u16) -> Option<Option<usize>> {
+        let (instance, known) = &mut self.glyphs[font];
+        if let Some(local) = known.get(&id) {
+            return Some(*local);
+        }
+        if !typst::text::color::should_outline(instance, ttf_parser::GlyphId(id)) {
             return None;
         }
-        let local = self.cache.outline(font, id).map(|path| {
+        let local = self.cache.outline(instance, id).map(|path| {
             let n = self.defined;
             self.defined += 1;
-            let _ = write!(self.defs, "<path id=\"g{n}\" d=\"{path}\"/>");
+            self.defs.push_str("<path id=\"g");
+            uint(&mut self.defs, n as u64);
+            self.defs.push_str("\" d=\"");
+            self.defs.push_str(&path);
+            self.defs.push_str("\"/>");
             n
         });
-        self.glyphs.insert((font.clone(), id), local);
+        known.insert(id, local);
         Some(local)
     }
 
@@ -296,7 +401,7 @@ impl Writer<'_> {
         let b = &mut self.body;
         b.push_str("<path fill=\"");
         match &shape.fill {
-            Some(Paint::Solid(c)) => color(b, c),
+            Some(Paint::Solid(c)) => self.colors.write(b, c),
             Some(_) => return None,
             None => b.push_str("none"),
         }
@@ -305,7 +410,7 @@ impl Writer<'_> {
             b.push_str(" fill-rule=\"evenodd\"");
         }
         if let Some(stroke) = &shape.stroke {
-            stroke_attrs(b, stroke)?;
+            stroke_attrs(b, &mut self.colors, stroke)?;
         }
         // A moved shape gets moved coordinates; anything else keeps its own and a transform.
         let origin = if is_translation(&ts) {
@@ -355,12 +460,12 @@ impl Writer<'_> {
 }
 
 /// A stroke's attributes, leaving out SVG's defaults (butt caps, miter joins, limit 4).
-fn stroke_attrs(b: &mut String, stroke: &FixedStroke) -> Option<()> {
+fn stroke_attrs(b: &mut String, colors: &mut Colors, stroke: &FixedStroke) -> Option<()> {
     let Paint::Solid(c) = &stroke.paint else {
         return None;
     };
     b.push_str(" stroke=\"");
-    color(b, c);
+    colors.write(b, c);
     b.push_str("\" stroke-width=\"");
     num(b, stroke.thickness.to_pt(), 3);
     b.push('"');
@@ -417,5 +522,54 @@ mod tests {
             num(&mut out, v, d);
             assert_eq!(out, s, "{v}");
         }
+    }
+
+    #[test]
+    fn integers_and_numbers_written_by_hand_read_as_formatted() {
+        for v in [0, 7, 10, 99, 12_345, u64::MAX] {
+            let mut out = String::from("g");
+            uint(&mut out, v);
+            assert_eq!(out, format!("g{v}"));
+        }
+        // Every decimal count, signs, carries into the integer part, trailing zeros.
+        for k in -3000..3000 {
+            let v = f64::from(k) * 0.0137;
+            for d in 0..=7u32 {
+                let mut out = String::new();
+                num(&mut out, v, d);
+                let scale = 10f64.powi(d as i32);
+                let want = (v * scale).round() / scale;
+                assert_eq!(out.parse::<f64>().unwrap(), want, "{v} {d}");
+                assert!(!out.contains('.') || !out.ends_with('0'), "{out}");
+                assert!(out != "-0", "{v} {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn remembered_colours_are_written_as_to_hex_writes_them() {
+        use typst::visualize::Cmyk;
+        let colours = [
+            Color::BLACK,
+            Color::from_u8(0x12, 0x34, 0x56, 0xff),
+            Color::from_u8(0x12, 0x34, 0x56, 0x80),
+            Color::BLACK,
+            Color::from_u8(0x12, 0x34, 0x56, 0xff),
+            Color::Process(ProcessColor::Cmyk(Cmyk {
+                c: 0.1,
+                m: 0.2,
+                y: 0.3,
+                k: 0.4,
+            })),
+            Color::WHITE,
+        ];
+        let mut colors = Colors::default();
+        for c in &colours {
+            let mut out = String::new();
+            colors.write(&mut out, c);
+            assert_eq!(out, c.to_hex().as_str());
+        }
+        // Black, the sRGB colour with and without alpha, white; CMYK is never remembered.
+        assert_eq!(colors.0.len(), 4);
     }
 }

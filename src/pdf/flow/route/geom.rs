@@ -72,12 +72,16 @@ pub(crate) fn seg_hits_polygon(a: P, b: P, poly: &[P]) -> bool {
     if a.0.max(b.0) < px0 || px1 < a.0.min(b.0) || a.1.max(b.1) < py0 || py1 < a.1.min(b.1) {
         return false;
     }
-    let mut axes: Vec<P> = Vec::with_capacity(poly.len() + 1);
-    for i in 0..poly.len() {
-        let (p, q) = (poly[i], poly[(i + 1) % poly.len()]);
-        axes.push((-(q.1 - p.1), q.0 - p.0));
-    }
-    axes.push((-(b.1 - a.1), b.0 - a.0));
+    // The polygon's edge normals, then the segment's, in that order (worked out as they are
+    // tested rather than gathered in a `Vec`: an allocation for each of the checker's 36,000
+    // tests per 100 SOPs).
+    let n = poly.len();
+    let axes = (0..n)
+        .map(|i| {
+            let (p, q) = (poly[i], poly[(i + 1) % n]);
+            (-(q.1 - p.1), q.0 - p.0)
+        })
+        .chain(std::iter::once((-(b.1 - a.1), b.0 - a.0)));
     for (ax, ay) in axes {
         let len = (ax * ax + ay * ay).sqrt();
         if len < 1e-9 {
