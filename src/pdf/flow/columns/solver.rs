@@ -81,6 +81,9 @@ pub(super) struct Solver<'a> {
     pub(super) best: Vec<[(f64, usize); 3]>,
     /// Per row, its tallest cell at those widths (the symbol left out).
     pub(super) cells: Vec<f64>,
+    /// Where the columns' heights that `best` and `cells` hold start in `pool`, and the
+    /// actor width's bits (`fix`).
+    pub(super) fixed: Option<([usize; COLS], u64)>,
 }
 
 impl<'a> Solver<'a> {
@@ -119,6 +122,7 @@ impl<'a> Solver<'a> {
             levels,
             best: Vec::new(),
             cells: Vec::new(),
+            fixed: None,
         }
     }
 

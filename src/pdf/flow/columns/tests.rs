@@ -306,3 +306,50 @@ fn cells_keep_their_height_up_to_their_span() {
     }
     assert!(checked > 1000 && aliased > 100, "{checked} {aliased}");
 }
+
+/// `fix` from the widths fixed before (only the changed columns' entries updated) must read
+/// like a `fix` from nothing: the same tallest cells, and the same tallest entry outside any
+/// one or two columns, to the bit.
+#[test]
+fn refix_keeps_what_a_full_fix_finds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let mut tried = 0;
+    for s in site.sops() {
+        let t = measure(s);
+        let mut solver = Solver::new(&t, 8.5);
+        let mut w: Widths = std::array::from_fn(|c| solver.minimum(c.min(COLS - 1)));
+        w[ACTOR] = 18.0;
+        solver.fix(&w);
+        // Widen one column, then move width between two, as the solver's rounds do.
+        let steps: [&[(usize, f64)]; 6] = [
+            &[(KEG, 4.0)],
+            &[(KEL, 9.0)],
+            &[(OUT, 12.0), (KEG, -2.0)],
+            &[(KET, 20.0)],
+            &[(WAKTU, 3.0), (KEL, -5.0)],
+            &[(KEG, 30.0), (OUT, -8.0)],
+        ];
+        for step in steps {
+            for &(c, d) in step {
+                w[c] += d;
+            }
+            let short = solver.fix(&w);
+            let mut fresh = Solver::new(&t, 8.5);
+            let full = fresh.fix(&w);
+            assert_eq!(short.0.to_bits(), full.0.to_bits());
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&solver.cells), bits(&fresh.cells), "{}", s.id);
+            for a in [NO, KEG, KEL, WAKTU, OUT, KET] {
+                for b in [NO, KEG, KEL, WAKTU, OUT, KET] {
+                    let (mut x, mut y) = (Vec::new(), Vec::new());
+                    solver.excluding(a, b, &mut x);
+                    fresh.excluding(a, b, &mut y);
+                    assert_eq!(bits(&x), bits(&y), "{} {a} {b}", s.id);
+                    tried += 1;
+                }
+            }
+        }
+    }
+    assert!(tried > 1000, "{tried}");
+}
