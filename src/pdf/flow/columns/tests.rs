@@ -353,3 +353,39 @@ fn refix_keeps_what_a_full_fix_finds() {
     }
     assert!(tried > 1000, "{tried}");
 }
+
+/// A column's heights taken partly from the cells' remembered spans (`Solver::spans`) are
+/// those of every cell worked out afresh, to the bit, whatever order the widths come in.
+#[test]
+fn slot_heights_are_the_cells_heights() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let mut tried = 0;
+    for s in site.sops() {
+        let t = measure(s);
+        let mut solver = Solver::new(&t, 9.0);
+        for w in [30.0, 45.5, 32.0, 61.2, 31.0, 90.0, 44.0, 18.0, 45.0, 20.3] {
+            for c in [KEG, KEL, WAKTU, OUT, KET, ACTOR] {
+                let at = solver.heights(c, w);
+                let fresh: Vec<u64> = if c == ACTOR {
+                    t.heads
+                        .iter()
+                        .map(|h| cell_span(std::slice::from_ref(h), w, 9.0).0.to_bits())
+                        .collect()
+                } else {
+                    t.rows
+                        .iter()
+                        .map(|r| cell_span(&r[c], w, 9.0).0.to_bits())
+                        .collect()
+                };
+                let kept: Vec<u64> = solver.pool[at..at + fresh.len()]
+                    .iter()
+                    .map(|v| v.to_bits())
+                    .collect();
+                assert_eq!(kept, fresh, "{} column {c} at {w}", s.id);
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried > 100, "{tried}");
+}
