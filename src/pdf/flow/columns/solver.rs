@@ -383,8 +383,13 @@ impl<'a> Solver<'a> {
                     continue;
                 }
                 if c == ACTOR {
+                    let now = (self.header(&w), self.symbol_heights(w[ACTOR]));
                     let mut k = 1.0;
                     while k * step * unit <= free && k <= 40.0 {
+                        if self.actor_no_lower(now, &w, w[c] + k * step) {
+                            k += 1.0;
+                            continue;
+                        }
                         let cost = self.cost_actor(fixed, &w, w[c] + k * step);
                         let gain = current - cost;
                         if gain > 1e-6 {

@@ -389,3 +389,42 @@ fn slot_heights_are_the_cells_heights() {
     }
     assert!(tried > 100, "{tried}");
 }
+
+/// An actor width `actor_no_lower` passes over costs no less than the widths it started
+/// from (so it could not have been chosen), and the rows it skips are found on both sides.
+#[test]
+fn actor_widths_passed_over_cannot_gain() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let (mut skipped, mut kept) = (0, 0);
+    for s in site.sops() {
+        let t = measure(s);
+        for size in [8.0, 10.0] {
+            let mut solver = Solver::new(&t, size);
+            let mut w: Widths = std::array::from_fn(|c| solver.minimum(c.min(COLS - 1)));
+            for start in [14.0, 17.0, 20.0] {
+                w[ACTOR] = start;
+                let fixed = solver.fix(&w);
+                let current = solver.cost(&w);
+                let now = (solver.header(&w), solver.symbol_heights(w[ACTOR]));
+                for k in 1..=16 {
+                    let actor = start + k as f64;
+                    let mut t = w;
+                    t[ACTOR] = actor;
+                    let full = solver.cost(&t);
+                    assert_eq!(
+                        solver.cost_actor(fixed, &w, actor).to_bits(),
+                        full.to_bits()
+                    );
+                    if solver.actor_no_lower(now, &w, actor) {
+                        assert!(full >= current, "{} at {actor}", s.id);
+                        skipped += 1;
+                    } else {
+                        kept += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(skipped > 0 && kept > 0, "{skipped} {kept}");
+}
