@@ -16,7 +16,7 @@ use crate::model::sop::{Jenis, Keterkaitan, Sop};
 use crate::model::{Halaman, Site};
 use crate::site::html;
 use crate::site::search::index as search;
-use crate::site::sinonim::{Sinonim, words};
+use crate::site::sinonim::Sinonim;
 
 /// One searchable page.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -65,11 +65,12 @@ pub fn records(site: &Site) -> Vec<SearchRecord> {
         .collect();
     all.extend(site.halaman.iter().map(|h| halaman(site, h)));
     let sinonim = Sinonim::with_project(&site.settings.sinonim);
+    let matcher = sinonim.matcher();
     all.par_iter_mut().for_each(|r| {
         // Forms for the title's words rank like the title; the rest like the text.
-        let in_title = sinonim.extra_terms(&words(&r.title));
-        let in_text: Vec<String> = sinonim
-            .extra_terms(&words(&r.text))
+        let in_title = matcher.extra_terms(&r.title);
+        let in_text: Vec<String> = matcher
+            .extra_terms(&r.text)
             .into_iter()
             .filter(|f| !in_title.contains(f))
             .collect();
@@ -302,10 +303,15 @@ impl Text {
         }
     }
 
-    /// "Label: value."; nothing when the value is blank.
+    /// "Label: value."; nothing when the value is blank. (Joined with `push_str`: `format!`
+    /// was a third of this, 15,554 calls per 200 SOPs.)
     fn labelled(&mut self, label: &str, value: &str) {
         if !value.trim().is_empty() {
-            self.sentence(&format!("{label}: {value}"));
+            let mut s = String::with_capacity(label.len() + 2 + value.len());
+            s.push_str(label);
+            s.push_str(": ");
+            s.push_str(value);
+            self.sentence(&s);
         }
     }
 
@@ -330,15 +336,22 @@ impl Text {
     }
 }
 
+/// `&`, `<` and `>` escaped, the runs between them copied whole (they are ASCII, so never
+/// inside a multi-byte character).
 fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c => out.push(c),
-        }
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let with = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(with);
+        start = i + 1;
     }
+    out.push_str(&s[start..]);
 }
 
 #[cfg(test)]

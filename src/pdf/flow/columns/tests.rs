@@ -306,3 +306,125 @@ fn cells_keep_their_height_up_to_their_span() {
     }
     assert!(checked > 1000 && aliased > 100, "{checked} {aliased}");
 }
+
+/// `fix` from the widths fixed before (only the changed columns' entries updated) must read
+/// like a `fix` from nothing: the same tallest cells, and the same tallest entry outside any
+/// one or two columns, to the bit.
+#[test]
+fn refix_keeps_what_a_full_fix_finds() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let mut tried = 0;
+    for s in site.sops() {
+        let t = measure(s);
+        let mut solver = Solver::new(&t, 8.5);
+        let mut w: Widths = std::array::from_fn(|c| solver.minimum(c.min(COLS - 1)));
+        w[ACTOR] = 18.0;
+        solver.fix(&w);
+        // Widen one column, then move width between two, as the solver's rounds do.
+        let steps: [&[(usize, f64)]; 6] = [
+            &[(KEG, 4.0)],
+            &[(KEL, 9.0)],
+            &[(OUT, 12.0), (KEG, -2.0)],
+            &[(KET, 20.0)],
+            &[(WAKTU, 3.0), (KEL, -5.0)],
+            &[(KEG, 30.0), (OUT, -8.0)],
+        ];
+        for step in steps {
+            for &(c, d) in step {
+                w[c] += d;
+            }
+            let short = solver.fix(&w);
+            let mut fresh = Solver::new(&t, 8.5);
+            let full = fresh.fix(&w);
+            assert_eq!(short.0.to_bits(), full.0.to_bits());
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&solver.cells), bits(&fresh.cells), "{}", s.id);
+            for a in [NO, KEG, KEL, WAKTU, OUT, KET] {
+                for b in [NO, KEG, KEL, WAKTU, OUT, KET] {
+                    let (mut x, mut y) = (Vec::new(), Vec::new());
+                    solver.excluding(a, b, &mut x);
+                    fresh.excluding(a, b, &mut y);
+                    assert_eq!(bits(&x), bits(&y), "{} {a} {b}", s.id);
+                    tried += 1;
+                }
+            }
+        }
+    }
+    assert!(tried > 1000, "{tried}");
+}
+
+/// A column's heights taken partly from the cells' remembered spans (`Solver::spans`) are
+/// those of every cell worked out afresh, to the bit, whatever order the widths come in.
+#[test]
+fn slot_heights_are_the_cells_heights() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let mut tried = 0;
+    for s in site.sops() {
+        let t = measure(s);
+        let mut solver = Solver::new(&t, 9.0);
+        for w in [30.0, 45.5, 32.0, 61.2, 31.0, 90.0, 44.0, 18.0, 45.0, 20.3] {
+            for c in [KEG, KEL, WAKTU, OUT, KET, ACTOR] {
+                let at = solver.heights(c, w);
+                let fresh: Vec<u64> = if c == ACTOR {
+                    t.heads
+                        .iter()
+                        .map(|h| cell_span(std::slice::from_ref(h), w, 9.0).0.to_bits())
+                        .collect()
+                } else {
+                    t.rows
+                        .iter()
+                        .map(|r| cell_span(&r[c], w, 9.0).0.to_bits())
+                        .collect()
+                };
+                let kept: Vec<u64> = solver.pool[at..at + fresh.len()]
+                    .iter()
+                    .map(|v| v.to_bits())
+                    .collect();
+                assert_eq!(kept, fresh, "{} column {c} at {w}", s.id);
+                tried += 1;
+            }
+        }
+    }
+    assert!(tried > 100, "{tried}");
+}
+
+/// An actor width `actor_no_lower` passes over costs no less than the widths it started
+/// from (so it could not have been chosen), and the rows it skips are found on both sides.
+#[test]
+fn actor_widths_passed_over_cannot_gain() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let site = crate::load_and_validate(root).unwrap().site;
+    let (mut skipped, mut kept) = (0, 0);
+    for s in site.sops() {
+        let t = measure(s);
+        for size in [8.0, 10.0] {
+            let mut solver = Solver::new(&t, size);
+            let mut w: Widths = std::array::from_fn(|c| solver.minimum(c.min(COLS - 1)));
+            for start in [14.0, 17.0, 20.0] {
+                w[ACTOR] = start;
+                let fixed = solver.fix(&w);
+                let current = solver.cost(&w);
+                let now = (solver.header(&w), solver.symbol_heights(w[ACTOR]));
+                for k in 1..=16 {
+                    let actor = start + k as f64;
+                    let mut t = w;
+                    t[ACTOR] = actor;
+                    let full = solver.cost(&t);
+                    assert_eq!(
+                        solver.cost_actor(fixed, &w, actor).to_bits(),
+                        full.to_bits()
+                    );
+                    if solver.actor_no_lower(now, &w, actor) {
+                        assert!(full >= current, "{} at {actor}", s.id);
+                        skipped += 1;
+                    } else {
+                        kept += 1;
+                    }
+                }
+            }
+        }
+    }
+    assert!(skipped > 0 && kept > 0, "{skipped} {kept}");
+}
