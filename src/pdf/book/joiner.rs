@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::copy::{Scanned, copy, scan};
+use super::dedup::Contents;
 use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter};
 use super::stamping::Stamping;
 use super::strings::{decode_string, literal, prefix_ids, prefixed, text_bytes};
@@ -34,8 +36,10 @@ pub(super) struct Joiner<'a> {
     /// The decree part's catalog entries kept in the book, with new references.
     catalog: Vec<(&'a [u8], Vec<u8>)>,
     info: Option<u32>,
-    /// Streams already written, by the hash of their content (see `content_key`).
-    streams: HashMap<[u8; 32], u32>,
+    /// The content of every stream met (`dedup`).
+    contents: Contents<'a>,
+    /// Streams already written, by their content's id.
+    streams: HashMap<u32, u32>,
     /// The daftar isi's link annotations, written once the pages they open exist: number,
     /// the annotation without its closing `>>`, book page opened (from 1).
     links: Vec<(u32, Vec<u8>, usize)>,
@@ -63,6 +67,7 @@ impl<'a> Joiner<'a> {
             role_map: Vec::new(),
             catalog: Vec::new(),
             info: None,
+            contents: Contents::default(),
             streams: HashMap::new(),
             links: Vec::new(),
         }
@@ -164,11 +169,13 @@ impl<'a> Joiner<'a> {
             }
             queue.extend(info);
         }
-        // Number every reachable object once, keeping what was read for the writing below. A
-        // stream the book already holds (the logo on every SOP's identity page, a colour
-        // profile) takes the number of that copy.
-        let mut objects = Vec::new();
+        // Number every reachable object once, keeping where it is and what the writing below
+        // asks of it (read in one pass, without a tree: `copy`). A stream the book already
+        // holds (the logo on every SOP's identity page, a colour profile) takes the number of
+        // that copy.
+        let mut objects: Vec<(u32, Scanned<'a>)> = Vec::new();
         let mut keys = HashMap::new();
+        let (mut scratch, mut refs) = (Vec::new(), Vec::new());
         while let Some(old) = queue.pop() {
             let m = map
                 .get_mut(slot(old))
@@ -176,9 +183,11 @@ impl<'a> Joiner<'a> {
             if *m != 0 {
                 continue;
             }
-            let obj = file.object(old)?;
+            scratch.clear();
+            refs.clear();
+            let obj = scan(file, old, &mut scratch, &mut refs)?;
             let key = match obj.stream {
-                Some(_) => content_key(file, old, 0, &mut keys)?,
+                Some(_) => self.contents.key(file, old, 0, &mut keys)?,
                 None => None,
             };
             if let Some(&n) = key.and_then(|k| self.streams.get(&k)) {
@@ -190,7 +199,7 @@ impl<'a> Joiner<'a> {
             if let Some(k) = key {
                 self.streams.insert(k, n);
             }
-            obj.value.refs(&mut queue);
+            queue.extend(&refs);
             objects.push((old, obj));
         }
         // In the source's order, so the output does not depend on the walk.
@@ -203,17 +212,37 @@ impl<'a> Joiner<'a> {
         let stamping = self.stamp.as_ref().filter(|_| title.is_some());
         let mut resource_objects = Vec::new();
         if stamping.is_some() {
-            for (old, obj) in &objects {
+            for (old, _) in &objects {
                 if is_page(*old)
-                    && let Some(r) = obj.value.as_dict().and_then(|d| d.get_ref(b"Resources"))
+                    && let Some(r) = file.object(*old)?.value.as_dict().and_then(|d| d.get_ref(b"Resources"))
                 {
                     resource_objects.push(r);
                 }
             }
         }
         let first_page = self.pages.len();
-        for (old, mut obj) in objects {
+        for (old, scanned) in objects {
             let new = lookup(old);
+            let f = &scanned.facts;
+            // Only what changes beyond its references is read into a tree; the rest (nearly
+            // all: structure elements, fonts, content streams) is copied in one pass.
+            let tree = is_page(old)
+                || resource_objects.contains(&old)
+                || f.is(b"Annot")
+                || (f.is(b"StructElem") && tops.contains(&old))
+                || (f.is(b"Metadata") && !f.filter && scanned.stream.is_some());
+            if !tree {
+                if Some(old) == info && f.dict {
+                    self.info = Some(new);
+                }
+                let prefix = if f.is(b"StructElem") { id_prefix } else { "" };
+                let stream = scanned.stream;
+                self.w.write_with(new, stream, |buf| {
+                    copy(file, scanned.at, buf, &map, prefix.as_bytes(), stream.map(<[u8]>::len))
+                })?;
+                continue;
+            }
+            let mut obj = file.object(old)?;
             if let (Some(st), Obj::Dict(d)) = (stamping, &mut obj.value) {
                 if resource_objects.contains(&old) {
                     d.set(b"XObject", Obj::Owned(st.xobjects(d, file, &lookup)?));
@@ -485,55 +514,6 @@ fn shift(d: &mut Dict, key: &[u8], by: i64) {
     if let Some(Obj::Int(n)) = d.get_mut(key) {
         *n += by;
     }
-}
-
-/// The hash of a stream's content: its dictionary with every reference replaced by the
-/// hash of what it refers to, and its bytes. Two streams with the same key are the same
-/// resource, whatever their object numbers. None for what must stay apart: anything tied to
-/// a page or to the structure tree, or nested deeper than a resource ever is.
-fn content_key(
-    file: &PdfFile,
-    num: u32,
-    depth: usize,
-    memo: &mut HashMap<u32, Option<[u8; 32]>>,
-) -> Result<Option<[u8; 32]>, String> {
-    use sha2::{Digest, Sha256};
-    if let Some(&k) = memo.get(&num) {
-        return Ok(k);
-    }
-    if depth > 8 {
-        return Ok(None);
-    }
-    // Marks the object as in progress: a reference cycle yields no key.
-    memo.insert(num, None);
-    let obj = file.object(num)?;
-    if let Obj::Dict(d) = &obj.value
-        && (d.get(b"StructParent").is_some()
-            || d.get(b"StructParents").is_some()
-            || d.has_name(b"Type", b"Page")
-            || d.has_name(b"Type", b"StructElem"))
-    {
-        return Ok(None);
-    }
-    let mut h = Sha256::new();
-    let mut bytes = Vec::new();
-    obj.value.write(&mut bytes, &|_| 0);
-    h.update(&bytes);
-    let mut refs = Vec::new();
-    obj.value.refs(&mut refs);
-    for r in refs {
-        match content_key(file, r, depth + 1, memo)? {
-            Some(k) => h.update(k),
-            None => return Ok(None),
-        }
-    }
-    if let Some(data) = obj.stream {
-        h.update(b"stream");
-        h.update(data);
-    }
-    let key = Some(<[u8; 32]>::from(h.finalize()));
-    memo.insert(num, key);
-    Ok(key)
 }
 
 /// The XMP packet with `<xmpTPg:NPages>` set to the book's page count.

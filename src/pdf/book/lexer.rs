@@ -3,7 +3,7 @@
 
 use super::pdf_file::{Dict, Obj, ReadError};
 
-fn parse_int(word: &[u8]) -> Option<i64> {
+pub(super) fn parse_int(word: &[u8]) -> Option<i64> {
     let (negative, digits) = match word.split_first()? {
         (b'-', rest) => (true, rest),
         (b'+', rest) => (false, rest),
@@ -60,7 +60,12 @@ impl<'a> Lexer<'a> {
         Lexer { data, pos }
     }
 
-    fn peek(&self) -> Option<u8> {
+    /// The whole input.
+    pub(super) fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    pub(super) fn peek(&self) -> Option<u8> {
         self.data.get(self.pos).copied()
     }
 
@@ -95,7 +100,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn regular(&mut self) -> &'a [u8] {
+    pub(super) fn regular(&mut self) -> &'a [u8] {
         let start = self.pos;
         let len = self.data[start..]
             .iter()

@@ -45,6 +45,8 @@
 //!   to compare `keputusan.pdf` byte for byte.
 
 pub mod classic;
+mod copy;
+mod dedup;
 mod joiner;
 mod lexer;
 pub(crate) mod pdf_file;

@@ -159,7 +159,7 @@ impl<'a> Obj<'a> {
 }
 
 /// Writes an integer in decimal without an intermediate string.
-fn push_int(out: &mut Vec<u8>, n: i64) {
+pub(super) fn push_int(out: &mut Vec<u8>, n: i64) {
     if n < 0 {
         out.push(b'-');
     }
@@ -232,7 +232,7 @@ impl<'a> PdfFile<'a> {
     }
 
     /// Where object `num` starts.
-    fn offset(&self, num: u32) -> Result<usize, ReadError> {
+    pub(super) fn offset(&self, num: u32) -> Result<usize, ReadError> {
         self.offsets
             .get(num as usize)
             .copied()
@@ -277,6 +277,11 @@ impl<'a> PdfFile<'a> {
             );
         }
         Ok(Object { value, stream })
+    }
+
+    /// The file's bytes.
+    pub(super) fn data(&self) -> &'a [u8] {
+        self.data
     }
 
     /// A reader of the objects at `offsets` (index = object number), without a trailer: for
@@ -436,6 +441,27 @@ impl PdfWriter {
             _ => value.write(&mut self.buf, map),
         }
         self.buf.extend_from_slice(b"\nendobj\n\n");
+    }
+
+    /// Writes object `num` whose value `value` writes into the buffer (a stream's dictionary
+    /// with its `Length` already that of `stream`), then the stream's data.
+    pub(crate) fn write_with<E>(
+        &mut self,
+        num: u32,
+        stream: Option<&[u8]>,
+        value: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.offsets[num as usize] = Some(self.buf.len());
+        push_int(&mut self.buf, i64::from(num));
+        self.buf.extend_from_slice(b" 0 obj\n");
+        value(&mut self.buf)?;
+        if let Some(data) = stream {
+            self.buf.extend_from_slice(b"\nstream\n");
+            self.buf.extend_from_slice(data);
+            self.buf.extend_from_slice(b"\nendstream");
+        }
+        self.buf.extend_from_slice(b"\nendobj\n\n");
+        Ok(())
     }
 
     /// Writes the cross-reference table and the trailer; every allocated object must have been
