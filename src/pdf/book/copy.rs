@@ -47,18 +47,33 @@ pub(super) struct Scanned<'a> {
     pub(super) facts: Facts<'a>,
     /// The stream data, as stored.
     pub(super) stream: Option<&'a [u8]>,
-    /// Where its value starts (after `obj`): what `copy` reads.
-    pub(super) at: usize,
+    /// Where its value starts.
+    at: usize,
+    /// Where `scan` wrote it in its `out`.
+    text: std::ops::Range<usize>,
+    /// Whether that text is the copy but for its `Span`s: not for a stream whose `Length`
+    /// is a reference.
+    ready: bool,
 }
 
-/// Reads object `num` of `file` as `PdfFile::object` does (same errors): appends its value,
-/// written with every reference as `0`, to `out` (what `content_key` hashes) and its
-/// references, in order, to `refs`.
+/// A part of an object's text (`Scanned::text`) that the copy changes: a reference (its
+/// number) or, with `None`, a structure id string (see `copy`).
+#[derive(Clone, Copy)]
+pub(super) struct Span {
+    start: usize,
+    end: usize,
+    pub(super) reference: Option<u32>,
+}
+
+/// Reads object `num` of `file` as `PdfFile::object` does (same errors): appends its value
+/// to `out`, written as `Obj::write` writes it with every reference kept (`keep`) or written
+/// as `0` (what `dedup` compares), and its `Span`s to `spans` (the references in order).
 pub(super) fn scan<'a>(
     file: &PdfFile<'a>,
     num: u32,
     out: &mut Vec<u8>,
-    refs: &mut Vec<u32>,
+    spans: &mut Vec<Span>,
+    keep: bool,
 ) -> Result<Scanned<'a>, ReadError> {
     let data = file.data();
     let at = file.offset(num)?;
@@ -69,18 +84,25 @@ pub(super) fn scan<'a>(
     if n != i64::from(num) || !lx.keyword(b"obj") {
         return Err(format!("objek {num} tidak sah"));
     }
+    lx.skip_ws();
     let at = lx.pos;
+    let mark = out.len();
     let mut c = Copier {
         lx,
         out,
         map: &[],
-        refs,
+        keep,
+        spans,
         prefix: &[],
         length: None,
         facts: Facts::default(),
     };
     c.value(0, Ctx::Top)?;
-    let Copier { mut lx, facts, .. } = c;
+    let Copier {
+        mut lx, facts, out, ..
+    } = c;
+    let text = mark..out.len();
+    let mut ready = keep;
     lx.skip_ws();
     let mut stream = None;
     if lx.keyword(b"stream") {
@@ -100,37 +122,87 @@ pub(super) fn scan<'a>(
             _ => return Err(format!("aliran objek {num} tanpa panjang")),
         };
         let len = usize::try_from(len).map_err(|_| "panjang aliran tidak sah")?;
+        // The copy writes the data's length: the same bytes only for a direct length.
+        ready &= matches!(facts.length, Some(Obj::Int(_)));
         stream = Some(
             data.get(lx.pos..lx.pos + len)
                 .ok_or_else(|| format!("aliran objek {num} terpotong"))?,
         );
     }
-    Ok(Scanned { facts, stream, at })
+    Ok(Scanned {
+        facts,
+        stream,
+        at,
+        text,
+        ready,
+    })
 }
 
-/// Writes the value that starts at `at` in `file` (`Scanned::at`) to `out`, every reference
-/// `n` as `map[n]` (0 past its end); a string `ID` of the dictionary and the string
-/// `Headers` of its attributes (`A`) get `prefix` (a structure element's ids, as
-/// `prefix_ids` does); a stream's `Length` becomes `length`.
+/// Writes object `obj` of `file` to `out`, every reference `n` as `map[n]` (0 past its end);
+/// a string `ID` of the dictionary and the string `Headers` of its attributes (`A`) get
+/// `prefix` (a structure element's ids, as `prefix_ids` does); a stream's `Length` becomes
+/// its data's length. `text` is where `scan` wrote (with `keep`), `spans` the object's spans.
 pub(super) fn copy(
     file: &PdfFile,
-    at: usize,
+    obj: &Scanned,
+    text: &[u8],
+    spans: &[Span],
     out: &mut Vec<u8>,
     map: &[u32],
     prefix: &[u8],
-    length: Option<usize>,
 ) -> Result<(), ReadError> {
-    let mut refs = Vec::new();
+    if obj.ready {
+        // The text scanned, its spans replaced: no second pass over the syntax.
+        let data = text;
+        let mut at = obj.text.start;
+        for span in spans {
+            out.extend_from_slice(&data[at..span.start]);
+            let raw = &data[span.start..span.end];
+            match span.reference {
+                Some(n) => {
+                    let new = map.get(n as usize).copied().unwrap_or(0);
+                    push_int(out, i64::from(new));
+                    out.extend_from_slice(b" 0 R");
+                }
+                None => prefixed(out, raw, prefix),
+            }
+            at = span.end;
+        }
+        out.extend_from_slice(&data[at..obj.text.end]);
+        return Ok(());
+    }
+    let mut spans = Vec::new();
     let mut c = Copier {
-        lx: Lexer::new(file.data(), at),
+        lx: Lexer::new(file.data(), obj.at),
         out,
         map,
-        refs: &mut refs,
+        keep: false,
+        spans: &mut spans,
         prefix,
-        length,
+        length: obj.stream.map(<[u8]>::len),
         facts: Facts::default(),
     };
     c.value(0, Ctx::Top).map(drop)
+}
+
+/// A structure id string `raw` with `prefix` (none when empty), as `prefix_ids` writes it.
+fn prefixed(out: &mut Vec<u8>, raw: &[u8], prefix: &[u8]) {
+    let special = |b: &u8| matches!(b, b'(' | b')' | b'\\' | b'\r' | b'\n');
+    if prefix.is_empty() {
+        out.extend_from_slice(raw);
+    } else if raw.first() == Some(&b'(')
+        && !raw[1..raw.len() - 1].iter().any(special)
+        && !prefix.iter().any(special)
+    {
+        // Nothing to escape or undo: `literal` would write the same.
+        out.push(b'(');
+        out.extend_from_slice(prefix);
+        out.extend_from_slice(&raw[1..]);
+    } else {
+        let mut id = prefix.to_vec();
+        id.extend(decode_string(raw));
+        out.extend_from_slice(&literal(&id));
+    }
 }
 
 /// Where a value sits, for the entries that change or are reported.
@@ -162,7 +234,9 @@ struct Copier<'a, 'x> {
     lx: Lexer<'a>,
     out: &'x mut Vec<u8>,
     map: &'x [u32],
-    refs: &'x mut Vec<u32>,
+    /// References written with their own numbers (else through `map`).
+    keep: bool,
+    spans: &'x mut Vec<Span>,
     prefix: &'x [u8],
     length: Option<usize>,
     facts: Facts<'a>,
@@ -254,10 +328,18 @@ impl<'a> Copier<'a, '_> {
                     let generation = self.lx.regular();
                     if !generation.is_empty() && self.lx.keyword(b"R") {
                         let num = u32::try_from(n).map_err(|_| "rujukan tidak sah")?;
-                        self.refs.push(num);
-                        let new = self.map.get(num as usize).copied().unwrap_or(0);
+                        let new = match self.keep {
+                            true => num,
+                            false => self.map.get(num as usize).copied().unwrap_or(0),
+                        };
+                        let start = self.out.len();
                         push_int(self.out, i64::from(new));
                         self.out.extend_from_slice(b" 0 R");
+                        self.spans.push(Span {
+                            start,
+                            end: self.out.len(),
+                            reference: Some(num),
+                        });
                         return Ok(Kind::Ref(num));
                     }
                 }
@@ -282,11 +364,15 @@ impl<'a> Copier<'a, '_> {
     }
 
     /// A string as written, or prefixed as a structure id.
-    fn string(&mut self, raw: &[u8], ctx: Ctx) {
-        if ctx == Ctx::Id && !self.prefix.is_empty() {
-            let mut id = self.prefix.to_vec();
-            id.extend(decode_string(raw));
-            self.out.extend_from_slice(&literal(&id));
+    fn string(&mut self, raw: &'a [u8], ctx: Ctx) {
+        if ctx == Ctx::Id {
+            let start = self.out.len();
+            prefixed(self.out, raw, self.prefix);
+            self.spans.push(Span {
+                start,
+                end: self.out.len(),
+                reference: None,
+            });
         } else {
             self.out.extend_from_slice(raw);
         }
@@ -300,7 +386,6 @@ impl<'a> Copier<'a, '_> {
         }
         // An attribute dictionary: `A` itself or an item of an `A` array.
         let attrs = matches!(ctx, Ctx::Attrs | Ctx::AttrItem);
-        let prefixing = !self.prefix.is_empty();
         // Keys already met, so only the first of each counts (as `Dict::get` finds it).
         let (mut seen_type, mut seen_length, mut seen_id, mut seen_a, mut seen_headers) =
             (false, false, false, false, false);
@@ -358,11 +443,11 @@ impl<'a> Copier<'a, '_> {
                     }
                     b"StructParent" | b"StructParents" => self.facts.struct_parent = true,
                     b"Filter" => self.facts.filter = true,
-                    b"ID" if prefixing && !seen_id => {
+                    b"ID" if !seen_id => {
                         seen_id = true;
                         inner = Ctx::Id;
                     }
-                    b"A" if prefixing && !seen_a => {
+                    b"A" if !seen_a => {
                         seen_a = true;
                         inner = Ctx::Attrs;
                     }

@@ -70,13 +70,14 @@ impl<'a> Contents<'a> {
         // Marks the object as in progress: a reference cycle yields no key.
         memo.insert(num, None);
         let mut value = Vec::new();
-        let mut refs = Vec::new();
-        let obj = scan(file, num, &mut value, &mut refs)?;
+        let mut spans = Vec::new();
+        let obj = scan(file, num, &mut value, &mut spans, false)?;
+        let refs = spans.iter().filter_map(|s| s.reference);
         let f = &obj.facts;
         if f.struct_parent || f.is(b"Page") || f.is(b"StructElem") {
             return Ok(None);
         }
-        let mut kids = Vec::with_capacity(refs.len());
+        let mut kids = Vec::with_capacity(spans.len());
         for r in refs {
             match self.key(file, r, depth + 1, memo)? {
                 Some(k) => kids.push(k),

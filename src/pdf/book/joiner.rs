@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::copy::{Scanned, copy, scan};
+use super::copy::{Scanned, Span, copy, scan};
 use super::dedup::Contents;
 use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter};
 use super::stamping::Stamping;
@@ -173,9 +173,12 @@ impl<'a> Joiner<'a> {
         // asks of it (read in one pass, without a tree: `copy`). A stream the book already
         // holds (the logo on every SOP's identity page, a colour profile) takes the number of
         // that copy.
-        let mut objects: Vec<(u32, Scanned<'a>)> = Vec::new();
+        // Each object with the range of its spans in `spans`.
+        let mut objects: Vec<(u32, Scanned<'a>, std::ops::Range<usize>)> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
         let mut keys = HashMap::new();
-        let (mut scratch, mut refs) = (Vec::new(), Vec::new());
+        // The objects' text as the copy writes it but for their spans (`copy::scan`).
+        let mut text = Vec::with_capacity(file.byte_len() / 2);
         while let Some(old) = queue.pop() {
             let m = map
                 .get_mut(slot(old))
@@ -183,15 +186,16 @@ impl<'a> Joiner<'a> {
             if *m != 0 {
                 continue;
             }
-            scratch.clear();
-            refs.clear();
-            let obj = scan(file, old, &mut scratch, &mut refs)?;
+            let (from, mark) = (spans.len(), text.len());
+            let obj = scan(file, old, &mut text, &mut spans, true)?;
             let key = match obj.stream {
                 Some(_) => self.contents.key(file, old, 0, &mut keys)?,
                 None => None,
             };
             if let Some(&n) = key.and_then(|k| self.streams.get(&k)) {
                 map[slot(old)] = n;
+                spans.truncate(from);
+                text.truncate(mark);
                 continue;
             }
             let n = self.w.alloc();
@@ -199,11 +203,11 @@ impl<'a> Joiner<'a> {
             if let Some(k) = key {
                 self.streams.insert(k, n);
             }
-            queue.extend(&refs);
-            objects.push((old, obj));
+            queue.extend(spans[from..].iter().filter_map(|s| s.reference));
+            objects.push((old, obj, from..spans.len()));
         }
         // In the source's order, so the output does not depend on the walk.
-        objects.sort_unstable_by_key(|(old, _)| *old);
+        objects.sort_unstable_by_key(|(old, ..)| *old);
         let lookup = |n: u32| map.get(slot(n)).copied().unwrap_or(0);
         let page_index: HashMap<u32, usize> =
             src.pages.iter().enumerate().map(|(k, &p)| (p, k)).collect();
@@ -212,7 +216,7 @@ impl<'a> Joiner<'a> {
         let stamping = self.stamp.as_ref().filter(|_| title.is_some());
         let mut resource_objects = Vec::new();
         if stamping.is_some() {
-            for (old, _) in &objects {
+            for (old, ..) in &objects {
                 if is_page(*old)
                     && let Some(r) = file.object(*old)?.value.as_dict().and_then(|d| d.get_ref(b"Resources"))
                 {
@@ -221,7 +225,7 @@ impl<'a> Joiner<'a> {
             }
         }
         let first_page = self.pages.len();
-        for (old, scanned) in objects {
+        for (old, scanned, range) in objects {
             let new = lookup(old);
             let f = &scanned.facts;
             // Only what changes beyond its references is read into a tree; the rest (nearly
@@ -236,9 +240,9 @@ impl<'a> Joiner<'a> {
                     self.info = Some(new);
                 }
                 let prefix = if f.is(b"StructElem") { id_prefix } else { "" };
-                let stream = scanned.stream;
-                self.w.write_with(new, stream, |buf| {
-                    copy(file, scanned.at, buf, &map, prefix.as_bytes(), stream.map(<[u8]>::len))
+                let spans = &spans[range];
+                self.w.write_with(new, scanned.stream, |buf| {
+                    copy(file, &scanned, &text, spans, buf, &map, prefix.as_bytes())
                 })?;
                 continue;
             }
