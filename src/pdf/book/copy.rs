@@ -78,11 +78,13 @@ pub(super) fn scan<'a>(
     let data = file.data();
     let at = file.offset(num)?;
     let mut lx = Lexer::new(data, at);
-    let (Obj::Int(n), Obj::Int(_)) = (lx.obj()?, lx.obj()?) else {
-        return Err(format!("objek {num} tidak sah"));
-    };
-    if n != i64::from(num) || !lx.keyword(b"obj") {
-        return Err(format!("objek {num} tidak sah"));
+    if !lx.header(num) {
+        let (Obj::Int(n), Obj::Int(_)) = (lx.obj()?, lx.obj()?) else {
+            return Err(format!("objek {num} tidak sah"));
+        };
+        if n != i64::from(num) || !lx.keyword(b"obj") {
+            return Err(format!("objek {num} tidak sah"));
+        }
     }
     lx.skip_ws();
     let at = lx.pos;
@@ -183,6 +185,15 @@ pub(super) fn copy(
         facts: Facts::default(),
     };
     c.value(0, Ctx::Top).map(drop)
+}
+
+/// Integer `n` as `Obj::write` writes it: `word`, its bytes, when that is already the same.
+fn int(out: &mut Vec<u8>, word: &[u8], n: i64) {
+    if n > 0 && word[0] != b'0' && word.iter().all(u8::is_ascii_digit) {
+        out.extend_from_slice(word);
+    } else {
+        push_int(out, n);
+    }
 }
 
 /// A structure id string `raw` with `prefix` (none when empty), as `prefix_ids` writes it.
@@ -328,12 +339,13 @@ impl<'a> Copier<'a, '_> {
                     let generation = self.lx.regular();
                     if !generation.is_empty() && self.lx.keyword(b"R") {
                         let num = u32::try_from(n).map_err(|_| "rujukan tidak sah")?;
-                        let new = match self.keep {
-                            true => num,
-                            false => self.map.get(num as usize).copied().unwrap_or(0),
-                        };
                         let start = self.out.len();
-                        push_int(self.out, i64::from(new));
+                        if self.keep {
+                            int(self.out, word, n);
+                        } else {
+                            let new = self.map.get(num as usize).copied().unwrap_or(0);
+                            push_int(self.out, i64::from(new));
+                        }
                         self.out.extend_from_slice(b" 0 R");
                         self.spans.push(Span {
                             start,
@@ -344,7 +356,7 @@ impl<'a> Copier<'a, '_> {
                     }
                 }
                 self.lx.pos = save;
-                push_int(self.out, n);
+                int(self.out, word, n);
                 Ok(Kind::Int(n))
             }
             _ => {

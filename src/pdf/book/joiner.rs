@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::copy::{Scanned, Span, copy, scan};
 use super::dedup::Contents;
-use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter};
+use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter, push_int};
 use super::stamping::Stamping;
 use super::strings::{decode_string, literal, prefix_ids, prefixed, text_bytes};
 use super::trees::{name_tree, number_tree};
@@ -375,7 +375,8 @@ impl<'a> Joiner<'a> {
             if k > 0 {
                 root.push(b' ');
             }
-            root.extend_from_slice(format!("{key} ").as_bytes());
+            push_int(&mut root, *key);
+            root.push(b' ');
             root.extend_from_slice(value);
         }
         root.extend_from_slice(format!("]>>/ParentTreeNextKey {}", self.next_key).as_bytes());
@@ -386,7 +387,9 @@ impl<'a> Joiner<'a> {
                     root.push(b' ');
                 }
                 root.extend_from_slice(&literal(name));
-                root.extend_from_slice(format!(" {num} 0 R").as_bytes());
+                root.push(b' ');
+                push_int(&mut root, i64::from(*num));
+                root.extend_from_slice(b" 0 R");
             }
             root.extend_from_slice(b"]>>");
         }

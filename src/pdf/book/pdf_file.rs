@@ -468,12 +468,22 @@ impl PdfWriter {
     /// written.
     pub(crate) fn finish(mut self, trailer: &Dict) -> Result<Vec<u8>, String> {
         let xref = self.buf.len();
-        let mut table = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len());
+        let table = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len());
+        self.buf.extend_from_slice(table.as_bytes());
+        // One line per object, without `format!` (a book has tens of thousands of objects).
         for (num, off) in self.offsets.iter().enumerate().skip(1) {
             let off = off.ok_or_else(|| format!("objek {num} tidak ditulis"))?;
-            table.push_str(&format!("{off:010} 00000 n\r\n"));
+            let mut line = *b"0000000000 00000 n\r\n";
+            let mut v = off;
+            for k in (0..10).rev() {
+                line[k] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            if v > 0 {
+                return Err("berkas terlalu besar untuk tabel xref".into());
+            }
+            self.buf.extend_from_slice(&line);
         }
-        self.buf.extend_from_slice(table.as_bytes());
         self.buf.extend_from_slice(b"trailer\n");
         let mut trailer = trailer.clone();
         trailer.set(b"Size", Obj::Int(self.offsets.len() as i64));
