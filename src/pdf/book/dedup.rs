@@ -9,7 +9,6 @@
 //! a stream's length and its first and last 256 bytes and compares the rest only for a
 //! candidate, which for a resource that is really shared is one `memcmp`.
 
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHashMap;
@@ -59,7 +58,7 @@ impl<'a> Contents<'a> {
         file: &PdfFile<'a>,
         num: u32,
         depth: usize,
-        memo: &mut HashMap<u32, Option<u32>>,
+        memo: &mut FxHashMap<u32, Option<u32>>,
     ) -> Result<Option<u32>, ReadError> {
         if let Some(&k) = memo.get(&num) {
             return Ok(k);
@@ -93,5 +92,41 @@ impl<'a> Contents<'a> {
         let key = Some(*self.ids.entry(content).or_insert(next));
         memo.insert(num, key);
         Ok(key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::book::copy::tests::file_of;
+
+    #[test]
+    fn equal_content_shares_an_id_across_files_and_numbers() {
+        let long = "x".repeat(300);
+        let a = file_of(&[
+            &format!("<</Length 600/ColorSpace 2 0 R>>\nstream\n{long}{long}\nendstream"),
+            "[/ICCBased 3 0 R]",
+            "<</N 3/Length 4>>\nstream\nicc!\nendstream",
+            // Same length, same first and last 256 bytes, one byte apart in the middle.
+            &format!("<</Length 600/ColorSpace 2 0 R>>\nstream\n{}y{}\nendstream", &long[1..], long),
+            "<</Length 4/StructParent 1>>\nstream\nicc!\nendstream",
+        ]);
+        let b = file_of(&[
+            "[/ICCBased 2 0 R]",
+            "<</N 3/Length 4>>\nstream\nicc!\nendstream",
+            &format!("<</Length 600/ColorSpace 1 0 R>>\nstream\n{long}{long}\nendstream"),
+        ]);
+        let (a, b) = (PdfFile::parse(&a).unwrap(), PdfFile::parse(&b).unwrap());
+        let mut c = Contents::default();
+        let (mut ma, mut mb) = (FxHashMap::default(), FxHashMap::default());
+        let image_a = c.key(&a, 1, 0, &mut ma).unwrap();
+        let image_b = c.key(&b, 3, 0, &mut mb).unwrap();
+        assert!(image_a.is_some());
+        assert_eq!(image_a, image_b);
+        assert_eq!(c.key(&a, 3, 0, &mut ma).unwrap(), c.key(&b, 2, 0, &mut mb).unwrap());
+        let other = c.key(&a, 4, 0, &mut ma).unwrap();
+        assert!(other.is_some() && other != image_a);
+        // Tied to the structure tree: never shared.
+        assert_eq!(c.key(&a, 5, 0, &mut ma).unwrap(), None);
     }
 }

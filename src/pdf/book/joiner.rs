@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use super::copy::{Scanned, Span, copy, scan};
 use super::dedup::Contents;
 use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter, push_int};
@@ -176,7 +178,7 @@ impl<'a> Joiner<'a> {
         // Each object with the range of its spans in `spans`.
         let mut objects: Vec<(u32, Scanned<'a>, std::ops::Range<usize>)> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
-        let mut keys = HashMap::new();
+        let mut keys = FxHashMap::default();
         // The objects' text as the copy writes it but for their spans (`copy::scan`).
         let mut text = Vec::with_capacity(file.byte_len() / 2);
         while let Some(old) = queue.pop() {
@@ -209,7 +211,8 @@ impl<'a> Joiner<'a> {
         // In the source's order, so the output does not depend on the walk.
         objects.sort_unstable_by_key(|(old, ..)| *old);
         let lookup = |n: u32| map.get(slot(n)).copied().unwrap_or(0);
-        let page_index: HashMap<u32, usize> =
+        // Asked of every object: a fast hash (`FxHashMap`) rather than SipHash.
+        let page_index: FxHashMap<u32, usize> =
             src.pages.iter().enumerate().map(|(k, &p)| (p, k)).collect();
         let is_page = |n: u32| page_index.contains_key(&n);
         // The parts' pages get the book's page numbers, the decree part has its own.
