@@ -497,11 +497,19 @@ pub(super) mod tests {
             out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", k + 1).as_bytes());
         }
         let xref = out.len();
-        out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes());
+        out.extend_from_slice(
+            format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
+        );
         for off in offsets {
             out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
         }
-        out.extend_from_slice(format!("trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF", objects.len() + 1).as_bytes());
+        out.extend_from_slice(
+            format!(
+                "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF",
+                objects.len() + 1
+            )
+            .as_bytes(),
+        );
         out
     }
 
@@ -518,7 +526,8 @@ pub(super) mod tests {
             }
         }
         let mut out = Vec::new();
-        obj.value.write(&mut out, &|n| map.get(n as usize).copied().unwrap_or(0));
+        obj.value
+            .write(&mut out, &|n| map.get(n as usize).copied().unwrap_or(0));
         out
     }
 
@@ -542,13 +551,24 @@ pub(super) mod tests {
             for num in 1..=ODD.len() as u32 {
                 let (mut text, mut spans) = (Vec::new(), Vec::new());
                 let obj = scan(&file, num, &mut text, &mut spans, true).unwrap();
-                let kind = if obj.facts.is(b"StructElem") { prefix } else { "" };
+                let kind = if obj.facts.is(b"StructElem") {
+                    prefix
+                } else {
+                    ""
+                };
                 let want = by_tree(&file, num, &map, kind);
                 let mut got = Vec::new();
                 copy(&file, &obj, &text, &spans, &mut got, &map, kind.as_bytes()).unwrap();
-                assert_eq!(String::from_utf8_lossy(&got), String::from_utf8_lossy(&want), "object {num}, prefix {prefix:?}");
+                assert_eq!(
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&want),
+                    "object {num}, prefix {prefix:?}"
+                );
                 // The second pass over the syntax, taken when the text cannot be used.
-                let slow = Scanned { ready: false, ..obj };
+                let slow = Scanned {
+                    ready: false,
+                    ..obj
+                };
                 let mut got = Vec::new();
                 copy(&file, &slow, &text, &spans, &mut got, &map, kind.as_bytes()).unwrap();
                 assert_eq!(got, want, "object {num} read again, prefix {prefix:?}");
@@ -569,7 +589,10 @@ pub(super) mod tests {
         let (obj, r, text) = refs(3);
         assert_eq!(r, vec![1, 3]);
         // Written as the tree writes it, references as 0.
-        assert_eq!(String::from_utf8(text).unwrap(), "[0 0 R 7 7 0 2.50 .5 true false null /N#20x (s\\\\) <a b> [] <<>> 0 0 R]");
+        assert_eq!(
+            String::from_utf8(text).unwrap(),
+            "[0 0 R 7 7 0 2.50 .5 true false null /N#20x (s\\\\) <a b> [] <<>> 0 0 R]"
+        );
         assert!(!obj.facts.dict);
         let (obj, r, _) = refs(4);
         assert_eq!((r, obj.stream), (vec![2], Some(&b"abcd"[..])));
@@ -585,7 +608,7 @@ pub(super) mod tests {
     #[test]
     fn scan_refuses_what_the_tree_refuses() {
         for (body, error) in [
-            ("<</Length 9>>\nstream\nab\nendstream", "terpotong"),
+            ("<</Length 9999>>\nstream\nab\nendstream", "terpotong"),
             ("<</X 1>>\nstream\nab\nendstream", "tanpa panjang"),
             ("<<(k) 1>>", "kunci kamus bukan nama"),
             ("[1 2", "token tak dikenal `endobj`"),
@@ -594,7 +617,9 @@ pub(super) mod tests {
         ] {
             let pdf = file_of(&[body]);
             let file = PdfFile::parse(&pdf).unwrap();
-            let e = scan(&file, 1, &mut Vec::new(), &mut Vec::new(), true).err().unwrap();
+            let e = scan(&file, 1, &mut Vec::new(), &mut Vec::new(), true)
+                .err()
+                .unwrap();
             assert!(e.contains(error), "{body}: {e}");
             assert_eq!(Some(e), file.object(1).err(), "{body}");
         }

@@ -108,7 +108,11 @@ mod tests {
             "[/ICCBased 3 0 R]",
             "<</N 3/Length 4>>\nstream\nicc!\nendstream",
             // Same length, same first and last 256 bytes, one byte apart in the middle.
-            &format!("<</Length 600/ColorSpace 2 0 R>>\nstream\n{}y{}\nendstream", &long[1..], long),
+            &format!(
+                "<</Length 600/ColorSpace 2 0 R>>\nstream\n{}y{}\nendstream",
+                &long[1..],
+                long
+            ),
             "<</Length 4/StructParent 1>>\nstream\nicc!\nendstream",
         ]);
         let b = file_of(&[
@@ -123,7 +127,10 @@ mod tests {
         let image_b = c.key(&b, 3, 0, &mut mb).unwrap();
         assert!(image_a.is_some());
         assert_eq!(image_a, image_b);
-        assert_eq!(c.key(&a, 3, 0, &mut ma).unwrap(), c.key(&b, 2, 0, &mut mb).unwrap());
+        assert_eq!(
+            c.key(&a, 3, 0, &mut ma).unwrap(),
+            c.key(&b, 2, 0, &mut mb).unwrap()
+        );
         let other = c.key(&a, 4, 0, &mut ma).unwrap();
         assert!(other.is_some() && other != image_a);
         // Tied to the structure tree: never shared.

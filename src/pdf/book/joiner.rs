@@ -221,7 +221,11 @@ impl<'a> Joiner<'a> {
         if stamping.is_some() {
             for (old, ..) in &objects {
                 if is_page(*old)
-                    && let Some(r) = file.object(*old)?.value.as_dict().and_then(|d| d.get_ref(b"Resources"))
+                    && let Some(r) = file
+                        .object(*old)?
+                        .value
+                        .as_dict()
+                        .and_then(|d| d.get_ref(b"Resources"))
                 {
                     resource_objects.push(r);
                 }

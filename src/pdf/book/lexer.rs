@@ -101,7 +101,10 @@ impl<'a> Lexer<'a> {
         }
         let after = end + b" 0 obj".len();
         if self.data.get(end..after) != Some(b" 0 obj")
-            || self.data.get(after).is_some_and(|&b| !is_ws(b) && !is_delim(b))
+            || self
+                .data
+                .get(after)
+                .is_some_and(|&b| !is_ws(b) && !is_delim(b))
         {
             return false;
         }
