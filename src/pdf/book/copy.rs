@@ -335,7 +335,9 @@ impl<'a> Copier<'a, '_> {
             b'+' | b'-' | b'.' | b'0'..=b'9' => {
                 let word = self.lx.regular();
                 // A short word: a loop, not `contains`'s call to `memchr`.
-                if word.iter().any(|&b| b == b'.') {
+                #[allow(clippy::manual_contains)]
+                let real = word.iter().any(|&b| b == b'.');
+                if real {
                     self.out.extend_from_slice(word);
                     return Ok(Kind::Other);
                 }
