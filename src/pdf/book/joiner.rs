@@ -4,7 +4,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter};
+use rustc_hash::FxHashMap;
+
+use super::copy::{Scanned, Span, copy, scan};
+use super::dedup::Contents;
+use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter, push_int};
 use super::stamping::Stamping;
 use super::strings::{decode_string, literal, prefix_ids, prefixed, text_bytes};
 use super::trees::{name_tree, number_tree};
@@ -34,8 +38,10 @@ pub(super) struct Joiner<'a> {
     /// The decree part's catalog entries kept in the book, with new references.
     catalog: Vec<(&'a [u8], Vec<u8>)>,
     info: Option<u32>,
-    /// Streams already written, by the hash of their content (see `content_key`).
-    streams: HashMap<[u8; 32], u32>,
+    /// The content of every stream met (`dedup`).
+    contents: Contents<'a>,
+    /// Streams already written, by their content's id.
+    streams: HashMap<u32, u32>,
     /// The daftar isi's link annotations, written once the pages they open exist: number,
     /// the annotation without its closing `>>`, book page opened (from 1).
     links: Vec<(u32, Vec<u8>, usize)>,
@@ -63,6 +69,7 @@ impl<'a> Joiner<'a> {
             role_map: Vec::new(),
             catalog: Vec::new(),
             info: None,
+            contents: Contents::default(),
             streams: HashMap::new(),
             links: Vec::new(),
         }
@@ -164,11 +171,16 @@ impl<'a> Joiner<'a> {
             }
             queue.extend(info);
         }
-        // Number every reachable object once, keeping what was read for the writing below. A
-        // stream the book already holds (the logo on every SOP's identity page, a colour
-        // profile) takes the number of that copy.
-        let mut objects = Vec::new();
-        let mut keys = HashMap::new();
+        // Number every reachable object once, keeping where it is and what the writing below
+        // asks of it (read in one pass, without a tree: `copy`). A stream the book already
+        // holds (the logo on every SOP's identity page, a colour profile) takes the number of
+        // that copy.
+        // Each object with the range of its spans in `spans`.
+        let mut objects: Vec<(u32, Scanned<'a>, std::ops::Range<usize>)> = Vec::new();
+        let mut spans: Vec<Span> = Vec::new();
+        let mut keys = FxHashMap::default();
+        // The objects' text as the copy writes it but for their spans (`copy::scan`).
+        let mut text = Vec::with_capacity(file.byte_len() / 2);
         while let Some(old) = queue.pop() {
             let m = map
                 .get_mut(slot(old))
@@ -176,13 +188,16 @@ impl<'a> Joiner<'a> {
             if *m != 0 {
                 continue;
             }
-            let obj = file.object(old)?;
+            let (from, mark) = (spans.len(), text.len());
+            let obj = scan(file, old, &mut text, &mut spans, true)?;
             let key = match obj.stream {
-                Some(_) => content_key(file, old, 0, &mut keys)?,
+                Some(_) => self.contents.key(file, old, 0, &mut keys)?,
                 None => None,
             };
             if let Some(&n) = key.and_then(|k| self.streams.get(&k)) {
                 map[slot(old)] = n;
+                spans.truncate(from);
+                text.truncate(mark);
                 continue;
             }
             let n = self.w.alloc();
@@ -190,30 +205,55 @@ impl<'a> Joiner<'a> {
             if let Some(k) = key {
                 self.streams.insert(k, n);
             }
-            obj.value.refs(&mut queue);
-            objects.push((old, obj));
+            queue.extend(spans[from..].iter().filter_map(|s| s.reference));
+            objects.push((old, obj, from..spans.len()));
         }
         // In the source's order, so the output does not depend on the walk.
-        objects.sort_unstable_by_key(|(old, _)| *old);
+        objects.sort_unstable_by_key(|(old, ..)| *old);
         let lookup = |n: u32| map.get(slot(n)).copied().unwrap_or(0);
-        let page_index: HashMap<u32, usize> =
+        // Asked of every object: a fast hash (`FxHashMap`) rather than SipHash.
+        let page_index: FxHashMap<u32, usize> =
             src.pages.iter().enumerate().map(|(k, &p)| (p, k)).collect();
         let is_page = |n: u32| page_index.contains_key(&n);
         // The parts' pages get the book's page numbers, the decree part has its own.
         let stamping = self.stamp.as_ref().filter(|_| title.is_some());
         let mut resource_objects = Vec::new();
         if stamping.is_some() {
-            for (old, obj) in &objects {
+            for (old, ..) in &objects {
                 if is_page(*old)
-                    && let Some(r) = obj.value.as_dict().and_then(|d| d.get_ref(b"Resources"))
+                    && let Some(r) = file
+                        .object(*old)?
+                        .value
+                        .as_dict()
+                        .and_then(|d| d.get_ref(b"Resources"))
                 {
                     resource_objects.push(r);
                 }
             }
         }
         let first_page = self.pages.len();
-        for (old, mut obj) in objects {
+        for (old, scanned, range) in objects {
             let new = lookup(old);
+            let f = &scanned.facts;
+            // Only what changes beyond its references is read into a tree; the rest (nearly
+            // all: structure elements, fonts, content streams) is copied in one pass.
+            let tree = is_page(old)
+                || resource_objects.contains(&old)
+                || f.is(b"Annot")
+                || (f.is(b"StructElem") && tops.contains(&old))
+                || (f.is(b"Metadata") && !f.filter && scanned.stream.is_some());
+            if !tree {
+                if Some(old) == info && f.dict {
+                    self.info = Some(new);
+                }
+                let prefix = if f.is(b"StructElem") { id_prefix } else { "" };
+                let spans = &spans[range];
+                self.w.write_with(new, scanned.stream, |buf| {
+                    copy(file, &scanned, &text, spans, buf, &map, prefix.as_bytes())
+                })?;
+                continue;
+            }
+            let mut obj = file.object(old)?;
             if let (Some(st), Obj::Dict(d)) = (stamping, &mut obj.value) {
                 if resource_objects.contains(&old) {
                     d.set(b"XObject", Obj::Owned(st.xobjects(d, file, &lookup)?));
@@ -342,7 +382,8 @@ impl<'a> Joiner<'a> {
             if k > 0 {
                 root.push(b' ');
             }
-            root.extend_from_slice(format!("{key} ").as_bytes());
+            push_int(&mut root, *key);
+            root.push(b' ');
             root.extend_from_slice(value);
         }
         root.extend_from_slice(format!("]>>/ParentTreeNextKey {}", self.next_key).as_bytes());
@@ -353,7 +394,9 @@ impl<'a> Joiner<'a> {
                     root.push(b' ');
                 }
                 root.extend_from_slice(&literal(name));
-                root.extend_from_slice(format!(" {num} 0 R").as_bytes());
+                root.push(b' ');
+                push_int(&mut root, i64::from(*num));
+                root.extend_from_slice(b" 0 R");
             }
             root.extend_from_slice(b"]>>");
         }
@@ -485,55 +528,6 @@ fn shift(d: &mut Dict, key: &[u8], by: i64) {
     if let Some(Obj::Int(n)) = d.get_mut(key) {
         *n += by;
     }
-}
-
-/// The hash of a stream's content: its dictionary with every reference replaced by the
-/// hash of what it refers to, and its bytes. Two streams with the same key are the same
-/// resource, whatever their object numbers. None for what must stay apart: anything tied to
-/// a page or to the structure tree, or nested deeper than a resource ever is.
-fn content_key(
-    file: &PdfFile,
-    num: u32,
-    depth: usize,
-    memo: &mut HashMap<u32, Option<[u8; 32]>>,
-) -> Result<Option<[u8; 32]>, String> {
-    use sha2::{Digest, Sha256};
-    if let Some(&k) = memo.get(&num) {
-        return Ok(k);
-    }
-    if depth > 8 {
-        return Ok(None);
-    }
-    // Marks the object as in progress: a reference cycle yields no key.
-    memo.insert(num, None);
-    let obj = file.object(num)?;
-    if let Obj::Dict(d) = &obj.value
-        && (d.get(b"StructParent").is_some()
-            || d.get(b"StructParents").is_some()
-            || d.has_name(b"Type", b"Page")
-            || d.has_name(b"Type", b"StructElem"))
-    {
-        return Ok(None);
-    }
-    let mut h = Sha256::new();
-    let mut bytes = Vec::new();
-    obj.value.write(&mut bytes, &|_| 0);
-    h.update(&bytes);
-    let mut refs = Vec::new();
-    obj.value.refs(&mut refs);
-    for r in refs {
-        match content_key(file, r, depth + 1, memo)? {
-            Some(k) => h.update(k),
-            None => return Ok(None),
-        }
-    }
-    if let Some(data) = obj.stream {
-        h.update(b"stream");
-        h.update(data);
-    }
-    let key = Some(<[u8; 32]>::from(h.finalize()));
-    memo.insert(num, key);
-    Ok(key)
 }
 
 /// The XMP packet with `<xmpTPg:NPages>` set to the book's page count.

@@ -3,7 +3,7 @@
 
 use super::pdf_file::{Dict, Obj, ReadError};
 
-fn parse_int(word: &[u8]) -> Option<i64> {
+pub(super) fn parse_int(word: &[u8]) -> Option<i64> {
     let (negative, digits) = match word.split_first()? {
         (b'-', rest) => (true, rest),
         (b'+', rest) => (false, rest),
@@ -60,7 +60,12 @@ impl<'a> Lexer<'a> {
         Lexer { data, pos }
     }
 
-    fn peek(&self) -> Option<u8> {
+    /// The whole input.
+    pub(super) fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    pub(super) fn peek(&self) -> Option<u8> {
         self.data.get(self.pos).copied()
     }
 
@@ -81,6 +86,32 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Consumes `{num} 0 obj` when it comes next, as every writer we know writes an object's
+    /// header (`PdfFile::object` reads any other form); one pass, no lookahead.
+    pub(super) fn header(&mut self, num: u32) -> bool {
+        let digits = self.data[self.pos..]
+            .iter()
+            .take(11)
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        let end = self.pos + digits;
+        let word = &self.data[self.pos..end];
+        if digits == 0 || digits > 10 || parse_int(word) != Some(i64::from(num)) {
+            return false;
+        }
+        let after = end + b" 0 obj".len();
+        if self.data.get(end..after) != Some(b" 0 obj")
+            || self
+                .data
+                .get(after)
+                .is_some_and(|&b| !is_ws(b) && !is_delim(b))
+        {
+            return false;
+        }
+        self.pos = after;
+        true
+    }
+
     /// Consumes `word` when it comes next as a whole token.
     pub(crate) fn keyword(&mut self, word: &[u8]) -> bool {
         self.skip_ws();
@@ -95,7 +126,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn regular(&mut self) -> &'a [u8] {
+    pub(super) fn regular(&mut self) -> &'a [u8] {
         let start = self.pos;
         let len = self.data[start..]
             .iter()

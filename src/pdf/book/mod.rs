@@ -10,7 +10,7 @@
 //! page numbers on the SOPs' pages (`Stamp`), the daftar isi's links pointed at the pages they
 //! list (`TOC_LINK`: Typst drops a link to a page its own document does not have, so the
 //! template links each entry to a placeholder URI; Typst tags it), and one copy of each
-//! resource the documents share (the logo on every identity page: `content_key`).
+//! resource the documents share (the logo on every identity page: `dedup`).
 //!
 //! The cover is page 1 of the book, as a PDF viewer counts it, and prints no number: the
 //! decree part's footers start at "Halaman 2 dari N" (`renderer::without_cover_number`), so
@@ -45,6 +45,8 @@
 //!   to compare `keputusan.pdf` byte for byte.
 
 pub mod classic;
+mod copy;
+mod dedup;
 mod joiner;
 mod lexer;
 pub(crate) mod pdf_file;
