@@ -83,10 +83,21 @@ pub(crate) fn classic_section(
             lx.pos += 18;
             let num = usize::try_from(first + k).map_err(|_| "nomor objek tidak sah")?;
             if entry[17] == b'n' {
-                let off = std::str::from_utf8(&entry[..10])
-                    .ok()
-                    .and_then(|s| s.parse().ok())
-                    .ok_or("entri xref tidak sah")?;
+                // Ten digits, read by hand (every PDF's table is read here, and `str::parse`
+                // per entry was most of reading it); anything else as `str::parse` reads it.
+                let digits = &entry[..10];
+                let off = if digits.iter().all(u8::is_ascii_digit) {
+                    Some(
+                        digits
+                            .iter()
+                            .fold(0usize, |n, d| n * 10 + usize::from(d - b'0')),
+                    )
+                } else {
+                    std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|s| s.parse().ok())
+                }
+                .ok_or("entri xref tidak sah")?;
                 entries.push((num, Entry::At(off)));
             } else {
                 entries.push((num, Entry::Free));
@@ -203,7 +214,7 @@ fn rewrite(data: &[u8], start: usize) -> Result<Vec<u8>, ReadError> {
     out.extend_from_slice(format!("xref\n0 {}\n", table.len()).as_bytes());
     for (num, at) in written.iter().enumerate() {
         match at {
-            Some(at) => out.extend_from_slice(format!("{at:010} 00000 n\r\n").as_bytes()),
+            Some(at) => super::pdf_file::push_xref_entry(&mut out, *at),
             None if num == 0 => out.extend_from_slice(b"0000000000 65535 f\r\n"),
             None => out.extend_from_slice(b"0000000000 00000 f\r\n"),
         }

@@ -161,6 +161,24 @@ impl<'a> Obj<'a> {
 }
 
 /// Writes an integer in decimal without an intermediate string.
+/// One in-use entry of a classic cross-reference table, as `format!("{at:010} 00000 n\r\n")`
+/// writes it, by hand: a `format!` per line was 87M instructions of joining one book of 200
+/// SOPs and 40M per 100 SOPs in `title`. An offset past ten digits is written wider, as
+/// `{:010}` writes it.
+pub(crate) fn push_xref_entry(out: &mut Vec<u8>, at: usize) {
+    let mut line = *b"0000000000 00000 n\r\n";
+    let mut v = at;
+    for d in line[..10].iter_mut().rev() {
+        *d = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    if v != 0 {
+        out.extend_from_slice(format!("{at:010} 00000 n\r\n").as_bytes());
+    } else {
+        out.extend_from_slice(&line);
+    }
+}
+
 pub(super) fn push_int(out: &mut Vec<u8>, n: i64) {
     if n < 0 {
         out.push(b'-');
@@ -475,16 +493,10 @@ impl PdfWriter {
         // One line per object, without `format!` (a book has tens of thousands of objects).
         for (num, off) in self.offsets.iter().enumerate().skip(1) {
             let off = off.ok_or_else(|| format!("objek {num} tidak ditulis"))?;
-            let mut line = *b"0000000000 00000 n\r\n";
-            let mut v = off;
-            for k in (0..10).rev() {
-                line[k] = b'0' + (v % 10) as u8;
-                v /= 10;
-            }
-            if v > 0 {
+            if off as u64 >= 10_000_000_000 {
                 return Err("berkas terlalu besar untuk tabel xref".into());
             }
-            self.buf.extend_from_slice(&line);
+            push_xref_entry(&mut self.buf, off);
         }
         self.buf.extend_from_slice(b"trailer\n");
         let mut trailer = trailer.clone();
