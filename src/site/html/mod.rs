@@ -92,14 +92,21 @@ fn tera(theme: &Theme) -> Result<Arc<Tera>, Error> {
 /// the five are ASCII, so never inside a multi-byte character.
 fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
+    escape_into(&mut out, s, true);
+    out
+}
+
+/// `s` onto `out` with `&`, `<` and `>` escaped, and with `quotes` `"` and `'` too (a value in
+/// an attribute); the runs between them copied whole.
+pub(crate) fn escape_into(out: &mut String, s: &str, quotes: bool) {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
         let with = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+            b'"' if quotes => "&quot;",
+            b'\'' if quotes => "&#39;",
             _ => continue,
         };
         out.push_str(&s[start..i]);
@@ -107,7 +114,6 @@ fn escape_html(s: &str) -> String {
         start = i + 1;
     }
     out.push_str(&s[start..]);
-    out
 }
 
 fn template_error(doing: TemplateAct, e: tera::Error) -> Error {

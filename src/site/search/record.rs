@@ -292,7 +292,7 @@ impl Text {
             if k > 0 {
                 self.0.push(' ');
             }
-            escape_into(&mut self.0, w);
+            crate::site::html::escape_into(&mut self.0, w, false);
         }
         if self.0[start..]
             .chars()
@@ -334,24 +334,6 @@ impl Text {
             self.sentence(v);
         }
     }
-}
-
-/// `&`, `<` and `>` escaped, the runs between them copied whole (they are ASCII, so never
-/// inside a multi-byte character).
-fn escape_into(out: &mut String, s: &str) {
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let with = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            _ => continue,
-        };
-        out.push_str(&s[start..i]);
-        out.push_str(with);
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
 }
 
 #[cfg(test)]
