@@ -5,27 +5,8 @@ use crate::pdf::book::strings::prefix_ids;
 
 /// A classic-form file of `objects` (numbered from 1).
 pub(crate) fn file_of(objects: &[&str]) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (k, body) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", k + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f\r\n", objects.len() + 1).as_bytes(),
-    );
-    for off in offsets {
-        out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<</Size {}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
+    let trailer = format!("<</Size {}/Root 1 0 R>>", objects.len() + 1);
+    crate::pdf::book::tests::file_with(objects, &trailer)
 }
 
 /// What the tree wrote for object `num`: read, ids prefixed (a structure element),

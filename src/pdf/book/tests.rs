@@ -33,11 +33,16 @@ fn tiny_with(title: &str, page: &str, extra: &[&str]) -> Vec<u8> {
         .into_iter()
         .chain(extra.iter().map(|e| e.to_string()))
         .collect();
+    file_with(&objects, "<</Size 10/Root 1 0 R/Info 9 0 R/ID[(a)(b)]>>")
+}
+
+/// A classic-form file of `objects` (numbered from 1) under `trailer`.
+pub(super) fn file_with(objects: &[impl AsRef<str>], trailer: &str) -> Vec<u8> {
     let mut out = b"%PDF-1.7\n".to_vec();
     let mut offsets = Vec::new();
     for (k, body) in objects.iter().enumerate() {
         offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", k + 1).as_bytes());
+        out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", k + 1, body.as_ref()).as_bytes());
     }
     let xref = out.len();
     out.extend_from_slice(
@@ -46,10 +51,7 @@ fn tiny_with(title: &str, page: &str, extra: &[&str]) -> Vec<u8> {
     for off in offsets {
         out.extend_from_slice(format!("{off:010} 00000 n\r\n").as_bytes());
     }
-    out.extend_from_slice(
-        format!("trailer\n<</Size 10/Root 1 0 R/Info 9 0 R/ID[(a)(b)]>>\nstartxref\n{xref}\n%%EOF")
-            .as_bytes(),
-    );
+    out.extend_from_slice(format!("trailer\n{trailer}\nstartxref\n{xref}\n%%EOF").as_bytes());
     out
 }
 
