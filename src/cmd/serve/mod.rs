@@ -356,6 +356,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
         base: String::new(),
     }));
     shared.publish(first, base);
+    crate::pdf::drop_layout_memos();
     let search = SearchThread::start(Arc::clone(&shared), Arc::clone(&cache.search))?;
 
     let url = match server.local_addr() {
@@ -410,6 +411,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
             });
         }
         drop(leftovers);
+        crate::pdf::drop_layout_memos();
         // Books served as they were are joined now, in a build of their own (everything else
         // comes from the caches); browsers reload once more when it is served.
         let stale = cache.books.take_pending();
@@ -431,6 +433,7 @@ pub(crate) fn serve(opts: &ServeOptions) -> Result<i32, Error> {
                 });
             }
             drop(built.leftovers);
+            crate::pdf::drop_layout_memos();
         }
     }
 }
