@@ -309,6 +309,28 @@ impl Staging {
         Some(Blob::staged(target, len, sha256))
     }
 
+    /// Creates `path` empty in the staging folder, for a file written piece by piece rather
+    /// than from bytes in memory (a decree book: `crate::pdf::book::sink`); its record is
+    /// [`Staging::created`]'s once it is whole.
+    pub(crate) fn create_file(&self, path: &str) -> Result<(PathBuf, std::fs::File), Error> {
+        let target = self.dir.join(path);
+        match self.parent(path).and_then(|()| open_new(&target)) {
+            Ok(file) => Ok((target, file)),
+            Err(e) => Err(Error::io(IoAct::Write, &target, e)),
+        }
+    }
+
+    /// The record of `path`, written whole through [`Staging::create_file`] with `len` bytes
+    /// of SHA-256 `sha256`. As [`Staging::put`] would, it links the previous output's file in
+    /// its place when the last build recorded that file with these bytes.
+    pub(crate) fn created(&self, path: &str, len: usize, sha256: [u8; 32]) -> Arc<Blob> {
+        if let Some(linked) = self.link(path, len, sha256) {
+            return linked;
+        }
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Blob::staged(self.dir.join(path), len, sha256)
+    }
+
     /// The previous build's record of `path`, when it names a file of this length and SHA-256.
     fn recorded(&self, path: &str, len: usize, sha256: [u8; 32]) -> Option<&Recorded> {
         self.previous
@@ -453,20 +475,24 @@ fn create_or_link(path: &Path, old: Option<&Path>, bytes: &[u8]) -> std::io::Res
 
 /// Creates `path` (replacing by name whatever is there) with `bytes`.
 fn create(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    open_new(path)?.write_all(bytes)
+}
+
+/// Creates `path` empty for writing, replacing by name whatever is there.
+fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
     let open = || {
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
     };
-    let mut file = match open() {
+    match open() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             std::fs::remove_file(path)?;
-            open()?
+            open()
         }
-        other => other?,
-    };
-    file.write_all(bytes)
+        other => other,
+    }
 }
 
 fn stamp_of(meta: &std::fs::Metadata, sha256: [u8; 32]) -> Recorded {
