@@ -345,7 +345,9 @@ pub(crate) fn render(
 }
 
 /// Renders every decree book into `out`, which already holds the SOP PDFs: each book's decree
-/// part is laid out (a few pages), then joined with those PDFs. Books on all cores.
+/// part is laid out (a few pages), then joined with those PDFs. Books on all cores. With a
+/// staging folder (`sopan build`), a book reads its SOPs' PDFs back from there one at a time
+/// and is written straight into its own file there (`crate::pdf::book::join_into`).
 pub fn render_books(
     site: &Site,
     renderer: &PdfRenderer,
