@@ -321,14 +321,24 @@ impl Staging {
     }
 
     /// The record of `path`, written whole through [`Staging::create_file`] with `len` bytes
-    /// of SHA-256 `sha256`. As [`Staging::put`] would, it links the previous output's file in
-    /// its place when the last build recorded that file with these bytes.
+    /// of SHA-256 `sha256`. As [`Staging::put`] does, it links the previous output's file in
+    /// its place when that file holds the same bytes: vouched for by the last build's record,
+    /// or else compared (`--bersih`).
     pub(crate) fn created(&self, path: &str, len: usize, sha256: [u8; 32]) -> Arc<Blob> {
-        if let Some(linked) = self.link(path, len, sha256) {
-            return linked;
-        }
-        self.written.fetch_add(1, Ordering::Relaxed);
-        Blob::staged(self.dir.join(path), len, sha256)
+        let target = self.dir.join(path);
+        let old = self.out.join(path);
+        let same = self.had_output
+            && match self.recorded(path, len, sha256) {
+                Some(rec) if still_recorded(&old, rec) => true,
+                _ => same_files(&old, &target),
+            };
+        let made = if same && replace_with_link(&old, &target).is_ok() {
+            &self.linked
+        } else {
+            &self.written
+        };
+        made.fetch_add(1, Ordering::Relaxed);
+        Blob::staged(target, len, sha256)
     }
 
     /// The previous build's record of `path`, when it names a file of this length and SHA-256.
@@ -471,6 +481,52 @@ fn create_or_link(path: &Path, old: Option<&Path>, bytes: &[u8]) -> std::io::Res
         return Ok(Made::Linked);
     }
     create(path, bytes).map(|()| Made::Written)
+}
+
+/// Whether the files `a` and `b` hold the same bytes, compared a piece at a time.
+fn same_files(a: &Path, b: &Path) -> bool {
+    use std::io::Read as _;
+    const PIECE: usize = 64 * 1024;
+    let len = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+    };
+    let (Some(mut left), Some(other)) = (len(a), len(b)) else {
+        return false;
+    };
+    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    if left != other {
+        return false;
+    }
+    let (mut x, mut y) = (vec![0u8; PIECE], vec![0u8; PIECE]);
+    while left > 0 {
+        let n = PIECE.min(usize::try_from(left).unwrap_or(PIECE));
+        let read = fa
+            .read_exact(&mut x[..n])
+            .and_then(|()| fb.read_exact(&mut y[..n]));
+        if read.is_err() || x[..n] != y[..n] {
+            return false;
+        }
+        left -= n as u64;
+    }
+    true
+}
+
+/// Puts a link to `old` in the place of the file `target`, by a rename, so `target` is never
+/// missing: when the link cannot be made, the file written stays.
+fn replace_with_link(old: &Path, target: &Path) -> std::io::Result<()> {
+    let mut tmp = target.as_os_str().to_owned();
+    tmp.push(".tautan");
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    std::fs::hard_link(old, &tmp)?;
+    std::fs::rename(&tmp, target).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// Creates `path` (replacing by name whatever is there) with `bytes`.

@@ -99,3 +99,41 @@ fn a_file_written_in_pieces_is_recorded_as_written() {
     );
     assert_eq!(staging.counts(), (0, 1));
 }
+
+/// A file written in pieces with the bytes of the previous output's file of that path is
+/// linked to it, vouched for by the record or compared (`--bersih`); other bytes stay written.
+#[test]
+fn a_file_written_in_pieces_like_the_previous_one_is_linked() {
+    use sha2::{Digest, Sha256};
+    use std::io::Write as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let manifest = tmp.path().join("catatan");
+    let first = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
+    let written = files(
+        &first,
+        &[("a/buku.pdf", b"%PDF buku"), ("b.pdf", b"%PDF b")],
+    );
+    crate::pipeline::output::swap_in(first.dir(), &out).unwrap();
+    first.committed(&out, &written);
+    drop(first);
+    let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+    let old = ino(&out.join("a/buku.pdf"));
+    let write = |staging: &Staging, path: &str, bytes: &[u8]| {
+        let (_, mut file) = staging.create_file(path).unwrap();
+        file.write_all(bytes).unwrap();
+        let sha: [u8; 32] = Sha256::digest(bytes).into();
+        staging.created(path, bytes.len(), sha)
+    };
+    for fresh in [false, true] {
+        let staging = Staging::begin(&out, Some(manifest.clone()), fresh).unwrap();
+        let blob = write(&staging, "a/buku.pdf", b"%PDF buku");
+        let other = write(&staging, "b.pdf", b"%PDF c");
+        assert_eq!(staging.counts(), (1, 1), "bersih: {fresh}");
+        assert_eq!(ino(blob.staged_path().unwrap()), old, "bersih: {fresh}");
+        assert_eq!(blob.read().unwrap().as_ref(), b"%PDF buku");
+        assert_eq!(other.read().unwrap().as_ref(), b"%PDF c");
+        assert!(!staging.dir().join("a/buku.pdf.tautan").exists());
+    }
+}
