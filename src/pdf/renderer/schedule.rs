@@ -455,10 +455,13 @@ pub(crate) fn render_books_cached(
             }
         };
         // Typst's memo caches hold what this book's decree part was laid out from: kept
-        // until the stage ends, they grew the build by about 130 MB per book of 1,000 SOPs
-        // (10 books: 2.1 GiB peak, against 0.85 GiB evicting here). A book being laid out on
-        // the other thread loses only its cache hits.
-        typst::comemo::evict(0);
+        // until the stage ends, they grew `sopan build` by about 130 MB per book of 1,000
+        // SOPs (10 books: 2.1 GiB peak, against 0.85 GiB evicting here). A book being laid
+        // out on the other thread loses only its cache hits. `serve` keeps them for its
+        // next save, as before.
+        if staging.is_some() {
+            typst::comemo::evict(0);
+        }
         let files = vec![(path, blob)];
         if let Some((c, key)) = cache.zip(key) {
             c.put(key, &files);
