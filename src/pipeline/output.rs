@@ -35,11 +35,10 @@ pub struct Blob {
 enum Store {
     /// The bytes themselves (every file of `serve`, the small files of `build`).
     Memory(Vec<u8>),
-    /// Already written to the staging folder of a build, at `path`.
+    /// Already written to the staging folder of a build, at `path`. A decree book reads its
+    /// SOPs' PDFs back from there one at a time (`crate::pdf::book::join_into`) rather than
+    /// from memory (until December 2026 `sopan build` held up to 128 MB of them for the books).
     Staged { path: PathBuf, len: usize },
-    /// Written to the staging folder at `path` and its bytes still held, for a decree book
-    /// to join without reading the file back (see [`Blob::kept`]).
-    Kept { path: PathBuf, bytes: Vec<u8> },
 }
 
 impl Blob {
@@ -63,41 +62,7 @@ impl Blob {
     pub(crate) fn staged_path(&self) -> Option<&Path> {
         match &self.store {
             Store::Memory(_) => None,
-            Store::Staged { path, .. } | Store::Kept { path, .. } => Some(path),
-        }
-    }
-
-    /// `staged`, the record of a file just written to the staging folder, with the bytes it
-    /// was written from (`bytes`, when nothing else shares them) kept beside it until
-    /// [`Blob::unkept`]: the decree books join the SOP PDFs of their instansi once all are
-    /// made, and reading 89 MB of them back from the staging folder cost a 1,000-SOP build
-    /// 0.25 s (fresh pages to fill, the copy out of the page cache). `None` when the bytes are
-    /// shared or `staged` is not a staged record.
-    pub(crate) fn kept(staged: &Blob, bytes: Arc<Blob>) -> Option<Arc<Blob>> {
-        let (Store::Staged { path, len }, Some(sha)) = (&staged.store, staged.sha256.get()) else {
-            return None;
-        };
-        let Store::Memory(bytes) = Arc::try_unwrap(bytes).ok()?.store else {
-            return None;
-        };
-        (bytes.len() == *len).then(|| {
-            Arc::new(Blob {
-                store: Store::Kept {
-                    path: path.clone(),
-                    bytes,
-                },
-                sha256: OnceLock::from(*sha),
-            })
-        })
-    }
-
-    /// A kept blob's plain staged record (its bytes let go); `None` for any other blob.
-    fn unkept(&self) -> Option<Arc<Blob>> {
-        match &self.store {
-            Store::Kept { path, bytes } => {
-                Some(Blob::staged(path.clone(), bytes.len(), self.sha256()))
-            }
-            _ => None,
+            Store::Staged { path, .. } => Some(path),
         }
     }
 
@@ -113,7 +78,7 @@ impl Blob {
     /// folder. Empty for a file `sopan build` already wrote out; [`Blob::read`] reads those.
     pub fn bytes(&self) -> &[u8] {
         match &self.store {
-            Store::Memory(bytes) | Store::Kept { bytes, .. } => bytes,
+            Store::Memory(bytes) => bytes,
             Store::Staged { .. } => &[],
         }
     }
@@ -121,7 +86,7 @@ impl Blob {
     /// The bytes, from memory or read back from the staging folder.
     pub(crate) fn read(&self) -> Result<Cow<'_, [u8]>, Error> {
         match &self.store {
-            Store::Memory(bytes) | Store::Kept { bytes, .. } => Ok(Cow::Borrowed(bytes)),
+            Store::Memory(bytes) => Ok(Cow::Borrowed(bytes)),
             Store::Staged { path, .. } => std::fs::read(path)
                 .map(Cow::Owned)
                 .map_err(|e| Error::io(IoAct::Read, path, e)),
@@ -134,7 +99,7 @@ impl Blob {
     pub(crate) fn read_head(&self, n: usize) -> Result<Cow<'_, [u8]>, Error> {
         use std::io::Read as _;
         match &self.store {
-            Store::Memory(bytes) | Store::Kept { bytes, .. } => Ok(Cow::Borrowed(bytes)),
+            Store::Memory(bytes) => Ok(Cow::Borrowed(bytes)),
             Store::Staged { path, .. } => {
                 let mut head = Vec::with_capacity(n);
                 std::fs::File::open(path)
@@ -148,14 +113,14 @@ impl Blob {
     /// Length in bytes.
     pub(crate) fn len(&self) -> usize {
         match &self.store {
-            Store::Memory(bytes) | Store::Kept { bytes, .. } => bytes.len(),
+            Store::Memory(bytes) => bytes.len(),
             Store::Staged { len, .. } => *len,
         }
     }
 
     /// Whether the bytes are already in a staging folder.
     pub(crate) fn is_staged(&self) -> bool {
-        matches!(self.store, Store::Staged { .. } | Store::Kept { .. })
+        matches!(self.store, Store::Staged { .. })
     }
 
     /// SHA-256 of the bytes, computed on first use (a staged file carries its own).
@@ -295,16 +260,6 @@ impl Output {
             ))
             .take_while(move |(p, _)| p.starts_with(prefix))
             .map(|(p, b)| (p.as_str(), b))
-    }
-
-    /// Lets go of the bytes of every kept file (see [`Blob::kept`]), once the decree books
-    /// that read them are joined.
-    pub(crate) fn unkeep(&mut self) {
-        for blob in self.files.values_mut() {
-            if let Some(staged) = blob.unkept() {
-                *blob = staged;
-            }
-        }
     }
 
     /// Removes every file under `prefix` (a folder path ending in `/`).

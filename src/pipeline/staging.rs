@@ -309,6 +309,38 @@ impl Staging {
         Some(Blob::staged(target, len, sha256))
     }
 
+    /// Creates `path` empty in the staging folder, for a file written piece by piece rather
+    /// than from bytes in memory (a decree book: `crate::pdf::book::sink`); its record is
+    /// [`Staging::created`]'s once it is whole.
+    pub(crate) fn create_file(&self, path: &str) -> Result<(PathBuf, std::fs::File), Error> {
+        let target = self.dir.join(path);
+        match self.parent(path).and_then(|()| open_new(&target)) {
+            Ok(file) => Ok((target, file)),
+            Err(e) => Err(Error::io(IoAct::Write, &target, e)),
+        }
+    }
+
+    /// The record of `path`, written whole through [`Staging::create_file`] with `len` bytes
+    /// of SHA-256 `sha256`. As [`Staging::put`] does, it links the previous output's file in
+    /// its place when that file holds the same bytes: vouched for by the last build's record,
+    /// or else compared (`--bersih`).
+    pub(crate) fn created(&self, path: &str, len: usize, sha256: [u8; 32]) -> Arc<Blob> {
+        let target = self.dir.join(path);
+        let old = self.out.join(path);
+        let same = self.had_output
+            && match self.recorded(path, len, sha256) {
+                Some(rec) if still_recorded(&old, rec) => true,
+                _ => same_files(&old, &target),
+            };
+        let made = if same && replace_with_link(&old, &target).is_ok() {
+            &self.linked
+        } else {
+            &self.written
+        };
+        made.fetch_add(1, Ordering::Relaxed);
+        Blob::staged(target, len, sha256)
+    }
+
     /// The previous build's record of `path`, when it names a file of this length and SHA-256.
     fn recorded(&self, path: &str, len: usize, sha256: [u8; 32]) -> Option<&Recorded> {
         self.previous
@@ -451,22 +483,72 @@ fn create_or_link(path: &Path, old: Option<&Path>, bytes: &[u8]) -> std::io::Res
     create(path, bytes).map(|()| Made::Written)
 }
 
+/// Whether the files `a` and `b` hold the same bytes, compared a piece at a time.
+fn same_files(a: &Path, b: &Path) -> bool {
+    use std::io::Read as _;
+    const PIECE: usize = 64 * 1024;
+    let len = |p: &Path| {
+        std::fs::symlink_metadata(p)
+            .ok()
+            .filter(|m| m.is_file())
+            .map(|m| m.len())
+    };
+    let (Some(mut left), Some(other)) = (len(a), len(b)) else {
+        return false;
+    };
+    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+        return false;
+    };
+    if left != other {
+        return false;
+    }
+    let (mut x, mut y) = (vec![0u8; PIECE], vec![0u8; PIECE]);
+    while left > 0 {
+        let n = PIECE.min(usize::try_from(left).unwrap_or(PIECE));
+        let read = fa
+            .read_exact(&mut x[..n])
+            .and_then(|()| fb.read_exact(&mut y[..n]));
+        if read.is_err() || x[..n] != y[..n] {
+            return false;
+        }
+        left -= n as u64;
+    }
+    true
+}
+
+/// Puts a link to `old` in the place of the file `target`, by a rename, so `target` is never
+/// missing: when the link cannot be made, the file written stays.
+fn replace_with_link(old: &Path, target: &Path) -> std::io::Result<()> {
+    let mut tmp = target.as_os_str().to_owned();
+    tmp.push(".tautan");
+    let tmp = PathBuf::from(tmp);
+    let _ = std::fs::remove_file(&tmp);
+    std::fs::hard_link(old, &tmp)?;
+    std::fs::rename(&tmp, target).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
 /// Creates `path` (replacing by name whatever is there) with `bytes`.
 fn create(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    open_new(path)?.write_all(bytes)
+}
+
+/// Creates `path` empty for writing, replacing by name whatever is there.
+fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
     let open = || {
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
     };
-    let mut file = match open() {
+    match open() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             std::fs::remove_file(path)?;
-            open()?
+            open()
         }
-        other => other?,
-    };
-    file.write_all(bytes)
+        other => other,
+    }
 }
 
 fn stamp_of(meta: &std::fs::Metadata, sha256: [u8; 32]) -> Recorded {

@@ -73,31 +73,67 @@ fn damaged_manifests_are_refused() {
     assert!(other.is_empty());
 }
 
-/// A PDF kept for the decree books is staged like any other and read from memory until
-/// `unkeep`; after that it is read back from the staging folder. Shared bytes are not kept.
+/// A file written piece by piece into the staging folder (a decree book) is recorded with
+/// the length and SHA-256 it was written with, and replaces what an earlier attempt left.
 #[test]
-fn kept_files_are_staged_and_read_from_memory_until_let_go() {
+fn a_file_written_in_pieces_is_recorded_as_written() {
+    use sha2::{Digest, Sha256};
+    use std::io::Write as _;
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("output");
     let staging = Staging::begin(&out, None, false).unwrap();
-    let bytes = Blob::new(b"%PDF satu".to_vec());
-    let staged = staging.put("a.pdf", bytes.clone());
-    let kept = Blob::kept(&staged, bytes).expect("unshared bytes are kept");
-    assert!(kept.is_staged());
-    assert_eq!(kept.staged_path(), staged.staged_path());
-    assert_eq!(kept.sha256(), staged.sha256());
-    // Proof that the kept bytes come from memory: the staged file changes under them.
-    let path = staging.dir().join("a.pdf");
-    std::fs::write(&path, b"%PDF DUAx").unwrap();
-    let mut output = crate::pipeline::output::Output::staged(staging.clone());
-    output.insert_blob("a.pdf", kept);
-    assert_eq!(output.read("a.pdf").unwrap().as_ref(), b"%PDF satu");
-    output.unkeep();
-    assert_eq!(output.read("a.pdf").unwrap().as_ref(), b"%PDF DUAx");
+    std::fs::create_dir_all(staging.dir().join("a")).unwrap();
+    std::fs::write(staging.dir().join("a/buku.pdf"), b"sisa percobaan lama").unwrap();
+    let (path, mut file) = staging.create_file("a/buku.pdf").unwrap();
+    assert_eq!(path, staging.dir().join("a/buku.pdf"));
+    file.write_all(b"%PDF ").unwrap();
+    file.write_all(b"buku").unwrap();
+    drop(file);
+    let blob = staging.created("a/buku.pdf", 9, Sha256::digest(b"%PDF buku").into());
+    assert_eq!(blob.staged_path(), Some(path.as_path()));
+    assert_eq!(blob.len(), 9);
+    assert_eq!(blob.read().unwrap().as_ref(), b"%PDF buku");
+    assert_eq!(
+        blob.sha256(),
+        <[u8; 32]>::from(Sha256::digest(b"%PDF buku"))
+    );
+    assert_eq!(staging.counts(), (0, 1));
+}
 
-    let shared = Blob::new(b"%PDF tiga".to_vec());
-    let other = shared.clone();
-    let staged = staging.put("b.pdf", shared.clone());
-    assert!(Blob::kept(&staged, shared).is_none());
-    drop(other);
+/// A file written in pieces with the bytes of the previous output's file of that path is
+/// linked to it, vouched for by the record or compared (`--bersih`); other bytes stay written.
+#[test]
+fn a_file_written_in_pieces_like_the_previous_one_is_linked() {
+    use sha2::{Digest, Sha256};
+    use std::io::Write as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let manifest = tmp.path().join("catatan");
+    let first = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
+    let written = files(
+        &first,
+        &[("a/buku.pdf", b"%PDF buku"), ("b.pdf", b"%PDF b")],
+    );
+    crate::pipeline::output::swap_in(first.dir(), &out).unwrap();
+    first.committed(&out, &written);
+    drop(first);
+    let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+    let old = ino(&out.join("a/buku.pdf"));
+    let write = |staging: &Staging, path: &str, bytes: &[u8]| {
+        let (_, mut file) = staging.create_file(path).unwrap();
+        file.write_all(bytes).unwrap();
+        let sha: [u8; 32] = Sha256::digest(bytes).into();
+        staging.created(path, bytes.len(), sha)
+    };
+    for fresh in [false, true] {
+        let staging = Staging::begin(&out, Some(manifest.clone()), fresh).unwrap();
+        let blob = write(&staging, "a/buku.pdf", b"%PDF buku");
+        let other = write(&staging, "b.pdf", b"%PDF c");
+        assert_eq!(staging.counts(), (1, 1), "bersih: {fresh}");
+        assert_eq!(ino(blob.staged_path().unwrap()), old, "bersih: {fresh}");
+        assert_eq!(blob.read().unwrap().as_ref(), b"%PDF buku");
+        assert_eq!(other.read().unwrap().as_ref(), b"%PDF c");
+        assert!(!staging.dir().join("a/buku.pdf.tautan").exists());
+    }
 }

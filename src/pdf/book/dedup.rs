@@ -2,52 +2,40 @@
 //! page, a colour profile): a stream's content is interned, and a stream whose content the
 //! book already holds takes the number of that copy.
 //!
-//! Content is compared exactly: an object's value written with its references as `0`, the
+//! Content is compared by value: an object's value written with its references as `0`, the
 //! contents of what it refers to (interned first, so their ids stand for them), and its
-//! stream data. It was a SHA-256 of the same, 329M instructions of a 1.14G join in
-//! callgrind (200 SOPs, one book: every stream's data hashed in full); the table hashes only
-//! a stream's length and its first and last 256 bytes and compares the rest only for a
-//! candidate, which for a resource that is really shared is one `memcmp`.
-
-use std::hash::{Hash, Hasher};
+//! stream data's length and SHA-256. The data is not kept: a book is joined one document at
+//! a time, each read, copied and let go (`super::join`), so a later document's logo can only
+//! be compared with what was noted of an earlier one. Until streaming, the table borrowed
+//! every document's bytes for the whole join and compared data with `memcmp` behind a hash of
+//! its first and last 256 bytes, because SHA-256 of every stream cost 329M instructions of a
+//! 1.14G join in callgrind (200 SOPs, one book); callgrind runs SHA in software, while `sha2`
+//! uses the CPU's SHA instructions where it has them.
 
 use rustc_hash::FxHashMap;
+use sha2::{Digest, Sha256};
 
 use super::copy::scan;
 use super::pdf_file::{PdfFile, ReadError};
 
-/// An object's content, for equality.
-#[derive(PartialEq, Eq)]
-struct Content<'a> {
+/// An object's content, for equality, owning nothing of its file.
+#[derive(PartialEq, Eq, Hash)]
+struct Content {
     /// Its value with every reference written as `0`.
     value: Vec<u8>,
     /// The ids of what it refers to, in order.
     kids: Vec<u32>,
-    /// Its stream data.
-    data: Option<&'a [u8]>,
-}
-
-impl Hash for Content<'_> {
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        self.value.hash(h);
-        self.kids.hash(h);
-        if let Some(d) = self.data {
-            // Enough to tell streams apart; `Eq` compares the whole data.
-            let k = d.len().min(256);
-            d.len().hash(h);
-            d[..k].hash(h);
-            d[d.len() - k..].hash(h);
-        }
-    }
+    /// Its stream data's length and SHA-256.
+    data: Option<(usize, [u8; 32])>,
 }
 
 /// Every content met while joining a book, by id.
 #[derive(Default)]
-pub(super) struct Contents<'a> {
-    ids: FxHashMap<Content<'a>, u32>,
+pub(super) struct Contents {
+    ids: FxHashMap<Content, u32>,
 }
 
-impl<'a> Contents<'a> {
+impl Contents {
     /// The id of object `num`'s content: the same for two objects exactly when their values,
     /// what they refer to and their stream data are the same, whatever their object numbers
     /// or files. None for what must stay apart: anything tied to a page or to the structure
@@ -55,7 +43,7 @@ impl<'a> Contents<'a> {
     /// objects already met.
     pub(super) fn key(
         &mut self,
-        file: &PdfFile<'a>,
+        file: &PdfFile<'_>,
         num: u32,
         depth: usize,
         memo: &mut FxHashMap<u32, Option<u32>>,
@@ -87,7 +75,7 @@ impl<'a> Contents<'a> {
         let content = Content {
             value,
             kids,
-            data: obj.stream,
+            data: obj.stream.map(|d| (d.len(), Sha256::digest(d).into())),
         };
         let key = Some(*self.ids.entry(content).or_insert(next));
         memo.insert(num, key);

@@ -1,6 +1,8 @@
 //! The book being written: each document's objects copied and renumbered once, its pages,
 //! structure tree, parent tree and ids joined into the book's, then the page tree, the
-//! structure root, the bookmarks and the catalog written.
+//! structure root, the bookmarks and the catalog written. The joiner keeps nothing of a
+//! document once copied (what it needs later is written out: page heights, role map entries,
+//! ids), so documents can be read one at a time and let go.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -8,25 +10,25 @@ use rustc_hash::FxHashMap;
 
 use super::copy::{Scanned, Span, copy, scan};
 use super::dedup::Contents;
-use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter, push_int};
+use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter, Sink, push_int};
 use super::stamping::Stamping;
 use super::strings::{decode_string, literal, prefix_ids, prefixed, text_bytes};
 use super::trees::{name_tree, number_tree};
 use super::{Source, TOC_LINK};
 
-/// A book being written.
-pub(super) struct Joiner<'a> {
-    pub(super) w: PdfWriter,
+/// A book being written into `S`; `'s` is the stamp's lifetime.
+pub(super) struct Joiner<'s, S: Sink> {
+    pub(super) w: PdfWriter<S>,
     /// The book's page numbers on the parts' pages.
-    pub(super) stamp: Option<Stamping<'a>>,
+    pub(super) stamp: Option<Stamping<'s>>,
     /// The book's page count, for its XMP metadata.
     total: usize,
     pages_root: u32,
     struct_root: u32,
     document: u32,
     pages: Vec<u32>,
-    /// Page heights, for bookmarks that open at the top of a page.
-    heights: HashMap<u32, Obj<'a>>,
+    /// Page heights as written, for bookmarks that open at the top of a page.
+    heights: HashMap<u32, Vec<u8>>,
     /// Top structure elements of every document, in order.
     parts: Vec<u32>,
     /// Parent tree entries (key, value with new references).
@@ -34,12 +36,13 @@ pub(super) struct Joiner<'a> {
     next_key: i64,
     /// Structure ids (prefixed) and their elements.
     ids: BTreeMap<Vec<u8>, u32>,
-    role_map: Vec<(&'a [u8], Obj<'a>)>,
+    /// Role map entries: key, value as written.
+    role_map: Vec<(Vec<u8>, Vec<u8>)>,
     /// The decree part's catalog entries kept in the book, with new references.
-    catalog: Vec<(&'a [u8], Vec<u8>)>,
+    catalog: Vec<(&'static [u8], Vec<u8>)>,
     info: Option<u32>,
     /// The content of every stream met (`dedup`).
-    contents: Contents<'a>,
+    contents: Contents,
     /// Streams already written, by their content's id.
     streams: HashMap<u32, u32>,
     /// The daftar isi's link annotations, written once the pages they open exist: number,
@@ -47,9 +50,9 @@ pub(super) struct Joiner<'a> {
     links: Vec<(u32, Vec<u8>, usize)>,
 }
 
-impl<'a> Joiner<'a> {
-    pub(super) fn new(total: usize, size: usize) -> Self {
-        let mut w = PdfWriter::with_capacity(size);
+impl<'s, S: Sink> Joiner<'s, S> {
+    /// A book of `total` pages written by `w`.
+    pub(super) fn new(total: usize, mut w: PdfWriter<S>) -> Self {
         let pages_root = w.alloc();
         let struct_root = w.alloc();
         let document = w.alloc();
@@ -85,7 +88,7 @@ impl<'a> Joiner<'a> {
                 .ok_or_else(|| format!("daftar isi menunjuk halaman {target} yang tidak ada"))?;
             d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
             match self.heights.get(&page) {
-                Some(h) => h.write(&mut d, &|n| n),
+                Some(h) => d.extend_from_slice(h),
                 None => d.extend_from_slice(b"null"),
             }
             d.extend_from_slice(b" 0]>>");
@@ -98,7 +101,7 @@ impl<'a> Joiner<'a> {
     /// part (`title` none) also gives the book its catalog entries and document information.
     pub(super) fn copy(
         &mut self,
-        src: &Source<'a>,
+        src: &Source<'_>,
         title: Option<&str>,
         id_prefix: &str,
     ) -> Result<Vec<u32>, String> {
@@ -148,7 +151,9 @@ impl<'a> Joiner<'a> {
             if let Some(Obj::Dict(rm)) = root.get(b"RoleMap") {
                 for (k, v) in &rm.0 {
                     if !self.role_map.iter().any(|(have, _)| have == k) {
-                        self.role_map.push((k, v.clone()));
+                        let mut value = Vec::new();
+                        v.write(&mut value, &|n| n);
+                        self.role_map.push((k.to_vec(), value));
                     }
                 }
             }
@@ -176,7 +181,7 @@ impl<'a> Joiner<'a> {
         // holds (the logo on every SOP's identity page, a colour profile) takes the number of
         // that copy.
         // Each object with the range of its spans in `spans`.
-        let mut objects: Vec<(u32, Scanned<'a>, std::ops::Range<usize>)> = Vec::new();
+        let mut objects: Vec<(u32, Scanned, std::ops::Range<usize>)> = Vec::new();
         let mut spans: Vec<Span> = Vec::new();
         let mut keys = FxHashMap::default();
         // The objects' text as the copy writes it but for their spans (`copy::scan`).
@@ -283,7 +288,9 @@ impl<'a> Joiner<'a> {
                     if let Some(Obj::Array(b)) = d.get(b"MediaBox")
                         && let Some(h) = b.get(3)
                     {
-                        self.heights.insert(new, h.clone());
+                        let mut bytes = Vec::new();
+                        h.write(&mut bytes, &|n| n);
+                        self.heights.insert(new, bytes);
                     }
                 } else if d.has_name(b"Type", b"Annot") {
                     shift(d, b"StructParent", key_offset);
@@ -346,9 +353,9 @@ impl<'a> Joiner<'a> {
 
     pub(super) fn finish(
         mut self,
-        head: &PdfFile<'a>,
+        head: &PdfFile<'_>,
         marks: Vec<(usize, String, u32)>,
-    ) -> Result<Vec<u8>, String> {
+    ) -> Result<S::Output, String> {
         let id = |n: u32| n;
         let total = self.pages.len();
         // Page tree.
@@ -374,7 +381,9 @@ impl<'a> Joiner<'a> {
         root.extend_from_slice(b"<</Type/StructTreeRoot");
         if !self.role_map.is_empty() {
             root.extend_from_slice(b"/RoleMap");
-            Obj::Dict(Dict(self.role_map.clone())).write(&mut root, &id);
+            let entries = self.role_map.iter();
+            let role_map = entries.map(|(k, v)| (k.as_slice(), Obj::Owned(v.clone())));
+            Obj::Dict(Dict(role_map.collect())).write(&mut root, &id);
         }
         root.extend_from_slice(format!("/K[{} 0 R]/ParentTree<</Nums[", self.document).as_bytes());
         self.parent_tree.sort_by_key(|(k, _)| *k);
@@ -484,13 +493,11 @@ impl<'a> Joiner<'a> {
                     .as_bytes(),
                 );
             }
-            let mut top_y = Vec::new();
-            match self.heights.get(page) {
-                Some(h) => h.write(&mut top_y, &|n| n),
-                None => top_y.extend_from_slice(b"null"),
-            }
             d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
-            d.extend_from_slice(&top_y);
+            match self.heights.get(page) {
+                Some(h) => d.extend_from_slice(h),
+                None => d.extend_from_slice(b"null"),
+            }
             d.extend_from_slice(b" 0]>>");
             self.write_raw(nums[k], &d);
         }

@@ -412,23 +412,75 @@ impl<'a> PdfFile<'a> {
     }
 }
 
-/// A PDF file being written: objects in any order, then the cross-reference table.
-pub(crate) struct PdfWriter {
-    /// The bytes so far.
-    pub buf: Vec<u8>,
-    offsets: Vec<Option<usize>>,
+/// Where a PDF being written goes: `PdfWriter` hands it its bytes a piece at a time.
+pub(crate) trait Sink {
+    /// What the finished file yields.
+    type Output;
+
+    /// Takes the bytes written so far out of `buf` (writing them somewhere else and clearing
+    /// `buf`), or leaves them there: the writer counts offsets either way.
+    fn take(&mut self, buf: &mut Vec<u8>) -> std::io::Result<()>;
+
+    /// The last bytes, `rest` (what `take` left in the buffer): the file is whole.
+    fn end(self, rest: Vec<u8>) -> std::io::Result<Self::Output>;
 }
 
-impl PdfWriter {
-    /// Starts a PDF 1.7 file (the binary comment marks it as binary for transfer tools), with
-    /// room for about `bytes` of output: a book grows to tens of megabytes, and growing by
-    /// doubling copied it and faulted in fresh pages again and again.
+/// The file held whole in memory (`serve`, tests): the writer's buffer is the file.
+#[derive(Default)]
+pub(crate) struct Memory;
+
+impl Sink for Memory {
+    type Output = Vec<u8>;
+
+    fn take(&mut self, _buf: &mut Vec<u8>) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn end(self, rest: Vec<u8>) -> std::io::Result<Vec<u8>> {
+        Ok(rest)
+    }
+}
+
+/// A PDF file being written: objects in any order, then the cross-reference table. The bytes
+/// go to a `Sink` as they are written (`Memory` keeps them all), so a book written to a file
+/// never is in memory whole.
+pub(crate) struct PdfWriter<S: Sink = Memory> {
+    /// The bytes not yet taken by the sink.
+    pub buf: Vec<u8>,
+    /// Bytes the sink has taken, before `buf`.
+    taken: usize,
+    /// How many bytes `buf` gathers before the sink takes them.
+    chunk: usize,
+    offsets: Vec<Option<usize>>,
+    sink: S,
+    /// The first error of the sink: later bytes are dropped, `finish` reports it.
+    failed: Option<std::io::Error>,
+}
+
+impl PdfWriter<Memory> {
+    /// Starts a PDF 1.7 file in memory with room for about `bytes` of output: a book grows to
+    /// tens of megabytes, and growing by doubling copied it and faulted in fresh pages again
+    /// and again.
     pub(crate) fn with_capacity(bytes: usize) -> Self {
-        let mut buf = Vec::with_capacity(bytes);
+        let mut w = PdfWriter::to(Memory, usize::MAX);
+        w.buf.reserve(bytes);
+        w
+    }
+}
+
+impl<S: Sink> PdfWriter<S> {
+    /// Starts a PDF 1.7 file going to `sink` (the binary comment marks it as binary for
+    /// transfer tools), handed over whenever `chunk` bytes have gathered.
+    pub(crate) fn to(sink: S, chunk: usize) -> Self {
+        let mut buf = Vec::new();
         buf.extend_from_slice(b"%PDF-1.7\n%\x80\x80\x80\x80\n\n");
         PdfWriter {
             buf,
+            taken: 0,
+            chunk,
             offsets: vec![None],
+            sink,
+            failed: None,
         }
     }
 
@@ -436,6 +488,29 @@ impl PdfWriter {
     pub(crate) fn alloc(&mut self) -> u32 {
         self.offsets.push(None);
         u32::try_from(self.offsets.len() - 1).expect("fewer than 2^32 objects")
+    }
+
+    /// Where the next byte goes in the file.
+    fn at(&self) -> usize {
+        self.taken + self.buf.len()
+    }
+
+    /// Hands the buffer to the sink once it holds a chunk.
+    fn drain(&mut self) {
+        if self.buf.len() < self.chunk {
+            return;
+        }
+        let before = self.buf.len();
+        if self.failed.is_none()
+            && let Err(e) = self.sink.take(&mut self.buf)
+        {
+            self.failed = Some(e);
+        }
+        if self.failed.is_some() {
+            // Nothing more reaches the sink; the buffer stays small until `finish` fails.
+            self.buf.clear();
+        }
+        self.taken += before - self.buf.len();
     }
 
     /// Writes object `num`; a stream (`value` a dictionary) gets its `Length` set to its data.
@@ -446,7 +521,7 @@ impl PdfWriter {
         stream: Option<&[u8]>,
         map: &impl Fn(u32) -> u32,
     ) {
-        self.offsets[num as usize] = Some(self.buf.len());
+        self.offsets[num as usize] = Some(self.at());
         self.buf
             .extend_from_slice(format!("{num} 0 obj\n").as_bytes());
         match (value, stream) {
@@ -461,6 +536,7 @@ impl PdfWriter {
             _ => value.write(&mut self.buf, map),
         }
         self.buf.extend_from_slice(b"\nendobj\n\n");
+        self.drain();
     }
 
     /// Writes object `num` whose value `value` writes into the buffer (a stream's dictionary
@@ -471,7 +547,7 @@ impl PdfWriter {
         stream: Option<&[u8]>,
         value: impl FnOnce(&mut Vec<u8>) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.offsets[num as usize] = Some(self.buf.len());
+        self.offsets[num as usize] = Some(self.at());
         push_int(&mut self.buf, i64::from(num));
         self.buf.extend_from_slice(b" 0 obj\n");
         value(&mut self.buf)?;
@@ -481,22 +557,24 @@ impl PdfWriter {
             self.buf.extend_from_slice(b"\nendstream");
         }
         self.buf.extend_from_slice(b"\nendobj\n\n");
+        self.drain();
         Ok(())
     }
 
-    /// Writes the cross-reference table and the trailer; every allocated object must have been
-    /// written.
-    pub(crate) fn finish(mut self, trailer: &Dict) -> Result<Vec<u8>, String> {
-        let xref = self.buf.len();
+    /// Writes the cross-reference table and the trailer, and ends the sink; every allocated
+    /// object must have been written.
+    pub(crate) fn finish(mut self, trailer: &Dict) -> Result<S::Output, String> {
+        let xref = self.at();
         let table = format!("xref\n0 {}\n0000000000 65535 f\r\n", self.offsets.len());
         self.buf.extend_from_slice(table.as_bytes());
         // One line per object, without `format!` (a book has tens of thousands of objects).
-        for (num, off) in self.offsets.iter().enumerate().skip(1) {
-            let off = off.ok_or_else(|| format!("objek {num} tidak ditulis"))?;
+        for num in 1..self.offsets.len() {
+            let off = self.offsets[num].ok_or_else(|| format!("objek {num} tidak ditulis"))?;
             if off as u64 >= 10_000_000_000 {
                 return Err("berkas terlalu besar untuk tabel xref".into());
             }
             push_xref_entry(&mut self.buf, off);
+            self.drain();
         }
         self.buf.extend_from_slice(b"trailer\n");
         let mut trailer = trailer.clone();
@@ -504,7 +582,10 @@ impl PdfWriter {
         Obj::Dict(trailer).write(&mut self.buf, &|n| n);
         self.buf
             .extend_from_slice(format!("\nstartxref\n{xref}\n%%EOF").as_bytes());
-        Ok(self.buf)
+        if let Some(e) = self.failed {
+            return Err(e.to_string());
+        }
+        self.sink.end(self.buf).map_err(|e| e.to_string())
     }
 }
 

@@ -2,7 +2,7 @@
 //! every page, and a content stream per page that places them.
 
 use super::Stamp;
-use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter};
+use super::pdf_file::{Dict, Obj, PdfFile, PdfWriter, Sink};
 
 /// Page numbers being drawn: one form per glyph, shared by every page.
 pub(super) struct Stamping<'s> {
@@ -15,7 +15,7 @@ pub(super) struct Stamping<'s> {
 }
 
 impl<'s> Stamping<'s> {
-    pub(super) fn new(w: &mut PdfWriter, stamp: &'s Stamp) -> Self {
+    pub(super) fn new<S: Sink>(w: &mut PdfWriter<S>, stamp: &'s Stamp) -> Self {
         let mut forms = Vec::new();
         for (k, (c, path, advance)) in stamp.glyphs.iter().enumerate() {
             let num = w.alloc();

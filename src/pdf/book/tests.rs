@@ -55,6 +55,16 @@ pub(super) fn file_with(objects: &[impl AsRef<str>], trailer: &str) -> Vec<u8> {
     out
 }
 
+/// `pdf` as a part of the book, in memory.
+fn part<'a>(pdf: &'a [u8], title: &'a str, marks: Vec<(usize, String)>) -> Part<'a> {
+    Part {
+        pdf: PartPdf::Bytes(pdf),
+        pages: page_count(pdf).unwrap(),
+        title,
+        marks,
+    }
+}
+
 /// The first reference inside `o` (0 when there is none).
 fn first_ref(o: &Obj) -> u32 {
     let mut refs = Vec::new();
@@ -73,11 +83,8 @@ fn string(o: Option<&Obj>) -> Vec<u8> {
 fn a_join_keeps_pages_structure_and_ids_apart_and_writes_bookmarks() {
     let head = tiny("Keputusan");
     let (a, b) = (tiny("A"), tiny("B"));
-    let parts = [("A", &a), ("B", &b)].map(|(title, pdf)| Part {
-        source: Source::parse(pdf).unwrap(),
-        title,
-        marks: vec![(2, "Bidang".into()), (3, title.into())],
-    });
+    let parts = [("A", &a), ("B", &b)]
+        .map(|(title, pdf)| part(pdf, title, vec![(2, "Bidang".into()), (3, title.into())]));
     let marks = ["Keputusan", "Lampiran I"].map(|t| HeadMark {
         level: 1,
         title: t.into(),
@@ -177,11 +184,7 @@ fn a_join_keeps_pages_structure_and_ids_apart_and_writes_bookmarks() {
 fn a_stamp_draws_the_book_page_number_after_each_parts_own_content() {
     let head = tiny("Keputusan");
     let a = tiny("A");
-    let parts = [Part {
-        source: Source::parse(&a).unwrap(),
-        title: "A",
-        marks: Vec::new(),
-    }];
+    let parts = [part(&a, "A", Vec::new())];
     let stamp = Stamp {
         format: "{n}/{total}".into(),
         glyphs: "0123456789/"
@@ -237,11 +240,7 @@ fn a_daftar_isi_link_opens_the_book_page_it_names_and_keeps_its_tags() {
         ],
     );
     let (a, b) = (tiny("A"), tiny("B"));
-    let parts = [("A", &a), ("B", &b)].map(|(title, pdf)| Part {
-        source: Source::parse(pdf).unwrap(),
-        title,
-        marks: Vec::new(),
-    });
+    let parts = [("A", &a), ("B", &b)].map(|(title, pdf)| part(pdf, title, Vec::new()));
     let book = join(&head, &[], &parts, None).unwrap();
     let f = PdfFile::parse(&book).unwrap();
     let (pages, _) = f.pages().unwrap();
@@ -265,4 +264,113 @@ fn a_daftar_isi_link_opens_the_book_page_it_names_and_keeps_its_tags() {
     );
     let err = join(&head, &[], &parts, None).err().unwrap();
     assert!(err.contains("halaman 9"), "{err}");
+}
+
+/// The images of the book `f`'s pages: the object each page's `Im0` names.
+fn page_logos(f: &PdfFile) -> Vec<u32> {
+    let (pages, _) = f.pages().unwrap();
+    pages
+        .iter()
+        .map(|&p| {
+            let page = f.dict(p).unwrap();
+            let res = page.get(b"Resources").unwrap().as_dict().unwrap().clone();
+            let xobjects = res.get(b"XObject").unwrap().as_dict().unwrap().clone();
+            xobjects.get_ref(b"Im0").unwrap()
+        })
+        .collect()
+}
+
+/// A book written into a file a few bytes at a time, its parts read from files one at a
+/// time, is the book joined in memory byte for byte: the same offsets in its cross-reference
+/// table, and the length and SHA-256 the sink counted are the file's.
+#[test]
+fn a_book_streamed_into_a_file_is_the_book_joined_in_memory() {
+    use sha2::{Digest, Sha256};
+    let tmp = tempfile::tempdir().unwrap();
+    let head = tiny("Keputusan");
+    let (a, b) = (tiny("A"), tiny("B"));
+    let (path_a, path_b) = (tmp.path().join("a.pdf"), tmp.path().join("b.pdf"));
+    std::fs::write(&path_a, &a).unwrap();
+    std::fs::write(&path_b, &b).unwrap();
+    let marks = |t: &str| vec![(3, t.to_string())];
+    let in_memory = [part(&a, "A", marks("A")), part(&b, "B", marks("B"))];
+    let stamp = Stamp {
+        format: "{n}/{total}".into(),
+        glyphs: vec![('1', b"0 0 m 1 1 l h\n".to_vec(), 4.0)],
+        x: 10.0,
+        y: 20.0,
+    };
+    let expected = join(&head, &[], &in_memory, Some(&stamp)).unwrap();
+    let from_files = [(&path_a, "A"), (&path_b, "B")].map(|(path, title)| Part {
+        pdf: PartPdf::File(path),
+        pages: 1,
+        title,
+        marks: marks(title),
+    });
+    let book = tmp.path().join("buku.pdf");
+    let file = std::fs::File::create(&book).unwrap();
+    // A chunk of 64 bytes: the sink takes the bytes after nearly every object.
+    let w = PdfWriter::to(sink::FileSink::new(file, book.clone()), 64);
+    let (len, sha) = join_into(&head, &[], &from_files, Some(&stamp), w).unwrap();
+    let written = std::fs::read(&book).unwrap();
+    assert!(written == expected, "the streamed book differs");
+    assert_eq!(len, expected.len());
+    assert_eq!(sha, <[u8; 32]>::from(Sha256::digest(&expected)));
+    let f = PdfFile::parse(&written).unwrap();
+    assert_eq!(f.pages().unwrap().0.len(), 3);
+    // A part whose page count changed since the daftar isi counted it is refused.
+    let mut wrong = from_files;
+    wrong[1].pages = 2;
+    let err = join_into(&head, &[], &wrong, None, in_memory_writer()).unwrap_err();
+    assert!(err.starts_with("B: 1 halaman"), "{err}");
+}
+
+fn in_memory_writer() -> PdfWriter<Memory> {
+    PdfWriter::with_capacity(0)
+}
+
+/// Documents read one at a time, each let go before the next is read, still share one copy
+/// of the logo they all draw: the table keeps what it compares (length and SHA-256 of the
+/// data), not the data.
+#[test]
+fn the_logo_is_shared_across_parts_read_one_at_a_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let head = tiny("Keputusan");
+    let titles = ["A", "B", "C"];
+    let paths: Vec<std::path::PathBuf> = titles
+        .iter()
+        .map(|t| {
+            let path = tmp.path().join(format!("{t}.pdf"));
+            std::fs::write(&path, tiny(t)).unwrap();
+            path
+        })
+        .collect();
+    let parts: Vec<Part> = paths
+        .iter()
+        .zip(titles)
+        .map(|(path, title)| Part {
+            pdf: PartPdf::File(path),
+            pages: 1,
+            title,
+            marks: Vec::new(),
+        })
+        .collect();
+    let book = join_into(&head, &[], &parts, None, in_memory_writer()).unwrap();
+    let f = PdfFile::parse(&book).unwrap();
+    let logos = page_logos(&f);
+    assert_eq!(logos.len(), 4);
+    assert!(logos.iter().all(|&l| l == logos[0]), "{logos:?}");
+    let images = (1..f.size() as u32)
+        .filter(|&n| f.dict(n).is_ok_and(|d| d.has_name(b"Subtype", b"Image")))
+        .count();
+    assert_eq!(images, 1);
+    // A logo of other bytes (same length) is its own image.
+    let other = String::from_utf8(tiny("D"))
+        .unwrap()
+        .replace("stream\nabc\nendstream", "stream\nabd\nendstream");
+    std::fs::write(&paths[2], other).unwrap();
+    let book = join_into(&head, &[], &parts, None, in_memory_writer()).unwrap();
+    let f = PdfFile::parse(&book).unwrap();
+    let logos = page_logos(&f);
+    assert!(logos[..3].iter().all(|&l| l == logos[0]) && logos[3] != logos[0]);
 }

@@ -26,6 +26,8 @@ use crate::model::settings::Kertas;
 use crate::model::sop::Sop;
 use crate::model::tanggal::Tanggal;
 use crate::model::terbilang::diktum_label;
+use crate::pdf::book::pdf_file::{PdfWriter, Sink};
+use crate::pdf::book::{Part, PartPdf};
 use crate::pdf::flow;
 use crate::pdf::svg::writer::GlyphCache;
 use crate::pdf::world::Base;
@@ -319,23 +321,17 @@ impl PdfRenderer {
                 sops.push(self.sop(site, i, b, s)?.1);
             }
         }
-        let sops = classic_forms(i, sops.iter().map(Vec::as_slice))?;
-        let sops: Vec<&[u8]> = sops.iter().map(|c| &**c).collect();
-        let parts = book_parts(i, &sops)?;
+        let pdfs: Vec<PartPdf> = sops.iter().map(|p| PartPdf::Bytes(p)).collect();
+        let parts = book_parts(i, &pdfs)?;
         let head = self.book_head(i, self.book_data(site, i, k, &parts))?;
-        self.book_from(i, k, site.settings.margin, &head, parts)
+        let w = crate::pdf::book::in_memory(0, &parts);
+        self.book_from(i, k, site.settings.margin, &head, &parts, w)
             .map(Some)
     }
 
     /// The `/data.json` of the decree part of `i`'s book, whose SOP PDFs are `parts`.
-    fn book_data(
-        &self,
-        site: &Site,
-        i: &Instansi,
-        k: &Keputusan,
-        parts: &[crate::pdf::book::Part],
-    ) -> Vec<u8> {
-        let pages: Vec<usize> = parts.iter().map(|p| p.source.page_count()).collect();
+    fn book_data(&self, site: &Site, i: &Instansi, k: &Keputusan, parts: &[Part]) -> Vec<u8> {
+        let pages: Vec<usize> = parts.iter().map(|p| p.pages).collect();
         serde_json::to_vec(&book_doc(&site.settings, i, k, &pages)).expect("model serialises")
     }
 
@@ -345,24 +341,26 @@ impl PdfRenderer {
         self.compile("/keputusan.typ", data, &what)
     }
 
-    /// The book: the decree part, numbered over the whole book, then `sops` (the PDFs of
-    /// `i`'s SOPs in bidang order), joined without laying anything out again.
-    fn book_from(
+    /// The book: the decree part, numbered over the whole book, then `parts` (the PDFs of
+    /// `i`'s SOPs in bidang order), joined without laying anything out again, by `w` (into
+    /// memory, or into its file in the staging folder).
+    fn book_from<S: Sink>(
         &self,
         i: &Instansi,
         k: &Keputusan,
         margin: crate::model::settings::Margin,
         head: &PagedDocument,
-        parts: Vec<crate::pdf::book::Part>,
-    ) -> Result<Vec<u8>, Error> {
-        use crate::pdf::book::{Stamp, join};
+        parts: &[Part],
+        w: PdfWriter<S>,
+    ) -> Result<S::Output, Error> {
+        use crate::pdf::book::{Stamp, join_into};
         let failed = |e: String| {
             Error::new(ErrorKind::Book {
                 instansi: i.id.clone(),
             })
             .cause(e)
         };
-        let total = head.pages().len() + parts.iter().map(|p| p.source.page_count()).sum::<usize>();
+        let total = head.pages().len() + parts.iter().map(|p| p.pages).sum::<usize>();
         let numbered = flow::finish_within(head.clone(), (BOOK_PAGE, book_footer(margin)), total);
         let doc = without_cover_number(head, numbered);
         let dates = std::iter::once(k.tanggal).chain(
@@ -392,7 +390,7 @@ impl PdfRenderer {
                 y: place.bottom.to_pt() * 0.7 - cap,
             }
         });
-        join(&head_pdf, &heading_marks(&doc), &parts, stamp.as_ref()).map_err(failed)
+        join_into(&head_pdf, &heading_marks(&doc), parts, stamp.as_ref(), w).map_err(failed)
     }
 }
 
@@ -410,42 +408,30 @@ fn without_cover_number(head: &PagedDocument, numbered: PagedDocument) -> PagedD
     PagedDocument::new(pages, info)
 }
 
-/// The SOP PDFs of `i`'s book in the classic form the joiner reads: the same bytes for what
-/// Typst writes today, a rewrite for cross-reference or object streams.
-fn classic_forms<'a>(
-    i: &Instansi,
-    pdfs: impl Iterator<Item = &'a [u8]>,
-) -> Result<Vec<std::borrow::Cow<'a, [u8]>>, Error> {
-    pdfs.map(|pdf| {
-        crate::pdf::book::classic::classic(pdf).map_err(|e| {
-            Error::new(ErrorKind::Book {
-                instansi: i.id.clone(),
-            })
-            .cause(e)
-        })
-    })
-    .collect()
-}
-
-/// The SOP PDFs of `i`'s book (`sops`, in bidang order) read for joining, each with the
-/// bookmarks that open on its first page.
-fn book_parts<'a>(
-    i: &'a Instansi,
-    sops: &[&'a [u8]],
-) -> Result<Vec<crate::pdf::book::Part<'a>>, Error> {
-    use crate::pdf::book::{Part, Source};
+/// The SOP PDFs of `i`'s book (`pdfs`, in bidang order) as parts of it: each with its page
+/// count (a file read into one buffer after another, and let go) and the bookmarks that open
+/// on its first page.
+fn book_parts<'a>(i: &'a Instansi, pdfs: &[PartPdf<'a>]) -> Result<Vec<Part<'a>>, Error> {
+    use crate::pdf::book::{page_count, read_into};
     let failed = |e: String| {
         Error::new(ErrorKind::Book {
             instansi: i.id.clone(),
         })
         .cause(e)
     };
-    let mut parts = Vec::with_capacity(sops.len());
-    let mut pdfs = sops.iter();
+    let mut parts = Vec::with_capacity(pdfs.len());
+    let mut pdfs = pdfs.iter();
+    let mut buf = Vec::new();
     for b in &i.bidang {
         for (j, s) in b.sop.iter().enumerate() {
-            let pdf = pdfs.next().ok_or_else(|| failed("PDF SOP kurang".into()))?;
-            let source = Source::parse(pdf).map_err(|e| failed(format!("{}: {e}", s.id)))?;
+            let &pdf = pdfs.next().ok_or_else(|| failed("PDF SOP kurang".into()))?;
+            let pages = match pdf {
+                PartPdf::Bytes(bytes) => page_count(bytes),
+                PartPdf::File(path) => read_into(path, &mut buf)
+                    .map_err(|e| format!("{}: {e}", path.display()))
+                    .and_then(|()| page_count(&buf)),
+            };
+            let pages = pages.map_err(|e| failed(format!("{}: {e}", s.id)))?;
             let mut marks = Vec::new();
             // A bidang's bookmark opens at its first SOP.
             if j == 0 {
@@ -453,7 +439,8 @@ fn book_parts<'a>(
             }
             marks.push((3, s.nama.clone()));
             parts.push(Part {
-                source,
+                pdf,
+                pages,
                 title: &s.nama,
                 marks,
             });

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::core::sync::lock;
+use crate::pdf::book::sink::FileSink;
 
 /// Fewer documents to compile than this go to threads even where worker processes were chosen:
 /// starting the processes costs more than they gain (as `Mode::pdf_processes` decides for
@@ -56,18 +57,8 @@ struct JobFeed<'a> {
     keys: std::sync::Mutex<std::collections::HashMap<String, [u8; 32]>>,
     /// Documents taken from a cache (`serve`'s or the build cache), by their place in `order`.
     hits: std::sync::Mutex<Vec<(usize, Shared)>>,
-    /// The PDFs a decree book joins (of the instansi with a `keputusan`), whose bytes stay in
-    /// memory once staged, up to [`KEEP_FOR_BOOKS`] in all (see [`Blob::kept`]).
-    for_books: std::collections::HashSet<String>,
-    /// Bytes kept so far.
-    kept: AtomicUsize,
     tick: &'a (dyn Fn() + Sync),
 }
-
-/// How many bytes of SOP PDFs `sopan build` keeps in memory for the decree books to join
-/// (1,000 SOPs: 89 MB); past it a book reads its SOPs back from the staging folder, so memory
-/// stays bounded for any number of SOPs.
-const KEEP_FOR_BOOKS: usize = 128 << 20;
 
 impl<'a> JobFeed<'a> {
     fn new(
@@ -81,14 +72,6 @@ impl<'a> JobFeed<'a> {
         let mut order = site.sops_placed();
         // Stable: documents of the same weight stay in the site's order.
         order.sort_by_key(|&(_, _, s)| std::cmp::Reverse(sop_weight(s)));
-        let for_books = match out.staging() {
-            Some(_) => order
-                .iter()
-                .filter(|(i, _, _)| i.keputusan.is_some())
-                .map(|(_, _, s)| format!("{}.pdf", s.id))
-                .collect(),
-            None => Default::default(),
-        };
         JobFeed {
             site,
             renderer,
@@ -101,8 +84,6 @@ impl<'a> JobFeed<'a> {
             staging: out.staging().cloned(),
             keys: Default::default(),
             hits: Default::default(),
-            for_books,
-            kept: AtomicUsize::new(0),
             tick,
         }
     }
@@ -152,15 +133,6 @@ impl<'a> JobFeed<'a> {
         }
     }
 
-    /// Whether `len` more bytes fit in [`KEEP_FOR_BOOKS`] (then counted as kept).
-    fn keep(&self, len: usize) -> bool {
-        self.kept
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |k| {
-                (k + len <= KEEP_FOR_BOOKS).then_some(k + len)
-            })
-            .is_ok()
-    }
-
     /// Hands out no further job (a document failed).
     fn stop(&self) {
         self.next.store(self.order.len(), Ordering::Relaxed);
@@ -206,12 +178,7 @@ impl<'a> JobFeed<'a> {
                     if is_notes(&p) {
                         return (p, b);
                     }
-                    if !self.for_books.contains(&p) || !self.keep(b.len()) {
-                        let b = st.put(&p, b);
-                        return (p, b);
-                    }
-                    let staged = st.put(&p, b.clone());
-                    let b = Blob::kept(&staged, b).unwrap_or(staged);
+                    let b = st.put(&p, b);
                     (p, b)
                 })
                 .collect(),
@@ -378,7 +345,9 @@ pub(crate) fn render(
 }
 
 /// Renders every decree book into `out`, which already holds the SOP PDFs: each book's decree
-/// part is laid out (a few pages), then joined with those PDFs. Books on all cores.
+/// part is laid out (a few pages), then joined with those PDFs. Books on all cores. With a
+/// staging folder (`sopan build`), a book reads its SOPs' PDFs back from there one at a time
+/// and is written straight into its own file there (`crate::pdf::book::join_into`).
 pub fn render_books(
     site: &Site,
     renderer: &PdfRenderer,
@@ -404,18 +373,6 @@ pub(crate) fn render_books_cached(
     }
     let out_ref: &Output = out;
     let staging = out.staging().cloned();
-    let stage = |files: Shared| -> Shared {
-        match &staging {
-            Some(st) => files
-                .into_iter()
-                .map(|(p, b)| {
-                    let b = st.put(&p, b);
-                    (p, b)
-                })
-                .collect(),
-            None => files,
-        }
-    };
     let decrees: Vec<_> = site
         .instansi
         .iter()
@@ -426,16 +383,18 @@ pub(crate) fn render_books_cached(
             .sops()
             .map(|s| out_ref.blob(&format!("{}.pdf", s.id)))
             .collect();
-        // In `sopan build`, kept in memory since they were staged, or else read back
-        // from the staging folder, one book at a time.
-        let read: Vec<Option<std::borrow::Cow<[u8]>>> = blobs
+        // In `sopan build`, the staged files, each read when its turn comes (its page count
+        // now, its objects in the join): never all in memory at once.
+        let pdfs: Vec<PartPdf> = blobs
             .iter()
-            .map(|b| b.map(|b| b.read()).transpose())
-            .collect::<Result<_, _>>()?;
-        let sops = classic_forms(i, read.iter().map(|b| b.as_deref().unwrap_or_default()))?;
-        let sops: Vec<&[u8]> = sops.iter().map(|c| &**c).collect();
-        // Read before the decree part is laid out: its daftar isi needs their lengths.
-        let parts = book_parts(i, &sops)?;
+            .map(|b| match b.map(|b| (b.staged_path(), b.bytes())) {
+                Some((Some(path), _)) => PartPdf::File(path),
+                Some((None, bytes)) => PartPdf::Bytes(bytes),
+                None => PartPdf::Bytes(&[]),
+            })
+            .collect();
+        // Counted before the decree part is laid out: its daftar isi needs their lengths.
+        let parts = book_parts(i, &pdfs)?;
         let data = renderer.book_data(site, i, k, &parts);
         // `serve` reuses a book whose decree part and SOP PDFs are all unchanged.
         let key = (cache.is_some() || disk.is_some()).then(|| {
@@ -474,16 +433,36 @@ pub(crate) fn render_books_cached(
             return Ok(files);
         }
         let head = renderer.book_head(i, data)?;
-        let pdf = renderer.book_from(i, k, site.settings.margin, &head, parts)?;
-        let files = share(vec![(format!("{}/keputusan.pdf", i.id), pdf)]);
-        // The site shows each PDF's SHA-256; hashed here, books in parallel, rather than
-        // one after another while the pages are written (5 books of 17 MB: 0.2 s).
-        for (_, blob) in &files {
-            blob.sha256();
+        let path = format!("{}/keputusan.pdf", i.id);
+        let margin = site.settings.margin;
+        let blob = match &staging {
+            // Written straight into the staging folder, hashed as it is written (`FileSink`),
+            // so the book is never in memory whole. Staged before the disk cache stores it,
+            // so its blob is a link to the staged file, not a second copy.
+            Some(st) => {
+                let (file_path, file) = st.create_file(&path)?;
+                let w = PdfWriter::to(FileSink::new(file, file_path), BOOK_CHUNK);
+                let (len, sha256) = renderer.book_from(i, k, margin, &head, &parts, w)?;
+                st.created(&path, len, sha256)
+            }
+            None => {
+                let w = crate::pdf::book::in_memory(0, &parts);
+                let blob = Blob::new(renderer.book_from(i, k, margin, &head, &parts, w)?);
+                // The site shows each PDF's SHA-256; hashed here, books in parallel, rather
+                // than one after another while the pages are written (5 books of 17 MB: 0.2 s).
+                blob.sha256();
+                blob
+            }
+        };
+        // Typst's memo caches hold what this book's decree part was laid out from: kept
+        // until the stage ends, they grew `sopan build` by about 130 MB per book of 1,000
+        // SOPs (10 books: 2.1 GiB peak, against 0.85 GiB evicting here). A book being laid
+        // out on the other thread loses only its cache hits. `serve` keeps them for its
+        // next save, as before.
+        if staging.is_some() {
+            typst::comemo::evict(0);
         }
-        // Staged before the disk cache stores it, so its blob is a link to the staged file:
-        // stored first, each 18 MB book of 1,000 SOPs was written twice.
-        let files = stage(files);
+        let files = vec![(path, blob)];
         if let Some((c, key)) = cache.zip(key) {
             c.put(key, &files);
         }
@@ -497,10 +476,13 @@ pub(crate) fn render_books_cached(
             out.insert_blob(path, pdf);
         }
     }
-    out.unkeep();
     typst::comemo::evict(2);
     Ok(())
 }
+
+/// How many bytes of a book written into the staging folder gather before they are written
+/// (see `crate::pdf::book::sink`): a 90 MB book in about a hundred writes.
+const BOOK_CHUNK: usize = 1 << 20;
 
 /// `f` of every item, on one plain thread per core, each laying out in a one-thread rayon
 /// pool of its own with a large stack (Typst's layout recursion is deep for long tables: the
