@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): cold builds of two sopan binaries, interleaved (A, B, A, B, ...), on
+# the same synthetic project, with user+sys CPU, wall time and peak memory of each run and the
+# averages. On a shared or virtual machine single runs vary by 10-20%; interleaving and many
+# runs are what make a comparison of two versions mean anything.
+# Usage: scripts/bench-ab.sh OLD_BIN NEW_BIN [N] [RUNS]   (default 1000 SOPs, 5 runs each)
+# BUKU=1 gives every instansi a decree (decree books in every build). A binary that knows
+# `--bersih` is run with it, so its build cache does not make the build warm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"
+cargo build --release --quiet --example gen
+a="$1"
+b="$2"
+n="${3:-1000}"
+runs="${4:-5}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+"$CARGO_TARGET_DIR/release/examples/gen" "$n" "$work/p" ${BUKU:+--keputusan} >/dev/null 2>&1
+flags() { if "$1" build --help 2>/dev/null | grep -q -- --bersih; then echo --bersih; fi; }
+for side in A B; do
+  cp -r "$work/p" "$work/$side"
+done
+fa=$(flags "$a")
+fb=$(flags "$b")
+# One build each first: the page cache warm, and an output to replace, as in every run after.
+"$a" build "$work/A" --quiet >/dev/null 2>&1
+"$b" build "$work/B" --quiet >/dev/null 2>&1
+printf '%-4s %8s %8s %8s %10s\n' "" "wall (s)" "cpu (s)" "sys (s)" "peak (MiB)"
+for _ in $(seq "$runs"); do
+  for side in A B; do
+    if [ "$side" = A ]; then bin="$a"; f="$fa"; else bin="$b"; f="$fb"; fi
+    /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin" build "$work/$side" --quiet $f >/dev/null 2>&1
+    read -r wall user sys kb < "$work/time"
+    awk -v s="$side" -v w="$wall" -v u="$user" -v y="$sys" -v kb="$kb" \
+      'BEGIN { printf "%-4s %8.2f %8.2f %8.2f %10d\n", s, w, u + y, y, kb / 1024 }'
+  done
+done | tee "$work/runs"
+awk '{ w[$1] += $2; c[$1] += $3; k[$1]++ }
+  END {
+    printf "averages over %d runs each: A %.2f s wall, %.2f s cpu; B %.2f s wall, %.2f s cpu\n",
+      k["A"], w["A"] / k["A"], c["A"] / k["A"], w["B"] / k["B"], c["B"] / k["B"]
+    printf "B against A: wall %+.1f%%, cpu %+.1f%%\n",
+      100 * (w["B"] / w["A"] - 1), 100 * (c["B"] / c["A"] - 1)
+  }' "$work/runs"
