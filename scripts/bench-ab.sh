@@ -6,6 +6,10 @@
 # Usage: scripts/bench-ab.sh OLD_BIN NEW_BIN [N] [RUNS]   (default 1000 SOPs, 5 runs each)
 # BUKU=1 gives every instansi a decree (decree books in every build). A binary that knows
 # `--bersih` is run with it, so its build cache does not make the build warm.
+# FRESH=1 builds each run in its own fresh copy of the project (no output, no cache: the first
+# build of a checkout), the copies made up front, then `sync` and PAUSE seconds (default 35):
+# on ext4 without a journal a file created within ~30 s of many deletions is slow to create,
+# and back-to-back runs measure that as much as sopan.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"
@@ -26,11 +30,22 @@ fb=$(flags "$b")
 # One build each first: the page cache warm, and an output to replace, as in every run after.
 "$a" build "$work/A" --quiet >/dev/null 2>&1
 "$b" build "$work/B" --quiet >/dev/null 2>&1
+if [ -n "${FRESH:-}" ]; then
+  for r in $(seq "$runs"); do
+    cp -r "$work/p" "$work/A$r"
+    cp -r "$work/p" "$work/B$r"
+  done
+  fa=
+  fb=
+  sync
+  sleep "${PAUSE:-35}"
+fi
 printf '%-4s %8s %8s %8s %10s\n' "" "wall (s)" "cpu (s)" "sys (s)" "peak (MiB)"
-for _ in $(seq "$runs"); do
+for r in $(seq "$runs"); do
   for side in A B; do
     if [ "$side" = A ]; then bin="$a"; f="$fa"; else bin="$b"; f="$fb"; fi
-    /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin" build "$work/$side" --quiet $f >/dev/null 2>&1
+    dir="$work/$side${FRESH:+$r}"
+    /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin" build "$dir" --quiet $f >/dev/null 2>&1
     read -r wall user sys kb < "$work/time"
     awk -v s="$side" -v w="$wall" -v u="$user" -v y="$sys" -v kb="$kb" \
       'BEGIN { printf "%-4s %8.2f %8.2f %8.2f %10d\n", s, w, u + y, y, kb / 1024 }'
