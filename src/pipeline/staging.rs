@@ -486,34 +486,21 @@ fn create_or_link(path: &Path, old: Option<&Path>, bytes: &[u8]) -> std::io::Res
 /// Whether the files `a` and `b` hold the same bytes, compared a piece at a time.
 fn same_files(a: &Path, b: &Path) -> bool {
     use std::io::Read as _;
-    const PIECE: usize = 64 * 1024;
-    let len = |p: &Path| {
-        std::fs::symlink_metadata(p)
-            .ok()
-            .filter(|m| m.is_file())
-            .map(|m| m.len())
-    };
-    let (Some(mut left), Some(other)) = (len(a), len(b)) else {
+    let Some(len) = std::fs::symlink_metadata(b)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+    else {
         return false;
     };
-    let (Ok(mut fa), Ok(mut fb)) = (std::fs::File::open(a), std::fs::File::open(b)) else {
+    let Ok(mut other) = std::fs::File::open(b) else {
         return false;
     };
-    if left != other {
-        return false;
-    }
-    let (mut x, mut y) = (vec![0u8; PIECE], vec![0u8; PIECE]);
-    while left > 0 {
-        let n = PIECE.min(usize::try_from(left).unwrap_or(PIECE));
-        let read = fa
-            .read_exact(&mut x[..n])
-            .and_then(|()| fb.read_exact(&mut y[..n]));
-        if read.is_err() || x[..n] != y[..n] {
-            return false;
-        }
-        left -= n as u64;
-    }
-    true
+    let mut buf = Vec::new();
+    crate::pipeline::swap::same_content(a, len, |_, piece| {
+        buf.resize(piece.len(), 0);
+        other.read_exact(&mut buf).is_ok() && buf == piece
+    })
 }
 
 /// Puts a link to `old` in the place of the file `target`, by a rename, so `target` is never

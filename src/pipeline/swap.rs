@@ -264,9 +264,23 @@ pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> 
 }
 
 pub(crate) fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    same_content(path, bytes.len() as u64, |at, piece| {
+        bytes.get(at..at + piece.len()) == Some(piece)
+    })
+}
+
+/// Whether `path` is a regular file of `len` bytes whose every piece `same` accepts (`same`
+/// gets the piece's offset and bytes, in order). The one comparison of an output file with
+/// what is about to replace it: bytes in memory ([`same_bytes`]) or another file (a decree
+/// book written in pieces, `staging::same_files`).
+pub(crate) fn same_content(
+    path: &Path,
+    len: u64,
+    mut same: impl FnMut(usize, &[u8]) -> bool,
+) -> bool {
     use std::io::Read as _;
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {
+        Ok(m) if m.is_file() && m.len() == len => {
             let Ok(mut file) = std::fs::File::open(path) else {
                 return false;
             };
@@ -276,12 +290,12 @@ pub(crate) fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
             let mut at = 0;
             loop {
                 let n = match file.read(&mut buf) {
-                    Ok(0) => return at == bytes.len(),
+                    Ok(0) => return at as u64 == len,
                     Ok(n) => n,
                     Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                     Err(_) => return false,
                 };
-                if bytes.get(at..at + n) != Some(&buf[..n]) {
+                if !same(at, &buf[..n]) {
                     return false;
                 }
                 at += n;

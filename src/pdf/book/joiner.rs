@@ -86,12 +86,7 @@ impl<'s, S: Sink> Joiner<'s, S> {
                 .and_then(|k| self.pages.get(k))
                 .copied()
                 .ok_or_else(|| format!("daftar isi menunjuk halaman {target} yang tidak ada"))?;
-            d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
-            match self.heights.get(&page) {
-                Some(h) => d.extend_from_slice(h),
-                None => d.extend_from_slice(b"null"),
-            }
-            d.extend_from_slice(b" 0]>>");
+            self.push_dest(&mut d, page);
             self.write_raw(num, &d);
         }
         Ok(())
@@ -439,6 +434,17 @@ impl<'s, S: Sink> Joiner<'s, S> {
         self.w.finish(&trailer)
     }
 
+    /// Ends a link's or bookmark's dictionary `d` with its destination: the top of `page`
+    /// (its height as the page gives it), then closes the dictionary.
+    fn push_dest(&self, d: &mut Vec<u8>, page: u32) {
+        d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
+        match self.heights.get(&page) {
+            Some(h) => d.extend_from_slice(h),
+            None => d.extend_from_slice(b"null"),
+        }
+        d.extend_from_slice(b" 0]>>");
+    }
+
     /// Writes an object already serialised.
     fn write_raw(&mut self, num: u32, bytes: &[u8]) {
         self.w.write(num, &Obj::Owned(bytes.to_vec()), None, &|n| n);
@@ -493,12 +499,7 @@ impl<'s, S: Sink> Joiner<'s, S> {
                     .as_bytes(),
                 );
             }
-            d.extend_from_slice(format!("/Dest[{page} 0 R/XYZ 0 ").as_bytes());
-            match self.heights.get(page) {
-                Some(h) => d.extend_from_slice(h),
-                None => d.extend_from_slice(b"null"),
-            }
-            d.extend_from_slice(b" 0]>>");
+            self.push_dest(&mut d, *page);
             self.write_raw(nums[k], &d);
         }
         let mut r = Vec::new();
