@@ -3,6 +3,7 @@
 //! `SOURCE_DATE_EPOCH`), and small helpers for locks and caches.
 
 pub mod diag;
+pub(crate) mod digits;
 pub(crate) mod env;
 pub(crate) mod error;
 pub(crate) mod hex;

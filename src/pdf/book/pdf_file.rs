@@ -183,17 +183,8 @@ pub(super) fn push_int(out: &mut Vec<u8>, n: i64) {
     if n < 0 {
         out.push(b'-');
     }
-    let mut v = n.unsigned_abs();
     let mut digits = [0u8; 20];
-    let mut k = digits.len();
-    loop {
-        k -= 1;
-        digits[k] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
+    let k = crate::core::digits::digits_before(&mut digits, 20, n.unsigned_abs());
     out.extend_from_slice(&digits[k..]);
 }
 

@@ -29,6 +29,7 @@ use typst::visualize::{
 };
 use typst_layout::Page;
 
+use crate::core::digits::digits_before;
 use crate::core::sync::lock;
 
 /// Glyph outlines in font units, read once per process: the same few hundred glyphs of the
@@ -110,7 +111,7 @@ fn num(out: &mut String, v: f64, decimals: u32) {
         0
     };
     let a = scaled.unsigned_abs();
-    let (mut int, mut frac) = (a / scale as u64, a % scale as u64);
+    let (int, mut frac) = (a / scale as u64, a % scale as u64);
     // Sign, 15 digits, point and 7 decimals at most, written from the end.
     let mut buf = [0u8; 32];
     let mut k = buf.len();
@@ -128,14 +129,7 @@ fn num(out: &mut String, v: f64, decimals: u32) {
         k -= 1;
         buf[k] = b'.';
     }
-    loop {
-        k -= 1;
-        buf[k] = b'0' + (int % 10) as u8;
-        int /= 10;
-        if int == 0 {
-            break;
-        }
-    }
+    k = digits_before(&mut buf, k, int);
     if scaled < 0 {
         k -= 1;
         buf[k] = b'-';
@@ -146,16 +140,7 @@ fn num(out: &mut String, v: f64, decimals: u32) {
 /// `v` in decimal.
 fn uint(out: &mut String, v: u64) {
     let mut buf = [0u8; 20];
-    let mut k = buf.len();
-    let mut v = v;
-    loop {
-        k -= 1;
-        buf[k] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
+    let k = digits_before(&mut buf, 20, v);
     push_ascii(out, &buf[k..]);
 }
 
