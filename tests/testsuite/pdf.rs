@@ -618,6 +618,47 @@ fn a_broken_theme_template_is_an_operational_error_naming_the_line() {
     );
 }
 
+#[test]
+fn a_broken_theme_module_fails_before_any_document_naming_its_line() {
+    // The modules the main templates import are evaluated once, when the renderer is made.
+    let p = Project::fixture("pdf");
+    p.write("sopan.yaml", "judul: Uji\ntema: rusak\n").write(
+        "themes/rusak/typst/lib/common.typ",
+        "#let font = \"Liberation Sans\"\n#let x = (\n",
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("gagal menyusun PDF untuk templat `typst/lib/common.typ`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("typst/lib/common.typ:2:"), "{}", r.stderr);
+    assert!(!p.path().join("output").exists());
+}
+
+#[test]
+fn a_theme_main_template_importing_its_modules_by_path_still_builds() {
+    // Themes written before the modules were preloaded (`sopan.sop`) import them by path.
+    let p = Project::fixture("pdf");
+    let main = std::fs::read_to_string(
+        crate::support::repo_root().join("themes/default/typst/sop.typ"),
+    )
+    .unwrap();
+    assert!(main.contains("#import sopan.sop: sop-pages"), "{main}");
+    let by_path = main
+        .replace("#import sopan.common: font", "#import \"lib/common.typ\": font")
+        .replace("#import sopan.sop: sop-pages", "#import \"lib/sop.typ\": sop-pages");
+    p.write("sopan.yaml", "judul: Uji\ntema: lama\n")
+        .write("themes/lama/typst/sop.typ", &by_path);
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = pdf_text(&p.path().join("output/dinas/umum/bencana.pdf"));
+    assert!(text.contains("FLOWCHART SOP"), "{text}");
+    assert!(text.contains("Bantuan Sosial Korban Bencana"), "{text}");
+}
+
 /// Every flow page of the example content and of the `pdf` fixture (22 steps, 11 actors,
 /// markup-like content) as sopan's own SVG writer draws it and as typst-svg draws it.
 fn flow_svg_pairs(dir: &Path) -> usize {

@@ -179,14 +179,7 @@ impl PdfRenderer {
     }
 
     fn error(&self, what: &str, errors: &[SourceDiagnostic]) -> Error {
-        let mut e = Error::new(ErrorKind::PdfCompile { what: what.into() });
-        for d in errors {
-            e = e.cause(format!("{}: {}", self.base.locate(d.span), d.message));
-            for h in &d.hints {
-                e = e.cause(format!("  petunjuk Typst: {}", h.v));
-            }
-        }
-        e
+        self.base.error(what, errors)
     }
 
     /// PDF/A-2b bytes of a laid-out document.
