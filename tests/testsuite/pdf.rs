@@ -642,14 +642,19 @@ fn a_broken_theme_module_fails_before_any_document_naming_its_line() {
 fn a_theme_main_template_importing_its_modules_by_path_still_builds() {
     // Themes written before the modules were preloaded (`sopan.sop`) import them by path.
     let p = Project::fixture("pdf");
-    let main = std::fs::read_to_string(
-        crate::support::repo_root().join("themes/default/typst/sop.typ"),
-    )
-    .unwrap();
+    let main =
+        std::fs::read_to_string(crate::support::repo_root().join("themes/default/typst/sop.typ"))
+            .unwrap();
     assert!(main.contains("#import sopan.sop: sop-pages"), "{main}");
     let by_path = main
-        .replace("#import sopan.common: font", "#import \"lib/common.typ\": font")
-        .replace("#import sopan.sop: sop-pages", "#import \"lib/sop.typ\": sop-pages");
+        .replace(
+            "#import sopan.common: font",
+            "#import \"lib/common.typ\": font",
+        )
+        .replace(
+            "#import sopan.sop: sop-pages",
+            "#import \"lib/sop.typ\": sop-pages",
+        );
     p.write("sopan.yaml", "judul: Uji\ntema: lama\n")
         .write("themes/lama/typst/sop.typ", &by_path);
     let r = p.run(&["build", "--quiet"]);
