@@ -8,6 +8,8 @@
 //! Typst (a page foreground that queries the markers) made every document need a second layout
 //! pass; here it costs a walk over the markers, and the drawing still follows the real layout.
 
+use std::cmp::Ordering;
+
 use typst::ecow::EcoVec;
 use typst::foundations::{Dict, Label, Selector, Value};
 use typst::introspection::MetadataElem;
@@ -27,10 +29,99 @@ pub(crate) use route::Node;
 use route::{Drawing, Grid, LABEL_PT, Out, Style};
 
 const STROKE_PT: f64 = 0.6;
+/// The flow table's rules (`stroke: 0.5pt` in flow.typ).
+const TABLE_RULE_PT: f64 = 0.5;
 const FOOTER_PT: f64 = 7.0;
 
 fn flow_label() -> Option<Label> {
     Label::new(typst::utils::PicoStr::intern("flow-node"))
+}
+
+fn gap_label() -> Option<Label> {
+    Label::new(typst::utils::PicoStr::intern("flow-gap"))
+}
+
+/// Adjacent actor cells of a row without a symbol, merged into one cell by the template (an
+/// empty cell costs Typst two layouts): its page, top-left corner, how many columns it spans
+/// and their width (pt). Typst draws no column rule through it; sopan does ([`gap_rules`]).
+#[derive(Debug)]
+struct Gap {
+    page: usize,
+    x: f64,
+    top: f64,
+    n: i64,
+    cw: f64,
+}
+
+/// The merged cells' markers (`<flow-gap>`) of a laid-out document.
+fn gaps(doc: &PagedDocument) -> Vec<Gap> {
+    let Some(label) = gap_label() else {
+        return Vec::new();
+    };
+    let introspector = doc.introspector();
+    introspector
+        .elements()
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|c| {
+            let meta = c.to_packed::<MetadataElem>()?;
+            let Value::Dict(d) = &meta.value else {
+                return None;
+            };
+            let pos = introspector.position(c.location()?)?;
+            Some(Gap {
+                page: pos.page.get(),
+                x: pos.point.x.to_pt(),
+                top: pos.point.y.to_pt(),
+                n: int(d, "n"),
+                cw: length(d, "cw"),
+            })
+        })
+        .collect()
+}
+
+/// The column rules inside the merged cells, (page, x, y0, y1), added to the pages' grids: at
+/// each column boundary inside a cell, from its top down to the first row rule under it.
+fn gap_rules(gaps: &[Gap], grids: &mut [Grid]) -> Vec<(usize, f64, f64, f64)> {
+    let mut rules = Vec::new();
+    for g in gaps {
+        let Some(grid) = g.page.checked_sub(1).and_then(|i| grids.get_mut(i)) else {
+            continue;
+        };
+        let mid = g.x + g.cw / 2.0;
+        let bottom = grid
+            .h
+            .iter()
+            .filter(|&&(y, x0, x1)| y > g.top + 0.01 && x0 <= mid && mid <= x1)
+            .map(|r| r.0)
+            .fold(f64::INFINITY, f64::min);
+        if !bottom.is_finite() {
+            continue;
+        }
+        for k in 1..g.n {
+            let x = g.x + k as f64 * g.cw;
+            grid.v.push((x, g.top, bottom));
+            rules.push((g.page, x, g.top, bottom));
+        }
+    }
+    // A rule through several rows of merged cells is drawn as one line (the SVG pictures of
+    // the example's flow pages were 7 % larger with a line per row).
+    // The same boundary reached from two cells may differ in its last bits: sorted by x to a
+    // thousandth of a point, then down the page.
+    let at = |r: &(usize, f64, f64, f64)| (r.0, (r.1 * 1000.0).round() as i64);
+    rules.sort_by(|a, b| {
+        at(a)
+            .cmp(&at(b))
+            .then(a.2.partial_cmp(&b.2).unwrap_or(Ordering::Equal))
+    });
+    rules.dedup_by(|next, line| {
+        let joins = at(next) == at(line) && next.2 <= line.3 + 0.01;
+        if joins {
+            line.3 = line.3.max(next.3);
+        }
+        joins
+    });
+    rules
 }
 
 fn int(d: &Dict, k: &str) -> i64 {
@@ -332,6 +423,24 @@ impl Canvas<'_> {
         curve
     }
 
+    /// A vertical table rule from `y0` down to `y1`, as the table strokes its own (0.5 pt).
+    fn rule(&mut self, x: f64, y0: f64, y1: f64) {
+        let stroke = FixedStroke {
+            thickness: Abs::pt(TABLE_RULE_PT),
+            ..FixedStroke::default()
+        };
+        let shape = Shape {
+            geometry: Geometry::Line(Point::new(Abs::zero(), pt(y1 - y0))),
+            fill: None,
+            fill_rule: FillRule::default(),
+            stroke: Some(stroke),
+        };
+        self.items.push((
+            Point::new(pt(x), pt(y0)),
+            FrameItem::Shape(shape, Span::detached()),
+        ));
+    }
+
     fn polyline(&mut self, pts: &[(f64, f64)]) {
         self.shape(Self::path(pts), None, true);
     }
@@ -484,7 +593,7 @@ fn finish_with(
     let Some(fonts) = find_fonts(doc.pages()) else {
         return (doc, Vec::new());
     };
-    let (drawing, violations) = layout(&doc, &mut nodes, &fonts);
+    let (drawing, rules, violations) = layout(&doc, &mut nodes, &fonts);
     let total = total.unwrap_or(doc.pages().len());
     let mut pages: EcoVec<Page> = doc.pages().iter().cloned().collect();
     for (i, page) in pages.make_mut().iter_mut().enumerate() {
@@ -492,6 +601,9 @@ fn finish_with(
             fonts: &fonts,
             items: Vec::new(),
         };
+        for &(_, x, y0, y1) in rules.iter().filter(|r| r.0 == i + 1) {
+            canvas.rule(x, y0, y1);
+        }
         canvas.draw_page(&nodes, &drawing, i + 1);
         if let Some((fmt, place)) = footer {
             let text = fmt
@@ -516,11 +628,16 @@ fn finish_with(
 /// Routes and checks the flowcharts of a laid-out document. Only the pages that carry
 /// symbols are read for their table. A symbol may move down its cell to make room for
 /// incoming off-page connectors (`route::route_fitting`), so `nodes` is what gets drawn.
-fn layout(doc: &PagedDocument, nodes: &mut [Node], fonts: &Fonts) -> (Drawing, Vec<Violation>) {
+/// Also returns the column rules drawn inside merged cells ([`gap_rules`]).
+fn layout(
+    doc: &PagedDocument,
+    nodes: &mut [Node],
+    fonts: &Fonts,
+) -> (Drawing, Vec<(usize, f64, f64, f64)>, Vec<Violation>) {
     if nodes.is_empty() {
-        return (Drawing::default(), Vec::new());
+        return (Drawing::default(), Vec::new(), Vec::new());
     }
-    let grids: Vec<Grid> = doc
+    let mut grids: Vec<Grid> = doc
         .pages()
         .iter()
         .enumerate()
@@ -532,12 +649,13 @@ fn layout(doc: &PagedDocument, nodes: &mut [Node], fonts: &Fonts) -> (Drawing, V
             }
         })
         .collect();
+    let rules = gap_rules(&gaps(doc), &mut grids);
     let plan = route::plan(nodes);
     let size = Abs::pt(LABEL_PT);
     let width = |s: &str| Canvas::text_width(&fonts.regular, size, s).to_pt();
     let drawing = route::route_fitting(nodes, &plan, &grids, &width);
     let violations = check::check(nodes, &drawing, &grids);
-    (drawing, violations)
+    (drawing, rules, violations)
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use super::route::*;
 mod checker;
 mod connectors;
 mod fuzz;
+mod gaps;
 mod pinch;
 mod rows;
 mod tight;
