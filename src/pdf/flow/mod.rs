@@ -80,9 +80,12 @@ fn gaps(doc: &PagedDocument) -> Vec<Gap> {
         .collect()
 }
 
-/// The column rules inside the merged cells, (page, x, y0, y1), added to the pages' grids: at
-/// each column boundary inside a cell, from its top down to the first row rule under it.
-fn gap_rules(gaps: &[Gap], grids: &mut [Grid]) -> Vec<(usize, f64, f64, f64)> {
+/// A vertical table rule sopan draws: page, x, y0, y1 (pt).
+type Rule = (usize, f64, f64, f64);
+
+/// The column rules inside the merged cells, added to the pages' grids: at each column
+/// boundary inside a cell, from its top down to the first row rule under it.
+fn gap_rules(gaps: &[Gap], grids: &mut [Grid]) -> Vec<Rule> {
     let mut rules = Vec::new();
     for g in gaps {
         let Some(grid) = g.page.checked_sub(1).and_then(|i| grids.get_mut(i)) else {
@@ -108,7 +111,7 @@ fn gap_rules(gaps: &[Gap], grids: &mut [Grid]) -> Vec<(usize, f64, f64, f64)> {
     // the example's flow pages were 7 % larger with a line per row).
     // The same boundary reached from two cells may differ in its last bits: sorted by x to a
     // thousandth of a point, then down the page.
-    let at = |r: &(usize, f64, f64, f64)| (r.0, (r.1 * 1000.0).round() as i64);
+    let at = |r: &Rule| (r.0, (r.1 * 1000.0).round() as i64);
     rules.sort_by(|a, b| {
         at(a)
             .cmp(&at(b))
@@ -633,7 +636,7 @@ fn layout(
     doc: &PagedDocument,
     nodes: &mut [Node],
     fonts: &Fonts,
-) -> (Drawing, Vec<(usize, f64, f64, f64)>, Vec<Violation>) {
+) -> (Drawing, Vec<Rule>, Vec<Violation>) {
     if nodes.is_empty() {
         return (Drawing::default(), Vec::new(), Vec::new());
     }
