@@ -463,8 +463,15 @@ enum Made {
 /// Links `old` as `target`. Whatever an earlier attempt left at `target` is replaced by name,
 /// never written through.
 fn relink(old: &Path, target: &Path) -> std::io::Result<()> {
-    let _ = std::fs::remove_file(target);
-    std::fs::hard_link(old, target)
+    // Linked first, removed only when something is there: in a fresh staging folder nothing
+    // ever is (a one-change build of 1,000 SOPs made 5,913 failing `unlink` calls, strace).
+    match std::fs::hard_link(old, target) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            std::fs::remove_file(target)?;
+            std::fs::hard_link(old, target)
+        }
+        other => other,
+    }
 }
 
 /// Links `old` (the previous output's file of the same path) as `path` when it holds exactly
