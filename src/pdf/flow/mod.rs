@@ -33,12 +33,26 @@ const STROKE_PT: f64 = 0.6;
 const TABLE_RULE_PT: f64 = 0.5;
 const FOOTER_PT: f64 = 7.0;
 
-fn flow_label() -> Option<Label> {
-    Label::new(typst::utils::PicoStr::intern("flow-node"))
-}
-
-fn gap_label() -> Option<Label> {
-    Label::new(typst::utils::PicoStr::intern("flow-gap"))
+/// The metadata markers labelled `name` (`flow-node`, `flow-gap`) of a laid-out document: each
+/// one's dictionary, page and position, in document order.
+fn markers(doc: &PagedDocument, name: &str) -> Vec<(Dict, usize, Point)> {
+    let Some(label) = Label::new(typst::utils::PicoStr::intern(name)) else {
+        return Vec::new();
+    };
+    let introspector = doc.introspector();
+    introspector
+        .elements()
+        .query(&Selector::Label(label))
+        .iter()
+        .filter_map(|c| {
+            let meta = c.to_packed::<MetadataElem>()?;
+            let Value::Dict(d) = &meta.value else {
+                return None;
+            };
+            let pos = introspector.position(c.location()?)?;
+            Some((d.clone(), pos.page.get(), pos.point))
+        })
+        .collect()
 }
 
 /// Adjacent actor cells of a row without a symbol, merged into one cell by the template (an
@@ -55,27 +69,14 @@ struct Gap {
 
 /// The merged cells' markers (`<flow-gap>`) of a laid-out document.
 fn gaps(doc: &PagedDocument) -> Vec<Gap> {
-    let Some(label) = gap_label() else {
-        return Vec::new();
-    };
-    let introspector = doc.introspector();
-    introspector
-        .elements()
-        .query(&Selector::Label(label))
-        .iter()
-        .filter_map(|c| {
-            let meta = c.to_packed::<MetadataElem>()?;
-            let Value::Dict(d) = &meta.value else {
-                return None;
-            };
-            let pos = introspector.position(c.location()?)?;
-            Some(Gap {
-                page: pos.page.get(),
-                x: pos.point.x.to_pt(),
-                top: pos.point.y.to_pt(),
-                n: int(d, "n"),
-                cw: length(d, "cw"),
-            })
+    markers(doc, "flow-gap")
+        .into_iter()
+        .map(|(d, page, at)| Gap {
+            page,
+            x: at.x.to_pt(),
+            top: at.y.to_pt(),
+            n: int(&d, "n"),
+            cw: length(&d, "cw"),
         })
         .collect()
 }
@@ -169,41 +170,30 @@ fn outs(d: &Dict) -> Vec<Out> {
 
 /// The symbols of a laid-out document with their page positions, in document order.
 pub(crate) fn nodes(doc: &PagedDocument) -> Vec<Node> {
-    let Some(label) = flow_label() else {
-        return Vec::new();
-    };
-    let introspector = doc.introspector();
-    introspector
-        .elements()
-        .query(&Selector::Label(label))
-        .iter()
-        .filter_map(|c| {
-            let meta = c.to_packed::<MetadataElem>()?;
-            let Value::Dict(d) = &meta.value else {
-                return None;
-            };
-            let pos = introspector.position(c.location()?)?;
-            let (w, h) = (length(d, "w"), length(d, "h"));
+    markers(doc, "flow-node")
+        .into_iter()
+        .map(|(d, page, at)| {
+            let (w, h) = (length(&d, "w"), length(&d, "h"));
             // `pad`: room the marker's box keeps above the symbol (for an incoming connector).
-            let top = pos.point.y.to_pt() + length(d, "pad");
-            Some(Node {
-                sop: int(d, "s"),
-                step: int(d, "n"),
-                actor: int(d, "a"),
+            let top = at.y.to_pt() + length(&d, "pad");
+            Node {
+                sop: int(&d, "s"),
+                step: int(&d, "n"),
+                actor: int(&d, "a"),
                 kind: match d.get("k") {
                     Ok(Value::Str(s)) => s.to_string(),
                     _ => String::new(),
                 },
                 end: matches!(d.get("e"), Ok(Value::Bool(true))),
-                page: pos.page.get(),
-                x: pos.point.x.to_pt() + w / 2.0,
+                page,
+                x: at.x.to_pt() + w / 2.0,
                 top,
                 cy: top + h / 2.0,
                 bottom: top + h,
                 w,
-                cw: length(d, "cw"),
-                out: outs(d),
-            })
+                cw: length(&d, "cw"),
+                out: outs(&d),
+            }
         })
         .collect()
 }
