@@ -463,12 +463,18 @@ enum Made {
 /// Links `old` as `target`. Whatever an earlier attempt left at `target` is replaced by name,
 /// never written through.
 fn relink(old: &Path, target: &Path) -> std::io::Result<()> {
-    // Linked first, removed only when something is there: in a fresh staging folder nothing
-    // ever is (a one-change build of 1,000 SOPs made 5,913 failing `unlink` calls, strace).
-    match std::fs::hard_link(old, target) {
+    replacing(target, || std::fs::hard_link(old, target))
+}
+
+/// `make`, which creates `path` and fails when something is there; if something is, it is
+/// removed by name and `make` tried once more. Tried first, removed only when needed: in a
+/// fresh staging folder nothing ever is there (removing first, a one-change build of 1,000
+/// SOPs made 5,913 failing `unlink` calls, strace).
+fn replacing<T>(path: &Path, make: impl Fn() -> std::io::Result<T>) -> std::io::Result<T> {
+    match make() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            std::fs::remove_file(target)?;
-            std::fs::hard_link(old, target)
+            std::fs::remove_file(path)?;
+            make()
         }
         other => other,
     }
@@ -516,8 +522,7 @@ fn replace_with_link(old: &Path, target: &Path) -> std::io::Result<()> {
     let mut tmp = target.as_os_str().to_owned();
     tmp.push(".tautan");
     let tmp = PathBuf::from(tmp);
-    let _ = std::fs::remove_file(&tmp);
-    std::fs::hard_link(old, &tmp)?;
+    relink(old, &tmp)?;
     std::fs::rename(&tmp, target).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })
@@ -530,19 +535,12 @@ fn create(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Creates `path` empty for writing, replacing by name whatever is there.
 fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
-    let open = || {
+    replacing(path, || {
         std::fs::OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(path)
-    };
-    match open() {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            std::fs::remove_file(path)?;
-            open()
-        }
-        other => other,
-    }
+    })
 }
 
 fn stamp_of(meta: &std::fs::Metadata, sha256: [u8; 32]) -> Recorded {
