@@ -103,7 +103,8 @@ impl Base {
         let modules = base.preload().map_err(|(path, errors)| {
             base.error(&format!("untuk templat `typst{path}`"), &errors)
         })?;
-        let mut library = Library::default();
+        // The library the modules were evaluated with, and them: built once, not twice.
+        let mut library = (*base.library).clone();
         library
             .global
             .scope_mut()
@@ -115,6 +116,7 @@ impl Base {
     /// The [`PRELOADED`] modules the theme has, evaluated, as one module; or the path and
     /// errors of the first that fails.
     fn preload(&self) -> Result<Module, (&'static str, EcoVec<SourceDiagnostic>)> {
+        // No document: the modules are read by their paths, and nothing reads `main`.
         let world = self.world(DATA_PATH, Vec::new());
         let world: &dyn World = &world;
         let mut scope = Scope::new();
