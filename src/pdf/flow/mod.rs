@@ -89,7 +89,7 @@ type Rule = (usize, f64, f64, f64);
 fn gap_rules(gaps: &[Gap], grids: &mut [Grid]) -> Vec<Rule> {
     let mut rules = Vec::new();
     for g in gaps {
-        let Some(grid) = g.page.checked_sub(1).and_then(|i| grids.get_mut(i)) else {
+        let Some(grid) = g.page.checked_sub(1).and_then(|i| grids.get(i)) else {
             continue;
         };
         let mid = g.x + g.cw / 2.0;
@@ -99,18 +99,13 @@ fn gap_rules(gaps: &[Gap], grids: &mut [Grid]) -> Vec<Rule> {
             .filter(|&&(y, x0, x1)| y > g.top + 0.01 && x0 <= mid && mid <= x1)
             .map(|r| r.0)
             .fold(f64::INFINITY, f64::min);
-        if !bottom.is_finite() {
-            continue;
-        }
-        for k in 1..g.n {
-            let x = g.x + k as f64 * g.cw;
-            grid.v.push((x, g.top, bottom));
-            rules.push((g.page, x, g.top, bottom));
+        if bottom.is_finite() {
+            let xs = (1..g.n).map(|k| g.x + k as f64 * g.cw);
+            rules.extend(xs.map(|x| (g.page, x, g.top, bottom)));
         }
     }
-    // A rule through several rows of merged cells is drawn as one line (the SVG pictures of
-    // the example's flow pages were 7 % larger with a line per row).
-    // The same boundary reached from two cells may differ in its last bits: sorted by x to a
+    // A rule down several rows of merged cells is one line, as Typst draws its own rules. The
+    // same boundary reached from two cells may differ in its last bits: sorted by x to a
     // thousandth of a point, then down the page.
     let at = |r: &Rule| (r.0, (r.1 * 1000.0).round() as i64);
     rules.sort_by(|a, b| {
@@ -125,6 +120,9 @@ fn gap_rules(gaps: &[Gap], grids: &mut [Grid]) -> Vec<Rule> {
         }
         joins
     });
+    for &(page, x, y0, y1) in &rules {
+        grids[page - 1].v.push((x, y0, y1));
+    }
     rules
 }
 

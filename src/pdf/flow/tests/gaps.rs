@@ -27,10 +27,8 @@ fn a_merged_cell_gets_its_inner_column_rules_down_to_the_next_row_rule() {
     };
     let rules = gap_rules(&[gap, below], &mut grids);
     assert_eq!(rules, vec![(1, 30.0, 10.0, 30.0), (1, 40.0, 10.0, 50.0)]);
-    assert_eq!(
-        grids[0].v,
-        vec![(30.0, 10.0, 30.0), (40.0, 10.0, 30.0), (40.0, 30.0, 50.0)]
-    );
+    // The grid the router and checker read holds the rules as drawn.
+    assert_eq!(grids[0].v, vec![(30.0, 10.0, 30.0), (40.0, 10.0, 50.0)]);
 }
 
 /// Every flow page of the example content, as printed: each column rule of the table runs
