@@ -8,6 +8,7 @@
 pub(crate) mod cache;
 pub(crate) mod disk_cache;
 pub mod output;
+pub(crate) mod recycled;
 mod stages;
 pub(crate) mod staging;
 pub(crate) mod swap;

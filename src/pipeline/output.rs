@@ -14,7 +14,8 @@ use crate::core::error::{Error, IoAct};
 pub(crate) use crate::pipeline::staging::Staging;
 use crate::pipeline::swap::same_bytes;
 pub(crate) use crate::pipeline::swap::{
-    BuildLock, check_target, prepare, recover, swap_in, write_file_atomic,
+    BuildLock, check_target, kept_path, prepare, recover, swap_in, swap_in_keeping,
+    write_file_atomic,
 };
 
 /// Name of the marker file that says a folder was written by sopan (and may be replaced).
@@ -293,9 +294,9 @@ impl Output {
         let Some(staging) = self.staging.clone() else {
             return self.write_to(dir);
         };
-        staging.check()?;
+        staging.ready(&self.files)?;
         let tmp = staging.dir().to_path_buf();
-        swap_in(&tmp, dir)?;
+        swap_in_keeping(&tmp, dir, staging.keep_previous_at().as_deref())?;
         staging.committed(dir, &self.files);
         Ok(())
     }

@@ -12,6 +12,11 @@
 //! only ever created here (`create_new`), never opened for writing where they exist, so a
 //! link never lets a build change the previous output's file in place. The many small files
 //! of the later stages go through a writer thread ([`Staging::put_later`]).
+//!
+//! The staging folder is the output before the previous one when that was kept
+//! ([`crate::pipeline::recycled`]): a file already there as the very file of the previous
+//! output stays, others are replaced by name, and what the build did not make is removed
+//! before the swap ([`Staging::ready`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write as _;
@@ -23,6 +28,7 @@ use crate::core::error::{Error, IoAct};
 use crate::core::hex::{hex, unhex};
 use crate::core::sync::lock;
 use crate::pipeline::output::{Blob, MARKER};
+use crate::pipeline::recycled::{Recycled, remove_any, same_file};
 
 /// The first line of a manifest.
 const MANIFEST_MAGIC: &str = "SOPAN-KELUARAN-1";
@@ -49,8 +55,10 @@ pub(crate) struct Staging {
     /// Whether `out` is a previous output of sopan: a file made with the very bytes of its
     /// file of the same path is linked from it (after comparing the bytes), not written.
     had_output: bool,
-    /// Folders created so far (relative paths).
-    dirs: Mutex<HashSet<String>>,
+    /// Folders there so far (relative paths), shared with the writer thread.
+    dirs: Folders,
+    /// What the kept tree this folder was made from held, if it was made from one.
+    recycled: Option<Recycled>,
     /// The first write that failed: the build fails at the swap.
     failure: Mutex<Option<Error>>,
     /// Set once swapped in: the folder is no longer ours to delete.
@@ -75,10 +83,16 @@ struct Writer {
 /// A file for the writer: where, the previous output's file of that path with what the
 /// last build recorded of it, the bytes.
 struct Job {
+    path: String,
     target: PathBuf,
     old: Option<(PathBuf, Option<Recorded>)>,
     blob: Arc<Blob>,
+    /// The kept tree had a file at this path (see [`relink`]).
+    there: bool,
 }
+
+/// The staging folder's folders that exist (relative paths; "" is the folder itself).
+type Folders = Arc<Mutex<HashSet<String>>>;
 
 /// What a writer did: files written, files linked, and the first write that failed.
 type Written = (usize, usize, Option<Error>);
@@ -89,33 +103,33 @@ type Written = (usize, usize, Option<Error>);
 const WRITER_BUDGET: usize = 8 << 20;
 
 impl Writer {
-    fn start() -> Option<Writer> {
+    fn start(root: PathBuf, dirs: Folders) -> Option<Writer> {
         let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         let pending = Arc::new((Mutex::new(0usize), std::sync::Condvar::new()));
         let done = pending.clone();
         let thread = std::thread::Builder::new()
             .name("sopan-tulis".into())
             .spawn(move || {
-                let mut dirs: HashSet<PathBuf> = HashSet::new();
                 let (mut written, mut linked, mut failed) = (0, 0, None);
-                for Job { target, old, blob } in queue {
-                    let folder = target.parent().filter(|f| !dirs.contains(*f));
-                    let made = folder
-                        .map_or(Ok(()), |f| {
-                            std::fs::create_dir_all(f).map(|()| {
-                                dirs.insert(f.to_path_buf());
-                            })
-                        })
-                        .and_then(|()| match &old {
-                            Some((old, Some(rec))) if still_recorded(old, rec) => {
-                                relink(old, &target).map(|()| Made::Linked)
-                            }
-                            _ => create_or_link(
-                                &target,
-                                old.as_ref().map(|(p, _)| p.as_path()),
-                                blob.bytes(),
-                            ),
-                        });
+                for Job {
+                    path,
+                    target,
+                    old,
+                    blob,
+                    there,
+                } in queue
+                {
+                    let made = make_parent(&root, &dirs, &path).and_then(|()| match &old {
+                        Some((old, Some(rec))) if still_recorded(old, rec) => {
+                            relink(old, &target, there).map(|()| Made::Linked)
+                        }
+                        _ => create_or_link(
+                            &target,
+                            old.as_ref().map(|(p, _)| p.as_path()),
+                            blob.bytes(),
+                            there,
+                        ),
+                    });
                     let (pending, freed) = &*done;
                     *lock(pending) -= blob.len();
                     freed.notify_all();
@@ -171,29 +185,34 @@ impl Staging {
         fresh: bool,
     ) -> Result<Arc<Staging>, Error> {
         let dir = crate::pipeline::output::prepare(out)?;
+        let recycled = take_kept(out, &dir);
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(IoAct::Create, &dir, e))?;
-        std::fs::write(
-            dir.join(MARKER),
+        create(
+            &dir.join(MARKER),
             b"Folder ini dibuat oleh sopan dan ditimpa setiap `sopan build`.\n",
         )
         .map_err(|e| Error::io(IoAct::WriteMarker, dir.join(MARKER), e))?;
         let had_output = out.join(MARKER).exists();
+        let mut folders = HashSet::from([String::new()]);
+        folders.extend(recycled.iter().flat_map(|r| r.dirs().cloned()));
+        let dirs: Folders = Arc::new(Mutex::new(folders));
         let previous = match &manifest {
             Some(path) if !fresh && had_output => read_manifest(path, out),
             _ => HashMap::new(),
         };
         Ok(Arc::new(Staging {
-            dir,
             out: out.to_path_buf(),
             manifest,
             previous,
             had_output,
-            dirs: Mutex::default(),
+            writer: Mutex::new(Writer::start(dir.clone(), dirs.clone())),
+            dir,
+            dirs,
+            recycled,
             failure: Mutex::default(),
             committed: AtomicBool::new(false),
             linked: AtomicUsize::new(0),
             written: AtomicUsize::new(0),
-            writer: Mutex::new(Writer::start()),
         }))
     }
 
@@ -226,7 +245,7 @@ impl Staging {
         let old = self.had_output.then(|| self.out.join(path));
         let written = self
             .parent(path)
-            .and_then(|()| create_or_link(&target, old.as_deref(), blob.bytes()));
+            .and_then(|()| create_or_link(&target, old.as_deref(), blob.bytes(), self.there(path)));
         match written {
             Ok(made) => {
                 match made {
@@ -256,9 +275,11 @@ impl Staging {
         // The record's link too is the writer's (a stat and a link per file).
         let rec = self.recorded(path, len, sha).copied();
         let job = Job {
+            path: path.to_string(),
             target: target.clone(),
             old: self.had_output.then(|| (self.out.join(path), rec)),
             blob: blob.clone(),
+            there: self.there(path),
         };
         let sent = lock(&self.writer).as_ref().is_some_and(|w| w.send(job));
         if !sent {
@@ -304,7 +325,7 @@ impl Staging {
         }
         let target = self.dir.join(path);
         self.parent(path).ok()?;
-        relink(&old, &target).ok()?;
+        relink(&old, &target, self.there(path)).ok()?;
         self.linked.fetch_add(1, Ordering::Relaxed);
         Some(Blob::staged(target, len, sha256))
     }
@@ -361,7 +382,7 @@ impl Staging {
     ) -> Result<Arc<Blob>, String> {
         let target = self.dir.join(path);
         self.parent(path).map_err(|e| e.to_string())?;
-        if relink(src, &target).is_err() {
+        if relink(src, &target, self.there(path)).is_err() {
             let bytes = crate::pipeline::disk_cache::read_blob(src, len, &sha256)?;
             create(&target, &bytes).map_err(|e| e.to_string())?;
             self.written.fetch_add(1, Ordering::Relaxed);
@@ -378,16 +399,34 @@ impl Staging {
 
     /// Creates the folder of `path` inside the staging folder, once.
     fn parent(&self, path: &str) -> std::io::Result<()> {
-        let Some((folder, _)) = path.rsplit_once('/') else {
-            return Ok(());
-        };
-        let mut dirs = lock(&self.dirs);
-        if dirs.contains(folder) {
-            return Ok(());
+        make_parent(&self.dir, &self.dirs, path)
+    }
+
+    /// Whether the kept tree this folder was made from had a file at `path`.
+    fn there(&self, path: &str) -> bool {
+        self.recycled.as_ref().is_some_and(|r| r.has_file(path))
+    }
+
+    /// Readies the folder for the swap once every file is in it: the first failed write, if
+    /// any, fails the build; then what a kept tree held and `files` (the new output) lacks is
+    /// removed.
+    pub(crate) fn ready(&self, files: &BTreeMap<String, Arc<Blob>>) -> Result<(), Error> {
+        self.check()?;
+        if let Some(recycled) = &self.recycled {
+            recycled
+                .sweep(&self.dir, files)
+                .map_err(|e| Error::io(IoAct::Remove, &self.dir, e))?;
         }
-        std::fs::create_dir_all(self.dir.join(folder))?;
-        dirs.insert(folder.to_string());
         Ok(())
+    }
+
+    /// Where the previous output is to be kept after the swap, for the next build to fill
+    /// again: only when this build linked at least as many files as it wrote, that is when
+    /// the two outputs share most of their files (a theme change writes every PDF anew, and
+    /// keeping that previous output would double the disk space of the site).
+    pub(crate) fn keep_previous_at(&self) -> Option<PathBuf> {
+        let (linked, written) = self.counts();
+        (linked >= written).then(|| crate::pipeline::output::kept_path(&self.out))
     }
 
     /// Records a failure; the first one fails the build at [`Staging::check`].
@@ -447,7 +486,14 @@ impl Drop for Staging {
         // The writer is done before its folder is deleted.
         self.flush();
         if !self.committed.load(Ordering::Relaxed) {
-            let _ = std::fs::remove_dir_all(&self.dir);
+            // Beside a previous output it is kept for the next build to fill again (as the
+            // swap keeps the previous output): whatever it holds is checked file by file.
+            let kept = crate::pipeline::output::kept_path(&self.out);
+            let keep =
+                self.had_output && !kept.exists() && std::fs::rename(&self.dir, &kept).is_ok();
+            if !keep {
+                let _ = std::fs::remove_dir_all(&self.dir);
+            }
         }
     }
 }
@@ -461,9 +507,61 @@ enum Made {
 }
 
 /// Links `old` as `target`. Whatever an earlier attempt left at `target` is replaced by name,
-/// never written through.
-fn relink(old: &Path, target: &Path) -> std::io::Result<()> {
+/// never written through. `there`: the kept tree had a file at `target`; when it is `old`
+/// itself (the same inode), it stays.
+fn relink(old: &Path, target: &Path, there: bool) -> std::io::Result<()> {
+    if there && same_file(old, target) {
+        return Ok(());
+    }
     replacing(target, || std::fs::hard_link(old, target))
+}
+
+/// Creates the folder of `path` (relative) under `root`, unless `dirs` says it is there. A
+/// file where a folder is to be (a kept tree whose file became a folder) is removed first.
+fn make_parent(root: &Path, dirs: &Folders, path: &str) -> std::io::Result<()> {
+    let folder = path.rsplit_once('/').map_or("", |(f, _)| f);
+    if lock(dirs).contains(folder) {
+        return Ok(());
+    }
+    let full = root.join(folder);
+    if std::fs::create_dir_all(&full).is_err() {
+        let mut at = root.to_path_buf();
+        for part in folder.split('/') {
+            at.push(part);
+            if std::fs::symlink_metadata(&at).is_ok_and(|m| !m.is_dir()) {
+                std::fs::remove_file(&at)?;
+            }
+        }
+        std::fs::create_dir_all(&full)?;
+    }
+    lock(dirs).insert(folder.to_string());
+    Ok(())
+}
+
+/// Takes over the previous output kept beside `out` ([`crate::pipeline::recycled`]) as the
+/// staging folder `dir`, and lists it; `None` when there is none (or it cannot be read: then
+/// it is deleted and the build starts from an empty folder).
+fn take_kept(out: &Path, dir: &Path) -> Option<Recycled> {
+    let kept = crate::pipeline::output::kept_path(out);
+    let ours = std::fs::symlink_metadata(&kept).is_ok_and(|m| m.is_dir())
+        && std::fs::symlink_metadata(kept.join(MARKER)).is_ok_and(|m| m.is_file());
+    if !ours {
+        if std::fs::symlink_metadata(&kept).is_ok() {
+            let _ = remove_any(&kept);
+        }
+        return None;
+    }
+    if std::fs::rename(&kept, dir).is_err() {
+        let _ = remove_any(&kept);
+        return None;
+    }
+    match Recycled::walk(dir) {
+        Ok(recycled) => Some(recycled),
+        Err(_) => {
+            let _ = std::fs::remove_dir_all(dir);
+            None
+        }
+    }
 }
 
 /// `make`, which creates `path` and fails when something is there; if something is, it is
@@ -473,7 +571,7 @@ fn relink(old: &Path, target: &Path) -> std::io::Result<()> {
 fn replacing<T>(path: &Path, make: impl Fn() -> std::io::Result<T>) -> std::io::Result<T> {
     match make() {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            std::fs::remove_file(path)?;
+            remove_any(path)?;
             make()
         }
         other => other,
@@ -486,10 +584,15 @@ fn replacing<T>(path: &Path, make: impl Fn() -> std::io::Result<T>) -> std::io::
 /// then creates no file: creating thousands right after the last build deleted thousands cost
 /// this machine's file system seconds of kernel time (the build before the cache linked the
 /// same way).
-fn create_or_link(path: &Path, old: Option<&Path>, bytes: &[u8]) -> std::io::Result<Made> {
+fn create_or_link(
+    path: &Path,
+    old: Option<&Path>,
+    bytes: &[u8],
+    there: bool,
+) -> std::io::Result<Made> {
     if let Some(old) = old
         && crate::pipeline::swap::same_bytes(old, bytes)
-        && relink(old, path).is_ok()
+        && relink(old, path, there).is_ok()
     {
         return Ok(Made::Linked);
     }
@@ -522,7 +625,7 @@ fn replace_with_link(old: &Path, target: &Path) -> std::io::Result<()> {
     let mut tmp = target.as_os_str().to_owned();
     tmp.push(".tautan");
     let tmp = PathBuf::from(tmp);
-    relink(old, &tmp)?;
+    relink(old, &tmp, false)?;
     std::fs::rename(&tmp, target).inspect_err(|_| {
         let _ = std::fs::remove_file(&tmp);
     })

@@ -137,3 +137,115 @@ fn a_file_written_in_pieces_like_the_previous_one_is_linked() {
         assert!(!staging.dir().join("a/buku.pdf.tautan").exists());
     }
 }
+
+/// Swaps `staging` in as `out` as `Output::commit` does, keeping the previous output when the
+/// staging folder says so.
+fn commit(staging: &Staging, out: &Path, files: &BTreeMap<String, Arc<Blob>>) {
+    staging.ready(files).unwrap();
+    let keep = staging.keep_previous_at();
+    crate::pipeline::output::swap_in_keeping(staging.dir(), out, keep.as_deref()).unwrap();
+    staging.committed(out, files);
+}
+
+/// Every file under `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(d).unwrap().flatten() {
+            let p = e.path();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.is_dir() {
+                todo.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                found.insert(rel, std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+    found
+}
+
+/// The previous output is kept beside the output and filled again by the next build: its
+/// files that are the live output's stay (same inode), the rest is replaced, and what the new
+/// output lacks (old pages, files planted in the kept folder, a link) is gone before the swap.
+#[test]
+fn the_kept_previous_output_is_filled_again_to_exactly_the_new_output() {
+    use std::os::unix::fs::MetadataExt as _;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let kept = crate::pipeline::output::kept_path(&out);
+    let manifest = tmp.path().join("catatan");
+    let ino = |p: &Path| std::fs::metadata(p).unwrap().ino();
+    let build = |with: &[(&str, &[u8])]| {
+        let staging = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
+        let mut made = files(&staging, &with[..1]);
+        for (p, b) in &with[1..] {
+            made.insert(p.to_string(), staging.put_later(p, Blob::new(b.to_vec())));
+        }
+        commit(&staging, &out, &made);
+        staging.counts()
+    };
+    let first: &[(&str, &[u8])] = &[
+        ("a/x.pdf", b"x"),
+        ("a/y.pdf", b"y"),
+        ("b/lama.html", b"lama"),
+        ("c.html", b"c1"),
+    ];
+    assert_eq!(build(first), (0, 4));
+    assert!(!kept.exists(), "nothing before the first output");
+    let second: &[(&str, &[u8])] = &[
+        ("a/x.pdf", b"x"),
+        ("a/y.pdf", b"y"),
+        ("b/lama.html", b"lama"),
+        ("c.html", b"c2"),
+    ];
+    assert_eq!(build(second), (3, 1));
+    assert!(kept.join(MARKER).exists(), "the first output is kept");
+    assert_eq!(std::fs::read(kept.join("c.html")).unwrap(), b"c1");
+
+    // Planted in the kept folder: a stray file, a link, a file where a folder will be.
+    std::fs::write(kept.join("a/asing.html"), b"?").unwrap();
+    std::os::unix::fs::symlink("/etc", kept.join("a/etc")).unwrap();
+    std::fs::write(kept.join("d"), b"berkas, bukan folder").unwrap();
+    let x = ino(&out.join("a/x.pdf"));
+    let third: &[(&str, &[u8])] = &[
+        ("a/x.pdf", b"x"),
+        ("c.html", b"c2"),
+        ("d/baru.html", b"baru"),
+        // A folder of the kept output becomes a file.
+        ("b", b"berkas"),
+    ];
+    let (linked, written) = build(third);
+    assert_eq!((linked, written), (2, 2));
+    let expected: BTreeMap<String, Vec<u8>> = third
+        .iter()
+        .map(|(p, b)| (p.to_string(), b.to_vec()))
+        .chain([(MARKER.to_string(), std::fs::read(out.join(MARKER)).unwrap())])
+        .collect();
+    assert_eq!(tree(&out), expected);
+    assert_eq!(
+        ino(&out.join("a/x.pdf")),
+        x,
+        "the unchanged file stayed itself"
+    );
+    assert!(out.join("b").is_file(), "a folder of old pages is gone");
+    // The second output is kept in turn: it still has what it had.
+    assert_eq!(std::fs::read(kept.join("b/lama.html")).unwrap(), b"lama");
+}
+
+/// A build that writes more files than it links (a new theme) deletes the previous output
+/// rather than keep a second copy of the site.
+#[test]
+fn a_mostly_rewritten_output_does_not_keep_the_previous_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("output");
+    let manifest = tmp.path().join("catatan");
+    for bytes in [&b"satu"[..], b"dua"] {
+        let staging = Staging::begin(&out, Some(manifest.clone()), false).unwrap();
+        let made = files(&staging, &[("a.pdf", bytes), ("b.pdf", bytes)]);
+        commit(&staging, &out, &made);
+    }
+    assert!(!crate::pipeline::output::kept_path(&out).exists());
+    assert_eq!(std::fs::read(out.join("a.pdf")).unwrap(), b"dua");
+}

@@ -97,10 +97,26 @@ pub(crate) fn prepare(dir: &Path) -> Result<PathBuf, Error> {
 /// renames (a build killed between them is undone by [`recover`]). The previous output is
 /// deleted after.
 pub(crate) fn swap_in(tmp: &Path, dir: &Path) -> Result<(), Error> {
+    swap_in_keeping(tmp, dir, None)
+}
+
+/// Where the previous output of `dir` is kept for the next build to fill again
+/// (`.<dir>.daur`, [`crate::pipeline::recycled`]).
+pub(crate) fn kept_path(dir: &Path) -> PathBuf {
+    sibling(dir, "daur", "output")
+}
+
+/// [`swap_in`], moving the previous output to `keep` instead of deleting it (deleted after
+/// all when it cannot be moved there).
+pub(crate) fn swap_in_keeping(tmp: &Path, dir: &Path, keep: Option<&Path>) -> Result<(), Error> {
     let old = sibling(dir, "lama", "output");
+    let done = |previous: &Path| match keep {
+        Some(keep) if !keep.exists() && std::fs::rename(previous, keep).is_ok() => Ok(()),
+        _ => discard(previous, dir),
+    };
     if dir.exists() && exchange(tmp, dir) {
         // `tmp` now holds the previous output.
-        return discard(tmp, dir);
+        return done(tmp);
     }
     if dir.exists() {
         std::fs::rename(dir, &old).map_err(|e| Error::io(IoAct::Move, dir, e))?;
@@ -112,7 +128,7 @@ pub(crate) fn swap_in(tmp: &Path, dir: &Path) -> Result<(), Error> {
         return Err(Error::io(IoAct::InstallOutput, dir, e));
     }
     if old.exists() {
-        discard(&old, dir)?;
+        done(&old)?;
     }
     Ok(())
 }

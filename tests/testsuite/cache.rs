@@ -99,6 +99,36 @@ fn an_edited_sop_alone_is_compiled_again() {
     assert!(tree(&p.path().join("output")) == tree(&p.path().join("bersih")));
 }
 
+/// Each build fills the output before the previous one again (kept as `.output.daur`): after
+/// edits, a removed SOP and builds in a row, the output is exactly a clean build's.
+#[test]
+fn builds_in_a_row_after_edits_make_exactly_what_a_clean_build_makes() {
+    let p = Project::example();
+    ok(p.run(&["build"]));
+    let id = "tanah-laut-dinsos/sekretariat/surat-masuk";
+    let file = format!("content/{id}.yaml");
+    for word in ["Satu", "Dua", "Tiga"] {
+        let text = p.read(&file);
+        p.write(
+            &file,
+            &text.replacen("- kegiatan: ", &format!("- kegiatan: {word} "), 1),
+        );
+        ok(p.run(&["build"]));
+        assert!(p.path().join(".output.daur/.sopan-output").exists());
+    }
+    let (gone, _) = p
+        .built_sops()
+        .into_iter()
+        .rev()
+        .find(|(s, _)| s != id)
+        .unwrap();
+    std::fs::remove_file(p.path().join(format!("content/{gone}.yaml"))).unwrap();
+    ok(p.run(&["build"]));
+    assert!(!p.path().join(format!("output/{gone}.pdf")).exists());
+    ok(p.run(&["build", "--out", "bersih", "--bersih"]));
+    assert!(tree(&p.path().join("output")) == tree(&p.path().join("bersih")));
+}
+
 /// Replaces `path` with `bytes` as a new file: a blob of the cache is also the output's file
 /// (one file, two names), and damage written in place would change the output too.
 fn replace(path: &Path, bytes: &[u8]) {
