@@ -7,6 +7,7 @@
 
 pub(crate) mod cache;
 pub(crate) mod disk_cache;
+mod manifest;
 pub mod output;
 pub(crate) mod recycled;
 mod stages;

@@ -25,22 +25,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::core::error::{Error, IoAct};
-use crate::core::hex::{hex, unhex};
 use crate::core::sync::lock;
+use crate::pipeline::manifest::{self, Recorded};
 use crate::pipeline::output::{Blob, MARKER};
 use crate::pipeline::recycled::{Recycled, remove_any, same_file};
-
-/// The first line of a manifest.
-const MANIFEST_MAGIC: &str = "SOPAN-KELUARAN-1";
-
-/// What the previous build recorded of one file it left in the output folder.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Recorded {
-    sha256: [u8; 32],
-    len: u64,
-    ino: u64,
-    mtime_ns: i128,
-}
 
 /// One build's staging folder.
 pub(crate) struct Staging {
@@ -59,6 +47,8 @@ pub(crate) struct Staging {
     dirs: Folders,
     /// What the kept tree this folder was made from held, if it was made from one.
     recycled: Option<Recycled>,
+    /// The keys of the pages made so far (rendered or linked), for the manifest.
+    pages: Mutex<HashMap<String, [u8; 32]>>,
     /// The first write that failed: the build fails at the swap.
     failure: Mutex<Option<Error>>,
     /// Set once swapped in: the folder is no longer ours to delete.
@@ -170,8 +160,7 @@ impl Writer {
 
 /// Whether the previous output's file `old` is still the one the last build recorded.
 fn still_recorded(old: &Path, rec: &Recorded) -> bool {
-    std::fs::symlink_metadata(old)
-        .is_ok_and(|meta| meta.is_file() && stamp_of(&meta, rec.sha256) == *rec)
+    std::fs::symlink_metadata(old).is_ok_and(|meta| rec.vouches_for(&meta))
 }
 
 impl Staging {
@@ -197,7 +186,7 @@ impl Staging {
         folders.extend(recycled.iter().flat_map(|r| r.dirs().cloned()));
         let dirs: Folders = Arc::new(Mutex::new(folders));
         let previous = match &manifest {
-            Some(path) if !fresh && had_output => read_manifest(path, out),
+            Some(path) if !fresh && had_output => manifest::read(path, out),
             _ => HashMap::new(),
         };
         Ok(Arc::new(Staging {
@@ -209,6 +198,7 @@ impl Staging {
             dir,
             dirs,
             recycled,
+            pages: Mutex::default(),
             failure: Mutex::default(),
             committed: AtomicBool::new(false),
             linked: AtomicUsize::new(0),
@@ -328,6 +318,22 @@ impl Staging {
         relink(&old, &target, self.there(path)).ok()?;
         self.linked.fetch_add(1, Ordering::Relaxed);
         Some(Blob::staged(target, len, sha256))
+    }
+
+    /// Links the previous output's page `path` when the last build rendered it from the same
+    /// template and data (`key`, see `crate::site::html`) and the file is still the one it
+    /// left. `None`: the caller renders the page (and gives its key to
+    /// [`Staging::rendered_page`]).
+    pub(crate) fn link_page(&self, path: &str, key: [u8; 32]) -> Option<Arc<Blob>> {
+        let rec = self.previous.get(path).filter(|r| r.page == Some(key))?;
+        let blob = self.link(path, rec.len as usize, rec.sha256)?;
+        self.rendered_page(path, key);
+        Some(blob)
+    }
+
+    /// Records the key of the page `path` for the next build ([`Staging::link_page`]).
+    pub(crate) fn rendered_page(&self, path: &str, key: [u8; 32]) {
+        lock(&self.pages).insert(path.to_string(), key);
     }
 
     /// Creates `path` empty in the staging folder, for a file written piece by piece rather
@@ -451,23 +457,7 @@ impl Staging {
         let Some(manifest) = &self.manifest else {
             return;
         };
-        let mut text = format!("{MANIFEST_MAGIC}\n{}\n", absolute(out).display());
-        for (path, blob) in files {
-            if path.contains('\n') {
-                continue;
-            }
-            let Ok(meta) = std::fs::symlink_metadata(out.join(path)) else {
-                continue;
-            };
-            let r = stamp_of(&meta, blob.sha256());
-            text.push_str(&format!(
-                "{} {} {} {} {path}\n",
-                hex(&r.sha256),
-                r.len,
-                r.ino,
-                r.mtime_ns
-            ));
-        }
+        let text = manifest::text(out, files, &lock(&self.pages));
         if let Err(e) = crate::pipeline::output::write_file_atomic(manifest, text.as_bytes()) {
             eprintln!("peringatan: {e}");
         }
@@ -644,90 +634,6 @@ fn open_new(path: &Path) -> std::io::Result<std::fs::File> {
             .create_new(true)
             .open(path)
     })
-}
-
-fn stamp_of(meta: &std::fs::Metadata, sha256: [u8; 32]) -> Recorded {
-    Recorded {
-        sha256,
-        len: meta.len(),
-        ino: inode(meta),
-        mtime_ns: mtime_ns(meta),
-    }
-}
-
-/// The file's inode number. Elsewhere than on Unix 0: the record then rests on length, time
-/// and hash.
-#[cfg(unix)]
-fn inode(meta: &std::fs::Metadata) -> u64 {
-    use std::os::unix::fs::MetadataExt as _;
-    meta.ino()
-}
-
-#[cfg(not(unix))]
-fn inode(_: &std::fs::Metadata) -> u64 {
-    0
-}
-
-/// The file's modification time in nanoseconds since 1970 (0 if the system does not say).
-fn mtime_ns(meta: &std::fs::Metadata) -> i128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i128)
-}
-
-fn absolute(path: &Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// The previous build's record of `out`, or nothing when it is missing, for another folder,
-/// or damaged (then with a warning: the build writes every file, as a cold one does).
-fn read_manifest(path: &Path, out: &Path) -> HashMap<String, Recorded> {
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return HashMap::new();
-    };
-    match parse_manifest(&text, &absolute(out)) {
-        Ok(map) => map,
-        Err(why) => {
-            eprintln!(
-                "peringatan: catatan keluaran `{}` diabaikan: {why}; semua berkas ditulis ulang",
-                path.display()
-            );
-            HashMap::new()
-        }
-    }
-}
-
-fn parse_manifest(text: &str, out: &Path) -> Result<HashMap<String, Recorded>, String> {
-    let mut lines = text.lines();
-    if lines.next() != Some(MANIFEST_MAGIC) {
-        return Err("penanda awal salah".into());
-    }
-    if lines.next().map(Path::new) != Some(out) {
-        // The record of another output folder (`--out` changed): nothing to link.
-        return Ok(HashMap::new());
-    }
-    let mut map = HashMap::new();
-    for (k, line) in lines.enumerate() {
-        let bad = || format!("baris {} rusak", k + 3);
-        let mut parts = line.splitn(5, ' ');
-        let mut field = || parts.next().ok_or_else(bad);
-        let sha256 = unhex(field()?).ok_or_else(bad)?;
-        let len = field()?.parse().map_err(|_| bad())?;
-        let ino = field()?.parse().map_err(|_| bad())?;
-        let mtime_ns = field()?.parse().map_err(|_| bad())?;
-        let path = field()?.to_string();
-        map.insert(
-            path,
-            Recorded {
-                sha256,
-                len,
-                ino,
-                mtime_ns,
-            },
-        );
-    }
-    Ok(map)
 }
 
 #[cfg(test)]

@@ -274,6 +274,45 @@ fn another_theme_compiles_every_document_again() {
     assert!(!pdf_title(&pdf).contains("(tema merah)"));
 }
 
+/// A page is taken from the previous output only when its template and data are unchanged:
+/// an edited template renders every page again, and going back renders them back.
+#[test]
+fn an_edited_template_renders_every_page_again() {
+    let p = Project::base();
+    ok(p.run(&["build"]));
+    let pages = |p: &Project| -> Vec<(String, bool)> {
+        tree(&p.path().join("output"))
+            .into_iter()
+            .filter(|(path, _)| path.ends_with(".html"))
+            .map(|(path, bytes)| {
+                let marked = String::from_utf8_lossy(&bytes).contains("<!-- tema merah -->");
+                (path, marked)
+            })
+            .collect()
+    };
+    assert!(pages(&p).iter().all(|(_, marked)| !marked));
+    let base = std::fs::read_to_string(
+        crate::support::repo_root().join("themes/default/templates/base.html"),
+    )
+    .unwrap();
+    let changed = base.replacen("</head>", "<!-- tema merah --></head>", 1);
+    assert_ne!(base, changed);
+    p.write("themes/merah/templates/base.html", &changed)
+        .write("sopan.yaml", "judul: Uji\ntema: merah\n");
+    ok(p.run(&["build"]));
+    let marked = pages(&p);
+    assert!(marked.len() > 5, "{marked:?}");
+    let unmarked: Vec<&String> = marked.iter().filter(|(_, m)| !m).map(|(p, _)| p).collect();
+    // The staff guide's pages too come from the theme's base template.
+    assert!(
+        unmarked.is_empty(),
+        "pages not rendered again: {unmarked:?}"
+    );
+    p.write("sopan.yaml", "judul: Uji\n");
+    ok(p.run(&["build"]));
+    assert!(pages(&p).iter().all(|(_, marked)| !marked));
+}
+
 fn pdf_title(pdf: &Path) -> String {
     let out = Command::new("pdfinfo").arg(pdf).output().unwrap();
     let info = String::from_utf8_lossy(&out.stdout).to_string();

@@ -121,6 +121,8 @@ pub(crate) fn markdown_page(
         names: HashMap::new(),
         extras,
         cache: None,
+        // No earlier page is looked for: the output has no staging folder.
+        templates: [0; 32],
     };
     let mut out = Output::new();
     halaman(&ctx, page, &mut out)?;

@@ -36,10 +36,11 @@ use org::{bidang, instansi};
 use sop::sop;
 pub(crate) use sop::{tujuan, waktu_catatan};
 
-/// SHA-256 of the theme's templates, names and bytes.
+/// SHA-256 of the theme's templates (names and bytes) and of the sopan that renders them.
 fn templates_hash(theme: &Theme) -> [u8; 32] {
     let mut h = Sha256::new();
     theme.digest_into(&["templates"], &mut h);
+    h.update(crate::pipeline::disk_cache::build_stamp());
     h.finalize().into()
 }
 
@@ -191,8 +192,12 @@ struct Ctx<'a> {
     names: HashMap<(String, String), String>,
     /// History and audit.
     extras: &'a Extras,
-    /// Pages of earlier builds (`serve`), with the hash of this build's templates.
-    cache: Option<(&'a PageCache, [u8; 32])>,
+    /// Pages of earlier builds (`serve`); without it, `sopan build` links the previous
+    /// output's page whose key is unchanged (`Staging::link_page`).
+    cache: Option<&'a PageCache>,
+    /// The hash of this build's templates (and of sopan's own build: a page written by
+    /// another sopan is rendered again), part of every page's key.
+    templates: [u8; 32],
 }
 
 impl Ctx<'_> {
@@ -243,21 +248,29 @@ impl Ctx<'_> {
             })
             .collect();
         ctx.insert("halaman_umum", &umum);
-        let key = self.cache.map(|(cache, templates)| {
+        // The page's key: what it is rendered from. Computed only where an earlier page may
+        // be taken instead (`serve`'s cache, or `sopan build`'s previous output).
+        let staging = out.staging().cloned();
+        let key = (self.cache.is_some() || staging.is_some()).then(|| {
             let mut h = Sha256::new();
-            h.update(templates);
+            h.update(self.templates);
             h.update(template.as_bytes());
             h.update([0]);
             // Tera's context is a sorted map of JSON values: the same data, the same bytes.
             let data = serde_json::to_vec(&ctx.clone().into_json()).unwrap_or_default();
             h.update(&data);
-            (cache, <[u8; 32]>::from(h.finalize()))
+            <[u8; 32]>::from(h.finalize())
         });
-        if let Some((cache, key)) = &key
-            && let Some(blob) = cache.get(key)
-        {
-            out.insert_blob(path, blob);
-            return Ok(());
+        if let Some(key) = key {
+            let earlier = match (self.cache, &staging) {
+                (Some(cache), _) => cache.get(&key),
+                (None, Some(staging)) => staging.link_page(path, key),
+                (None, None) => None,
+            };
+            if let Some(blob) = earlier {
+                out.insert_blob(path, blob);
+                return Ok(());
+            }
         }
         let html = self
             .tera
@@ -265,8 +278,12 @@ impl Ctx<'_> {
             .map_err(|e| template_error(TemplateAct::Page(path.to_string()), e))?;
         let html = open_graph_text(html);
         let blob = Blob::new(html.into_bytes());
-        if let Some((cache, key)) = key {
-            cache.put(key, Arc::clone(&blob));
+        if let Some(key) = key {
+            match (self.cache, &staging) {
+                (Some(cache), _) => cache.put(key, Arc::clone(&blob)),
+                (None, Some(staging)) => staging.rendered_page(path, key),
+                (None, None) => {}
+            }
         }
         out.insert_blob(path, blob);
         Ok(())
@@ -404,7 +421,8 @@ pub fn render(
         base: base_path(site.settings.base_url.as_deref()),
         names,
         extras,
-        cache: cache.map(|c| (c, templates_hash(theme))),
+        cache,
+        templates: templates_hash(theme),
     };
     for (name, bytes) in theme.under("static") {
         out.insert(format!("static/{name}"), bytes.to_vec());
