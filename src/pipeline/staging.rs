@@ -30,6 +30,10 @@ use crate::pipeline::manifest::{self, Recorded};
 use crate::pipeline::output::{Blob, MARKER};
 use crate::pipeline::recycled::{Recycled, remove_any, same_file};
 
+mod writer;
+
+use writer::{Job, Writer};
+
 /// One build's staging folder.
 pub(crate) struct Staging {
     /// The folder being filled.
@@ -60,103 +64,8 @@ pub(crate) struct Staging {
     writer: Mutex<Option<Writer>>,
 }
 
-/// A thread that creates files in the staging folder, so the stage that made them (the open
-/// data, the pages: thousands of small files) goes on while they are written: creating them
-/// on the main thread cost a cold build of 1,000 SOPs 0.5–1 s with a core idle.
-struct Writer {
-    jobs: std::sync::mpsc::Sender<Job>,
-    /// Bytes handed over and not yet written (bounded by [`WRITER_BUDGET`]).
-    pending: Arc<(Mutex<usize>, std::sync::Condvar)>,
-    thread: std::thread::JoinHandle<Written>,
-}
-
-/// A file for the writer: where, the previous output's file of that path with what the
-/// last build recorded of it, the bytes.
-struct Job {
-    path: String,
-    target: PathBuf,
-    old: Option<(PathBuf, Option<Recorded>)>,
-    blob: Arc<Blob>,
-    /// The kept tree had a file at this path (see [`relink`]).
-    there: bool,
-}
-
 /// The staging folder's folders that exist (relative paths; "" is the folder itself).
 type Folders = Arc<Mutex<HashSet<String>>>;
-
-/// What a writer did: files written, files linked, and the first write that failed.
-type Written = (usize, usize, Option<Error>);
-
-/// Bytes handed to the writer and not yet written, at most (a larger file still goes alone):
-/// its memory stays bounded (32 MiB cost a one-change build of 1,000 SOPs 70–100 MB of peak
-/// memory), and most of the open data fits at once.
-const WRITER_BUDGET: usize = 8 << 20;
-
-impl Writer {
-    fn start(root: PathBuf, dirs: Folders) -> Option<Writer> {
-        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
-        let pending = Arc::new((Mutex::new(0usize), std::sync::Condvar::new()));
-        let done = pending.clone();
-        let thread = std::thread::Builder::new()
-            .name("sopan-tulis".into())
-            .spawn(move || {
-                let (mut written, mut linked, mut failed) = (0, 0, None);
-                for Job {
-                    path,
-                    target,
-                    old,
-                    blob,
-                    there,
-                } in queue
-                {
-                    let made = make_parent(&root, &dirs, &path).and_then(|()| match &old {
-                        Some((old, Some(rec))) if still_recorded(old, rec) => {
-                            relink(old, &target, there).map(|()| Made::Linked)
-                        }
-                        _ => create_or_link(
-                            &target,
-                            old.as_ref().map(|(p, _)| p.as_path()),
-                            blob.bytes(),
-                            there,
-                        ),
-                    });
-                    let (pending, freed) = &*done;
-                    *lock(pending) -= blob.len();
-                    freed.notify_all();
-                    drop(blob);
-                    match made {
-                        Ok(Made::Written) => written += 1,
-                        Ok(Made::Linked) => linked += 1,
-                        Err(e) => {
-                            failed.get_or_insert(Error::io(IoAct::Write, &target, e));
-                        }
-                    }
-                }
-                (written, linked, failed)
-            })
-            .ok()?;
-        Some(Writer {
-            jobs,
-            pending,
-            thread,
-        })
-    }
-
-    /// Hands `job` over, first waiting while the bytes pending would pass the budget.
-    fn send(&self, job: Job) -> bool {
-        let len = job.blob.len();
-        let (bytes, freed) = &*self.pending;
-        let mut pending = lock(bytes);
-        while *pending > 0 && *pending + len > WRITER_BUDGET {
-            pending = freed
-                .wait(pending)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-        }
-        *pending += len;
-        drop(pending);
-        self.jobs.send(job).is_ok()
-    }
-}
 
 /// Whether the previous output's file `old` is still the one the last build recorded.
 fn still_recorded(old: &Path, rec: &Recorded) -> bool {
