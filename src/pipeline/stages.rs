@@ -62,18 +62,20 @@ pub(crate) fn stages(
     // The search index is written from the content model, not from the pages, so it is built
     // on its own thread while the open data and the PDFs are made: after one edit of 1,000
     // SOPs it is what the build waits for.
+    let freed = search::CoresFreed::default();
     let (pdfs, search) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             if ctx.defer_search {
                 return Ok(None);
             }
             let t = Instant::now();
-            search_bundle(site, ctx, per_part).map(|files| Some((files, t.elapsed())))
+            search_bundle(site, ctx, per_part, &freed).map(|files| Some((files, t.elapsed())))
         });
         let t = Instant::now();
         data::render(site, &mut out);
         log("data terbuka (JSON)", t.elapsed());
-        let pdfs = render_pdfs(site, ctx, &mut out);
+        let pdfs = render_pdfs(site, ctx, &mut out, &freed);
+        freed.set();
         let search = search
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -113,10 +115,12 @@ fn search_bundle(
     site: &Site,
     ctx: &BuildContext,
     per_part: usize,
+    freed: &search::CoresFreed,
 ) -> Result<Vec<(String, Vec<u8>)>, Error> {
     // `serve` keeps its parts' indexes in its own cache; parts from the disk have none.
     let disk = ctx.disk.filter(|_| ctx.search.is_none());
-    search::index_in_parts_cached(search_record::records(site), ctx.search, disk, per_part)
+    let records = search_record::records(site);
+    search::index_in_parts_cached(records, ctx.search, disk, per_part, Some(freed))
 }
 
 /// How long a kind of document took, and what the build cache did for it.
@@ -125,7 +129,14 @@ type Timed = (Duration, String);
 /// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.
 /// Returns how long the SOPs and the books took, each with how many documents were compiled
 /// and taken from the build cache (", 1 disusun, 999 dari cache"; empty without the cache).
-fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(Timed, Timed), Error> {
+/// `freed` is set once the SOPs are done: the books, each joined on one thread, leave the
+/// other cores to the search index.
+fn render_pdfs(
+    site: &Site,
+    ctx: &BuildContext,
+    out: &mut Output,
+    freed: &search::CoresFreed,
+) -> Result<(Timed, Timed), Error> {
     let counts = || ctx.disk.map(|d| d.counts()).unwrap_or_default();
     let shown = |(hits0, made0): (usize, usize), (hits, made): (usize, usize)| match ctx.disk {
         Some(_) => format!(", {} disusun, {} dari cache", made - made0, hits - hits0),
@@ -153,9 +164,11 @@ fn render_pdfs(site: &Site, ctx: &BuildContext, out: &mut Output) -> Result<(Tim
     };
     let t = Instant::now();
     let before = counts();
-    pdf::render(site, &renderer, out, ctx.cache, ctx.disk, workers, &|| {
+    let made = pdf::render(site, &renderer, out, ctx.cache, ctx.disk, workers, &|| {
         bar.inc(1)
-    })?;
+    });
+    freed.set();
+    made?;
     let sops = (t.elapsed(), shown(before, counts()));
     let t = Instant::now();
     let before = counts();

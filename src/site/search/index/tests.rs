@@ -236,3 +236,28 @@ fn further_parts_hold_only_their_index() {
         ]
     );
 }
+
+/// A thread waiting for the PDF stage's cores goes on when they are freed, and gives up when a
+/// poke finds nothing left to do.
+#[test]
+fn a_waiting_indexer_joins_when_the_cores_are_freed_or_leaves_when_nothing_is_left() {
+    let freed = CoresFreed::default();
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| freed.wait(|| false));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        freed.set();
+        assert!(waiter.join().unwrap(), "joins once freed");
+    });
+    let idle = CoresFreed::default();
+    let left = std::sync::atomic::AtomicBool::new(true);
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| idle.wait(|| !left.load(std::sync::atomic::Ordering::SeqCst)));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        left.store(false, std::sync::atomic::Ordering::SeqCst);
+        idle.poke();
+        assert!(
+            !waiter.join().unwrap(),
+            "leaves: nothing left, cores still held"
+        );
+    });
+}
