@@ -75,6 +75,7 @@ pub(crate) fn stages(
         data::render(site, &mut out);
         log("data terbuka (JSON)", t.elapsed());
         let pdfs = render_pdfs(site, ctx, &mut out, &freed);
+        // Also when the PDF stage failed before its SOPs (it sets this after them).
         freed.set();
         let search = search
             .join()
