@@ -83,7 +83,7 @@ impl Staging {
         fresh: bool,
     ) -> Result<Arc<Staging>, Error> {
         let dir = crate::pipeline::output::prepare(out)?;
-        let recycled = take_kept(out, &dir);
+        let recycled = take_kept(out, &dir)?;
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(IoAct::Create, &dir, e))?;
         create(
             &dir.join(MARKER),
@@ -438,28 +438,29 @@ fn make_parent(root: &Path, dirs: &Folders, path: &str) -> std::io::Result<()> {
 }
 
 /// Takes over the previous output kept beside `out` ([`crate::pipeline::recycled`]) as the
-/// staging folder `dir`, and lists it; `None` when there is none (or it cannot be read: then
-/// it is deleted and the build starts from an empty folder).
-fn take_kept(out: &Path, dir: &Path) -> Option<Recycled> {
+/// staging folder `dir`, and lists it; `None` when there is none, or it is not sopan's (a link
+/// included: never followed), or it cannot be read through (then it is deleted and the build
+/// starts from an empty folder). `Err` only when such a folder cannot be deleted: the build
+/// must not fill a folder holding files it cannot see.
+fn take_kept(out: &Path, dir: &Path) -> Result<Option<Recycled>, Error> {
     let kept = crate::pipeline::output::kept_path(out);
     let ours = std::fs::symlink_metadata(&kept).is_ok_and(|m| m.is_dir())
         && std::fs::symlink_metadata(kept.join(MARKER)).is_ok_and(|m| m.is_file());
-    if !ours {
-        if std::fs::symlink_metadata(&kept).is_ok() {
-            let _ = remove_any(&kept);
+    let gone = |path: &Path| match remove_any(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(Error::io(IoAct::Remove, path, e))
         }
-        return None;
+        _ => Ok(None),
+    };
+    if !ours {
+        return gone(&kept);
     }
     if std::fs::rename(&kept, dir).is_err() {
-        let _ = remove_any(&kept);
-        return None;
+        return gone(&kept);
     }
     match Recycled::walk(dir) {
-        Ok(recycled) => Some(recycled),
-        Err(_) => {
-            let _ = std::fs::remove_dir_all(dir);
-            None
-        }
+        Ok(recycled) => Ok(Some(recycled)),
+        Err(_) => gone(dir),
     }
 }
 

@@ -377,3 +377,40 @@ fn the_diff_report_shows_control_characters_in_content_as_stand_ins() {
         r.stdout
     );
 }
+
+/// The previous output kept beside the output (`.output.daur`) replaced by a link out of the
+/// project, with sopan's marker in the folder it names: the build neither reads nor writes
+/// through it, and makes its own folder instead.
+#[cfg(unix)]
+#[test]
+fn a_kept_output_linked_out_of_the_project_is_never_filled() {
+    let p = Project::base();
+    assert_eq!(p.run(&["build"]).code, 0);
+    let (dir, _) = outside("x.txt", "rahasia\n");
+    std::fs::write(dir.path().join(".sopan-output"), "").unwrap();
+    let kept = p.path().join(".output.daur");
+    if kept.exists() {
+        std::fs::remove_dir_all(&kept).unwrap();
+    }
+    symlink(dir.path(), &kept).unwrap();
+    for _ in 0..2 {
+        let r = p.run(&["build"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, [".sopan-output", "x.txt"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("x.txt")).unwrap(),
+        "rahasia\n"
+    );
+    assert!(
+        !std::fs::symlink_metadata(&kept)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
