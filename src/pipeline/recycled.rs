@@ -10,7 +10,8 @@
 //! without a journal skips recently deleted inodes when it allocates one, so each of the
 //! 1,044 new folders searched past the thousands the builds before had deleted): perf put
 //! 0.45 s of its 2.0 s of CPU in `mkdir` of the staging tree, and the background `rm` of the
-//! previous output ran beside it.
+//! previous output ran beside it. Filling the kept tree instead, such builds a few seconds
+//! apart took 0.80–0.83 s (kernel 0.22–0.29 s), against 1.30–1.67 s (kernel 0.79–1.07 s).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
