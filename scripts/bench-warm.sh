@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark (not a test): `sopan build` of N synthetic SOPs (BUKU=1: with decree books), cold
 # (`--bersih`; a binary without that flag, one from before the build cache, runs plain: it
-# keeps no cache, so every build of it is cold), warm with nothing changed, and warm after one
-# changed SOP, each RUNS times, alternating between the binaries given (default: this tree's
+# keeps no cache, so every build of it is cold), warm with nothing changed, warm after one
+# changed SOP whose edit brings a new word (`one`: every part of the search index changes its
+# word list) and after one whose edit brings none (`sama`: a step's time set to "2 jam" or
+# "3 jam", words every site has; one part changes), each RUNS times, alternating between the binaries given (default: this tree's
 # release build), so machine load falls on all of them alike. Prints wall time, CPU time
 # (user+sys, steadier than wall on a shared machine), peak RSS and the load average per run.
 # Usage: scripts/bench-warm.sh [N] [RUNS] [BIN ...]
@@ -32,7 +34,7 @@ timed() {
     "$what" "$(basename "$bin")" "$wall" "$cpu" "$user" "$sys" "$((kb / 1024))" "$load"
 }
 for r in $(seq 1 "$runs"); do
-  for what in cold warm one; do
+  for what in cold warm one sama; do
     for k in "${!bins[@]}"; do
       bin="${bins[$k]}"
       case $what in
@@ -40,6 +42,9 @@ for r in $(seq 1 "$runs"); do
         warm) timed "$bin" build "$work/p$k" --quiet ;;
         one)
           sed -i "0,/kegiatan: /s/kegiatan: /kegiatan: Ubah $r$k /" "$work/p$k/$sop"
+          timed "$bin" build "$work/p$k" --quiet ;;
+        sama)
+          sed -i -E "0,/^( +waktu: ).*/s//\\1$((2 + r % 2)) jam/" "$work/p$k/$sop"
           timed "$bin" build "$work/p$k" --quiet ;;
       esac
     done
