@@ -40,27 +40,31 @@ impl Recorded {
 }
 
 /// The manifest of `out` (`files` as the output holds them, `pages` the keys of its pages):
-/// every file is looked up in `out` for its inode and time.
+/// a file `reuse` has the previous record of keeps that record's length, inode and time, every
+/// other file is looked up in `out`.
 pub(super) fn text(
     out: &Path,
     files: &BTreeMap<String, Arc<Blob>>,
     pages: &HashMap<String, [u8; 32]>,
+    reuse: impl Fn(&str) -> Option<Recorded>,
 ) -> String {
     let mut text = format!("{MAGIC}\n{}\n", absolute(out).display());
     for (path, blob) in files {
         if path.contains('\n') {
             continue;
         }
-        let Ok(meta) = std::fs::symlink_metadata(out.join(path)) else {
-            continue;
+        let sha256 = blob.sha256();
+        let (len, ino, mtime) = match reuse(path).filter(|r| r.sha256 == sha256) {
+            Some(r) => (r.len, r.ino, r.mtime_ns),
+            None => match std::fs::symlink_metadata(out.join(path)) {
+                Ok(meta) => (meta.len(), inode(&meta), mtime_ns(&meta)),
+                Err(_) => continue,
+            },
         };
         let page = pages.get(path).map_or_else(|| "-".to_string(), |k| hex(k));
         text.push_str(&format!(
-            "{} {} {} {} {page} {path}\n",
-            hex(&blob.sha256()),
-            meta.len(),
-            inode(&meta),
-            mtime_ns(&meta)
+            "{} {len} {ino} {mtime} {page} {path}\n",
+            hex(&sha256)
         ));
     }
     text

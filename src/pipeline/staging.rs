@@ -53,6 +53,9 @@ pub(crate) struct Staging {
     recycled: Option<Recycled>,
     /// The keys of the pages made so far (rendered or linked), for the manifest.
     pages: Mutex<HashMap<String, [u8; 32]>>,
+    /// Files linked from the previous output as its record vouched for them (shared with the
+    /// writer thread): the new manifest takes their record over instead of a `stat` each.
+    vouched: Vouched,
     /// The first write that failed: the build fails at the swap.
     failure: Mutex<Option<Error>>,
     /// Set once swapped in: the folder is no longer ours to delete.
@@ -66,6 +69,9 @@ pub(crate) struct Staging {
 
 /// The staging folder's folders that exist (relative paths; "" is the folder itself).
 type Folders = Arc<Mutex<HashSet<String>>>;
+
+/// Paths of files linked under the previous output's record ([`Staging::committed`]).
+type Vouched = Arc<Mutex<HashSet<String>>>;
 
 /// Whether the previous output's file `old` is still the one the last build recorded.
 fn still_recorded(old: &Path, rec: &Recorded) -> bool {
@@ -94,6 +100,7 @@ impl Staging {
         let mut folders = HashSet::from([String::new()]);
         folders.extend(recycled.iter().flat_map(|r| r.dirs().cloned()));
         let dirs: Folders = Arc::new(Mutex::new(folders));
+        let vouched = Vouched::default();
         let previous = match &manifest {
             Some(path) if !fresh && had_output => manifest::read(path, out),
             _ => HashMap::new(),
@@ -103,7 +110,8 @@ impl Staging {
             manifest,
             previous,
             had_output,
-            writer: Mutex::new(Writer::start(dir.clone(), dirs.clone())),
+            writer: Mutex::new(Writer::start(dir.clone(), dirs.clone(), vouched.clone())),
+            vouched,
             dir,
             dirs,
             recycled,
@@ -226,6 +234,7 @@ impl Staging {
         self.parent(path).ok()?;
         relink(&old, &target, self.there(path)).ok()?;
         self.linked.fetch_add(1, Ordering::Relaxed);
+        lock(&self.vouched).insert(path.to_string());
         Some(Blob::staged(target, len, sha256))
     }
 
@@ -366,7 +375,18 @@ impl Staging {
         let Some(manifest) = &self.manifest else {
             return;
         };
-        let text = manifest::text(out, files, &lock(&self.pages));
+        // A file linked under its record is that record's inode with that length and time
+        // (its bytes were not written): the record is taken over, not looked up again (5,900
+        // `stat`s, 21–29 ms at the end of a one-change build of 1,000 SOPs). Were the file
+        // changed since, its time no longer matches, and the next build compares bytes.
+        let vouched = lock(&self.vouched);
+        let reuse = |path: &str| {
+            vouched
+                .contains(path)
+                .then(|| self.previous.get(path).copied())
+                .flatten()
+        };
+        let text = manifest::text(out, files, &lock(&self.pages), reuse);
         if let Err(e) = crate::pipeline::output::write_file_atomic(manifest, text.as_bytes()) {
             eprintln!("peringatan: {e}");
         }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use super::{Folders, Made, create_or_link, make_parent, relink, still_recorded};
+use super::{Folders, Made, Vouched, create_or_link, make_parent, relink, still_recorded};
 use crate::core::error::{Error, IoAct};
 use crate::core::sync::lock;
 use crate::pipeline::manifest::Recorded;
@@ -39,7 +39,7 @@ type Written = (usize, usize, Option<Error>);
 const WRITER_BUDGET: usize = 8 << 20;
 
 impl Writer {
-    pub(super) fn start(root: PathBuf, dirs: Folders) -> Option<Writer> {
+    pub(super) fn start(root: PathBuf, dirs: Folders, vouched: Vouched) -> Option<Writer> {
         let (jobs, queue) = std::sync::mpsc::channel::<Job>();
         let pending = Arc::new((Mutex::new(0usize), std::sync::Condvar::new()));
         let done = pending.clone();
@@ -57,7 +57,10 @@ impl Writer {
                 {
                     let made = make_parent(&root, &dirs, &path).and_then(|()| match &old {
                         Some((old, Some(rec))) if still_recorded(old, rec) => {
-                            relink(old, &target, there).map(|()| Made::Linked)
+                            relink(old, &target, there).map(|()| {
+                                lock(&vouched).insert(path.clone());
+                                Made::Linked
+                            })
                         }
                         _ => create_or_link(
                             &target,
