@@ -108,7 +108,7 @@ pub(crate) fn remove_any(path: &Path) -> std::io::Result<()> {
 
 /// [`remove_any`], content when there is nothing to remove (gone already, or a folder on
 /// its path made way for a file).
-fn remove_gone(path: &Path) -> std::io::Result<()> {
+pub(crate) fn remove_gone(path: &Path) -> std::io::Result<()> {
     use std::io::ErrorKind::{NotADirectory, NotFound};
     match remove_any(path) {
         Err(e) if matches!(e.kind(), NotFound | NotADirectory) => Ok(()),

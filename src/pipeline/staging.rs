@@ -28,7 +28,7 @@ use crate::core::error::{Error, IoAct};
 use crate::core::sync::lock;
 use crate::pipeline::manifest::{self, Recorded};
 use crate::pipeline::output::{Blob, MARKER};
-use crate::pipeline::recycled::{Recycled, remove_any, same_file};
+use crate::pipeline::recycled::{Recycled, remove_any, remove_gone, same_file};
 
 mod writer;
 
@@ -466,11 +466,10 @@ fn take_kept(out: &Path, dir: &Path) -> Result<Option<Recycled>, Error> {
     let kept = crate::pipeline::output::kept_path(out);
     let ours = std::fs::symlink_metadata(&kept).is_ok_and(|m| m.is_dir())
         && std::fs::symlink_metadata(kept.join(MARKER)).is_ok_and(|m| m.is_file());
-    let gone = |path: &Path| match remove_any(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(Error::io(IoAct::Remove, path, e))
-        }
-        _ => Ok(None),
+    let gone = |path: &Path| {
+        remove_gone(path)
+            .map(|()| None)
+            .map_err(|e| Error::io(IoAct::Remove, path, e))
     };
     if !ours {
         return gone(&kept);
