@@ -143,12 +143,13 @@ impl DiskCache {
         })
     }
 
-    /// Where the record of the output folder `out` is kept (the files the last build left
-    /// there: [`Staging`] links unchanged ones from it). One per output folder.
-    pub(crate) fn manifest_for(&self, out: &Path) -> PathBuf {
+    /// Where the cache folder `dir` (as given to [`DiskCache::open`]) keeps the record of the
+    /// output folder `out` (the files the last build left there: [`Staging`] links unchanged
+    /// ones from it). One per output folder. Known before the cache is opened: the build takes
+    /// the kept output over while the content loads.
+    pub(crate) fn manifest_path(dir: &Path, out: &Path) -> PathBuf {
         let name: [u8; 32] = Sha256::digest(resolved(out).as_os_str().as_encoded_bytes()).into();
-        let cache = self.dir.parent().unwrap_or(&self.dir);
-        cache.join(format!("keluaran-{}.txt", &hex(&name)[..16]))
+        dir.join(format!("keluaran-{}.txt", &hex(&name)[..16]))
     }
 
     fn path(&self, key: &[u8; 32]) -> PathBuf {

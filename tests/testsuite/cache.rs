@@ -129,6 +129,35 @@ fn builds_in_a_row_after_edits_make_exactly_what_a_clean_build_makes() {
     assert!(tree(&p.path().join("output")) == tree(&p.path().join("bersih")));
 }
 
+/// A rebuild takes the kept output over while the content loads; a build refused for its
+/// content gives it back: the output and the kept tree stay as they were, no staging folder is
+/// left, and the next good build is still exactly a clean build.
+#[test]
+fn a_refused_rebuild_gives_the_kept_output_back() {
+    let p = Project::example();
+    ok(p.run(&["build"]));
+    ok(p.run(&["build"]));
+    let kept = p.path().join(".output.daur");
+    assert!(kept.join(".sopan-output").exists());
+    let (output, kept_files) = (tree(&p.path().join("output")), tree(&kept));
+    let file = "content/tanah-laut-dinsos/sekretariat/surat-masuk.yaml";
+    let text = p.read(file);
+    p.write(file, &text.replacen("\nnama: ", "\nnamaa: ", 1));
+    let r = p.run(&["build"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("namaa"), "{}", r.stderr);
+    assert!(tree(&p.path().join("output")) == output);
+    assert!(
+        tree(&kept) == kept_files,
+        "the kept output is given back whole"
+    );
+    assert!(!p.path().join(".output.baru").exists());
+    p.write(file, &text);
+    ok(p.run(&["build"]));
+    ok(p.run(&["build", "--out", "bersih", "--bersih"]));
+    assert!(tree(&p.path().join("output")) == tree(&p.path().join("bersih")));
+}
+
 /// Replaces `path` with `bytes` as a new file: a blob of the cache is also the output's file
 /// (one file, two names), and damage written in place would change the output too.
 fn replace(path: &Path, bytes: &[u8]) {
