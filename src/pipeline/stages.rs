@@ -1,7 +1,7 @@
 //! The stage list: from the validated `Site` to an in-memory `Output`, as named, timed stages
-//! (open data; PDFs and decree books beside the search index; the guide and the pages). No
-//! stage touches the disk except to read the project's own logos. The PDFs are made in
-//! `crate::pdf`, the site in `crate::site`; [`crate::pipeline`] runs this list for both
+//! (PDFs and decree books beside the open data and the search index; the guide and the
+//! pages). No stage touches the disk except to read the project's own logos. The PDFs are made
+//! in `crate::pdf`, the site in `crate::site`; [`crate::pipeline`] runs this list for both
 //! `build` and `serve`.
 
 use std::path::Path;

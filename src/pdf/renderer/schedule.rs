@@ -141,8 +141,8 @@ impl<'a> JobFeed<'a> {
 
     /// Makes jobs ahead on all cores, `misses` first, then [`LOOK_AHEAD`] at a time, until
     /// `misses` of them are documents the build cache lacks or every SOP was looked up;
-    /// whether `misses` were found. A build with everything in the cache looks every document up here, in
-    /// parallel, as it did when all jobs were made up front.
+    /// whether `misses` were found. A build with everything in the cache looks every document
+    /// up here, in parallel, as it did when all jobs were made up front.
     fn look_ahead(&self, misses: usize) -> bool {
         // The first round makes only as many as are asked for: in a cold build all are
         // misses, and the worker processes start once they are made (1,000 SOPs: 256 jobs
