@@ -98,7 +98,9 @@ pub(crate) fn run(
     output.commit(out)?;
     let (linked, written) = staging.counts();
     log(
-        &format!("memasang keluaran ({written} ditulis, {linked} ditautkan dari keluaran lama)"),
+        &format!(
+            "memasang keluaran ({written} ditulis, {linked} ditautkan dari keluaran lama atau cache)"
+        ),
         t.elapsed(),
     );
     eprintln!(
