@@ -408,8 +408,7 @@ impl Drop for Staging {
             // Beside a previous output it is kept for the next build to fill again (as the
             // swap keeps the previous output): whatever it holds is checked file by file.
             let kept = crate::pipeline::output::kept_path(&self.out);
-            let keep =
-                self.had_output && !kept.exists() && std::fs::rename(&self.dir, &kept).is_ok();
+            let keep = self.had_output && crate::pipeline::swap::move_to_kept(&self.dir, &kept);
             if !keep {
                 let _ = std::fs::remove_dir_all(&self.dir);
             }

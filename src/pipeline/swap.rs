@@ -106,12 +106,18 @@ pub(crate) fn kept_path(dir: &Path) -> PathBuf {
     sibling(dir, "daur", "output")
 }
 
+/// Moves the folder `from` to `keep` (see [`kept_path`]) unless something is there already;
+/// whether it moved. A kept folder is never replaced: the one there may be in use.
+pub(crate) fn move_to_kept(from: &Path, keep: &Path) -> bool {
+    !keep.exists() && std::fs::rename(from, keep).is_ok()
+}
+
 /// [`swap_in`], moving the previous output to `keep` instead of deleting it (deleted after
 /// all when it cannot be moved there).
 pub(crate) fn swap_in_keeping(tmp: &Path, dir: &Path, keep: Option<&Path>) -> Result<(), Error> {
     let old = sibling(dir, "lama", "output");
     let done = |previous: &Path| match keep {
-        Some(keep) if !keep.exists() && std::fs::rename(previous, keep).is_ok() => Ok(()),
+        Some(keep) if move_to_kept(previous, keep) => Ok(()),
         _ => discard(previous, dir),
     };
     if dir.exists() && exchange(tmp, dir) {
