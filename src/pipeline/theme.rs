@@ -160,6 +160,22 @@ impl Theme {
         Ok(theme)
     }
 
+    /// Whether each of `paths` is the embedded default's file, and the fonts are the default's
+    /// alone (none added or replaced): what sopan works out about the default templates before
+    /// layout then holds (`pdf::flow::columns::bound`).
+    pub(crate) fn is_default(&self, paths: &[&str]) -> bool {
+        let default = |p: &str| DEFAULT.iter().find(|(d, _)| *d == p).map(|(_, b)| *b);
+        let same = |p: &str| default(p).is_some() && self.get(p) == default(p);
+        let fonts = self
+            .under("fonts")
+            .all(|(rest, _)| same(&format!("fonts/{rest}")))
+            && DEFAULT
+                .iter()
+                .filter(|(p, _)| p.starts_with("fonts/"))
+                .all(|(p, _)| self.files.contains_key(*p));
+        fonts && paths.iter().all(|p| same(p))
+    }
+
     /// Adds or replaces a file (for tools and tests that lay a file over the theme).
     pub fn insert(&mut self, path: &str, bytes: Vec<u8>) {
         self.files.insert(path.to_string(), bytes);

@@ -306,6 +306,44 @@ pub(crate) fn check(nodes: &[Node], d: &Drawing, grids: &[Grid]) -> Vec<Violatio
     out
 }
 
+/// The flow table's cell inset (flow.typ `inset: (x: 1.2mm, y: 1.2mm)`), in pt.
+const CELL_INSET: f64 = 1.2 * MM;
+
+/// Whether a text of the table runs on past its row's rule, as it would in a row fixed lower
+/// than its text (flow.typ, `baris`); Typst's auto rows never let that happen.
+///
+/// The test is exact for the default theme's top-aligned cells: a row's last line has its
+/// baseline at least an inset above the rule under it, and the next row's first line has its
+/// baseline an inset plus a cap height below that rule. No line of its own row has its
+/// baseline between the two; text running on past the rule always has one there, since the
+/// gap (2.4 mm and a cap height) is wider than the distance between two lines (a cap height
+/// and 0.45 em of leading) at any size up to 15 pt.
+pub(crate) fn cut_texts(nodes: &[Node], grids: &[Grid]) -> bool {
+    const EPS: f64 = 0.1;
+    grids.iter().enumerate().any(|(i, g)| {
+        // The rules above and below the steps' rows: a header cell two rows high is centred
+        // across the rule between its rows, which does not pass through it.
+        let rows: Vec<f64> = nodes
+            .iter()
+            .filter(|n| n.page == i + 1 && !n.end)
+            .flat_map(|n| {
+                let c = g.cell(n);
+                [c.y0, c.y1]
+            })
+            .collect();
+        let body = |y: f64| rows.iter().any(|&r| (r - y).abs() < 0.01);
+        g.baselines.iter().any(|&(b, x0, x1, cap)| {
+            g.h.iter().any(|&(y, rx0, rx1)| {
+                rx1 > x0 + EPS
+                    && rx0 < x1 - EPS
+                    && b > y - CELL_INSET + EPS
+                    && b < y + CELL_INSET + cap - EPS
+                    && body(y)
+            })
+        })
+    })
+}
+
 /// Whether a rule of the table passes through the box.
 fn rule_cuts(g: &Grid, r: &Rect) -> bool {
     g.h.iter()
@@ -372,6 +410,11 @@ pub(crate) fn grid_of(frame: &typst::layout::Frame) -> Grid {
                     let w = t.width().to_pt();
                     // Descender is negative in Typst's metrics.
                     g.texts.push(Rect::new(x, y - asc, x + w, y - desc));
+                    // Blank text shows nothing to cut (and a line of it has no cap height).
+                    if !t.text.trim().is_empty() {
+                        g.baselines
+                            .push((y, x, x + w, m.cap_height.at(size).to_pt()));
+                    }
                 }
                 _ => {}
             }

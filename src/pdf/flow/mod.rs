@@ -554,11 +554,12 @@ pub fn finish(doc: PagedDocument, footer: Option<(&str, FooterPlace)>) -> PagedD
     finish_with(doc, footer, None).0
 }
 
-/// As `finish`, also returning what the layout checker found wrong with the flowcharts.
+/// As `finish`, also returning what the layout checker found wrong with the flowcharts, and
+/// whether a text runs past its row's rule (`check::cut_texts`).
 pub(crate) fn finish_checked(
     doc: PagedDocument,
     footer: Option<(&str, FooterPlace)>,
-) -> (PagedDocument, Vec<Violation>) {
+) -> (PagedDocument, Vec<Violation>, bool) {
     finish_with(doc, footer, None)
 }
 
@@ -576,15 +577,15 @@ fn finish_with(
     doc: PagedDocument,
     footer: Option<(&str, FooterPlace)>,
     total: Option<usize>,
-) -> (PagedDocument, Vec<Violation>) {
+) -> (PagedDocument, Vec<Violation>, bool) {
     let mut nodes = nodes(&doc);
     if nodes.is_empty() && footer.is_none() {
-        return (doc, Vec::new());
+        return (doc, Vec::new(), false);
     }
     let Some(fonts) = find_fonts(doc.pages()) else {
-        return (doc, Vec::new());
+        return (doc, Vec::new(), false);
     };
-    let (drawing, rules, violations) = layout(&doc, &mut nodes, &fonts);
+    let (drawing, rules, violations, cut) = layout(&doc, &mut nodes, &fonts);
     let total = total.unwrap_or(doc.pages().len());
     let mut pages: EcoVec<Page> = doc.pages().iter().cloned().collect();
     for (i, page) in pages.make_mut().iter_mut().enumerate() {
@@ -613,20 +614,21 @@ fn finish_with(
         }
     }
     let info = typst::model::Document::info(&doc).clone();
-    (PagedDocument::new(pages, info), violations)
+    (PagedDocument::new(pages, info), violations, cut)
 }
 
 /// Routes and checks the flowcharts of a laid-out document. Only the pages that carry
 /// symbols are read for their table. A symbol may move down its cell to make room for
 /// incoming off-page connectors (`route::route_fitting`), so `nodes` is what gets drawn.
-/// Also returns the column rules drawn inside merged cells ([`gap_rules`]).
+/// Also returns the column rules drawn inside merged cells ([`gap_rules`]), and whether a
+/// text runs past its row's rule.
 fn layout(
     doc: &PagedDocument,
     nodes: &mut [Node],
     fonts: &Fonts,
-) -> (Drawing, Vec<Rule>, Vec<Violation>) {
+) -> (Drawing, Vec<Rule>, Vec<Violation>, bool) {
     if nodes.is_empty() {
-        return (Drawing::default(), Vec::new(), Vec::new());
+        return (Drawing::default(), Vec::new(), Vec::new(), false);
     }
     let mut grids: Vec<Grid> = doc
         .pages()
@@ -646,7 +648,7 @@ fn layout(
     let width = |s: &str| Canvas::text_width(&fonts.regular, size, s).to_pt();
     let drawing = route::route_fitting(nodes, &plan, &grids, &width);
     let violations = check::check(nodes, &drawing, &grids);
-    (drawing, rules, violations)
+    (drawing, rules, violations, check::cut_texts(nodes, &grids))
 }
 
 #[cfg(test)]

@@ -66,6 +66,10 @@ pub(super) struct SopDoc<'a> {
     /// How the identity page fits (`identitas.typ`), chosen here; null when even its floor
     /// is estimated too tall, for the template to measure.
     identitas: Option<identity::Fit>,
+    /// The flow table's row bounds (`SopView::baris`), null when the theme sets the flow table
+    /// otherwise than the default (`PdfRenderer::fixed_rows`). Last: `without_fixed_rows` cuts
+    /// them off the end of the JSON.
+    baris: Option<Vec<Option<f64>>>,
 }
 
 #[derive(Serialize)]
@@ -137,6 +141,7 @@ pub(super) fn sop_doc<'a>(
     i: &'a Instansi,
     b: &'a Bidang,
     s: &'a Sop,
+    fixed_rows: bool,
 ) -> SopDoc<'a> {
     let paper = Paper::from(kertas);
     let tautan = s
@@ -149,12 +154,15 @@ pub(super) fn sop_doc<'a>(
             _ => None,
         })
         .collect();
+    // The flow page is landscape: the paper's height is its width.
+    let mut sop = flow::columns::view(s, paper.tinggi_mm.into(), paper.lebar_mm.into());
+    let baris = std::mem::take(&mut sop.baris);
+    let baris = fixed_rows.then_some(baris);
     SopDoc {
         kertas: paper,
         instansi: instansi_doc(i),
         bidang: BidangDoc { nama: &b.nama },
-        // The flow page is landscape: the paper's height is its width.
-        sop: flow::columns::view(s, paper.tinggi_mm.into(), paper.lebar_mm.into()),
+        sop,
         teks: Teks {
             tanggal_pembuatan: tanggal(s.tanggal_pembuatan),
             tanggal_revisi: tanggal(s.tanggal_revisi),
@@ -163,7 +171,19 @@ pub(super) fn sop_doc<'a>(
         },
         tautan,
         identitas: identity::fit(paper, i, b, s),
+        baris,
     }
+}
+
+/// An SOP document's data without the flow table's fixed row heights (every row auto), or
+/// `None` when it has none. `baris` is the data's last field and holds only numbers and
+/// nulls, so its key's last occurrence is the field itself.
+pub(super) fn without_fixed_rows(data: &[u8]) -> Option<Vec<u8>> {
+    const KEY: &[u8] = b"\"baris\":[";
+    let at = data.windows(KEY.len()).rposition(|w| w == KEY)?;
+    let mut out = data[..at].to_vec();
+    out.extend_from_slice(b"\"baris\":null}");
+    Some(out)
 }
 
 /// "Kabupaten Tanah Laut" from "Pemerintah Kabupaten Tanah Laut".

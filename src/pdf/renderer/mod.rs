@@ -58,7 +58,19 @@ pub struct PdfRenderer {
     fingerprint: [u8; 32],
     /// Glyph outlines for the flowchart SVGs, read once per run.
     pub glyphs: GlyphCache,
+    /// Whether the flow table is the default theme's, so that its rows may be fixed at their
+    /// symbols' height where sopan's bound of their text says so (`sop_doc`'s `baris`).
+    fixed_rows: bool,
 }
+
+/// The theme files that set the flow table's text and rows: `bound` assumes them.
+const FLOW_TEMPLATES: &[&str] = &[
+    "typst/sop.typ",
+    "typst/lib/sop.typ",
+    "typst/lib/common.typ",
+    "typst/lib/flow.typ",
+    "typst/lib/symbol.typ",
+];
 
 /// Documents compiled by earlier builds of a `serve` session, keyed by a hash of all their
 /// input, so an unchanged SOP reuses its PDF and flowcharts. Entries no build used last time
@@ -165,6 +177,7 @@ impl PdfRenderer {
         // Another sopan may lay the same data out otherwise (the build cache outlives it).
         h.update(crate::pipeline::disk_cache::build_stamp().as_bytes());
         Ok(PdfRenderer {
+            fixed_rows: theme.is_default(FLOW_TEMPLATES),
             fingerprint: h.finalize().into(),
             base: Base::new(theme, extra, today)?,
             glyphs: GlyphCache::default(),
@@ -225,8 +238,15 @@ impl PdfRenderer {
     /// The `/data.json` of one SOP document.
     pub fn sop_data(&self, site: &Site, i: &Instansi, b: &Bidang, s: &Sop) -> Vec<u8> {
         let base_url = site.settings.base_url.as_deref();
-        serde_json::to_vec(&sop_doc(site.settings.kertas, base_url, i, b, s))
-            .expect("model serialises")
+        serde_json::to_vec(&sop_doc(
+            site.settings.kertas,
+            base_url,
+            i,
+            b,
+            s,
+            self.fixed_rows,
+        ))
+        .expect("model serialises")
     }
 
     /// One SOP document, laid out (for tests and the site's SVG) and as PDF bytes.
@@ -265,9 +285,18 @@ impl PdfRenderer {
         data: Vec<u8>,
     ) -> Result<(PagedDocument, Vec<u8>, Vec<flow::Violation>), Error> {
         let what = format!("untuk SOP `{id}`");
-        let doc = self.compile("/sop.typ", data, &what)?;
         let footer = format!("{nama} — halaman {{n}} dari {{total}}");
-        let (doc, violations) = flow::finish_checked(doc, Some((&footer, sop_footer())));
+        let kept = data.clone();
+        let doc = self.compile("/sop.typ", data, &what)?;
+        let (mut doc, mut violations, cut) =
+            flow::finish_checked(doc, Some((&footer, sop_footer())));
+        // A text ran past a row fixed at its symbols' height: the bound (flow/columns/bound.rs)
+        // did not hold, as under a theme that sets the table's text otherwise. Laid out again
+        // with every row measured by Typst; a cut left then is reported with the rest.
+        if cut && let Some(auto) = data::without_fixed_rows(&kept) {
+            let again = self.compile("/sop.typ", auto, &what)?;
+            (doc, violations, _) = flow::finish_checked(again, Some((&footer, sop_footer())));
+        }
         let pdf = self.export(&doc, id, date, &what)?;
         Ok((doc, pdf, violations))
     }
@@ -513,5 +542,213 @@ mod tests {
         }
         // The example has pages at several steps, so the test covers more than the first.
         assert!(steps.len() >= 3, "{steps:?}");
+    }
+
+    /// `data` with its `baris` (the last field) replaced by `with`.
+    fn with_rows(data: &[u8], with: &str) -> Vec<u8> {
+        let cut = data::without_fixed_rows(data).expect("rows to take out");
+        let mut out = cut[..cut.len() - b"\"baris\":null}".len()].to_vec();
+        out.extend_from_slice(with.as_bytes());
+        out.push(b'}');
+        out
+    }
+
+    /// Rows fixed at their symbols' height where the bound says so lay every example SOP out
+    /// exactly as Typst's own measuring does, every page, and most rows are fixed.
+    #[test]
+    fn fixed_rows_lay_out_as_measured_rows() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::load_and_validate(root).unwrap().site;
+        let r = PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
+        let (mut bounded, mut rows) = (0, 0);
+        for (i, b, s) in site.sops_placed() {
+            let data = r.sop_data(&site, i, b, s);
+            let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+            let baris = json["baris"].as_array().expect("rows bounded").clone();
+            rows += baris.len();
+            bounded += baris.iter().filter(|b| b.is_number()).count();
+            let auto = data::without_fixed_rows(&data).unwrap();
+            let pages = |data: Vec<u8>| {
+                let doc = r.compile("/sop.typ", data, "uji").unwrap();
+                let (doc, _, cut) = flow::finish_checked(doc, None);
+                assert!(!cut, "{}: a text runs past its row", s.id);
+                doc.pages().iter().map(typst_svg_page).collect::<Vec<_>>()
+            };
+            assert!(pages(data) == pages(auto), "{}", s.id);
+        }
+        assert!(bounded * 10 >= rows * 8, "{bounded} of {rows} rows bounded");
+    }
+
+    /// A bound that does not hold (here: every row said to fit under its symbols) lets text
+    /// run past its row. sopan sees it exactly where the layout differs from the measured
+    /// rows' and lays the SOP out again with measured rows, so the PDF is the one without fixed
+    /// rows.
+    #[test]
+    fn a_bound_that_does_not_hold_is_laid_out_again() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::load_and_validate(root).unwrap().site;
+        let r = PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
+        let date = date_of([2024, 1, 1, 0, 0, 0]);
+        let mut cuts = 0;
+        for (i, b, s) in site.sops_placed() {
+            let data = r.sop_data(&site, i, b, s);
+            let zeros = vec!["0"; s.langkah.len()].join(",");
+            let wrong = with_rows(&data, &format!("\"baris\":[{zeros}]"));
+            let auto = data::without_fixed_rows(&data).unwrap();
+            let laid = |d: Vec<u8>| {
+                let doc = r.compile("/sop.typ", d, "uji").unwrap();
+                let svgs: Vec<String> = doc.pages().iter().map(typst_svg_page).collect();
+                (svgs, flow::finish_checked(doc, None).2)
+            };
+            let (forced, cut) = laid(wrong.clone());
+            let (measured, _) = laid(auto.clone());
+            assert_eq!(cut, forced != measured, "{}", s.id);
+            cuts += usize::from(cut);
+            let pdf = |d: Vec<u8>| {
+                r.compile_sop(&s.id.to_string(), &s.nama, date, d)
+                    .unwrap()
+                    .1
+            };
+            assert!(pdf(wrong) == pdf(auto), "{}", s.id);
+        }
+        assert!(cuts >= 3, "only {cuts} SOPs had text past a row");
+    }
+
+    /// Texts of every kind a YAML author may write (brackets, slashes, hyphens, quotes, long
+    /// words, line feeds, runs of spaces, letters outside Latin) in the steps of an example
+    /// SOP: wherever a row is fixed, the pages are the measured rows' pages.
+    #[test]
+    fn fixed_rows_hold_for_texts_of_every_kind() {
+        const WORDS: &[&str] = &[
+            "Petugas",
+            "memeriksa",
+            "kelengkapan",
+            "berkas",
+            "(SKTM)",
+            "Pemohon",
+            "KTP/KK",
+            "2-3",
+            "Rp 10.000,-",
+            "“surat”",
+            "a/n",
+            "e-KTP",
+            "No.",
+            ":",
+            ";",
+            "(",
+            ")",
+            "-",
+            "dan",
+            "iiiiiiiiii",
+            "10",
+            "hari",
+            "kerja",
+            "  ",
+            "\n",
+            "–",
+            "…",
+            "Kepala Dinas",
+            "disposisi",
+            "«data»",
+            "'kutip'",
+            "dst.",
+            "1)",
+        ];
+        // Rarer: letters the bound does not know and words too long for a narrow column (the
+        // row is measured then).
+        const RARE: &[&str] = &["Σ", "中文", "\t", "Pertanggungjawaban", "WWWWWWWW"];
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::load_and_validate(root).unwrap().site;
+        let r = PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
+        let placed = site.sops_placed();
+        let seed = std::cell::Cell::new(0x5eed_f5e7_u64);
+        let next = |n: usize| {
+            let mut x = seed.get();
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            seed.set(x);
+            (x % n as u64) as usize
+        };
+        let (mut fixed, mut rows) = (0, 0);
+        for case in 0..40 {
+            let (i, b, s) = placed[case % placed.len()];
+            let mut s = s.clone();
+            let text = |most: usize| {
+                let n = next(most + 1);
+                let mut t = String::new();
+                for k in 0..n {
+                    if k > 0 && next(4) > 0 {
+                        t.push(' ');
+                    }
+                    t.push_str(if next(40) == 0 {
+                        RARE[next(RARE.len())]
+                    } else {
+                        WORDS[next(WORDS.len())]
+                    });
+                }
+                t
+            };
+            for l in &mut s.langkah {
+                l.kegiatan = text(40);
+                l.kelengkapan = (0..next(5)).map(|_| text(10)).collect();
+                l.output = (0..next(4)).map(|_| text(8)).collect();
+                l.keterangan = (next(2) == 1).then(|| text(12));
+            }
+            let data = r.sop_data(&site, i, b, &s);
+            let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+            let baris = json["baris"].as_array().unwrap();
+            rows += baris.len();
+            fixed += baris.iter().filter(|b| b.is_number()).count();
+            let auto = data::without_fixed_rows(&data).unwrap();
+            let pages = |data: Vec<u8>| {
+                let doc = r.compile("/sop.typ", data, "uji").unwrap();
+                let (doc, _, cut) = flow::finish_checked(doc, None);
+                assert!(!cut, "case {case}: a text runs past its row");
+                doc.pages().iter().map(typst_svg_page).collect::<Vec<_>>()
+            };
+            assert!(pages(data) == pages(auto), "case {case}");
+        }
+        // Many rows get a bound, many do not (texts too long or unknown to it).
+        assert!(
+            fixed * 5 > rows && fixed * 5 < rows * 4,
+            "{fixed} of {rows}"
+        );
+    }
+
+    /// A theme that sets the flow table itself gets no fixed rows; the data keeps `baris`
+    /// last, so taking it out leaves the same data with null there.
+    #[test]
+    fn fixed_rows_only_under_the_default_flow_table() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = crate::load_and_validate(root).unwrap().site;
+        let (i, b, s) = site.sops_placed()[0];
+        let data = PdfRenderer::new(&site, &Theme::embedded(), root)
+            .unwrap()
+            .sop_data(&site, i, b, s);
+        let mut json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+        assert!(json["baris"].is_array());
+        let auto = data::without_fixed_rows(&data).unwrap();
+        json["baris"] = serde_json::Value::Null;
+        assert_eq!(
+            serde_json::from_slice::<serde_json::Value>(&auto).unwrap(),
+            json
+        );
+        for file in FLOW_TEMPLATES {
+            let mut theme = Theme::embedded();
+            let mut bytes = theme.get(file).unwrap().to_vec();
+            bytes.extend_from_slice(b"\n// changed\n");
+            theme.insert(file, bytes);
+            let data = PdfRenderer::new(&site, &theme, root)
+                .unwrap()
+                .sop_data(&site, i, b, s);
+            assert!(data.ends_with(b"\"baris\":null}"), "{file}");
+        }
+        let mut theme = Theme::embedded();
+        theme.insert("fonts/Lain.ttf", b"x".to_vec());
+        let data = PdfRenderer::new(&site, &theme, root)
+            .unwrap()
+            .sop_data(&site, i, b, s);
+        assert!(data.ends_with(b"\"baris\":null}"), "a font added");
     }
 }

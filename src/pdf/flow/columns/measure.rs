@@ -12,7 +12,17 @@ pub(super) struct Metrics {
     pub(super) regular: Vec<f32>,
     pub(super) bold: Vec<f32>,
     pub(super) cap: f64,
+    /// Whether regular has a glyph of its own for each character of the table (a missing one
+    /// is set in a fallback font, whose widths these are not).
+    pub(super) covered: Vec<bool>,
+    /// Advances (em) of regular's General Punctuation (U+2000 to U+206F: dashes, curly
+    /// quotes, the ellipsis), `None` where it has no glyph. Only `bound` reads them; the
+    /// column plan keeps its 0.6 em for every character past the table.
+    pub(super) punctuation: Vec<Option<f32>>,
 }
+
+/// The first character of `Metrics::punctuation`.
+pub(super) const PUNCTUATION: u32 = 0x2000;
 
 pub(super) const TABLE_CHARS: usize = 0x250;
 
@@ -38,10 +48,24 @@ pub(super) static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     let cap = regular
         .capital_height()
         .map_or(0.716, |h| f64::from(h) / f64::from(regular.units_per_em()));
+    let covered = (0..TABLE_CHARS)
+        .map(|c| char::from_u32(c as u32).is_some_and(|c| regular.glyph_index(c).is_some()))
+        .collect();
+    let upem = f32::from(regular.units_per_em());
+    let punctuation = (PUNCTUATION..0x2070)
+        .map(|c| {
+            char::from_u32(c)
+                .and_then(|c| regular.glyph_index(c))
+                .and_then(|g| regular.glyph_hor_advance(g))
+                .map(|a| f32::from(a) / upem)
+        })
+        .collect();
     Metrics {
+        punctuation,
         regular: table(&regular),
         bold: table(&bold),
         cap,
+        covered,
     }
 });
 

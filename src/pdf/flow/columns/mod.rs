@@ -65,6 +65,7 @@ use serde::Serialize;
 
 use crate::model::sop::{Jenis, Langkah, Sop, Tujuan};
 
+mod bound;
 mod measure;
 mod shortcut;
 mod solver;
@@ -120,6 +121,11 @@ pub(crate) struct SopView<'a> {
     pub(crate) alt_alur: String,
     /// Per step, what each actor cell draws (`super::symbols`).
     pub(crate) alur: Vec<super::symbols::AlurStep>,
+    /// Per step, an upper bound (mm) of its tallest text cell, or none (`bound`): flow.typ
+    /// fixes the row at its symbols' height when they are taller. The document's data carries
+    /// it as its last field (`SopDoc::baris`), where a layout without it is easily asked for.
+    #[serde(skip)]
+    pub(crate) baris: Vec<Option<f64>>,
 }
 
 /// Today's size and actor width for `n` actors on `avail` mm: the floor the plan never goes
@@ -367,9 +373,16 @@ pub(crate) fn alt_text(sop: &Sop) -> String {
 pub(crate) fn view(sop: &Sop, width: f64, height: f64) -> SopView<'_> {
     let t = measure(sop);
     let kolom = plan_measured(sop, &t, width, height);
+    let sop_fitted = fit_steps(sop, &t, &kolom);
+    let baris = sop_fitted
+        .langkah
+        .iter()
+        .map(|l| bound::text_height(l, &kolom))
+        .collect();
     SopView {
-        sop: fit_steps(sop, &t, &kolom),
+        sop: sop_fitted,
         alt_alur: alt_text(sop),
+        baris,
         alur: super::symbols::alur(sop, kolom.aktor),
         kolom,
     }

@@ -225,6 +225,8 @@ pub(crate) struct Grid {
     /// Vertical rules: (x, y0, y1).
     pub(crate) v: Vec<(f64, f64, f64)>,
     pub(crate) texts: Vec<Rect>,
+    /// Each text's baseline: (y, x0, x1, cap height), for `check::cut_texts`.
+    pub(crate) baselines: Vec<(f64, f64, f64, f64)>,
 }
 
 impl Grid {
