@@ -302,3 +302,66 @@ fn each_signer_name_has_one_continuous_underline() {
     assert_eq!(segments.len(), 2, "underline segments: {segments:?}");
     assert!(segments.iter().all(|&w| w > 60.0), "{segments:?}");
 }
+
+/// The images of `pdf` as `pdfimages -list` names them: (page, type, width, height).
+fn images(pdf: &Path) -> Vec<(usize, String, u32, u32)> {
+    let out = Command::new("pdfimages")
+        .arg("-list")
+        .arg(pdf)
+        .output()
+        .expect("pdfimages (Debian package poppler-utils)");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .skip(2)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            Some((
+                f[0].parse().ok()?,
+                f[2].to_string(),
+                f[3].parse().ok()?,
+                f[4].parse().ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// A logo far larger than print needs (here 600 x 800 px, a scan's size) is embedded in the SOP
+/// documents at 300 dpi of its printed 20 mm, 237 px high, its transparency kept; a small one
+/// as it is.
+#[test]
+fn a_large_logo_is_printed_at_print_resolution() {
+    let p = Project::base();
+    let logo = image::RgbaImage::from_fn(600, 800, |x, y| {
+        image::Rgba([
+            (x % 251) as u8,
+            (y % 241) as u8,
+            ((x + y) % 239) as u8,
+            if x < 20 { 0 } else { 255 },
+        ])
+    });
+    logo.save(p.path().join("content/dinas/logo.png")).unwrap();
+    let instansi = p.read("content/dinas/_instansi.yaml");
+    p.write(
+        "content/dinas/_instansi.yaml",
+        &format!("logo: logo.png\n{instansi}"),
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = p.path().join("output/dinas/umum/surat-masuk.pdf");
+    let found = images(&pdf);
+    assert_eq!(
+        found,
+        [
+            (1, "image".to_string(), 178, 237),
+            (1, "smask".to_string(), 178, 237)
+        ],
+        "{}",
+        pdf.display()
+    );
+    let small = image::RgbaImage::from_pixel(90, 120, image::Rgba([10, 120, 40, 255]));
+    small.save(p.path().join("content/dinas/logo.png")).unwrap();
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let kept: Vec<(u32, u32)> = images(&pdf).iter().map(|i| (i.2, i.3)).collect();
+    assert_eq!(kept, [(90, 120), (90, 120)]);
+}

@@ -122,7 +122,9 @@ pub(super) fn logo_path(i: &Instansi) -> Option<String> {
     Some(format!("/logo/{}.{ext}", i.id))
 }
 
-pub(super) fn instansi_doc(i: &Instansi) -> InstansiDoc<'_> {
+/// `i` as its documents print it; `print`: the logo's copy at the identity page's print
+/// resolution (`pdf::logo`), for the SOP documents.
+pub(super) fn instansi_doc(i: &Instansi, print: bool) -> InstansiDoc<'_> {
     InstansiDoc {
         pemerintah: &i.pemerintah,
         nama: &i.nama,
@@ -131,7 +133,13 @@ pub(super) fn instansi_doc(i: &Instansi) -> InstansiDoc<'_> {
         email: i.email.as_deref(),
         laman: i.laman.as_deref(),
         kota: i.kota.as_deref(),
-        logo: logo_path(i),
+        logo: logo_path(i).map(|p| {
+            if print {
+                crate::pdf::logo::print_path(&p)
+            } else {
+                p
+            }
+        }),
     }
 }
 
@@ -160,7 +168,7 @@ pub(super) fn sop_doc<'a>(
     let baris = fixed_rows.then_some(baris);
     SopDoc {
         kertas: paper,
-        instansi: instansi_doc(i),
+        instansi: instansi_doc(i, true),
         bidang: BidangDoc { nama: &b.nama },
         sop,
         teks: Teks {
@@ -239,7 +247,7 @@ pub(super) fn book_doc<'a>(
         .collect();
     BookDoc {
         kertas: settings.kertas.into(),
-        instansi: instansi_doc(i),
+        instansi: instansi_doc(i, false),
         keputusan: k,
         judul: format!("KEPUTUSAN {}", jabatan.to_uppercase()),
         jabatan_kepala: jabatan.to_uppercase(),

@@ -164,6 +164,11 @@ impl PdfRenderer {
         let mut extra = Vec::new();
         for (vpath, file) in &setup.logos {
             let bytes = std::fs::read(file).map_err(|e| Error::io(IoAct::ReadLogo, file, e))?;
+            let ext = vpath.rsplit_once('.').map_or("", |(_, e)| e);
+            extra.push((
+                crate::pdf::logo::print_path(vpath),
+                crate::pdf::logo::for_print(&bytes, ext),
+            ));
             extra.push((vpath.clone(), bytes));
         }
         let today = date_of(setup.today);
