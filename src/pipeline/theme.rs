@@ -166,12 +166,15 @@ impl Theme {
     pub(crate) fn is_default(&self, paths: &[&str]) -> bool {
         let default = |p: &str| DEFAULT.iter().find(|(d, _)| *d == p).map(|(_, b)| *b);
         let same = |p: &str| default(p).is_some() && self.get(p) == default(p);
+        // Only font files count: Typst reads nothing else there (a licence beside them is fine).
+        let font = |p: &str| [".ttf", ".otf", ".ttc"].iter().any(|e| p.ends_with(e));
         let fonts = self
             .under("fonts")
+            .filter(|(rest, _)| font(rest))
             .all(|(rest, _)| same(&format!("fonts/{rest}")))
             && DEFAULT
                 .iter()
-                .filter(|(p, _)| p.starts_with("fonts/"))
+                .filter(|(p, _)| p.starts_with("fonts/") && font(p))
                 .all(|(p, _)| self.files.contains_key(*p));
         fonts && paths.iter().all(|p| same(p))
     }

@@ -755,5 +755,12 @@ mod tests {
             .unwrap()
             .sop_data(&site, i, b, s);
         assert!(data.ends_with(b"\"baris\":null}"), "a font added");
+        // A licence beside the fonts (as this repository's theme folder has) changes nothing.
+        let mut theme = Theme::embedded();
+        theme.insert("fonts/LICENSE.txt", b"OFL".to_vec());
+        let data = PdfRenderer::new(&site, &theme, root)
+            .unwrap()
+            .sop_data(&site, i, b, s);
+        assert!(!data.ends_with(b"\"baris\":null}"), "a licence added");
     }
 }
