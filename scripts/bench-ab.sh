@@ -6,6 +6,8 @@
 # Usage: scripts/bench-ab.sh OLD_BIN NEW_BIN [N] [RUNS]   (default 1000 SOPs, 5 runs each)
 # BUKU=1 gives every instansi a decree (decree books in every build). A binary that knows
 # `--bersih` is run with it, so its build cache does not make the build warm.
+# PROYEK=DIR builds a copy of that project instead (N is then ignored), e.g. the example
+# content copied many times over (real SOPs, longer texts than the generator's).
 # FRESH=1 builds each run in its own fresh copy of the project (no output, no cache: the first
 # build of a checkout), the copies made up front, then `sync` and PAUSE seconds (default 35):
 # on ext4 without a journal a file created within ~30 s of many deletions is slow to create,
@@ -20,7 +22,12 @@ n="${3:-1000}"
 runs="${4:-5}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-"$CARGO_TARGET_DIR/release/examples/gen" "$n" "$work/p" ${BUKU:+--keputusan} >/dev/null 2>&1
+if [ -n "${PROYEK:-}" ]; then
+  cp -r "$PROYEK" "$work/p"
+  rm -rf "$work/p/output" "$work/p/.output.daur" "$work/p/.sopan"
+else
+  "$CARGO_TARGET_DIR/release/examples/gen" "$n" "$work/p" ${BUKU:+--keputusan} >/dev/null 2>&1
+fi
 flags() { if "$1" build --help 2>/dev/null | grep -q -- --bersih; then echo --bersih; fi; }
 for side in A B; do
   cp -r "$work/p" "$work/$side"
