@@ -558,6 +558,23 @@ mod tests {
         out
     }
 
+    /// Lays `data` out with its fixed rows and without: the same pages, no text past a row.
+    /// Returns the rows and how many had a bound.
+    fn laid_out_alike(r: &PdfRenderer, data: Vec<u8>, what: &str) -> (usize, usize) {
+        let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
+        let baris = json["baris"].as_array().expect("rows bounded");
+        let counts = (baris.len(), baris.iter().filter(|b| b.is_number()).count());
+        let auto = data::without_fixed_rows(&data).unwrap();
+        let pages = |data: Vec<u8>| {
+            let doc = r.compile("/sop.typ", data, "uji").unwrap();
+            let (doc, _, cut) = flow::finish_checked(doc, None);
+            assert!(!cut, "{what}: a text runs past its row");
+            doc.pages().iter().map(typst_svg_page).collect::<Vec<_>>()
+        };
+        assert!(pages(data) == pages(auto), "{what}");
+        counts
+    }
+
     /// Rows fixed at their symbols' height where the bound says so lay every example SOP out
     /// exactly as Typst's own measuring does, every page, and most rows are fixed.
     #[test]
@@ -567,19 +584,9 @@ mod tests {
         let r = PdfRenderer::new(&site, &Theme::embedded(), root).unwrap();
         let (mut bounded, mut rows) = (0, 0);
         for (i, b, s) in site.sops_placed() {
-            let data = r.sop_data(&site, i, b, s);
-            let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
-            let baris = json["baris"].as_array().expect("rows bounded").clone();
-            rows += baris.len();
-            bounded += baris.iter().filter(|b| b.is_number()).count();
-            let auto = data::without_fixed_rows(&data).unwrap();
-            let pages = |data: Vec<u8>| {
-                let doc = r.compile("/sop.typ", data, "uji").unwrap();
-                let (doc, _, cut) = flow::finish_checked(doc, None);
-                assert!(!cut, "{}: a text runs past its row", s.id);
-                doc.pages().iter().map(typst_svg_page).collect::<Vec<_>>()
-            };
-            assert!(pages(data) == pages(auto), "{}", s.id);
+            let (n, k) = laid_out_alike(&r, r.sop_data(&site, i, b, s), &s.id.to_string());
+            rows += n;
+            bounded += k;
         }
         assert!(bounded * 10 >= rows * 8, "{bounded} of {rows} rows bounded");
     }
@@ -700,19 +707,9 @@ mod tests {
                 l.output = (0..next(4)).map(|_| text(8)).collect();
                 l.keterangan = (next(2) == 1).then(|| text(12));
             }
-            let data = r.sop_data(&site, i, b, &s);
-            let json: serde_json::Value = serde_json::from_slice(&data).unwrap();
-            let baris = json["baris"].as_array().unwrap();
-            rows += baris.len();
-            fixed += baris.iter().filter(|b| b.is_number()).count();
-            let auto = data::without_fixed_rows(&data).unwrap();
-            let pages = |data: Vec<u8>| {
-                let doc = r.compile("/sop.typ", data, "uji").unwrap();
-                let (doc, _, cut) = flow::finish_checked(doc, None);
-                assert!(!cut, "case {case}: a text runs past its row");
-                doc.pages().iter().map(typst_svg_page).collect::<Vec<_>>()
-            };
-            assert!(pages(data) == pages(auto), "case {case}");
+            let (n, k) = laid_out_alike(&r, r.sop_data(&site, i, b, &s), &format!("case {case}"));
+            rows += n;
+            fixed += k;
         }
         // Many rows get a bound, many do not (texts too long or unknown to it).
         assert!(
@@ -739,28 +736,26 @@ mod tests {
             serde_json::from_slice::<serde_json::Value>(&auto).unwrap(),
             json
         );
-        for file in FLOW_TEMPLATES {
+        // Whether the data has fixed rows under the embedded theme with `path` laid over it.
+        let fixed_under = |path: &str, bytes: Vec<u8>| {
             let mut theme = Theme::embedded();
-            let mut bytes = theme.get(file).unwrap().to_vec();
+            theme.insert(path, bytes);
+            let r = PdfRenderer::new(&site, &theme, root).unwrap();
+            !r.sop_data(&site, i, b, s).ends_with(b"\"baris\":null}")
+        };
+        for file in FLOW_TEMPLATES {
+            let mut bytes = Theme::embedded().get(file).unwrap().to_vec();
             bytes.extend_from_slice(b"\n// changed\n");
-            theme.insert(file, bytes);
-            let data = PdfRenderer::new(&site, &theme, root)
-                .unwrap()
-                .sop_data(&site, i, b, s);
-            assert!(data.ends_with(b"\"baris\":null}"), "{file}");
+            assert!(!fixed_under(file, bytes), "{file}");
         }
-        let mut theme = Theme::embedded();
-        theme.insert("fonts/Lain.ttf", b"x".to_vec());
-        let data = PdfRenderer::new(&site, &theme, root)
-            .unwrap()
-            .sop_data(&site, i, b, s);
-        assert!(data.ends_with(b"\"baris\":null}"), "a font added");
+        assert!(
+            !fixed_under("fonts/Lain.ttf", b"x".to_vec()),
+            "a font added"
+        );
         // A licence beside the fonts (as this repository's theme folder has) changes nothing.
-        let mut theme = Theme::embedded();
-        theme.insert("fonts/LICENSE.txt", b"OFL".to_vec());
-        let data = PdfRenderer::new(&site, &theme, root)
-            .unwrap()
-            .sop_data(&site, i, b, s);
-        assert!(!data.ends_with(b"\"baris\":null}"), "a licence added");
+        assert!(
+            fixed_under("fonts/LICENSE.txt", b"OFL".to_vec()),
+            "a licence added"
+        );
     }
 }
