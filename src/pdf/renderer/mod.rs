@@ -296,8 +296,8 @@ impl PdfRenderer {
         let (mut doc, mut violations, cut) =
             flow::finish_checked(doc, Some((&footer, sop_footer())));
         // A text ran past a row fixed at its symbols' height: the bound (flow/columns/bound.rs)
-        // did not hold, as under a theme that sets the table's text otherwise. Laid out again
-        // with every row measured by Typst; a cut left then is reported with the rest.
+        // did not hold. Laid out again with every row measured by Typst, which never lets a
+        // text past its row.
         if cut && let Some(auto) = data::without_fixed_rows(&kept) {
             let again = self.compile("/sop.typ", auto, &what)?;
             (doc, violations, _) = flow::finish_checked(again, Some((&footer, sop_footer())));
@@ -576,7 +576,7 @@ mod tests {
     }
 
     /// Rows fixed at their symbols' height where the bound says so lay every example SOP out
-    /// exactly as Typst's own measuring does, every page, and most rows are fixed.
+    /// exactly as Typst's own measuring does, every page; most rows have a bound.
     #[test]
     fn fixed_rows_lay_out_as_measured_rows() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -736,6 +736,18 @@ mod tests {
             serde_json::from_slice::<serde_json::Value>(&auto).unwrap(),
             json
         );
+        // A text holding the key's bytes is never taken for the field.
+        let mut tricky = s.clone();
+        tricky.langkah[0].kegiatan = "Isi \"baris\":[1,2]}".to_string();
+        let mut theme = Theme::embedded();
+        let mut flow = theme.get("typst/lib/flow.typ").unwrap().to_vec();
+        flow.extend_from_slice(b"\n// lain\n");
+        theme.insert("typst/lib/flow.typ", flow);
+        let data = PdfRenderer::new(&site, &theme, root)
+            .unwrap()
+            .sop_data(&site, i, b, &tricky);
+        assert!(data.ends_with(b"\"baris\":null}"));
+        assert_eq!(data::without_fixed_rows(&data), None);
         // Whether the data has fixed rows under the embedded theme with `path` laid over it.
         let fixed_under = |path: &str, bytes: Vec<u8>| {
             let mut theme = Theme::embedded();

@@ -10,10 +10,12 @@
 //!
 //! - Lines break only at a run of plain spaces that does not follow an opening bracket or
 //!   quote and comes before a letter, a digit, an opening bracket or quote, a dash or a sign:
-//!   a place where UAX #14, which Typst follows, always allows a break (`may_start`, `opens`). Typst may break in more places (after a hyphen, a slash, a soft
-//!   hyphen); with more places and the same first-fit rule its lines end no earlier, so it
-//!   never needs more lines than counted here.
-//! - Every advance is taken 3 % wide, more than Liberation Sans' kerning ever adds.
+//!   a place where UAX #14, which Typst follows, always allows a break (`may_start`, `opens`).
+//!   Typst may break in more places (after a hyphen, a slash, a soft hyphen); with more places
+//!   and the same first-fit rule its lines end no earlier, so it never needs more lines than
+//!   counted here.
+//! - Every advance is taken 3 % wide, for kerning (nearly all of it negative in Liberation
+//!   Sans) and rounding; the checks below found no text it did not cover.
 //! - A word wider than its line, a character outside the measured table or without a glyph of
 //!   its own, or a control character other than a line feed gives no bound: the row stays
 //!   auto and Typst measures it.
