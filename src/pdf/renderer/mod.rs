@@ -736,7 +736,7 @@ mod tests {
             serde_json::from_slice::<serde_json::Value>(&auto).unwrap(),
             json
         );
-        // A text holding the key's bytes is never taken for the field.
+        // A text holding the key is never taken for the field (its quotes are escaped).
         let mut tricky = s.clone();
         tricky.langkah[0].kegiatan = "Isi \"baris\":[1,2]}".to_string();
         let mut theme = Theme::embedded();
