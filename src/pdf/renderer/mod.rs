@@ -264,7 +264,7 @@ impl PdfRenderer {
     ) -> Result<(PagedDocument, Vec<u8>), Error> {
         let job = self.sop_job(site, i, b, s);
         let (doc, pdf, _) =
-            self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.into_bytes())?;
+            self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.as_bytes())?;
         Ok((doc, pdf))
     }
 
@@ -278,7 +278,7 @@ impl PdfRenderer {
     ) -> Result<(PagedDocument, Vec<flow::Violation>), Error> {
         let job = self.sop_job(site, i, b, s);
         let (doc, _, v) =
-            self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.into_bytes())?;
+            self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.as_bytes())?;
         Ok((doc, v))
     }
 
@@ -287,18 +287,17 @@ impl PdfRenderer {
         id: &str,
         nama: &str,
         date: Datetime,
-        data: Vec<u8>,
+        data: &[u8],
     ) -> Result<(PagedDocument, Vec<u8>, Vec<flow::Violation>), Error> {
         let what = format!("untuk SOP `{id}`");
         let footer = format!("{nama} — halaman {{n}} dari {{total}}");
-        let kept = data.clone();
-        let doc = self.compile("/sop.typ", data, &what)?;
+        let doc = self.compile("/sop.typ", data.to_vec(), &what)?;
         let (mut doc, mut violations, cut) =
             flow::finish_checked(doc, Some((&footer, sop_footer())));
         // A text ran past a row fixed at its symbols' height: the bound (flow/columns/bound.rs)
         // did not hold. Laid out again with every row measured by Typst, which never lets a
         // text past its row.
-        if cut && let Some(auto) = data::without_fixed_rows(&kept) {
+        if cut && let Some(auto) = data::without_fixed_rows(data) {
             let again = self.compile("/sop.typ", auto, &what)?;
             (doc, violations, _) = flow::finish_checked(again, Some((&footer, sop_footer())));
         }
@@ -319,9 +318,8 @@ impl PdfRenderer {
 
     /// Compiles a job into its files: the PDF and the flowchart SVGs of its flow pages.
     pub(crate) fn compile_job(&self, job: &SopJob) -> Result<Files, Error> {
-        let data = job.data.clone().into_bytes();
         let (doc, pdf, violations) =
-            self.compile_sop(&job.id, &job.nama, date_of(job.date), data)?;
+            self.compile_sop(&job.id, &job.nama, date_of(job.date), job.data.as_bytes())?;
         let mut files = vec![(format!("{}.pdf", job.id), pdf)];
         // The layout checker's findings travel with the files (through worker processes and
         // the cache too); `render` prints them as warnings and writes nothing for them.
@@ -617,7 +615,7 @@ mod tests {
             assert_eq!(cut, forced != measured, "{}", s.id);
             cuts += usize::from(cut);
             let pdf = |d: Vec<u8>| {
-                r.compile_sop(&s.id.to_string(), &s.nama, date, d)
+                r.compile_sop(&s.id.to_string(), &s.nama, date, &d)
                     .unwrap()
                     .1
             };
