@@ -33,7 +33,7 @@ for ((c = 1; c <= commits; c++)); do
   g commit -q -am "revisi $c"
 done
 echo "$n SOP, $((commits + 1)) commit"
-"$target/sopan" build "$dir" 2>&1 | grep -E 'riwayat git dan audit|halaman HTML|Selesai'
+"$target/sopan" build "$dir" 2>&1 | grep -E 'riwayat git dan audit|halaman SOP|halaman lain|Selesai'
 echo "diff awal → HEAD:"
 # `diff` and `audit` exit 1 when they find something: that is their answer, not a failure.
 { /usr/bin/time -f '  %e s, %M KiB' "$target/sopan" diff HEAD~"$commits" HEAD --proyek "$dir" >/dev/null || true; } 2>&1 | tail -1

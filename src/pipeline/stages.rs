@@ -1,6 +1,6 @@
 //! The stage list: from the validated `Site` to an in-memory `Output`, as named, timed stages
-//! (PDFs and decree books beside the open data and the search index; the guide and the
-//! pages). No stage touches the disk except to read the project's own logos. The PDFs are made
+//! (PDFs and decree books beside the open data and the search index, the SOP pages beside the
+//! decree books; the guide and the other pages). No stage touches the disk except to read the project's own logos. The PDFs are made
 //! in `crate::pdf`, the site in `crate::site`; [`crate::pipeline`] runs this list for both
 //! `build` and `serve`.
 
@@ -63,7 +63,7 @@ pub(crate) fn stages(
     // on its own thread while the open data and the PDFs are made: after one edit of 1,000
     // SOPs it is what the build waits for.
     let freed = search::CoresFreed::default();
-    let (pdfs, search) = std::thread::scope(|scope| {
+    let (made, search) = std::thread::scope(|scope| {
         let search = scope.spawn(|| {
             if ctx.defer_search {
                 return Ok(None);
@@ -79,7 +79,9 @@ pub(crate) fn stages(
             data::render(site, &mut open);
             (open, t.elapsed())
         });
-        let pdfs = render_pdfs(site, ctx, &mut out, &freed);
+        let made = render_pdfs(site, ctx, &mut out, &freed).and_then(|(renderer, sops)| {
+            Ok((sops, books_and_sop_pages(site, ctx, &renderer, &out)?))
+        });
         // Also when the PDF stage failed before its SOPs (it sets this after them).
         freed.set();
         let (open, took) = data.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -88,14 +90,25 @@ pub(crate) fn stages(
         let search = search
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (pdfs, search)
+        (made, search)
     });
-    let ((sops, sop_counts), (books, book_counts)) = pdfs?;
+    let ((sops, sop_counts), made) = made?;
     log(&format!("PDF dan diagram SVG (Typst{sop_counts})"), sops);
+    let (books_took, book_counts) = made.books_took;
     log(
         &format!("buku keputusan (digabung dari PDF SOP{book_counts})"),
-        books,
+        books_took,
     );
+    log(
+        "halaman SOP (bersamaan dengan buku keputusan)",
+        made.sop_pages_took,
+    );
+    for (path, pdf) in made.books {
+        out.insert_blob(path, pdf);
+    }
+    for p in made.sop_pages {
+        out.extend(p);
+    }
     let index = match search? {
         Some((index, took)) => {
             log("indeks pencarian (Pagefind, bersamaan dengan PDF)", took);
@@ -106,13 +119,13 @@ pub(crate) fn stages(
 
     let t = Instant::now();
     // The staff guide at /panduan/ and the schemas at /skema/ (src/site/panduan.rs), before
-    // the pages: the sitemap lists every page already in the output.
+    // the other pages: the sitemap lists every page already in the output.
     panduan::render(site, ctx.theme, ctx.extras, &mut out)?;
-    html::render(site, ctx.theme, ctx.extras, &mut out, ctx.pages)?;
+    made.pages.rest(ctx.theme, &mut out)?;
     for (path, bytes) in index {
         out.insert(path, bytes);
     }
-    log("halaman HTML", t.elapsed());
+    log("halaman lain", t.elapsed());
 
     Ok(out)
 }
@@ -135,22 +148,69 @@ fn search_bundle(
 /// How long a kind of document took, and what the build cache did for it.
 type Timed = (Duration, String);
 
-/// Every SOP PDF (with its flowchart SVGs) and every decree book, with a progress bar.
-/// Returns how long the SOPs and the books took, each with how many documents were compiled
-/// and taken from the build cache (", 1 disusun, 999 dari cache"; empty without the cache).
-/// `freed` is set once the SOPs are done: the books, each joined on one thread, leave the
-/// other cores to the search index.
+/// The decree books and the SOP pages, made side by side after the SOP PDFs; the pages other
+/// than the SOPs' come after them.
+struct Made<'a> {
+    books: crate::pipeline::disk_cache::Shared,
+    books_took: Timed,
+    sop_pages: Vec<Output>,
+    sop_pages_took: Duration,
+    pages: html::Pages<'a>,
+}
+
+/// Joins the decree books from the SOP PDFs in `out` and, meanwhile, makes the SOP pages from
+/// them: a book is joined on one thread, so the last book left a core idle (1,000 SOPs, 5
+/// books, 2 cores).
+fn books_and_sop_pages<'a>(
+    site: &'a Site,
+    ctx: &BuildContext<'a>,
+    renderer: &Renderer,
+    out: &Output,
+) -> Result<Made<'a>, Error> {
+    let pages = html::Pages::new(site, ctx.theme, ctx.extras, ctx.pages)?;
+    let (books, (sop_pages, sop_pages_took)) = std::thread::scope(|scope| {
+        let sop_pages = scope.spawn(|| {
+            let t = Instant::now();
+            (pages.sops(out), t.elapsed())
+        });
+        let books = render_books(site, ctx, renderer, out);
+        let sop_pages = sop_pages
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (books, sop_pages)
+    });
+    let (books, books_took) = books?;
+    Ok(Made {
+        books,
+        books_took,
+        sop_pages: sop_pages?,
+        sop_pages_took,
+        pages,
+    })
+}
+
+/// What the build cache did in a stage: ", 1 disusun, 999 dari cache" (empty without it), from
+/// its counts before the stage.
+fn cache_counts(ctx: &BuildContext, before: (usize, usize)) -> String {
+    match ctx.disk {
+        Some(d) => {
+            let ((hits0, made0), (hits, made)) = (before, d.counts());
+            format!(", {} disusun, {} dari cache", made - made0, hits - hits0)
+        }
+        None => String::new(),
+    }
+}
+
+/// Every SOP PDF (with its flowchart SVGs), with a progress bar that the decree books go on
+/// ([`render_books`]). Returns the renderer and how long the SOPs took, with what the build
+/// cache did. `freed` is set once the SOPs are done: the books, each joined on one thread,
+/// leave the other cores to the search index.
 fn render_pdfs(
     site: &Site,
     ctx: &BuildContext,
     out: &mut Output,
     freed: &search::CoresFreed,
-) -> Result<(Timed, Timed), Error> {
-    let counts = || ctx.disk.map(|d| d.counts()).unwrap_or_default();
-    let shown = |(hits0, made0): (usize, usize), (hits, made): (usize, usize)| match ctx.disk {
-        Some(_) => format!(", {} disusun, {} dari cache", made - made0, hits - hits0),
-        None => String::new(),
-    };
+) -> Result<(Renderer, Timed), Error> {
     let renderer = pdf::PdfRenderer::new(site, ctx.theme, ctx.root)?;
     let docs = site.sops().count()
         + site
@@ -172,18 +232,36 @@ fn render_pdfs(
         pdf::Workers::Threads
     };
     let t = Instant::now();
-    let before = counts();
+    let before = ctx.disk.map(|d| d.counts()).unwrap_or_default();
     let made = pdf::render(site, &renderer, out, ctx.cache, ctx.disk, workers, &|| {
         bar.inc(1)
     });
     freed.set();
     made?;
-    let sops = (t.elapsed(), shown(before, counts()));
+    let sops = (t.elapsed(), cache_counts(ctx, before));
+    Ok((Renderer { pdf: renderer, bar }, sops))
+}
+
+/// The SOP stage's renderer and progress bar, for the decree books.
+struct Renderer {
+    pdf: pdf::PdfRenderer,
+    bar: indicatif::ProgressBar,
+}
+
+/// Every decree book, joined from the SOP PDFs in `out`; returned with how long the books took
+/// and what the build cache did.
+fn render_books(
+    site: &Site,
+    ctx: &BuildContext,
+    renderer: &Renderer,
+    out: &Output,
+) -> Result<(crate::pipeline::disk_cache::Shared, Timed), Error> {
     let t = Instant::now();
-    let before = counts();
-    pdf::render_books_cached(
+    let before = ctx.disk.map(|d| d.counts()).unwrap_or_default();
+    let bar = &renderer.bar;
+    let books = pdf::render_books_cached(
         site,
-        &renderer,
+        &renderer.pdf,
         out,
         ctx.cache,
         ctx.disk,
@@ -191,7 +269,7 @@ fn render_pdfs(
         &|| bar.inc(1),
     )?;
     bar.finish_and_clear();
-    Ok((sops, (t.elapsed(), shown(before, counts()))))
+    Ok((books, (t.elapsed(), cache_counts(ctx, before))))
 }
 
 fn progress_bar(show: bool, len: u64) -> indicatif::ProgressBar {

@@ -360,21 +360,26 @@ pub fn render_books(
     cache: Option<&PdfCache>,
     tick: &(dyn Fn() + Sync),
 ) -> Result<(), Error> {
-    render_books_cached(site, renderer, out, cache, None, None, tick)
+    for (path, pdf) in render_books_cached(site, renderer, out, cache, None, None, tick)? {
+        out.insert_blob(path, pdf);
+    }
+    Ok(())
 }
 
-/// [`render_books`], taking unchanged books from the build cache on disk too.
+/// [`render_books`], taking unchanged books from the build cache on disk too, and returning
+/// the books rather than adding them to `out`: the pipeline makes the SOP pages from `out`
+/// meanwhile.
 pub(crate) fn render_books_cached(
     site: &Site,
     renderer: &PdfRenderer,
-    out: &mut Output,
+    out: &Output,
     cache: Option<&PdfCache>,
     disk: Option<&DiskCache>,
     books: Option<(&crate::pipeline::cache::Books, bool)>,
     tick: &(dyn Fn() + Sync),
-) -> Result<(), Error> {
+) -> Result<Shared, Error> {
     if site.instansi.iter().all(|i| i.keputusan.is_none()) {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let out_ref: &Output = out;
     let staging = out.staging().cloned();
@@ -476,13 +481,12 @@ pub(crate) fn render_books_cached(
         }
         Ok(kept(files))
     })?;
+    let mut all = Vec::new();
     for files in books {
-        for (path, pdf) in files? {
-            out.insert_blob(path, pdf);
-        }
+        all.extend(files?);
     }
     typst::comemo::evict(2);
-    Ok(())
+    Ok(all)
 }
 
 /// How many bytes of a book written into the staging folder gather before they are written

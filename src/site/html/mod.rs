@@ -403,7 +403,8 @@ impl IRef {
     }
 }
 
-/// Renders every page into `out`. Needs the PDFs and flowchart SVGs already in `out`.
+/// Renders every page into `out`. Needs the PDFs, flowchart SVGs and decree books already in
+/// `out`.
 pub fn render(
     site: &Site,
     theme: &Theme,
@@ -411,53 +412,83 @@ pub fn render(
     out: &mut Output,
     cache: Option<&PageCache>,
 ) -> Result<(), Error> {
-    let mut names = HashMap::new();
-    for s in site.sops() {
-        names.insert((s.id.instansi.clone(), name_key(&s.nama)), s.id.url());
+    let pages = Pages::new(site, theme, extras, cache)?;
+    for p in pages.sops(out)? {
+        out.extend(p);
     }
-    let ctx = Ctx {
-        site,
-        tera: tera(theme)?,
-        base: base_path(site.settings.base_url.as_deref()),
-        names,
-        extras,
-        cache,
-        templates: templates_hash(theme),
-    };
-    for (name, bytes) in theme.under("static") {
-        out.insert(format!("static/{name}"), bytes.to_vec());
-    }
-    index(&ctx, out)?;
-    let all = site.sops_placed();
-    // SOP pages are most of the site and each depends only on its SOP and its files: rendered
-    // on all cores, each into its own output, then gathered.
-    let files: &Output = out;
-    let pages: Vec<Result<Output, Error>> = all
-        .par_iter()
-        .map(|&(i, b, s)| {
-            let mut mine = files.empty_like();
-            sop(&ctx, i, b, s, files, &mut mine)?;
-            history::diff_pages(&ctx, i, b, s, &mut mine)?;
-            Ok(mine)
-        })
-        .collect();
-    for p in pages {
-        out.extend(p?);
-    }
-    for i in &site.instansi {
-        instansi(&ctx, i, out)?;
-        for b in &i.bidang {
-            bidang(&ctx, i, b, out)?;
+    pages.rest(theme, out)
+}
+
+/// The site's pages in two steps, for the pipeline: an SOP's pages need only that SOP's own
+/// files, so they are made while the decree books are joined (`sops`); the pages that link the
+/// books and the sitemap come after (`rest`).
+pub(crate) struct Pages<'a> {
+    ctx: Ctx<'a>,
+}
+
+impl<'a> Pages<'a> {
+    /// Parses the theme's templates.
+    pub(crate) fn new(
+        site: &'a Site,
+        theme: &Theme,
+        extras: &'a Extras,
+        cache: Option<&'a PageCache>,
+    ) -> Result<Self, Error> {
+        let mut names = HashMap::new();
+        for s in site.sops() {
+            names.insert((s.id.instansi.clone(), name_key(&s.nama)), s.id.url());
         }
+        let ctx = Ctx {
+            site,
+            tera: tera(theme)?,
+            base: base_path(site.settings.base_url.as_deref()),
+            names,
+            extras,
+            cache,
+            templates: templates_hash(theme),
+        };
+        Ok(Self { ctx })
     }
-    for h in &site.halaman {
-        halaman(&ctx, h, out)?;
+
+    /// Every SOP's page and revision pages, each into an output of its own. `files` holds
+    /// the SOPs' PDFs and flowchart SVGs. SOP pages are most of the site: made on all cores.
+    pub(crate) fn sops(&self, files: &Output) -> Result<Vec<Output>, Error> {
+        let ctx = &self.ctx;
+        ctx.site
+            .sops_placed()
+            .par_iter()
+            .map(|&(i, b, s)| {
+                let mut mine = files.empty_like();
+                sop(ctx, i, b, s, files, &mut mine)?;
+                history::diff_pages(ctx, i, b, s, &mut mine)?;
+                Ok(mine)
+            })
+            .collect()
     }
-    ctx.page("cari.html", Context::new(), out, "cari/index.html")?;
-    audit::page(&ctx, out)?;
-    ctx.page("404.html", Context::new(), out, "404.html")?;
-    sitemap(&ctx, out);
-    Ok(())
+
+    /// Every other page, the theme's static files and the sitemap, into `out`, which holds
+    /// every other file of the site already (the sitemap lists its pages).
+    pub(crate) fn rest(&self, theme: &Theme, out: &mut Output) -> Result<(), Error> {
+        let ctx = &self.ctx;
+        for (name, bytes) in theme.under("static") {
+            out.insert(format!("static/{name}"), bytes.to_vec());
+        }
+        index(ctx, out)?;
+        for i in &ctx.site.instansi {
+            instansi(ctx, i, out)?;
+            for b in &i.bidang {
+                bidang(ctx, i, b, out)?;
+            }
+        }
+        for h in &ctx.site.halaman {
+            halaman(ctx, h, out)?;
+        }
+        ctx.page("cari.html", Context::new(), out, "cari/index.html")?;
+        audit::page(ctx, out)?;
+        ctx.page("404.html", Context::new(), out, "404.html")?;
+        sitemap(ctx, out);
+        Ok(())
+    }
 }
 
 fn crumbs(ctx: &Ctx, parts: &[(&str, String)]) -> Vec<Crumb> {
