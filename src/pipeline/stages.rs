@@ -1,8 +1,8 @@
 //! The stage list: from the validated `Site` to an in-memory `Output`, as named, timed stages
 //! (PDFs and decree books beside the open data and the search index, the SOP pages beside the
-//! decree books; the guide and the other pages). No stage touches the disk except to read the project's own logos. The PDFs are made
-//! in `crate::pdf`, the site in `crate::site`; [`crate::pipeline`] runs this list for both
-//! `build` and `serve`.
+//! decree books; the guide and the other pages). No stage touches the disk except to read the
+//! project's own logos. The PDFs are made in `crate::pdf`, the site in `crate::site`;
+//! [`crate::pipeline`] runs this list for both `build` and `serve`.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
