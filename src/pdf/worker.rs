@@ -237,11 +237,15 @@ pub(crate) fn serve_stdin() -> Result<i32, Error> {
     let theme = Theme::load(&header.root, &header.tema)?;
     let renderer = PdfRenderer::from_setup(&theme, &header.setup)?;
     let mut out = BufWriter::new(std::io::stdout().lock());
+    // Each document is compiled inside a one-thread pool, as in `compile_in_threads`: called
+    // from this thread, Typst's parallel layout and export handed each part to the pool's
+    // thread and waited for it, so every document went back and forth between two threads.
+    let pool = crate::pdf::renderer::own_pool();
     for line in lines {
         let line = line.map_err(|e| worker_io(WorkerAct::Read, e))?;
         let job: SopJob =
             serde_json::from_str(&line).map_err(|e| worker_io(WorkerAct::BadJob, e))?;
-        let files = renderer.compile_job(&job)?;
+        let files = crate::pdf::renderer::run_in(&pool, || renderer.compile_job(&job))?;
         typst::comemo::evict(0);
         write_files(&mut out, &files)
             .and_then(|()| out.flush())

@@ -241,7 +241,7 @@ fn compile_in_threads(renderer: &PdfRenderer, feed: &JobFeed) -> Result<Vec<Comp
 /// A one-thread rayon pool with a large stack, for the layouts of one plain thread: called
 /// from a plain thread, Typst's parallel layout would hand its work to the global pool and
 /// wait (see [`compile_in_threads`]). `None` only when the pool cannot be made.
-fn own_pool() -> Option<rayon::ThreadPool> {
+pub(crate) fn own_pool() -> Option<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .stack_size(64 << 20)
@@ -250,7 +250,7 @@ fn own_pool() -> Option<rayon::ThreadPool> {
 }
 
 /// `f` inside `pool` (on the calling thread without one).
-fn run_in<R: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
+pub(crate) fn run_in<R: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> R + Send) -> R {
     match pool {
         Some(pool) => pool.install(f),
         None => f(),
