@@ -90,8 +90,8 @@ fn run_one(
         // only adds threads contending for them (1,000 SOPs: 12.1–12.3 s with one rayon thread
         // per worker against 13.5–14.5 s with one per core).
         .env("RAYON_NUM_THREADS", "1")
-        // A worker frees each document's memory and at once needs as much for the next: kept
-        // rather than given back to the system and taken again, zeroed, page by page.
+        // A worker frees each document's memory and at once needs as much for the next: it
+        // keeps what it frees, as the main process does (set at its start, core/memory.rs).
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
