@@ -1,8 +1,8 @@
 //! The official documents as PDF, made with Typst in-process: `world` gives Typst the theme's
 //! templates and fonts, `renderer` turns an SOP into template data and compiles it (in threads or
 //! `worker` processes), `flow` draws the flowchart onto Typst's pages and checks its layout,
-//! `book` joins the SOP PDFs into the decree book, `logo` sizes the logo for print, and `svg` makes the flow pages' pictures for
-//! the site.
+//! `book` joins the SOP PDFs into the decree book, `logo` sizes the logo for print, and `svg`
+//! makes the flow pages' pictures for the site.
 
 pub mod book;
 pub mod flow;

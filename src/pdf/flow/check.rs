@@ -306,9 +306,6 @@ pub(crate) fn check(nodes: &[Node], d: &Drawing, grids: &[Grid]) -> Vec<Violatio
     out
 }
 
-/// The flow table's cell inset (flow.typ `inset: (x: 1.2mm, y: 1.2mm)`), in pt.
-const CELL_INSET: f64 = 1.2 * MM;
-
 /// Whether a text of the table runs on past its row's rule, as it would in a row fixed lower
 /// than its text (flow.typ, `baris`); Typst's auto rows never let that happen.
 ///
@@ -320,6 +317,8 @@ const CELL_INSET: f64 = 1.2 * MM;
 /// and 0.45 em of leading) at any size up to 15 pt.
 pub(crate) fn cut_texts(nodes: &[Node], grids: &[Grid]) -> bool {
     const EPS: f64 = 0.1;
+    // The table's vertical cell inset (flow.typ), in pt.
+    let inset = super::columns::INSET_Y * MM;
     grids.iter().enumerate().any(|(i, g)| {
         // The rules above and below the steps' rows: a header cell two rows high is centred
         // across the rule between its rows, which does not pass through it.
@@ -331,14 +330,13 @@ pub(crate) fn cut_texts(nodes: &[Node], grids: &[Grid]) -> bool {
                 [c.y0, c.y1]
             })
             .collect();
-        let body = |y: f64| rows.iter().any(|&r| (r - y).abs() < 0.01);
+        let body: Vec<&(f64, f64, f64)> =
+            g.h.iter()
+                .filter(|(y, ..)| rows.iter().any(|&r| (r - y).abs() < 0.01))
+                .collect();
         g.baselines.iter().any(|&(b, x0, x1, cap)| {
-            g.h.iter().any(|&(y, rx0, rx1)| {
-                rx1 > x0 + EPS
-                    && rx0 < x1 - EPS
-                    && b > y - CELL_INSET + EPS
-                    && b < y + CELL_INSET + cap - EPS
-                    && body(y)
+            body.iter().any(|&&(y, rx0, rx1)| {
+                rx1 > x0 + EPS && rx0 < x1 - EPS && b > y - inset + EPS && b < y + inset + cap - EPS
             })
         })
     })

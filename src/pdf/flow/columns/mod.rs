@@ -79,7 +79,7 @@ use solver::*;
 const PT: f64 = 25.4 / 72.0;
 /// The table's cell insets (flow.typ `inset: (x: 1.2mm, y: 1.2mm)`).
 const INSET_X: f64 = 1.2;
-const INSET_Y: f64 = 1.2;
+pub(super) const INSET_Y: f64 = 1.2;
 /// Paragraph leading in em (flow.typ `set par(leading: 0.45em)`).
 const LEADING: f64 = 0.45;
 /// A list item's marker "-" plus Typst's default body indent (0.5em), in em.
