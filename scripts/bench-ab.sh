@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"
-cargo build --release --quiet --example gen
+[ -n "${PROYEK:-}" ] || cargo build --release --quiet --example gen
 a="$1"
 b="$2"
 n="${3:-1000}"

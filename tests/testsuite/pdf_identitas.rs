@@ -365,3 +365,87 @@ fn a_large_logo_is_printed_at_print_resolution() {
     let kept: Vec<(u32, u32)> = images(&pdf).iter().map(|i| (i.2, i.3)).collect();
     assert_eq!(kept, [(90, 120), (90, 120)]);
 }
+
+/// Where the identity page's header block (`header`: its words) stands against the rows
+/// beside it, in points from the page's top: the header words' top and bottom, the top of
+/// "Nomor SOP", the bottom of "Nama SOP" and the top of "DASAR HUKUM" (the boxes).
+fn header_extent(pdf: &Path, header: &[&str]) -> (f64, f64, f64, f64, f64) {
+    let words = crate::pdf::page_words(pdf, 1);
+    let word = |w: &str| {
+        words
+            .iter()
+            .find(|b| b.text == w)
+            .unwrap_or_else(|| panic!("no {w} on page 1"))
+    };
+    let mine: Vec<_> = words
+        .iter()
+        .filter(|b| header.contains(&b.text.as_str()))
+        .collect();
+    assert!(!mine.is_empty(), "no header words");
+    let y0 = mine.iter().map(|b| b.y0).fold(f64::MAX, f64::min);
+    let y1 = mine.iter().map(|b| b.y1).fold(f64::MIN, f64::max);
+    (y0, y1, word("Nomor").y0, word("Nama").y1, word("DASAR").y0)
+}
+
+/// The header block stands beside the SOP's particulars, centred on their height, whatever
+/// its height: a short one is placed over the rows (no table row spanning six), a tall one
+/// (logo, long names) goes in the table, whose rows grow to hold it. Never over the boxes.
+#[test]
+fn the_header_block_is_centred_beside_the_particulars_whatever_its_height() {
+    let short = Project::base();
+    let r = short.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = short.path().join("output/dinas/umum/surat-masuk.pdf");
+    let header = ["PEMERINTAH", "KOTA", "UJI", "DINAS", "BAGIAN", "UMUM"];
+    let (y0, y1, nomor, nama, dasar) = header_extent(&pdf, &header);
+    assert!(
+        nomor < y0 && y1 < dasar,
+        "{y0}..{y1} outside {nomor}..{dasar}"
+    );
+    // Centred: from the first row's label to the last's, the same middle within 2 pt (the
+    // rows are 170 pt tall here; a header at their top would be 60 pt off).
+    let (mid, rows) = ((y0 + y1) / 2.0, (nomor + nama) / 2.0);
+    assert!(
+        (mid - rows).abs() < 2.0,
+        "header middle {mid}, rows' {rows}"
+    );
+
+    let tall = Project::base();
+    let logo = image::RgbaImage::from_pixel(90, 120, image::Rgba([10, 120, 40, 255]));
+    logo.save(tall.path().join("content/dinas/logo.png"))
+        .unwrap();
+    tall.write(
+        "content/dinas/_instansi.yaml",
+        "logo: logo.png\npemerintah: Pemerintah Kabupaten Uji Coba Panjang Sekali\n\
+         nama: Dinas Pemberdayaan Perempuan, Perlindungan Anak, Pengendalian Penduduk dan \
+         Keluarga Berencana\nkota: Uji\nkepala:\n  jabatan: Kepala Dinas\n  nama: Budi, S.Sos\n",
+    );
+    tall.write(
+        "content/dinas/umum/_bidang.yaml",
+        "nama: Bidang Pengendalian Penduduk, Penyuluhan dan Penggerakan Keluarga Berencana\n\
+         urutan: 1\n",
+    );
+    tall.write(
+        "content/dinas/umum/surat-masuk.yaml",
+        &format!(
+            "seksi: Seksi Advokasi, Komunikasi, Informasi dan Edukasi Keluarga Berencana\n{}",
+            crate::support::GOOD_SOP
+        ),
+    );
+    let r = tall.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = tall.path().join("output/dinas/umum/surat-masuk.pdf");
+    assert_eq!(identity_pages(&pdf).len(), 1);
+    let header = ["PEMERINTAH", "DINAS", "BIDANG", "SEKSI", "BERENCANA"];
+    let (y0, y1, nomor, _, dasar) = header_extent(&pdf, &header);
+    // The logo stands above the text: the text's last line ends above the boxes, its first
+    // below the logo's 20 mm under the top part's first rule.
+    assert!(
+        y1 < dasar,
+        "header text ends at {y1}, the boxes start at {dasar}"
+    );
+    assert!(
+        y0 > nomor + 20.0 / 25.4 * 72.0,
+        "header text from {y0}, rows from {nomor}"
+    );
+}

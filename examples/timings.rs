@@ -1,0 +1,109 @@
+//! Developer aid: where Typst spends its time in the SOP templates, by template line. Compiles
+//! N SOPs of a project on one thread with Typst's timing spans on, then prints the spans'
+//! inclusive and self time summed per kind and template line, the largest first.
+//! `cargo run --profile quick --example timings -- DIR [N] [ROWS]`
+use std::collections::HashMap;
+use std::num::NonZeroU64;
+
+use typst::syntax::{FileId, Source, Span};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let root = std::path::PathBuf::from(&args[1]);
+    let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(50);
+    let rows: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(40);
+    let loaded = sopan::load_and_validate(&root).expect("loads");
+    let site = &loaded.site;
+    let theme = sopan::pipeline::theme::Theme::load(&root, &site.settings.tema).expect("theme");
+    let r = sopan::pdf::renderer::PdfRenderer::new(site, &theme, &root).expect("renderer");
+    let sops = site.instansi.iter().flat_map(|i| {
+        i.bidang
+            .iter()
+            .flat_map(move |b| b.sop.iter().map(move |s| (i, b, s)))
+    });
+    let datas: Vec<Vec<u8>> = sops
+        .take(n)
+        .map(|(i, b, s)| r.sop_data(site, i, b, s))
+        .collect();
+    typst_timing::enable();
+    for data in datas {
+        let doc = r.compile("/sop.typ", data, "x").expect("compiles");
+        drop(doc);
+        typst::comemo::evict(0);
+    }
+    typst_timing::disable();
+    // Span numbers are resolved by numbering the theme's sources again, as Typst does.
+    let mut sources: HashMap<FileId, Option<Source>> = HashMap::new();
+    let dir = root.join("themes").join(&site.settings.tema).join("typst");
+    let default = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/typst");
+    let mut locate = |raw: NonZeroU64| -> (String, u32) {
+        let span = Span::from_raw(raw);
+        let Some(id) = span.id() else {
+            return ("?".into(), 0);
+        };
+        let source = sources.entry(id).or_insert_with(|| {
+            let rel = id.vpath().get_without_slash();
+            let text = std::fs::read_to_string(dir.join(rel))
+                .or_else(|_| std::fs::read_to_string(default.join(rel)))
+                .ok()?;
+            Some(Source::new(id, text))
+        });
+        let name = id.vpath().get_without_slash().to_string();
+        let line = source
+            .as_ref()
+            .and_then(|s| {
+                s.find(span)
+                    .and_then(|node| s.lines().byte_to_line(node.range().start))
+            })
+            .map_or(0, |l| l as u32 + 1);
+        (name, line)
+    };
+    let mut json = Vec::new();
+    typst_timing::export_json(&mut json, &mut locate).expect("exports");
+    let events: Vec<serde_json::Value> = serde_json::from_slice(&json).expect("json");
+    // Inclusive and self time per (name, file:line), from the begin/end pairs.
+    let mut total: HashMap<String, (f64, f64, usize)> = HashMap::new();
+    let mut stack: Vec<(String, f64, f64)> = Vec::new();
+    for e in &events {
+        let ts = e["ts"].as_f64().unwrap_or(0.0);
+        let key = match e["args"].as_object() {
+            Some(a) => format!(
+                "{} {}:{}",
+                e["name"].as_str().unwrap_or(""),
+                a["file"].as_str().unwrap_or(""),
+                a["line"]
+            ),
+            None => e["name"].as_str().unwrap_or("").to_string(),
+        };
+        if e["ph"] == "B" {
+            stack.push((key, ts, 0.0));
+        } else if let Some((key, start, child)) = stack.pop() {
+            let took = ts - start;
+            let t = total.entry(key).or_default();
+            t.0 += took;
+            t.1 += took - child;
+            t.2 += 1;
+            if let Some(parent) = stack.last_mut() {
+                parent.2 += took;
+            }
+        }
+    }
+    let mut list: Vec<_> = total.into_iter().collect();
+    list.sort_by(|a, b| b.1.1.total_cmp(&a.1.1));
+    println!(
+        "{:>10} {:>10} {:>8}  span (µs per SOP; self time first)",
+        "self", "incl", "count"
+    );
+    for (key, (incl, own, count)) in list.into_iter().take(rows) {
+        println!(
+            "{:>10.1} {:>10.1} {:>8}  {key}",
+            own / n as f64,
+            incl / n as f64,
+            count / n
+        );
+    }
+}
+
+// The allocator of the `sopan` binary, so the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
