@@ -1,7 +1,8 @@
 //! Developer aid: where Typst spends its time in the SOP templates, by template line. Compiles
 //! N SOPs of a project on one thread with Typst's timing spans on, then prints the spans'
 //! inclusive and self time summed per kind and template line, the largest first.
-//! `cargo run --profile quick --example timings -- DIR [N] [ROWS]`
+//! `cargo run --profile quick --example timings -- DIR [N] [ROWS] [UNDER]`: with UNDER, the spans
+//! directly under those whose name contains it (e.g. `identitas.typ:136`).
 use std::collections::HashMap;
 use std::num::NonZeroU64;
 
@@ -63,7 +64,11 @@ fn main() {
     let events: Vec<serde_json::Value> = serde_json::from_slice(&json).expect("json");
     // Inclusive and self time per (name, file:line), from the begin/end pairs.
     let mut total: HashMap<String, (f64, f64, usize)> = HashMap::new();
-    let mut stack: Vec<(String, f64, f64)> = Vec::new();
+    // One stack per thread: Typst lays out on several, and their events interleave.
+    let mut stacks: HashMap<u64, Vec<(String, f64, f64)>> = HashMap::new();
+    // With a fourth argument, the spans directly under the spans whose name contains it.
+    let under = args.get(4).cloned();
+    let mut children: HashMap<String, (f64, usize)> = HashMap::new();
     for e in &events {
         let ts = e["ts"].as_f64().unwrap_or(0.0);
         let key = match e["args"].as_object() {
@@ -75,18 +80,36 @@ fn main() {
             ),
             None => e["name"].as_str().unwrap_or("").to_string(),
         };
+        let stack = stacks.entry(e["tid"].as_u64().unwrap_or(0)).or_default();
         if e["ph"] == "B" {
             stack.push((key, ts, 0.0));
         } else if let Some((key, start, child)) = stack.pop() {
             let took = ts - start;
-            let t = total.entry(key).or_default();
+            let t = total.entry(key.clone()).or_default();
             t.0 += took;
             t.1 += took - child;
             t.2 += 1;
             if let Some(parent) = stack.last_mut() {
                 parent.2 += took;
+                if under
+                    .as_ref()
+                    .is_some_and(|u| parent.0.contains(u.as_str()))
+                {
+                    let c = children.entry(key.clone()).or_default();
+                    c.0 += took;
+                    c.1 += 1;
+                }
             }
         }
+    }
+    if let Some(u) = &under {
+        let mut list: Vec<_> = children.into_iter().collect();
+        list.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
+        println!("directly under spans named like `{u}` (inclusive µs per SOP, count per SOP):");
+        for (key, (incl, count)) in list.into_iter().take(rows) {
+            println!("{:>10.1} {:>8}  {key}", incl / n as f64, count / n);
+        }
+        return;
     }
     let mut list: Vec<_> = total.into_iter().collect();
     list.sort_by(|a, b| b.1.1.total_cmp(&a.1.1));

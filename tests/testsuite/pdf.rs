@@ -754,3 +754,64 @@ fn a_flow_page_the_svg_writer_cannot_draw_falls_back_to_typst_svg() {
     let (doc, _) = plain.sop(&site, i, &i.bidang[0], s).unwrap();
     assert!(page_svg(&doc.pages()[first_flow_page - 1], &plain.glyphs).is_some());
 }
+
+/// The Identifikasi worksheets of the example's rujukan-anak-terlantar: each group's label
+/// (Langkah Awal, Utama, Akhir) stands left of its first item, on that item's line, and every
+/// item left-aligned with the others right of the labels; the data block's values line up
+/// after their colons. (The groups are blocks with their labels placed, no longer table rows
+/// spanning several: identifikasi.typ.)
+#[test]
+fn worksheet_labels_stand_beside_their_first_items() {
+    let p = Project::example();
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pdf = p
+        .path()
+        .join("output/banjarbaru-dinsos/perlindungan-jaminan-sosial/rujukan-anak-terlantar.pdf");
+    let page = page_count(&pdf);
+    assert!(page_text(&pdf, page).contains("C. IDENTIFIKASI LANGKAH"));
+    let words = page_words(&pdf, page);
+    let find = |text: &str, after: f64| {
+        words
+            .iter()
+            .find(|w| w.text == text && w.y0 > after)
+            .unwrap_or_else(|| panic!("no {text} below {after}"))
+            .clone()
+    };
+    let title_b = find("IDENTIFIKASI", find("B.", 0.0).y0 - 1.0);
+    let title_c = find("LANGKAH", find("C.", title_b.y0).y0 - 1.0);
+    for (title, numbers) in [
+        (&title_b, ["1.", "2.", "5."]),
+        (&title_c, ["1.", "2.", "4."]),
+    ] {
+        for (label, number) in ["Awal", "Utama", "Akhir"].iter().zip(numbers) {
+            let l = find(label, title.y0);
+            let n = find(number, l.y0 - 1.0);
+            assert!(
+                (l.y0 - n.y0).abs() < 1.0,
+                "{label} at {}, item {number} at {}",
+                l.y0,
+                n.y0
+            );
+            assert!(
+                l.x1 < n.x0,
+                "{label} ends at {}, its item starts at {}",
+                l.x1,
+                n.x0
+            );
+        }
+    }
+    // Items of one group one under another, at one left edge.
+    let (two, three) = (find("2.", title_b.y0), find("3.", title_b.y0));
+    assert!(three.y0 > two.y1 && (three.x0 - two.x0).abs() < 0.5);
+    // The data block: the values after their colons, at one left edge.
+    let jenis = find("Rutin", 0.0);
+    let produk = find("Kepala", find("Produk", 0.0).y0 - 1.0);
+    assert!(
+        (produk.x0 - jenis.x0).abs() < 0.5,
+        "{} {}",
+        produk.x0,
+        jenis.x0
+    );
+    assert!(produk.y0 > jenis.y1);
+}
