@@ -416,3 +416,69 @@ fn every_pdf_asks_viewers_to_show_its_title_and_stays_well_formed() {
         );
     }
 }
+
+/// Each diktum's label stands left of its text, on its first line, whatever its length: a
+/// label of one line is placed beside the text (no grid row), a longer one ("KEDUA PULUH
+/// SATU", wider than the label column) is set in the grid, whose row grows to hold it, so it
+/// never runs into the next diktum.
+#[test]
+fn diktum_labels_stand_beside_their_text_long_or_short() {
+    let p = Project::base();
+    let diktum: String = (1..=22)
+        .map(|i| format!("  - Diktum nomor {i} berlaku.\n"))
+        .collect();
+    p.write(
+        "content/dinas/_keputusan.yaml",
+        &format!(
+            "nomor: \"1\"\ntahun: 2024\ntentang: SOP Dinas Uji\nmenimbang: [a]\nmengingat: [b]\n\
+             diktum:\n{diktum}"
+        ),
+    );
+    let r = p.run(&["build", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let book = p.path().join("output/dinas/keputusan.pdf");
+    // (page, words) of every page, to find a diktum's text and its label wherever they fall.
+    let pages: Vec<Vec<crate::pdf::BoxWord>> = (1..=page_count(&book))
+        .map(|n| crate::pdf::page_words(&book, n))
+        .collect();
+    // sopan's own KEDUA (the bidang) comes second: item 20 is KEDUA PULUH SATU.
+    for (n, first, label) in [
+        (1, "KESATU", None),
+        (20, "KEDUA", Some("SATU")),
+        (21, "KEDUA", Some("DUA")),
+    ] {
+        // The page and line of "Diktum nomor n".
+        let (page, text) = pages
+            .iter()
+            .enumerate()
+            .find_map(|(k, words)| {
+                words.windows(3).find_map(|w| {
+                    (w[0].text == "Diktum" && w[1].text == "nomor" && w[2].text == format!("{n}"))
+                        .then(|| (k, w[0].clone()))
+                })
+            })
+            .unwrap_or_else(|| panic!("no diktum {n}"));
+        let words = &pages[page];
+        // The label's first word on the text's first line, left of it.
+        let head = words
+            .iter()
+            .find(|w| w.text == first && (w.y0 - text.y0).abs() < 1.0 && w.x1 < text.x0)
+            .unwrap_or_else(|| panic!("diktum {n}: no {first} beside its text at {}", text.y0));
+        if let Some(last) = label {
+            // A long label's last word: below its first line, above the next diktum's text.
+            let tail = words
+                .iter()
+                .find(|w| w.text == last && w.y0 > head.y0 && w.x1 < text.x0)
+                .unwrap_or_else(|| panic!("diktum {n}: no {last} under {first}"));
+            let next = words
+                .iter()
+                .find(|w| w.text == format!("{}", n + 1) && w.y0 > text.y0);
+            if let Some(next) = next {
+                assert!(
+                    tail.y1 <= next.y0 + 0.5,
+                    "diktum {n}'s label runs into the next"
+                );
+            }
+        }
+    }
+}
