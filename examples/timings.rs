@@ -2,7 +2,10 @@
 //! N SOPs of a project on one thread with Typst's timing spans on, then prints the spans'
 //! inclusive and self time summed per kind and template line, the largest first.
 //! `cargo run --profile quick --example timings -- DIR [N] [ROWS] [UNDER]`: with UNDER, the spans
-//! directly under those whose name contains it (e.g. `identitas.typ:136`).
+//! directly under those whose name contains it (e.g. `identitas.typ:136`). Run it with
+//! `RAYON_NUM_THREADS=1`: Typst lays pages out on its pool's threads, and a span that waits for
+//! them counts the wait as its own time.
+//! Figures are per SOP compiled (fewer than N when the project has fewer).
 use std::collections::HashMap;
 use std::num::NonZeroU64;
 
@@ -26,6 +29,8 @@ fn main() {
         .take(n)
         .map(|(i, b, s)| r.sop_data(site, i, b, s))
         .collect();
+    // Per SOP compiled, below.
+    let n = datas.len().max(1);
     typst_timing::enable();
     for data in datas {
         let doc = r.compile("/sop.typ", data, "x").expect("compiles");

@@ -14,8 +14,8 @@
 # and back-to-back runs measure that as much as sopan. The pause is not always enough (the
 # kernel passes over inodes deleted up to minutes before: a fresh 1,000-SOP build took 3.8 s
 # of system CPU there, 0.6 s on tmpfs, and perf put the kernel's time in its search for a free
-# inode, `find_inode_bit`); TMPDIR=/dev/shm
-# runs everything on tmpfs, which leaves the file system out (PAUSE=3 is then enough).
+# inode, `find_inode_bit`); TMPDIR=/dev/shm runs everything on tmpfs, which leaves the file
+# system out (PAUSE=3 is then enough).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sopan-target}"

@@ -192,13 +192,16 @@ fn books_and_sop_pages<'a>(
 /// What the build cache did in a stage: ", 1 disusun, 999 dari cache" (empty without it), from
 /// its counts before the stage.
 fn cache_counts(ctx: &BuildContext, before: (usize, usize)) -> String {
-    match ctx.disk {
-        Some(d) => {
-            let ((hits0, made0), (hits, made)) = (before, d.counts());
-            format!(", {} disusun, {} dari cache", made - made0, hits - hits0)
-        }
-        None => String::new(),
+    if ctx.disk.is_none() {
+        return String::new();
     }
+    let ((hits0, made0), (hits, made)) = (before, disk_counts(ctx));
+    format!(", {} disusun, {} dari cache", made - made0, hits - hits0)
+}
+
+/// The build cache's hits and documents made so far ((0, 0) without it).
+fn disk_counts(ctx: &BuildContext) -> (usize, usize) {
+    ctx.disk.map(|d| d.counts()).unwrap_or_default()
 }
 
 /// Every SOP PDF (with its flowchart SVGs), with a progress bar that the decree books go on
@@ -232,7 +235,7 @@ fn render_pdfs(
         pdf::Workers::Threads
     };
     let t = Instant::now();
-    let before = ctx.disk.map(|d| d.counts()).unwrap_or_default();
+    let before = disk_counts(ctx);
     let made = pdf::render(site, &renderer, out, ctx.cache, ctx.disk, workers, &|| {
         bar.inc(1)
     });
@@ -257,7 +260,7 @@ fn render_books(
     out: &Output,
 ) -> Result<(crate::pipeline::disk_cache::Shared, Timed), Error> {
     let t = Instant::now();
-    let before = ctx.disk.map(|d| d.counts()).unwrap_or_default();
+    let before = disk_counts(ctx);
     let bar = &renderer.bar;
     let books = pdf::render_books_cached(
         site,
