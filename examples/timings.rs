@@ -5,7 +5,8 @@
 //! directly under those whose name contains it (e.g. `identitas.typ:136`). Run it with
 //! `RAYON_NUM_THREADS=1`: Typst lays pages out on its pool's threads, and a span that waits for
 //! them counts the wait as its own time.
-//! Figures are per SOP compiled (fewer than N when the project has fewer).
+//! Figures are per SOP compiled (fewer than N when the project has fewer). With
+//! `SOPAN_TIMINGS=buku`, per decree part of a book (`keputusan.typ`) instead.
 use std::collections::HashMap;
 use std::num::NonZeroU64;
 
@@ -20,20 +21,29 @@ fn main() {
     let site = &loaded.site;
     let theme = sopan::pipeline::theme::Theme::load(&root, &site.settings.tema).expect("theme");
     let r = sopan::pdf::renderer::PdfRenderer::new(site, &theme, &root).expect("renderer");
-    let sops = site.instansi.iter().flat_map(|i| {
-        i.bidang
+    // `SOPAN_TIMINGS=buku`: the decree parts (`keputusan.typ`) of the first N books instead.
+    let books = std::env::var("SOPAN_TIMINGS").is_ok_and(|v| v == "buku");
+    let (main, datas): (&str, Vec<Vec<u8>>) = if books {
+        let heads = site
+            .instansi
             .iter()
-            .flat_map(move |b| b.sop.iter().map(move |s| (i, b, s)))
-    });
-    let datas: Vec<Vec<u8>> = sops
-        .take(n)
-        .map(|(i, b, s)| r.sop_data(site, i, b, s))
-        .collect();
+            .filter_map(|i| r.book_head_data(site, i).expect("SOPs compile"));
+        ("/keputusan.typ", heads.take(n).collect())
+    } else {
+        let sops = site.instansi.iter().flat_map(|i| {
+            i.bidang
+                .iter()
+                .flat_map(move |b| b.sop.iter().map(move |s| (i, b, s)))
+        });
+        let datas = sops.take(n).map(|(i, b, s)| r.sop_data(site, i, b, s));
+        ("/sop.typ", datas.collect())
+    };
+    typst::comemo::evict(0);
     // Per SOP compiled, below.
     let n = datas.len().max(1);
     typst_timing::enable();
     for data in datas {
-        let doc = r.compile("/sop.typ", data, "x").expect("compiles");
+        let doc = r.compile(main, data, "x").expect("compiles");
         drop(doc);
         typst::comemo::evict(0);
     }

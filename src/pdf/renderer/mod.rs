@@ -354,6 +354,23 @@ impl PdfRenderer {
             .map(Some)
     }
 
+    /// The `/data.json` of `i`'s decree part (`/keputusan.typ`), its SOPs compiled here to
+    /// count their pages (for `examples/timings`, which times the decree part alone).
+    pub fn book_head_data(&self, site: &Site, i: &Instansi) -> Result<Option<Vec<u8>>, Error> {
+        let Some(k) = &i.keputusan else {
+            return Ok(None);
+        };
+        let mut sops = Vec::new();
+        for b in &i.bidang {
+            for s in &b.sop {
+                sops.push(self.sop(site, i, b, s)?.1);
+            }
+        }
+        let pdfs: Vec<PartPdf> = sops.iter().map(|p| PartPdf::Bytes(p)).collect();
+        let parts = book_parts(i, &pdfs)?;
+        Ok(Some(self.book_data(site, i, k, &parts)))
+    }
+
     /// The `/data.json` of the decree part of `i`'s book, whose SOP PDFs are `parts`.
     fn book_data(&self, site: &Site, i: &Instansi, k: &Keputusan, parts: &[Part]) -> Vec<u8> {
         let pages: Vec<usize> = parts.iter().map(|p| p.pages).collect();
