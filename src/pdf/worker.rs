@@ -245,8 +245,13 @@ pub(crate) fn serve_stdin() -> Result<i32, Error> {
         let line = line.map_err(|e| worker_io(WorkerAct::Read, e))?;
         let job: SopJob =
             serde_json::from_str(&line).map_err(|e| worker_io(WorkerAct::BadJob, e))?;
-        let files = crate::pdf::renderer::run_in(&pool, || renderer.compile_job(&job))?;
-        typst::comemo::evict(0);
+        // Evicted on the pool's thread, which made the cache's entries (see
+        // `compile_in_threads`).
+        let files = crate::pdf::renderer::run_in(&pool, || {
+            let files = renderer.compile_job(&job);
+            typst::comemo::evict(0);
+            files
+        })?;
         write_files(&mut out, &files)
             .and_then(|()| out.flush())
             .map_err(|e| worker_io(WorkerAct::Write, e))?;

@@ -218,14 +218,20 @@ fn compile_in_threads(renderer: &PdfRenderer, feed: &JobFeed) -> Result<Vec<Comp
         let mut mine = Vec::new();
         while let Some((k, job)) = feed.take() {
             // The caches were asked when the job was made: compile it.
-            let r = run_in(&pool, || renderer.compile_job(&job));
+            let r = run_in(&pool, || {
+                let r = renderer.compile_job(&job);
+                // Typst's memo cache is process-wide and grows with every document, and a
+                // large cache made compiling slower (1,000 SOPs: evicting after every document
+                // 10.3 s, keeping what the last 8 documents used 12.9 s). Another document's
+                // compile in flight loses only its cache hits. Only after a compile: each
+                // eviction walks every memo cache (a `serve` save with 1,000 unchanged SOPs
+                // spent 0.1 s evicting nothing). On the pool's thread, which made the entries:
+                // mimalloc frees a block on the thread that took it without a lock, another
+                // thread's free goes through an atomic list the owner collects later.
+                typst::comemo::evict(0);
+                r
+            });
             let r = r.map(share).map(|files| feed.done(files));
-            // Typst's memo cache is process-wide and grows with every document, and a large
-            // cache made compiling slower (1,000 SOPs: evicting after every document 10.3 s,
-            // keeping what the last 8 documents used 12.9 s). Another document's compile in
-            // flight loses only its cache hits. Only after a compile: each eviction walks every
-            // memo cache (a `serve` save with 1,000 unchanged SOPs spent 0.1 s evicting nothing).
-            typst::comemo::evict(0);
             (feed.tick)();
             let failed = r.is_err();
             mine.push((k, r));
