@@ -340,12 +340,7 @@ impl PdfRenderer {
         let Some(k) = &i.keputusan else {
             return Ok(None);
         };
-        let mut sops = Vec::new();
-        for b in &i.bidang {
-            for s in &b.sop {
-                sops.push(self.sop(site, i, b, s)?.1);
-            }
-        }
+        let sops = self.sop_pdfs(site, i)?;
         let pdfs: Vec<PartPdf> = sops.iter().map(|p| PartPdf::Bytes(p)).collect();
         let parts = book_parts(i, &pdfs)?;
         let head = self.book_head(i, self.book_data(site, i, k, &parts))?;
@@ -360,15 +355,21 @@ impl PdfRenderer {
         let Some(k) = &i.keputusan else {
             return Ok(None);
         };
+        let sops = self.sop_pdfs(site, i)?;
+        let pdfs: Vec<PartPdf> = sops.iter().map(|p| PartPdf::Bytes(p)).collect();
+        let parts = book_parts(i, &pdfs)?;
+        Ok(Some(self.book_data(site, i, k, &parts)))
+    }
+
+    /// The PDFs of `i`'s SOPs in bidang order, compiled here.
+    fn sop_pdfs(&self, site: &Site, i: &Instansi) -> Result<Vec<Vec<u8>>, Error> {
         let mut sops = Vec::new();
         for b in &i.bidang {
             for s in &b.sop {
                 sops.push(self.sop(site, i, b, s)?.1);
             }
         }
-        let pdfs: Vec<PartPdf> = sops.iter().map(|p| PartPdf::Bytes(p)).collect();
-        let parts = book_parts(i, &pdfs)?;
-        Ok(Some(self.book_data(site, i, k, &parts)))
+        Ok(sops)
     }
 
     /// The `/data.json` of the decree part of `i`'s book, whose SOP PDFs are `parts`.
