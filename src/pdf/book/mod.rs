@@ -27,8 +27,9 @@
 //! after each book, `renderer::schedule`) at 0.86 GiB, the books byte for byte the same.
 //!
 //! The cover is page 1 of the book, as a PDF viewer counts it, and prints no number: the
-//! decree part's footers start at "Halaman 2 dari N" (`renderer::without_cover_number`), so
-//! the daftar isi, the footers and the viewer agree on every page number.
+//! decree part's footers start at "Halaman 2 dari N"
+//! (`renderer::book::without_cover_number`), so the daftar isi, the footers and the viewer
+//! agree on every page number.
 //!
 //! # Typst upgrade checklist
 //! The joiner reads what `typst-pdf` (krilla) writes. When bumping `typst`/`typst-pdf`:
@@ -51,7 +52,7 @@
 //! - **Metadata**: `with_npages` edits `<xmpTPg:NPages>` in an unfiltered XMP stream; a
 //!   compressed XMP stream would keep the decree part's count (PDF/A validators notice).
 //! - **Layout APIs** used around the join: `PagedDocument::new` (cover and footers),
-//!   the introspector query of `renderer::heading_marks`, and
+//!   the introspector query of `renderer::book::heading_marks`, and
 //!   `flow::footer_glyphs` (the stamps' glyph outlines from the document's regular font).
 //! - **Run**: `cargo test --lib book`, `cargo test --test testsuite pdf_buku` (joins
 //!   qpdf-compressed SOP PDFs into the same book; tagged links; cover; the book equal to an

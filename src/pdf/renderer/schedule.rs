@@ -1,6 +1,7 @@
 //! Scheduling: SOP documents compiled in threads or worker processes (decided once, from the
 //! number of documents), looked up in the caches first; the decree books after them.
 
+use super::book::book_parts;
 use super::*;
 use crate::core::sync::lock;
 use crate::pdf::book::sink::FileSink;
