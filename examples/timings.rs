@@ -5,15 +5,18 @@
 //! directly under those whose name contains it (e.g. `identitas.typ:136`). Run it with
 //! `RAYON_NUM_THREADS=1`: Typst lays pages out on its pool's threads, and a span that waits for
 //! them counts the wait as its own time.
-//! Figures are per SOP compiled (fewer than N when the project has fewer). With
-//! `SOPAN_TIMINGS=buku`, per decree part of a book (`keputusan.typ`) instead.
+//! Figures are per SOP compiled (fewer than N when the project has fewer). With `--buku`, per
+//! decree part of a book (`keputusan.typ`) instead.
 use std::collections::HashMap;
 use std::num::NonZeroU64;
 
 use typst::syntax::{FileId, Source, Span};
 
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
+    // `--buku`, anywhere: the decree parts (`keputusan.typ`) of the first N books instead.
+    let all: Vec<String> = std::env::args().collect();
+    let books = all.iter().any(|a| a == "--buku");
+    let args: Vec<String> = all.into_iter().filter(|a| a != "--buku").collect();
     let root = std::path::PathBuf::from(&args[1]);
     let n: usize = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(50);
     let rows: usize = args.get(3).and_then(|a| a.parse().ok()).unwrap_or(40);
@@ -21,8 +24,6 @@ fn main() {
     let site = &loaded.site;
     let theme = sopan::pipeline::theme::Theme::load(&root, &site.settings.tema).expect("theme");
     let r = sopan::pdf::renderer::PdfRenderer::new(site, &theme, &root).expect("renderer");
-    // `SOPAN_TIMINGS=buku`: the decree parts (`keputusan.typ`) of the first N books instead.
-    let books = std::env::var("SOPAN_TIMINGS").is_ok_and(|v| v == "buku");
     let (main, datas): (&str, Vec<Vec<u8>>) = if books {
         let heads = site
             .instansi
@@ -39,8 +40,9 @@ fn main() {
         ("/sop.typ", datas.collect())
     };
     typst::comemo::evict(0);
-    // Per SOP compiled, below.
+    // Per document compiled, below.
     let n = datas.len().max(1);
+    let per = if books { "buku" } else { "SOP" };
     typst_timing::enable();
     for data in datas {
         let doc = r.compile(main, data, "x").expect("compiles");
@@ -120,7 +122,9 @@ fn main() {
     if let Some(u) = &under {
         let mut list: Vec<_> = children.into_iter().collect();
         list.sort_by(|a, b| b.1.0.total_cmp(&a.1.0));
-        println!("directly under spans named like `{u}` (inclusive µs per SOP, count per SOP):");
+        println!(
+            "directly under spans named like `{u}` (inclusive µs per {per}, count per {per}):"
+        );
         for (key, (incl, count)) in list.into_iter().take(rows) {
             println!("{:>10.1} {:>8}  {key}", incl / n as f64, count / n);
         }
@@ -129,7 +133,7 @@ fn main() {
     let mut list: Vec<_> = total.into_iter().collect();
     list.sort_by(|a, b| b.1.1.total_cmp(&a.1.1));
     println!(
-        "{:>10} {:>10} {:>8}  span (µs per SOP; self time first)",
+        "{:>10} {:>10} {:>8}  span (µs per {per}; self time first)",
         "self", "incl", "count"
     );
     for (key, (incl, own, count)) in list.into_iter().take(rows) {
