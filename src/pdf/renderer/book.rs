@@ -18,39 +18,38 @@ impl PdfRenderer {
     /// The decree book of `i`, when it has a `_keputusan.yaml`, with its SOPs compiled here
     /// (for tests; a build joins the SOP PDFs it already has).
     pub fn book(&self, site: &Site, i: &Instansi) -> Result<Option<Vec<u8>>, Error> {
-        let Some(k) = &i.keputusan else {
-            return Ok(None);
-        };
-        let sops = self.sop_pdfs(site, i)?;
-        let pdfs: Vec<PartPdf> = sops.iter().map(|p| PartPdf::Bytes(p)).collect();
-        let parts = book_parts(i, &pdfs)?;
-        let head = self.book_head(i, self.book_data(site, i, k, &parts))?;
-        let w = crate::pdf::book::in_memory(0, &parts);
-        self.book_from(i, k, site.settings.margin, &head, &parts, w)
-            .map(Some)
+        self.with_compiled_parts(site, i, |k, parts| {
+            let head = self.book_head(i, self.book_data(site, i, k, parts))?;
+            let w = crate::pdf::book::in_memory(0, parts);
+            self.book_from(i, k, site.settings.margin, &head, parts, w)
+        })
     }
 
     /// The `/data.json` of `i`'s decree part (`/keputusan.typ`), its SOPs compiled here to
     /// count their pages (for `examples/timings`, which times the decree part alone).
     pub fn book_head_data(&self, site: &Site, i: &Instansi) -> Result<Option<Vec<u8>>, Error> {
+        self.with_compiled_parts(site, i, |k, parts| Ok(self.book_data(site, i, k, parts)))
+    }
+
+    /// `f` over `i`'s decree and its book's parts, the SOP PDFs compiled here in bidang
+    /// order; `None` when `i` has no `_keputusan.yaml`.
+    fn with_compiled_parts<R>(
+        &self,
+        site: &Site,
+        i: &Instansi,
+        f: impl FnOnce(&Keputusan, &[Part]) -> Result<R, Error>,
+    ) -> Result<Option<R>, Error> {
         let Some(k) = &i.keputusan else {
             return Ok(None);
         };
-        let sops = self.sop_pdfs(site, i)?;
-        let pdfs: Vec<PartPdf> = sops.iter().map(|p| PartPdf::Bytes(p)).collect();
-        let parts = book_parts(i, &pdfs)?;
-        Ok(Some(self.book_data(site, i, k, &parts)))
-    }
-
-    /// The PDFs of `i`'s SOPs in bidang order, compiled here.
-    fn sop_pdfs(&self, site: &Site, i: &Instansi) -> Result<Vec<Vec<u8>>, Error> {
         let mut sops = Vec::new();
         for b in &i.bidang {
             for s in &b.sop {
                 sops.push(self.sop(site, i, b, s)?.1);
             }
         }
-        Ok(sops)
+        let pdfs: Vec<PartPdf> = sops.iter().map(|p| PartPdf::Bytes(p)).collect();
+        f(k, &book_parts(i, &pdfs)?).map(Some)
     }
 
     /// The `/data.json` of the decree part of `i`'s book, whose SOP PDFs are `parts`.
